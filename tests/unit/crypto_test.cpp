@@ -1,0 +1,172 @@
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include <string>
+#include <vector>
+
+#include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/hashing.hpp"
+#include "workflows/crypto/passcode_verifier.hpp"
+#include "workflows/crypto/sealed_box.hpp"
+#include "workflows/secret.hpp"
+
+namespace enroll::crypto {
+namespace {
+
+std::vector<unsigned char> bytes_of(std::string_view text) { return {text.begin(), text.end()}; }
+
+// Cheap Argon2id cost so the tests stay fast; the defaults are exercised once below.
+const PasscodeHashParams kFast{.opslimit = 1, .memlimit = 64 * 1024};
+constexpr std::array<unsigned char, 16> kSalt{1, 2,  3,  4,  5,  6,  7,  8,
+                                              9, 10, 11, 12, 13, 14, 15, 16};
+
+TEST(SecretString, HoldsTheValueAndEmptiesTheMovedFrom) {
+  SecretString a(std::string("13572468"));
+  EXPECT_EQ(a.view(), "13572468");
+  EXPECT_EQ(a.size(), 8u);
+  SecretString b(std::move(a));
+  EXPECT_EQ(b.view(), "13572468");
+  EXPECT_TRUE(a.view().empty());  // NOLINT(bugprone-use-after-move): checking the wipe
+  SecretString c(std::string(100, '7'));
+  c = std::move(b);
+  EXPECT_EQ(c.view(), "13572468");
+  EXPECT_TRUE(b.view().empty());  // NOLINT(bugprone-use-after-move)
+}
+
+TEST(SecretString, SecureWipeZeroesAndEmpties) {
+  std::string s = "a secret that is longer than the small-string buffer";
+  secure_wipe(s);
+  EXPECT_TRUE(s.empty());
+}
+
+TEST(Base64, KnownVectorsRoundTrip) {
+  EXPECT_EQ(to_base64(bytes_of("")), "");
+  EXPECT_EQ(to_base64(bytes_of("fo")), "Zm8=");
+  EXPECT_EQ(to_base64(bytes_of("foobar")), "Zm9vYmFy");
+  EXPECT_EQ(from_base64("Zm9vYmE="), bytes_of("fooba"));
+  EXPECT_EQ(from_base64(""), bytes_of(""));
+  const std::vector<unsigned char> all = [] {
+    std::vector<unsigned char> v;
+    for (int i = 0; i < 256; ++i) v.push_back(static_cast<unsigned char>(i));
+    return v;
+  }();
+  EXPECT_EQ(from_base64(to_base64(all)), all);
+}
+
+TEST(Base64, RejectsMalformedText) {
+  EXPECT_EQ(from_base64("Zm8"), std::nullopt);    // padding required
+  EXPECT_EQ(from_base64("Zm8=x"), std::nullopt);  // trailing garbage
+  EXPECT_EQ(from_base64("Zm-_"), std::nullopt);   // url-safe alphabet
+  EXPECT_EQ(from_base64("Zm 8="), std::nullopt);  // no whitespace
+  EXPECT_EQ(from_base64("!!!!"), std::nullopt);
+}
+
+TEST(SealedBox, RoundTrip) {
+  const SealKeyPair keys = generate_seal_keypair();
+  const std::string box = seal("13572468", keys.pub);
+  EXPECT_EQ(from_base64(box)->size(), crypto_box_SEALBYTES + 8);
+  const auto opened = open_sealed(box, keys);
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_EQ(opened->view(), "13572468");
+  // Sealing is randomised: the same passcode never gives the same box.
+  EXPECT_NE(seal("13572468", keys.pub), box);
+}
+
+TEST(SealedBox, TamperedOrForeignBoxesDoNotOpen) {
+  const SealKeyPair keys = generate_seal_keypair();
+  const std::string box = seal("13572468", keys.pub);
+  auto raw = *from_base64(box);
+  for (std::size_t i : {std::size_t{0}, raw.size() / 2, raw.size() - 1}) {
+    auto tampered = raw;
+    tampered[i] ^= 0x01;
+    EXPECT_FALSE(open_sealed(to_base64(tampered), keys).has_value()) << "byte " << i;
+  }
+  EXPECT_FALSE(open_sealed(box, generate_seal_keypair()).has_value());
+  EXPECT_FALSE(open_sealed("not base64!", keys).has_value());
+  EXPECT_FALSE(open_sealed(to_base64(std::vector<unsigned char>(crypto_box_SEALBYTES - 1)), keys)
+                   .has_value());
+  EXPECT_FALSE(open_sealed("", keys).has_value());
+}
+
+TEST(PasscodeVerifier, IsAPhcStringThatLibsodiumVerifies) {
+  const SecretString passcode(std::string("13572468"));
+  const std::string verifier = make_passcode_verifier(passcode, kSalt, kFast);
+  EXPECT_EQ(verifier.rfind("$argon2id$v=19$m=64,t=1,p=1$AQIDBAUGBwgJCgsMDQ4PEA$", 0), 0u)
+      << verifier;
+  EXPECT_EQ(crypto_pwhash_str_verify(verifier.c_str(), "13572468", 8), 0);
+  EXPECT_NE(crypto_pwhash_str_verify(verifier.c_str(), "13572469", 8), 0);
+  // The parameters are encoded the way libsodium reads them.
+  EXPECT_EQ(crypto_pwhash_str_needs_rehash(verifier.c_str(), kFast.opslimit, kFast.memlimit), 0);
+  EXPECT_TRUE(verify_passcode(verifier, passcode));
+  EXPECT_FALSE(verify_passcode(verifier, SecretString(std::string("13572469"))));
+  EXPECT_FALSE(verify_passcode(verifier, SecretString(std::string(""))));
+  EXPECT_FALSE(verify_passcode("not a verifier", passcode));
+  EXPECT_FALSE(verify_passcode("", passcode));
+}
+
+TEST(PasscodeVerifier, DeterministicForTheSameSalt) {
+  const SecretString passcode(std::string("13572468"));
+  const std::string a = make_passcode_verifier(passcode, kSalt, kFast);
+  EXPECT_EQ(make_passcode_verifier(passcode, kSalt, kFast), a);
+  auto other_salt = kSalt;
+  other_salt[0] ^= 0xff;
+  EXPECT_NE(make_passcode_verifier(passcode, other_salt, kFast), a);
+  EXPECT_NE(make_passcode_verifier(SecretString(std::string("13572469")), kSalt, kFast), a);
+}
+
+TEST(PasscodeVerifier, DefaultParameters) {
+  const SecretString passcode(std::string("24681357"));
+  const PasscodeHashParams defaults;
+  const std::string verifier = make_passcode_verifier(passcode, kSalt, defaults);
+  EXPECT_EQ(verifier.rfind("$argon2id$v=19$m=16384,t=2,p=1$", 0), 0u) << verifier;
+  EXPECT_EQ(crypto_pwhash_str_verify(verifier.c_str(), "24681357", 8), 0);
+}
+
+TEST(PasscodeVerifier, RefusesParametersOutsideLibsodiumLimits) {
+  const SecretString passcode(std::string("13572468"));
+  EXPECT_THROW(make_passcode_verifier(passcode, kSalt, {.opslimit = 0, .memlimit = 64 * 1024}),
+               std::invalid_argument);
+  EXPECT_THROW(make_passcode_verifier(passcode, kSalt, {.opslimit = 1, .memlimit = 1024}),
+               std::invalid_argument);
+}
+
+TEST(DeriveSalt, KeyedAndDeterministic) {
+  const std::vector<unsigned char> key(32, 0x42);
+  const auto salt = derive_salt(key, "reg-1");
+  EXPECT_EQ(derive_salt(key, "reg-1"), salt);
+  EXPECT_NE(derive_salt(key, "reg-2"), salt);
+  EXPECT_NE(derive_salt(std::vector<unsigned char>(32, 0x43), "reg-1"), salt);
+  // The definition: the first 16 bytes of the 32-byte keyed BLAKE2b.
+  std::array<unsigned char, crypto_generichash_BYTES> full{};
+  crypto_generichash(full.data(), full.size(), reinterpret_cast<const unsigned char*>("reg-1"), 5,
+                     key.data(), key.size());
+  EXPECT_TRUE(std::equal(salt.begin(), salt.end(), full.begin()));
+  EXPECT_THROW(derive_salt(std::vector<unsigned char>(8), "x"), std::invalid_argument);
+  EXPECT_THROW(derive_salt(std::vector<unsigned char>(65), "x"), std::invalid_argument);
+}
+
+TEST(Hashing, Sha256KnownVectors) {
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST(Hashing, HmacSha256Rfc4231Vectors) {
+  // Test case 1.
+  EXPECT_EQ(keyed_hash_hex(std::vector<unsigned char>(20, 0x0b), "Hi There"),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  // Test case 2.
+  EXPECT_EQ(keyed_hash_hex(bytes_of("Jefe"), "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_THROW(keyed_hash_hex({}, "x"), std::invalid_argument);
+}
+
+TEST(Hashing, ConstantTimeEqual) {
+  EXPECT_TRUE(constant_time_equal("token", "token"));
+  EXPECT_TRUE(constant_time_equal("", ""));
+  EXPECT_FALSE(constant_time_equal("token", "tokeN"));
+  EXPECT_FALSE(constant_time_equal("token", "token2"));
+  EXPECT_FALSE(constant_time_equal("", "x"));
+}
+
+}  // namespace
+}  // namespace enroll::crypto

@@ -1,0 +1,152 @@
+#include "connectors/keys/keys.hpp"
+
+#include <gtest/gtest.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "workflows/crypto/base64.hpp"
+
+namespace enroll {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh folder per test, removed afterwards.
+class KeysTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("enroll-keys-test-" + std::to_string(::getpid()) + "-" +
+                                         std::to_string(std::random_device{}()));
+    dir_ = root_ / "keys";
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  void write(const char* name, const std::string& content) {
+    std::ofstream(dir_ / name, std::ios::trunc) << content;
+  }
+  std::string read(const char* name) {
+    std::ifstream in(dir_ / name);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  std::string load_error() {
+    try {
+      load_keys(dir_);
+    } catch (const KeysError& e) {
+      return e.what();
+    }
+    return "<no error>";
+  }
+
+  fs::path root_;
+  fs::path dir_;
+};
+
+TEST_F(KeysTest, GenerateThenLoadRoundTrips) {
+  generate_keys(dir_);
+  const Keys keys = load_keys(dir_);
+  EXPECT_EQ(keys.qr_mac_key.size(), 32u);
+  EXPECT_EQ(keys.citizen_hash_key.size(), 32u);
+  EXPECT_EQ(keys.passcode_salt_key.size(), 32u);
+  EXPECT_NE(keys.qr_mac_key, keys.citizen_hash_key);
+  EXPECT_EQ(keys.operator_token.size(), 43u);  // 32 bytes, base64url without padding
+  EXPECT_EQ(keys.operator_token.find_first_of("+/="), std::string::npos);
+  EXPECT_EQ(load_seal_public_key(dir_).bytes, keys.passcode_seal.pub.bytes);
+  // The loaded pair works: a box sealed to the public file opens with the loaded keys.
+  const auto opened =
+      crypto::open_sealed(crypto::seal("13572468", load_seal_public_key(dir_)), keys.passcode_seal);
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_EQ(opened->view(), "13572468");
+}
+
+TEST_F(KeysTest, FilesAreBase64AndSecretsArePrivate) {
+  generate_keys(dir_);
+  for (const char* name : {"passcode_seal.key", "qr_mac.key", "citizen_hash.key",
+                           "passcode_salt.key", "operator.token"}) {
+    EXPECT_EQ(fs::status(dir_ / name).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write)
+        << name;
+  }
+  EXPECT_EQ(fs::status(dir_ / "passcode_seal.pub").permissions() & fs::perms::others_write,
+            fs::perms::none);
+  std::string pub = read("passcode_seal.pub");
+  ASSERT_FALSE(pub.empty());
+  EXPECT_EQ(pub.back(), '\n');
+  pub.pop_back();
+  EXPECT_EQ(crypto::from_base64(pub)->size(), crypto_box_PUBLICKEYBYTES);
+}
+
+TEST_F(KeysTest, RefusesToOverwriteUnlessAsked) {
+  generate_keys(dir_);
+  const std::string before = read("passcode_seal.key");
+  try {
+    generate_keys(dir_);
+    FAIL() << "expected KeysError";
+  } catch (const KeysError& e) {
+    EXPECT_NE(std::string(e.what()).find("passcode_seal.pub"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read("passcode_seal.key"), before);
+
+  // One existing file is enough to refuse, and nothing else is written.
+  fs::remove_all(dir_);
+  fs::create_directories(dir_);
+  write("operator.token", "my-own-operator-token-1234\n");
+  EXPECT_THROW(generate_keys(dir_), KeysError);
+  EXPECT_FALSE(fs::exists(dir_ / "passcode_seal.pub"));
+
+  generate_keys(dir_, /*overwrite=*/true);
+  EXPECT_NE(read("operator.token"), "my-own-operator-token-1234\n");
+  EXPECT_NO_THROW(load_keys(dir_));
+}
+
+TEST_F(KeysTest, OverwriteTightensTheModeOfAnExistingSecretFile) {
+  fs::create_directories(dir_);
+  write("qr_mac.key", "old");
+  fs::permissions(dir_ / "qr_mac.key", fs::perms::all);
+  generate_keys(dir_, /*overwrite=*/true);
+  EXPECT_EQ(fs::status(dir_ / "qr_mac.key").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+}
+
+TEST_F(KeysTest, MissingFileIsNamed) {
+  generate_keys(dir_);
+  fs::remove(dir_ / "citizen_hash.key");
+  const std::string message = load_error();
+  EXPECT_NE(message.find("missing key file"), std::string::npos) << message;
+  EXPECT_NE(message.find((dir_ / "citizen_hash.key").string()), std::string::npos) << message;
+  EXPECT_EQ(message.find('\n'), std::string::npos);
+
+  fs::remove_all(dir_);
+  EXPECT_NE(load_error().find("passcode_seal.pub"), std::string::npos);
+  EXPECT_THROW(load_seal_public_key(dir_), KeysError);
+}
+
+TEST_F(KeysTest, MalformedFilesAreNamed) {
+  generate_keys(dir_);
+  write("qr_mac.key", "not base64!\n");
+  EXPECT_NE(load_error().find("qr_mac.key' is not valid base64"), std::string::npos)
+      << load_error();
+
+  generate_keys(dir_, true);
+  write("passcode_salt.key", crypto::to_base64(std::vector<unsigned char>(8, 1)) + "\n");
+  EXPECT_NE(load_error().find("passcode_salt.key' holds 8 bytes"), std::string::npos)
+      << load_error();
+
+  generate_keys(dir_, true);
+  write("operator.token", "short\n");
+  EXPECT_NE(load_error().find("operator.token"), std::string::npos) << load_error();
+}
+
+TEST_F(KeysTest, MismatchedSealKeyPairIsRefused) {
+  generate_keys(dir_);
+  const std::string other_pub = crypto::to_base64(crypto::generate_seal_keypair().pub.bytes) + "\n";
+  write("passcode_seal.pub", other_pub);
+  EXPECT_NE(load_error().find("does not match"), std::string::npos) << load_error();
+}
+
+}  // namespace
+}  // namespace enroll

@@ -1,0 +1,20 @@
+#pragma once
+// Digests for integrity and pseudonymisation (citizen IDs in the audit trail), and a
+// timing-safe comparison for tokens.
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace enroll::crypto {
+
+// SHA-256, lowercase hex.
+std::string sha256_hex(std::string_view data);
+
+// HMAC-SHA256, lowercase hex. Keyed, so a citizen ID cannot be recovered by hashing all
+// 10^12 candidates. Throws std::invalid_argument for an empty key.
+std::string keyed_hash_hex(std::span<const unsigned char> key, std::string_view data);
+
+// Equal length and equal bytes, in time independent of where they differ.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+}  // namespace enroll::crypto
