@@ -1,0 +1,134 @@
+#include "apps/enrollmentd/config.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <array>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+
+namespace enroll::daemon {
+namespace {
+
+std::string host_name() {
+  std::array<char, 256> buf{};
+  if (gethostname(buf.data(), buf.size() - 1) != 0) return "enrollmentd";
+  return buf.data();
+}
+
+// --config FILE / --config=FILE / ENROLL_CONFIG, found before the real parse: the file's
+// values become the defaults that the environment and the flags then override.
+std::optional<std::string> config_path(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--config" && i + 1 < argc) return std::string(argv[i + 1]);
+    if (a.rfind("--config=", 0) == 0) return a.substr(9);
+  }
+  if (const char* env = std::getenv("ENROLL_CONFIG")) return std::string(env);
+  return std::nullopt;
+}
+
+nlohmann::json read_config_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw UsageError("config file " + path + ": cannot be read");
+  try {
+    auto j = nlohmann::json::parse(in);
+    if (!j.is_object()) throw UsageError("config file " + path + ": not a JSON object");
+    return j;
+  } catch (const nlohmann::json::parse_error& e) {
+    throw UsageError("config file " + path + ": not JSON (" + e.what() + ")");
+  }
+}
+
+// One setting: its flag, environment variable and config-file key are derived from `key`.
+class Settings {
+ public:
+  explicit Settings(CLI::App& app) : app_(app) {}
+
+  template <class T>
+  CLI::Option* add(const std::string& key, T& field, const std::string& help) {
+    std::string flag = "--" + key;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    std::string env = "ENROLL_" + key;
+    std::transform(env.begin(), env.end(), env.begin(), ::toupper);
+    from_file_[key] = [&field, key](const nlohmann::json& v) {
+      try {
+        field = v.get<T>();
+      } catch (const nlohmann::json::exception&) {
+        throw UsageError("setting '" + key + "' has the wrong type: " + v.dump());
+      }
+    };
+    return app_.add_option(flag, field, help)->envname(env)->capture_default_str();
+  }
+
+  void apply_file(const std::string& path) {
+    for (const auto& [key, value] : read_config_file(path).items()) {
+      auto it = from_file_.find(key);
+      if (it == from_file_.end()) {
+        throw UsageError("config file " + path + ": unknown setting '" + key + "'");
+      }
+      try {
+        it->second(value);
+      } catch (const UsageError& e) {
+        throw UsageError("config file " + path + ": " + e.what());
+      }
+    }
+  }
+
+ private:
+  CLI::App& app_;
+  std::map<std::string, std::function<void(const nlohmann::json&)>> from_file_;
+};
+
+}  // namespace
+
+std::optional<Config> parse_config(int argc, char** argv) {
+  Config c;
+  c.instance = host_name();
+  std::string workflows = ENROLL_DEFAULT_WORKFLOWS;
+  std::string keys;
+  std::string config_file;
+
+  CLI::App app{
+      "enrollmentd: the digital-ID enrollment orchestrator.\n"
+      "Each setting comes from, in rising precedence: its default, the JSON config file\n"
+      "(key = flag name with '_'), the ENROLL_* environment variable, the flag."};
+  Settings s(app);
+  app.add_option("--config", config_file, "JSON config file")->envname("ENROLL_CONFIG");
+  s.add("brokers", c.brokers, "Kafka bootstrap list (required)");
+  s.add("redis", c.redis, "Redis URL redis://host:port/db");
+  s.add("group", c.group, "Kafka consumer group");
+  s.add("topic_prefix", c.topic_prefix, "prefix of every topic name");
+  s.add("instance", c.instance, "instance id (logs)");
+  s.add("workflows", workflows, "folder of channel definitions (*.json)");
+  s.add("keys", keys, "folder of secrets made by enroll-keygen (required)");
+  s.add("redis_namespace", c.redis_namespace, "prefix of every Redis key");
+  s.add("batch_size", c.batch_size, "inbox messages per commit step")->check(CLI::Range(1, 100000));
+  s.add("passcode_opslimit", c.passcode_opslimit, "Argon2id passes")->check(CLI::Range(1, 10));
+  s.add("passcode_memlimit_kib", c.passcode_memlimit_kib, "Argon2id memory in KiB")
+      ->check(CLI::Range(8, 1 << 21));
+  s.add("session_timeout_ms", c.session_timeout_ms, "Kafka group session timeout")
+      ->check(CLI::Range(1000, 300000));
+  s.add("log_level", c.log_level, "trace|debug|info|warn|error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+
+  if (auto path = config_path(argc, argv)) s.apply_file(*path);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return std::nullopt;
+  } catch (const CLI::ParseError& e) {
+    throw UsageError(std::string(e.what()) + "\n" + app.help());
+  }
+  c.workflows = workflows;
+  c.keys = keys;
+  if (c.brokers.empty()) throw UsageError("no Kafka brokers: set --brokers or ENROLL_BROKERS");
+  if (keys.empty()) throw UsageError("no key folder: set --keys or ENROLL_KEYS");
+  return c;
+}
+
+}  // namespace enroll::daemon

@@ -1,0 +1,32 @@
+#pragma once
+// enrollmentd's settings: defaults < JSON config file < ENROLL_* environment < flags.
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace enroll::daemon {
+
+struct Config {
+  std::string brokers;
+  std::string redis = "redis://127.0.0.1:6379/0";
+  std::string group = "enrollmentd";
+  std::string topic_prefix = "enroll.";
+  std::string instance;  // default: the host name
+  std::filesystem::path workflows;
+  std::filesystem::path keys;
+  std::string redis_namespace = "enroll";
+  int batch_size = 500;
+  unsigned long long passcode_opslimit = 2;
+  std::size_t passcode_memlimit_kib = 19456;  // 19 MiB: OWASP's Argon2id minimum
+  int session_timeout_ms = 10000;
+  std::string log_level = "info";
+};
+
+// Parses the command line. Returns the config, or nullopt after printing --help (exit 0).
+// Throws UsageError (exit 2) for a bad flag or a bad config file, with a one-line reason.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+std::optional<Config> parse_config(int argc, char** argv);
+
+}  // namespace enroll::daemon

@@ -1,0 +1,101 @@
+// enrollmentd: wires config, keys, definitions, Redis and Kafka, then runs the inbox
+// pipeline on the main thread until SIGTERM/SIGINT.
+#include <librdkafka/rdkafka.h>
+#include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "apps/enrollmentd/config.hpp"
+#include "apps/enrollmentd/startup.hpp"
+#include "connectors/codec/schema_set.hpp"
+#include "connectors/keys/keys.hpp"
+#include "connectors/pipeline/inbox_pipeline.hpp"
+#include "connectors/redis/client.hpp"
+#include "connectors/redis/store.hpp"
+
+using namespace enroll;
+
+namespace {
+
+// Waits for SIGTERM/SIGINT (blocked in every thread) and asks the pipeline to stop.
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(InboxPipeline& pipeline)
+      : thread_([this, &pipeline] {
+          sigset_t set;
+          sigemptyset(&set);
+          sigaddset(&set, SIGTERM);
+          sigaddset(&set, SIGINT);
+          const timespec tick{0, 200'000'000};
+          while (!done_) {
+            const int sig = sigtimedwait(&set, nullptr, &tick);
+            if (sig == SIGTERM || sig == SIGINT) {
+              spdlog::info("signal {}: finishing the batch in hand", sig);
+              pipeline.stop();
+            }
+          }
+        }) {}
+  ~SignalWatcher() {
+    done_ = true;
+    thread_.join();
+  }
+  SignalWatcher(const SignalWatcher&) = delete;
+  SignalWatcher& operator=(const SignalWatcher&) = delete;
+
+ private:
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+void block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::optional<daemon::Config> config;
+  try {
+    config = daemon::parse_config(argc, argv);
+  } catch (const daemon::UsageError& e) {
+    std::cerr << "enrollmentd: " << e.what() << "\n";
+    return 2;
+  }
+  if (!config) return 0;  // --help
+  block_stop_signals();   // before any thread starts, so that only the watcher sees them
+  auto logger = spdlog::stderr_color_mt("enrollmentd");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [" + config->instance + "] %v");
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+
+  try {
+    daemon::Startup startup(*config);  // loads keys and definitions; checks Redis and Kafka
+    InboxPipeline pipeline(startup.pipeline_settings(), startup.store(), startup.schemas(),
+                           startup.keys().passcode_seal, startup.engine_config());
+    SignalWatcher watcher(pipeline);
+    spdlog::info("enrollmentd ready: group {}, inbox {}, {} channels", config->group,
+                 startup.pipeline_settings().topics.inbox(), startup.channel_count());
+    pipeline.run();
+    const auto& c = pipeline.counters();
+    spdlog::info("stopped: consumed {}, applied {}, rejected {}, duplicates {}, dead-lettered {}",
+                 c.consumed.load(), c.applied.load(), c.rejected.load(), c.duplicates.load(),
+                 c.dead_lettered.load());
+    return 0;
+  } catch (const daemon::StartupError& e) {
+    spdlog::critical("{}", e.what());
+    std::cerr << "enrollmentd: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    spdlog::critical("fatal: {}", e.what());
+    return 1;
+  }
+}

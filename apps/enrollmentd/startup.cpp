@@ -1,0 +1,108 @@
+#include "apps/enrollmentd/startup.hpp"
+
+#include <librdkafka/rdkafka.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <fstream>
+
+namespace enroll::daemon {
+namespace {
+
+// Fails unless the brokers answer and the inbox topic exists.
+void check_kafka(const kafka::Settings& settings, const std::string& inbox) {
+  rd_kafka_conf_t* conf = kafka::make_conf(settings);
+  std::array<char, 512> err{};
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err.data(), err.size());
+  if (rk == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    throw StartupError(std::string("kafka: ") + err.data());
+  }
+  const rd_kafka_metadata_t* md = nullptr;
+  const auto e = rd_kafka_metadata(rk, 1, nullptr, &md, 10000);
+  bool found = false;
+  if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    for (int i = 0; i < md->topic_cnt; ++i) {
+      if (inbox == md->topics[i].topic && md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        found = true;
+      }
+    }
+    rd_kafka_metadata_destroy(md);
+  }
+  rd_kafka_destroy(rk);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw StartupError("kafka " + settings.at("bootstrap.servers") +
+                       " unreachable: " + rd_kafka_err2str(e));
+  }
+  if (!found) throw StartupError("kafka: topic " + inbox + " does not exist");
+}
+
+}  // namespace
+
+DefinitionCatalog load_definitions(const std::filesystem::path& folder) {
+  DefinitionCatalog catalog;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec)) {
+    throw DefinitionError("workflows folder " + folder.string() + " does not exist");
+  }
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    try {
+      catalog.add(parse_definition(nlohmann::json::parse(in)));
+    } catch (const nlohmann::json::parse_error& e) {
+      throw DefinitionError(f.string() + ": not JSON: " + e.what());
+    } catch (const DefinitionError& e) {
+      throw DefinitionError(f.string() + ": " + e.what());
+    }
+  }
+  if (files.empty()) throw DefinitionError("no channel definitions in " + folder.string());
+  return catalog;
+}
+
+Startup::Startup(const Config& config) {
+  try {
+    keys_ = load_keys(config.keys);
+  } catch (const std::exception& e) {
+    throw StartupError(e.what());
+  }
+  try {
+    catalog_ = load_definitions(config.workflows);
+  } catch (const DefinitionError& e) {
+    throw StartupError(e.what());
+  }
+  engine_.catalog = &catalog_;
+  engine_.passcode_salt_key = keys_.passcode_salt_key;
+  engine_.citizen_hash_key = keys_.citizen_hash_key;
+  engine_.passcode_hash.opslimit = config.passcode_opslimit;
+  engine_.passcode_hash.memlimit = config.passcode_memlimit_kib * 1024;
+
+  try {
+    redis_ = std::make_unique<redis::Client>(redis::parse_redis_url(config.redis));
+    redis_->command({"PING"});
+    store_ = std::make_unique<redis::Store>(*redis_, config.redis_namespace);
+  } catch (const std::invalid_argument& e) {
+    throw StartupError(std::string("bad redis setting: ") + e.what());
+  } catch (const redis::RedisError& e) {
+    throw StartupError(std::string(e.what()));
+  }
+
+  pipeline_.kafka = {{"bootstrap.servers", config.brokers},
+                     {"client.id", "enrollmentd-" + config.instance}};
+  pipeline_.consumer = {{"session.timeout.ms", std::to_string(config.session_timeout_ms)},
+                        {"heartbeat.interval.ms", std::to_string(config.session_timeout_ms / 5)}};
+  pipeline_.group = config.group;
+  pipeline_.topics.prefix = config.topic_prefix;
+  pipeline_.batch_size = static_cast<std::size_t>(config.batch_size);
+  try {
+    check_kafka({{"bootstrap.servers", config.brokers}}, pipeline_.topics.inbox());
+  } catch (const kafka::KafkaError& e) {
+    throw StartupError(e.what());
+  }
+}
+
+}  // namespace enroll::daemon

@@ -1,0 +1,87 @@
+#include "connectors/codec/outbound_encoder.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace enroll::codec {
+namespace {
+
+using nlohmann::json;
+
+json envelope(const std::string& id, const std::string& source, std::string_view type,
+              const std::string& subject, Timestamp now, std::string_view traceparent, json data) {
+  json e{{"specversion", "1.0"},
+         {"id", id},
+         {"source", source},
+         {"type", type},
+         {"subject", subject},
+         {"time", to_rfc3339(now)},
+         {"datacontenttype", "application/json"},
+         {"data", std::move(data)}};
+  if (!traceparent.empty()) e["traceparent"] = traceparent;
+  return e;
+}
+
+}  // namespace
+
+OutboundEncoder::OutboundEncoder(Topics topics, std::string source)
+    : topics_(std::move(topics)), source_(std::move(source)) {}
+
+std::vector<OutboxMessage> OutboundEncoder::encode(const RegistrationId& subject,
+                                                   const EventId& cause,
+                                                   std::int64_t state_version,
+                                                   std::string_view traceparent, Timestamp now,
+                                                   const std::vector<Effect>& effects) const {
+  std::vector<OutboxMessage> out;
+  out.reserve(effects.size());
+  for (std::size_t i = 0; i < effects.size(); ++i) {
+    const std::string id = subject.str() + "/" + cause.str() + "/" + std::to_string(i);
+    std::visit(
+        [&](const auto& e) {
+          using T = std::decay_t<decltype(e)>;
+          if constexpr (std::is_same_v<T, EmitEvent>) {
+            json data = e.data;
+            data["state_version"] = state_version;
+            out.push_back({topics_.events(), subject.str(),
+                           envelope(id, source_, to_string(e.type), subject.str(), now,
+                                    traceparent, std::move(data))
+                               .dump()});
+          } else if constexpr (std::is_same_v<T, RequestTask>) {
+            json data{{"request_id", e.request_id.str()},
+                      {"task", e.task},
+                      {"attempt", e.attempt},
+                      {"deadline", to_rfc3339(e.deadline)},
+                      {"inputs", e.inputs},
+                      {"state_version", state_version}};
+            out.push_back({topics_.requests(e.connector), subject.str(),
+                           envelope(id, source_, "task.request", subject.str(), now, traceparent,
+                                    std::move(data))
+                               .dump()});
+          } else {
+            out.push_back({topics_.audit(), subject.str(),
+                           envelope(id, source_, "audit.record", subject.str(), now, traceparent,
+                                    audit_to_json(e, true))
+                               .dump()});
+          }
+        },
+        effects[i]);
+  }
+  return out;
+}
+
+OutboxMessage OutboundEncoder::dead_letter(const InboxPosition& from, std::string_view key,
+                                           std::string_view payload, const DecodeError& error,
+                                           Timestamp now) const {
+  const std::string id =
+      "dlq/" + from.topic + "/" + std::to_string(from.partition) + "/" + std::to_string(from.offset);
+  // The payload may not be valid UTF-8; keep it as text with invalid bytes replaced.
+  json data{{"topic", from.topic},
+            {"partition", from.partition},
+            {"offset", from.offset},
+            {"error", {{"code", error.code}, {"message", error.message}}},
+            {"payload", std::string(payload)}};
+  return {topics_.dlq(), std::string(key),
+          envelope(id, source_, "inbox.rejected", std::string(key), now, "", std::move(data))
+              .dump(-1, ' ', false, json::error_handler_t::replace)};
+}
+
+}  // namespace enroll::codec

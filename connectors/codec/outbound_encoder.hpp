@@ -1,0 +1,45 @@
+#pragma once
+// Turns the engine's effects into CloudEvents messages with deterministic ids: the id of an
+// output is derived from the registration, the inbound event that caused it and its index,
+// so a replay after a crash emits the same ids and consumers can drop duplicates.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connectors/codec/inbound_decoder.hpp"
+#include "connectors/topics.hpp"
+#include "workflows/effects.hpp"
+
+namespace enroll::codec {
+
+struct OutboxMessage {
+  std::string topic;
+  std::string key;
+  std::string value;
+};
+
+struct InboxPosition {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;
+};
+
+class OutboundEncoder {
+ public:
+  OutboundEncoder(Topics topics, std::string source);
+  [[nodiscard]] std::vector<OutboxMessage> encode(const RegistrationId& subject,
+                                                  const EventId& cause,
+                                                  std::int64_t state_version,
+                                                  std::string_view traceparent, Timestamp now,
+                                                  const std::vector<Effect>& effects) const;
+  [[nodiscard]] OutboxMessage dead_letter(const InboxPosition& from, std::string_view key,
+                                          std::string_view payload, const DecodeError& error,
+                                          Timestamp now) const;
+
+ private:
+  Topics topics_;
+  std::string source_;
+};
+
+}  // namespace enroll::codec

@@ -1,0 +1,230 @@
+#include "connectors/pipeline/inbox_pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "workflows/engine.hpp"
+
+namespace enroll {
+namespace {
+
+Timestamp message_time(const kafka::Message& m) {
+  // The broker's timestamp makes a replay see the same time as the first run.
+  if (m.timestamp_ms > 0) return from_millis(m.timestamp_ms);
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+bool has_rejection(const std::vector<Effect>& effects) {
+  for (const auto& e : effects) {
+    if (const auto* ev = std::get_if<EmitEvent>(&e);
+        ev != nullptr && ev->type == EventType::command_rejected) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+InboxPipeline::InboxPipeline(PipelineSettings settings, redis::Store& store,
+                             const codec::SchemaSet& schemas,
+                             const crypto::SealKeyPair& passcode_keys, const EngineConfig& engine)
+    : settings_(std::move(settings)),
+      store_(store),
+      decoder_(schemas, passcode_keys),
+      encoder_(settings_.topics, settings_.source),
+      engine_(engine) {
+  producer_ = std::make_unique<kafka::Producer>(settings_.kafka, [this](const kafka::Delivery& d) {
+    auto it = in_flight_.find(d.token);
+    if (it == in_flight_.end()) return;
+    if (d.error == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      delivered_[it->second.first].push_back(it->second.second);
+    } else {
+      // Stays in the outbox; re-sent when the partition is next claimed.
+      spdlog::error("relay: delivery failed for outbox entry {} of partition {}: {}",
+                    it->second.second, it->second.first, rd_kafka_err2str(d.error));
+    }
+    in_flight_.erase(it);
+  });
+  kafka::Settings consumer_settings = settings_.kafka;
+  consumer_settings.insert(settings_.consumer.begin(), settings_.consumer.end());
+  consumer_settings["group.id"] = settings_.group;
+  consumer_ = std::make_unique<kafka::Consumer>(
+      consumer_settings, std::vector<std::string>{settings_.topics.inbox()}, this);
+}
+
+InboxPipeline::~InboxPipeline() = default;
+
+template <class F>
+auto InboxPipeline::with_redis_retry(const char* what, F&& f) -> decltype(f()) {
+  auto pause = std::chrono::milliseconds(100);
+  for (;;) {
+    try {
+      return f();
+    } catch (const redis::RedisError& e) {
+      if (!e.retryable() || stopping_) throw;
+      spdlog::warn("redis {}: {}; retrying in {} ms", what, e.what(), pause.count());
+      producer_->poll(0);
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(5000));
+    }
+  }
+}
+
+std::vector<std::optional<std::int64_t>> InboxPipeline::on_assigned(
+    const std::vector<kafka::TopicPartition>& partitions) {
+  std::vector<std::optional<std::int64_t>> starts;
+  for (const auto& tp : partitions) {
+    const auto claim = with_redis_retry("claim", [&] { return store_.claim(tp.partition); });
+    epochs_[tp.partition] = claim.epoch;
+    starts.push_back(claim.next_offset);
+    // Whatever the previous owner committed but could not relay goes out now (same ids).
+    auto pending = with_redis_retry("outbox", [&] { return store_.pending_outbox(tp.partition); });
+    std::vector<codec::OutboxMessage> msgs;
+    std::vector<std::string> ids;
+    for (auto& e : pending) {
+      msgs.push_back(std::move(e.message));
+      ids.push_back(std::move(e.entry_id));
+    }
+    relay(tp.partition, msgs, ids);
+    spdlog::info("partition {} assigned: epoch {}, resume at {}, {} outbox entries re-sent",
+                 tp.partition, claim.epoch,
+                 claim.next_offset ? std::to_string(*claim.next_offset) : "start", msgs.size());
+  }
+  owned_count_ = epochs_.size();
+  return starts;
+}
+
+void InboxPipeline::on_revoked(const std::vector<kafka::TopicPartition>& partitions) {
+  acknowledge_delivered();
+  for (const auto& tp : partitions) epochs_.erase(tp.partition);
+  owned_count_ = epochs_.size();
+  spdlog::info("{} partitions revoked", partitions.size());
+}
+
+void InboxPipeline::run() {
+  while (!stopping_) {
+    auto batch = consumer_->poll_batch(settings_.batch_size, settings_.poll_timeout);
+    producer_->poll(0);
+    if (!batch.empty()) process(std::move(batch));
+    producer_->poll(0);
+    acknowledge_delivered();
+  }
+  // SIGTERM: the batch in hand is committed; now flush what is being relayed and leave.
+  if (!producer_->flush(10000)) spdlog::warn("relay: flush timed out; the outbox keeps the rest");
+  acknowledge_delivered();
+  consumer_->close();
+}
+
+void InboxPipeline::process(std::vector<kafka::Message> batch) {
+  std::map<std::int32_t, std::vector<kafka::Message>> by_partition;
+  for (auto& m : batch) by_partition[m.partition].push_back(std::move(m));
+  for (auto& [partition, msgs] : by_partition) {
+    if (epochs_.count(partition) == 0) {
+      spdlog::warn("partition {}: {} messages for a partition not owned; skipped", partition,
+                   msgs.size());
+      continue;
+    }
+    process_partition(partition, msgs);
+  }
+}
+
+void InboxPipeline::process_partition(std::int32_t partition, std::vector<kafka::Message>& msgs) {
+  counters_.consumed += msgs.size();
+  std::vector<std::variant<Inbound, codec::DecodeError>> decoded;
+  decoded.reserve(msgs.size());
+  std::vector<RegistrationId> ids;
+  for (const auto& m : msgs) {
+    decoded.push_back(decoder_.decode(m.value, m.key));
+    if (const auto* in = std::get_if<Inbound>(&decoded.back())) ids.push_back(in->subject);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  auto states = with_redis_retry("load", [&] { return store_.load(partition, ids); });
+
+  std::map<RegistrationId, RegistrationState> dirty;
+  std::vector<codec::OutboxMessage> outbox;
+  for (std::size_t i = 0; i < msgs.size(); ++i) {
+    const auto& m = msgs[i];
+    const Timestamp now = message_time(m);
+    const codec::InboxPosition pos{m.topic, m.partition, m.offset};
+    if (const auto* err = std::get_if<codec::DecodeError>(&decoded[i])) {
+      spdlog::warn("inbox {}/{}@{}: dead-lettered: {}: {}", m.topic, m.partition, m.offset,
+                   err->code, err->message);
+      outbox.push_back(encoder_.dead_letter(pos, m.key, m.value, *err, now));
+      ++counters_.dead_lettered;
+      continue;
+    }
+    const auto& in = std::get<Inbound>(decoded[i]);
+    auto& current = states[in.subject];
+    Outcome outcome;
+    try {
+      outcome = apply(current, in, now, engine_);
+    } catch (const std::exception& e) {
+      // Input the engine cannot use (e.g. a result whose outputs have the wrong types).
+      const codec::DecodeError why{"unprocessable", e.what()};
+      spdlog::warn("registration {}: {} dead-lettered: {}", in.subject.str(), to_string(in.type),
+                   e.what());
+      outbox.push_back(encoder_.dead_letter(pos, m.key, m.value, why, now));
+      ++counters_.dead_lettered;
+      continue;
+    }
+    if (outcome.duplicate) {
+      ++counters_.duplicates;
+      continue;
+    }
+    if (outcome.state) {
+      current = *outcome.state;
+      dirty[in.subject] = std::move(*outcome.state);
+    }
+    ++(has_rejection(outcome.effects) ? counters_.rejected : counters_.applied);
+    const std::int64_t version = current ? current->state_version : 0;
+    auto encoded = encoder_.encode(in.subject, in.id, version, in.traceparent, now, outcome.effects);
+    std::move(encoded.begin(), encoded.end(), std::back_inserter(outbox));
+  }
+
+  std::vector<RegistrationState> to_store;
+  to_store.reserve(dirty.size());
+  for (auto& [id, s] : dirty) to_store.push_back(std::move(s));
+  const std::int64_t next_offset = msgs.back().offset + 1;
+  std::vector<std::string> entry_ids;
+  try {
+    entry_ids = with_redis_retry("commit", [&] {
+      return store_.commit(partition, epochs_.at(partition), next_offset, to_store, outbox);
+    });
+  } catch (const redis::StaleEpochError& e) {
+    // Another instance owns this partition now: drop the batch; it will be read there.
+    spdlog::error("{}", e.what());
+    ++counters_.stale_commits;
+    epochs_.erase(partition);
+    owned_count_ = epochs_.size();
+    return;
+  }
+  ++counters_.commits;
+  counters_.emitted += outbox.size();
+  relay(partition, outbox, entry_ids);
+  consumer_->commit_async({{kafka::TopicPartition{msgs.back().topic, partition}, next_offset}});
+}
+
+void InboxPipeline::relay(std::int32_t partition, const std::vector<codec::OutboxMessage>& msgs,
+                          const std::vector<std::string>& entry_ids) {
+  for (std::size_t i = 0; i < msgs.size(); ++i) {
+    const std::uint64_t token = next_token_++;
+    in_flight_[token] = {partition, entry_ids.at(i)};
+    producer_->produce(msgs[i].topic, msgs[i].key, msgs[i].value, token);
+  }
+}
+
+void InboxPipeline::acknowledge_delivered() {
+  for (auto& [partition, ids] : delivered_) {
+    if (ids.empty()) continue;
+    with_redis_retry("outbox ack", [&] {
+      store_.ack_outbox(partition, ids);
+      return 0;
+    });
+    ids.clear();
+  }
+}
+
+}  // namespace enroll

@@ -1,0 +1,83 @@
+#pragma once
+// The ordered path of enrollmentd: consume a batch from enroll.inbox, decode, run the engine,
+// commit states + offsets + outbox to Redis in one fenced step per partition, relay the
+// outbox to Kafka, and delete what Kafka acknowledged.
+//
+// Lifecycle: constructed by main; run() blocks on the calling thread (the pipeline thread)
+// until stop() is called from any thread; then it finishes the batch in hand, commits,
+// flushes the producer and leaves the consumer group. All Kafka and Redis calls happen on
+// the pipeline thread; the rebalance callback runs inside the consumer poll on it as well.
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "connectors/codec/inbound_decoder.hpp"
+#include "connectors/codec/outbound_encoder.hpp"
+#include "connectors/kafka/consumer.hpp"
+#include "connectors/kafka/producer.hpp"
+#include "connectors/redis/store.hpp"
+#include "workflows/engine_config.hpp"
+
+namespace enroll {
+
+struct PipelineSettings {
+  kafka::Settings kafka;     // bootstrap.servers and friends, shared by consumer and producer
+  kafka::Settings consumer;  // consumer-only settings (session.timeout.ms, ...)
+  std::string group = "enrollmentd";
+  Topics topics;
+  std::string source = "/enrollmentd";  // CloudEvents source of everything emitted
+  std::size_t batch_size = 500;
+  std::chrono::milliseconds poll_timeout{100};
+};
+
+struct PipelineCounters {
+  std::atomic<std::uint64_t> consumed{0}, applied{0}, rejected{0}, duplicates{0},
+      dead_lettered{0}, emitted{0}, commits{0}, stale_commits{0};
+};
+
+class InboxPipeline final : public kafka::RebalanceListener {
+ public:
+  InboxPipeline(PipelineSettings settings, redis::Store& store, const codec::SchemaSet& schemas,
+                const crypto::SealKeyPair& passcode_keys, const EngineConfig& engine);
+  ~InboxPipeline() override;
+
+  void run();
+  void stop() noexcept { stopping_ = true; }
+  [[nodiscard]] const PipelineCounters& counters() const { return counters_; }
+  [[nodiscard]] std::size_t owned_partitions() const { return owned_count_.load(); }
+
+  std::vector<std::optional<std::int64_t>> on_assigned(
+      const std::vector<kafka::TopicPartition>& partitions) override;
+  void on_revoked(const std::vector<kafka::TopicPartition>& partitions) override;
+
+ private:
+  void process(std::vector<kafka::Message> batch);
+  void process_partition(std::int32_t partition, std::vector<kafka::Message>& msgs);
+  void relay(std::int32_t partition, const std::vector<codec::OutboxMessage>& msgs,
+             const std::vector<std::string>& entry_ids);
+  void acknowledge_delivered();
+  template <class F>
+  auto with_redis_retry(const char* what, F&& f) -> decltype(f());
+
+  PipelineSettings settings_;
+  redis::Store& store_;
+  codec::InboundDecoder decoder_;
+  codec::OutboundEncoder encoder_;
+  const EngineConfig& engine_;
+  std::unique_ptr<kafka::Producer> producer_;
+  std::unique_ptr<kafka::Consumer> consumer_;
+
+  std::map<std::int32_t, std::int64_t> epochs_;  // partitions owned, with their epoch
+  std::atomic<std::size_t> owned_count_{0};
+  std::uint64_t next_token_ = 1;
+  std::unordered_map<std::uint64_t, std::pair<std::int32_t, std::string>> in_flight_;
+  std::map<std::int32_t, std::vector<std::string>> delivered_;
+  std::atomic<bool> stopping_{false};
+  PipelineCounters counters_;
+};
+
+}  // namespace enroll

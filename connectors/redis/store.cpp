@@ -1,0 +1,110 @@
+#include "connectors/redis/store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "connectors/redis/commit_script.hpp"
+
+namespace enroll::redis {
+
+Store::Store(Client& client, std::string ns) : client_(client), ns_(std::move(ns)) {
+  auto r = client_.command({"SCRIPT", "LOAD", std::string(commit_script())});
+  commit_sha_.assign(r->str, r->len);
+}
+
+std::string Store::key(std::int32_t partition, const std::string& suffix) const {
+  return ns_ + ":{p" + std::to_string(partition) + "}:" + suffix;
+}
+
+std::string Store::state_key(std::int32_t partition, const RegistrationId& id) const {
+  return key(partition, "reg:" + id.str());
+}
+
+PartitionClaim Store::claim(std::int32_t partition) {
+  client_.append({"INCR", key(partition, "epoch")});
+  client_.append({"GET", key(partition, "offset")});
+  auto epoch = client_.read_reply();
+  auto offset = client_.read_reply();
+  if (epoch->type != REDIS_REPLY_INTEGER) throw RedisError("claim: unexpected INCR reply", false);
+  PartitionClaim c{epoch->integer, std::nullopt};
+  if (offset->type == REDIS_REPLY_STRING) c.next_offset = std::stoll(std::string(offset->str, offset->len));
+  return c;
+}
+
+std::map<RegistrationId, std::optional<RegistrationState>> Store::load(
+    std::int32_t partition, const std::vector<RegistrationId>& ids) {
+  std::map<RegistrationId, std::optional<RegistrationState>> out;
+  if (ids.empty()) return out;
+  std::vector<std::string> argv{"MGET"};
+  for (const auto& id : ids) argv.push_back(state_key(partition, id));
+  auto r = client_.command(argv);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const redisReply* e = r->element[i];
+    if (e->type == REDIS_REPLY_STRING) {
+      out[ids[i]] = state_from_json(nlohmann::json::parse(e->str, e->str + e->len));
+    } else {
+      out[ids[i]] = std::nullopt;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoch,
+                                       std::int64_t next_offset,
+                                       const std::vector<RegistrationState>& states,
+                                       const std::vector<codec::OutboxMessage>& outbox) {
+  std::vector<std::string> argv{"EVALSHA", commit_sha_, std::to_string(3 + states.size()),
+                                key(partition, "epoch"), key(partition, "offset"),
+                                key(partition, "outbox")};
+  for (const auto& s : states) argv.push_back(state_key(partition, s.id));
+  argv.push_back(std::to_string(epoch));
+  argv.push_back(std::to_string(next_offset));
+  argv.push_back(std::to_string(states.size()));
+  for (const auto& s : states) argv.push_back(state_to_json(s).dump());
+  for (const auto& m : outbox) {
+    argv.push_back(m.topic);
+    argv.push_back(m.key);
+    argv.push_back(m.value);
+  }
+  Reply r;
+  try {
+    r = client_.command(argv);
+  } catch (const RedisError& e) {
+    if (std::string_view(e.what()).find("STALE_EPOCH") != std::string_view::npos) {
+      throw StaleEpochError(partition);
+    }
+    throw;
+  }
+  std::vector<std::string> ids;
+  ids.reserve(r->elements);
+  for (std::size_t i = 0; i < r->elements; ++i) ids.emplace_back(r->element[i]->str, r->element[i]->len);
+  return ids;
+}
+
+std::vector<OutboxEntry> Store::pending_outbox(std::int32_t partition) {
+  auto r = client_.command({"XRANGE", key(partition, "outbox"), "-", "+"});
+  std::vector<OutboxEntry> out;
+  for (std::size_t i = 0; i < r->elements; ++i) {
+    const redisReply* entry = r->element[i];
+    OutboxEntry e;
+    e.entry_id.assign(entry->element[0]->str, entry->element[0]->len);
+    const redisReply* fields = entry->element[1];
+    for (std::size_t f = 0; f + 1 < fields->elements; f += 2) {
+      const std::string name(fields->element[f]->str, fields->element[f]->len);
+      std::string value(fields->element[f + 1]->str, fields->element[f + 1]->len);
+      if (name == "t") e.message.topic = std::move(value);
+      else if (name == "k") e.message.key = std::move(value);
+      else if (name == "v") e.message.value = std::move(value);
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+void Store::ack_outbox(std::int32_t partition, const std::vector<std::string>& entry_ids) {
+  if (entry_ids.empty()) return;
+  std::vector<std::string> argv{"XDEL", key(partition, "outbox")};
+  argv.insert(argv.end(), entry_ids.begin(), entry_ids.end());
+  client_.command(argv);
+}
+
+}  // namespace enroll::redis

@@ -1,0 +1,65 @@
+#pragma once
+// Registration state, partition offsets and the outbox in Redis. Every key of a partition
+// carries the hash tag {p<N>}, so one commit touches one Redis Cluster slot.
+//
+// Owner: the pipeline thread (the Client is not thread-safe).
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connectors/codec/outbound_encoder.hpp"
+#include "connectors/redis/client.hpp"
+#include "workflows/state.hpp"
+
+namespace enroll::redis {
+
+// A commit refused because another instance claimed the partition since (fencing).
+class StaleEpochError : public RedisError {
+ public:
+  explicit StaleEpochError(std::int32_t partition)
+      : RedisError("partition " + std::to_string(partition) + ": stale epoch, commit refused",
+                   false) {}
+};
+
+struct PartitionClaim {
+  std::int64_t epoch = 0;
+  std::optional<std::int64_t> next_offset;  // where to resume reading; nullopt: from the start
+};
+
+struct OutboxEntry {
+  std::string entry_id;  // the stream id in Redis
+  codec::OutboxMessage message;
+};
+
+class Store {
+ public:
+  Store(Client& client, std::string ns);
+
+  std::string state_key(std::int32_t partition, const RegistrationId& id) const;
+
+  // Bumps the partition's epoch (fencing out any previous owner) and reads its offset.
+  PartitionClaim claim(std::int32_t partition);
+  // The stored states of `ids` (nullopt for unknown ones), in one round trip.
+  std::map<RegistrationId, std::optional<RegistrationState>> load(
+      std::int32_t partition, const std::vector<RegistrationId>& ids);
+  // One atomic step: states, the next offset and the outbox, if `epoch` is still current.
+  // Returns the outbox entry ids in the order of `outbox`. Throws StaleEpochError.
+  std::vector<std::string> commit(std::int32_t partition, std::int64_t epoch,
+                                  std::int64_t next_offset,
+                                  const std::vector<RegistrationState>& states,
+                                  const std::vector<codec::OutboxMessage>& outbox);
+  // Outbox entries not yet acknowledged by Kafka (to re-send after a restart).
+  std::vector<OutboxEntry> pending_outbox(std::int32_t partition);
+  // Removes delivered entries.
+  void ack_outbox(std::int32_t partition, const std::vector<std::string>& entry_ids);
+
+ private:
+  std::string key(std::int32_t partition, const std::string& suffix) const;
+  Client& client_;
+  std::string ns_;
+  std::string commit_sha_;
+};
+
+}  // namespace enroll::redis

@@ -1,0 +1,7 @@
+target_sources(enroll_connectors PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/population.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/task_types.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/connector_runner.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/citizen_driver.cpp
+  ${PROJECT_SOURCE_DIR}/connectors/capture/capture_simulator.cpp
+  ${PROJECT_SOURCE_DIR}/connectors/registry/registry_simulator.cpp)

@@ -1,0 +1,113 @@
+#pragma once
+// Typed inbound events: channel commands and connector results, after the shell has parsed
+// and validated the CloudEvents envelope and opened any sealed passcode.
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "workflows/ids.hpp"
+#include "workflows/secret.hpp"
+
+namespace enroll {
+
+enum class CommandType {
+  registration_start,
+  terms_accept,
+  permissions_grant,
+  card_front_capture,
+  card_back_capture,
+  selfie_capture,
+  card_data_confirm,
+  citizen_id_enter,
+  fingerprint_capture,
+  qr_scan,
+  passcode_set,
+  consent_confirm,
+  registration_cancel,
+  task_result,
+};
+
+std::string_view to_string(CommandType t);  // the CloudEvents `type`
+std::optional<CommandType> command_type_from(std::string_view type);
+
+struct Device {
+  std::string id;
+  std::string platform;
+};
+struct Officer {
+  std::string id;
+  std::string counter;
+};
+
+struct RegistrationStart {
+  std::string channel;
+  Device device;
+  std::optional<std::string> citizen_id;  // raw text; validated by the engine
+  std::optional<Officer> officer;
+};
+struct TermsAccept {
+  std::string terms_version;
+};
+struct PermissionsGrant {
+  std::vector<std::string> permissions;
+};
+struct ImageCapture {  // card.front.capture, card.back.capture, selfie.capture
+  ImageRef image_ref;
+};
+struct CardDataConfirm {
+  bool confirmed = false;
+};
+struct CitizenIdEnter {
+  std::string citizen_id;
+};
+struct FingerprintCapture {
+  std::string template_ref;
+  std::string finger;
+};
+struct QrScan {
+  std::string token;
+};
+// The shell opens the sealed boxes; nullopt means the box could not be opened.
+struct PasscodeSet {
+  std::optional<SecretString> first;
+  std::optional<SecretString> repeat;
+};
+struct ConsentConfirm {
+  std::optional<SecretString> passcode;
+};
+struct RegistrationCancel {
+  std::string reason;
+};
+
+enum class TaskStatus { ok, retryable, failed };
+struct TaskError {
+  std::string code;
+  std::string message;
+};
+struct TaskResult {
+  RequestId request_id;
+  std::string task;
+  TaskStatus status = TaskStatus::ok;
+  nlohmann::json outputs = nlohmann::json::object();
+  std::optional<TaskError> error;
+};
+
+using CommandPayload =
+    std::variant<RegistrationStart, TermsAccept, PermissionsGrant, ImageCapture, CardDataConfirm,
+                 CitizenIdEnter, FingerprintCapture, QrScan, PasscodeSet, ConsentConfirm,
+                 RegistrationCancel, TaskResult>;
+
+struct Inbound {
+  EventId id;
+  std::string source;
+  RegistrationId subject;
+  CommandType type = CommandType::registration_start;
+  CommandPayload payload;
+  std::string traceparent;  // W3C trace context, carried to everything this causes
+};
+
+}  // namespace enroll

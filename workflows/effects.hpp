@@ -1,0 +1,80 @@
+#pragma once
+// What the engine asks the shell to do after a transition. The shell gives each effect a
+// deterministic id, writes them to the outbox in the same atomic step as the state, and
+// relays them to Kafka.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "workflows/ids.hpp"
+#include "workflows/state.hpp"
+#include "workflows/time.hpp"
+
+namespace enroll {
+
+enum class EventType {
+  started,
+  awaiting,
+  step_completed,
+  step_failed,
+  command_rejected,
+  issued,
+  rejected,
+  expired,
+  cancelled,
+  locked,
+};
+std::string_view to_string(EventType t);  // registration.started, ...
+
+// An event on enroll.events; the shell adds state_version.
+struct EmitEvent {
+  EventType type = EventType::started;
+  nlohmann::json data = nlohmann::json::object();
+};
+
+// A task request on enroll.requests.<connector>.
+struct RequestTask {
+  std::string connector;
+  std::string task;
+  RequestId request_id;
+  int attempt = 1;
+  Timestamp deadline{};
+  nlohmann::json inputs = nlohmann::json::object();
+};
+
+enum class ActorKind { citizen, officer, connector, operator_, system };
+std::string_view to_string(ActorKind k);
+
+// One link of a registration's hash chain (contract: enroll.audit).
+struct AuditRecord {
+  RegistrationId registration_id;
+  std::int64_t seq = 0;
+  Timestamp at{};
+  ActorKind actor_kind = ActorKind::system;
+  std::string actor_id;
+  EventId cause;
+  std::string from, to, phase, step, outcome;
+  std::string prev_hash;
+  std::string hash;
+};
+// The record's canonical JSON (sorted keys, no spaces); with_hash=false is what is hashed.
+nlohmann::json audit_to_json(const AuditRecord& r, bool with_hash);
+// hash = SHA-256(prev_hash || canonical JSON without hash), lowercase hex.
+std::string audit_hash(const AuditRecord& r);
+
+using Effect = std::variant<EmitEvent, RequestTask, AuditRecord>;
+
+struct Outcome {
+  // The state to store; nullopt when there is nothing to store (e.g. a command for an
+  // unknown registration).
+  std::optional<RegistrationState> state;
+  std::vector<Effect> effects;
+  bool duplicate = false;  // already applied: no change, no output
+};
+
+}  // namespace enroll

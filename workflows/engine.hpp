@@ -1,0 +1,19 @@
+#pragma once
+// The engine: a pure function (state, event, now) -> (state', effects). No I/O, no clock;
+// the same inputs always give the same outputs, so a replay after a crash is exact.
+#include <optional>
+
+#include "workflows/commands.hpp"
+#include "workflows/effects.hpp"
+#include "workflows/engine_config.hpp"
+#include "workflows/state.hpp"
+#include "workflows/time.hpp"
+
+namespace enroll {
+
+// `current` is nullopt for a registration never seen. The caller has already checked that
+// `event.subject` names the registration.
+Outcome apply(const std::optional<RegistrationState>& current, const Inbound& event, Timestamp now,
+              const EngineConfig& config);
+
+}  // namespace enroll

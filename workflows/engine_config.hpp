@@ -1,0 +1,20 @@
+#pragma once
+// What the engine needs besides state and event: the definitions and the secrets that make
+// its outputs deterministic (salts are derived, never random).
+#include <cstddef>
+#include <vector>
+
+#include "workflows/crypto/passcode_verifier.hpp"
+#include "workflows/definition.hpp"
+
+namespace enroll {
+
+struct EngineConfig {
+  const DefinitionCatalog* catalog = nullptr;
+  std::vector<unsigned char> passcode_salt_key;
+  std::vector<unsigned char> citizen_hash_key;
+  crypto::PasscodeHashParams passcode_hash;
+  std::size_t dedupe_window = 256;  // inbound ids remembered per registration
+};
+
+}  // namespace enroll

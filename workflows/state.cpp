@@ -1,0 +1,120 @@
+#include "workflows/state.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace enroll {
+namespace {
+
+using nlohmann::json;
+
+json opt_time(const std::optional<Timestamp>& t) {
+  return t ? json(to_millis(*t)) : json(nullptr);
+}
+std::optional<Timestamp> get_opt_time(const json& j, const char* key) {
+  if (!j.contains(key) || j[key].is_null()) return std::nullopt;
+  return from_millis(j[key].get<std::int64_t>());
+}
+template <class T>
+std::optional<T> get_opt(const json& j, const char* key) {
+  if (!j.contains(key) || j[key].is_null()) return std::nullopt;
+  return j[key].get<T>();
+}
+template <class T>
+json opt(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+}  // namespace
+
+nlohmann::json state_to_json(const RegistrationState& s) {
+  json card = {{"first_name", s.card.first_name},     {"last_name", s.card.last_name},
+               {"first_name_en", s.card.first_name_en}, {"last_name_en", s.card.last_name_en},
+               {"date_of_birth", s.card.date_of_birth}, {"expiry_date", s.card.expiry_date},
+               {"laser_code", s.card.laser_code},       {"front_ref", s.card.front_ref},
+               {"back_ref", s.card.back_ref}};
+  json consent = {{"terms_version", s.consent.terms_version},
+                  {"accepted_at", opt_time(s.consent.accepted_at)},
+                  {"confirmed_at", opt_time(s.consent.confirmed_at)},
+                  {"confirmed_by", s.consent.confirmed_by}};
+  return json{
+      {"id", s.id.str()},
+      {"channel", s.channel},
+      {"definition_version", s.definition_version},
+      {"status", to_string(s.status)},
+      {"phase", to_string(s.phase)},
+      {"step", s.step},
+      {"stage", to_string(s.stage)},
+      {"attempt", s.attempt},
+      {"pending_request", s.pending_request ? json(s.pending_request->str()) : json(nullptr)},
+      {"pending_inputs", s.pending_inputs},
+      {"deadline", opt_time(s.deadline)},
+      {"tries_used", s.tries_used},
+      {"state_version", s.state_version},
+      {"audit_seq", s.audit_seq},
+      {"audit_head", s.audit_head},
+      {"created_at", to_millis(s.created_at)},
+      {"updated_at", to_millis(s.updated_at)},
+      {"device", {{"id", s.device.id}, {"platform", s.device.platform}}},
+      {"officer", s.officer ? json{{"id", s.officer->id}, {"counter", s.officer->counter}}
+                            : json(nullptr)},
+      {"citizen_id", opt(s.citizen_id)},
+      {"card", std::move(card)},
+      {"selfie_ref", s.selfie_ref},
+      {"liveness", opt(s.liveness)},
+      {"face_score", opt(s.face_score)},
+      {"passcode_verifier", s.passcode_verifier},
+      {"consent", std::move(consent)},
+      {"digital_id", s.digital_id},
+      {"reason", s.reason},
+      {"applied", s.applied},
+  };
+}
+
+RegistrationState state_from_json(const nlohmann::json& j) {
+  RegistrationState s;
+  s.id = RegistrationId(j.at("id").get<std::string>());
+  s.channel = j.at("channel").get<std::string>();
+  s.definition_version = j.at("definition_version").get<int>();
+  s.status = status_from(j.at("status").get<std::string>()).value();
+  s.phase = phase_from(j.at("phase").get<std::string>()).value();
+  s.step = j.at("step").get<std::string>();
+  s.stage = stage_from(j.at("stage").get<std::string>()).value();
+  s.attempt = j.at("attempt").get<int>();
+  if (auto r = get_opt<std::string>(j, "pending_request")) s.pending_request = RequestId(*r);
+  s.pending_inputs = j.at("pending_inputs").get<std::string>();
+  s.deadline = get_opt_time(j, "deadline");
+  s.tries_used = j.at("tries_used").get<std::map<std::string, int>>();
+  s.state_version = j.at("state_version").get<std::int64_t>();
+  s.audit_seq = j.at("audit_seq").get<std::int64_t>();
+  s.audit_head = j.at("audit_head").get<std::string>();
+  s.created_at = from_millis(j.at("created_at").get<std::int64_t>());
+  s.updated_at = from_millis(j.at("updated_at").get<std::int64_t>());
+  s.device = Device{j.at("device").at("id").get<std::string>(),
+                    j.at("device").at("platform").get<std::string>()};
+  if (!j.at("officer").is_null()) {
+    s.officer = Officer{j["officer"].at("id").get<std::string>(),
+                        j["officer"].at("counter").get<std::string>()};
+  }
+  s.citizen_id = get_opt<std::string>(j, "citizen_id");
+  const auto& c = j.at("card");
+  s.card = CardData{c.at("first_name").get<std::string>(),   c.at("last_name").get<std::string>(),
+                    c.at("first_name_en").get<std::string>(), c.at("last_name_en").get<std::string>(),
+                    c.at("date_of_birth").get<std::string>(),  c.at("expiry_date").get<std::string>(),
+                    c.at("laser_code").get<std::string>(),     c.at("front_ref").get<std::string>(),
+                    c.at("back_ref").get<std::string>()};
+  s.selfie_ref = j.at("selfie_ref").get<std::string>();
+  s.liveness = get_opt<double>(j, "liveness");
+  s.face_score = get_opt<double>(j, "face_score");
+  s.passcode_verifier = j.at("passcode_verifier").get<std::string>();
+  const auto& k = j.at("consent");
+  s.consent.terms_version = k.at("terms_version").get<std::string>();
+  s.consent.accepted_at = get_opt_time(k, "accepted_at");
+  s.consent.confirmed_at = get_opt_time(k, "confirmed_at");
+  s.consent.confirmed_by = k.at("confirmed_by").get<std::string>();
+  s.digital_id = j.at("digital_id").get<std::string>();
+  s.reason = j.at("reason").get<std::string>();
+  s.applied = j.at("applied").get<std::vector<std::string>>();
+  return s;
+}
+
+}  // namespace enroll

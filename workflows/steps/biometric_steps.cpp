@@ -1,0 +1,60 @@
+// Biometrics: selfie liveness at the capture device, then a face match against the registry
+// photo. Thresholds come from the channel definition.
+#include "workflows/steps/kinds.hpp"
+
+namespace enroll::steps {
+namespace {
+
+class SelfieLiveness final : public StepKind {
+ public:
+  std::string_view name() const override { return "selfie_liveness"; }
+  bool needs_task() const override { return true; }
+  Verdict on_command(StepContext& ctx) const override {
+    const auto& cmd = std::get<ImageCapture>(ctx.event.payload);
+    ctx.state.selfie_ref = cmd.image_ref.str();
+    return Verdict::start_task({{"image_ref", cmd.image_ref.str()}});
+  }
+  Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
+    if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
+    const double score = r.outputs.value("liveness", 0.0);
+    ctx.state.liveness = score;
+    if (score < ctx.definition.liveness_threshold) return Verdict::ask_again("liveness_too_low");
+    return Verdict::advance();
+  }
+};
+
+class FaceMatch final : public StepKind {
+ public:
+  std::string_view name() const override { return "face_match"; }
+  bool needs_task() const override { return true; }
+  nlohmann::json task_inputs(const StepContext& ctx) const override {
+    return {{"citizen_id", ctx.state.citizen_id.value_or("")},
+            {"image_ref", ctx.state.selfie_ref}};
+  }
+  Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
+    if (r.status != TaskStatus::ok) return Verdict::reject("face_match_failed: " + error_code(r));
+    const double score = r.outputs.value("score", 0.0);
+    ctx.state.face_score = score;
+    if (score >= ctx.definition.face_match_threshold) return Verdict::advance();
+    // Another selfie, counted against the selfie step's tries.
+    for (const auto& s : ctx.definition.steps) {
+      if (s.phase == Phase::biometrics && !s.expects.empty()) {
+        return Verdict::go_back(s.name, "face_mismatch");
+      }
+    }
+    return Verdict::reject("face_mismatch");
+  }
+};
+
+}  // namespace
+
+const StepKind& selfie_liveness() {
+  static const SelfieLiveness k;
+  return k;
+}
+const StepKind& face_match() {
+  static const FaceMatch k;
+  return k;
+}
+
+}  // namespace enroll::steps

@@ -1,0 +1,152 @@
+// The card phase and its review: OCR of both sides (each must yield a valid citizen ID or
+// laser code, else the citizen retakes the photo), the citizen's confirmation, and the civil
+// registry's check (DOPA CheckCardByLaser semantics).
+#include <cstdio>
+
+#include "workflows/domain/citizen_id.hpp"
+#include "workflows/domain/laser_code.hpp"
+#include "workflows/steps/kinds.hpp"
+
+namespace enroll::steps {
+namespace {
+
+// The registry wants the date of birth as YYYYMMDD in the Buddhist era (Gregorian + 543).
+std::optional<std::string> buddhist_yyyymmdd(const std::string& iso) {
+  int y = 0, m = 0, d = 0;
+  if (std::sscanf(iso.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return std::nullopt;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02d", y + 543, m, d);
+  return std::string(buf);
+}
+
+bool sharp_enough(const StepContext& ctx, const nlohmann::json& out) {
+  return out.value("sharpness", 1.0) >= ctx.definition.min_sharpness;
+}
+
+class CardFrontOcr final : public StepKind {
+ public:
+  std::string_view name() const override { return "card_front_ocr"; }
+  bool needs_task() const override { return true; }
+  Verdict on_command(StepContext& ctx) const override {
+    const auto& cmd = std::get<ImageCapture>(ctx.event.payload);
+    ctx.state.card.front_ref = cmd.image_ref.str();
+    return Verdict::start_task({{"image_ref", cmd.image_ref.str()}});
+  }
+  Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
+    if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
+    const auto& out = r.outputs;
+    if (!sharp_enough(ctx, out)) return Verdict::ask_again("blurry");
+    auto parsed = CitizenId::parse(out.value("citizen_id", ""));
+    if (const auto* err = std::get_if<CitizenIdError>(&parsed)) {
+      return Verdict::ask_again("citizen_id_unreadable: " + std::string(describe(*err)));
+    }
+    const auto& id = std::get<CitizenId>(parsed);
+    if (ctx.state.citizen_id && *ctx.state.citizen_id != id.digits()) {
+      return Verdict::ask_again("citizen_id_differs");
+    }
+    ctx.state.citizen_id = id.digits();
+    auto& card = ctx.state.card;
+    card.first_name = out.value("first_name", "");
+    card.last_name = out.value("last_name", "");
+    card.first_name_en = out.value("first_name_en", "");
+    card.last_name_en = out.value("last_name_en", "");
+    card.date_of_birth = out.value("date_of_birth", "");
+    card.expiry_date = out.value("expiry_date", "");
+    if (card.first_name.empty() || card.last_name.empty() ||
+        !buddhist_yyyymmdd(card.date_of_birth)) {
+      return Verdict::ask_again("card_fields_unreadable");
+    }
+    return Verdict::advance();
+  }
+};
+
+class CardBackOcr final : public StepKind {
+ public:
+  std::string_view name() const override { return "card_back_ocr"; }
+  bool needs_task() const override { return true; }
+  Verdict on_command(StepContext& ctx) const override {
+    const auto& cmd = std::get<ImageCapture>(ctx.event.payload);
+    ctx.state.card.back_ref = cmd.image_ref.str();
+    return Verdict::start_task({{"image_ref", cmd.image_ref.str()}});
+  }
+  Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
+    if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
+    if (!sharp_enough(ctx, r.outputs)) return Verdict::ask_again("blurry");
+    auto parsed = LaserCode::parse(r.outputs.value("laser_code", ""));
+    if (const auto* err = std::get_if<LaserCodeError>(&parsed)) {
+      return Verdict::ask_again("laser_code_unreadable: " + std::string(describe(*err)));
+    }
+    ctx.state.card.laser_code = std::get<LaserCode>(parsed).compact();
+    return Verdict::advance();
+  }
+};
+
+class ConfirmCardData final : public StepKind {
+ public:
+  std::string_view name() const override { return "confirm_card_data"; }
+  Verdict on_command(StepContext& ctx) const override {
+    if (std::get<CardDataConfirm>(ctx.event.payload).confirmed) return Verdict::advance();
+    // The citizen says the data read from the photos is wrong: photograph the card again.
+    return Verdict::go_back(first_card_step(ctx), "card_data_not_confirmed");
+  }
+
+ private:
+  static std::string first_card_step(const StepContext& ctx) {
+    for (const auto& s : ctx.definition.steps) {
+      if (s.phase == Phase::card) return s.name;
+    }
+    return ctx.step.name;
+  }
+};
+
+class VerifyCard final : public StepKind {
+ public:
+  std::string_view name() const override { return "verify_card"; }
+  bool needs_task() const override { return true; }
+  nlohmann::json task_inputs(const StepContext& ctx) const override {
+    const auto& s = ctx.state;
+    return {{"citizen_id", s.citizen_id.value_or("")},
+            {"first_name", s.card.first_name},
+            {"last_name", s.card.last_name},
+            {"date_of_birth", buddhist_yyyymmdd(s.card.date_of_birth).value_or("")},
+            {"laser_code", s.card.laser_code}};
+  }
+  Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
+    if (r.status != TaskStatus::ok) return Verdict::reject("card_check_failed: " + error_code(r));
+    const int code = r.outputs.value("code", -1);
+    const auto status = r.outputs.value("card_status", std::string("valid"));
+    if (status == "revoked" || status == "expired") return Verdict::reject("card_" + status);
+    switch (code) {
+      case 0: return Verdict::advance();
+      case 4: return Verdict::reject("card_not_found_or_mismatch");
+      case 5: {
+        for (const auto& s : ctx.definition.steps) {
+          if (s.phase == Phase::card) return Verdict::go_back(s.name, "card_fields_missing");
+        }
+        return Verdict::reject("card_fields_missing");
+      }
+      default: return Verdict::reject("card_check_unknown_code_" + std::to_string(code));
+    }
+  }
+};
+
+}  // namespace
+
+const StepKind& card_front_ocr() {
+  static const CardFrontOcr k;
+  return k;
+}
+const StepKind& card_back_ocr() {
+  static const CardBackOcr k;
+  return k;
+}
+const StepKind& confirm_card_data() {
+  static const ConfirmCardData k;
+  return k;
+}
+const StepKind& verify_card() {
+  static const VerifyCard k;
+  return k;
+}
+
+}  // namespace enroll::steps

@@ -1,0 +1,30 @@
+// The end of the journey: the registry issues the digital identity for the device.
+#include "workflows/steps/kinds.hpp"
+
+namespace enroll::steps {
+namespace {
+
+class IssueIdentity final : public StepKind {
+ public:
+  std::string_view name() const override { return "issue_identity"; }
+  bool needs_task() const override { return true; }
+  nlohmann::json task_inputs(const StepContext& ctx) const override {
+    return {{"citizen_id", ctx.state.citizen_id.value_or("")},
+            {"device", {{"id", ctx.state.device.id}, {"platform", ctx.state.device.platform}}}};
+  }
+  Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
+    if (r.status != TaskStatus::ok) return Verdict::reject("identity_issue_failed: " + error_code(r));
+    ctx.state.digital_id = r.outputs.value("digital_id", "");
+    if (ctx.state.digital_id.empty()) return Verdict::reject("identity_issue_no_digital_id");
+    return Verdict::advance();
+  }
+};
+
+}  // namespace
+
+const StepKind& issue_identity() {
+  static const IssueIdentity k;
+  return k;
+}
+
+}  // namespace enroll::steps

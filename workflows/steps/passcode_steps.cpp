@@ -1,0 +1,35 @@
+// The passcode is checked against the channel's policy in memory; only an Argon2id verifier
+// is kept. Its salt is derived from a secret key and the event id, so a replay after a crash
+// produces the same verifier.
+#include "workflows/crypto/passcode_verifier.hpp"
+#include "workflows/domain/passcode_policy.hpp"
+#include "workflows/steps/kinds.hpp"
+
+namespace enroll::steps {
+namespace {
+
+class SetPasscode final : public StepKind {
+ public:
+  std::string_view name() const override { return "set_passcode"; }
+  Verdict on_command(StepContext& ctx) const override {
+    const auto& cmd = std::get<PasscodeSet>(ctx.event.payload);
+    if (!cmd.first || !cmd.repeat) return Verdict::ask_again("sealed_passcode_unreadable");
+    if (auto violation = check_passcode(*cmd.first, *cmd.repeat, ctx.definition.passcode)) {
+      return Verdict::ask_again(std::string(code(*violation)));
+    }
+    const auto salt = crypto::derive_salt(ctx.config.passcode_salt_key,
+                                          ctx.state.id.str() + "/" + ctx.event.id.str());
+    ctx.state.passcode_verifier =
+        crypto::make_passcode_verifier(*cmd.first, salt, ctx.config.passcode_hash);
+    return Verdict::advance();
+  }
+};
+
+}  // namespace
+
+const StepKind& set_passcode() {
+  static const SetPasscode k;
+  return k;
+}
+
+}  // namespace enroll::steps

@@ -1,0 +1,73 @@
+#pragma once
+// A step kind is one built-in behaviour that channel definitions compose: what a step does
+// with the command it awaits and with its connector's result. Kinds are looked up by name
+// (the definition's "kind"); a new channel reuses them without new C++.
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "workflows/commands.hpp"
+#include "workflows/definition.hpp"
+#include "workflows/engine_config.hpp"
+#include "workflows/state.hpp"
+#include "workflows/time.hpp"
+
+namespace enroll {
+
+// What a step decided. The engine turns it into a transition and its effects.
+struct Verdict {
+  enum class Kind {
+    advance,     // the step is done; go to the next one
+    start_task,  // send the step's connector task with `task_inputs`
+    ask_again,   // the citizen must try again (`reason`); uses one of the step's tries
+    go_back,     // return to `step` and ask there again (`reason`), using one of its tries
+    retry_task,  // a retryable connector error: send the task again if attempts are left
+    reject,      // a permanent failure: the registration is rejected (`reason`)
+  };
+  Kind kind = Kind::advance;
+  std::string reason;
+  std::string step;
+  nlohmann::json task_inputs = nlohmann::json::object();
+
+  static Verdict advance() { return {}; }
+  static Verdict start_task(nlohmann::json inputs) {
+    return {Kind::start_task, {}, {}, std::move(inputs)};
+  }
+  static Verdict ask_again(std::string why) { return {Kind::ask_again, std::move(why), {}, {}}; }
+  static Verdict go_back(std::string to, std::string why) {
+    return {Kind::go_back, std::move(why), std::move(to), {}};
+  }
+  static Verdict retry_task(std::string why) {
+    return {Kind::retry_task, std::move(why), {}, {}};
+  }
+  static Verdict reject(std::string why) { return {Kind::reject, std::move(why), {}, {}}; }
+};
+
+// What a step kind sees: the state it may fill in, its definition, the event, the time.
+struct StepContext {
+  RegistrationState& state;
+  const ChannelDefinition& definition;
+  const StepDef& step;
+  const Inbound& event;
+  Timestamp now;
+  const EngineConfig& config;
+};
+
+class StepKind {
+ public:
+  virtual ~StepKind() = default;
+  [[nodiscard]] virtual std::string_view name() const = 0;
+  [[nodiscard]] virtual bool needs_task() const { return false; }
+  // The awaited command arrived (its type is one of the step's `expects`).
+  [[nodiscard]] virtual Verdict on_command(StepContext& ctx) const;
+  // The step's task is to be sent on entering the step (steps that expect no command).
+  [[nodiscard]] virtual nlohmann::json task_inputs(const StepContext& ctx) const;
+  // The connector answered with status ok or failed (retryable is handled by the engine).
+  [[nodiscard]] virtual Verdict on_result(StepContext& ctx, const TaskResult& result) const;
+};
+
+// nullptr if no kind has that name.
+const StepKind* find_step_kind(std::string_view name);
+
+}  // namespace enroll
