@@ -1,0 +1,94 @@
+// Bad input per the contract: malformed messages go to the dead-letter topic with their
+// reason and nothing else changes; a command out of order is rejected with the state
+// unchanged; a duplicate is ignored.
+#include "connectors/sim/citizen_driver.hpp"
+#include "tests/integration/orchestrator_fixture.hpp"
+
+namespace enroll::test {
+namespace {
+
+class BadInputTest : public OrchestratorTest {};
+
+std::string event(const std::string& id, const std::string& subject, const std::string& type,
+                  nlohmann::json data) {
+  return nlohmann::json{{"specversion", "1.0"}, {"id", id},           {"source", "/test"},
+                        {"type", type},         {"subject", subject}, {"data", std::move(data)}}
+      .dump();
+}
+
+TEST_F(BadInputTest, MalformedMessagesAreDeadLetteredAndTheServiceGoesOn) {
+  const std::string id = unique_name("bad");
+  send(id, "this is not json");
+  send(id, R"({"hello":"world"})");
+  send(id, event("e1", id, "registration.teleport", nlohmann::json::object()));
+  send(id, event("e2", id, "terms.accept", {{"terms_version", 7}}));
+  send(id, event("e3", unique_name("other"), "terms.accept", {{"terms_version", "v"}}));
+
+  TopicReader dlq(services_.brokers(), topics_.dlq());
+  ASSERT_TRUE(dlq.poll_until([](const auto& all) { return all.size() >= 5; }, 60s))
+      << "dead letters: " << dlq.messages().size();
+  std::vector<std::string> codes;
+  for (const auto& m : dlq.messages()) {
+    const auto j = nlohmann::json::parse(m.value);
+    EXPECT_EQ(j.at("type"), "inbox.rejected");
+    EXPECT_EQ(m.key, id);  // the original key
+    EXPECT_EQ(j.at("data").at("topic"), topics_.inbox());
+    EXPECT_FALSE(j.at("data").at("error").at("message").get<std::string>().empty());
+    codes.push_back(j.at("data").at("error").at("code"));
+  }
+  EXPECT_EQ(codes, (std::vector<std::string>{"not_json", "not_cloudevent", "unknown_type",
+                                             "invalid_data", "key_mismatch"}));
+  EXPECT_EQ(nlohmann::json::parse(dlq.messages()[0].value).at("data").at("payload"),
+            "this is not json");
+  EXPECT_FALSE(stored_state(id).has_value()) << "bad input must not create state";
+
+  // The service is still serving: a good registration starts after the bad ones.
+  sim::CitizenDriver citizen(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  const auto start = citizen.start(id, 7);
+  send(start.key, start.value);
+  TopicReader events(services_.brokers(), topics_.events());
+  EXPECT_TRUE(events.poll_until([&](const auto& all) { return !of(all, id).empty(); }, 30s));
+}
+
+TEST_F(BadInputTest, OutOfOrderCommandIsRejectedAndDuplicateIgnored) {
+  const std::string id = unique_name("order");
+  sim::CitizenDriver citizen(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  const auto start = citizen.start(id, 9);
+  send(start.key, start.value);
+  send(start.key, start.value);  // the same id again: a duplicate
+  // A selfie while the registration awaits the terms: out of order.
+  send(id, event("selfie-early", id, "selfie.capture", {{"image_ref", "sim://selfie/x/1"}}));
+
+  TopicReader events(services_.brokers(), topics_.events());
+  ASSERT_TRUE(events.poll_until(
+      [&](const auto& all) {
+        for (const auto& e : of(all, id)) {
+          if (e.at("type") == "command.rejected") return true;
+        }
+        return false;
+      },
+      60s));
+  // Let anything a duplicate might have caused arrive, then count.
+  events.poll_until([](const auto&) { return false; }, 2s);
+  const auto mine = of(events.messages(), id);
+  std::size_t started = 0, awaiting = 0;
+  for (const auto& e : mine) {
+    if (e.at("type") == "registration.started") ++started;
+    if (e.at("type") == "registration.awaiting") ++awaiting;
+  }
+  EXPECT_EQ(started, 1u) << "the duplicate start caused a second transition";
+  EXPECT_EQ(awaiting, 1u);
+  const auto& rejected = mine.back();
+  EXPECT_EQ(rejected.at("type"), "command.rejected");
+  EXPECT_NE(rejected.at("data").at("reason").get<std::string>().find("selfie.capture"),
+            std::string::npos);
+
+  const auto state = stored_state(id);
+  ASSERT_TRUE(state.has_value());
+  EXPECT_EQ(state->at("step"), "accept-terms");
+  EXPECT_EQ(state->at("stage"), "awaiting_input");
+  EXPECT_EQ(state->at("state_version"), rejected.at("data").at("state_version"));
+}
+
+}  // namespace
+}  // namespace enroll::test

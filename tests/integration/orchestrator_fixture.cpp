@@ -1,0 +1,87 @@
+#include "tests/integration/orchestrator_fixture.hpp"
+
+namespace enroll::test {
+
+void OrchestratorTest::SetUp() {
+  const std::string name = unique_name("it");
+  topics_.prefix = name + ".";
+  ns_ = name;
+  services_.create_topic_set(topics_.prefix, 12);
+  work_ = std::filesystem::temp_directory_path() / name;
+  std::filesystem::create_directories(work_);
+  generate_keys(work_ / "keys");
+  keys_ = load_keys(work_ / "keys");
+  redis_ = std::make_unique<redis::Client>(redis::parse_redis_url(services_.redis_url()));
+  producer_ = std::make_unique<TestProducer>(
+      services_.brokers(), std::map<std::string, std::string>{{"partitioner", "murmur2_random"}});
+  daemon_ = std::make_unique<ChildProcess>(ChildProcess::Options{
+      {ENROLLMENTD_BIN, "--brokers", services_.brokers(), "--redis", services_.redis_url(),
+       "--topic-prefix", topics_.prefix, "--group", name + "-orchestrator", "--redis-namespace",
+       ns_, "--keys", (work_ / "keys").string(), "--session-timeout-ms", "6000",
+       "--passcode-memlimit-kib", "8192", "--instance", "it"},
+      work_ / "enrollmentd.log"});
+  connectors_ = std::make_unique<ChildProcess>(ChildProcess::Options{
+      {SIM_CONNECTORS_BIN, "--brokers", services_.brokers(), "--topic-prefix", topics_.prefix,
+       "--group", name + "-connectors"},
+      work_ / "connectors.log"});
+}
+
+void OrchestratorTest::TearDown() {
+  const int daemon_status = daemon_ ? daemon_->stop() : 0;
+  if (connectors_) connectors_->stop();
+  // SIGTERM must end enrollmentd cleanly: batch committed, exit 0.
+  EXPECT_EQ(daemon_status, 0) << daemon_->log();
+  if (HasFailure()) {
+    std::cerr << "--- enrollmentd log ---\n" << (daemon_ ? daemon_->log() : "") << "\n";
+    std::cerr << "--- connectors log ---\n" << (connectors_ ? connectors_->log() : "") << "\n";
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(work_, ec);
+}
+
+void OrchestratorTest::send(const std::string& key, const std::string& value) {
+  producer_->send(topics_.inbox(), key, value);
+  producer_->flush();
+}
+
+std::optional<nlohmann::json> OrchestratorTest::stored_state(const std::string& id) {
+  auto keys = redis_->command({"KEYS", ns_ + ":{p*}:reg:" + id});
+  if (keys->elements != 1) return std::nullopt;
+  auto value = redis_->command({"GET", std::string(keys->element[0]->str, keys->element[0]->len)});
+  if (value->type != REDIS_REPLY_STRING) return std::nullopt;
+  return nlohmann::json::parse(std::string(value->str, value->len));
+}
+
+std::vector<std::string> OrchestratorTest::all_redis_values() {
+  std::vector<std::string> out;
+  auto keys = redis_->command({"KEYS", ns_ + ":*"});
+  for (std::size_t i = 0; i < keys->elements; ++i) {
+    const std::string key(keys->element[i]->str, keys->element[i]->len);
+    auto type = redis_->command({"TYPE", key});
+    if (std::string(type->str) == "string") {
+      auto v = redis_->command({"GET", key});
+      out.emplace_back(v->str, v->len);
+    } else if (std::string(type->str) == "stream") {
+      auto v = redis_->command({"XRANGE", key, "-", "+"});
+      for (std::size_t e = 0; e < v->elements; ++e) {
+        const auto* fields = v->element[e]->element[1];
+        for (std::size_t f = 0; f < fields->elements; ++f) {
+          out.emplace_back(fields->element[f]->str, fields->element[f]->len);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<nlohmann::json> OrchestratorTest::of(const std::vector<KafkaMessage>& messages,
+                                                 const std::string& id) {
+  std::vector<nlohmann::json> out;
+  for (const auto& m : messages) {
+    auto j = nlohmann::json::parse(m.value, nullptr, false);
+    if (!j.is_discarded() && j.value("subject", "") == id) out.push_back(std::move(j));
+  }
+  return out;
+}
+
+}  // namespace enroll::test
