@@ -1,0 +1,296 @@
+// The pure engine on the self-service definition: no servers, an injected clock, one event
+// at a time.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "workflows/crypto/passcode_verifier.hpp"
+#include "workflows/definition.hpp"
+#include "workflows/engine.hpp"
+
+namespace enroll {
+namespace {
+
+using nlohmann::json;
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::ifstream in(std::string(ENROLL_SOURCE_DIR) + "/workflows/channels/self-service.v1.json");
+    catalog_.add(parse_definition(json::parse(in)));
+    config_.catalog = &catalog_;
+    config_.passcode_salt_key.assign(32, 7);
+    config_.citizen_hash_key.assign(32, 9);
+    config_.passcode_hash.memlimit = 8 * 1024 * 1024;
+    config_.passcode_hash.opslimit = 1;
+  }
+
+  Outcome feed(CommandType type, CommandPayload payload) {
+    Inbound in;
+    in.id = EventId("e" + std::to_string(++seq_));
+    in.source = "/test";
+    in.subject = RegistrationId("reg-1");
+    in.type = type;
+    in.payload = std::move(payload);
+    return feed(in);
+  }
+  Outcome feed(const Inbound& in) {
+    now_ += std::chrono::seconds(1);
+    Outcome out = apply(state_, in, now_, config_);
+    if (out.state) state_ = *out.state;
+    return out;
+  }
+  Outcome result(json outputs, TaskStatus status = TaskStatus::ok, std::string code = "") {
+    TaskResult r;
+    r.request_id = state_->pending_request.value_or(RequestId("none"));
+    r.status = status;
+    r.outputs = std::move(outputs);
+    if (!code.empty()) r.error = TaskError{code, code};
+    return feed(CommandType::task_result, r);
+  }
+  static std::vector<const EmitEvent*> events(const Outcome& o) {
+    std::vector<const EmitEvent*> out;
+    for (const auto& e : o.effects) {
+      if (const auto* ev = std::get_if<EmitEvent>(&e)) out.push_back(ev);
+    }
+    return out;
+  }
+  static const RequestTask* request(const Outcome& o) {
+    for (const auto& e : o.effects) {
+      if (const auto* r = std::get_if<RequestTask>(&e)) return r;
+    }
+    return nullptr;
+  }
+  static const EmitEvent* awaiting(const Outcome& o) {
+    for (const auto* e : events(o)) {
+      if (e->type == EventType::awaiting) return e;
+    }
+    return nullptr;
+  }
+
+  // Walks to the step `until` on the happy path.
+  void walk_to(const std::string& until) {
+    feed(CommandType::registration_start,
+         RegistrationStart{"self-service", {"dev-1", "android"}, std::nullopt, std::nullopt});
+    const std::vector<std::function<void()>> steps{
+        [&] { feed(CommandType::terms_accept, TermsAccept{"2024-06"}); },
+        [&] {
+          feed(CommandType::card_front_capture, ImageCapture{ImageRef("img://front")});
+          result(front_ocr_);
+        },
+        [&] {
+          feed(CommandType::card_back_capture, ImageCapture{ImageRef("img://back")});
+          result({{"laser_code", "JT0-1234567-89"}, {"sharpness", 0.9}});
+        },
+        [&] { feed(CommandType::card_data_confirm, CardDataConfirm{true}); },
+        [&] { result({{"code", 0}, {"card_status", "valid"}}); },
+        [&] {
+          feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://selfie")});
+          result({{"liveness", 0.95}});
+        },
+        [&] { result({{"score", 0.9}}); },
+        [&] {
+          feed(CommandType::passcode_set,
+               PasscodeSet{SecretString("13572468"), SecretString("13572468")});
+        },
+        [&] { feed(CommandType::consent_confirm, ConsentConfirm{SecretString("13572468")}); },
+    };
+    for (const auto& step : steps) {
+      if (state_->step == until) return;
+      step();
+    }
+  }
+
+  DefinitionCatalog catalog_;
+  EngineConfig config_;
+  std::optional<RegistrationState> state_;
+  Timestamp now_{std::chrono::milliseconds(1'800'000'000'000)};
+  int seq_ = 0;
+  json front_ocr_{{"citizen_id", "1101700203450"}, {"first_name", "สมชาย"},
+                  {"last_name", "ใจดี"},           {"first_name_en", "Somchai"},
+                  {"last_name_en", "Jaidee"},       {"date_of_birth", "1990-05-17"},
+                  {"expiry_date", "2030-01-01"},    {"sharpness", 0.9}};
+};
+
+TEST_F(EngineTest, HappyPathEndsIssued) {
+  walk_to("issue");
+  ASSERT_EQ(state_->step, "issue");
+  const auto* req = state_->pending_request ? &*state_->pending_request : nullptr;
+  ASSERT_NE(req, nullptr);
+  const auto out = result({{"digital_id", "DID-1"}});
+  EXPECT_EQ(state_->status, Status::issued);
+  EXPECT_EQ(state_->phase, Phase::issued);
+  EXPECT_EQ(events(out).back()->type, EventType::issued);
+  EXPECT_EQ(state_->consent.terms_version, "2024-06");
+  EXPECT_TRUE(state_->consent.confirmed_at.has_value());
+  EXPECT_TRUE(crypto::verify_passcode(state_->passcode_verifier, SecretString("13572468")));
+}
+
+TEST_F(EngineTest, CardVerifyGetsBuddhistEraDateAndCompactLaserCode) {
+  walk_to("confirm-card-data");
+  const auto out = feed(CommandType::card_data_confirm, CardDataConfirm{true});
+  const auto* req = request(out);
+  ASSERT_NE(req, nullptr);
+  EXPECT_EQ(req->task, "card.verify");
+  EXPECT_EQ(req->connector, "registry");
+  EXPECT_EQ(req->inputs.at("date_of_birth"), "25330517");
+  EXPECT_EQ(req->inputs.at("laser_code"), "JT0123456789");
+  EXPECT_EQ(req->inputs.at("citizen_id"), "1101700203450");
+}
+
+TEST_F(EngineTest, BlurryFrontPhotoAsksForARetakeWithTheReason) {
+  walk_to("card-front");
+  feed(CommandType::card_front_capture, ImageCapture{ImageRef("img://front")});
+  auto ocr = front_ocr_;
+  ocr["sharpness"] = 0.2;
+  const auto out = result(ocr);
+  const auto* a = awaiting(out);
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->data.at("step"), "card-front");
+  EXPECT_EQ(a->data.at("reason"), "blurry");
+  EXPECT_EQ(a->data.at("attempts_left"), 4);
+}
+
+TEST_F(EngineTest, OcrWithABadCheckDigitAsksForARetake) {
+  walk_to("card-front");
+  feed(CommandType::card_front_capture, ImageCapture{ImageRef("img://front")});
+  auto ocr = front_ocr_;
+  ocr["citizen_id"] = "1101700203452";
+  const auto out = result(ocr);
+  ASSERT_NE(awaiting(out), nullptr);
+  EXPECT_NE(awaiting(out)->data.at("reason").get<std::string>().find("citizen_id"),
+            std::string::npos);
+  EXPECT_FALSE(state_->citizen_id.has_value());
+}
+
+TEST_F(EngineTest, RevokedCardRejects) {
+  walk_to("verify-card");
+  const auto out = result({{"code", 0}, {"card_status", "revoked"}});
+  EXPECT_EQ(state_->status, Status::rejected);
+  EXPECT_EQ(state_->reason, "card_revoked");
+  EXPECT_EQ(events(out).back()->type, EventType::rejected);
+}
+
+TEST_F(EngineTest, RegistryMismatchRejectsAndMissingFieldsAskForTheCardAgain) {
+  walk_to("verify-card");
+  result({{"code", 5}, {"card_status", "valid"}});
+  EXPECT_EQ(state_->step, "card-front");
+  EXPECT_EQ(state_->status, Status::active);
+  walk_to("verify-card");
+  result({{"code", 4}, {"card_status", "valid"}});
+  EXPECT_EQ(state_->status, Status::rejected);
+}
+
+TEST_F(EngineTest, RetryableErrorResendsWithTheNextAttemptThenGivesUp) {
+  walk_to("verify-card");
+  const auto first = *state_->pending_request;
+  const auto out = result({}, TaskStatus::retryable, "unavailable");
+  const auto* req = request(out);
+  ASSERT_NE(req, nullptr);
+  EXPECT_EQ(req->attempt, 2);
+  EXPECT_NE(req->request_id, first);
+  EXPECT_EQ(events(out).front()->type, EventType::step_failed);
+  for (int i = 0; i < 4; ++i) result({}, TaskStatus::retryable, "timeout");
+  EXPECT_EQ(state_->status, Status::rejected);
+  EXPECT_EQ(state_->reason, "card.verify_unavailable");
+}
+
+TEST_F(EngineTest, LateResultIsIgnoredButAudited) {
+  walk_to("verify-card");
+  const auto stale = *state_->pending_request;
+  result({}, TaskStatus::retryable, "unavailable");
+  const auto before = *state_;
+  TaskResult late;
+  late.request_id = stale;
+  late.outputs = {{"code", 0}, {"card_status", "valid"}};
+  const auto out = feed(CommandType::task_result, late);
+  EXPECT_TRUE(events(out).empty());
+  ASSERT_EQ(out.effects.size(), 1u);
+  EXPECT_EQ(std::get<AuditRecord>(out.effects[0]).outcome.rfind("ignored_late_result", 0), 0u);
+  EXPECT_EQ(state_->step, before.step);
+  EXPECT_EQ(state_->state_version, before.state_version);
+}
+
+TEST_F(EngineTest, EachPasscodePolicyViolationAwaitsWithItsReason) {
+  walk_to("set-passcode");
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"13572468/13572469", "passcode_mismatch"}, {"1357246a/1357246a", "passcode_not_digits"},
+      {"1357246/1357246", "passcode_length"},     {"12345680/12345680", "passcode_sequence"},
+      {"11112111/11112111", "passcode_repeated_digit"}};
+  for (const auto& [pair, code] : cases) {
+    const auto slash = pair.find('/');
+    const auto out = feed(CommandType::passcode_set,
+                          PasscodeSet{SecretString(pair.substr(0, slash)),
+                                      SecretString(pair.substr(slash + 1))});
+    if (code != cases.back().second) {
+      ASSERT_NE(awaiting(out), nullptr) << code;
+      EXPECT_EQ(awaiting(out)->data.at("reason"), code);
+    } else {  // the fifth failed try exhausts the step, naming the last reason
+      EXPECT_EQ(state_->status, Status::rejected);
+      EXPECT_NE(state_->reason.find(code), std::string::npos) << state_->reason;
+    }
+  }
+  EXPECT_TRUE(state_->passcode_verifier.empty());
+}
+
+TEST_F(EngineTest, WrongPasscodeAtConsentConfirmAsksAgainThenLocks) {
+  walk_to("confirm-consent");
+  auto out = feed(CommandType::consent_confirm, ConsentConfirm{SecretString("24681357")});
+  ASSERT_NE(awaiting(out), nullptr);
+  EXPECT_EQ(awaiting(out)->data.at("reason"), "passcode_incorrect");
+  feed(CommandType::consent_confirm, ConsentConfirm{SecretString("24681357")});
+  out = feed(CommandType::consent_confirm, ConsentConfirm{SecretString("24681357")});
+  EXPECT_EQ(state_->status, Status::locked);
+  EXPECT_EQ(events(out).back()->type, EventType::locked);
+}
+
+TEST_F(EngineTest, DuplicateEventChangesNothing) {
+  walk_to("card-front");
+  Inbound in;
+  in.id = EventId("dup");
+  in.subject = RegistrationId("reg-1");
+  in.type = CommandType::card_front_capture;
+  in.payload = ImageCapture{ImageRef("img://front")};
+  const auto first = feed(in);
+  EXPECT_FALSE(first.duplicate);
+  const auto version = state_->state_version;
+  const auto again = feed(in);
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_TRUE(again.effects.empty());
+  EXPECT_EQ(state_->state_version, version);
+}
+
+TEST_F(EngineTest, OutOfOrderCommandIsRejectedAndStateUnchanged) {
+  walk_to("accept-terms");
+  const auto before = *state_;
+  const auto out = feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://selfie")});
+  ASSERT_EQ(events(out).size(), 1u);
+  EXPECT_EQ(events(out)[0]->type, EventType::command_rejected);
+  EXPECT_EQ(state_->step, before.step);
+  EXPECT_EQ(state_->state_version, before.state_version);
+  EXPECT_EQ(state_->audit_seq, before.audit_seq + 1);
+}
+
+TEST_F(EngineTest, SameInputsGiveTheSameOutputs) {
+  walk_to("confirm-consent");
+  const auto a = apply(state_, Inbound{EventId("x"), "/t", RegistrationId("reg-1"),
+                                       CommandType::consent_confirm,
+                                       ConsentConfirm{SecretString("13572468")}, ""},
+                       now_, config_);
+  const auto b = apply(state_, Inbound{EventId("x"), "/t", RegistrationId("reg-1"),
+                                       CommandType::consent_confirm,
+                                       ConsentConfirm{SecretString("13572468")}, ""},
+                       now_, config_);
+  ASSERT_TRUE(a.state && b.state);
+  EXPECT_EQ(state_to_json(*a.state), state_to_json(*b.state));
+  ASSERT_EQ(a.effects.size(), b.effects.size());
+}
+
+TEST_F(EngineTest, StateSurvivesItsJsonForm) {
+  walk_to("selfie");
+  const auto round = state_from_json(state_to_json(*state_));
+  EXPECT_EQ(state_to_json(round), state_to_json(*state_));
+}
+
+}  // namespace
+}  // namespace enroll
