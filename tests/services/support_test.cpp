@@ -1,0 +1,108 @@
+// The test-support helpers themselves: names, child processes, service discovery.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "tests/support/child_process.hpp"
+#include "tests/support/services.hpp"
+
+namespace enroll::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(UniqueName, IsSafeForTopicsAndDiffersEachCall) {
+  const std::string a = unique_name("Relay Test_1");
+  const std::string b = unique_name("Relay Test_1");
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(std::regex_match(a, std::regex("relay-test-1-[0-9]+-[0-9a-f]{8}"))) << a;
+}
+
+TEST(TestServicesFromEnv, KnowsWhereTheServersAre) {
+  const TestServices services;
+  EXPECT_FALSE(services.brokers().empty());
+  EXPECT_EQ(services.redis_url(), "redis://" + services.redis_host() + ":" +
+                                      std::to_string(services.redis_port()) + "/0");
+  EXPECT_EQ(services.control("ping"), "ok");
+}
+
+TEST(TestServicesFromDir, FailsClearlyWhenTheFilesAreMissing) {
+  try {
+    const TestServices services(std::filesystem::path("/nonexistent") / unique_name("dir"));
+    FAIL() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("brokers"), std::string::npos) << e.what();
+  }
+}
+
+class ChildProcessTest : public ::testing::Test {
+ protected:
+  const std::filesystem::path dir_ =
+      std::filesystem::temp_directory_path() / unique_name("child-process-test");
+  void SetUp() override { std::filesystem::create_directories(dir_); }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+};
+
+TEST_F(ChildProcessTest, PassesExtraEnvironmentAndCapturesOutput) {
+  ChildProcess child({.argv = {"/bin/sh", "-c", "echo \"$GREETING\"; echo oops >&2; exit 3"},
+                      .log_file = dir_ / "log",
+                      .env = {{"GREETING", "hello"}}});
+  EXPECT_EQ(child.wait_exit(10s), 3);
+  EXPECT_FALSE(child.running());
+  EXPECT_EQ(child.log(), "hello\noops\n");
+}
+
+TEST_F(ChildProcessTest, ReportsASignalAs128PlusItsNumber) {
+  ChildProcess child({.argv = {"sleep", "30"}, .log_file = dir_ / "log"});
+  EXPECT_TRUE(child.running());
+  EXPECT_EQ(child.wait_exit(50ms), std::nullopt);
+  child.signal(SIGKILL);
+  EXPECT_EQ(child.wait_exit(10s), 128 + SIGKILL);
+}
+
+TEST_F(ChildProcessTest, StopEscalatesToSigkillForAProcessIgnoringSigterm) {
+  ChildProcess child(
+      {.argv = {"/bin/sh", "-c", "trap '' TERM; echo ready; while :; do sleep 0.1; done"},
+       .log_file = dir_ / "log"});
+  for (int i = 0; i < 200 && child.log().empty(); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(child.stop(300ms), 128 + SIGKILL);
+}
+
+TEST_F(ChildProcessTest, StartingAMissingProgramThrows) {
+  EXPECT_THROW(ChildProcess({.argv = {"/nonexistent/program"}, .log_file = dir_ / "log"}),
+               std::runtime_error);
+}
+
+// The dev broker as a child process: it announces readiness through its control file,
+// stops cleanly on SIGTERM, and rejects a bad command line with exit code 2.
+TEST_F(ChildProcessTest, DevBrokerStartsAndStopsCleanly) {
+  const char* broker = std::getenv("ENROLL_DEVBROKER");
+  ASSERT_NE(broker, nullptr) << "ENROLL_DEVBROKER is not set";
+  const auto control = dir_ / "control";
+  ChildProcess child({.argv = {broker, "--brokers", "1", "--partitions", "2", "--control-file",
+                               control.string(), "--exit-with-parent"},
+                      .log_file = dir_ / "log"});
+  for (int i = 0; i < 1000 && !std::filesystem::exists(control); ++i) {
+    ASSERT_TRUE(child.running()) << child.log();
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_TRUE(std::filesystem::exists(control)) << child.log();
+  EXPECT_EQ(child.stop(), 0) << child.log();
+  EXPECT_NE(child.log().find("ready: bootstrap 127.0.0.1:"), std::string::npos) << child.log();
+}
+
+TEST_F(ChildProcessTest, DevBrokerRejectsABadCommandLine) {
+  const char* broker = std::getenv("ENROLL_DEVBROKER");
+  ASSERT_NE(broker, nullptr) << "ENROLL_DEVBROKER is not set";
+  ChildProcess child({.argv = {broker, "--brokers", "zero"}, .log_file = dir_ / "log"});
+  EXPECT_EQ(child.wait_exit(10s), 2) << child.log();
+  EXPECT_NE(child.log().find("Usage:"), std::string::npos) << child.log();
+}
+
+}  // namespace
+}  // namespace enroll::test
