@@ -2,7 +2,6 @@
 // Typed inbound events: channel commands and connector results, after the shell has parsed
 // and validated the CloudEvents envelope and opened any sealed passcode.
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>
@@ -96,10 +95,9 @@ struct TaskResult {
   std::optional<TaskError> error;
 };
 
-using CommandPayload =
-    std::variant<RegistrationStart, TermsAccept, PermissionsGrant, ImageCapture, CardDataConfirm,
-                 CitizenIdEnter, FingerprintCapture, QrScan, PasscodeSet, ConsentConfirm,
-                 RegistrationCancel, TaskResult>;
+using CommandPayload = std::variant<RegistrationStart, TermsAccept, PermissionsGrant, ImageCapture,
+                                    CardDataConfirm, CitizenIdEnter, FingerprintCapture, QrScan,
+                                    PasscodeSet, ConsentConfirm, RegistrationCancel, TaskResult>;
 
 struct Inbound {
   EventId id;

@@ -1,7 +1,6 @@
 #include "workflows/definition.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <set>
 
 #include "workflows/steps/step_kind.hpp"
@@ -78,8 +77,7 @@ ChannelDefinition parse_definition(const nlohmann::json& doc) {
     for (const auto& js : doc.at("steps")) {
       d.steps.push_back(parse_step(js, d.channel));
       if (!names.insert(d.steps.back().name).second) {
-        throw DefinitionError("channel " + d.channel + ": duplicate step " +
-                              d.steps.back().name);
+        throw DefinitionError("channel " + d.channel + ": duplicate step " + d.steps.back().name);
       }
     }
     if (d.steps.empty()) throw DefinitionError("channel " + d.channel + ": no steps");

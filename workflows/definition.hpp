@@ -2,10 +2,9 @@
 // A channel definition: the steps that fill each canonical phase, what each step awaits
 // (command types and/or a connector task), and how many tries it gets. Parsed from the JSON
 // files in workflows/channels/ (schema: schemas/channel-definition.schema.json).
-#include <nlohmann/json_fwd.hpp>
-
 #include <chrono>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -33,12 +32,12 @@ enum class Exhaustion { reject, lock };
 struct StepDef {
   std::string name;
   Phase phase = Phase::consent;
-  std::string kind;                   // which built-in step behaviour (see steps/)
-  std::vector<CommandType> expects;   // empty: the step starts its task on entry
+  std::string kind;                  // which built-in step behaviour (see steps/)
+  std::vector<CommandType> expects;  // empty: the step starts its task on entry
   std::optional<TaskRef> task;
-  int tries = 0;                      // citizen tries; 0 = unlimited
+  int tries = 0;  // citizen tries; 0 = unlimited
   Exhaustion on_exhausted = Exhaustion::reject;
-  int max_attempts = 3;               // connector attempts for retryable errors
+  int max_attempts = 3;  // connector attempts for retryable errors
   std::chrono::milliseconds task_timeout{30000};
 };
 

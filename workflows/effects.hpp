@@ -2,9 +2,8 @@
 // What the engine asks the shell to do after a transition. The shell gives each effect a
 // deterministic id, writes them to the outbox in the same atomic step as the state, and
 // relays them to Kafka.
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>

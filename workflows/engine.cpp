@@ -31,9 +31,10 @@ class Transition {
   }
 
   void start() {
-    emit(EventType::started, {{"channel", s_.channel},
-                              {"definition_version", s_.definition_version},
-                              {"device", {{"id", s_.device.id}, {"platform", s_.device.platform}}}});
+    emit(EventType::started,
+         {{"channel", s_.channel},
+          {"definition_version", s_.definition_version},
+          {"device", {{"id", s_.device.id}, {"platform", s_.device.platform}}}});
     enter_step(0, "", "started");
   }
 
@@ -44,9 +45,9 @@ class Transition {
       return;
     }
     const StepDef& step = current_step();
-    const bool expected = s_.stage == StepStage::awaiting_input &&
-                          std::find(step.expects.begin(), step.expects.end(), ev_.type) !=
-                              step.expects.end();
+    const bool expected =
+        s_.stage == StepStage::awaiting_input &&
+        std::find(step.expects.begin(), step.expects.end(), ev_.type) != step.expects.end();
     if (!expected) {
       reject_command("unexpected " + std::string(to_string(ev_.type)) + " at step " + s_.step +
                      " (" + std::string(to_string(s_.stage)) + ")");
@@ -79,9 +80,7 @@ class Transition {
   }
 
  private:
-  const StepDef& current_step() const {
-    return def_.steps.at(def_.index_of(s_.step).value());
-  }
+  const StepDef& current_step() const { return def_.steps.at(def_.index_of(s_.step).value()); }
   static const StepKind& kind(const StepDef& step) { return *find_step_kind(step.kind); }
 
   void apply_verdict(const Verdict& v) {
@@ -245,8 +244,8 @@ class Transition {
 
 Outcome rejected_without_state(const Inbound& ev, const std::string& reason) {
   Outcome out;
-  out.effects.emplace_back(EmitEvent{
-      EventType::command_rejected, {{"reason", reason}, {"command", to_string(ev.type)}}});
+  out.effects.emplace_back(EmitEvent{EventType::command_rejected,
+                                     {{"reason", reason}, {"command", to_string(ev.type)}}});
   return out;
 }
 
@@ -305,9 +304,9 @@ Outcome apply(const std::optional<RegistrationState>& current, const Inbound& ev
   remember(s, event.id, config.dedupe_window);
   if (def == nullptr) {
     // The definition this registration started with is no longer loaded: refuse, keep state.
-    Outcome out = rejected_without_state(
-        event, "definition " + s.channel + " v" + std::to_string(s.definition_version) +
-                   " is not loaded");
+    Outcome out =
+        rejected_without_state(event, "definition " + s.channel + " v" +
+                                          std::to_string(s.definition_version) + " is not loaded");
     out.state = std::move(s);
     return out;
   }

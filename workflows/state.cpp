@@ -7,9 +7,7 @@ namespace {
 
 using nlohmann::json;
 
-json opt_time(const std::optional<Timestamp>& t) {
-  return t ? json(to_millis(*t)) : json(nullptr);
-}
+json opt_time(const std::optional<Timestamp>& t) { return t ? json(to_millis(*t)) : json(nullptr); }
 std::optional<Timestamp> get_opt_time(const json& j, const char* key) {
   if (!j.contains(key) || j[key].is_null()) return std::nullopt;
   return from_millis(j[key].get<std::int64_t>());
@@ -27,10 +25,14 @@ json opt(const std::optional<T>& v) {
 }  // namespace
 
 nlohmann::json state_to_json(const RegistrationState& s) {
-  json card = {{"first_name", s.card.first_name},     {"last_name", s.card.last_name},
-               {"first_name_en", s.card.first_name_en}, {"last_name_en", s.card.last_name_en},
-               {"date_of_birth", s.card.date_of_birth}, {"expiry_date", s.card.expiry_date},
-               {"laser_code", s.card.laser_code},       {"front_ref", s.card.front_ref},
+  json card = {{"first_name", s.card.first_name},
+               {"last_name", s.card.last_name},
+               {"first_name_en", s.card.first_name_en},
+               {"last_name_en", s.card.last_name_en},
+               {"date_of_birth", s.card.date_of_birth},
+               {"expiry_date", s.card.expiry_date},
+               {"laser_code", s.card.laser_code},
+               {"front_ref", s.card.front_ref},
                {"back_ref", s.card.back_ref}};
   json consent = {{"terms_version", s.consent.terms_version},
                   {"accepted_at", opt_time(s.consent.accepted_at)},
@@ -55,8 +57,8 @@ nlohmann::json state_to_json(const RegistrationState& s) {
       {"created_at", to_millis(s.created_at)},
       {"updated_at", to_millis(s.updated_at)},
       {"device", {{"id", s.device.id}, {"platform", s.device.platform}}},
-      {"officer", s.officer ? json{{"id", s.officer->id}, {"counter", s.officer->counter}}
-                            : json(nullptr)},
+      {"officer",
+       s.officer ? json{{"id", s.officer->id}, {"counter", s.officer->counter}} : json(nullptr)},
       {"citizen_id", opt(s.citizen_id)},
       {"card", std::move(card)},
       {"selfie_ref", s.selfie_ref},
@@ -97,11 +99,12 @@ RegistrationState state_from_json(const nlohmann::json& j) {
   }
   s.citizen_id = get_opt<std::string>(j, "citizen_id");
   const auto& c = j.at("card");
-  s.card = CardData{c.at("first_name").get<std::string>(),   c.at("last_name").get<std::string>(),
-                    c.at("first_name_en").get<std::string>(), c.at("last_name_en").get<std::string>(),
-                    c.at("date_of_birth").get<std::string>(),  c.at("expiry_date").get<std::string>(),
-                    c.at("laser_code").get<std::string>(),     c.at("front_ref").get<std::string>(),
-                    c.at("back_ref").get<std::string>()};
+  s.card =
+      CardData{c.at("first_name").get<std::string>(),    c.at("last_name").get<std::string>(),
+               c.at("first_name_en").get<std::string>(), c.at("last_name_en").get<std::string>(),
+               c.at("date_of_birth").get<std::string>(), c.at("expiry_date").get<std::string>(),
+               c.at("laser_code").get<std::string>(),    c.at("front_ref").get<std::string>(),
+               c.at("back_ref").get<std::string>()};
   s.selfie_ref = j.at("selfie_ref").get<std::string>();
   s.liveness = get_opt<double>(j, "liveness");
   s.face_score = get_opt<double>(j, "face_score");

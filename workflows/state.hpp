@@ -1,10 +1,9 @@
 #pragma once
 // One registration's state as stored (JSON in Redis). Everything the engine needs to decide
 // the next transition lives here; the passcode only as an Argon2id verifier.
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,7 +19,7 @@ struct CardData {
   std::string first_name, last_name, first_name_en, last_name_en;
   std::string date_of_birth;  // YYYY-MM-DD, Gregorian
   std::string expiry_date;
-  std::string laser_code;     // compact: 2 letters + 10 digits
+  std::string laser_code;  // compact: 2 letters + 10 digits
   std::string front_ref, back_ref;
 };
 

@@ -23,8 +23,7 @@ std::optional<Timestamp> from_rfc3339(std::string_view text) {
   double s = 0;
   char tail[16] = {};
   const std::string str(text);
-  if (std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%15s", &y, &mo, &d, &h, &mi, &s, tail) <
-      6) {
+  if (std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%15s", &y, &mo, &d, &h, &mi, &s, tail) < 6) {
     return std::nullopt;
   }
   const year_month_day ymd{year{y}, month{unsigned(mo)}, day{unsigned(d)}};

@@ -11,7 +11,7 @@ namespace enroll {
 
 using Timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
 
-std::string to_rfc3339(Timestamp t);                          // 2026-11-26T21:16:43.123Z
+std::string to_rfc3339(Timestamp t);                           // 2026-11-26T21:16:43.123Z
 std::optional<Timestamp> from_rfc3339(std::string_view text);  // the subset we emit + offsets
 inline Timestamp from_millis(std::int64_t ms) { return Timestamp{std::chrono::milliseconds{ms}}; }
 inline std::int64_t to_millis(Timestamp t) { return t.time_since_epoch().count(); }

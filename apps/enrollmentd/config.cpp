@@ -1,14 +1,14 @@
 #include "apps/enrollmentd/config.hpp"
 
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <array>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 namespace enroll::daemon {
 namespace {

@@ -1,10 +1,10 @@
 #include "apps/enrollmentd/startup.hpp"
 
 #include <librdkafka/rdkafka.h>
-#include <nlohmann/json.hpp>
 
 #include <array>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 namespace enroll::daemon {
 namespace {

@@ -1,9 +1,9 @@
 // enroll-sim-citizens: simulated citizens registering through a channel. Starts N
 // registrations (at most C at once), answers every registration.awaiting, shows progress
 // and prints the outcome counts.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -52,7 +52,9 @@ void print_progress(const sim::CitizenDriver& d, int total, Clock::time_point t0
 int main(int argc, char** argv) {
   Options o;
   CLI::App app{"enroll-sim-citizens: simulated citizens registering through a channel."};
-  app.add_option("--brokers", o.brokers, "Kafka bootstrap list")->required()->envname("ENROLL_BROKERS");
+  app.add_option("--brokers", o.brokers, "Kafka bootstrap list")
+      ->required()
+      ->envname("ENROLL_BROKERS");
   app.add_option("--topic-prefix", o.topics.prefix, "topic prefix")
       ->envname("ENROLL_TOPIC_PREFIX")
       ->capture_default_str();
@@ -83,8 +85,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (o.run_id.empty()) {
-    o.run_id = "r" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count() /
-                                    1'000'000) + "p" + std::to_string(getpid());
+    o.run_id =
+        "r" +
+        std::to_string(std::chrono::system_clock::now().time_since_epoch().count() / 1'000'000) +
+        "p" + std::to_string(getpid());
   }
   if (o.first_citizen == 0) o.first_citizen = std::hash<std::string>{}(o.run_id) % 1'000'000'000;
   const int min_issued = o.min_issued < 0 ? o.count : o.min_issued;
@@ -103,8 +107,7 @@ int main(int argc, char** argv) {
     auto last_progress = t0;
     int started = 0;
     while (!stop && static_cast<int>(driver.finished()) < o.count) {
-      while (started < o.count &&
-             started - static_cast<int>(driver.finished()) < o.concurrency) {
+      while (started < o.count && started - static_cast<int>(driver.finished()) < o.concurrency) {
         const auto id = o.run_id + "-" + std::to_string(started);
         const auto cmd = driver.start(id, o.first_citizen + static_cast<std::uint64_t>(started));
         producer.produce(o.topics.inbox(), cmd.key, cmd.value);
@@ -138,8 +141,10 @@ int main(int argc, char** argv) {
     std::size_t issued = 0;
     if (auto it = counts.find(sim::Outcome::issued); it != counts.end()) issued = it->second;
     if (o.json) {
-      nlohmann::json j{{"channel", o.channel}, {"registrations", o.count},
-                       {"seconds", secs}, {"mean_duration_s", driver.mean_duration_s()}};
+      nlohmann::json j{{"channel", o.channel},
+                       {"registrations", o.count},
+                       {"seconds", secs},
+                       {"mean_duration_s", driver.mean_duration_s()}};
       for (const auto& [outcome, n] : counts) j["outcomes"][std::string(to_string(outcome))] = n;
       std::cout << j.dump() << "\n";
     } else {

@@ -1,7 +1,7 @@
 // enroll-sim-connectors: the capture device and civil registry simulators.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "apps/simulators/signals.hpp"
@@ -14,10 +14,13 @@ int main(int argc, char** argv) {
   std::string brokers;
   int latency_ms = 0;
   std::string connectors = "capture,registry";
-  CLI::App app{"enroll-sim-connectors: simulated capture device and civil registry.\n"
-               "Answers task.request messages on <prefix>requests.<connector> with task.result\n"
-               "messages on <prefix>inbox, from a synthetic population."};
-  app.add_option("--brokers", brokers, "Kafka bootstrap list")->required()->envname("ENROLL_BROKERS");
+  CLI::App app{
+      "enroll-sim-connectors: simulated capture device and civil registry.\n"
+      "Answers task.request messages on <prefix>requests.<connector> with task.result\n"
+      "messages on <prefix>inbox, from a synthetic population."};
+  app.add_option("--brokers", brokers, "Kafka bootstrap list")
+      ->required()
+      ->envname("ENROLL_BROKERS");
   app.add_option("--topic-prefix", s.topics.prefix, "topic prefix")
       ->envname("ENROLL_TOPIC_PREFIX")
       ->capture_default_str();

@@ -23,10 +23,10 @@ TaskReply answer_capture(const TaskRequestView& req, const Behaviour& behaviour)
   if (!owner) return failed("not_a_card", "image not recognised");
   TaskReply r;
   if (req.task == "card.front.ocr") {
-    r.outputs = {{"citizen_id", owner->citizen_id},       {"first_name", owner->first_name},
-                 {"last_name", owner->last_name},         {"first_name_en", owner->first_name_en},
-                 {"last_name_en", owner->last_name_en},   {"date_of_birth", owner->date_of_birth},
-                 {"expiry_date", owner->expiry_date},     {"sharpness", 0.93}};
+    r.outputs = {{"citizen_id", owner->citizen_id},     {"first_name", owner->first_name},
+                 {"last_name", owner->last_name},       {"first_name_en", owner->first_name_en},
+                 {"last_name_en", owner->last_name_en}, {"date_of_birth", owner->date_of_birth},
+                 {"expiry_date", owner->expiry_date},   {"sharpness", 0.93}};
   } else if (req.task == "card.back.ocr") {
     r.outputs = {{"laser_code", owner->laser_code}, {"sharpness", 0.91}};
   } else if (req.task == "face.liveness") {

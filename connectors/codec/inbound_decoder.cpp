@@ -80,7 +80,8 @@ std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view paylo
       break;
     case CommandType::permissions_grant: {
       PermissionsGrant c;
-      for (const auto& p : data["permissions"].GetArray()) c.permissions.emplace_back(p.GetString());
+      for (const auto& p : data["permissions"].GetArray())
+        c.permissions.emplace_back(p.GetString());
       in.payload = std::move(c);
       break;
     }

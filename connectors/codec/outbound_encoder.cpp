@@ -27,8 +27,7 @@ OutboundEncoder::OutboundEncoder(Topics topics, std::string source)
     : topics_(std::move(topics)), source_(std::move(source)) {}
 
 std::vector<OutboxMessage> OutboundEncoder::encode(const RegistrationId& subject,
-                                                   const EventId& cause,
-                                                   std::int64_t state_version,
+                                                   const EventId& cause, std::int64_t state_version,
                                                    std::string_view traceparent, Timestamp now,
                                                    const std::vector<Effect>& effects) const {
   std::vector<OutboxMessage> out;
@@ -42,8 +41,8 @@ std::vector<OutboxMessage> OutboundEncoder::encode(const RegistrationId& subject
             json data = e.data;
             data["state_version"] = state_version;
             out.push_back({topics_.events(), subject.str(),
-                           envelope(id, source_, to_string(e.type), subject.str(), now,
-                                    traceparent, std::move(data))
+                           envelope(id, source_, to_string(e.type), subject.str(), now, traceparent,
+                                    std::move(data))
                                .dump()});
           } else if constexpr (std::is_same_v<T, RequestTask>) {
             json data{{"request_id", e.request_id.str()},
@@ -71,8 +70,8 @@ std::vector<OutboxMessage> OutboundEncoder::encode(const RegistrationId& subject
 OutboxMessage OutboundEncoder::dead_letter(const InboxPosition& from, std::string_view key,
                                            std::string_view payload, const DecodeError& error,
                                            Timestamp now) const {
-  const std::string id =
-      "dlq/" + from.topic + "/" + std::to_string(from.partition) + "/" + std::to_string(from.offset);
+  const std::string id = "dlq/" + from.topic + "/" + std::to_string(from.partition) + "/" +
+                         std::to_string(from.offset);
   // The payload may not be valid UTF-8; keep it as text with invalid bytes replaced.
   json data{{"topic", from.topic},
             {"partition", from.partition},

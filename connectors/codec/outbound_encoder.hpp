@@ -29,8 +29,7 @@ class OutboundEncoder {
  public:
   OutboundEncoder(Topics topics, std::string source);
   [[nodiscard]] std::vector<OutboxMessage> encode(const RegistrationId& subject,
-                                                  const EventId& cause,
-                                                  std::int64_t state_version,
+                                                  const EventId& cause, std::int64_t state_version,
                                                   std::string_view traceparent, Timestamp now,
                                                   const std::vector<Effect>& effects) const;
   [[nodiscard]] OutboxMessage dead_letter(const InboxPosition& from, std::string_view key,

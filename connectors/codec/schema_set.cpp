@@ -12,7 +12,8 @@ SchemaSet::SchemaSet() {
   for (const auto& [path, text] : embedded_schemas()) {
     rapidjson::Document doc;
     doc.Parse(text.data(), text.size());
-    if (doc.HasParseError()) throw std::runtime_error("schema " + std::string(path) + " is not JSON");
+    if (doc.HasParseError())
+      throw std::runtime_error("schema " + std::string(path) + " is not JSON");
     schemas_.emplace(std::string(path), std::make_unique<rapidjson::SchemaDocument>(doc));
   }
 }

@@ -18,8 +18,7 @@ std::vector<TopicPartition> to_vector(const rd_kafka_topic_partition_list_t* par
 
 }  // namespace
 
-Consumer::Consumer(Settings settings, std::vector<std::string> topics,
-                   RebalanceListener* listener)
+Consumer::Consumer(Settings settings, std::vector<std::string> topics, RebalanceListener* listener)
     : listener_(listener) {
   settings.try_emplace("enable.auto.commit", "false");
   settings.try_emplace("auto.offset.reset", "earliest");

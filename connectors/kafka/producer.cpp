@@ -25,8 +25,7 @@ Producer::~Producer() {
   rd_kafka_destroy(rk_);
 }
 
-void Producer::on_delivery_report(rd_kafka_t* /*rk*/, const rd_kafka_message_t* msg,
-                                  void* opaque) {
+void Producer::on_delivery_report(rd_kafka_t* /*rk*/, const rd_kafka_message_t* msg, void* opaque) {
   auto* self = static_cast<Producer*>(opaque);
   if (self->on_delivery_) {
     self->on_delivery_(Delivery{reinterpret_cast<std::uint64_t>(msg->_private), msg->err,
@@ -37,12 +36,12 @@ void Producer::on_delivery_report(rd_kafka_t* /*rk*/, const rd_kafka_message_t* 
 void Producer::produce(const std::string& topic, std::string_view key, std::string_view value,
                        std::uint64_t token) {
   for (;;) {
-    const rd_kafka_resp_err_t err = rd_kafka_producev(
-        rk_, RD_KAFKA_V_TOPIC(topic.c_str()),
-        RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(token)), RD_KAFKA_V_END);
+    const rd_kafka_resp_err_t err =
+        rd_kafka_producev(rk_, RD_KAFKA_V_TOPIC(topic.c_str()),
+                          RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+                          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                          RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(token)), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       rd_kafka_poll(rk_, 50);  // make room by serving delivery reports

@@ -180,7 +180,8 @@ void InboxPipeline::process_partition(std::int32_t partition, std::vector<kafka:
     }
     ++(has_rejection(outcome.effects) ? counters_.rejected : counters_.applied);
     const std::int64_t version = current ? current->state_version : 0;
-    auto encoded = encoder_.encode(in.subject, in.id, version, in.traceparent, now, outcome.effects);
+    auto encoded =
+        encoder_.encode(in.subject, in.id, version, in.traceparent, now, outcome.effects);
     std::move(encoded.begin(), encoded.end(), std::back_inserter(outbox));
   }
 

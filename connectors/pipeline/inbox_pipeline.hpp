@@ -35,8 +35,8 @@ struct PipelineSettings {
 };
 
 struct PipelineCounters {
-  std::atomic<std::uint64_t> consumed{0}, applied{0}, rejected{0}, duplicates{0},
-      dead_lettered{0}, emitted{0}, commits{0}, stale_commits{0};
+  std::atomic<std::uint64_t> consumed{0}, applied{0}, rejected{0}, duplicates{0}, dead_lettered{0},
+      emitted{0}, commits{0}, stale_commits{0};
 };
 
 class InboxPipeline final : public kafka::RebalanceListener {

@@ -26,7 +26,8 @@ PartitionClaim Store::claim(std::int32_t partition) {
   auto offset = client_.read_reply();
   if (epoch->type != REDIS_REPLY_INTEGER) throw RedisError("claim: unexpected INCR reply", false);
   PartitionClaim c{epoch->integer, std::nullopt};
-  if (offset->type == REDIS_REPLY_STRING) c.next_offset = std::stoll(std::string(offset->str, offset->len));
+  if (offset->type == REDIS_REPLY_STRING)
+    c.next_offset = std::stoll(std::string(offset->str, offset->len));
   return c;
 }
 
@@ -52,8 +53,11 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
                                        std::int64_t next_offset,
                                        const std::vector<RegistrationState>& states,
                                        const std::vector<codec::OutboxMessage>& outbox) {
-  std::vector<std::string> argv{"EVALSHA", commit_sha_, std::to_string(3 + states.size()),
-                                key(partition, "epoch"), key(partition, "offset"),
+  std::vector<std::string> argv{"EVALSHA",
+                                commit_sha_,
+                                std::to_string(3 + states.size()),
+                                key(partition, "epoch"),
+                                key(partition, "offset"),
                                 key(partition, "outbox")};
   for (const auto& s : states) argv.push_back(state_key(partition, s.id));
   argv.push_back(std::to_string(epoch));
@@ -76,7 +80,8 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   }
   std::vector<std::string> ids;
   ids.reserve(r->elements);
-  for (std::size_t i = 0; i < r->elements; ++i) ids.emplace_back(r->element[i]->str, r->element[i]->len);
+  for (std::size_t i = 0; i < r->elements; ++i)
+    ids.emplace_back(r->element[i]->str, r->element[i]->len);
   return ids;
 }
 
@@ -91,9 +96,12 @@ std::vector<OutboxEntry> Store::pending_outbox(std::int32_t partition) {
     for (std::size_t f = 0; f + 1 < fields->elements; f += 2) {
       const std::string name(fields->element[f]->str, fields->element[f]->len);
       std::string value(fields->element[f + 1]->str, fields->element[f + 1]->len);
-      if (name == "t") e.message.topic = std::move(value);
-      else if (name == "k") e.message.key = std::move(value);
-      else if (name == "v") e.message.value = std::move(value);
+      if (name == "t")
+        e.message.topic = std::move(value);
+      else if (name == "k")
+        e.message.key = std::move(value);
+      else if (name == "v")
+        e.message.value = std::move(value);
     }
     out.push_back(std::move(e));
   }

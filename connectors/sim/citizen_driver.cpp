@@ -6,12 +6,18 @@ namespace enroll::sim {
 
 std::string_view to_string(Outcome o) {
   switch (o) {
-    case Outcome::pending: return "pending";
-    case Outcome::issued: return "issued";
-    case Outcome::rejected: return "rejected";
-    case Outcome::locked: return "locked";
-    case Outcome::expired: return "expired";
-    case Outcome::cancelled: return "cancelled";
+    case Outcome::pending:
+      return "pending";
+    case Outcome::issued:
+      return "issued";
+    case Outcome::rejected:
+      return "rejected";
+    case Outcome::locked:
+      return "locked";
+    case Outcome::expired:
+      return "expired";
+    case Outcome::cancelled:
+      return "cancelled";
   }
   return "?";
 }

@@ -2,11 +2,10 @@
 // Simulated citizens walking through a channel: each answers the orchestrator's
 // registration.awaiting events with the command it asks for. Pure logic: the caller moves
 // the messages (so tests and the demo share it).
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -52,8 +51,7 @@ class CitizenDriver {
     std::chrono::steady_clock::time_point started_at;
     std::chrono::steady_clock::time_point finished_at;
   };
-  Command command(const std::string& id, Journey& j, const std::string& type,
-                  nlohmann::json data);
+  Command command(const std::string& id, Journey& j, const std::string& type, nlohmann::json data);
   std::optional<Command> answer(const std::string& id, Journey& j, const std::string& expects,
                                 const std::string& cause);
 

@@ -37,12 +37,9 @@ std::string ConnectorRunner::result_event(const TaskRequestView& request, const 
   if (reply.status != "ok") {
     data["error"] = {{"code", reply.error_code}, {"message", reply.error_message}};
   }
-  return nlohmann::json{{"specversion", "1.0"},
-                        {"id", "result/" + request.request_id},
-                        {"source", source},
-                        {"type", "task.result"},
-                        {"subject", request.subject},
-                        {"datacontenttype", "application/json"},
+  return nlohmann::json{{"specversion", "1.0"},       {"id", "result/" + request.request_id},
+                        {"source", source},           {"type", "task.result"},
+                        {"subject", request.subject}, {"datacontenttype", "application/json"},
                         {"data", std::move(data)}}
       .dump();
 }
@@ -57,9 +54,8 @@ void ConnectorRunner::handle(const kafka::Message& m) {
   }
   if (ev.value("type", "") != "task.request") return;
   const auto& data = ev.at("data");
-  TaskRequestView req{ev.value("subject", ""), data.value("request_id", ""),
-                      data.value("task", ""), data.value("attempt", 1),
-                      data.value("inputs", nlohmann::json::object())};
+  TaskRequestView req{ev.value("subject", ""), data.value("request_id", ""), data.value("task", ""),
+                      data.value("attempt", 1), data.value("inputs", nlohmann::json::object())};
   const std::string connector = m.topic.substr(settings_.topics.requests("").size());
   TaskReply reply = connector == "capture" ? answer_capture(req, settings_.behaviour)
                                            : answer_registry(req, settings_.behaviour);
@@ -69,8 +65,8 @@ void ConnectorRunner::handle(const kafka::Message& m) {
 
 void ConnectorRunner::run() {
   while (!stopping_) {
-    const auto wait = pending_.empty() ? std::chrono::milliseconds(100)
-                                       : std::chrono::milliseconds(5);
+    const auto wait =
+        pending_.empty() ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5);
     for (const auto& m : consumer_.poll_batch(500, wait)) handle(m);
     const auto now = std::chrono::steady_clock::now();
     while (!pending_.empty() && pending_.front().due <= now) {

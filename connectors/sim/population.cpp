@@ -8,13 +8,13 @@
 namespace enroll::sim {
 namespace {
 
-constexpr std::array<const char*, 8> kFirstTh{"สมชาย", "สมหญิง", "วิชัย", "มาลี",
-                                              "ประเสริฐ", "อรุณี", "สุริยา", "กนกวรรณ"};
+constexpr std::array<const char*, 8> kFirstTh{"สมชาย",   "สมหญิง", "วิชัย",  "มาลี",
+                                              "ประเสริฐ", "อรุณี",   "สุริยา", "กนกวรรณ"};
 constexpr std::array<const char*, 8> kFirstEn{"Somchai", "Somying", "Wichai", "Malee",
-                                              "Prasert", "Arunee", "Suriya", "Kanokwan"};
+                                              "Prasert", "Arunee",  "Suriya", "Kanokwan"};
 constexpr std::array<const char*, 6> kLastTh{"ใจดี", "ศรีสุข", "ทองคำ", "แสงทอง", "บุญมา", "รักไทย"};
-constexpr std::array<const char*, 6> kLastEn{"Jaidee", "Srisuk", "Thongkham", "Saengthong",
-                                             "Boonma", "Rakthai"};
+constexpr std::array<const char*, 6> kLastEn{"Jaidee",     "Srisuk", "Thongkham",
+                                             "Saengthong", "Boonma", "Rakthai"};
 
 std::uint64_t mix(std::uint64_t x) {  // splitmix64: a cheap deterministic scramble
   x += 0x9e3779b97f4a7c15ULL;

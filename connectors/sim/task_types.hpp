@@ -1,8 +1,7 @@
 #pragma once
 // A task request as a connector simulator sees it, and its answer.
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 

@@ -5,6 +5,7 @@
 #include "tests/integration/orchestrator_fixture.hpp"
 
 namespace enroll::test {
+using namespace std::chrono_literals;
 namespace {
 
 class BadInputTest : public OrchestratorTest {};

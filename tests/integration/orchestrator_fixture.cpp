@@ -20,10 +20,10 @@ void OrchestratorTest::SetUp() {
        ns_, "--keys", (work_ / "keys").string(), "--session-timeout-ms", "6000",
        "--passcode-memlimit-kib", "8192", "--instance", "it"},
       work_ / "enrollmentd.log"});
-  connectors_ = std::make_unique<ChildProcess>(ChildProcess::Options{
-      {SIM_CONNECTORS_BIN, "--brokers", services_.brokers(), "--topic-prefix", topics_.prefix,
-       "--group", name + "-connectors"},
-      work_ / "connectors.log"});
+  connectors_ = std::make_unique<ChildProcess>(
+      ChildProcess::Options{{SIM_CONNECTORS_BIN, "--brokers", services_.brokers(), "--topic-prefix",
+                             topics_.prefix, "--group", name + "-connectors"},
+                            work_ / "connectors.log"});
 }
 
 void OrchestratorTest::TearDown() {

@@ -9,6 +9,7 @@
 #include "workflows/crypto/hashing.hpp"
 
 namespace enroll::test {
+using namespace std::chrono_literals;
 namespace {
 
 bool has_type(const std::vector<nlohmann::json>& events, const std::string& type) {
@@ -114,10 +115,12 @@ TEST_F(SelfServiceTest, OneRegistrationGoesFromStartToIssued) {
 
   // enroll.audit: one hash chain, every link recomputable.
   TopicReader audit(services_.brokers(), topics_.audit());
-  audit.poll_until([&](const auto& all) {
-    const auto recs = of(all, id);
-    return !recs.empty() && recs.back().at("data").at("outcome") == "issued";
-  }, 10s);
+  audit.poll_until(
+      [&](const auto& all) {
+        const auto recs = of(all, id);
+        return !recs.empty() && recs.back().at("data").at("outcome") == "issued";
+      },
+      10s);
   std::string prev;
   std::int64_t seq = 0;
   for (const auto& r : of(audit.messages(), id)) {

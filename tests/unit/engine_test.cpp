@@ -1,12 +1,13 @@
 // The pure engine on the self-service definition: no servers, an injected clock, one event
 // at a time.
+#include "workflows/engine.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "workflows/crypto/passcode_verifier.hpp"
 #include "workflows/definition.hpp"
-#include "workflows/engine.hpp"
 
 namespace enroll {
 namespace {
@@ -83,12 +84,16 @@ class EngineTest : public ::testing::Test {
           result({{"laser_code", "JT0-1234567-89"}, {"sharpness", 0.9}});
         },
         [&] { feed(CommandType::card_data_confirm, CardDataConfirm{true}); },
-        [&] { result({{"code", 0}, {"card_status", "valid"}}); },
+        [&] {
+          result({{"code", 0}, {"card_status", "valid"}});
+        },
         [&] {
           feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://selfie")});
           result({{"liveness", 0.95}});
         },
-        [&] { result({{"score", 0.9}}); },
+        [&] {
+          result({{"score", 0.9}});
+        },
         [&] {
           feed(CommandType::passcode_set,
                PasscodeSet{SecretString("13572468"), SecretString("13572468")});
@@ -106,10 +111,10 @@ class EngineTest : public ::testing::Test {
   std::optional<RegistrationState> state_;
   Timestamp now_{std::chrono::milliseconds(1'800'000'000'000)};
   int seq_ = 0;
-  json front_ocr_{{"citizen_id", "1101700203450"}, {"first_name", "สมชาย"},
-                  {"last_name", "ใจดี"},           {"first_name_en", "Somchai"},
-                  {"last_name_en", "Jaidee"},       {"date_of_birth", "1990-05-17"},
-                  {"expiry_date", "2030-01-01"},    {"sharpness", 0.9}};
+  json front_ocr_{
+      {"citizen_id", "1101700203450"}, {"first_name", "สมชาย"},    {"last_name", "ใจดี"},
+      {"first_name_en", "Somchai"},    {"last_name_en", "Jaidee"}, {"date_of_birth", "1990-05-17"},
+      {"expiry_date", "2030-01-01"},   {"sharpness", 0.9}};
 };
 
 TEST_F(EngineTest, HappyPathEndsIssued) {
@@ -214,14 +219,16 @@ TEST_F(EngineTest, LateResultIsIgnoredButAudited) {
 TEST_F(EngineTest, EachPasscodePolicyViolationAwaitsWithItsReason) {
   walk_to("set-passcode");
   const std::vector<std::pair<std::string, std::string>> cases{
-      {"13572468/13572469", "passcode_mismatch"}, {"1357246a/1357246a", "passcode_not_digits"},
-      {"1357246/1357246", "passcode_length"},     {"12345680/12345680", "passcode_sequence"},
+      {"13572468/13572469", "passcode_mismatch"},
+      {"1357246a/1357246a", "passcode_not_digits"},
+      {"1357246/1357246", "passcode_length"},
+      {"12345680/12345680", "passcode_sequence"},
       {"11112111/11112111", "passcode_repeated_digit"}};
   for (const auto& [pair, code] : cases) {
     const auto slash = pair.find('/');
-    const auto out = feed(CommandType::passcode_set,
-                          PasscodeSet{SecretString(pair.substr(0, slash)),
-                                      SecretString(pair.substr(slash + 1))});
+    const auto out = feed(
+        CommandType::passcode_set,
+        PasscodeSet{SecretString(pair.substr(0, slash)), SecretString(pair.substr(slash + 1))});
     if (code != cases.back().second) {
       ASSERT_NE(awaiting(out), nullptr) << code;
       EXPECT_EQ(awaiting(out)->data.at("reason"), code);
@@ -273,14 +280,16 @@ TEST_F(EngineTest, OutOfOrderCommandIsRejectedAndStateUnchanged) {
 
 TEST_F(EngineTest, SameInputsGiveTheSameOutputs) {
   walk_to("confirm-consent");
-  const auto a = apply(state_, Inbound{EventId("x"), "/t", RegistrationId("reg-1"),
-                                       CommandType::consent_confirm,
-                                       ConsentConfirm{SecretString("13572468")}, ""},
-                       now_, config_);
-  const auto b = apply(state_, Inbound{EventId("x"), "/t", RegistrationId("reg-1"),
-                                       CommandType::consent_confirm,
-                                       ConsentConfirm{SecretString("13572468")}, ""},
-                       now_, config_);
+  const auto a =
+      apply(state_,
+            Inbound{EventId("x"), "/t", RegistrationId("reg-1"), CommandType::consent_confirm,
+                    ConsentConfirm{SecretString("13572468")}, ""},
+            now_, config_);
+  const auto b =
+      apply(state_,
+            Inbound{EventId("x"), "/t", RegistrationId("reg-1"), CommandType::consent_confirm,
+                    ConsentConfirm{SecretString("13572468")}, ""},
+            now_, config_);
   ASSERT_TRUE(a.state && b.state);
   EXPECT_EQ(state_to_json(*a.state), state_to_json(*b.state));
   ASSERT_EQ(a.effects.size(), b.effects.size());

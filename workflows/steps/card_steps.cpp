@@ -117,15 +117,18 @@ class VerifyCard final : public StepKind {
     const auto status = r.outputs.value("card_status", std::string("valid"));
     if (status == "revoked" || status == "expired") return Verdict::reject("card_" + status);
     switch (code) {
-      case 0: return Verdict::advance();
-      case 4: return Verdict::reject("card_not_found_or_mismatch");
+      case 0:
+        return Verdict::advance();
+      case 4:
+        return Verdict::reject("card_not_found_or_mismatch");
       case 5: {
         for (const auto& s : ctx.definition.steps) {
           if (s.phase == Phase::card) return Verdict::go_back(s.name, "card_fields_missing");
         }
         return Verdict::reject("card_fields_missing");
       }
-      default: return Verdict::reject("card_check_unknown_code_" + std::to_string(code));
+      default:
+        return Verdict::reject("card_check_unknown_code_" + std::to_string(code));
     }
   }
 };

@@ -23,9 +23,9 @@ Verdict StepKind::on_result(StepContext& /*ctx*/, const TaskResult& result) cons
 
 const StepKind* find_step_kind(std::string_view name) {
   static const std::array<std::reference_wrapper<const StepKind>, 10> kinds{
-      steps::accept_terms(),    steps::confirm_consent(), steps::card_front_ocr(),
+      steps::accept_terms(),    steps::confirm_consent(),   steps::card_front_ocr(),
       steps::card_back_ocr(),   steps::confirm_card_data(), steps::verify_card(),
-      steps::selfie_liveness(), steps::face_match(),      steps::set_passcode(),
+      steps::selfie_liveness(), steps::face_match(),        steps::set_passcode(),
       steps::issue_identity()};
   for (const StepKind& k : kinds) {
     if (k.name() == name) return &k;

@@ -3,7 +3,6 @@
 // with the command it awaits and with its connector's result. Kinds are looked up by name
 // (the definition's "kind"); a new channel reuses them without new C++.
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 
@@ -38,9 +37,7 @@ struct Verdict {
   static Verdict go_back(std::string to, std::string why) {
     return {Kind::go_back, std::move(why), std::move(to), {}};
   }
-  static Verdict retry_task(std::string why) {
-    return {Kind::retry_task, std::move(why), {}, {}};
-  }
+  static Verdict retry_task(std::string why) { return {Kind::retry_task, std::move(why), {}, {}}; }
   static Verdict reject(std::string why) { return {Kind::reject, std::move(why), {}, {}}; }
 };
 
