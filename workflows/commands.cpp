@@ -26,6 +26,7 @@ constexpr std::array<std::pair<CommandType, std::string_view>, 14> kTypes{{
 }  // namespace
 
 std::string_view to_string(CommandType t) {
+  if (t == CommandType::timer) return "timer";
   for (const auto& [v, n] : kTypes) {
     if (v == t) return n;
   }

@@ -28,9 +28,11 @@ enum class CommandType {
   consent_confirm,
   registration_cancel,
   task_result,
+  timer,  // internal: a deadline of the registration fell due (never read from Kafka)
 };
 
 std::string_view to_string(CommandType t);  // the CloudEvents `type`
+// Only the types that may arrive on the inbox (not `timer`).
 std::optional<CommandType> command_type_from(std::string_view type);
 
 struct Device {
@@ -95,9 +97,12 @@ struct TaskResult {
   std::optional<TaskError> error;
 };
 
+struct TimerFired {};
+
 using CommandPayload = std::variant<RegistrationStart, TermsAccept, PermissionsGrant, ImageCapture,
                                     CardDataConfirm, CitizenIdEnter, FingerprintCapture, QrScan,
-                                    PasscodeSet, ConsentConfirm, RegistrationCancel, TaskResult>;
+                                    PasscodeSet, ConsentConfirm, RegistrationCancel, TaskResult,
+                                    TimerFired>;
 
 struct Inbound {
   EventId id;

@@ -71,7 +71,7 @@ using Effect = std::variant<EmitEvent, RequestTask, AuditRecord>;
 struct Outcome {
   // The state to store; nullopt when there is nothing to store (e.g. a command for an
   // unknown registration).
-  std::optional<RegistrationState> state;
+  std::optional<Registration> state;
   std::vector<Effect> effects;
   bool duplicate = false;  // already applied: no change, no output
 };

@@ -1,7 +1,9 @@
 #include "workflows/engine.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
+#include "workflows/crypto/hashing.hpp"
 #include "workflows/domain/citizen_id.hpp"
 #include "workflows/steps/step_kind.hpp"
 
@@ -10,27 +12,56 @@ namespace {
 
 using nlohmann::json;
 
-std::string position(const RegistrationState& s) {
+// The registration machine's state for a step of `phase`. Steps of the `issued` phase run
+// while the registration is still in consent-confirm: it is issued when they complete.
+RegistrationState machine_state_for(Phase phase) {
+  switch (phase) {
+    case Phase::consent: return RegistrationState::consent;
+    case Phase::card: return RegistrationState::card;
+    case Phase::review: return RegistrationState::review;
+    case Phase::biometrics: return RegistrationState::biometrics;
+    case Phase::pin: return RegistrationState::pin;
+    case Phase::consent_confirm:
+    case Phase::issued: return RegistrationState::consent_confirm;
+  }
+  return RegistrationState::consent;
+}
+
+std::string position(const Registration& s) {
+  if (!s.active()) return std::string(to_string(s.status()));
   return std::string(to_string(s.phase)) + "/" + s.step;
 }
 
 ActorKind actor_of(const Inbound& ev) {
-  return ev.type == CommandType::task_result ? ActorKind::connector : ActorKind::citizen;
+  if (ev.type == CommandType::timer) return ActorKind::system;
+  if (ev.type == CommandType::task_result) return ActorKind::connector;
+  if (ev.type == CommandType::registration_start || ev.type == CommandType::fingerprint_capture) {
+    const auto* start = std::get_if<RegistrationStart>(&ev.payload);
+    if (ev.type == CommandType::fingerprint_capture || (start != nullptr && start->officer)) {
+      return ActorKind::officer;
+    }
+  }
+  return ActorKind::citizen;
 }
 
-// Builds the outcome of one event for one registration: the transition and its effects.
+// Builds the outcome of one event for one registration: the transitions and their effects.
 class Transition {
  public:
-  Transition(RegistrationState state, const ChannelDefinition& def, const Inbound& ev,
+  Transition(Registration state, const ChannelDefinition& def, const Inbound& ev,
              Timestamp now, const EngineConfig& cfg)
-      : s_(std::move(state)), def_(def), ev_(ev), now_(now), cfg_(cfg) {}
+      : s_(std::move(state)), def_(&def), ev_(ev), now_(now), cfg_(cfg) {}
 
   Outcome finish() && {
+    // A timer that found nothing due changes nothing (the shell reschedules it).
+    if (effects_.empty() && ev_.type == CommandType::timer) return Outcome{};
     s_.updated_at = now_;
     return Outcome{std::move(s_), std::move(effects_), false};
   }
 
   void start() {
+    s_.position = RegistrationPosition{machine_state_for(def_->steps.front().phase),
+                                       RegistrationState::consent};
+    s_.expires_at = now_ + def_->expire_after;
     emit(EventType::started,
          {{"channel", s_.channel},
           {"definition_version", s_.definition_version},
@@ -41,37 +72,106 @@ class Transition {
   void on_command() {
     if (ev_.type == CommandType::registration_cancel) {
       const auto& c = std::get<RegistrationCancel>(ev_.payload);
-      finish_as(Status::cancelled, EventType::cancelled, c.reason, "cancelled");
+      end(reg::Cancel{}, EventType::cancelled, c.reason, "cancelled");
       return;
     }
     const StepDef& step = current_step();
     const bool expected =
-        s_.stage == StepStage::awaiting_input &&
+        s_.stage == StepState::awaiting_input &&
         std::find(step.expects.begin(), step.expects.end(), ev_.type) != step.expects.end();
     if (!expected) {
       reject_command("unexpected " + std::string(to_string(ev_.type)) + " at step " + s_.step +
                      " (" + std::string(to_string(s_.stage)) + ")");
       return;
     }
-    StepContext ctx{s_, def_, step, ev_, now_, cfg_};
+    StepContext ctx{s_, *def_, step, ev_, now_, cfg_};
     apply_verdict(kind(step).on_command(ctx));
   }
 
   void on_result() {
     const auto& r = std::get<TaskResult>(ev_.payload);
-    if (s_.stage != StepStage::awaiting_connector || !s_.pending_request ||
+    if (!s_.active() || s_.stage != StepState::awaiting_connector || !s_.pending_request ||
         *s_.pending_request != r.request_id) {
-      // Late (after a retry or a retake) or unknown: ignored, but on the record.
+      // Late (after a retry, a retake or the end) or unknown: ignored, but on the record.
       audit(position(s_), position(s_), "ignored_late_result:" + r.request_id.str());
       return;
     }
     const StepDef& step = current_step();
-    if (r.status == TaskStatus::retryable) {
-      apply_verdict(Verdict::retry_task(r.error ? r.error->code : "retryable"));
+    if (r.status == TaskStatus::retryable ||
+        (r.status == TaskStatus::failed && r.error && step.retry.retryable(r.error->code))) {
+      retry_or_fail(step, r.error ? r.error->code : "retryable");
       return;
     }
-    StepContext ctx{s_, def_, step, ev_, now_, cfg_};
+    StepContext ctx{s_, *def_, step, ev_, now_, cfg_};
     apply_verdict(kind(step).on_result(ctx, r));
+  }
+
+  void on_timer() {
+    if (!s_.active() && s_.status() != Status::locked) return;  // nothing is due after the end
+    if (now_ >= s_.expires_at) {
+      end(reg::Expire{}, EventType::expired, "no progress since " + to_rfc3339(s_.updated_at),
+          "expired");
+      return;
+    }
+    if (!s_.step_deadline || now_ < *s_.step_deadline) return;  // the deadline moved on
+    if (s_.status() == Status::locked) {
+      unlock();
+      return;
+    }
+    const StepDef& step = current_step();
+    if (s_.stage == StepState::awaiting_connector) {
+      retry_or_fail(step, "timeout");  // the task's deadline passed
+    } else if (s_.stage == StepState::retry_scheduled) {
+      send_task(step, json::parse(s_.pending_inputs), s_.attempt + 1, "task_retried");
+    }
+  }
+
+  // registration.start for a registration that exists: a hand-over if it is locked for one.
+  void on_start_again() {
+    const auto& cmd = std::get<RegistrationStart>(ev_.payload);
+    if (s_.status() != Status::locked || s_.hand_over_channel.empty() ||
+        cmd.channel != s_.hand_over_channel) {
+      reject_command("registration already started");
+      return;
+    }
+    const ChannelDefinition* target = cfg_.catalog->latest(cmd.channel);
+    if (target == nullptr) {
+      reject_command("unknown channel " + cmd.channel);
+      return;
+    }
+    if (target->start_requires_officer && !cmd.officer) {
+      reject_command("a hand-over to " + cmd.channel + " needs the officer");
+      return;
+    }
+    if (cmd.citizen_id && s_.citizen_id) {
+      auto parsed = CitizenId::parse(*cmd.citizen_id);
+      if (!std::holds_alternative<CitizenId>(parsed) ||
+          std::get<CitizenId>(parsed).digits() != *s_.citizen_id) {
+        reject_command("the officer's citizen ID differs from the registration's");
+        return;
+      }
+    }
+    const StepDef* first = nullptr;
+    for (const auto& st : target->steps) {
+      if (machine_state_for(st.phase) >= s_.position.locked_in) {
+        first = &st;
+        break;
+      }
+    }
+    if (first == nullptr) {
+      reject_command("channel " + cmd.channel + " has no step to take over at");
+      return;
+    }
+    move(reg::HandOver{});
+    const auto from = s_.channel;
+    def_ = target;
+    s_.channel = target->channel;
+    s_.definition_version = target->version;
+    if (cmd.officer) s_.officer = cmd.officer;
+    s_.hand_over_channel.clear();
+    s_.locked_step.clear();
+    s_.tries_used.clear();
+    enter_step(def_->index_of(first->name).value(), "handed_over_from_" + from, "handed_over");
   }
 
   void reject_command(const std::string& reason) {
@@ -80,97 +180,180 @@ class Transition {
   }
 
  private:
-  const StepDef& current_step() const { return def_.steps.at(def_.index_of(s_.step).value()); }
+  const StepDef& current_step() const {
+    const StepDef* step = def_->find(s_.step);
+    if (step == nullptr) throw std::logic_error("step " + s_.step + " not in " + def_->channel);
+    return *step;
+  }
   static const StepKind& kind(const StepDef& step) { return *find_step_kind(step.kind); }
+
+  // Moves the registration machine; an illegal move is a bug in the engine, not bad input.
+  void move(const RegistrationEvent& e) {
+    auto next = registration_transition(s_.position, e);
+    if (!next) throw std::logic_error("registration machine refused a move at " + position(s_));
+    s_.position = *next;
+  }
+  void step_move(const StepEvent& e) {
+    auto next = step_transition(s_.stage, e);
+    if (!next) throw std::logic_error("step machine refused a move at " + position(s_));
+    s_.stage = *next;
+  }
+  // Walks the registration machine phase by phase to the machine state of `phase`.
+  void move_to_phase(Phase phase) {
+    const auto target = machine_state_for(phase);
+    while (s_.position.state < target) move(reg::NextPhase{});
+    while (s_.position.state > target) move(reg::PreviousPhase{});
+  }
 
   void apply_verdict(const Verdict& v) {
     const StepDef& step = current_step();
     switch (v.kind) {
-      case Verdict::Kind::advance: {
-        emit(EventType::step_completed, {{"phase", to_string(step.phase)}, {"step", step.name}});
-        const auto next = def_.index_of(step.name).value() + 1;
-        if (next == def_.steps.size()) {
-          const auto from = position(s_);
-          s_.status = Status::issued;
-          s_.phase = Phase::issued;
-          s_.stage = StepStage::awaiting_input;
-          s_.pending_request.reset();
-          s_.deadline.reset();
-          bump();
-          emit(EventType::issued, {{"digital_id", s_.digital_id}});
-          audit(from, position(s_), "issued");
-        } else {
-          enter_step(next, "", "step_completed");
-        }
+      case Verdict::Kind::advance:
+        complete_step(step);
         return;
-      }
       case Verdict::Kind::start_task:
         send_task(step, v.task_inputs, 1, "task_requested");
+        return;
+      case Verdict::Kind::await_input:
+        step_move(step::Retake{});
+        s_.pending_request.reset();
+        s_.step_deadline.reset();
+        ask(step, "");
+        audit(position(s_), position(s_), "awaiting_input");
         return;
       case Verdict::Kind::ask_again:
         retake(step, v.reason);
         return;
-      case Verdict::Kind::go_back: {
-        const auto target = def_.index_of(v.step).value();
-        retake(def_.steps[target], v.reason);
+      case Verdict::Kind::go_back:
+        retake(*def_->find(v.step), v.reason);
         return;
-      }
-      case Verdict::Kind::retry_task: {
-        const int attempt = s_.attempt + 1;
-        const bool can_retry = attempt <= step.max_attempts;
-        emit(EventType::step_failed,
-             {{"phase", to_string(step.phase)},
-              {"step", step.name},
-              {"task", step.task ? step.task->name : ""},
-              {"retryable", can_retry},
-              {"attempt", s_.attempt},
-              {"error", v.reason},
-              {"next_attempt_at", can_retry ? json(to_rfc3339(now_)) : json(nullptr)}});
-        if (can_retry) {
-          // Backoff timers arrive with the durable timers; until then the retry is immediate.
-          send_task(step, json::parse(s_.pending_inputs), attempt, "task_retried");
-        } else {
-          finish_as(Status::rejected, EventType::rejected,
-                    (step.task ? step.task->name : step.name) + "_unavailable", "rejected");
-        }
+      case Verdict::Kind::retry_task:
+        retry_or_fail(step, v.reason);
         return;
-      }
       case Verdict::Kind::reject:
-        finish_as(Status::rejected, EventType::rejected, v.reason, "rejected");
+        end(reg::Reject{}, EventType::rejected, v.reason, "rejected");
         return;
     }
+  }
+
+  void complete_step(const StepDef& step) {
+    step_move(step::Completed{});
+    emit(EventType::step_completed, {{"phase", to_string(step.phase)}, {"step", step.name}});
+    const auto next = def_->index_of(step.name).value() + 1;
+    if (next < def_->steps.size()) {
+      enter_step(next, "", "step_completed");
+      return;
+    }
+    const auto from = position(s_);
+    move_to_phase(Phase::consent_confirm);
+    move(reg::NextPhase{});  // consent-confirm → issued
+    s_.phase = Phase::issued;
+    clear_step_wait();
+    bump();
+    emit(EventType::issued, {{"digital_id", s_.digital_id}});
+    audit(from, position(s_), "issued");
+    release_citizen();
+  }
+
+  // A connector error that may go away: try again after the backoff, or give up.
+  void retry_or_fail(const StepDef& step, const std::string& code) {
+    const int next = s_.attempt + 1;
+    const bool again = next <= step.retry.max_attempts;
+    step_move(step::RetryableError{again});
+    const auto at = now_ + step.retry.backoff(next);
+    emit(EventType::step_failed, {{"phase", to_string(step.phase)},
+                                  {"step", step.name},
+                                  {"task", step.task ? step.task->name : ""},
+                                  {"error", code},
+                                  {"retryable", again},
+                                  {"attempt", s_.attempt},
+                                  {"next_attempt_at", again ? json(to_rfc3339(at)) : json(nullptr)}});
+    if (again) {
+      s_.pending_request.reset();  // a result for the old attempt is late from now on
+      s_.step_deadline = at;
+      bump();
+      audit(position(s_), position(s_), "retry_scheduled:" + code);
+      return;
+    }
+    end(reg::Reject{}, EventType::rejected,
+        (step.task ? step.task->name : step.name) + "_failed: " + code, "rejected");
   }
 
   // One more try at `step` (which may be an earlier one), unless its tries are exhausted.
   void retake(const StepDef& step, const std::string& reason) {
     const int used = ++s_.tries_used[step.name];
     if (step.tries > 0 && used >= step.tries) {
-      const auto why = step.name + "_attempts_exhausted: " + reason;
-      if (step.on_exhausted == Exhaustion::lock) {
-        finish_as(Status::locked, EventType::locked, why, "locked");
-      } else {
-        finish_as(Status::rejected, EventType::rejected, why, "rejected");
-      }
+      exhaust(step, step.name + "_attempts_exhausted: " + reason);
       return;
     }
-    enter_step(def_.index_of(step.name).value(), reason, "retake");
+    enter_step(def_->index_of(step.name).value(), reason, "retake");
+  }
+
+  void exhaust(const StepDef& step, const std::string& why) {
+    switch (step.on_exhausted.action) {
+      case Exhaustion::reject:
+        end(reg::Reject{}, EventType::rejected, why, "rejected");
+        return;
+      case Exhaustion::lock:
+      case Exhaustion::hand_over: {
+        const auto from = position(s_);
+        move_to_phase(step.phase);
+        move(reg::Lock{});
+        s_.phase = step.phase;
+        s_.step = step.name;
+        s_.locked_step = step.name;
+        s_.reason = why;
+        s_.pending_request.reset();
+        json data{{"reason", why}, {"phase", to_string(step.phase)}, {"step", step.name}};
+        if (step.on_exhausted.action == Exhaustion::lock) {
+          s_.step_deadline = now_ + step.on_exhausted.cool_down;
+          data["until"] = to_rfc3339(*s_.step_deadline);
+        } else {
+          s_.step_deadline.reset();  // waits for an officer; expiry still applies
+          s_.hand_over_channel = step.on_exhausted.channel;
+          data["hand_over"] = step.on_exhausted.channel;
+        }
+        bump();
+        emit(EventType::locked, std::move(data));
+        audit(from, position(s_), "locked");
+        return;
+      }
+    }
+  }
+
+  void unlock() {
+    const StepDef* step = def_->find(s_.locked_step);
+    if (step == nullptr) throw std::logic_error("locked step " + s_.locked_step + " unknown");
+    move(reg::Unlock{});
+    s_.tries_used.erase(step->name);
+    s_.locked_step.clear();
+    s_.hand_over_channel.clear();
+    s_.reason.clear();
+    enter_step(def_->index_of(step->name).value(), "cool_down_over", "unlocked");
   }
 
   void enter_step(std::size_t index, const std::string& reason, const std::string& outcome) {
-    const StepDef& step = def_.steps.at(index);
+    const StepDef& step = def_->steps.at(index);
     const auto from = position(s_);
+    move_to_phase(step.phase);
     s_.phase = step.phase;
     s_.step = step.name;
     s_.attempt = 0;
-    s_.pending_request.reset();
-    s_.deadline.reset();
-    if (step.expects.empty()) {
-      StepContext ctx{s_, def_, step, ev_, now_, cfg_};
-      send_task(step, kind(step).task_inputs(ctx), 1, outcome, from);
+    step_move(step::Restart{});  // entering a step restarts its machine
+    clear_step_wait();
+    if (step.expects.empty() || kind(step).starts_with_task()) {
+      StepContext ctx{s_, *def_, step, ev_, now_, cfg_};
+      json inputs = kind(step).task_inputs(ctx);
+      send_task(step, std::move(inputs), 1, outcome, from, reason);
       return;
     }
-    s_.stage = StepStage::awaiting_input;
     bump();
+    ask(step, reason);
+    audit(from, position(s_), outcome);
+  }
+
+  // registration.awaiting: what the channel should ask the citizen for now.
+  void ask(const StepDef& step, const std::string& reason) {
     json expects = json::array();
     for (auto t : step.expects) expects.push_back(to_string(t));
     const int used = s_.tries_used.count(step.name) ? s_.tries_used.at(step.name) : 0;
@@ -180,38 +363,56 @@ class Transition {
           {"expects", std::move(expects)},
           {"attempts_left", step.tries > 0 ? json(step.tries - used) : json(nullptr)},
           {"reason", reason.empty() ? json(nullptr) : json(reason)}});
-    audit(from, position(s_), outcome);
   }
 
   void send_task(const StepDef& step, json inputs, int attempt, const std::string& outcome,
-                 std::optional<std::string> from = std::nullopt) {
+                 std::optional<std::string> from = std::nullopt, const std::string& reason = "") {
     if (!from) from = position(s_);
+    for (const auto& [k, v] : step.task->inputs.items()) inputs[k] = v;
     const int used = s_.tries_used.count(step.name) ? s_.tries_used.at(step.name) : 0;
-    s_.stage = StepStage::awaiting_connector;
+    step_move(step::TaskSent{});
     s_.attempt = attempt;
     s_.pending_request = RequestId(s_.id.str() + "/" + step.name + "/" + std::to_string(used) +
                                    "." + std::to_string(attempt));
-    s_.deadline = now_ + step.task_timeout;
+    s_.step_deadline = now_ + step.timeout;
     s_.pending_inputs = inputs.dump();
     bump();
     effects_.emplace_back(RequestTask{step.task->connector, step.task->name, *s_.pending_request,
-                                      attempt, *s_.deadline, std::move(inputs)});
-    audit(*from, position(s_), outcome);
+                                      attempt, *s_.step_deadline, std::move(inputs)});
+    audit(*from, position(s_), reason.empty() ? outcome : outcome + ":" + reason);
   }
 
-  void finish_as(Status status, EventType type, const std::string& reason,
-                 const std::string& outcome) {
+  void end(const RegistrationEvent& e, EventType type, const std::string& reason,
+           const std::string& outcome) {
     const auto from = position(s_);
-    s_.status = status;
+    move(e);
     s_.reason = reason;
-    s_.pending_request.reset();
-    s_.deadline.reset();
+    clear_step_wait();
     bump();
     emit(type, {{"reason", reason}, {"phase", to_string(s_.phase)}, {"step", s_.step}});
-    audit(from, std::string(to_string(status)), outcome);
+    audit(from, position(s_), outcome);
+    release_citizen();
   }
 
-  void bump() { ++s_.state_version; }
+  void clear_step_wait() {
+    s_.pending_request.reset();
+    s_.step_deadline.reset();
+  }
+
+  // The one-active-registration claim ends with the registration (fire and forget: the
+  // orchestrator's own connector answers nothing).
+  void release_citizen() {
+    if (!s_.citizen_claimed || !s_.citizen_id) return;
+    s_.citizen_claimed = false;
+    effects_.emplace_back(
+        RequestTask{"orchestrator", "citizen.release", RequestId(s_.id.str() + "/release"), 1,
+                    now_, json{{"citizen_hash", citizen_hash(cfg_, *s_.citizen_id)}}});
+  }
+
+  void bump() {
+    ++s_.state_version;
+    s_.expires_at = now_ + def_->expire_after;  // progress postpones expiry
+  }
 
   void emit(EventType type, json data) { effects_.emplace_back(EmitEvent{type, std::move(data)}); }
 
@@ -234,8 +435,8 @@ class Transition {
     effects_.emplace_back(std::move(r));
   }
 
-  RegistrationState s_;
-  const ChannelDefinition& def_;
+  Registration s_;
+  const ChannelDefinition* def_;
   const Inbound& ev_;
   Timestamp now_;
   const EngineConfig& cfg_;
@@ -249,7 +450,7 @@ Outcome rejected_without_state(const Inbound& ev, const std::string& reason) {
   return out;
 }
 
-void remember(RegistrationState& s, const EventId& id, std::size_t window) {
+void remember(Registration& s, const EventId& id, std::size_t window) {
   s.applied.push_back(id.str());
   if (s.applied.size() > window) {
     s.applied.erase(s.applied.begin(),
@@ -261,7 +462,13 @@ Outcome start_registration(const Inbound& ev, Timestamp now, const EngineConfig&
   const auto& cmd = std::get<RegistrationStart>(ev.payload);
   const ChannelDefinition* def = cfg.catalog->latest(cmd.channel);
   if (def == nullptr) return rejected_without_state(ev, "unknown channel " + cmd.channel);
-  RegistrationState s;
+  if (def->start_requires_citizen_id && !cmd.citizen_id) {
+    return rejected_without_state(ev, "channel " + cmd.channel + " needs citizen_id at start");
+  }
+  if (def->start_requires_officer && !cmd.officer) {
+    return rejected_without_state(ev, "channel " + cmd.channel + " needs the officer at start");
+  }
+  Registration s;
   s.id = ev.subject;
   s.channel = def->channel;
   s.definition_version = def->version;
@@ -271,6 +478,7 @@ Outcome start_registration(const Inbound& ev, Timestamp now, const EngineConfig&
   s.step = def->steps.front().name;
   s.phase = def->steps.front().phase;
   if (cmd.citizen_id) {
+    // The check digit comes before any registry call.
     auto parsed = CitizenId::parse(*cmd.citizen_id);
     if (const auto* err = std::get_if<CitizenIdError>(&parsed)) {
       return rejected_without_state(ev, "citizen_id: " + std::string(describe(*err)));
@@ -285,9 +493,14 @@ Outcome start_registration(const Inbound& ev, Timestamp now, const EngineConfig&
 
 }  // namespace
 
-Outcome apply(const std::optional<RegistrationState>& current, const Inbound& event, Timestamp now,
+std::string citizen_hash(const EngineConfig& config, const std::string& citizen_id) {
+  return crypto::keyed_hash_hex(config.citizen_hash_key, citizen_id);
+}
+
+Outcome apply(const std::optional<Registration>& current, const Inbound& event, Timestamp now,
               const EngineConfig& config) {
   if (!current) {
+    if (event.type == CommandType::timer) return Outcome{};
     if (event.type != CommandType::registration_start) {
       return rejected_without_state(event, "unknown registration");
     }
@@ -300,29 +513,36 @@ Outcome apply(const std::optional<RegistrationState>& current, const Inbound& ev
     return dup;
   }
   const ChannelDefinition* def = config.catalog->get(current->channel, current->definition_version);
-  RegistrationState s = *current;
-  remember(s, event.id, config.dedupe_window);
+  Registration s = *current;
+  if (event.type != CommandType::timer) remember(s, event.id, config.dedupe_window);
   if (def == nullptr) {
     // The definition this registration started with is no longer loaded: refuse, keep state.
-    Outcome out =
-        rejected_without_state(event, "definition " + s.channel + " v" +
-                                          std::to_string(s.definition_version) + " is not loaded");
+    Outcome out = rejected_without_state(
+        event, "definition " + s.channel + " v" + std::to_string(s.definition_version) +
+                   " is not loaded");
     out.state = std::move(s);
     return out;
   }
   Transition t(std::move(s), *def, event, now, config);
-  if (current->status != Status::active) {
-    if (event.type == CommandType::task_result) {
-      t.on_result();  // a result after the end is a late result: audited, ignored
-    } else {
-      t.reject_command("registration is " + std::string(to_string(current->status)));
-    }
-  } else if (event.type == CommandType::registration_start) {
-    t.reject_command("registration already started");
-  } else if (event.type == CommandType::task_result) {
-    t.on_result();
-  } else {
-    t.on_command();
+  switch (event.type) {
+    case CommandType::timer:
+      t.on_timer();
+      break;
+    case CommandType::task_result:
+      t.on_result();  // after the end, a result is late: audited, ignored
+      break;
+    case CommandType::registration_start:
+      t.on_start_again();
+      break;
+    default:
+      if (current->active()) {
+        t.on_command();
+      } else if (current->status() == Status::locked &&
+                 event.type == CommandType::registration_cancel) {
+        t.on_command();
+      } else {
+        t.reject_command("registration is " + std::string(to_string(current->status())));
+      }
   }
   return std::move(t).finish();
 }

@@ -13,7 +13,9 @@ namespace enroll {
 
 // `current` is nullopt for a registration never seen. The caller has already checked that
 // `event.subject` names the registration.
-Outcome apply(const std::optional<RegistrationState>& current, const Inbound& event, Timestamp now,
+// A timer event (CommandType::timer) wakes the registration when `next_timer()` is due; it
+// is not remembered for deduplication (its id is derived from the due time by the shell).
+Outcome apply(const std::optional<Registration>& current, const Inbound& event, Timestamp now,
               const EngineConfig& config);
 
 }  // namespace enroll

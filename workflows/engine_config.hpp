@@ -2,6 +2,7 @@
 // What the engine needs besides state and event: the definitions and the secrets that make
 // its outputs deterministic (salts are derived, never random).
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "workflows/crypto/passcode_verifier.hpp"
@@ -13,8 +14,13 @@ struct EngineConfig {
   const DefinitionCatalog* catalog = nullptr;
   std::vector<unsigned char> passcode_salt_key;
   std::vector<unsigned char> citizen_hash_key;
+  std::vector<unsigned char> qr_mac_key;
   crypto::PasscodeHashParams passcode_hash;
   std::size_t dedupe_window = 256;  // inbound ids remembered per registration
 };
+
+// The keyed hash of a citizen ID: what the one-active-registration claim and the audit trail
+// carry instead of the ID.
+std::string citizen_hash(const EngineConfig& config, const std::string& citizen_id);
 
 }  // namespace enroll

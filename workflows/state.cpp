@@ -24,15 +24,28 @@ json opt(const std::optional<T>& v) {
 
 }  // namespace
 
-nlohmann::json state_to_json(const RegistrationState& s) {
-  json card = {{"first_name", s.card.first_name},
-               {"last_name", s.card.last_name},
-               {"first_name_en", s.card.first_name_en},
-               {"last_name_en", s.card.last_name_en},
-               {"date_of_birth", s.card.date_of_birth},
-               {"expiry_date", s.card.expiry_date},
-               {"laser_code", s.card.laser_code},
-               {"front_ref", s.card.front_ref},
+Status Registration::status() const {
+  switch (position.state) {
+    case RegistrationState::issued: return Status::issued;
+    case RegistrationState::rejected: return Status::rejected;
+    case RegistrationState::expired: return Status::expired;
+    case RegistrationState::cancelled: return Status::cancelled;
+    case RegistrationState::locked: return Status::locked;
+    default: return Status::active;
+  }
+}
+
+std::optional<Timestamp> Registration::next_timer() const {
+  if (is_terminal(position.state)) return std::nullopt;
+  if (step_deadline && *step_deadline < expires_at) return step_deadline;
+  return expires_at;
+}
+
+json state_to_json(const Registration& s) {
+  json card = {{"first_name", s.card.first_name},       {"last_name", s.card.last_name},
+               {"first_name_en", s.card.first_name_en}, {"last_name_en", s.card.last_name_en},
+               {"date_of_birth", s.card.date_of_birth}, {"expiry_date", s.card.expiry_date},
+               {"laser_code", s.card.laser_code},       {"front_ref", s.card.front_ref},
                {"back_ref", s.card.back_ref}};
   json consent = {{"terms_version", s.consent.terms_version},
                   {"accepted_at", opt_time(s.consent.accepted_at)},
@@ -42,14 +55,17 @@ nlohmann::json state_to_json(const RegistrationState& s) {
       {"id", s.id.str()},
       {"channel", s.channel},
       {"definition_version", s.definition_version},
-      {"status", to_string(s.status)},
+      {"status", to_string(s.status())},
+      {"machine", to_string(s.position.state)},
+      {"locked_in", to_string(s.position.locked_in)},
       {"phase", to_string(s.phase)},
       {"step", s.step},
       {"stage", to_string(s.stage)},
       {"attempt", s.attempt},
       {"pending_request", s.pending_request ? json(s.pending_request->str()) : json(nullptr)},
       {"pending_inputs", s.pending_inputs},
-      {"deadline", opt_time(s.deadline)},
+      {"step_deadline", opt_time(s.step_deadline)},
+      {"expires_at", to_millis(s.expires_at)},
       {"tries_used", s.tries_used},
       {"state_version", s.state_version},
       {"audit_seq", s.audit_seq},
@@ -57,34 +73,42 @@ nlohmann::json state_to_json(const RegistrationState& s) {
       {"created_at", to_millis(s.created_at)},
       {"updated_at", to_millis(s.updated_at)},
       {"device", {{"id", s.device.id}, {"platform", s.device.platform}}},
-      {"officer",
-       s.officer ? json{{"id", s.officer->id}, {"counter", s.officer->counter}} : json(nullptr)},
+      {"officer", s.officer ? json{{"id", s.officer->id}, {"counter", s.officer->counter}}
+                            : json(nullptr)},
       {"citizen_id", opt(s.citizen_id)},
+      {"citizen_claimed", s.citizen_claimed},
       {"card", std::move(card)},
       {"selfie_ref", s.selfie_ref},
       {"liveness", opt(s.liveness)},
       {"face_score", opt(s.face_score)},
+      {"fingerprint_score", opt(s.fingerprint_score)},
+      {"qr",
+       {{"token", s.qr.token}, {"expires_at", opt_time(s.qr.expires_at)}, {"used", s.qr.used}}},
       {"passcode_verifier", s.passcode_verifier},
       {"consent", std::move(consent)},
       {"digital_id", s.digital_id},
+      {"locked_step", s.locked_step},
+      {"hand_over_channel", s.hand_over_channel},
       {"reason", s.reason},
       {"applied", s.applied},
   };
 }
 
-RegistrationState state_from_json(const nlohmann::json& j) {
-  RegistrationState s;
+Registration state_from_json(const json& j) {
+  Registration s;
   s.id = RegistrationId(j.at("id").get<std::string>());
   s.channel = j.at("channel").get<std::string>();
   s.definition_version = j.at("definition_version").get<int>();
-  s.status = status_from(j.at("status").get<std::string>()).value();
+  s.position.state = registration_state_from(j.at("machine").get<std::string>()).value();
+  s.position.locked_in = registration_state_from(j.at("locked_in").get<std::string>()).value();
   s.phase = phase_from(j.at("phase").get<std::string>()).value();
   s.step = j.at("step").get<std::string>();
-  s.stage = stage_from(j.at("stage").get<std::string>()).value();
+  s.stage = step_state_from(j.at("stage").get<std::string>()).value();
   s.attempt = j.at("attempt").get<int>();
   if (auto r = get_opt<std::string>(j, "pending_request")) s.pending_request = RequestId(*r);
   s.pending_inputs = j.at("pending_inputs").get<std::string>();
-  s.deadline = get_opt_time(j, "deadline");
+  s.step_deadline = get_opt_time(j, "step_deadline");
+  s.expires_at = from_millis(j.at("expires_at").get<std::int64_t>());
   s.tries_used = j.at("tries_used").get<std::map<std::string, int>>();
   s.state_version = j.at("state_version").get<std::int64_t>();
   s.audit_seq = j.at("audit_seq").get<std::int64_t>();
@@ -98,16 +122,21 @@ RegistrationState state_from_json(const nlohmann::json& j) {
                         j["officer"].at("counter").get<std::string>()};
   }
   s.citizen_id = get_opt<std::string>(j, "citizen_id");
+  s.citizen_claimed = j.at("citizen_claimed").get<bool>();
   const auto& c = j.at("card");
-  s.card =
-      CardData{c.at("first_name").get<std::string>(),    c.at("last_name").get<std::string>(),
-               c.at("first_name_en").get<std::string>(), c.at("last_name_en").get<std::string>(),
-               c.at("date_of_birth").get<std::string>(), c.at("expiry_date").get<std::string>(),
-               c.at("laser_code").get<std::string>(),    c.at("front_ref").get<std::string>(),
-               c.at("back_ref").get<std::string>()};
+  s.card = CardData{c.at("first_name").get<std::string>(),    c.at("last_name").get<std::string>(),
+                    c.at("first_name_en").get<std::string>(), c.at("last_name_en").get<std::string>(),
+                    c.at("date_of_birth").get<std::string>(), c.at("expiry_date").get<std::string>(),
+                    c.at("laser_code").get<std::string>(),    c.at("front_ref").get<std::string>(),
+                    c.at("back_ref").get<std::string>()};
   s.selfie_ref = j.at("selfie_ref").get<std::string>();
   s.liveness = get_opt<double>(j, "liveness");
   s.face_score = get_opt<double>(j, "face_score");
+  s.fingerprint_score = get_opt<double>(j, "fingerprint_score");
+  const auto& q = j.at("qr");
+  s.qr.token = q.at("token").get<std::string>();
+  s.qr.expires_at = get_opt_time(q, "expires_at");
+  s.qr.used = q.at("used").get<std::vector<std::string>>();
   s.passcode_verifier = j.at("passcode_verifier").get<std::string>();
   const auto& k = j.at("consent");
   s.consent.terms_version = k.at("terms_version").get<std::string>();
@@ -115,6 +144,8 @@ RegistrationState state_from_json(const nlohmann::json& j) {
   s.consent.confirmed_at = get_opt_time(k, "confirmed_at");
   s.consent.confirmed_by = k.at("confirmed_by").get<std::string>();
   s.digital_id = j.at("digital_id").get<std::string>();
+  s.locked_step = j.at("locked_step").get<std::string>();
+  s.hand_over_channel = j.at("hand_over_channel").get<std::string>();
   s.reason = j.at("reason").get<std::string>();
   s.applied = j.at("applied").get<std::vector<std::string>>();
   return s;

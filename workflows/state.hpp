@@ -1,14 +1,17 @@
 #pragma once
 // One registration's state as stored (JSON in Redis). Everything the engine needs to decide
 // the next transition lives here; the passcode only as an Argon2id verifier.
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <map>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "statemachines/lifecycle.hpp"
+#include "statemachines/registration_machine.hpp"
+#include "statemachines/step_machine.hpp"
 #include "workflows/commands.hpp"
 #include "workflows/ids.hpp"
 #include "workflows/time.hpp"
@@ -31,19 +34,27 @@ struct ConsentRecord {
   std::string confirmed_by;  // id of the consent.confirm event
 };
 
-struct RegistrationState {
+// The counter QR token shown on the officer's screen (see steps/qr_steps.cpp).
+struct QrState {
+  std::string token;
+  std::optional<Timestamp> expires_at;
+  std::vector<std::string> used;  // tokens already scanned (single use)
+};
+
+struct Registration {
   RegistrationId id;
   std::string channel;
   int definition_version = 0;
-  Status status = Status::active;
-  Phase phase = Phase::consent;
+  RegistrationPosition position;  // the registration machine's state
+  Phase phase = Phase::consent;   // the phase of the current (or last) step
   std::string step;
-  StepStage stage = StepStage::awaiting_input;
+  StepState stage = StepState::awaiting_input;  // the step machine's state
   int attempt = 0;  // connector attempt of the current step's task (1-based once sent)
   std::optional<RequestId> pending_request;
-  std::string pending_inputs = "{}";  // JSON of the pending task's inputs, for retries
-  std::optional<Timestamp> deadline;
-  std::map<std::string, int> tries_used;  // per step name
+  std::string pending_inputs = "{}";       // JSON of the pending task's inputs, for retries
+  std::optional<Timestamp> step_deadline;  // task deadline, retry due, or cool-down end
+  Timestamp expires_at{};                  // no progress until then: expired
+  std::map<std::string, int> tries_used;   // per step name
   std::int64_t state_version = 0;
   std::int64_t audit_seq = 0;
   std::string audit_head;  // hash of the last audit record
@@ -52,19 +63,29 @@ struct RegistrationState {
   Device device;
   std::optional<Officer> officer;
   std::optional<std::string> citizen_id;  // 13 digits, validated
+  bool citizen_claimed = false;           // holds the one-active-registration claim
   CardData card;
   std::string selfie_ref;
   std::optional<double> liveness;
   std::optional<double> face_score;
+  std::optional<double> fingerprint_score;
+  QrState qr;
   std::string passcode_verifier;
   ConsentRecord consent;
   std::string digital_id;
-  std::string reason;                // why the registration ended / is locked
+  std::string locked_step;        // the step whose tries ran out (when locked)
+  std::string hand_over_channel;  // the channel that may take over a locked registration
+  std::string reason;             // why the registration ended / is locked
   std::vector<std::string> applied;  // ids of recently applied inbound events (dedupe)
+
+  [[nodiscard]] Status status() const;
+  [[nodiscard]] bool active() const { return status() == Status::active; }
+  // When the engine wants to be woken (a timer event): the step deadline or the expiry.
+  [[nodiscard]] std::optional<Timestamp> next_timer() const;
 };
 
-nlohmann::json state_to_json(const RegistrationState& s);
-// Throws nlohmann::json::exception on a malformed record.
-RegistrationState state_from_json(const nlohmann::json& j);
+nlohmann::json state_to_json(const Registration& s);
+// Throws std::exception (json or bad_optional_access) on a malformed record.
+Registration state_from_json(const nlohmann::json& j);
 
 }  // namespace enroll

@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <array>
+#include <iterator>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -39,7 +40,10 @@ void check_kafka(const kafka::Settings& settings, const std::string& inbox) {
 
 }  // namespace
 
-DefinitionCatalog load_definitions(const std::filesystem::path& folder) {
+DefinitionCatalog load_definitions(const std::filesystem::path& folder,
+                                   const codec::SchemaSet& schemas) {
+  const auto* schema = schemas.find("channel-definition.schema.json");
+  if (schema == nullptr) throw DefinitionError("the channel definition schema is missing");
   DefinitionCatalog catalog;
   std::error_code ec;
   if (!std::filesystem::is_directory(folder, ec)) {
@@ -52,8 +56,15 @@ DefinitionCatalog load_definitions(const std::filesystem::path& folder) {
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
     std::ifstream in(f);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    rapidjson::Document doc;
+    doc.Parse(text.data(), text.size());
+    if (doc.HasParseError()) throw DefinitionError(f.string() + ": not JSON");
+    if (auto why = codec::validate(*schema, doc); !why.empty()) {
+      throw DefinitionError(f.string() + ": fails the channel definition schema: " + why);
+    }
     try {
-      catalog.add(parse_definition(nlohmann::json::parse(in)));
+      catalog.add(parse_definition(nlohmann::json::parse(text)));
     } catch (const nlohmann::json::parse_error& e) {
       throw DefinitionError(f.string() + ": not JSON: " + e.what());
     } catch (const DefinitionError& e) {
@@ -71,13 +82,14 @@ Startup::Startup(const Config& config) {
     throw StartupError(e.what());
   }
   try {
-    catalog_ = load_definitions(config.workflows);
+    catalog_ = load_definitions(config.workflows, schemas_);
   } catch (const DefinitionError& e) {
     throw StartupError(e.what());
   }
   engine_.catalog = &catalog_;
   engine_.passcode_salt_key = keys_.passcode_salt_key;
   engine_.citizen_hash_key = keys_.citizen_hash_key;
+  engine_.qr_mac_key = keys_.qr_mac_key;
   engine_.passcode_hash.opslimit = config.passcode_opslimit;
   engine_.passcode_hash.memlimit = config.passcode_memlimit_kib * 1024;
 

@@ -39,6 +39,8 @@ class Startup {
 };
 
 // Reads every *.json of `folder` as a channel definition; throws DefinitionError.
-DefinitionCatalog load_definitions(const std::filesystem::path& folder);
+// (validated against schemas/channel-definition.schema.json first); throws DefinitionError.
+DefinitionCatalog load_definitions(const std::filesystem::path& folder,
+                                   const codec::SchemaSet& schemas);
 
 }  // namespace enroll::daemon

@@ -112,7 +112,21 @@ std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view paylo
     case CommandType::registration_cancel:
       in.payload = RegistrationCancel{str(data, "reason")};
       break;
+    case CommandType::timer:
+      return DecodeError{"unknown_type", "unknown type " + type};
     case CommandType::task_result: {
+      // On success the outputs must match the task's schema (schemas/tasks/), if it has one.
+      const std::string task = str(data, "task");
+      const auto* task_schema = schemas_.find("tasks/" + task + ".schema.json");
+      if (task_schema != nullptr && str(data, "status") == "ok" && data.HasMember("outputs")) {
+        rapidjson::Document wrapper;
+        wrapper.SetObject();
+        rapidjson::Value outputs(data["outputs"], wrapper.GetAllocator());
+        wrapper.AddMember("outputs", outputs, wrapper.GetAllocator());
+        if (auto why = validate(*task_schema, wrapper); !why.empty()) {
+          return DecodeError{"invalid_data", task + " outputs " + why};
+        }
+      }
       TaskResult r;
       r.request_id = RequestId(str(data, "request_id"));
       r.task = str(data, "task");

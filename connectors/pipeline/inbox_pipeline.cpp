@@ -1,5 +1,6 @@
 #include "connectors/pipeline/inbox_pipeline.hpp"
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <thread>
@@ -108,6 +109,10 @@ void InboxPipeline::run() {
     auto batch = consumer_->poll_batch(settings_.batch_size, settings_.poll_timeout);
     producer_->poll(0);
     if (!batch.empty()) process(std::move(batch));
+    if (std::chrono::steady_clock::now() >= next_timer_check_) {
+      fire_timers();
+      next_timer_check_ = std::chrono::steady_clock::now() + settings_.timer_interval;
+    }
     producer_->poll(0);
     acknowledge_delivered();
   }
@@ -126,47 +131,84 @@ void InboxPipeline::process(std::vector<kafka::Message> batch) {
                    msgs.size());
       continue;
     }
-    process_partition(partition, msgs);
+    counters_.consumed += msgs.size();
+    std::vector<Item> items;
+    items.reserve(msgs.size());
+    for (const auto& m : msgs) {
+      items.push_back(Item{&m, decoder_.decode(m.value, m.key), message_time(m)});
+    }
+    apply_and_commit(partition, items, msgs.back().offset + 1, false);
   }
 }
 
-void InboxPipeline::process_partition(std::int32_t partition, std::vector<kafka::Message>& msgs) {
-  counters_.consumed += msgs.size();
-  std::vector<std::variant<Inbound, codec::DecodeError>> decoded;
-  decoded.reserve(msgs.size());
+void InboxPipeline::fire_timers() {
+  if (epochs_.empty()) return;
+  std::vector<std::int32_t> partitions;
+  for (const auto& [p, epoch] : epochs_) partitions.push_back(p);
+  const Timestamp now =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  auto due = with_redis_retry("timers", [&] { return store_.due_timers(partitions, now, 256); });
+  for (auto& [partition, ids] : due) {
+    if (ids.empty() || epochs_.count(partition) == 0) continue;
+    std::vector<Item> items;
+    for (auto& id : ids) {
+      Inbound in;
+      // Unique per firing: the due time it was fired for moves on once it is handled.
+      in.id = EventId("timer-" + std::to_string(to_millis(now)));
+      in.source = settings_.source + "/timers";
+      in.subject = std::move(id);
+      in.type = CommandType::timer;
+      in.payload = TimerFired{};
+      items.push_back(Item{nullptr, std::move(in), now});
+    }
+    counters_.timers_fired += items.size();
+    apply_and_commit(partition, items, std::nullopt, true);
+  }
+}
+
+void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& items,
+                                     std::optional<std::int64_t> next_offset, bool reschedule) {
   std::vector<RegistrationId> ids;
-  for (const auto& m : msgs) {
-    decoded.push_back(decoder_.decode(m.value, m.key));
-    if (const auto* in = std::get_if<Inbound>(&decoded.back())) ids.push_back(in->subject);
+  for (const auto& item : items) {
+    if (const auto* in = std::get_if<Inbound>(&item.decoded)) ids.push_back(in->subject);
   }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   auto states = with_redis_retry("load", [&] { return store_.load(partition, ids); });
 
-  std::map<RegistrationId, RegistrationState> dirty;
+  std::map<RegistrationId, Registration> dirty;
+  if (reschedule) {
+    for (const auto& [id, s] : states) {
+      if (s) dirty[id] = *s;
+    }
+  }
   std::vector<codec::OutboxMessage> outbox;
-  for (std::size_t i = 0; i < msgs.size(); ++i) {
-    const auto& m = msgs[i];
-    const Timestamp now = message_time(m);
-    const codec::InboxPosition pos{m.topic, m.partition, m.offset};
-    if (const auto* err = std::get_if<codec::DecodeError>(&decoded[i])) {
-      spdlog::warn("inbox {}/{}@{}: dead-lettered: {}: {}", m.topic, m.partition, m.offset,
+  for (auto& item : items) {
+    const auto* m = item.msg;
+    if (const auto* err = std::get_if<codec::DecodeError>(&item.decoded)) {
+      spdlog::warn("inbox {}/{}@{}: dead-lettered: {}: {}", m->topic, m->partition, m->offset,
                    err->code, err->message);
-      outbox.push_back(encoder_.dead_letter(pos, m.key, m.value, *err, now));
+      outbox.push_back(encoder_.dead_letter({m->topic, m->partition, m->offset}, m->key, m->value,
+                                            *err, item.now));
       ++counters_.dead_lettered;
       continue;
     }
-    const auto& in = std::get<Inbound>(decoded[i]);
+    const auto& in = std::get<Inbound>(item.decoded);
     auto& current = states[in.subject];
     Outcome outcome;
     try {
-      outcome = apply(current, in, now, engine_);
+      outcome = apply(current, in, item.now, engine_);
     } catch (const std::exception& e) {
+      if (m == nullptr) {  // a timer: nothing to dead-letter; log and leave the state as is
+        spdlog::error("registration {}: timer failed: {}", in.subject.str(), e.what());
+        continue;
+      }
       // Input the engine cannot use (e.g. a result whose outputs have the wrong types).
       const codec::DecodeError why{"unprocessable", e.what()};
       spdlog::warn("registration {}: {} dead-lettered: {}", in.subject.str(), to_string(in.type),
                    e.what());
-      outbox.push_back(encoder_.dead_letter(pos, m.key, m.value, why, now));
+      outbox.push_back(
+          encoder_.dead_letter({m->topic, m->partition, m->offset}, m->key, m->value, why, item.now));
       ++counters_.dead_lettered;
       continue;
     }
@@ -178,17 +220,17 @@ void InboxPipeline::process_partition(std::int32_t partition, std::vector<kafka:
       current = *outcome.state;
       dirty[in.subject] = std::move(*outcome.state);
     }
-    ++(has_rejection(outcome.effects) ? counters_.rejected : counters_.applied);
+    if (m != nullptr) ++(has_rejection(outcome.effects) ? counters_.rejected : counters_.applied);
     const std::int64_t version = current ? current->state_version : 0;
-    auto encoded =
-        encoder_.encode(in.subject, in.id, version, in.traceparent, now, outcome.effects);
+    auto encoded = encoder_.encode(in.subject, in.id, version, in.traceparent, item.now,
+                                   outcome.effects);
     std::move(encoded.begin(), encoded.end(), std::back_inserter(outbox));
   }
+  if (!next_offset && dirty.empty() && outbox.empty()) return;
 
-  std::vector<RegistrationState> to_store;
+  std::vector<Registration> to_store;
   to_store.reserve(dirty.size());
   for (auto& [id, s] : dirty) to_store.push_back(std::move(s));
-  const std::int64_t next_offset = msgs.back().offset + 1;
   std::vector<std::string> entry_ids;
   try {
     entry_ids = with_redis_retry("commit", [&] {
@@ -205,16 +247,68 @@ void InboxPipeline::process_partition(std::int32_t partition, std::vector<kafka:
   ++counters_.commits;
   counters_.emitted += outbox.size();
   relay(partition, outbox, entry_ids);
-  consumer_->commit_async({{kafka::TopicPartition{msgs.back().topic, partition}, next_offset}});
+  if (next_offset && !items.empty() && items.back().msg != nullptr) {
+    consumer_->commit_async(
+        {{kafka::TopicPartition{items.back().msg->topic, partition}, *next_offset}});
+  }
 }
 
 void InboxPipeline::relay(std::int32_t partition, const std::vector<codec::OutboxMessage>& msgs,
                           const std::vector<std::string>& entry_ids) {
+  const std::string own = settings_.topics.requests("orchestrator");
   for (std::size_t i = 0; i < msgs.size(); ++i) {
+    if (msgs[i].topic == own) {
+      run_own_task(partition, msgs[i], entry_ids.at(i));
+      continue;
+    }
     const std::uint64_t token = next_token_++;
     in_flight_[token] = {partition, entry_ids.at(i)};
     producer_->produce(msgs[i].topic, msgs[i].key, msgs[i].value, token);
   }
+}
+
+void InboxPipeline::run_own_task(std::int32_t partition, const codec::OutboxMessage& msg,
+                                 const std::string& entry_id) {
+  const auto request = nlohmann::json::parse(msg.value);
+  const auto& data = request.at("data");
+  const RegistrationId id(request.at("subject").get<std::string>());
+  const std::string task = data.at("task");
+  const std::string hash = data.at("inputs").value("citizen_hash", "");
+  if (task == "citizen.release") {
+    with_redis_retry("release", [&] {
+      store_.release_citizen(hash, id);
+      return 0;
+    });
+    delivered_[partition].push_back(entry_id);  // nothing to answer
+    return;
+  }
+  nlohmann::json result{{"request_id", data.at("request_id")}, {"task", task}};
+  if (task == "citizen.claim") {
+    const bool held = with_redis_retry(
+        "claim", [&] { return store_.claim_citizen(hash, id, settings_.citizen_claim_ttl); });
+    result["status"] = held ? "ok" : "failed";
+    result["outputs"] = {{"claimed", held}};
+    if (!held) {
+      result["error"] = {{"code", "citizen_has_active_registration"},
+                         {"message", "another registration of this citizen is active"}};
+    }
+  } else {
+    result["status"] = "failed";
+    result["outputs"] = nlohmann::json::object();
+    result["error"] = {{"code", "unknown_task"}, {"message", "the orchestrator does not do " + task}};
+  }
+  const nlohmann::json event{{"specversion", "1.0"},
+                             {"id", "result/" + data.at("request_id").get<std::string>()},
+                             {"source", settings_.source + "/orchestrator"},
+                             {"type", "task.result"},
+                             {"subject", id.str()},
+                             {"datacontenttype", "application/json"},
+                             {"data", std::move(result)}};
+  // The outbox entry goes once the answer is on the inbox; a crash before re-runs the claim,
+  // which is idempotent.
+  const std::uint64_t token = next_token_++;
+  in_flight_[token] = {partition, entry_id};
+  producer_->produce(settings_.topics.inbox(), id.str(), event.dump(), token);
 }
 
 void InboxPipeline::acknowledge_delivered() {

@@ -32,11 +32,13 @@ struct PipelineSettings {
   std::string source = "/enrollmentd";  // CloudEvents source of everything emitted
   std::size_t batch_size = 500;
   std::chrono::milliseconds poll_timeout{100};
+  std::chrono::milliseconds timer_interval{200};  // how often due timers are looked for
+  std::chrono::seconds citizen_claim_ttl{30 * 86400};  // safety net for a lost release
 };
 
 struct PipelineCounters {
   std::atomic<std::uint64_t> consumed{0}, applied{0}, rejected{0}, duplicates{0}, dead_lettered{0},
-      emitted{0}, commits{0}, stale_commits{0};
+      emitted{0}, commits{0}, stale_commits{0}, timers_fired{0};
 };
 
 class InboxPipeline final : public kafka::RebalanceListener {
@@ -55,10 +57,24 @@ class InboxPipeline final : public kafka::RebalanceListener {
   void on_revoked(const std::vector<kafka::TopicPartition>& partitions) override;
 
  private:
+  // One inbound item for the engine: from the inbox (msg set) or a timer (msg null).
+  struct Item {
+    const kafka::Message* msg = nullptr;
+    std::variant<Inbound, codec::DecodeError> decoded;
+    Timestamp now{};
+  };
   void process(std::vector<kafka::Message> batch);
-  void process_partition(std::int32_t partition, std::vector<kafka::Message>& msgs);
+  void fire_timers();
+  // Runs the engine over `items` of one partition and commits the result in one step.
+  // next_offset: the inbox position after the batch (none for timers); reschedule: store
+  // every loaded state (a timer that changed nothing must still move its due time).
+  void apply_and_commit(std::int32_t partition, std::vector<Item>& items,
+                        std::optional<std::int64_t> next_offset, bool reschedule);
   void relay(std::int32_t partition, const std::vector<codec::OutboxMessage>& msgs,
              const std::vector<std::string>& entry_ids);
+  // Requests to the orchestrator's own connector (the citizen claim) run here, not on Kafka.
+  void run_own_task(std::int32_t partition, const codec::OutboxMessage& msg,
+                    const std::string& entry_id);
   void acknowledge_delivered();
   template <class F>
   auto with_redis_retry(const char* what, F&& f) -> decltype(f());
@@ -77,6 +93,7 @@ class InboxPipeline final : public kafka::RebalanceListener {
   std::unordered_map<std::uint64_t, std::pair<std::int32_t, std::string>> in_flight_;
   std::map<std::int32_t, std::vector<std::string>> delivered_;
   std::atomic<bool> stopping_{false};
+  std::chrono::steady_clock::time_point next_timer_check_{};
   PipelineCounters counters_;
 };
 

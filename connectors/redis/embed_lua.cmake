@@ -1,9 +1,10 @@
-# Writes OUT: a C++ file returning the text of IN (the commit script). Run with cmake -P.
+# Writes OUT: a C++ file returning the text of IN (a Lua script) from function FN.
+# Run with cmake -P.
 file(READ ${IN} text)
-file(WRITE ${OUT}.tmp "// Generated from connectors/redis/commit.lua. Do not edit.
-#include \"connectors/redis/commit_script.hpp\"
+file(WRITE ${OUT}.tmp "// Generated from ${IN}. Do not edit.
+#include \"connectors/redis/scripts.hpp\"
 namespace enroll::redis {
-std::string_view commit_script() {
+std::string_view ${FN}() {
   return R\"lua(${text})lua\";
 }
 }  // namespace enroll::redis

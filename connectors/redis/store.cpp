@@ -2,13 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "connectors/redis/commit_script.hpp"
+#include "connectors/redis/scripts.hpp"
 
 namespace enroll::redis {
 
 Store::Store(Client& client, std::string ns) : client_(client), ns_(std::move(ns)) {
   auto r = client_.command({"SCRIPT", "LOAD", std::string(commit_script())});
   commit_sha_.assign(r->str, r->len);
+  r = client_.command({"SCRIPT", "LOAD", std::string(citizen_claim_script())});
+  claim_sha_.assign(r->str, r->len);
 }
 
 std::string Store::key(std::int32_t partition, const std::string& suffix) const {
@@ -17,6 +19,19 @@ std::string Store::key(std::int32_t partition, const std::string& suffix) const 
 
 std::string Store::state_key(std::int32_t partition, const RegistrationId& id) const {
   return key(partition, "reg:" + id.str());
+}
+
+Reply Store::evalsha(std::string& sha, std::string_view script, std::vector<std::string>& argv) {
+  try {
+    return client_.command(argv);
+  } catch (const RedisError& e) {
+    // A restarted Redis has lost its script cache: load the script again, once.
+    if (std::string_view(e.what()).rfind("NOSCRIPT", 0) != 0) throw;
+    auto r = client_.command({"SCRIPT", "LOAD", std::string(script)});
+    sha.assign(r->str, r->len);
+    argv[1] = sha;
+    return client_.command(argv);
+  }
 }
 
 PartitionClaim Store::claim(std::int32_t partition) {
@@ -31,9 +46,9 @@ PartitionClaim Store::claim(std::int32_t partition) {
   return c;
 }
 
-std::map<RegistrationId, std::optional<RegistrationState>> Store::load(
+std::map<RegistrationId, std::optional<Registration>> Store::load(
     std::int32_t partition, const std::vector<RegistrationId>& ids) {
-  std::map<RegistrationId, std::optional<RegistrationState>> out;
+  std::map<RegistrationId, std::optional<Registration>> out;
   if (ids.empty()) return out;
   std::vector<std::string> argv{"MGET"};
   for (const auto& id : ids) argv.push_back(state_key(partition, id));
@@ -50,20 +65,26 @@ std::map<RegistrationId, std::optional<RegistrationState>> Store::load(
 }
 
 std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoch,
-                                       std::int64_t next_offset,
-                                       const std::vector<RegistrationState>& states,
+                                       std::optional<std::int64_t> next_offset,
+                                       const std::vector<Registration>& states,
                                        const std::vector<codec::OutboxMessage>& outbox) {
   std::vector<std::string> argv{"EVALSHA",
                                 commit_sha_,
-                                std::to_string(3 + states.size()),
+                                std::to_string(4 + states.size()),
                                 key(partition, "epoch"),
                                 key(partition, "offset"),
-                                key(partition, "outbox")};
+                                key(partition, "outbox"),
+                                key(partition, "timers")};
   for (const auto& s : states) argv.push_back(state_key(partition, s.id));
   argv.push_back(std::to_string(epoch));
-  argv.push_back(std::to_string(next_offset));
+  argv.push_back(next_offset ? std::to_string(*next_offset) : std::string());
   argv.push_back(std::to_string(states.size()));
-  for (const auto& s : states) argv.push_back(state_to_json(s).dump());
+  for (const auto& s : states) {
+    argv.push_back(state_to_json(s).dump());
+    argv.push_back(s.id.str());
+    const auto due = s.next_timer();
+    argv.push_back(due ? std::to_string(to_millis(*due)) : std::string());
+  }
   for (const auto& m : outbox) {
     argv.push_back(m.topic);
     argv.push_back(m.key);
@@ -71,7 +92,7 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   }
   Reply r;
   try {
-    r = client_.command(argv);
+    r = evalsha(commit_sha_, commit_script(), argv);
   } catch (const RedisError& e) {
     if (std::string_view(e.what()).find("STALE_EPOCH") != std::string_view::npos) {
       throw StaleEpochError(partition);
@@ -80,9 +101,41 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   }
   std::vector<std::string> ids;
   ids.reserve(r->elements);
-  for (std::size_t i = 0; i < r->elements; ++i)
+  for (std::size_t i = 0; i < r->elements; ++i) {
     ids.emplace_back(r->element[i]->str, r->element[i]->len);
+  }
   return ids;
+}
+
+std::map<std::int32_t, std::vector<RegistrationId>> Store::due_timers(
+    const std::vector<std::int32_t>& partitions, Timestamp now, std::size_t limit) {
+  std::map<std::int32_t, std::vector<RegistrationId>> out;
+  for (auto p : partitions) {
+    client_.append({"ZRANGEBYSCORE", key(p, "timers"), "-inf", std::to_string(to_millis(now)),
+                    "LIMIT", "0", std::to_string(limit)});
+  }
+  for (auto p : partitions) {
+    auto r = client_.read_reply();
+    if (r->type != REDIS_REPLY_ARRAY) continue;
+    for (std::size_t i = 0; i < r->elements; ++i) {
+      out[p].emplace_back(std::string(r->element[i]->str, r->element[i]->len));
+    }
+  }
+  return out;
+}
+
+bool Store::claim_citizen(const std::string& citizen_hash, const RegistrationId& id,
+                          std::chrono::seconds ttl) {
+  std::vector<std::string> argv{"EVALSHA", claim_sha_,  "1", ns_ + ":citizen:" + citizen_hash,
+                                id.str(),  "claim", std::to_string(ttl.count())};
+  auto r = evalsha(claim_sha_, citizen_claim_script(), argv);
+  return r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+}
+
+void Store::release_citizen(const std::string& citizen_hash, const RegistrationId& id) {
+  std::vector<std::string> argv{"EVALSHA", claim_sha_, "1", ns_ + ":citizen:" + citizen_hash,
+                                id.str(), "release"};
+  evalsha(claim_sha_, citizen_claim_script(), argv);
 }
 
 std::vector<OutboxEntry> Store::pending_outbox(std::int32_t partition) {

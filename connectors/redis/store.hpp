@@ -3,6 +3,7 @@
 // carries the hash tag {p<N>}, so one commit touches one Redis Cluster slot.
 //
 // Owner: the pipeline thread (the Client is not thread-safe).
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -42,14 +43,23 @@ class Store {
   // Bumps the partition's epoch (fencing out any previous owner) and reads its offset.
   PartitionClaim claim(std::int32_t partition);
   // The stored states of `ids` (nullopt for unknown ones), in one round trip.
-  std::map<RegistrationId, std::optional<RegistrationState>> load(
+  std::map<RegistrationId, std::optional<Registration>> load(
       std::int32_t partition, const std::vector<RegistrationId>& ids);
-  // One atomic step: states, the next offset and the outbox, if `epoch` is still current.
-  // Returns the outbox entry ids in the order of `outbox`. Throws StaleEpochError.
+  // One atomic step: states (with their next timers), the next offset (none for a batch of
+  // timers) and the outbox, if `epoch` is still current. Returns the outbox entry ids in the
+  // order of `outbox`. Throws StaleEpochError.
   std::vector<std::string> commit(std::int32_t partition, std::int64_t epoch,
-                                  std::int64_t next_offset,
-                                  const std::vector<RegistrationState>& states,
+                                  std::optional<std::int64_t> next_offset,
+                                  const std::vector<Registration>& states,
                                   const std::vector<codec::OutboxMessage>& outbox);
+  // Registrations of each partition whose timer is due at `now` (at most `limit` each), in
+  // one round trip.
+  std::map<std::int32_t, std::vector<RegistrationId>> due_timers(
+      const std::vector<std::int32_t>& partitions, Timestamp now, std::size_t limit);
+  // The one-active-registration claim (citizen_claim.lua): true if `id` holds it.
+  bool claim_citizen(const std::string& citizen_hash, const RegistrationId& id,
+                     std::chrono::seconds ttl);
+  void release_citizen(const std::string& citizen_hash, const RegistrationId& id);
   // Outbox entries not yet acknowledged by Kafka (to re-send after a restart).
   std::vector<OutboxEntry> pending_outbox(std::int32_t partition);
   // Removes delivered entries.
@@ -57,9 +67,12 @@ class Store {
 
  private:
   std::string key(std::int32_t partition, const std::string& suffix) const;
+  // EVALSHA argv (argv[1] is the sha), re-loading the script after a Redis restart.
+  Reply evalsha(std::string& sha, std::string_view script, std::vector<std::string>& argv);
   Client& client_;
   std::string ns_;
   std::string commit_sha_;
+  std::string claim_sha_;
 };
 
 }  // namespace enroll::redis

@@ -41,6 +41,19 @@ class EngineTest : public ::testing::Test {
     if (out.state) state_ = *out.state;
     return out;
   }
+  // Moves the clock to the registration's next timer and fires it.
+  Outcome fire_timer() {
+    const auto due = state_->next_timer();
+    EXPECT_TRUE(due.has_value());
+    now_ = *due - std::chrono::seconds(1);  // feed() adds a second
+    Inbound in;
+    in.id = EventId("timer-" + std::to_string(++seq_));
+    in.source = "/test/timers";
+    in.subject = RegistrationId("reg-1");
+    in.type = CommandType::timer;
+    in.payload = TimerFired{};
+    return feed(in);
+  }
   Outcome result(json outputs, TaskStatus status = TaskStatus::ok, std::string code = "") {
     TaskResult r;
     r.request_id = state_->pending_request.value_or(RequestId("none"));
@@ -79,6 +92,7 @@ class EngineTest : public ::testing::Test {
           feed(CommandType::card_front_capture, ImageCapture{ImageRef("img://front")});
           result(front_ocr_);
         },
+        [&] { result({{"claimed", true}}); },
         [&] {
           feed(CommandType::card_back_capture, ImageCapture{ImageRef("img://back")});
           result({{"laser_code", "JT0-1234567-89"}, {"sharpness", 0.9}});
@@ -108,7 +122,7 @@ class EngineTest : public ::testing::Test {
 
   DefinitionCatalog catalog_;
   EngineConfig config_;
-  std::optional<RegistrationState> state_;
+  std::optional<Registration> state_;
   Timestamp now_{std::chrono::milliseconds(1'800'000'000'000)};
   int seq_ = 0;
   json front_ocr_{
@@ -123,7 +137,7 @@ TEST_F(EngineTest, HappyPathEndsIssued) {
   const auto* req = state_->pending_request ? &*state_->pending_request : nullptr;
   ASSERT_NE(req, nullptr);
   const auto out = result({{"digital_id", "DID-1"}});
-  EXPECT_EQ(state_->status, Status::issued);
+  EXPECT_EQ(state_->status(), Status::issued);
   EXPECT_EQ(state_->phase, Phase::issued);
   EXPECT_EQ(events(out).back()->type, EventType::issued);
   EXPECT_EQ(state_->consent.terms_version, "2024-06");
@@ -171,7 +185,7 @@ TEST_F(EngineTest, OcrWithABadCheckDigitAsksForARetake) {
 TEST_F(EngineTest, RevokedCardRejects) {
   walk_to("verify-card");
   const auto out = result({{"code", 0}, {"card_status", "revoked"}});
-  EXPECT_EQ(state_->status, Status::rejected);
+  EXPECT_EQ(state_->status(), Status::rejected);
   EXPECT_EQ(state_->reason, "card_revoked");
   EXPECT_EQ(events(out).back()->type, EventType::rejected);
 }
@@ -180,24 +194,79 @@ TEST_F(EngineTest, RegistryMismatchRejectsAndMissingFieldsAskForTheCardAgain) {
   walk_to("verify-card");
   result({{"code", 5}, {"card_status", "valid"}});
   EXPECT_EQ(state_->step, "card-front");
-  EXPECT_EQ(state_->status, Status::active);
+  EXPECT_EQ(state_->status(), Status::active);
   walk_to("verify-card");
   result({{"code", 4}, {"card_status", "valid"}});
-  EXPECT_EQ(state_->status, Status::rejected);
+  EXPECT_EQ(state_->status(), Status::rejected);
 }
 
-TEST_F(EngineTest, RetryableErrorResendsWithTheNextAttemptThenGivesUp) {
+TEST_F(EngineTest, RetryableErrorBacksOffThenResendsThenGivesUp) {
   walk_to("verify-card");
   const auto first = *state_->pending_request;
-  const auto out = result({}, TaskStatus::retryable, "unavailable");
+  auto out = result({}, TaskStatus::retryable, "unavailable");
+  EXPECT_EQ(request(out), nullptr) << "the retry waits for its backoff";
+  ASSERT_EQ(events(out).size(), 1u);
+  EXPECT_EQ(events(out)[0]->type, EventType::step_failed);
+  EXPECT_EQ(events(out)[0]->data.at("retryable"), true);
+  EXPECT_EQ(state_->stage, StepState::retry_scheduled);
+  // 1 s initial backoff (self-service verify-card), then doubled.
+  EXPECT_EQ(*state_->step_deadline, now_ + std::chrono::milliseconds(1000));
+  out = fire_timer();
   const auto* req = request(out);
   ASSERT_NE(req, nullptr);
   EXPECT_EQ(req->attempt, 2);
   EXPECT_NE(req->request_id, first);
-  EXPECT_EQ(events(out).front()->type, EventType::step_failed);
-  for (int i = 0; i < 4; ++i) result({}, TaskStatus::retryable, "timeout");
-  EXPECT_EQ(state_->status, Status::rejected);
-  EXPECT_EQ(state_->reason, "card.verify_unavailable");
+  result({}, TaskStatus::retryable, "timeout");
+  EXPECT_EQ(*state_->step_deadline, now_ + std::chrono::milliseconds(2000));
+  for (int attempt = 3; attempt <= 5; ++attempt) {
+    fire_timer();
+    ASSERT_EQ(state_->attempt, attempt);
+    result({}, TaskStatus::failed, "unavailable");  // a failed status with a retryable code
+  }
+  EXPECT_EQ(state_->status(), Status::rejected);
+  EXPECT_EQ(state_->reason, "card.verify_failed: unavailable");
+}
+
+TEST_F(EngineTest, StepTimeoutRetriesLikeARetryableError) {
+  walk_to("verify-card");
+  const auto deadline = *state_->step_deadline;
+  EXPECT_EQ(deadline, now_ + std::chrono::seconds(20));
+  const auto out = fire_timer();
+  ASSERT_FALSE(events(out).empty());
+  EXPECT_EQ(events(out)[0]->type, EventType::step_failed);
+  EXPECT_EQ(events(out)[0]->data.at("error"), "timeout");
+  EXPECT_EQ(state_->stage, StepState::retry_scheduled);
+}
+
+TEST_F(EngineTest, RegistrationWithoutProgressExpires) {
+  walk_to("selfie");
+  const auto expires = state_->expires_at;
+  EXPECT_EQ(expires, now_ + std::chrono::hours(24));
+  const auto out = fire_timer();
+  EXPECT_EQ(state_->status(), Status::expired);
+  EXPECT_EQ(events(out).back()->type, EventType::expired);
+  ASSERT_NE(request(out), nullptr) << "the citizen claim is released";
+  EXPECT_EQ(request(out)->task, "citizen.release");
+  EXPECT_FALSE(state_->next_timer().has_value());
+}
+
+TEST_F(EngineTest, SelfiesExhaustedLockThenCoolDownUnlocks) {
+  walk_to("selfie");
+  for (int i = 0; i < 3; ++i) {
+    feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://selfie")});
+    result({{"liveness", 0.1}});
+  }
+  EXPECT_EQ(state_->status(), Status::locked);
+  EXPECT_EQ(state_->locked_step, "selfie");
+  EXPECT_EQ(*state_->step_deadline, now_ + std::chrono::minutes(30));
+  const auto rejected = feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://x")});
+  EXPECT_EQ(events(rejected).front()->type, EventType::command_rejected);
+  const auto out = fire_timer();
+  EXPECT_EQ(state_->status(), Status::active);
+  ASSERT_NE(awaiting(out), nullptr);
+  EXPECT_EQ(awaiting(out)->data.at("step"), "selfie");
+  EXPECT_EQ(awaiting(out)->data.at("attempts_left"), 3);
+  EXPECT_EQ(awaiting(out)->data.at("reason"), "cool_down_over");
 }
 
 TEST_F(EngineTest, LateResultIsIgnoredButAudited) {
@@ -233,7 +302,7 @@ TEST_F(EngineTest, EachPasscodePolicyViolationAwaitsWithItsReason) {
       ASSERT_NE(awaiting(out), nullptr) << code;
       EXPECT_EQ(awaiting(out)->data.at("reason"), code);
     } else {  // the fifth failed try exhausts the step, naming the last reason
-      EXPECT_EQ(state_->status, Status::rejected);
+      EXPECT_EQ(state_->status(), Status::rejected);
       EXPECT_NE(state_->reason.find(code), std::string::npos) << state_->reason;
     }
   }
@@ -247,7 +316,7 @@ TEST_F(EngineTest, WrongPasscodeAtConsentConfirmAsksAgainThenLocks) {
   EXPECT_EQ(awaiting(out)->data.at("reason"), "passcode_incorrect");
   feed(CommandType::consent_confirm, ConsentConfirm{SecretString("24681357")});
   out = feed(CommandType::consent_confirm, ConsentConfirm{SecretString("24681357")});
-  EXPECT_EQ(state_->status, Status::locked);
+  EXPECT_EQ(state_->status(), Status::locked);
   EXPECT_EQ(events(out).back()->type, EventType::locked);
 }
 

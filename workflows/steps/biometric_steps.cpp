@@ -1,5 +1,6 @@
-// Biometrics: selfie liveness at the capture device, then a face match against the registry
-// photo. Thresholds come from the channel definition.
+// Biometrics: selfie liveness at the capture device, a face match against the registry (or
+// enrolled) photo, or the index fingerprint at the counter. Thresholds come from the
+// channel definition.
 #include "workflows/steps/kinds.hpp"
 
 namespace enroll::steps {
@@ -28,7 +29,8 @@ class FaceMatch final : public StepKind {
   std::string_view name() const override { return "face_match"; }
   bool needs_task() const override { return true; }
   nlohmann::json task_inputs(const StepContext& ctx) const override {
-    return {{"citizen_id", ctx.state.citizen_id.value_or("")}, {"image_ref", ctx.state.selfie_ref}};
+    return {{"citizen_id", ctx.state.citizen_id.value_or("")},
+            {"image_ref", ctx.state.selfie_ref}};
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
     if (r.status != TaskStatus::ok) return Verdict::reject("face_match_failed: " + error_code(r));
@@ -36,12 +38,35 @@ class FaceMatch final : public StepKind {
     ctx.state.face_score = score;
     if (score >= ctx.definition.face_match_threshold) return Verdict::advance();
     // Another selfie, counted against the selfie step's tries.
-    for (const auto& s : ctx.definition.steps) {
-      if (s.phase == Phase::biometrics && !s.expects.empty()) {
-        return Verdict::go_back(s.name, "face_mismatch");
-      }
+    const auto back = first_step_of(ctx.definition, ctx.step.phase, true);
+    if (back.empty()) return Verdict::reject("face_mismatch");
+    return Verdict::go_back(back.front(), "face_mismatch");
+  }
+  std::vector<std::string> go_back_targets(const ChannelDefinition& def,
+                                           const StepDef& step) const override {
+    return first_step_of(def, step.phase, true);
+  }
+  bool may_reject() const override { return true; }
+};
+
+class FingerprintMatch final : public StepKind {
+ public:
+  std::string_view name() const override { return "fingerprint_match"; }
+  bool needs_task() const override { return true; }
+  Verdict on_command(StepContext& ctx) const override {
+    const auto& cmd = std::get<FingerprintCapture>(ctx.event.payload);
+    return Verdict::start_task({{"citizen_id", ctx.state.citizen_id.value_or("")},
+                                {"template_ref", cmd.template_ref},
+                                {"finger", cmd.finger}});
+  }
+  Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
+    if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
+    const double score = r.outputs.value("score", 0.0);
+    ctx.state.fingerprint_score = score;
+    if (score < ctx.definition.fingerprint_threshold) {
+      return Verdict::ask_again("fingerprint_mismatch");
     }
-    return Verdict::reject("face_mismatch");
+    return Verdict::advance();
   }
 };
 
@@ -53,6 +78,10 @@ const StepKind& selfie_liveness() {
 }
 const StepKind& face_match() {
   static const FaceMatch k;
+  return k;
+}
+const StepKind& fingerprint_match() {
+  static const FingerprintMatch k;
   return k;
 }
 

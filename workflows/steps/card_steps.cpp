@@ -1,6 +1,7 @@
-// The card phase and its review: OCR of both sides (each must yield a valid citizen ID or
-// laser code, else the citizen retakes the photo), the citizen's confirmation, and the civil
-// registry's check (DOPA CheckCardByLaser semantics).
+// The card phase and its review: OCR of both sides or a chip read (each must yield a valid
+// citizen ID and laser code, else the citizen tries again, with the reason), the citizen's
+// confirmation, the ID typed at the counter, and the civil registry's check (DOPA
+// CheckCardByLaser semantics).
 #include <cstdio>
 
 #include "workflows/domain/citizen_id.hpp"
@@ -23,6 +24,40 @@ bool sharp_enough(const StepContext& ctx, const nlohmann::json& out) {
   return out.value("sharpness", 1.0) >= ctx.definition.min_sharpness;
 }
 
+// Takes the citizen ID and the printed fields from a card reading; a reason if unusable.
+std::optional<std::string> take_card_fields(StepContext& ctx, const nlohmann::json& out) {
+  auto parsed = CitizenId::parse(out.value("citizen_id", ""));
+  if (const auto* err = std::get_if<CitizenIdError>(&parsed)) {
+    return "citizen_id_unreadable: " + std::string(describe(*err));
+  }
+  const auto& id = std::get<CitizenId>(parsed);
+  if (ctx.state.citizen_id && *ctx.state.citizen_id != id.digits()) {
+    return std::string("citizen_id_differs");
+  }
+  auto& card = ctx.state.card;
+  card.first_name = out.value("first_name", "");
+  card.last_name = out.value("last_name", "");
+  card.first_name_en = out.value("first_name_en", "");
+  card.last_name_en = out.value("last_name_en", "");
+  card.date_of_birth = out.value("date_of_birth", "");
+  card.expiry_date = out.value("expiry_date", "");
+  if (card.first_name.empty() || card.last_name.empty() ||
+      !buddhist_yyyymmdd(card.date_of_birth)) {
+    return std::string("card_fields_unreadable");
+  }
+  ctx.state.citizen_id = id.digits();
+  return std::nullopt;
+}
+
+std::optional<std::string> take_laser_code(StepContext& ctx, const nlohmann::json& out) {
+  auto parsed = LaserCode::parse(out.value("laser_code", ""));
+  if (const auto* err = std::get_if<LaserCodeError>(&parsed)) {
+    return "laser_code_unreadable: " + std::string(describe(*err));
+  }
+  ctx.state.card.laser_code = std::get<LaserCode>(parsed).compact();
+  return std::nullopt;
+}
+
 class CardFrontOcr final : public StepKind {
  public:
   std::string_view name() const override { return "card_front_ocr"; }
@@ -34,28 +69,8 @@ class CardFrontOcr final : public StepKind {
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
     if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
-    const auto& out = r.outputs;
-    if (!sharp_enough(ctx, out)) return Verdict::ask_again("blurry");
-    auto parsed = CitizenId::parse(out.value("citizen_id", ""));
-    if (const auto* err = std::get_if<CitizenIdError>(&parsed)) {
-      return Verdict::ask_again("citizen_id_unreadable: " + std::string(describe(*err)));
-    }
-    const auto& id = std::get<CitizenId>(parsed);
-    if (ctx.state.citizen_id && *ctx.state.citizen_id != id.digits()) {
-      return Verdict::ask_again("citizen_id_differs");
-    }
-    ctx.state.citizen_id = id.digits();
-    auto& card = ctx.state.card;
-    card.first_name = out.value("first_name", "");
-    card.last_name = out.value("last_name", "");
-    card.first_name_en = out.value("first_name_en", "");
-    card.last_name_en = out.value("last_name_en", "");
-    card.date_of_birth = out.value("date_of_birth", "");
-    card.expiry_date = out.value("expiry_date", "");
-    if (card.first_name.empty() || card.last_name.empty() ||
-        !buddhist_yyyymmdd(card.date_of_birth)) {
-      return Verdict::ask_again("card_fields_unreadable");
-    }
+    if (!sharp_enough(ctx, r.outputs)) return Verdict::ask_again("blurry");
+    if (auto why = take_card_fields(ctx, r.outputs)) return Verdict::ask_again(*why);
     return Verdict::advance();
   }
 };
@@ -72,11 +87,20 @@ class CardBackOcr final : public StepKind {
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
     if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
     if (!sharp_enough(ctx, r.outputs)) return Verdict::ask_again("blurry");
-    auto parsed = LaserCode::parse(r.outputs.value("laser_code", ""));
-    if (const auto* err = std::get_if<LaserCodeError>(&parsed)) {
-      return Verdict::ask_again("laser_code_unreadable: " + std::string(describe(*err)));
-    }
-    ctx.state.card.laser_code = std::get<LaserCode>(parsed).compact();
+    if (auto why = take_laser_code(ctx, r.outputs)) return Verdict::ask_again(*why);
+    return Verdict::advance();
+  }
+};
+
+// A connector that returns the whole card at once (a smart-card reader at a kiosk).
+class CardDataTask final : public StepKind {
+ public:
+  std::string_view name() const override { return "card_data_task"; }
+  bool needs_task() const override { return true; }
+  Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
+    if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
+    if (auto why = take_card_fields(ctx, r.outputs)) return Verdict::ask_again(*why);
+    if (auto why = take_laser_code(ctx, r.outputs)) return Verdict::ask_again(*why);
     return Verdict::advance();
   }
 };
@@ -86,17 +110,16 @@ class ConfirmCardData final : public StepKind {
   std::string_view name() const override { return "confirm_card_data"; }
   Verdict on_command(StepContext& ctx) const override {
     if (std::get<CardDataConfirm>(ctx.event.payload).confirmed) return Verdict::advance();
-    // The citizen says the data read from the photos is wrong: photograph the card again.
-    return Verdict::go_back(first_card_step(ctx), "card_data_not_confirmed");
+    // The citizen says the data read from the card is wrong: read the card again.
+    const auto back = first_step_of(ctx.definition, Phase::card);
+    if (back.empty()) return Verdict::reject("card_data_not_confirmed");
+    return Verdict::go_back(back.front(), "card_data_not_confirmed");
   }
-
- private:
-  static std::string first_card_step(const StepContext& ctx) {
-    for (const auto& s : ctx.definition.steps) {
-      if (s.phase == Phase::card) return s.name;
-    }
-    return ctx.step.name;
+  std::vector<std::string> go_back_targets(const ChannelDefinition& def,
+                                           const StepDef&) const override {
+    return first_step_of(def, Phase::card);
   }
+  bool may_reject() const override { return true; }
 };
 
 class VerifyCard final : public StepKind {
@@ -117,19 +140,39 @@ class VerifyCard final : public StepKind {
     const auto status = r.outputs.value("card_status", std::string("valid"));
     if (status == "revoked" || status == "expired") return Verdict::reject("card_" + status);
     switch (code) {
-      case 0:
-        return Verdict::advance();
-      case 4:
-        return Verdict::reject("card_not_found_or_mismatch");
-      case 5: {
-        for (const auto& s : ctx.definition.steps) {
-          if (s.phase == Phase::card) return Verdict::go_back(s.name, "card_fields_missing");
-        }
-        return Verdict::reject("card_fields_missing");
+      case 0: return Verdict::advance();
+      case 4: return Verdict::reject("card_not_found_or_mismatch");
+      case 5: {  // fields missing: read the card again
+        const auto back = first_step_of(ctx.definition, Phase::card);
+        if (back.empty()) return Verdict::reject("card_fields_missing");
+        return Verdict::go_back(back.front(), "card_fields_missing");
       }
-      default:
-        return Verdict::reject("card_check_unknown_code_" + std::to_string(code));
+      default: return Verdict::reject("card_check_unknown_code_" + std::to_string(code));
     }
+  }
+  std::vector<std::string> go_back_targets(const ChannelDefinition& def,
+                                           const StepDef&) const override {
+    return first_step_of(def, Phase::card);
+  }
+  bool may_reject() const override { return true; }
+};
+
+// At the counter the citizen types the ID; it must be valid and equal the officer's card.
+class EnterCitizenId final : public StepKind {
+ public:
+  std::string_view name() const override { return "enter_citizen_id"; }
+  Verdict on_command(StepContext& ctx) const override {
+    auto parsed = CitizenId::parse(std::get<CitizenIdEnter>(ctx.event.payload).citizen_id);
+    if (const auto* err = std::get_if<CitizenIdError>(&parsed)) {
+      return Verdict::ask_again("citizen_id_invalid: " + std::string(describe(*err)));
+    }
+    const auto& id = std::get<CitizenId>(parsed);
+    if (!ctx.state.citizen_id) {
+      ctx.state.citizen_id = id.digits();
+    } else if (*ctx.state.citizen_id != id.digits()) {
+      return Verdict::ask_again("citizen_id_differs_from_checked_card");
+    }
+    return Verdict::advance();
   }
 };
 
@@ -143,12 +186,20 @@ const StepKind& card_back_ocr() {
   static const CardBackOcr k;
   return k;
 }
+const StepKind& card_data_task() {
+  static const CardDataTask k;
+  return k;
+}
 const StepKind& confirm_card_data() {
   static const ConfirmCardData k;
   return k;
 }
 const StepKind& verify_card() {
   static const VerifyCard k;
+  return k;
+}
+const StepKind& enter_citizen_id() {
+  static const EnterCitizenId k;
   return k;
 }
 

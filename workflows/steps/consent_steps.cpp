@@ -1,5 +1,5 @@
-// Consent as a first-class record: the terms accepted, then the passcode confirmation that
-// binds them.
+// Consent as a first-class record (the terms accepted, then the passcode confirmation that
+// binds them), the app's permissions, and the one-active-registration claim.
 #include "workflows/crypto/passcode_verifier.hpp"
 #include "workflows/steps/kinds.hpp"
 
@@ -13,6 +13,16 @@ class AcceptTerms final : public StepKind {
     const auto& cmd = std::get<TermsAccept>(ctx.event.payload);
     ctx.state.consent.terms_version = cmd.terms_version;
     ctx.state.consent.accepted_at = ctx.now;
+    return Verdict::advance();
+  }
+};
+
+class GrantPermissions final : public StepKind {
+ public:
+  std::string_view name() const override { return "grant_permissions"; }
+  Verdict on_command(StepContext& ctx) const override {
+    const auto& cmd = std::get<PermissionsGrant>(ctx.event.payload);
+    if (cmd.permissions.empty()) return Verdict::ask_again("no_permissions_granted");
     return Verdict::advance();
   }
 };
@@ -33,14 +43,41 @@ class ConfirmConsent final : public StepKind {
   }
 };
 
+// One active registration per citizen ID: the orchestrator's own connector holds a claim
+// keyed by the citizen ID's keyed hash; a second registration of the same citizen is refused.
+class ClaimCitizen final : public StepKind {
+ public:
+  std::string_view name() const override { return "claim_citizen"; }
+  bool needs_task() const override { return true; }
+  nlohmann::json task_inputs(const StepContext& ctx) const override {
+    return {{"citizen_hash", citizen_hash(ctx.config, ctx.state.citizen_id.value_or(""))}};
+  }
+  Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
+    if (r.status == TaskStatus::ok && r.outputs.value("claimed", false)) {
+      ctx.state.citizen_claimed = true;
+      return Verdict::advance();
+    }
+    return Verdict::reject(error_code(r));
+  }
+  bool may_reject() const override { return true; }
+};
+
 }  // namespace
 
 const StepKind& accept_terms() {
   static const AcceptTerms k;
   return k;
 }
+const StepKind& grant_permissions() {
+  static const GrantPermissions k;
+  return k;
+}
 const StepKind& confirm_consent() {
   static const ConfirmConsent k;
+  return k;
+}
+const StepKind& claim_citizen() {
+  static const ClaimCitizen k;
   return k;
 }
 

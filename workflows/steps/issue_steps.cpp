@@ -1,4 +1,5 @@
-// The end of the journey: the registry issues the digital identity for the device.
+// The end of the journey: the registry issues the digital identity for the device (or
+// re-activates the enrolled one after a passcode reset; the task name says which).
 #include "workflows/steps/kinds.hpp"
 
 namespace enroll::steps {
@@ -13,12 +14,12 @@ class IssueIdentity final : public StepKind {
             {"device", {{"id", ctx.state.device.id}, {"platform", ctx.state.device.platform}}}};
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
-    if (r.status != TaskStatus::ok)
-      return Verdict::reject("identity_issue_failed: " + error_code(r));
+    if (r.status != TaskStatus::ok) return Verdict::reject("identity_failed: " + error_code(r));
     ctx.state.digital_id = r.outputs.value("digital_id", "");
-    if (ctx.state.digital_id.empty()) return Verdict::reject("identity_issue_no_digital_id");
+    if (ctx.state.digital_id.empty()) return Verdict::reject("identity_no_digital_id");
     return Verdict::advance();
   }
+  bool may_reject() const override { return true; }
 };
 
 }  // namespace

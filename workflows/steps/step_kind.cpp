@@ -6,6 +6,20 @@
 #include "workflows/steps/kinds.hpp"
 
 namespace enroll {
+namespace {
+
+const auto& registry() {
+  static const std::array<std::reference_wrapper<const StepKind>, 17> kinds{
+      steps::accept_terms(),     steps::grant_permissions(), steps::confirm_consent(),
+      steps::claim_citizen(),    steps::card_front_ocr(),    steps::card_back_ocr(),
+      steps::card_data_task(),   steps::confirm_card_data(), steps::verify_card(),
+      steps::enter_citizen_id(), steps::officer_review(),    steps::selfie_liveness(),
+      steps::face_match(),       steps::fingerprint_match(), steps::qr_bind(),
+      steps::set_passcode(),     steps::issue_identity()};
+  return kinds;
+}
+
+}  // namespace
 
 Verdict StepKind::on_command(StepContext& ctx) const {
   if (ctx.step.task) return Verdict::start_task(task_inputs(ctx));
@@ -22,19 +36,29 @@ Verdict StepKind::on_result(StepContext& /*ctx*/, const TaskResult& result) cons
 }
 
 const StepKind* find_step_kind(std::string_view name) {
-  static const std::array<std::reference_wrapper<const StepKind>, 10> kinds{
-      steps::accept_terms(),    steps::confirm_consent(),   steps::card_front_ocr(),
-      steps::card_back_ocr(),   steps::confirm_card_data(), steps::verify_card(),
-      steps::selfie_liveness(), steps::face_match(),        steps::set_passcode(),
-      steps::issue_identity()};
-  for (const StepKind& k : kinds) {
+  for (const StepKind& k : registry()) {
     if (k.name() == name) return &k;
   }
   return nullptr;
 }
 
-namespace steps {
-std::string error_code(const TaskResult& r) { return r.error ? r.error->code : "failed"; }
-}  // namespace steps
+std::vector<std::string_view> step_kind_names() {
+  std::vector<std::string_view> out;
+  for (const StepKind& k : registry()) out.push_back(k.name());
+  return out;
+}
 
+namespace steps {
+
+std::string error_code(const TaskResult& r) { return r.error ? r.error->code : "failed"; }
+
+std::vector<std::string> first_step_of(const ChannelDefinition& def, Phase phase,
+                                       bool with_input) {
+  for (const auto& s : def.steps) {
+    if (s.phase == phase && (!with_input || !s.expects.empty())) return {s.name};
+  }
+  return {};
+}
+
+}  // namespace steps
 }  // namespace enroll

@@ -21,8 +21,9 @@ struct Verdict {
     start_task,  // send the step's connector task with `task_inputs`
     ask_again,   // the citizen must try again (`reason`); uses one of the step's tries
     go_back,     // return to `step` and ask there again (`reason`), using one of its tries
-    retry_task,  // a retryable connector error: send the task again if attempts are left
-    reject,      // a permanent failure: the registration is rejected (`reason`)
+    retry_task,   // a retryable connector error: send the task again if attempts are left
+    reject,       // a permanent failure: the registration is rejected (`reason`)
+    await_input,  // the task is done; now wait for the step's command (e.g. the QR scan)
   };
   Kind kind = Kind::advance;
   std::string reason;
@@ -39,11 +40,12 @@ struct Verdict {
   }
   static Verdict retry_task(std::string why) { return {Kind::retry_task, std::move(why), {}, {}}; }
   static Verdict reject(std::string why) { return {Kind::reject, std::move(why), {}, {}}; }
+  static Verdict await_input() { return {Kind::await_input, {}, {}, {}}; }
 };
 
 // What a step kind sees: the state it may fill in, its definition, the event, the time.
 struct StepContext {
-  RegistrationState& state;
+  Registration& state;
   const ChannelDefinition& definition;
   const StepDef& step;
   const Inbound& event;
@@ -56,13 +58,27 @@ class StepKind {
   virtual ~StepKind() = default;
   [[nodiscard]] virtual std::string_view name() const = 0;
   [[nodiscard]] virtual bool needs_task() const { return false; }
+  // The step sends its task on entry even though it also expects a command (QR display).
+  [[nodiscard]] virtual bool starts_with_task() const { return false; }
   // The awaited command arrived (its type is one of the step's `expects`).
   [[nodiscard]] virtual Verdict on_command(StepContext& ctx) const;
   // The step's task is to be sent on entering the step (steps that expect no command).
   [[nodiscard]] virtual nlohmann::json task_inputs(const StepContext& ctx) const;
   // The connector answered with status ok or failed (retryable is handled by the engine).
   [[nodiscard]] virtual Verdict on_result(StepContext& ctx, const TaskResult& result) const;
+
+  // For the graph lint and drawings (enrollctl workflows check|graph): the steps this kind
+  // may send the registration back to (besides a retake of the step itself), and whether a
+  // result may reject the registration outright.
+  [[nodiscard]] virtual std::vector<std::string> go_back_targets(
+      const ChannelDefinition& /*definition*/, const StepDef& /*step*/) const {
+    return {};
+  }
+  [[nodiscard]] virtual bool may_reject() const { return false; }
 };
+
+// Every registered kind's name, for messages that list what exists.
+std::vector<std::string_view> step_kind_names();
 
 // nullptr if no kind has that name.
 const StepKind* find_step_kind(std::string_view name);

@@ -1,0 +1,8 @@
+#pragma once
+// The Lua scripts of this folder, embedded at build time.
+#include <string_view>
+
+namespace enroll::redis {
+std::string_view commit_script();         // commit.lua
+std::string_view citizen_claim_script();  // citizen_claim.lua
+}  // namespace enroll::redis

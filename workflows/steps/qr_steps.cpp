@@ -1,0 +1,76 @@
+// The counter QR code: the orchestrator issues a one-time token, shown on the officer's
+// screen (qr.display), which the citizen's app scans (qr.scan). The token is
+// "<expiry ms>.<nonce>.<mac>", mac = HMAC-SHA256(qr key, registration|officer|counter|expiry|nonce):
+// bound to the registration, the officer and the counter, expiring, and single use.
+#include "workflows/crypto/hashing.hpp"
+#include "workflows/steps/kinds.hpp"
+
+namespace enroll::steps {
+namespace {
+
+std::string mac(const StepContext& ctx, const std::string& expiry, const std::string& nonce) {
+  const auto& o = ctx.state.officer;
+  return crypto::keyed_hash_hex(ctx.config.qr_mac_key,
+                                ctx.state.id.str() + "|" + (o ? o->id : "") + "|" +
+                                    (o ? o->counter : "") + "|" + expiry + "|" + nonce);
+}
+
+class QrBind final : public StepKind {
+ public:
+  std::string_view name() const override { return "qr_bind"; }
+  bool needs_task() const override { return true; }
+  bool starts_with_task() const override { return true; }
+
+  // Entering the step issues a fresh token and asks the officer console to show it.
+  nlohmann::json task_inputs(const StepContext& ctx) const override {
+    auto& s = ctx.state;  // a reference member: the token is part of the step's state
+    const Timestamp expires = ctx.now + ctx.definition.qr_ttl;
+    const std::string expiry = std::to_string(to_millis(expires));
+    // The nonce is derived, not random, so that a replay issues the same token.
+    const std::string nonce = crypto::sha256_hex(ctx.event.id.str() + "|" + s.step +
+                                                 std::to_string(s.state_version))
+                                  .substr(0, 16);
+    s.qr.token = expiry + "." + nonce + "." + mac(ctx, expiry, nonce);
+    s.qr.expires_at = expires;
+    return {{"token", s.qr.token},
+            {"expires_at", to_rfc3339(expires)},
+            {"officer", s.officer ? s.officer->id : ""},
+            {"counter", s.officer ? s.officer->counter : ""}};
+  }
+  Verdict on_result(StepContext&, const TaskResult& r) const override {
+    if (r.status != TaskStatus::ok) return Verdict::reject("qr_display_failed: " + error_code(r));
+    return Verdict::await_input();
+  }
+  Verdict on_command(StepContext& ctx) const override {
+    const std::string token = std::get<QrScan>(ctx.event.payload).token;
+    auto& qr = ctx.state.qr;
+    const auto first = token.find('.');
+    const auto second = token.find('.', first == std::string::npos ? first : first + 1);
+    if (first == std::string::npos || second == std::string::npos) {
+      return Verdict::ask_again("qr_invalid");
+    }
+    const std::string expiry = token.substr(0, first);
+    const std::string nonce = token.substr(first + 1, second - first - 1);
+    if (!crypto::constant_time_equal(token.substr(second + 1), mac(ctx, expiry, nonce))) {
+      return Verdict::ask_again("qr_invalid");  // another registration, officer or counter
+    }
+    if (std::find(qr.used.begin(), qr.used.end(), token) != qr.used.end()) {
+      return Verdict::ask_again("qr_reused");
+    }
+    if (!crypto::constant_time_equal(token, qr.token)) return Verdict::ask_again("qr_superseded");
+    if (!qr.expires_at || ctx.now > *qr.expires_at) {
+      return Verdict::ask_again("qr_expired");  // the retake shows a fresh token
+    }
+    qr.used.push_back(token);
+    return Verdict::advance();
+  }
+};
+
+}  // namespace
+
+const StepKind& qr_bind() {
+  static const QrBind k;
+  return k;
+}
+
+}  // namespace enroll::steps
