@@ -1,0 +1,260 @@
+// The registration machine in Boost.MSM (functor front-end). This is the only translation unit
+// that includes MSM for it: an MSM machine costs seconds and hundreds of MB to compile.
+//
+// Shape: an outer machine {Active, Locked, Issued, Rejected, Expired, Cancelled} whose
+// Active state is a submachine over the six active phases with shallow history, so that
+// Unlock/HandOver re-enter the phase the registration was locked in. NextPhase from
+// consent_confirm is an outer row Active → Issued guarded on the inner phase: the inner
+// machine has no NextPhase row in consent_confirm, MSM then tries the outer rows. (An exit
+// pseudo-state would need a boost::function per machine and the outer event queue, for the
+// same move.)
+//
+// registration_transition() restores a fresh machine to `from` by replaying legal events
+// from the initial state (NextPhase×k, then Lock; or the event into a terminal state),
+// checks the replay landed on `from`, fires the event and reads the state back.
+#include "statemachines/registration_machine.hpp"
+
+#include <array>
+#include <boost/mpl/vector.hpp>
+#include <boost/msm/back/state_machine.hpp>
+#include <boost/msm/front/functor_row.hpp>
+#include <boost/msm/front/state_machine_def.hpp>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace enroll {
+namespace {
+
+namespace msm = boost::msm;
+namespace mpl = boost::mpl;
+using msm::front::none;
+using msm::front::Row;
+using S = RegistrationState;
+
+template <class Machine, class State>
+constexpr int id_of = msm::back::get_state_id<typename Machine::stt, State>::value;
+
+// The six active phases.
+struct Active_ : msm::front::state_machine_def<Active_> {
+  using no_exception_thrown = int;  // no action throws: skip MSM's try/catch
+  using no_message_queue = int;     // no action fires events: skip the queue
+
+  struct Consent : msm::front::state<> {};
+  struct Card : msm::front::state<> {};
+  struct Review : msm::front::state<> {};
+  struct Biometrics : msm::front::state<> {};
+  struct Pin : msm::front::state<> {};
+  struct ConsentConfirm : msm::front::state<> {};
+  using initial_state = Consent;
+
+  // clang-format off
+  struct transition_table : mpl::vector<
+    //  source          event               target
+    Row<Consent,        reg::NextPhase,     Card>,
+    Row<Card,           reg::NextPhase,     Review>,
+    Row<Review,         reg::NextPhase,     Biometrics>,
+    Row<Biometrics,     reg::NextPhase,     Pin>,
+    Row<Pin,            reg::NextPhase,     ConsentConfirm>,
+    Row<Card,           reg::PreviousPhase, Consent>,
+    Row<Review,         reg::PreviousPhase, Card>,
+    Row<Biometrics,     reg::PreviousPhase, Review>,
+    Row<Pin,            reg::PreviousPhase, Biometrics>,
+    Row<ConsentConfirm, reg::PreviousPhase, Pin>
+  > {};
+  // clang-format on
+
+  // A contained machine's refusal is reported by the outer one (MSM calls no_transition
+  // only on the outermost machine); this overrides the default, which asserts.
+  template <class Fsm, class Event>
+  void no_transition(const Event&, Fsm&, int) {}
+};
+// Shallow history, only for the events that return from Locked: the initial entry (start)
+// still goes to consent.
+using Active =
+    msm::back::state_machine<Active_,
+                             msm::back::ShallowHistory<mpl::vector<reg::Unlock, reg::HandOver>>>;
+
+constexpr std::array<std::pair<int, S>, 6> kPhaseIds{{
+    {id_of<Active, Active_::Consent>, S::consent},
+    {id_of<Active, Active_::Card>, S::card},
+    {id_of<Active, Active_::Review>, S::review},
+    {id_of<Active, Active_::Biometrics>, S::biometrics},
+    {id_of<Active, Active_::Pin>, S::pin},
+    {id_of<Active, Active_::ConsentConfirm>, S::consent_confirm},
+}};
+
+S phase_of(const Active& active) {
+  const int id = active.current_state()[0];
+  for (const auto& [state_id, phase] : kPhaseIds) {
+    if (state_id == id) return phase;
+  }
+  throw std::logic_error("registration machine: unknown active phase");
+}
+
+struct Registration_ : msm::front::state_machine_def<Registration_> {
+  using no_exception_thrown = int;
+  using no_message_queue = int;
+
+  struct Locked : msm::front::state<> {};
+  struct Issued : msm::front::state<> {};
+  struct Rejected : msm::front::state<> {};
+  struct Expired : msm::front::state<> {};
+  struct Cancelled : msm::front::state<> {};
+  using initial_state = Active;
+
+  // Guard: the last active phase, the only one from which NextPhase leaves Active.
+  struct InLastPhase {
+    template <class Event, class Fsm, class Source, class Target>
+    bool operator()(const Event&, Fsm&, Source& active, Target&) const {
+      return phase_of(active) == S::consent_confirm;
+    }
+  };
+  // Action: note the phase being locked (the history restores it; this reports it).
+  struct RememberPhase {
+    template <class Event, class Fsm, class Source, class Target>
+    void operator()(const Event&, Fsm& fsm, Source& active, Target&) const {
+      fsm.locked_in = phase_of(active);
+    }
+  };
+
+  // clang-format off
+  struct transition_table : mpl::vector<
+    //  source  event           target     action         guard
+    Row<Active, reg::NextPhase, Issued,    none,          InLastPhase>,
+    Row<Active, reg::Reject,    Rejected>,
+    Row<Active, reg::Expire,    Expired>,
+    Row<Active, reg::Cancel,    Cancelled>,
+    Row<Active, reg::Lock,      Locked,    RememberPhase>,
+    Row<Locked, reg::Unlock,    Active>,
+    Row<Locked, reg::HandOver,  Active>,
+    Row<Locked, reg::Reject,    Rejected>,
+    Row<Locked, reg::Expire,    Expired>,
+    Row<Locked, reg::Cancel,    Cancelled>
+  > {};
+  // clang-format on
+
+  // Overrides MSM's default (an assert): a refused event is an answer, not a bug.
+  template <class Fsm, class Event>
+  void no_transition(const Event&, Fsm&, int) {
+    refused = true;
+  }
+
+  bool refused = false;
+  S locked_in = S::consent;
+};
+using Registration = msm::back::state_machine<Registration_>;
+using R = Registration_;
+
+RegistrationPosition position_of(const Registration& m) {
+  const int id = m.current_state()[0];
+  if (id == id_of<Registration, Active>) {
+    return {phase_of(m.get_state<const Active&>()), S::consent};
+  }
+  if (id == id_of<Registration, R::Locked>) return {S::locked, m.locked_in};
+  if (id == id_of<Registration, R::Issued>) return {S::issued, S::consent};
+  if (id == id_of<Registration, R::Rejected>) return {S::rejected, S::consent};
+  if (id == id_of<Registration, R::Expired>) return {S::expired, S::consent};
+  if (id == id_of<Registration, R::Cancelled>) return {S::cancelled, S::consent};
+  throw std::logic_error("registration machine: unknown state");
+}
+
+// Fires one event; false if the machine refused it.
+template <class Event>
+bool fire(Registration& m, const Event& e) {
+  m.refused = false;
+  const auto handled = m.process_event(e);
+  return handled == msm::back::HANDLED_TRUE && !m.refused;
+}
+
+bool is_active_phase(S s) {
+  switch (s) {
+    case S::consent:
+    case S::card:
+    case S::review:
+    case S::biometrics:
+    case S::pin:
+    case S::consent_confirm:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Brings a started machine from consent to `phase` (an active phase or issued).
+bool advance_to(Registration& m, S phase) {
+  for (int i = 0; i < static_cast<int>(phase); ++i) {
+    if (!fire(m, reg::NextPhase{})) return false;
+  }
+  return true;
+}
+
+// Replays legal events so that `m` (started, in consent) stands at `to`.
+bool restore(Registration& m, const RegistrationPosition& to) {
+  switch (to.state) {
+    case S::locked:
+      return advance_to(m, to.locked_in) && fire(m, reg::Lock{});
+    case S::rejected:
+      return fire(m, reg::Reject{});
+    case S::expired:
+      return fire(m, reg::Expire{});
+    case S::cancelled:
+      return fire(m, reg::Cancel{});
+    default:  // an active phase or issued
+      return advance_to(m, to.state);
+  }
+}
+
+constexpr std::array<std::pair<S, std::string_view>, 11> kNames{{
+    {S::consent, "consent"},
+    {S::card, "card"},
+    {S::review, "review"},
+    {S::biometrics, "biometrics"},
+    {S::pin, "pin"},
+    {S::consent_confirm, "consent-confirm"},
+    {S::issued, "issued"},
+    {S::rejected, "rejected"},
+    {S::expired, "expired"},
+    {S::cancelled, "cancelled"},
+    {S::locked, "locked"},
+}};
+
+}  // namespace
+
+std::string_view to_string(RegistrationState s) {
+  for (const auto& [v, n] : kNames) {
+    if (v == s) return n;
+  }
+  return "?";
+}
+
+std::optional<RegistrationState> registration_state_from(std::string_view s) {
+  for (const auto& [v, n] : kNames) {
+    if (n == s) return v;
+  }
+  return std::nullopt;
+}
+
+bool is_terminal(RegistrationState s) {
+  return s == S::issued || s == S::rejected || s == S::expired || s == S::cancelled;
+}
+
+std::optional<RegistrationPosition> registration_transition(const RegistrationPosition& from,
+                                                            const RegistrationEvent& event) {
+  // Locked in something that is not an active phase: no sequence of events leads there.
+  if (from.state == S::locked && !is_active_phase(from.locked_in)) return std::nullopt;
+  const RegistrationPosition canonical{from.state,
+                                       from.state == S::locked ? from.locked_in : S::consent};
+
+  Registration m;  // on the stack: no shared state between calls or threads
+  m.start();
+  if (!restore(m, canonical) || position_of(m) != canonical) {
+    throw std::logic_error("registration machine: cannot restore " +
+                           std::string(to_string(from.state)));
+  }
+  const bool moved = std::visit([&m](const auto& e) { return fire(m, e); }, event);
+  if (!moved) return std::nullopt;
+  return position_of(m);
+}
+
+}  // namespace enroll
