@@ -218,7 +218,7 @@ class Transition {
         step_move(step::Retake{});
         s_.pending_request.reset();
         s_.step_deadline.reset();
-        ask(step, "");
+        ask(step, s_.step_reason);
         audit(position(s_), position(s_), "awaiting_input");
         return;
       case Verdict::Kind::ask_again:
@@ -339,6 +339,7 @@ class Transition {
     s_.phase = step.phase;
     s_.step = step.name;
     s_.attempt = 0;
+    s_.step_reason = reason;
     step_move(step::Restart{});  // entering a step restarts its machine
     clear_step_wait();
     if (step.expects.empty() || kind(step).starts_with_task()) {

@@ -65,6 +65,7 @@ json state_to_json(const Registration& s) {
       {"pending_request", s.pending_request ? json(s.pending_request->str()) : json(nullptr)},
       {"pending_inputs", s.pending_inputs},
       {"step_deadline", opt_time(s.step_deadline)},
+      {"step_reason", s.step_reason},
       {"expires_at", to_millis(s.expires_at)},
       {"tries_used", s.tries_used},
       {"state_version", s.state_version},
@@ -108,6 +109,7 @@ Registration state_from_json(const json& j) {
   if (auto r = get_opt<std::string>(j, "pending_request")) s.pending_request = RequestId(*r);
   s.pending_inputs = j.at("pending_inputs").get<std::string>();
   s.step_deadline = get_opt_time(j, "step_deadline");
+  s.step_reason = j.at("step_reason").get<std::string>();
   s.expires_at = from_millis(j.at("expires_at").get<std::int64_t>());
   s.tries_used = j.at("tries_used").get<std::map<std::string, int>>();
   s.state_version = j.at("state_version").get<std::int64_t>();

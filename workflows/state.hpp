@@ -53,6 +53,7 @@ struct Registration {
   std::optional<RequestId> pending_request;
   std::string pending_inputs = "{}";       // JSON of the pending task's inputs, for retries
   std::optional<Timestamp> step_deadline;  // task deadline, retry due, or cool-down end
+  std::string step_reason;  // why the step was entered again (told with the next awaiting)
   Timestamp expires_at{};                  // no progress until then: expired
   std::map<std::string, int> tries_used;   // per step name
   std::int64_t state_version = 0;

@@ -1,0 +1,296 @@
+// The pure engine on the officer-assisted, passcode-reset and kiosk definitions: the rules
+// that only these channels have (the counter QR token, the officer's review, the typed ID,
+// the fingerprint, the hand-over from a kiosk to an officer, re-activation).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "workflows/definition.hpp"
+#include "workflows/engine.hpp"
+
+namespace enroll {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kCitizen = "1101700203450";
+
+class ChannelEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::filesystem::path dir = std::string(ENROLL_SOURCE_DIR) + "/workflows/channels";
+    for (const auto& f : std::filesystem::directory_iterator(dir)) {
+      std::ifstream in(f.path());
+      catalog_.add(parse_definition(json::parse(in)));
+    }
+    config_.catalog = &catalog_;
+    config_.passcode_salt_key.assign(32, 1);
+    config_.citizen_hash_key.assign(32, 2);
+    config_.qr_mac_key.assign(32, 3);
+    config_.passcode_hash.opslimit = 1;
+    config_.passcode_hash.memlimit = 8192;
+  }
+
+  Outcome feed(const std::string& reg, CommandType type, CommandPayload payload) {
+    Inbound in{EventId("e" + std::to_string(++seq_)), "/test", RegistrationId(reg), type,
+               std::move(payload), ""};
+    now_ += std::chrono::seconds(1);
+    auto& state = states_[reg];
+    Outcome out = apply(state, in, now_, config_);
+    if (out.state) state = *out.state;
+    return out;
+  }
+  Outcome feed(CommandType type, CommandPayload payload) {
+    return feed("reg-1", type, std::move(payload));
+  }
+  Registration& state(const std::string& reg = "reg-1") { return *states_.at(reg); }
+  Outcome result(json outputs, TaskStatus status = TaskStatus::ok, std::string code = "",
+                 const std::string& reg = "reg-1") {
+    TaskResult r;
+    r.request_id = state(reg).pending_request.value_or(RequestId("none"));
+    r.status = status;
+    r.outputs = std::move(outputs);
+    if (!code.empty()) r.error = TaskError{code, code};
+    return feed(reg, CommandType::task_result, r);
+  }
+  Outcome fire_timer(const std::string& reg = "reg-1") {
+    now_ = *state(reg).next_timer() - std::chrono::seconds(1);
+    return feed(reg, CommandType::timer, TimerFired{});
+  }
+  static const EmitEvent* last_event(const Outcome& o) {
+    const EmitEvent* last = nullptr;
+    for (const auto& e : o.effects) {
+      if (const auto* ev = std::get_if<EmitEvent>(&e)) last = ev;
+    }
+    return last;
+  }
+  static const RequestTask* request(const Outcome& o) {
+    for (const auto& e : o.effects) {
+      if (const auto* r = std::get_if<RequestTask>(&e)) return r;
+    }
+    return nullptr;
+  }
+
+  // Scans a QR token; if the step re-shows a token, the console displays it. Returns the
+  // reason the channel is told (empty if the scan was accepted).
+  std::string scan(const std::string& reg, const std::string& token) {
+    auto out = feed(reg, CommandType::qr_scan, QrScan{token});
+    if (state(reg).step != "counter-qr") return "";
+    if (const auto* r = request(out); r != nullptr && r->task == "qr.display") {
+      out = result({{"displayed", true}}, TaskStatus::ok, "", reg);
+    }
+    const auto* ev = last_event(out);
+    return ev != nullptr && ev->data.contains("reason") && ev->data["reason"].is_string()
+               ? ev->data["reason"].get<std::string>()
+               : "?";
+  }
+
+  void start_officer(const std::string& reg = "reg-1", const std::string& counter = "c-7") {
+    feed(reg, CommandType::registration_start,
+         RegistrationStart{"officer-assisted", {"dev", "android"}, kCitizen,
+                           Officer{"officer-1", counter}});
+  }
+  // Officer-assisted up to the QR scan: the token is on the officer's screen.
+  void officer_to_qr(const std::string& reg = "reg-1", const std::string& counter = "c-7") {
+    start_officer(reg, counter);
+    result({{"claimed", true}}, TaskStatus::ok, "", reg);
+    feed(reg, CommandType::permissions_grant, PermissionsGrant{{"camera"}});
+    feed(reg, CommandType::terms_accept, TermsAccept{"2024-06"});
+    feed(reg, CommandType::citizen_id_enter, CitizenIdEnter{kCitizen});
+    result({{"decision", "approve"}, {"officer_id", "officer-1"}}, TaskStatus::ok, "", reg);
+    feed(reg, CommandType::fingerprint_capture, FingerprintCapture{"fp://1", "right-index"});
+    result({{"score", 0.95}}, TaskStatus::ok, "", reg);
+    ASSERT_EQ(state(reg).step, "counter-qr");
+    result({{"displayed", true}}, TaskStatus::ok, "", reg);
+    ASSERT_EQ(state(reg).stage, StepState::awaiting_input);
+  }
+
+  DefinitionCatalog catalog_;
+  EngineConfig config_;
+  std::map<std::string, std::optional<Registration>> states_;
+  Timestamp now_{std::chrono::milliseconds(1'800'000'000'000)};
+  int seq_ = 0;
+};
+
+TEST_F(ChannelEngineTest, OfficerAssistedHappyPath) {
+  officer_to_qr();
+  feed(CommandType::qr_scan, QrScan{state().qr.token});
+  EXPECT_EQ(state().step, "set-passcode");
+  feed(CommandType::passcode_set, PasscodeSet{SecretString("13572468"), SecretString("13572468")});
+  feed(CommandType::consent_confirm, ConsentConfirm{SecretString("13572468")});
+  const auto out = result({{"digital_id", "DID-9"}});
+  EXPECT_EQ(state().status(), Status::issued);
+  EXPECT_EQ(last_event(out)->type, EventType::issued);
+}
+
+TEST_F(ChannelEngineTest, OfficerStartNeedsTheCheckedCardAndTheOfficer) {
+  const auto out = feed(CommandType::registration_start,
+                        RegistrationStart{"officer-assisted", {"d", "ios"}, kCitizen, std::nullopt});
+  EXPECT_EQ(last_event(out)->type, EventType::command_rejected);
+  EXPECT_FALSE(states_["reg-1"].has_value());
+  const auto bad = feed(CommandType::registration_start,
+                        RegistrationStart{"officer-assisted", {"d", "ios"}, "1101700203451",
+                                          Officer{"o", "c"}});
+  EXPECT_NE(last_event(bad)->data.at("reason").get<std::string>().find("last digit"),
+            std::string::npos)
+      << last_event(bad)->data.dump();
+}
+
+TEST_F(ChannelEngineTest, TypedIdMustEqualTheOfficersCard) {
+  start_officer();
+  result({{"claimed", true}});
+  feed(CommandType::permissions_grant, PermissionsGrant{{"camera"}});
+  feed(CommandType::terms_accept, TermsAccept{"2024-06"});
+  const auto out = feed(CommandType::citizen_id_enter, CitizenIdEnter{"1101700203468"});
+  EXPECT_EQ(last_event(out)->type, EventType::awaiting);
+  EXPECT_EQ(last_event(out)->data.at("reason"), "citizen_id_differs_from_checked_card");
+  EXPECT_EQ(last_event(out)->data.at("attempts_left"), 2);
+}
+
+TEST_F(ChannelEngineTest, OfficerRejectionRejects) {
+  start_officer();
+  result({{"claimed", true}});
+  feed(CommandType::permissions_grant, PermissionsGrant{{"camera"}});
+  feed(CommandType::terms_accept, TermsAccept{"2024-06"});
+  const auto out = feed(CommandType::citizen_id_enter, CitizenIdEnter{kCitizen});
+  ASSERT_NE(request(out), nullptr);
+  EXPECT_EQ(request(out)->task, "review.request");
+  EXPECT_EQ(request(out)->inputs.at("citizen_id"), "1-xxxx-xxxxx-xx-0");
+  result({{"decision", "reject"}, {"reason", "photo does not match"}});
+  EXPECT_EQ(state().status(), Status::rejected);
+  EXPECT_EQ(state().reason, "officer_rejected: photo does not match");
+}
+
+TEST_F(ChannelEngineTest, ReviewDeadlineAsksTheOfficerAgainThenRejects) {
+  start_officer();
+  result({{"claimed", true}});
+  feed(CommandType::permissions_grant, PermissionsGrant{{"camera"}});
+  feed(CommandType::terms_accept, TermsAccept{"2024-06"});
+  feed(CommandType::citizen_id_enter, CitizenIdEnter{kCitizen});
+  EXPECT_EQ(*state().step_deadline, now_ + std::chrono::minutes(15));
+  fire_timer();  // the officer did not decide in time
+  EXPECT_EQ(state().stage, StepState::retry_scheduled);
+  const auto again = fire_timer();
+  ASSERT_NE(request(again), nullptr);
+  EXPECT_EQ(request(again)->attempt, 2);
+  fire_timer();
+  EXPECT_EQ(state().status(), Status::rejected);
+  EXPECT_EQ(state().reason, "review.request_failed: timeout");
+}
+
+TEST_F(ChannelEngineTest, QrTokenIsBoundAndExpiring) {
+  officer_to_qr("reg-a", "c-1");
+  officer_to_qr("reg-b", "c-2");
+  const std::string token_a = state("reg-a").qr.token;
+  // A token of another registration and counter.
+  EXPECT_EQ(scan("reg-a", state("reg-b").qr.token), "qr_invalid");
+  EXPECT_NE(state("reg-a").qr.token, token_a) << "each try shows a fresh token";
+  // The other registration scans its own token and goes on.
+  EXPECT_EQ(scan("reg-b", state("reg-b").qr.token), "");
+  EXPECT_EQ(state("reg-b").step, "set-passcode");
+  // Expired: the retake shows a fresh token.
+  const std::string token_a2 = state("reg-a").qr.token;
+  now_ += std::chrono::minutes(10);
+  EXPECT_EQ(scan("reg-a", token_a2), "qr_expired");
+  // The third failed try exhausts the step.
+  scan("reg-a", "123.abc.def");
+  EXPECT_EQ(state("reg-a").status(), Status::rejected);
+  EXPECT_NE(state("reg-a").reason.find("qr_invalid"), std::string::npos);
+}
+
+TEST_F(ChannelEngineTest, QrTokenCannotBeScannedTwice) {
+  officer_to_qr();
+  const std::string token = state().qr.token;
+  feed(CommandType::qr_scan, QrScan{token});
+  ASSERT_EQ(state().step, "set-passcode");
+  // Rewound to the QR step (as an operator's rewind will): the old token is spent.
+  auto& s = state();
+  s.step = "counter-qr";
+  s.phase = Phase::biometrics;
+  s.position.state = RegistrationState::biometrics;
+  s.stage = StepState::awaiting_input;
+  EXPECT_EQ(scan("reg-1", token), "qr_reused");
+}
+
+TEST_F(ChannelEngineTest, SecondActiveRegistrationOfACitizenIsRejected) {
+  start_officer("reg-2");
+  const auto* req = request(feed("reg-2", CommandType::registration_cancel, RegistrationCancel{"x"}));
+  EXPECT_EQ(req, nullptr) << "no claim held yet: nothing to release";
+  start_officer("reg-3");
+  const auto out =
+      result({{"claimed", false}}, TaskStatus::failed, "citizen_has_active_registration", "reg-3");
+  EXPECT_EQ(state("reg-3").status(), Status::rejected);
+  EXPECT_EQ(state("reg-3").reason, "citizen_has_active_registration");
+  EXPECT_EQ(last_event(out)->type, EventType::rejected);
+}
+
+TEST_F(ChannelEngineTest, PasscodeResetReactivatesTheEnrolledIdentity) {
+  feed(CommandType::registration_start,
+       RegistrationStart{"passcode-reset", {"dev", "ios"}, kCitizen, std::nullopt});
+  EXPECT_EQ(state().phase, Phase::biometrics);
+  EXPECT_EQ(state().position.state, RegistrationState::biometrics);
+  result({{"claimed", true}});
+  auto out = feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://s")});
+  result({{"liveness", 0.95}});
+  out = result({{"score", 0.2}});  // not the enrolled face: another selfie
+  EXPECT_EQ(last_event(out)->data.at("reason"), "face_mismatch");
+  EXPECT_EQ(state().step, "selfie");
+  feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://s2")});
+  result({{"liveness", 0.95}});
+  out = result({{"score", 0.9}});
+  EXPECT_EQ(state().step, "set-passcode");
+  feed(CommandType::passcode_set, PasscodeSet{SecretString("24681357"), SecretString("24681357")});
+  out = feed(CommandType::consent_confirm, ConsentConfirm{SecretString("24681357")});
+  ASSERT_NE(request(out), nullptr);
+  EXPECT_EQ(request(out)->task, "identity.reactivate");
+  out = result({{"digital_id", "DID-7"}});
+  EXPECT_EQ(state().status(), Status::issued);
+}
+
+TEST_F(ChannelEngineTest, KioskSelfiesExhaustedHandOverToAnOfficer) {
+  feed(CommandType::registration_start,
+       RegistrationStart{"kiosk", {"kiosk-9", "kiosk"}, std::nullopt, std::nullopt});
+  auto out = feed(CommandType::terms_accept, TermsAccept{"2024-06"});
+  ASSERT_NE(request(out), nullptr);
+  EXPECT_EQ(request(out)->task, "card.chip.read");
+  EXPECT_EQ(request(out)->inputs.at("reader"), "kiosk");
+  result({{"citizen_id", kCitizen}, {"first_name", "A"}, {"last_name", "B"},
+          {"date_of_birth", "1990-05-17"}, {"laser_code", "JT0-1234567-89"}});
+  result({{"claimed", true}});
+  feed(CommandType::card_data_confirm, CardDataConfirm{true});
+  result({{"code", 0}, {"card_status", "valid"}});
+  for (int i = 0; i < 3; ++i) {
+    feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://s")});
+    out = result({{"liveness", 0.1}});
+  }
+  EXPECT_EQ(state().status(), Status::locked);
+  EXPECT_EQ(last_event(out)->data.at("hand_over"), "officer-assisted");
+  // The officer takes over: same registration, the officer's channel, at biometrics.
+  out = feed(CommandType::registration_start,
+             RegistrationStart{"officer-assisted", {"kiosk-9", "kiosk"}, kCitizen,
+                               Officer{"officer-2", "c-3"}});
+  EXPECT_EQ(state().status(), Status::active);
+  EXPECT_EQ(state().channel, "officer-assisted");
+  EXPECT_EQ(state().step, "fingerprint");
+  EXPECT_EQ(last_event(out)->data.at("reason"), "handed_over_from_kiosk");
+  EXPECT_TRUE(state().citizen_claimed) << "the claim carries over";
+}
+
+TEST_F(ChannelEngineTest, CancelWhileLocked) {
+  feed(CommandType::registration_start,
+       RegistrationStart{"passcode-reset", {"dev", "ios"}, kCitizen, std::nullopt});
+  result({{"claimed", true}});
+  for (int i = 0; i < 3; ++i) {
+    feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://s")});
+    result({}, TaskStatus::failed, "no_face");
+  }
+  ASSERT_EQ(state().status(), Status::locked);
+  const auto out = feed(CommandType::registration_cancel, RegistrationCancel{"gave up"});
+  EXPECT_EQ(state().status(), Status::cancelled);
+  ASSERT_NE(request(out), nullptr);
+  EXPECT_EQ(request(out)->task, "citizen.release");
+}
+
+}  // namespace
+}  // namespace enroll
