@@ -1,17 +1,20 @@
-// enroll-sim-citizens: simulated citizens registering through a channel. Starts N
-// registrations (at most C at once), answers every registration.awaiting, shows progress
-// and prints the outcome counts.
+// enroll-sim-citizens: simulated citizens registering through one channel or a mix. Starts
+// N registrations (at most C at once), answers every registration.awaiting (QR tokens come
+// from <prefix>requests.officer), shows progress and prints the outcome counts per channel.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <iostream>
-#include <thread>
+#include <memory>
+#include <sstream>
 
+#include "apps/simulators/citizens_report.hpp"
 #include "apps/simulators/signals.hpp"
 #include "connectors/kafka/producer.hpp"
 #include "connectors/kafka/tail_reader.hpp"
 #include "connectors/keys/keys.hpp"
+#include "connectors/sim/channel_mix.hpp"
 #include "connectors/sim/citizen_driver.hpp"
 #include "connectors/topics.hpp"
 
@@ -25,33 +28,32 @@ struct Options {
   Topics topics;
   std::string keys;
   std::string channel = "self-service";
+  std::string mix;
   int count = 100;
   int concurrency = 50;
   int timeout_s = 300;
-  int min_issued = -1;  // default: all
+  int min_issued = -1;  // default: all but the journeys whose persona cannot be issued
   std::string run_id;
   std::uint64_t first_citizen = 0;
+  double persona_rate = 0;
+  std::uint64_t persona_seed = 1;
+  std::string personas;
   bool json = false;
 };
 
-void print_progress(const sim::CitizenDriver& d, int total, Clock::time_point t0, bool tty) {
-  const auto counts = d.outcome_counts();
-  const auto get = [&](sim::Outcome o) {
-    auto it = counts.find(o);
-    return it == counts.end() ? std::size_t{0} : it->second;
-  };
-  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::fprintf(stderr, "%s[citizens] %zu/%d finished (issued %zu, rejected %zu, locked %zu) %.1fs",
-               tty ? "\r" : "", d.finished(), total, get(sim::Outcome::issued),
-               get(sim::Outcome::rejected), get(sim::Outcome::locked), secs);
-  if (!tty) std::fputc('\n', stderr);
+std::vector<sim::Persona> parse_personas(const std::string& list) {
+  if (list.empty()) return sim::all_personas();
+  std::vector<sim::Persona> out;
+  std::stringstream in(list);
+  for (std::string name; std::getline(in, name, ',');) {
+    const auto p = sim::persona_from_string(name);
+    if (!p || *p == sim::Persona::none) throw CLI::ValidationError("--personas", "unknown " + name);
+    out.push_back(*p);
+  }
+  return out;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  Options o;
-  CLI::App app{"enroll-sim-citizens: simulated citizens registering through a channel."};
+void add_options(CLI::App& app, Options& o) {
   app.add_option("--brokers", o.brokers, "Kafka bootstrap list")
       ->required()
       ->envname("ENROLL_BROKERS");
@@ -61,7 +63,12 @@ int main(int argc, char** argv) {
   app.add_option("--keys", o.keys, "key folder (only passcode_seal.pub is read)")
       ->required()
       ->envname("ENROLL_KEYS");
-  app.add_option("--channel", o.channel, "channel to register through")->capture_default_str();
+  auto* channel =
+      app.add_option("--channel", o.channel, "channel to register through")->capture_default_str();
+  app.add_option("--mix", o.mix,
+                 "weighted channels instead of --channel, e.g. "
+                 "self-service=60,officer-assisted=20,passcode-reset=10,kiosk=10")
+      ->excludes(channel);
   app.add_option("--count", o.count, "registrations to run")
       ->check(CLI::Range(1, 10'000'000))
       ->capture_default_str();
@@ -71,17 +78,62 @@ int main(int argc, char** argv) {
   app.add_option("--timeout-s", o.timeout_s, "give up after this many seconds")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
-  app.add_option("--min-issued", o.min_issued, "exit 1 unless this many are issued (default: all)");
+  app.add_option("--min-issued", o.min_issued,
+                 "exit 1 unless this many are issued (default: all but the `cancel` personas; "
+                 "pass it when the connectors inject failures)");
   app.add_option("--run-id", o.run_id, "prefix of the registration ids (default: time and pid)");
   app.add_option("--first-citizen", o.first_citizen, "number of the first synthetic citizen");
+  app.add_option("--persona-rate", o.persona_rate,
+                 "share of journeys with a persona (a citizen who errs once, or cancels)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  app.add_option("--persona-seed", o.persona_seed, "seed of the persona draws")
+      ->capture_default_str();
+  app.add_option("--personas", o.personas,
+                 "personas to draw from (default all): unconfirm_card_once,weak_passcode_once,"
+                 "wrong_passcode_once,cancel");
   app.add_flag("--json", o.json, "print the summary as JSON");
+}
+
+nlohmann::json parse_or_null(const std::string& text) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception&) {
+    return nullptr;
+  }
+}
+
+// A message of an unexpected shape (a field of another type) is skipped, not fatal.
+template <typename F>
+std::vector<sim::Command> tolerant(F&& react) {
+  try {
+    return react();
+  } catch (const nlohmann::json::exception& e) {
+    std::cerr << "enroll-sim-citizens: skipped a malformed message: " << e.what() << "\n";
+    return {};
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"enroll-sim-citizens: simulated citizens registering through a channel or a mix."};
+  add_options(app, o);
+  sim::PersonaSettings personas;
+  std::optional<sim::ChannelMix> mix;
   try {
     app.parse(argc, argv);
+    personas = {o.persona_rate, o.persona_seed, parse_personas(o.personas)};
+    mix = o.mix.empty() ? sim::ChannelMix::single(o.channel) : sim::ChannelMix::parse(o.mix);
   } catch (const CLI::CallForHelp&) {
     std::cout << app.help();
     return 0;
   } catch (const CLI::ParseError& e) {
     std::cerr << "enroll-sim-citizens: " << e.what() << "\nRun with --help for usage.\n";
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "enroll-sim-citizens: --" << e.what() << "\n";
     return 2;
   }
   if (o.run_id.empty()) {
@@ -91,71 +143,73 @@ int main(int argc, char** argv) {
         "p" + std::to_string(getpid());
   }
   if (o.first_citizen == 0) o.first_citizen = std::hash<std::string>{}(o.run_id) % 1'000'000'000;
-  const int min_issued = o.min_issued < 0 ? o.count : o.min_issued;
 
   sim::block_stop_signals();
   std::atomic<bool> stop{false};
   sim::StopOnSignal watcher([&stop] { stop = true; });
   try {
     const auto pub = load_seal_public_key(o.keys);
-    sim::CitizenDriver driver(pub, "/sim/citizens/" + o.run_id, o.channel);
+    sim::CitizenDriver driver(pub, "/sim/citizens/" + o.run_id, o.channel, personas);
     const kafka::Settings k{{"bootstrap.servers", o.brokers}};
-    kafka::TailReader events(k, o.topics.events());  // positioned before the first command
+    // Both positioned at their end before the first command.
+    kafka::TailReader events(k, o.topics.events());
+    std::unique_ptr<kafka::TailReader> officer;
+    try {
+      officer = std::make_unique<kafka::TailReader>(k, o.topics.requests("officer"));
+    } catch (const std::exception& e) {
+      std::cerr << "enroll-sim-citizens: no QR tokens (qr.scan will wait): " << e.what() << "\n";
+    }
     kafka::Producer producer(k, nullptr);
+    const auto send = [&](const std::vector<sim::Command>& cmds) {
+      for (const auto& cmd : cmds) producer.produce(o.topics.inbox(), cmd.key, cmd.value);
+    };
     const bool tty = isatty(STDERR_FILENO) != 0;
     const auto t0 = Clock::now();
+    const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
     auto last_progress = t0;
     int started = 0;
     while (!stop && static_cast<int>(driver.finished()) < o.count) {
       while (started < o.count && started - static_cast<int>(driver.finished()) < o.concurrency) {
         const auto id = o.run_id + "-" + std::to_string(started);
-        const auto cmd = driver.start(id, o.first_citizen + static_cast<std::uint64_t>(started));
-        producer.produce(o.topics.inbox(), cmd.key, cmd.value);
+        const auto n = o.first_citizen + static_cast<std::uint64_t>(started);
+        send({driver.start(id, n, mix->next())});
         ++started;
       }
+      // The officer's screen first, so a QR token is usually known before qr.scan is asked.
+      if (officer) {
+        for (const auto& m : officer->poll_batch(1000, std::chrono::milliseconds(0))) {
+          send(tolerant([&] { return driver.on_request(parse_or_null(m.value)); }));
+        }
+      }
       for (const auto& m : events.poll_batch(1000, std::chrono::milliseconds(50))) {
-        nlohmann::json ev;
-        try {
-          ev = nlohmann::json::parse(m.value);
-        } catch (const nlohmann::json::exception&) {
-          continue;
-        }
-        for (const auto& cmd : driver.on_event(ev)) {
-          producer.produce(o.topics.inbox(), cmd.key, cmd.value);
-        }
+        send(tolerant([&] { return driver.on_event(parse_or_null(m.value)); }));
       }
       producer.poll(0);
       const auto now = Clock::now();
       if (now - last_progress > std::chrono::seconds(tty ? 1 : 5)) {
-        print_progress(driver, o.count, t0, tty);
+        sim::print_progress(driver, o.count, elapsed(), tty);
         last_progress = now;
       }
       if (now - t0 > std::chrono::seconds(o.timeout_s)) break;
     }
     producer.flush(5000);
-    print_progress(driver, o.count, t0, tty);
+    sim::print_progress(driver, o.count, elapsed(), tty);
     if (tty) std::fputc('\n', stderr);
 
     const auto counts = driver.outcome_counts();
-    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     std::size_t issued = 0;
     if (auto it = counts.find(sim::Outcome::issued); it != counts.end()) issued = it->second;
     if (o.json) {
-      nlohmann::json j{{"channel", o.channel},
-                       {"registrations", o.count},
-                       {"seconds", secs},
-                       {"mean_duration_s", driver.mean_duration_s()}};
-      for (const auto& [outcome, n] : counts) j["outcomes"][std::string(to_string(outcome))] = n;
-      std::cout << j.dump() << "\n";
+      std::cout << sim::summary_json(driver, elapsed()).dump() << "\n";
     } else {
-      std::cout << "channel " << o.channel << ": " << o.count << " registrations in " << secs
-                << " s (mean " << driver.mean_duration_s() << " s each)\n";
-      for (const auto& [outcome, n] : counts) {
-        std::cout << "  " << to_string(outcome) << ": " << n << "\n";
-      }
+      sim::print_summary(std::cout, driver, elapsed());
     }
     if (stop) return 130;
-    return static_cast<int>(issued) >= min_issued ? 0 : 1;
+    const long long min_issued =
+        o.min_issued >= 0
+            ? o.min_issued
+            : static_cast<long long>(o.count) - static_cast<long long>(driver.cannot_issue());
+    return static_cast<long long>(issued) >= min_issued ? 0 : 1;
   } catch (const std::exception& e) {
     std::cerr << "enroll-sim-citizens: " << e.what() << "\n";
     return 1;

@@ -1,8 +1,21 @@
 #include "connectors/sim/citizen_driver.hpp"
 
+#include "connectors/sim/channel_start.hpp"
 #include "workflows/domain/passcode_policy.hpp"
 
 namespace enroll::sim {
+namespace {
+
+constexpr const char* kWeakPasscode = "12345678";  // an ascending run: refused by the policy
+
+std::string wrong_passcode_for(std::uint64_t n, const std::string& right) {
+  for (std::uint64_t k = n + 1'000'003;; ++k) {
+    std::string p = passcode_for(k);
+    if (p != right) return p;
+  }
+}
+
+}  // namespace
 
 std::string_view to_string(Outcome o) {
   switch (o) {
@@ -18,6 +31,8 @@ std::string_view to_string(Outcome o) {
       return "expired";
     case Outcome::cancelled:
       return "cancelled";
+    case Outcome::failed_to_start:
+      return "failed_to_start";
   }
   return "?";
 }
@@ -30,8 +45,11 @@ std::string passcode_for(std::uint64_t n) {
 }
 
 CitizenDriver::CitizenDriver(crypto::SealPublicKey passcode_key, std::string source,
-                             std::string channel)
-    : key_(passcode_key), source_(std::move(source)), channel_(std::move(channel)) {}
+                             std::string channel, PersonaSettings personas)
+    : key_(passcode_key),
+      source_(std::move(source)),
+      channel_(std::move(channel)),
+      personas_(std::move(personas)) {}
 
 Command CitizenDriver::command(const std::string& id, Journey& j, const std::string& type,
                                nlohmann::json data) {
@@ -49,68 +67,118 @@ Command CitizenDriver::command(const std::string& id, Journey& j, const std::str
 }
 
 Command CitizenDriver::start(const std::string& id, std::uint64_t n) {
+  return start(id, n, channel_);
+}
+
+Command CitizenDriver::start(const std::string& id, std::uint64_t n, const std::string& channel) {
+  return start(id, n, channel, draw_persona(n, personas_));
+}
+
+Command CitizenDriver::start(const std::string& id, std::uint64_t n, const std::string& channel,
+                             Persona persona) {
   Journey j;
-  j.citizen = citizen(n);
+  j.channel = channel;
+  j.n = n;
+  j.citizen = journey_citizen(channel, id, n);
   j.passcode = passcode_for(n);
+  j.persona = persona;
   j.started_at = std::chrono::steady_clock::now();
   auto& stored = journeys_[id] = std::move(j);
-  return command(id, stored, "registration.start",
-                 {{"channel", channel_},
-                  {"device", {{"id", "device-" + std::to_string(n)}, {"platform", "android"}}}});
+  return command(id, stored, "registration.start", start_data(channel, n, stored.citizen));
+}
+
+bool CitizenDriver::fire(Journey& j, Persona p) {
+  if (j.persona != p || j.persona_fired) return false;
+  j.persona_fired = true;
+  return true;
+}
+
+std::optional<Command> CitizenDriver::scan_qr(const std::string& id, Journey& j) {
+  if (j.qr_token.empty() || j.qr_used) {
+    j.qr_waiting = true;  // the officer's screen has not shown a fresh token yet
+    return std::nullopt;
+  }
+  j.qr_waiting = false;
+  j.qr_used = true;
+  return command(id, j, "qr.scan", {{"token", j.qr_token}});
 }
 
 std::optional<Command> CitizenDriver::answer(const std::string& id, Journey& j,
-                                             const std::string& expects, const std::string&) {
+                                             const std::string& expects) {
   const auto& c = j.citizen;
   if (expects == "terms.accept") return command(id, j, expects, {{"terms_version", "2024-06"}});
-  if (expects == "card.front.capture") {
-    return command(id, j, expects, {{"image_ref", card_front_ref(c)}});
-  }
-  if (expects == "card.back.capture") {
-    return command(id, j, expects, {{"image_ref", card_back_ref(c)}});
-  }
-  if (expects == "card.data.confirm") return command(id, j, expects, {{"confirmed", true}});
-  if (expects == "selfie.capture") {
-    return command(id, j, expects, {{"image_ref", selfie_ref(c, ++j.selfies)}});
-  }
-  if (expects == "passcode.set") {
-    return command(id, j, expects,
-                   {{"sealed", crypto::seal(j.passcode, key_)},
-                    {"sealed_repeat", crypto::seal(j.passcode, key_)}});
-  }
-  if (expects == "consent.confirm") {
-    return command(id, j, expects, {{"sealed", crypto::seal(j.passcode, key_)}});
-  }
-  if (expects == "citizen_id.enter") return command(id, j, expects, {{"citizen_id", c.citizen_id}});
   if (expects == "permissions.grant") {
     return command(id, j, expects, {{"permissions", {"camera", "nfc"}}});
   }
-  return std::nullopt;  // a step this citizen cannot do (e.g. an officer's)
+  if (expects == "card.front.capture") {
+    return command(id, j, expects, {{"image_ref", card_front_ref(c, ++j.fronts)}});
+  }
+  if (expects == "card.back.capture") {
+    return command(id, j, expects, {{"image_ref", card_back_ref(c, ++j.backs)}});
+  }
+  if (expects == "card.data.confirm") {
+    return command(id, j, expects, {{"confirmed", !fire(j, Persona::unconfirm_card_once)}});
+  }
+  if (expects == "citizen_id.enter") return command(id, j, expects, {{"citizen_id", c.citizen_id}});
+  if (expects == "selfie.capture") {
+    return command(id, j, expects, {{"image_ref", selfie_ref(c, ++j.selfies)}});
+  }
+  if (expects == "fingerprint.capture") {  // on behalf of the officer's scanner
+    return command(
+        id, j, expects,
+        {{"template_ref", fingerprint_ref(c, ++j.fingerprints)}, {"finger", "right-index"}});
+  }
+  if (expects == "qr.scan") return scan_qr(id, j);
+  if (expects == "passcode.set") {
+    const std::string p = fire(j, Persona::weak_passcode_once) ? kWeakPasscode : j.passcode;
+    return command(id, j, expects,
+                   {{"sealed", crypto::seal(p, key_)}, {"sealed_repeat", crypto::seal(p, key_)}});
+  }
+  if (expects == "consent.confirm") {
+    const std::string p =
+        fire(j, Persona::wrong_passcode_once) ? wrong_passcode_for(j.n, j.passcode) : j.passcode;
+    return command(id, j, expects, {{"sealed", crypto::seal(p, key_)}});
+  }
+  return std::nullopt;  // a command this simulator does not know
 }
 
 std::vector<Command> CitizenDriver::on_event(const nlohmann::json& event) {
+  if (!event.is_object()) return {};
   const std::string id = event.value("subject", "");
   auto it = journeys_.find(id);
   if (it == journeys_.end() || !seen_.insert(event.value("id", "")).second) return {};
   Journey& j = it->second;
-  if (j.outcome != Outcome::pending) return {};
   const std::string type = event.value("type", "");
-  const auto& data = event.contains("data") ? event["data"] : nlohmann::json::object();
+  const auto& data = event.contains("data") && event["data"].is_object() ? event["data"]
+                                                                         : nlohmann::json::object();
+  if (j.outcome == Outcome::locked && type == "registration.awaiting") {
+    j.outcome = Outcome::pending;  // the cool-down is over: carry on
+    --finished_;
+  }
+  if (j.outcome != Outcome::pending) return {};
   const auto finish = [&](Outcome o) {
     j.outcome = o;
     j.reason = data.value("reason", "");
     j.finished_at = std::chrono::steady_clock::now();
     ++finished_;
   };
-  if (type == "registration.awaiting") {
-    std::vector<Command> out;
-    for (const auto& e : data.value("expects", nlohmann::json::array())) {
-      if (auto cmd = answer(id, j, e.get<std::string>(), event.value("id", ""))) {
-        out.push_back(std::move(*cmd));
-        break;
-      }
+  if (type == "command.rejected") {
+    // A refused start leaves no registration behind: nothing else will come.
+    if (!j.acknowledged && data.value("command", "") == "registration.start") {
+      finish(Outcome::failed_to_start);
     }
-    return out;
+    return {};
+  }
+  j.acknowledged = true;
+  if (type == "registration.awaiting") {
+    if (data.value("phase", "") == "biometrics" && fire(j, Persona::cancel)) {
+      return {command(id, j, "registration.cancel", {{"reason", "citizen changed their mind"}})};
+    }
+    for (const auto& e : data.value("expects", nlohmann::json::array())) {
+      if (!e.is_string()) continue;
+      if (auto cmd = answer(id, j, e.get<std::string>())) return {std::move(*cmd)};
+    }
+    return {};
   }
   if (type == "registration.issued") finish(Outcome::issued);
   if (type == "registration.rejected") finish(Outcome::rejected);
@@ -120,10 +188,57 @@ std::vector<Command> CitizenDriver::on_event(const nlohmann::json& event) {
   return {};
 }
 
+std::vector<Command> CitizenDriver::on_request(const nlohmann::json& request) {
+  if (!request.is_object() || request.value("type", "") != "task.request") return {};
+  const auto it = journeys_.find(request.value("subject", ""));
+  if (it == journeys_.end() || !request.contains("data") || !request["data"].is_object()) {
+    return {};
+  }
+  const auto& data = request["data"];
+  if (data.value("task", "") != "qr.display") return {};
+  const auto inputs = data.value("inputs", nlohmann::json::object());
+  const std::string token = inputs.is_object() ? inputs.value("token", "") : "";
+  Journey& j = it->second;
+  if (token.empty() || token == j.qr_token) return {};  // a redelivered request
+  j.qr_token = token;
+  j.qr_used = false;
+  if (!j.qr_waiting || j.outcome != Outcome::pending) return {};
+  if (auto cmd = scan_qr(it->first, j)) return {std::move(*cmd)};
+  return {};
+}
+
 std::map<Outcome, std::size_t> CitizenDriver::outcome_counts() const {
   std::map<Outcome, std::size_t> counts;
   for (const auto& [id, j] : journeys_) ++counts[j.outcome];
   return counts;
+}
+
+std::map<std::string, ChannelStats> CitizenDriver::channel_stats() const {
+  std::map<std::string, ChannelStats> out;
+  std::map<std::string, std::size_t> finished;
+  for (const auto& [id, j] : journeys_) {
+    auto& s = out[j.channel];
+    ++s.registrations;
+    ++s.outcomes[j.outcome];
+    if (j.persona != Persona::none) ++s.personas[j.persona];
+    if (j.outcome == Outcome::failed_to_start && s.start_rejected_reason.empty()) {
+      s.start_rejected_reason = j.reason;
+    }
+    if (j.outcome != Outcome::pending && j.outcome != Outcome::failed_to_start) {
+      s.mean_duration_s += std::chrono::duration<double>(j.finished_at - j.started_at).count();
+      ++finished[j.channel];
+    }
+  }
+  for (auto& [channel, s] : out) {
+    if (finished[channel] > 0) s.mean_duration_s /= static_cast<double>(finished[channel]);
+  }
+  return out;
+}
+
+std::size_t CitizenDriver::cannot_issue() const {
+  std::size_t n = 0;
+  for (const auto& [id, j] : journeys_) n += prevents_issue(j.persona) ? 1 : 0;
+  return n;
 }
 
 double CitizenDriver::mean_duration_s() const {
@@ -135,6 +250,18 @@ double CitizenDriver::mean_duration_s() const {
     ++n;
   }
   return n == 0 ? 0.0 : total / static_cast<double>(n);
+}
+
+std::optional<Outcome> CitizenDriver::outcome_of(const std::string& id) const {
+  const auto it = journeys_.find(id);
+  if (it == journeys_.end()) return std::nullopt;
+  return it->second.outcome;
+}
+
+std::optional<Persona> CitizenDriver::persona_of(const std::string& id) const {
+  const auto it = journeys_.find(id);
+  if (it == journeys_.end()) return std::nullopt;
+  return it->second.persona;
 }
 
 }  // namespace enroll::sim

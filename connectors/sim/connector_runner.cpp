@@ -2,9 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "connectors/capture/capture_simulator.hpp"
-#include "connectors/registry/registry_simulator.hpp"
-
 namespace enroll::sim {
 namespace {
 
@@ -25,6 +22,7 @@ kafka::Settings consumer_settings(const ConnectorRunnerSettings& s) {
 
 ConnectorRunner::ConnectorRunner(ConnectorRunnerSettings settings)
     : settings_(std::move(settings)),
+      responder_(settings_.behaviour, settings_.scenario),
       producer_(settings_.kafka, nullptr),
       consumer_(consumer_settings(settings_), request_topics(settings_), nullptr) {}
 
@@ -52,15 +50,31 @@ void ConnectorRunner::handle(const kafka::Message& m) {
     spdlog::warn("sim connectors: not JSON at {}/{}@{}", m.topic, m.partition, m.offset);
     return;
   }
-  if (ev.value("type", "") != "task.request") return;
-  const auto& data = ev.at("data");
-  TaskRequestView req{ev.value("subject", ""), data.value("request_id", ""), data.value("task", ""),
-                      data.value("attempt", 1), data.value("inputs", nlohmann::json::object())};
-  const std::string connector = m.topic.substr(settings_.topics.requests("").size());
-  TaskReply reply = connector == "capture" ? answer_capture(req, settings_.behaviour)
-                                           : answer_registry(req, settings_.behaviour);
-  pending_.push_back({std::chrono::steady_clock::now() + settings_.latency, req.subject,
-                      result_event(req, reply, settings_.source)});
+  if (!ev.is_object() || ev.value("type", "") != "task.request" || !ev.contains("data") ||
+      !ev["data"].is_object()) {
+    return;
+  }
+  const auto& data = ev["data"];
+  TaskRequestView req;
+  Response response;
+  try {  // a malformed request is skipped, not fatal: the engine's timeout handles it
+    req = {ev.value("subject", ""), data.value("request_id", ""), data.value("task", ""),
+           data.value("attempt", 1), data.value("inputs", nlohmann::json::object())};
+    if (!req.inputs.is_object()) req.inputs = nlohmann::json::object();
+    const std::string connector = m.topic.substr(settings_.topics.requests("").size());
+    response = responder_.respond(connector, req);
+  } catch (const nlohmann::json::exception& e) {
+    spdlog::warn("sim connectors: bad task.request at {}/{}@{}: {}", m.topic, m.partition, m.offset,
+                 e.what());
+    return;
+  }
+  if (!response.reply) {
+    ++dropped_;  // the scenario drops it: the engine's step timeout has to act
+    spdlog::info("sim connectors: dropped {} ({})", req.request_id, req.task);
+    return;
+  }
+  const auto due = std::chrono::steady_clock::now() + response.delay.value_or(settings_.latency);
+  pending_.emplace(due, Pending{req.subject, result_event(req, *response.reply, settings_.source)});
 }
 
 void ConnectorRunner::run() {
@@ -69,9 +83,10 @@ void ConnectorRunner::run() {
         pending_.empty() ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5);
     for (const auto& m : consumer_.poll_batch(500, wait)) handle(m);
     const auto now = std::chrono::steady_clock::now();
-    while (!pending_.empty() && pending_.front().due <= now) {
-      producer_.produce(settings_.topics.inbox(), pending_.front().key, pending_.front().value);
-      pending_.pop_front();
+    while (!pending_.empty() && pending_.begin()->first <= now) {
+      const auto& p = pending_.begin()->second;
+      producer_.produce(settings_.topics.inbox(), p.key, p.value);
+      pending_.erase(pending_.begin());
       ++answered_;
     }
     producer_.poll(0);

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 
+#include "connectors/sim/task_types.hpp"
 #include "workflows/domain/citizen_id.hpp"
 
 namespace enroll::sim {
@@ -62,10 +63,17 @@ std::optional<SyntheticCitizen> lookup(const std::string& citizen_id) {
   return c;
 }
 
-std::string card_front_ref(const SyntheticCitizen& c) { return "sim://card-front/" + c.citizen_id; }
-std::string card_back_ref(const SyntheticCitizen& c) { return "sim://card-back/" + c.citizen_id; }
+std::string card_front_ref(const SyntheticCitizen& c, int take) {
+  return "sim://card-front/" + c.citizen_id + "/" + std::to_string(take);
+}
+std::string card_back_ref(const SyntheticCitizen& c, int take) {
+  return "sim://card-back/" + c.citizen_id + "/" + std::to_string(take);
+}
 std::string selfie_ref(const SyntheticCitizen& c, int attempt) {
   return "sim://selfie/" + c.citizen_id + "/" + std::to_string(attempt);
+}
+std::string fingerprint_ref(const SyntheticCitizen& c, int take) {
+  return "sim://fingerprint/" + c.citizen_id + "/" + std::to_string(take);
 }
 
 std::optional<SyntheticCitizen> owner_of(const std::string& image_ref) {
@@ -75,6 +83,23 @@ std::optional<SyntheticCitizen> owner_of(const std::string& image_ref) {
   if (first == std::string::npos) return std::nullopt;
   const auto id = image_ref.substr(first + 1, 13);
   return lookup(id);
+}
+
+int take_of(const std::string& image_ref) {
+  if (!owner_of(image_ref)) return 1;
+  const auto slash = image_ref.find('/', image_ref.find('/', 6) + 1);
+  if (slash == std::string::npos || slash + 1 >= image_ref.size()) return 1;
+  int take = 0;
+  for (std::size_t i = slash + 1; i < image_ref.size(); ++i) {
+    const char ch = image_ref[i];
+    if (ch < '0' || ch > '9' || take > 100'000) return 1;
+    take = take * 10 + (ch - '0');
+  }
+  return take < 1 ? 1 : take;
+}
+
+SyntheticCitizen card_in_reader(const std::string& registration_id) {
+  return citizen(stable_hash(registration_id, 0x6b696f736b) % 100'000'000'000ULL);
 }
 
 }  // namespace enroll::sim

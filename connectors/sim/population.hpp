@@ -21,11 +21,21 @@ SyntheticCitizen citizen(std::uint64_t n);
 // The citizen whose ID this is, if it is one of ours.
 std::optional<SyntheticCitizen> lookup(const std::string& citizen_id);
 
-// Image references the citizen simulator sends and the capture simulator reads back.
-std::string card_front_ref(const SyntheticCitizen& c);
-std::string card_back_ref(const SyntheticCitizen& c);
+// Image (and fingerprint template) references the citizen simulator sends and the
+// simulated connectors read back: "sim://<kind>/<citizen id>/<take>". The take (1, 2, ...)
+// lets a simulator fail the first photo of a citizen and accept the retake.
+std::string card_front_ref(const SyntheticCitizen& c, int take = 1);
+std::string card_back_ref(const SyntheticCitizen& c, int take = 1);
 std::string selfie_ref(const SyntheticCitizen& c, int attempt);
-// The citizen an image reference belongs to.
+std::string fingerprint_ref(const SyntheticCitizen& c, int take);
+// The citizen a reference belongs to.
 std::optional<SyntheticCitizen> owner_of(const std::string& image_ref);
+// The take of a reference (1 when it names none).
+int take_of(const std::string& image_ref);
+
+// The card in a kiosk's chip reader: card.chip.read carries no image to name its owner,
+// so the card is derived from the registration id; the capture simulator and the citizen
+// driver agree on it without sharing state.
+SyntheticCitizen card_in_reader(const std::string& registration_id);
 
 }  // namespace enroll::sim
