@@ -339,6 +339,7 @@ class Transition {
     s_.phase = step.phase;
     s_.step = step.name;
     s_.attempt = 0;
+    ++s_.entries;
     s_.step_reason = reason;
     step_move(step::Restart{});  // entering a step restarts its machine
     clear_step_wait();
@@ -370,11 +371,11 @@ class Transition {
                  std::optional<std::string> from = std::nullopt, const std::string& reason = "") {
     if (!from) from = position(s_);
     for (const auto& [k, v] : step.task->inputs.items()) inputs[k] = v;
-    const int used = s_.tries_used.count(step.name) ? s_.tries_used.at(step.name) : 0;
     step_move(step::TaskSent{});
     s_.attempt = attempt;
-    s_.pending_request = RequestId(s_.id.str() + "/" + step.name + "/" + std::to_string(used) +
-                                   "." + std::to_string(attempt));
+    // registration / step / entry . attempt: deterministic, and unique across re-entries.
+    s_.pending_request = RequestId(s_.id.str() + "/" + step.name + "/" +
+                                   std::to_string(s_.entries) + "." + std::to_string(attempt));
     s_.step_deadline = now_ + step.timeout;
     s_.pending_inputs = inputs.dump();
     bump();

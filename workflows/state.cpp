@@ -62,6 +62,7 @@ json state_to_json(const Registration& s) {
       {"step", s.step},
       {"stage", to_string(s.stage)},
       {"attempt", s.attempt},
+      {"entries", s.entries},
       {"pending_request", s.pending_request ? json(s.pending_request->str()) : json(nullptr)},
       {"pending_inputs", s.pending_inputs},
       {"step_deadline", opt_time(s.step_deadline)},
@@ -106,6 +107,7 @@ Registration state_from_json(const json& j) {
   s.step = j.at("step").get<std::string>();
   s.stage = step_state_from(j.at("stage").get<std::string>()).value();
   s.attempt = j.at("attempt").get<int>();
+  s.entries = j.at("entries").get<int>();
   if (auto r = get_opt<std::string>(j, "pending_request")) s.pending_request = RequestId(*r);
   s.pending_inputs = j.at("pending_inputs").get<std::string>();
   s.step_deadline = get_opt_time(j, "step_deadline");

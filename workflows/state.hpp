@@ -50,6 +50,7 @@ struct Registration {
   std::string step;
   StepState stage = StepState::awaiting_input;  // the step machine's state
   int attempt = 0;  // connector attempt of the current step's task (1-based once sent)
+  int entries = 0;  // steps entered so far: makes every request id unique (re-entries too)
   std::optional<RequestId> pending_request;
   std::string pending_inputs = "{}";       // JSON of the pending task's inputs, for retries
   std::optional<Timestamp> step_deadline;  // task deadline, retry due, or cool-down end

@@ -1,5 +1,8 @@
 #include "tests/integration/orchestrator_fixture.hpp"
 
+#include <algorithm>
+#include <fstream>
+
 namespace enroll::test {
 
 void OrchestratorTest::SetUp() {
@@ -12,18 +15,37 @@ void OrchestratorTest::SetUp() {
   generate_keys(work_ / "keys");
   keys_ = load_keys(work_ / "keys");
   redis_ = std::make_unique<redis::Client>(redis::parse_redis_url(services_.redis_url()));
+  // The channel definitions, copied so that a test may adjust them.
+  const auto workflows = work_ / "workflows";
+  std::filesystem::create_directories(workflows);
+  for (const auto& f : std::filesystem::directory_iterator(ENROLL_WORKFLOWS_DIR)) {
+    if (f.path().extension() != ".json") continue;
+    std::ifstream in(f.path());
+    auto def = nlohmann::json::parse(in);
+    adjust_definition(def);
+    std::ofstream(workflows / f.path().filename()) << def.dump(2);
+  }
+  std::ofstream(work_ / "scenario.json") << scenario().dump(2);
   producer_ = std::make_unique<TestProducer>(
       services_.brokers(), std::map<std::string, std::string>{{"partitioner", "murmur2_random"}});
   daemon_ = std::make_unique<ChildProcess>(ChildProcess::Options{
       {ENROLLMENTD_BIN, "--brokers", services_.brokers(), "--redis", services_.redis_url(),
        "--topic-prefix", topics_.prefix, "--group", name + "-orchestrator", "--redis-namespace",
        ns_, "--keys", (work_ / "keys").string(), "--session-timeout-ms", "6000",
-       "--passcode-memlimit-kib", "8192", "--instance", "it"},
+       "--passcode-memlimit-kib", "8192", "--instance", "it", "--workflows",
+       workflows.string()},
       work_ / "enrollmentd.log"});
-  connectors_ = std::make_unique<ChildProcess>(
-      ChildProcess::Options{{SIM_CONNECTORS_BIN, "--brokers", services_.brokers(), "--topic-prefix",
-                             topics_.prefix, "--group", name + "-connectors"},
-                            work_ / "connectors.log"});
+  std::vector<std::string> sim{SIM_CONNECTORS_BIN,
+                              "--brokers",
+                              services_.brokers(),
+                              "--topic-prefix",
+                              topics_.prefix,
+                              "--group",
+                              name + "-connectors",
+                              "--scenario",
+                              (work_ / "scenario.json").string()};
+  for (auto& flag : connector_flags()) sim.push_back(std::move(flag));
+  connectors_ = std::make_unique<ChildProcess>(ChildProcess::Options{sim, work_ / "connectors.log"});
 }
 
 void OrchestratorTest::TearDown() {
@@ -37,6 +59,42 @@ void OrchestratorTest::TearDown() {
   }
   std::error_code ec;
   std::filesystem::remove_all(work_, ec);
+}
+
+std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
+                                                  const std::vector<std::string>& ids,
+                                                  std::chrono::seconds timeout,
+                                                  bool locked_is_final) {
+  TopicReader events(services_.brokers(), topics_.events());
+  TopicReader officer(services_.brokers(), topics_.requests("officer"));
+  std::size_t fed_events = 0, fed_requests = 0;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto all_done = [&] {
+    return std::all_of(ids.begin(), ids.end(), [&](const std::string& id) {
+      const auto o = driver.outcome_of(id);
+      return o && *o != sim::Outcome::pending && (locked_is_final || *o != sim::Outcome::locked);
+    });
+  };
+  while (!all_done() && std::chrono::steady_clock::now() < deadline) {
+    // poll_until checks before it polls: wait for something new.
+    events.poll_until([&](const auto& all) { return all.size() > fed_events; },
+                      std::chrono::milliseconds(100));
+    officer.poll_until([&](const auto& all) { return all.size() > fed_requests; },
+                       std::chrono::milliseconds(5));
+    for (; fed_requests < officer.messages().size(); ++fed_requests) {
+      for (const auto& cmd :
+           driver.on_request(nlohmann::json::parse(officer.messages()[fed_requests].value))) {
+        send(cmd.key, cmd.value);
+      }
+    }
+    for (; fed_events < events.messages().size(); ++fed_events) {
+      for (const auto& cmd :
+           driver.on_event(nlohmann::json::parse(events.messages()[fed_events].value))) {
+        send(cmd.key, cmd.value);
+      }
+    }
+  }
+  return events.messages();
 }
 
 void OrchestratorTest::send(const std::string& key, const std::string& value) {

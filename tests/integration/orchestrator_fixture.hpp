@@ -13,6 +13,7 @@
 
 #include "connectors/keys/keys.hpp"
 #include "connectors/redis/client.hpp"
+#include "connectors/sim/citizen_driver.hpp"
 #include "connectors/topics.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/kafka_probe.hpp"
@@ -25,6 +26,19 @@ class OrchestratorTest : public ::testing::Test {
   void SetUp() override;
   void TearDown() override;
 
+  // Hooks for a test class: change a copy of each channel definition (e.g. short deadlines)
+  // before enrollmentd reads it; outcomes the connector simulators give per citizen or
+  // registration (the --scenario file of enroll-sim-connectors); extra simulator flags.
+  virtual void adjust_definition(nlohmann::json& /*definition*/) {}
+  virtual nlohmann::json scenario() { return nlohmann::json::object(); }
+  virtual std::vector<std::string> connector_flags() { return {}; }
+
+  // Drives the registrations `ids` (already started through `driver`) with the citizen
+  // simulator's logic — answering every registration.awaiting, scanning QR tokens from the
+  // officer topic — until each has a final outcome or `timeout` passes. Returns every event
+  // of enroll.events read so far.
+  std::vector<KafkaMessage> drive(sim::CitizenDriver& driver, const std::vector<std::string>& ids,
+                                  std::chrono::seconds timeout, bool locked_is_final = false);
   // Sends one message to the inbox, keyed by `key`, partitioned as Java clients do.
   void send(const std::string& key, const std::string& value);
   // The stored state of a registration, if any (found in this test's Redis namespace).

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 
 #include "workflows/crypto/passcode_verifier.hpp"
 #include "workflows/definition.hpp"
@@ -368,6 +369,29 @@ TEST_F(EngineTest, StateSurvivesItsJsonForm) {
   walk_to("selfie");
   const auto round = state_from_json(state_to_json(*state_));
   EXPECT_EQ(state_to_json(round), state_to_json(*state_));
+}
+
+}  // namespace
+}  // namespace enroll
+
+namespace enroll {
+namespace {
+
+TEST_F(EngineTest, ReenteringAStepSendsANewRequestId) {
+  walk_to("confirm-card-data");
+  feed(CommandType::card_data_confirm, CardDataConfirm{false});  // back to the front photo
+  ASSERT_EQ(state_->step, "card-front");
+  feed(CommandType::card_front_capture, ImageCapture{ImageRef("img://front2")});
+  const auto front = *state_->pending_request;
+  const auto out = result(front_ocr_);
+  const auto* claim = request(out);
+  ASSERT_NE(claim, nullptr);
+  EXPECT_EQ(claim->task, "citizen.claim");
+  // The first claim of this registration was ".../claim-citizen/<entry>.1" with an earlier
+  // entry: a connector's result id derived from the request id must not look like a repeat.
+  EXPECT_EQ(claim->request_id.str().rfind("reg-1/claim-citizen/", 0), 0u);
+  EXPECT_NE(claim->request_id.str(), "reg-1/claim-citizen/3.1");
+  EXPECT_NE(front.str(), "reg-1/card-front/2.1");
 }
 
 }  // namespace
