@@ -192,5 +192,49 @@ TEST_F(OneActiveRegistrationTest, ASecondRegistrationOfTheSameCitizenIsRefused) 
             "citizen_has_active_registration");
 }
 
+class CitizenMistakesTest : public ScriptedTest {
+  json script() override { return json::object(); }
+
+ protected:
+  std::vector<json> run_with(sim::Persona persona) {
+    sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+    const auto start = driver.start(id_, kCitizen, "self-service", persona);
+    send(start.key, start.value);
+    const auto all = drive(driver, {id_}, 90s);
+    outcome_ = driver.outcome_of(id_);
+    return of(all, id_);
+  }
+  static std::vector<std::string> reasons_at(const std::vector<json>& events,
+                                             const std::string& step) {
+    std::vector<std::string> out;
+    for (const auto& e : typed(events, "registration.awaiting")) {
+      if (e["data"]["step"] == step && e["data"]["reason"].is_string()) {
+        out.push_back(e["data"]["reason"]);
+      }
+    }
+    return out;
+  }
+};
+TEST_F(CitizenMistakesTest, AWeakPasscodeIsRefusedWithItsReason) {
+  const auto events = run_with(sim::Persona::weak_passcode_once);
+  EXPECT_EQ(outcome_, sim::Outcome::issued);
+  EXPECT_EQ(reasons_at(events, "set-passcode"), std::vector<std::string>{"passcode_sequence"});
+}
+TEST_F(CitizenMistakesTest, AWrongPasscodeAtConsentConfirmAsksAgain) {
+  const auto events = run_with(sim::Persona::wrong_passcode_once);
+  EXPECT_EQ(outcome_, sim::Outcome::issued);
+  EXPECT_EQ(reasons_at(events, "confirm-consent"), std::vector<std::string>{"passcode_incorrect"});
+}
+TEST_F(CitizenMistakesTest, CardDataNotConfirmedGoesBackToTheCard) {
+  const auto events = run_with(sim::Persona::unconfirm_card_once);
+  EXPECT_EQ(outcome_, sim::Outcome::issued);
+  EXPECT_EQ(reasons_at(events, "card-front"), std::vector<std::string>{"card_data_not_confirmed"});
+}
+TEST_F(CitizenMistakesTest, ACancelledRegistrationEnds) {
+  const auto events = run_with(sim::Persona::cancel);
+  EXPECT_EQ(outcome_, sim::Outcome::cancelled);
+  EXPECT_EQ(stored_state(id_)->at("status"), "cancelled");
+}
+
 }  // namespace
 }  // namespace enroll::test
