@@ -99,10 +99,10 @@ struct TaskResult {
 
 struct TimerFired {};
 
-using CommandPayload = std::variant<RegistrationStart, TermsAccept, PermissionsGrant, ImageCapture,
-                                    CardDataConfirm, CitizenIdEnter, FingerprintCapture, QrScan,
-                                    PasscodeSet, ConsentConfirm, RegistrationCancel, TaskResult,
-                                    TimerFired>;
+using CommandPayload =
+    std::variant<RegistrationStart, TermsAccept, PermissionsGrant, ImageCapture, CardDataConfirm,
+                 CitizenIdEnter, FingerprintCapture, QrScan, PasscodeSet, ConsentConfirm,
+                 RegistrationCancel, TaskResult, TimerFired>;
 
 struct Inbound {
   EventId id;

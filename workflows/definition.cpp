@@ -16,15 +16,17 @@ std::chrono::milliseconds RetryPolicy::backoff(int next_attempt) const {
 }
 
 bool RetryPolicy::retryable(std::string_view code) const {
-  return std::find(retryable_codes.begin(), retryable_codes.end(), code) !=
-         retryable_codes.end();
+  return std::find(retryable_codes.begin(), retryable_codes.end(), code) != retryable_codes.end();
 }
 
 std::string_view to_string(Exhaustion e) {
   switch (e) {
-    case Exhaustion::reject: return "reject";
-    case Exhaustion::lock: return "lock";
-    case Exhaustion::hand_over: return "hand_over";
+    case Exhaustion::reject:
+      return "reject";
+    case Exhaustion::lock:
+      return "lock";
+    case Exhaustion::hand_over:
+      return "hand_over";
   }
   return "?";
 }
@@ -102,7 +104,8 @@ StepDef parse_step(const json& j, const std::string& channel) {
     } else if (action == "hand_over") {
       s.on_exhausted.action = Exhaustion::hand_over;
       s.on_exhausted.channel = e.value("channel", "");
-      if (s.on_exhausted.channel.empty()) throw DefinitionError(where + "hand_over needs a channel");
+      if (s.on_exhausted.channel.empty())
+        throw DefinitionError(where + "hand_over needs a channel");
     } else if (action != "reject") {
       throw DefinitionError(where + "on_exhausted.action must be reject, lock or hand_over");
     }

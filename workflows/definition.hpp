@@ -3,10 +3,9 @@
 // (command types and/or a connector task), its retry policy, deadline, tries and what
 // exhaustion leads to. Parsed from workflows/channels/*.json (validated first against
 // schemas/channel-definition.schema.json by the loader).
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>

@@ -16,13 +16,19 @@ using nlohmann::json;
 // while the registration is still in consent-confirm: it is issued when they complete.
 RegistrationState machine_state_for(Phase phase) {
   switch (phase) {
-    case Phase::consent: return RegistrationState::consent;
-    case Phase::card: return RegistrationState::card;
-    case Phase::review: return RegistrationState::review;
-    case Phase::biometrics: return RegistrationState::biometrics;
-    case Phase::pin: return RegistrationState::pin;
+    case Phase::consent:
+      return RegistrationState::consent;
+    case Phase::card:
+      return RegistrationState::card;
+    case Phase::review:
+      return RegistrationState::review;
+    case Phase::biometrics:
+      return RegistrationState::biometrics;
+    case Phase::pin:
+      return RegistrationState::pin;
     case Phase::consent_confirm:
-    case Phase::issued: return RegistrationState::consent_confirm;
+    case Phase::issued:
+      return RegistrationState::consent_confirm;
   }
   return RegistrationState::consent;
 }
@@ -47,8 +53,8 @@ ActorKind actor_of(const Inbound& ev) {
 // Builds the outcome of one event for one registration: the transitions and their effects.
 class Transition {
  public:
-  Transition(Registration state, const ChannelDefinition& def, const Inbound& ev,
-             Timestamp now, const EngineConfig& cfg)
+  Transition(Registration state, const ChannelDefinition& def, const Inbound& ev, Timestamp now,
+             const EngineConfig& cfg)
       : s_(std::move(state)), def_(&def), ev_(ev), now_(now), cfg_(cfg) {}
 
   Outcome finish() && {
@@ -261,13 +267,14 @@ class Transition {
     const bool again = next <= step.retry.max_attempts;
     step_move(step::RetryableError{again});
     const auto at = now_ + step.retry.backoff(next);
-    emit(EventType::step_failed, {{"phase", to_string(step.phase)},
-                                  {"step", step.name},
-                                  {"task", step.task ? step.task->name : ""},
-                                  {"error", code},
-                                  {"retryable", again},
-                                  {"attempt", s_.attempt},
-                                  {"next_attempt_at", again ? json(to_rfc3339(at)) : json(nullptr)}});
+    emit(EventType::step_failed,
+         {{"phase", to_string(step.phase)},
+          {"step", step.name},
+          {"task", step.task ? step.task->name : ""},
+          {"error", code},
+          {"retryable", again},
+          {"attempt", s_.attempt},
+          {"next_attempt_at", again ? json(to_rfc3339(at)) : json(nullptr)}});
     if (again) {
       s_.pending_request.reset();  // a result for the old attempt is late from now on
       s_.step_deadline = at;
@@ -406,9 +413,9 @@ class Transition {
   void release_citizen() {
     if (!s_.citizen_claimed || !s_.citizen_id) return;
     s_.citizen_claimed = false;
-    effects_.emplace_back(
-        RequestTask{"orchestrator", "citizen.release", RequestId(s_.id.str() + "/release"), 1,
-                    now_, json{{"citizen_hash", citizen_hash(cfg_, *s_.citizen_id)}}});
+    effects_.emplace_back(RequestTask{"orchestrator", "citizen.release",
+                                      RequestId(s_.id.str() + "/release"), 1, now_,
+                                      json{{"citizen_hash", citizen_hash(cfg_, *s_.citizen_id)}}});
   }
 
   void bump() {
@@ -519,9 +526,9 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
   if (event.type != CommandType::timer) remember(s, event.id, config.dedupe_window);
   if (def == nullptr) {
     // The definition this registration started with is no longer loaded: refuse, keep state.
-    Outcome out = rejected_without_state(
-        event, "definition " + s.channel + " v" + std::to_string(s.definition_version) +
-                   " is not loaded");
+    Outcome out =
+        rejected_without_state(event, "definition " + s.channel + " v" +
+                                          std::to_string(s.definition_version) + " is not loaded");
     out.state = std::move(s);
     return out;
   }

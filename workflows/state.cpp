@@ -26,12 +26,18 @@ json opt(const std::optional<T>& v) {
 
 Status Registration::status() const {
   switch (position.state) {
-    case RegistrationState::issued: return Status::issued;
-    case RegistrationState::rejected: return Status::rejected;
-    case RegistrationState::expired: return Status::expired;
-    case RegistrationState::cancelled: return Status::cancelled;
-    case RegistrationState::locked: return Status::locked;
-    default: return Status::active;
+    case RegistrationState::issued:
+      return Status::issued;
+    case RegistrationState::rejected:
+      return Status::rejected;
+    case RegistrationState::expired:
+      return Status::expired;
+    case RegistrationState::cancelled:
+      return Status::cancelled;
+    case RegistrationState::locked:
+      return Status::locked;
+    default:
+      return Status::active;
   }
 }
 
@@ -42,10 +48,14 @@ std::optional<Timestamp> Registration::next_timer() const {
 }
 
 json state_to_json(const Registration& s) {
-  json card = {{"first_name", s.card.first_name},       {"last_name", s.card.last_name},
-               {"first_name_en", s.card.first_name_en}, {"last_name_en", s.card.last_name_en},
-               {"date_of_birth", s.card.date_of_birth}, {"expiry_date", s.card.expiry_date},
-               {"laser_code", s.card.laser_code},       {"front_ref", s.card.front_ref},
+  json card = {{"first_name", s.card.first_name},
+               {"last_name", s.card.last_name},
+               {"first_name_en", s.card.first_name_en},
+               {"last_name_en", s.card.last_name_en},
+               {"date_of_birth", s.card.date_of_birth},
+               {"expiry_date", s.card.expiry_date},
+               {"laser_code", s.card.laser_code},
+               {"front_ref", s.card.front_ref},
                {"back_ref", s.card.back_ref}};
   json consent = {{"terms_version", s.consent.terms_version},
                   {"accepted_at", opt_time(s.consent.accepted_at)},
@@ -75,8 +85,8 @@ json state_to_json(const Registration& s) {
       {"created_at", to_millis(s.created_at)},
       {"updated_at", to_millis(s.updated_at)},
       {"device", {{"id", s.device.id}, {"platform", s.device.platform}}},
-      {"officer", s.officer ? json{{"id", s.officer->id}, {"counter", s.officer->counter}}
-                            : json(nullptr)},
+      {"officer",
+       s.officer ? json{{"id", s.officer->id}, {"counter", s.officer->counter}} : json(nullptr)},
       {"citizen_id", opt(s.citizen_id)},
       {"citizen_claimed", s.citizen_claimed},
       {"card", std::move(card)},
@@ -128,11 +138,12 @@ Registration state_from_json(const json& j) {
   s.citizen_id = get_opt<std::string>(j, "citizen_id");
   s.citizen_claimed = j.at("citizen_claimed").get<bool>();
   const auto& c = j.at("card");
-  s.card = CardData{c.at("first_name").get<std::string>(),    c.at("last_name").get<std::string>(),
-                    c.at("first_name_en").get<std::string>(), c.at("last_name_en").get<std::string>(),
-                    c.at("date_of_birth").get<std::string>(), c.at("expiry_date").get<std::string>(),
-                    c.at("laser_code").get<std::string>(),    c.at("front_ref").get<std::string>(),
-                    c.at("back_ref").get<std::string>()};
+  s.card =
+      CardData{c.at("first_name").get<std::string>(),    c.at("last_name").get<std::string>(),
+               c.at("first_name_en").get<std::string>(), c.at("last_name_en").get<std::string>(),
+               c.at("date_of_birth").get<std::string>(), c.at("expiry_date").get<std::string>(),
+               c.at("laser_code").get<std::string>(),    c.at("front_ref").get<std::string>(),
+               c.at("back_ref").get<std::string>()};
   s.selfie_ref = j.at("selfie_ref").get<std::string>();
   s.liveness = get_opt<double>(j, "liveness");
   s.face_score = get_opt<double>(j, "face_score");

@@ -1,10 +1,9 @@
 #pragma once
 // One registration's state as stored (JSON in Redis). Everything the engine needs to decide
 // the next transition lives here; the passcode only as an Argon2id verifier.
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,8 +54,8 @@ struct Registration {
   std::string pending_inputs = "{}";       // JSON of the pending task's inputs, for retries
   std::optional<Timestamp> step_deadline;  // task deadline, retry due, or cool-down end
   std::string step_reason;  // why the step was entered again (told with the next awaiting)
-  Timestamp expires_at{};                  // no progress until then: expired
-  std::map<std::string, int> tries_used;   // per step name
+  Timestamp expires_at{};   // no progress until then: expired
+  std::map<std::string, int> tries_used;  // per step name
   std::int64_t state_version = 0;
   std::int64_t audit_seq = 0;
   std::string audit_head;  // hash of the last audit record
@@ -75,9 +74,9 @@ struct Registration {
   std::string passcode_verifier;
   ConsentRecord consent;
   std::string digital_id;
-  std::string locked_step;        // the step whose tries ran out (when locked)
-  std::string hand_over_channel;  // the channel that may take over a locked registration
-  std::string reason;             // why the registration ended / is locked
+  std::string locked_step;           // the step whose tries ran out (when locked)
+  std::string hand_over_channel;     // the channel that may take over a locked registration
+  std::string reason;                // why the registration ended / is locked
   std::vector<std::string> applied;  // ids of recently applied inbound events (dedupe)
 
   [[nodiscard]] Status status() const;

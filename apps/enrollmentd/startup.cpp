@@ -3,8 +3,8 @@
 #include <librdkafka/rdkafka.h>
 
 #include <array>
-#include <iterator>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 namespace enroll::daemon {

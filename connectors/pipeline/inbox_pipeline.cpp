@@ -1,8 +1,8 @@
 #include "connectors/pipeline/inbox_pipeline.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "workflows/engine.hpp"
@@ -207,8 +207,8 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
       const codec::DecodeError why{"unprocessable", e.what()};
       spdlog::warn("registration {}: {} dead-lettered: {}", in.subject.str(), to_string(in.type),
                    e.what());
-      outbox.push_back(
-          encoder_.dead_letter({m->topic, m->partition, m->offset}, m->key, m->value, why, item.now));
+      outbox.push_back(encoder_.dead_letter({m->topic, m->partition, m->offset}, m->key, m->value,
+                                            why, item.now));
       ++counters_.dead_lettered;
       continue;
     }
@@ -222,8 +222,8 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
     }
     if (m != nullptr) ++(has_rejection(outcome.effects) ? counters_.rejected : counters_.applied);
     const std::int64_t version = current ? current->state_version : 0;
-    auto encoded = encoder_.encode(in.subject, in.id, version, in.traceparent, item.now,
-                                   outcome.effects);
+    auto encoded =
+        encoder_.encode(in.subject, in.id, version, in.traceparent, item.now, outcome.effects);
     std::move(encoded.begin(), encoded.end(), std::back_inserter(outbox));
   }
   if (!next_offset && dirty.empty() && outbox.empty()) return;
@@ -295,7 +295,8 @@ void InboxPipeline::run_own_task(std::int32_t partition, const codec::OutboxMess
   } else {
     result["status"] = "failed";
     result["outputs"] = nlohmann::json::object();
-    result["error"] = {{"code", "unknown_task"}, {"message", "the orchestrator does not do " + task}};
+    result["error"] = {{"code", "unknown_task"},
+                       {"message", "the orchestrator does not do " + task}};
   }
   const nlohmann::json event{{"specversion", "1.0"},
                              {"id", "result/" + data.at("request_id").get<std::string>()},

@@ -32,7 +32,7 @@ struct PipelineSettings {
   std::string source = "/enrollmentd";  // CloudEvents source of everything emitted
   std::size_t batch_size = 500;
   std::chrono::milliseconds poll_timeout{100};
-  std::chrono::milliseconds timer_interval{200};  // how often due timers are looked for
+  std::chrono::milliseconds timer_interval{200};       // how often due timers are looked for
   std::chrono::seconds citizen_claim_ttl{30 * 86400};  // safety net for a lost release
 };
 

@@ -126,15 +126,20 @@ std::map<std::int32_t, std::vector<RegistrationId>> Store::due_timers(
 
 bool Store::claim_citizen(const std::string& citizen_hash, const RegistrationId& id,
                           std::chrono::seconds ttl) {
-  std::vector<std::string> argv{"EVALSHA", claim_sha_,  "1", ns_ + ":citizen:" + citizen_hash,
-                                id.str(),  "claim", std::to_string(ttl.count())};
+  std::vector<std::string> argv{"EVALSHA",
+                                claim_sha_,
+                                "1",
+                                ns_ + ":citizen:" + citizen_hash,
+                                id.str(),
+                                "claim",
+                                std::to_string(ttl.count())};
   auto r = evalsha(claim_sha_, citizen_claim_script(), argv);
   return r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 }
 
 void Store::release_citizen(const std::string& citizen_hash, const RegistrationId& id) {
   std::vector<std::string> argv{"EVALSHA", claim_sha_, "1", ns_ + ":citizen:" + citizen_hash,
-                                id.str(), "release"};
+                                id.str(),  "release"};
   evalsha(claim_sha_, citizen_claim_script(), argv);
 }
 

@@ -39,19 +39,18 @@ class ChannelsTest : public OrchestratorTest {
 
 TEST_F(ChannelsTest, SelfService) {
   const auto events = run("self-service", 101);
-  EXPECT_EQ(asked_steps(events),
-            (std::vector<std::string>{"accept-terms", "card-front", "card-back",
-                                      "confirm-card-data", "selfie", "set-passcode",
-                                      "confirm-consent"}));
+  EXPECT_EQ(asked_steps(events), (std::vector<std::string>{
+                                     "accept-terms", "card-front", "card-back", "confirm-card-data",
+                                     "selfie", "set-passcode", "confirm-consent"}));
   EXPECT_EQ(stored_state(last_id_)->at("status"), "issued");
 }
 
 TEST_F(ChannelsTest, OfficerAssisted) {
   const auto events = run("officer-assisted", 102);
-  EXPECT_EQ(asked_steps(events),
-            (std::vector<std::string>{"grant-permissions", "accept-terms", "enter-citizen-id",
-                                      "fingerprint", "counter-qr", "set-passcode",
-                                      "confirm-consent"}));
+  EXPECT_EQ(
+      asked_steps(events),
+      (std::vector<std::string>{"grant-permissions", "accept-terms", "enter-citizen-id",
+                                "fingerprint", "counter-qr", "set-passcode", "confirm-consent"}));
   EXPECT_EQ(tasks_on("officer", last_id_),
             (std::vector<std::string>{"review.request", "qr.display"}));
   EXPECT_EQ(tasks_on("registry", last_id_),
@@ -74,8 +73,8 @@ TEST_F(ChannelsTest, PasscodeReset) {
 TEST_F(ChannelsTest, Kiosk) {
   const auto events = run("kiosk", 104);
   EXPECT_EQ(asked_steps(events),
-            (std::vector<std::string>{"accept-terms", "confirm-card-data", "selfie",
-                                      "set-passcode", "confirm-consent"}));
+            (std::vector<std::string>{"accept-terms", "confirm-card-data", "selfie", "set-passcode",
+                                      "confirm-consent"}));
   EXPECT_EQ(tasks_on("capture", last_id_),
             (std::vector<std::string>{"card.chip.read", "face.liveness"}));
   EXPECT_EQ(stored_state(last_id_)->at("status"), "issued");

@@ -28,24 +28,35 @@ void OrchestratorTest::SetUp() {
   std::ofstream(work_ / "scenario.json") << scenario().dump(2);
   producer_ = std::make_unique<TestProducer>(
       services_.brokers(), std::map<std::string, std::string>{{"partitioner", "murmur2_random"}});
-  daemon_ = std::make_unique<ChildProcess>(ChildProcess::Options{
-      {ENROLLMENTD_BIN, "--brokers", services_.brokers(), "--redis", services_.redis_url(),
-       "--topic-prefix", topics_.prefix, "--group", name + "-orchestrator", "--redis-namespace",
-       ns_, "--keys", (work_ / "keys").string(), "--session-timeout-ms", "6000",
-       "--passcode-memlimit-kib", "8192", "--instance", "it", "--workflows",
-       workflows.string()},
-      work_ / "enrollmentd.log"});
-  std::vector<std::string> sim{SIM_CONNECTORS_BIN,
-                              "--brokers",
-                              services_.brokers(),
-                              "--topic-prefix",
-                              topics_.prefix,
-                              "--group",
-                              name + "-connectors",
-                              "--scenario",
-                              (work_ / "scenario.json").string()};
+  daemon_ = std::make_unique<ChildProcess>(ChildProcess::Options{{ENROLLMENTD_BIN,
+                                                                  "--brokers",
+                                                                  services_.brokers(),
+                                                                  "--redis",
+                                                                  services_.redis_url(),
+                                                                  "--topic-prefix",
+                                                                  topics_.prefix,
+                                                                  "--group",
+                                                                  name + "-orchestrator",
+                                                                  "--redis-namespace",
+                                                                  ns_,
+                                                                  "--keys",
+                                                                  (work_ / "keys").string(),
+                                                                  "--session-timeout-ms",
+                                                                  "6000",
+                                                                  "--passcode-memlimit-kib",
+                                                                  "8192",
+                                                                  "--instance",
+                                                                  "it",
+                                                                  "--workflows",
+                                                                  workflows.string()},
+                                                                 work_ / "enrollmentd.log"});
+  std::vector<std::string> sim{
+      SIM_CONNECTORS_BIN,   "--brokers",    services_.brokers(),
+      "--topic-prefix",     topics_.prefix, "--group",
+      name + "-connectors", "--scenario",   (work_ / "scenario.json").string()};
   for (auto& flag : connector_flags()) sim.push_back(std::move(flag));
-  connectors_ = std::make_unique<ChildProcess>(ChildProcess::Options{sim, work_ / "connectors.log"});
+  connectors_ =
+      std::make_unique<ChildProcess>(ChildProcess::Options{sim, work_ / "connectors.log"});
 }
 
 void OrchestratorTest::TearDown() {

@@ -33,8 +33,12 @@ class ChannelEngineTest : public ::testing::Test {
   }
 
   Outcome feed(const std::string& reg, CommandType type, CommandPayload payload) {
-    Inbound in{EventId("e" + std::to_string(++seq_)), "/test", RegistrationId(reg), type,
-               std::move(payload), ""};
+    Inbound in{EventId("e" + std::to_string(++seq_)),
+               "/test",
+               RegistrationId(reg),
+               type,
+               std::move(payload),
+               ""};
     now_ += std::chrono::seconds(1);
     auto& state = states_[reg];
     Outcome out = apply(state, in, now_, config_);
@@ -88,8 +92,8 @@ class ChannelEngineTest : public ::testing::Test {
 
   void start_officer(const std::string& reg = "reg-1", const std::string& counter = "c-7") {
     feed(reg, CommandType::registration_start,
-         RegistrationStart{"officer-assisted", {"dev", "android"}, kCitizen,
-                           Officer{"officer-1", counter}});
+         RegistrationStart{
+             "officer-assisted", {"dev", "android"}, kCitizen, Officer{"officer-1", counter}});
   }
   // Officer-assisted up to the QR scan: the token is on the officer's screen.
   void officer_to_qr(const std::string& reg = "reg-1", const std::string& counter = "c-7") {
@@ -125,13 +129,14 @@ TEST_F(ChannelEngineTest, OfficerAssistedHappyPath) {
 }
 
 TEST_F(ChannelEngineTest, OfficerStartNeedsTheCheckedCardAndTheOfficer) {
-  const auto out = feed(CommandType::registration_start,
-                        RegistrationStart{"officer-assisted", {"d", "ios"}, kCitizen, std::nullopt});
+  const auto out =
+      feed(CommandType::registration_start,
+           RegistrationStart{"officer-assisted", {"d", "ios"}, kCitizen, std::nullopt});
   EXPECT_EQ(last_event(out)->type, EventType::command_rejected);
   EXPECT_FALSE(states_["reg-1"].has_value());
-  const auto bad = feed(CommandType::registration_start,
-                        RegistrationStart{"officer-assisted", {"d", "ios"}, "1101700203451",
-                                          Officer{"o", "c"}});
+  const auto bad =
+      feed(CommandType::registration_start,
+           RegistrationStart{"officer-assisted", {"d", "ios"}, "1101700203451", Officer{"o", "c"}});
   EXPECT_NE(last_event(bad)->data.at("reason").get<std::string>().find("last digit"),
             std::string::npos)
       << last_event(bad)->data.dump();
@@ -215,7 +220,8 @@ TEST_F(ChannelEngineTest, QrTokenCannotBeScannedTwice) {
 
 TEST_F(ChannelEngineTest, SecondActiveRegistrationOfACitizenIsRejected) {
   start_officer("reg-2");
-  const auto* req = request(feed("reg-2", CommandType::registration_cancel, RegistrationCancel{"x"}));
+  const auto* req =
+      request(feed("reg-2", CommandType::registration_cancel, RegistrationCancel{"x"}));
   EXPECT_EQ(req, nullptr) << "no claim held yet: nothing to release";
   start_officer("reg-3");
   const auto out =
@@ -255,8 +261,11 @@ TEST_F(ChannelEngineTest, KioskSelfiesExhaustedHandOverToAnOfficer) {
   ASSERT_NE(request(out), nullptr);
   EXPECT_EQ(request(out)->task, "card.chip.read");
   EXPECT_EQ(request(out)->inputs.at("reader"), "kiosk");
-  result({{"citizen_id", kCitizen}, {"first_name", "A"}, {"last_name", "B"},
-          {"date_of_birth", "1990-05-17"}, {"laser_code", "JT0-1234567-89"}});
+  result({{"citizen_id", kCitizen},
+          {"first_name", "A"},
+          {"last_name", "B"},
+          {"date_of_birth", "1990-05-17"},
+          {"laser_code", "JT0-1234567-89"}});
   result({{"claimed", true}});
   feed(CommandType::card_data_confirm, CardDataConfirm{true});
   result({{"code", 0}, {"card_status", "valid"}});
@@ -268,8 +277,8 @@ TEST_F(ChannelEngineTest, KioskSelfiesExhaustedHandOverToAnOfficer) {
   EXPECT_EQ(last_event(out)->data.at("hand_over"), "officer-assisted");
   // The officer takes over: same registration, the officer's channel, at biometrics.
   out = feed(CommandType::registration_start,
-             RegistrationStart{"officer-assisted", {"kiosk-9", "kiosk"}, kCitizen,
-                               Officer{"officer-2", "c-3"}});
+             RegistrationStart{
+                 "officer-assisted", {"kiosk-9", "kiosk"}, kCitizen, Officer{"officer-2", "c-3"}});
   EXPECT_EQ(state().status(), Status::active);
   EXPECT_EQ(state().channel, "officer-assisted");
   EXPECT_EQ(state().step, "fingerprint");

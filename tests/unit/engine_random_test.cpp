@@ -48,8 +48,12 @@ class RandomWalk {
     const auto due = state_->next_timer();
     if (!due) return;
     now_ = std::max(now_, *due);
-    Inbound in{EventId("timer-" + std::to_string(++seq_)), "/t", id_, CommandType::timer,
-               TimerFired{}, ""};
+    Inbound in{EventId("timer-" + std::to_string(++seq_)),
+               "/t",
+               id_,
+               CommandType::timer,
+               TimerFired{},
+               ""};
     feed(in);
   }
 
@@ -108,17 +112,21 @@ class RandomWalk {
 
   CommandPayload payload_for(CommandType t) {
     switch (t) {
-      case CommandType::terms_accept: return TermsAccept{"2024-06"};
+      case CommandType::terms_accept:
+        return TermsAccept{"2024-06"};
       case CommandType::permissions_grant:
         return PermissionsGrant{coin(80) ? std::vector<std::string>{"camera"}
                                          : std::vector<std::string>{}};
       case CommandType::card_front_capture:
       case CommandType::card_back_capture:
-      case CommandType::selfie_capture: return ImageCapture{ImageRef("img://x")};
-      case CommandType::card_data_confirm: return CardDataConfirm{coin(80)};
+      case CommandType::selfie_capture:
+        return ImageCapture{ImageRef("img://x")};
+      case CommandType::card_data_confirm:
+        return CardDataConfirm{coin(80)};
       case CommandType::citizen_id_enter:
         return CitizenIdEnter{coin(80) ? "1101700203450" : "1234567890123"};
-      case CommandType::fingerprint_capture: return FingerprintCapture{"fp://1", "right-index"};
+      case CommandType::fingerprint_capture:
+        return FingerprintCapture{"fp://1", "right-index"};
       case CommandType::qr_scan:
         return QrScan{coin(80) && state_ ? state_->qr.token : std::string("1.2.3")};
       case CommandType::passcode_set: {
@@ -127,30 +135,39 @@ class RandomWalk {
       }
       case CommandType::consent_confirm:
         return ConsentConfirm{SecretString(coin(75) ? "13572468" : "24681357")};
-      case CommandType::registration_cancel: return RegistrationCancel{"bye"};
+      case CommandType::registration_cancel:
+        return RegistrationCancel{"bye"};
       case CommandType::registration_start:
-        return RegistrationStart{channel_, {"dev", "ios"}, "1101700203450",
-                                 Officer{"officer-1", "counter-7"}};
-      default: return TermsAccept{"x"};
+        return RegistrationStart{
+            channel_, {"dev", "ios"}, "1101700203450", Officer{"officer-1", "counter-7"}};
+      default:
+        return TermsAccept{"x"};
     }
   }
 
   void expected_command() {
-    const ChannelDefinition* def = config_.catalog->get(state_->channel, state_->definition_version);
+    const ChannelDefinition* def =
+        config_.catalog->get(state_->channel, state_->definition_version);
     const StepDef* step = def ? def->find(state_->step) : nullptr;
     if (step == nullptr || step->expects.empty()) return random_command();
-    const auto t = step->expects[static_cast<std::size_t>(uniform(0, static_cast<int>(step->expects.size()) - 1))];
+    const auto t = step->expects[static_cast<std::size_t>(
+        uniform(0, static_cast<int>(step->expects.size()) - 1))];
     command(t, payload_for(t));
   }
 
   void random_command() {
-    static const std::vector<CommandType> all{
-        CommandType::terms_accept,        CommandType::permissions_grant,
-        CommandType::card_front_capture,  CommandType::card_back_capture,
-        CommandType::selfie_capture,      CommandType::card_data_confirm,
-        CommandType::citizen_id_enter,    CommandType::fingerprint_capture,
-        CommandType::qr_scan,             CommandType::passcode_set,
-        CommandType::consent_confirm,     CommandType::registration_start};
+    static const std::vector<CommandType> all{CommandType::terms_accept,
+                                              CommandType::permissions_grant,
+                                              CommandType::card_front_capture,
+                                              CommandType::card_back_capture,
+                                              CommandType::selfie_capture,
+                                              CommandType::card_data_confirm,
+                                              CommandType::citizen_id_enter,
+                                              CommandType::fingerprint_capture,
+                                              CommandType::qr_scan,
+                                              CommandType::passcode_set,
+                                              CommandType::consent_confirm,
+                                              CommandType::registration_start};
     const auto t = all[static_cast<std::size_t>(uniform(0, static_cast<int>(all.size()) - 1))];
     if (t == CommandType::registration_start) return start();
     command(t, payload_for(t));
@@ -170,8 +187,9 @@ class RandomWalk {
     if (task == "face.liveness") return {{"liveness", good ? 0.9 : 0.2}};
     if (task == "face.match" || task == "fingerprint.match") return {{"score", good ? 0.9 : 0.1}};
     if (task == "card.verify") {
-      return {{"code", good ? 0 : std::vector<int>{4, 5, 7}[static_cast<std::size_t>(uniform(0, 2))]},
-              {"card_status", good || coin(50) ? "valid" : "revoked"}};
+      return {
+          {"code", good ? 0 : std::vector<int>{4, 5, 7}[static_cast<std::size_t>(uniform(0, 2))]},
+          {"card_status", good || coin(50) ? "valid" : "revoked"}};
     }
     if (task == "review.request") return {{"decision", good ? "approve" : "reject"}};
     if (task == "qr.display") return {{"displayed", true}};
@@ -181,7 +199,8 @@ class RandomWalk {
 
   void result_for_pending() {
     if (!state_ || !state_->pending_request) return timer();
-    const ChannelDefinition* def = config_.catalog->get(state_->channel, state_->definition_version);
+    const ChannelDefinition* def =
+        config_.catalog->get(state_->channel, state_->definition_version);
     const StepDef* step = def ? def->find(state_->step) : nullptr;
     if (step == nullptr || !step->task) return random_command();
     TaskResult r;
@@ -254,8 +273,7 @@ TEST_F(EngineRandomTest, RandomSequencesStayInTheMachinesAndAlwaysEnd) {
         if (HasFatalFailure()) return;
       }
       // Time advances: every registration must end (issued, rejected, expired, cancelled).
-      for (int i = 0; i < 200 && walk.state() && !is_terminal(walk.state()->position.state);
-           ++i) {
+      for (int i = 0; i < 200 && walk.state() && !is_terminal(walk.state()->position.state); ++i) {
         ASSERT_NO_THROW(walk.timer());
         walk.check_invariants(channel);
       }

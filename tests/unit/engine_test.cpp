@@ -93,7 +93,9 @@ class EngineTest : public ::testing::Test {
           feed(CommandType::card_front_capture, ImageCapture{ImageRef("img://front")});
           result(front_ocr_);
         },
-        [&] { result({{"claimed", true}}); },
+        [&] {
+          result({{"claimed", true}});
+        },
         [&] {
           feed(CommandType::card_back_capture, ImageCapture{ImageRef("img://back")});
           result({{"laser_code", "JT0-1234567-89"}, {"sharpness", 0.9}});

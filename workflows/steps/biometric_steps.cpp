@@ -29,8 +29,7 @@ class FaceMatch final : public StepKind {
   std::string_view name() const override { return "face_match"; }
   bool needs_task() const override { return true; }
   nlohmann::json task_inputs(const StepContext& ctx) const override {
-    return {{"citizen_id", ctx.state.citizen_id.value_or("")},
-            {"image_ref", ctx.state.selfie_ref}};
+    return {{"citizen_id", ctx.state.citizen_id.value_or("")}, {"image_ref", ctx.state.selfie_ref}};
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
     if (r.status != TaskStatus::ok) return Verdict::reject("face_match_failed: " + error_code(r));

@@ -41,8 +41,7 @@ std::optional<std::string> take_card_fields(StepContext& ctx, const nlohmann::js
   card.last_name_en = out.value("last_name_en", "");
   card.date_of_birth = out.value("date_of_birth", "");
   card.expiry_date = out.value("expiry_date", "");
-  if (card.first_name.empty() || card.last_name.empty() ||
-      !buddhist_yyyymmdd(card.date_of_birth)) {
+  if (card.first_name.empty() || card.last_name.empty() || !buddhist_yyyymmdd(card.date_of_birth)) {
     return std::string("card_fields_unreadable");
   }
   ctx.state.citizen_id = id.digits();
@@ -140,14 +139,17 @@ class VerifyCard final : public StepKind {
     const auto status = r.outputs.value("card_status", std::string("valid"));
     if (status == "revoked" || status == "expired") return Verdict::reject("card_" + status);
     switch (code) {
-      case 0: return Verdict::advance();
-      case 4: return Verdict::reject("card_not_found_or_mismatch");
+      case 0:
+        return Verdict::advance();
+      case 4:
+        return Verdict::reject("card_not_found_or_mismatch");
       case 5: {  // fields missing: read the card again
         const auto back = first_step_of(ctx.definition, Phase::card);
         if (back.empty()) return Verdict::reject("card_fields_missing");
         return Verdict::go_back(back.front(), "card_fields_missing");
       }
-      default: return Verdict::reject("card_check_unknown_code_" + std::to_string(code));
+      default:
+        return Verdict::reject("card_check_unknown_code_" + std::to_string(code));
     }
   }
   std::vector<std::string> go_back_targets(const ChannelDefinition& def,

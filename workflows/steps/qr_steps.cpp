@@ -1,7 +1,8 @@
 // The counter QR code: the orchestrator issues a one-time token, shown on the officer's
 // screen (qr.display), which the citizen's app scans (qr.scan). The token is
-// "<expiry ms>.<nonce>.<mac>", mac = HMAC-SHA256(qr key, registration|officer|counter|expiry|nonce):
-// bound to the registration, the officer and the counter, expiring, and single use.
+// "<expiry ms>.<nonce>.<mac>", mac = HMAC-SHA256(qr key,
+// registration|officer|counter|expiry|nonce): bound to the registration, the officer and the
+// counter, expiring, and single use.
 #include "workflows/crypto/hashing.hpp"
 #include "workflows/steps/kinds.hpp"
 
@@ -10,9 +11,9 @@ namespace {
 
 std::string mac(const StepContext& ctx, const std::string& expiry, const std::string& nonce) {
   const auto& o = ctx.state.officer;
-  return crypto::keyed_hash_hex(ctx.config.qr_mac_key,
-                                ctx.state.id.str() + "|" + (o ? o->id : "") + "|" +
-                                    (o ? o->counter : "") + "|" + expiry + "|" + nonce);
+  return crypto::keyed_hash_hex(ctx.config.qr_mac_key, ctx.state.id.str() + "|" + (o ? o->id : "") +
+                                                           "|" + (o ? o->counter : "") + "|" +
+                                                           expiry + "|" + nonce);
 }
 
 class QrBind final : public StepKind {
@@ -27,9 +28,9 @@ class QrBind final : public StepKind {
     const Timestamp expires = ctx.now + ctx.definition.qr_ttl;
     const std::string expiry = std::to_string(to_millis(expires));
     // The nonce is derived, not random, so that a replay issues the same token.
-    const std::string nonce = crypto::sha256_hex(ctx.event.id.str() + "|" + s.step +
-                                                 std::to_string(s.state_version))
-                                  .substr(0, 16);
+    const std::string nonce =
+        crypto::sha256_hex(ctx.event.id.str() + "|" + s.step + std::to_string(s.state_version))
+            .substr(0, 16);
     s.qr.token = expiry + "." + nonce + "." + mac(ctx, expiry, nonce);
     s.qr.expires_at = expires;
     return {{"token", s.qr.token},

@@ -17,10 +17,10 @@ namespace enroll {
 // What a step decided. The engine turns it into a transition and its effects.
 struct Verdict {
   enum class Kind {
-    advance,     // the step is done; go to the next one
-    start_task,  // send the step's connector task with `task_inputs`
-    ask_again,   // the citizen must try again (`reason`); uses one of the step's tries
-    go_back,     // return to `step` and ask there again (`reason`), using one of its tries
+    advance,      // the step is done; go to the next one
+    start_task,   // send the step's connector task with `task_inputs`
+    ask_again,    // the citizen must try again (`reason`); uses one of the step's tries
+    go_back,      // return to `step` and ask there again (`reason`), using one of its tries
     retry_task,   // a retryable connector error: send the task again if attempts are left
     reject,       // a permanent failure: the registration is rejected (`reason`)
     await_input,  // the task is done; now wait for the step's command (e.g. the QR scan)
