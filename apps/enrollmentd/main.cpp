@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "apps/common/stop_signals.hpp"
 #include "apps/enrollmentd/config.hpp"
 #include "apps/enrollmentd/startup.hpp"
 #include "connectors/codec/schema_set.hpp"
@@ -20,48 +21,6 @@
 
 using namespace enroll;
 
-namespace {
-
-// Waits for SIGTERM/SIGINT (blocked in every thread) and asks the pipeline to stop.
-class SignalWatcher {
- public:
-  explicit SignalWatcher(InboxPipeline& pipeline)
-      : thread_([this, &pipeline] {
-          sigset_t set;
-          sigemptyset(&set);
-          sigaddset(&set, SIGTERM);
-          sigaddset(&set, SIGINT);
-          const timespec tick{0, 200'000'000};
-          while (!done_) {
-            const int sig = sigtimedwait(&set, nullptr, &tick);
-            if (sig == SIGTERM || sig == SIGINT) {
-              spdlog::info("signal {}: finishing the batch in hand", sig);
-              pipeline.stop();
-            }
-          }
-        }) {}
-  ~SignalWatcher() {
-    done_ = true;
-    thread_.join();
-  }
-  SignalWatcher(const SignalWatcher&) = delete;
-  SignalWatcher& operator=(const SignalWatcher&) = delete;
-
- private:
-  std::atomic<bool> done_{false};
-  std::thread thread_;
-};
-
-void block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   std::optional<daemon::Config> config;
   try {
@@ -70,8 +29,8 @@ int main(int argc, char** argv) {
     std::cerr << "enrollmentd: " << e.what() << "\n";
     return 2;
   }
-  if (!config) return 0;  // --help
-  block_stop_signals();   // before any thread starts, so that only the watcher sees them
+  if (!config) return 0;      // --help
+  app::block_stop_signals();  // before any thread starts, so that only the watcher sees them
   auto logger = spdlog::stderr_color_mt("enrollmentd");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [" + config->instance + "] %v");
@@ -81,7 +40,10 @@ int main(int argc, char** argv) {
     daemon::Startup startup(*config);  // loads keys and definitions; checks Redis and Kafka
     InboxPipeline pipeline(startup.pipeline_settings(), startup.store(), startup.schemas(),
                            startup.keys().passcode_seal, startup.engine_config());
-    SignalWatcher watcher(pipeline);
+    app::StopOnSignal watcher([&pipeline] {
+      spdlog::info("signal: finishing the batch in hand");
+      pipeline.stop();
+    });
     spdlog::info("enrollmentd ready: group {}, inbox {}, {} channels", config->group,
                  startup.pipeline_settings().topics.inbox(), startup.channel_count());
     pipeline.run();

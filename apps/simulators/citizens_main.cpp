@@ -9,8 +9,8 @@
 #include <memory>
 #include <sstream>
 
+#include "apps/common/stop_signals.hpp"
 #include "apps/simulators/citizens_report.hpp"
-#include "apps/simulators/signals.hpp"
 #include "connectors/kafka/producer.hpp"
 #include "connectors/kafka/tail_reader.hpp"
 #include "connectors/keys/keys.hpp"
@@ -144,9 +144,9 @@ int main(int argc, char** argv) {
   }
   if (o.first_citizen == 0) o.first_citizen = std::hash<std::string>{}(o.run_id) % 1'000'000'000;
 
-  sim::block_stop_signals();
+  enroll::app::block_stop_signals();
   std::atomic<bool> stop{false};
-  sim::StopOnSignal watcher([&stop] { stop = true; });
+  enroll::app::StopOnSignal watcher([&stop] { stop = true; });
   try {
     const auto pub = load_seal_public_key(o.keys);
     sim::CitizenDriver driver(pub, "/sim/citizens/" + o.run_id, o.channel, personas);

@@ -7,7 +7,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "apps/simulators/signals.hpp"
+#include "apps/common/stop_signals.hpp"
 #include "connectors/sim/connector_runner.hpp"
 
 using namespace enroll;
@@ -101,10 +101,10 @@ int main(int argc, char** argv) {
   }
   s.latency = std::chrono::milliseconds(latency_ms);
   s.kafka = {{"bootstrap.servers", brokers}};
-  sim::block_stop_signals();
+  enroll::app::block_stop_signals();
   try {
     sim::ConnectorRunner runner(s);
-    sim::StopOnSignal watcher([&runner] { runner.stop(); });
+    enroll::app::StopOnSignal watcher([&runner] { runner.stop(); });
     spdlog::info("enroll-sim-connectors: serving {} on {}{}", connectors, brokers,
                  scenario_path.empty() ? "" : " with scenario " + scenario_path);
     runner.run();

@@ -18,6 +18,17 @@ std::vector<TopicPartition> to_vector(const rd_kafka_topic_partition_list_t* par
 
 }  // namespace
 
+Message copy_message(const rd_kafka_message_t* m) {
+  Message msg;
+  msg.topic = rd_kafka_topic_name(m->rkt);
+  msg.partition = m->partition;
+  msg.offset = m->offset;
+  if (m->key != nullptr) msg.key.assign(static_cast<const char*>(m->key), m->key_len);
+  if (m->payload != nullptr) msg.value.assign(static_cast<const char*>(m->payload), m->len);
+  msg.timestamp_ms = rd_kafka_message_timestamp(m, nullptr);
+  return msg;
+}
+
 Consumer::Consumer(Settings settings, std::vector<std::string> topics, RebalanceListener* listener)
     : listener_(listener) {
   settings.try_emplace("enable.auto.commit", "false");
@@ -90,15 +101,8 @@ std::vector<Message> Consumer::poll_batch(std::size_t max, std::chrono::millisec
       rd_kafka_message_destroy(m);
       continue;
     }
-    Message msg;
-    msg.topic = rd_kafka_topic_name(m->rkt);
-    msg.partition = m->partition;
-    msg.offset = m->offset;
-    if (m->key != nullptr) msg.key.assign(static_cast<const char*>(m->key), m->key_len);
-    if (m->payload != nullptr) msg.value.assign(static_cast<const char*>(m->payload), m->len);
-    msg.timestamp_ms = rd_kafka_message_timestamp(m, nullptr);
+    out.push_back(copy_message(m));
     rd_kafka_message_destroy(m);
-    out.push_back(std::move(msg));
   }
   return out;
 }

@@ -23,6 +23,9 @@ struct Message {
   std::int64_t timestamp_ms = 0;  // broker/producer timestamp; -1 when absent
 };
 
+// A copy of a consumed librdkafka message (which the caller still destroys).
+Message copy_message(const rd_kafka_message_t* m);
+
 struct TopicPartition {
   std::string topic;
   std::int32_t partition = 0;

@@ -57,16 +57,7 @@ std::vector<Message> TailReader::poll_batch(std::size_t max, std::chrono::millis
     rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, wait);
     if (m == nullptr) break;
     wait = 0;
-    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      Message msg;
-      msg.topic = rd_kafka_topic_name(m->rkt);
-      msg.partition = m->partition;
-      msg.offset = m->offset;
-      if (m->key != nullptr) msg.key.assign(static_cast<const char*>(m->key), m->key_len);
-      if (m->payload != nullptr) msg.value.assign(static_cast<const char*>(m->payload), m->len);
-      msg.timestamp_ms = rd_kafka_message_timestamp(m, nullptr);
-      out.push_back(std::move(msg));
-    }
+    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) out.push_back(copy_message(m));
     rd_kafka_message_destroy(m);
   }
   return out;

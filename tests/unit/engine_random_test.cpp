@@ -8,6 +8,7 @@
 #include <fstream>
 #include <random>
 
+#include "tests/unit/engine_fixture.hpp"
 #include "workflows/definition.hpp"
 #include "workflows/engine.hpp"
 
@@ -245,17 +246,8 @@ class RandomWalk {
 class EngineRandomTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::filesystem::path dir = std::string(ENROLL_SOURCE_DIR) + "/workflows/channels";
-    for (const auto& f : std::filesystem::directory_iterator(dir)) {
-      std::ifstream in(f.path());
-      catalog_.add(parse_definition(json::parse(in)));
-    }
-    config_.catalog = &catalog_;
-    config_.passcode_salt_key.assign(32, 1);
-    config_.citizen_hash_key.assign(32, 2);
-    config_.qr_mac_key.assign(32, 3);
-    config_.passcode_hash.opslimit = 1;
-    config_.passcode_hash.memlimit = 8192;  // the minimum: these tests are about states
+    testing::load_all_channels(catalog_);
+    config_ = testing::test_engine_config(catalog_);
   }
   DefinitionCatalog catalog_;
   EngineConfig config_;

@@ -1,5 +1,5 @@
 #pragma once
-// SIGTERM/SIGINT handling for the simulators: block them in every thread and let a watcher
+// SIGTERM/SIGINT handling for the programs: block them in every thread and let a watcher
 // thread call a stop function.
 #include <signal.h>
 
@@ -7,7 +7,7 @@
 #include <functional>
 #include <thread>
 
-namespace enroll::sim {
+namespace enroll::app {
 
 inline void block_stop_signals() {
   sigset_t set;
@@ -48,4 +48,4 @@ class StopOnSignal {
   std::thread thread_;
 };
 
-}  // namespace enroll::sim
+}  // namespace enroll::app
