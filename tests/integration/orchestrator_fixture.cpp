@@ -28,28 +28,29 @@ void OrchestratorTest::SetUp() {
   std::ofstream(work_ / "scenario.json") << scenario().dump(2);
   producer_ = std::make_unique<TestProducer>(
       services_.brokers(), std::map<std::string, std::string>{{"partitioner", "murmur2_random"}});
-  daemon_ = std::make_unique<ChildProcess>(ChildProcess::Options{{ENROLLMENTD_BIN,
-                                                                  "--brokers",
-                                                                  services_.brokers(),
-                                                                  "--redis",
-                                                                  services_.redis_url(),
-                                                                  "--topic-prefix",
-                                                                  topics_.prefix,
-                                                                  "--group",
-                                                                  name + "-orchestrator",
-                                                                  "--redis-namespace",
-                                                                  ns_,
-                                                                  "--keys",
-                                                                  (work_ / "keys").string(),
-                                                                  "--session-timeout-ms",
-                                                                  "6000",
-                                                                  "--passcode-memlimit-kib",
-                                                                  "8192",
-                                                                  "--instance",
-                                                                  "it",
-                                                                  "--workflows",
-                                                                  workflows.string()},
-                                                                 work_ / "enrollmentd.log"});
+  daemon_options_ = ChildProcess::Options{{ENROLLMENTD_BIN,
+                                           "--brokers",
+                                           services_.brokers(),
+                                           "--redis",
+                                           services_.redis_url(),
+                                           "--topic-prefix",
+                                           topics_.prefix,
+                                           "--group",
+                                           name + "-orchestrator",
+                                           "--redis-namespace",
+                                           ns_,
+                                           "--keys",
+                                           (work_ / "keys").string(),
+                                           "--session-timeout-ms",
+                                           "6000",
+                                           "--passcode-memlimit-kib",
+                                           "8192",
+                                           "--instance",
+                                           "it",
+                                           "--workflows",
+                                           workflows.string()},
+                                          work_ / "enrollmentd.log"};
+  daemon_ = std::make_unique<ChildProcess>(*daemon_options_);
   std::vector<std::string> sim{
       SIM_CONNECTORS_BIN,   "--brokers",    services_.brokers(),
       "--topic-prefix",     topics_.prefix, "--group",
@@ -70,6 +71,14 @@ void OrchestratorTest::TearDown() {
   }
   std::error_code ec;
   std::filesystem::remove_all(work_, ec);
+}
+
+void OrchestratorTest::restart_daemon(int signal) {
+  daemon_->signal(signal);
+  ASSERT_TRUE(daemon_->wait_exit(std::chrono::seconds(15)).has_value());
+  auto options = *daemon_options_;
+  options.append_log = true;  // keep what the first instance said
+  daemon_ = std::make_unique<ChildProcess>(options);
 }
 
 std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,

@@ -39,6 +39,8 @@ class OrchestratorTest : public ::testing::Test {
   // of enroll.events read so far.
   std::vector<KafkaMessage> drive(sim::CitizenDriver& driver, const std::vector<std::string>& ids,
                                   std::chrono::seconds timeout, bool locked_is_final = false);
+  // Ends enrollmentd with `signal` (SIGKILL: a crash) and starts it again, same settings.
+  void restart_daemon(int signal);
   // Sends one message to the inbox, keyed by `key`, partitioned as Java clients do.
   void send(const std::string& key, const std::string& value);
   // The stored state of a registration, if any (found in this test's Redis namespace).
@@ -57,6 +59,7 @@ class OrchestratorTest : public ::testing::Test {
   std::unique_ptr<redis::Client> redis_;
   std::unique_ptr<TestProducer> producer_;
   std::unique_ptr<ChildProcess> daemon_;
+  std::optional<ChildProcess::Options> daemon_options_;
   std::unique_ptr<ChildProcess> connectors_;
 };
 
