@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <set>
+
+#include "workflows/crypto/hashing.hpp"
 
 namespace enroll::test {
 
@@ -71,6 +74,43 @@ void OrchestratorTest::TearDown() {
   }
   std::error_code ec;
   std::filesystem::remove_all(work_, ec);
+}
+
+void OrchestratorTest::expect_exactly_once(const std::vector<std::string>& ids) {
+  TopicReader audit(services_.brokers(), topics_.audit());
+  audit.poll_until([](const auto&) { return false; }, std::chrono::seconds(3));
+  std::map<std::string, std::map<std::int64_t, nlohmann::json>> chains;  // id -> seq -> record
+  std::set<std::string> seen;
+
+  for (const auto& m : audit.messages()) {
+    const auto e = nlohmann::json::parse(m.value);
+    if (!seen.insert(e.at("id").get<std::string>()).second) {
+      continue;  // the same record re-sent from the outbox: same id, dropped
+    }
+    const auto& d = e.at("data");
+    const auto [it, fresh] =
+        chains[d.at("registration_id")].emplace(d.at("seq").get<std::int64_t>(), d);
+    EXPECT_TRUE(fresh) << "seq " << d.at("seq") << " of " << d.at("registration_id")
+                       << " applied twice (two records with different ids)";
+  }
+  for (const auto& id : ids) {
+    const auto& chain = chains[id];
+    const auto state = stored_state(id);
+    ASSERT_TRUE(state.has_value()) << id;
+    EXPECT_EQ(static_cast<std::int64_t>(chain.size()), state->at("audit_seq").get<std::int64_t>())
+        << id;
+    std::string prev;
+    std::int64_t expect = 1;
+    for (const auto& [seq, rec] : chain) {
+      EXPECT_EQ(seq, expect++) << id << ": a gap in the chain";
+      EXPECT_EQ(rec.at("prev_hash"), prev) << id << " seq " << seq;
+      auto body = rec;
+      body.erase("hash");
+      EXPECT_EQ(crypto::sha256_hex(prev + body.dump()), rec.at("hash")) << id << " seq " << seq;
+      prev = rec.at("hash");
+    }
+    EXPECT_EQ(state->at("audit_head"), prev) << id;
+  }
 }
 
 void OrchestratorTest::restart_daemon(int signal) {

@@ -39,6 +39,10 @@ class OrchestratorTest : public ::testing::Test {
   // of enroll.events read so far.
   std::vector<KafkaMessage> drive(sim::CitizenDriver& driver, const std::vector<std::string>& ids,
                                   std::chrono::seconds timeout, bool locked_is_final = false);
+  // The invariant of the fault suite: every one of `ids` has exactly one audit chain on
+  // enroll.audit (records re-sent with the same id dropped), unbroken, as long as the stored
+  // audit_seq, ending at the stored audit_head: no transition lost or applied twice.
+  void expect_exactly_once(const std::vector<std::string>& ids);
   // Ends enrollmentd with `signal` (SIGKILL: a crash) and starts it again, same settings.
   void restart_daemon(int signal);
   // Sends one message to the inbox, keyed by `key`, partitioned as Java clients do.
