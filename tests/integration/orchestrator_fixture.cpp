@@ -17,7 +17,7 @@ void OrchestratorTest::SetUp() {
   std::filesystem::create_directories(work_);
   generate_keys(work_ / "keys");
   keys_ = load_keys(work_ / "keys");
-  redis_ = std::make_unique<redis::Client>(redis::parse_redis_url(services_.redis_url()));
+  redis_ = std::make_unique<redis::Client>(redis::parse_redis_url(redis_url()));
   // The channel definitions, copied so that a test may adjust them.
   const auto workflows = work_ / "workflows";
   std::filesystem::create_directories(workflows);
@@ -35,7 +35,7 @@ void OrchestratorTest::SetUp() {
                                            "--brokers",
                                            services_.brokers(),
                                            "--redis",
-                                           services_.redis_url(),
+                                           redis_url(),
                                            "--topic-prefix",
                                            topics_.prefix,
                                            "--group",

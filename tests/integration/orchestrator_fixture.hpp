@@ -32,6 +32,8 @@ class OrchestratorTest : public ::testing::Test {
   virtual void adjust_definition(nlohmann::json& /*definition*/) {}
   virtual nlohmann::json scenario() { return nlohmann::json::object(); }
   virtual std::vector<std::string> connector_flags() { return {}; }
+  // The Redis that enrollmentd and the checks use (a test may bring its own).
+  virtual std::string redis_url() { return services_.redis_url(); }
 
   // Drives the registrations `ids` (already started through `driver`) with the citizen
   // simulator's logic — answering every registration.awaiting, scanning QR tokens from the

@@ -1,0 +1,103 @@
+// Redis killed with SIGKILL mid-run and started again from its append-only file
+// (appendfsync always): enrollmentd retries until Redis is back, and every registration
+// still ends issued, exactly once. The test brings its own Redis (the shared one serves the
+// other tests).
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include "tests/integration/orchestrator_fixture.hpp"
+
+namespace enroll::test {
+namespace {
+using namespace std::chrono_literals;
+
+int free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    close(fd);
+    throw std::runtime_error("no free port");
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+class RedisCrashTest : public OrchestratorTest {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / unique_name("redis");
+    std::filesystem::create_directories(dir_);
+    port_ = free_port();
+    std::ofstream(dir_ / "redis.conf")
+        << "bind 127.0.0.1\nport " << port_ << "\ndir " << dir_.string()
+        << "\nappendonly yes\nappendfsync always\nsave \"\"\n";
+    start_redis();
+    OrchestratorTest::SetUp();
+  }
+  void TearDown() override {
+    OrchestratorTest::TearDown();
+    redis_server_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  std::string redis_url() override { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
+
+  void start_redis() {
+    redis_server_ = std::make_unique<ChildProcess>(ChildProcess::Options{
+        {"redis-server", (dir_ / "redis.conf").string()}, dir_ / "redis.log", {}, true});
+    for (int i = 0; i < 100; ++i) {  // until it answers
+      try {
+        redis::Client probe(redis::parse_redis_url(redis_url()));
+        probe.command({"PING"});
+        return;
+      } catch (const redis::RedisError&) {
+        std::this_thread::sleep_for(100ms);
+      }
+    }
+    FAIL() << "redis did not start: " << redis_server_->log();
+  }
+
+  std::filesystem::path dir_;
+  int port_ = 0;
+  std::unique_ptr<ChildProcess> redis_server_;
+};
+
+TEST_F(RedisCrashTest, KilledAndRestartedFromItsAofLosesNothing) {
+  sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 80; ++i) {
+    ids.push_back(unique_name("aof"));
+    const auto start = driver.start(ids.back(), 6000 + static_cast<std::uint64_t>(i),
+                                    "self-service", sim::Persona::none);
+    send(start.key, start.value);
+  }
+  std::thread crasher([this] {
+    std::this_thread::sleep_for(4s);
+    redis_server_->signal(SIGKILL);
+    redis_server_->wait_exit(10s);
+    std::this_thread::sleep_for(2s);  // enrollmentd meets a dead Redis meanwhile
+    start_redis();
+  });
+  drive(driver, ids, 240s);
+  crasher.join();
+  std::size_t issued = 0;
+  for (const auto& id : ids) issued += driver.outcome_of(id) == sim::Outcome::issued ? 1 : 0;
+  EXPECT_EQ(issued, ids.size());
+  redis_ = std::make_unique<redis::Client>(redis::parse_redis_url(redis_url()));
+  expect_exactly_once(ids);
+  // enrollmentd did meet the dead Redis (and waited for it) while registrations were open.
+  EXPECT_NE(daemon_->log().find("retrying in"), std::string::npos) << daemon_->log();
+}
+
+}  // namespace
+}  // namespace enroll::test
