@@ -1,0 +1,181 @@
+// enroll-bench: drives N registrations through a running stack (dev broker, Redis,
+// enrollmentd, simulated connectors), closed or open loop, and prints inbound events/s,
+// command-to-event latency, CPU seconds per 1,000 events and Redis bytes per in-flight
+// registration. ops/bench starts the stack around it.
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "apps/bench/load.hpp"
+#include "apps/bench/options.hpp"
+#include "apps/bench/process_cpu.hpp"
+#include "apps/bench/redis_memory.hpp"
+#include "apps/bench/report.hpp"
+#include "apps/bench/watermarks.hpp"
+#include "apps/common/stop_signals.hpp"
+#include "connectors/keys/keys.hpp"
+
+using namespace enroll;
+using namespace enroll::bench;
+
+namespace {
+
+constexpr auto kWarmupTimeout = std::chrono::seconds(120);
+
+struct Watched {
+  std::string name;
+  int pid = 0;  // 0: this process
+  double at_start = 0;
+};
+
+std::vector<Watched> watched_processes(const Options& o) {
+  std::vector<Watched> out;
+  if (o.enrollmentd_pid > 0) out.push_back({"enrollmentd", o.enrollmentd_pid});
+  for (const auto& p : o.processes) out.push_back({p.name, p.pid});
+  out.push_back({"enroll-bench", 0});
+  return out;
+}
+
+// "[bench] 1234/2000 finished, 200 in flight, 35 s" on stderr: in place on a terminal.
+class Progress {
+ public:
+  explicit Progress(int total) : total_(total), tty_(isatty(STDERR_FILENO) != 0) {}
+  void show(std::size_t finished, std::size_t in_flight, double seconds, bool force = false) {
+    const auto now = Clock::now();
+    if (!force && now - last_ < std::chrono::seconds(tty_ ? 1 : 5)) return;
+    last_ = now;
+    std::fprintf(stderr, "%s[bench] %zu/%d finished, %zu in flight, %.0f s%s", tty_ ? "\r" : "",
+                 finished, total_, in_flight, seconds, tty_ ? "  " : "\n");
+    if (force && tty_) std::fputc('\n', stderr);
+  }
+
+ private:
+  int total_;
+  bool tty_;
+  Clock::time_point last_ = Clock::now();
+};
+
+int run(const Options& o, const std::atomic<bool>& stop) {
+  auto mix = sim::ChannelMix::parse(o.mix_spec);
+  sim::CitizenDriver driver(load_seal_public_key(o.keys), "/bench/" + o.run_id, "self-service");
+  const kafka::Settings k{{"bootstrap.servers", o.brokers}};
+  // All positioned at their end before the first command.
+  kafka::TailReader events(k, o.topics.events());
+  kafka::TailReader officer(k, o.topics.requests("officer"));
+  kafka::TailReader capture(k, o.topics.requests("capture"));
+  kafka::TailReader registry(k, o.topics.requests("registry"));
+  kafka::Producer producer(k, nullptr);
+  RedisMemory memory(o.redis);
+  LatencyRecorder latency;
+  Load load({driver, mix, producer, events, officer, {&capture, &registry}, o.topics, latency});
+  const std::uint64_t first_citizen = std::hash<std::string>{}(o.run_id) % 1'000'000'000;
+
+  memory.take_baseline();  // before any registration of this run
+  if (o.warmup > 0) {
+    std::fprintf(stderr, "[bench] warm-up: %d registrations\n", o.warmup);
+    const Phase warmup{o.run_id + "-w",        o.warmup,
+                       std::min(o.warmup, 50), 0,
+                       first_citizen,          Clock::now() + kWarmupTimeout};
+    if (!load.run(warmup, stop, [] {})) {
+      if (stop) return 130;
+      std::cerr << "enroll-bench: the warm-up did not finish within 120 s: is enrollmentd "
+                   "running, and are the connectors answering?\n";
+      return 1;
+    }
+  }
+
+  latency.reset();
+  const auto inbox_before = produced_so_far(producer.handle(), o.topics.inbox());
+  auto watched = watched_processes(o);
+  for (auto& w : watched) w.at_start = cpu_seconds(w.pid).value_or(-1);
+  const auto commands_before = load.commands_sent();
+  const auto t0 = Clock::now();
+  const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  const std::size_t finished_before = driver.finished();
+  Progress progress(o.count);
+  const auto tick = [&] {
+    memory.sample(load.in_flight(), driver.finished());
+    progress.show(driver.finished() - finished_before, load.in_flight(), elapsed());
+  };
+  const Phase measured{o.run_id + "-",
+                       o.count,
+                       o.concurrency,
+                       o.rate,
+                       first_citizen + static_cast<std::uint64_t>(o.warmup),
+                       t0 + std::chrono::seconds(o.timeout_s)};
+  const bool complete = load.run(measured, stop, tick);
+  const double wall = elapsed();
+  progress.show(driver.finished() - finished_before, load.in_flight(), wall, true);
+  if (stop) return 130;
+  if (!complete) {
+    std::cerr << "enroll-bench: " << driver.finished() - finished_before << " of " << o.count
+              << " registrations finished within " << o.timeout_s << " s\n";
+    return 1;
+  }
+  memory.sample(load.in_flight(), driver.finished());  // after the drain: nothing in flight
+
+  Figures f;
+  f.count = o.count;
+  f.concurrency = o.concurrency;
+  f.rate = o.rate;
+  f.channels = o.channels;
+  f.labels = o.labels;
+  f.wall_s = wall;
+  f.inbound = produced_so_far(producer.handle(), o.topics.inbox()) - inbox_before;
+  f.commands = load.commands_sent() - commands_before;
+  f.latency = latency.overall();
+  f.unanswered = latency.unanswered();
+  f.latency_by_command = latency.by_type();
+  for (const auto& w : watched) {
+    const auto now = cpu_seconds(w.pid);
+    if (w.at_start < 0 || !now) {
+      std::cerr << "enroll-bench: cannot read the CPU time of " << w.name << " (pid " << w.pid
+                << ")\n";
+      continue;
+    }
+    f.cpu.push_back({w.name, *now - w.at_start});
+  }
+  f.memory = memory.estimate();
+  for (int i = 0; i < o.count; ++i) {
+    const auto outcome = driver.outcome_of(measured.id_prefix + std::to_string(i));
+    ++f.outcomes[std::string(sim::to_string(outcome.value_or(sim::Outcome::pending)))];
+  }
+  if (o.json) {
+    std::cout << to_json(f).dump() << "\n";
+  } else {
+    print_human(std::cout, f);
+  }
+  if (f.outcomes.count("failed_to_start") > 0) {
+    std::cerr << "enroll-bench: some registrations were refused at the start (is every channel "
+                 "of --channels loaded in enrollmentd?)\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::optional<Options> o;
+  try {
+    o = parse_options(argc, argv);
+  } catch (const UsageError& e) {
+    std::cerr << "enroll-bench: " << e.what() << "\nRun with --help for usage.\n";
+    return 2;
+  }
+  if (!o) return 0;           // --help
+  app::block_stop_signals();  // before any thread starts, so that only the watcher sees them
+  std::atomic<bool> stop{false};
+  app::StopOnSignal watcher([&stop] { stop = true; });
+  try {
+    const int rc = run(*o, stop);
+    if (rc == 130) std::cerr << "enroll-bench: interrupted\n";
+    return rc;
+  } catch (const std::exception& e) {
+    std::cerr << "enroll-bench: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,50 @@
+#pragma once
+// enroll-bench's command line (CLI11). parse_options() returns nullopt after --help and
+// throws UsageError (exit 2) on bad usage.
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "connectors/topics.hpp"
+
+namespace enroll::bench {
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ProcessRef {
+  std::string name;
+  int pid = 0;
+};
+
+struct Options {
+  std::string brokers;
+  Topics topics;
+  std::string keys;
+  std::string redis;
+  int count = 10'000;
+  int concurrency = 200;
+  double rate = 0;  // > 0: open loop at this many new registrations per second
+  std::string channels = "self-service";  // as given; mix_spec is what ChannelMix parses
+  std::string mix_spec;
+  int warmup = 20;
+  int timeout_s = 900;
+  int enrollmentd_pid = 0;
+  std::vector<ProcessRef> processes;                        // more processes whose CPU is reported
+  std::vector<std::pair<std::string, std::string>> labels;  // printed beside the figures
+  std::string run_id;
+  bool json = false;
+
+  [[nodiscard]] bool open_loop() const { return rate > 0; }
+};
+
+std::optional<Options> parse_options(int argc, char** argv);
+
+// "self-service" or "a,b" (weight 1 each) or "a=60,b=40" -> the CHANNEL=WEIGHT form.
+std::string mix_spec_of(const std::string& channels);
+
+}  // namespace enroll::bench

@@ -1,0 +1,55 @@
+#pragma once
+// Redis memory per registration, from INFO memory's used_memory (what the allocator holds
+// for keys, values, buffers and scripts; not RSS).
+//
+// enrollmentd keeps a finished registration's state, so the memory above the baseline
+// (taken before any registration) is held by the registrations in flight and by those
+// finished so far. The final sample, after the drain (nothing in flight), gives what a
+// finished registration keeps: b = (used_end - baseline) / finished_end. Each sample taken
+// at the peak of in-flight registrations (at least 90% of the peak) then gives
+//   a = (used - baseline - b * finished) / in_flight
+// and the reported bytes per in-flight registration is the mean of those.
+//
+// Owner: one thread.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connectors/redis/client.hpp"
+
+namespace enroll::bench {
+
+struct MemorySample {
+  long long used = 0;
+  std::size_t in_flight = 0;
+  std::size_t finished = 0;
+};
+
+struct MemoryEstimate {
+  long long baseline = 0;
+  std::size_t samples = 0;       // taken through the run
+  std::size_t peak_samples = 0;  // of which at the peak
+  std::size_t peak_in_flight = 0;
+  double bytes_per_finished = 0;              // b
+  std::optional<double> bytes_per_in_flight;  // a; nullopt without a sample at the peak
+};
+
+// The method above, on samples whose last one is the one after the drain.
+MemoryEstimate estimate_memory(const std::vector<MemorySample>& samples, long long baseline);
+
+class RedisMemory {
+ public:
+  explicit RedisMemory(const std::string& url);  // throws RedisError, std::invalid_argument
+  void take_baseline();
+  void sample(std::size_t in_flight, std::size_t finished);
+  [[nodiscard]] MemoryEstimate estimate() const { return estimate_memory(samples_, baseline_); }
+
+ private:
+  long long used_memory();
+  redis::Client client_;
+  long long baseline_ = 0;
+  std::vector<MemorySample> samples_;
+};
+
+}  // namespace enroll::bench
