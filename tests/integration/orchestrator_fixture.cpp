@@ -159,6 +159,7 @@ std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
 
 void OrchestratorTest::send(const std::string& key, const std::string& value) {
   producer_->send(topics_.inbox(), key, value);
+  if (duplicate_sends_) producer_->send(topics_.inbox(), key, value);
   producer_->flush();
 }
 

@@ -57,6 +57,7 @@ class OrchestratorTest : public ::testing::Test {
   static std::vector<nlohmann::json> of(const std::vector<KafkaMessage>& messages,
                                         const std::string& id);
 
+  bool duplicate_sends_ = false;  // send() delivers every message twice (duplicates tests)
   TestServices services_;
   Topics topics_;
   std::string ns_;
