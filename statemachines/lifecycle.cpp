@@ -23,10 +23,6 @@ constexpr std::array<std::pair<Status, std::string_view>, 6> kStatuses{{
     {Status::cancelled, "cancelled"},
     {Status::locked, "locked"},
 }};
-constexpr std::array<std::pair<StepStage, std::string_view>, 2> kStages{{
-    {StepStage::awaiting_input, "awaiting_input"},
-    {StepStage::awaiting_connector, "awaiting_connector"},
-}};
 
 template <class E, std::size_t N>
 std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& table, E e) {
@@ -48,9 +44,7 @@ std::optional<E> value_of(const std::array<std::pair<E, std::string_view>, N>& t
 
 std::string_view to_string(Phase p) { return name_of(kPhases, p); }
 std::string_view to_string(Status s) { return name_of(kStatuses, s); }
-std::string_view to_string(StepStage s) { return name_of(kStages, s); }
 std::optional<Phase> phase_from(std::string_view s) { return value_of(kPhases, s); }
 std::optional<Status> status_from(std::string_view s) { return value_of(kStatuses, s); }
-std::optional<StepStage> stage_from(std::string_view s) { return value_of(kStages, s); }
 
 }  // namespace enroll

@@ -9,14 +9,10 @@ namespace enroll {
 
 enum class Phase { consent, card, review, biometrics, pin, consent_confirm, issued };
 enum class Status { active, issued, rejected, expired, cancelled, locked };
-// Where a step stands: waiting for the citizen/channel, or for a connector's result.
-enum class StepStage { awaiting_input, awaiting_connector };
 
 std::string_view to_string(Phase p);
 std::string_view to_string(Status s);
-std::string_view to_string(StepStage s);
 std::optional<Phase> phase_from(std::string_view s);
 std::optional<Status> status_from(std::string_view s);
-std::optional<StepStage> stage_from(std::string_view s);
 
 }  // namespace enroll
