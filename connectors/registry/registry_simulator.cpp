@@ -3,17 +3,10 @@
 #include <cstdio>
 
 #include "connectors/sim/population.hpp"
+#include "workflows/domain/buddhist_date.hpp"
 
 namespace enroll::sim {
 namespace {
-
-std::string buddhist(const std::string& iso) {
-  int y = 0, m = 0, d = 0;
-  if (std::sscanf(iso.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return {};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02d", y + 543, m, d);
-  return buf;
-}
 
 TaskReply verify_card(const nlohmann::json& in, const std::optional<SyntheticCitizen>& person,
                       const Behaviour& b) {
@@ -24,7 +17,8 @@ TaskReply verify_card(const nlohmann::json& in, const std::optional<SyntheticCit
     code = 5;
   } else if (!person || in.value("first_name", "") != person->first_name ||
              in.value("last_name", "") != person->last_name ||
-             in.value("date_of_birth", "") != buddhist(person->date_of_birth) ||
+             in.value("date_of_birth", "") !=
+                 buddhist_yyyymmdd(person->date_of_birth).value_or("") ||
              in.value("laser_code", "") != person->laser_code) {
     code = 4;
   }

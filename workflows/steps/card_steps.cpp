@@ -4,21 +4,13 @@
 // CheckCardByLaser semantics).
 #include <cstdio>
 
+#include "workflows/domain/buddhist_date.hpp"
 #include "workflows/domain/citizen_id.hpp"
 #include "workflows/domain/laser_code.hpp"
 #include "workflows/steps/kinds.hpp"
 
 namespace enroll::steps {
 namespace {
-
-// The registry wants the date of birth as YYYYMMDD in the Buddhist era (Gregorian + 543).
-std::optional<std::string> buddhist_yyyymmdd(const std::string& iso) {
-  int y = 0, m = 0, d = 0;
-  if (std::sscanf(iso.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return std::nullopt;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02d", y + 543, m, d);
-  return std::string(buf);
-}
 
 bool sharp_enough(const StepContext& ctx, const nlohmann::json& out) {
   return out.value("sharpness", 1.0) >= ctx.definition.min_sharpness;
