@@ -66,10 +66,9 @@ class InboxPipeline final : public kafka::RebalanceListener {
   void process(std::vector<kafka::Message> batch);
   void fire_timers();
   // Runs the engine over `items` of one partition and commits the result in one step.
-  // next_offset: the inbox position after the batch (none for timers); reschedule: store
-  // every loaded state (a timer that changed nothing must still move its due time).
+  // next_offset: the inbox position after the batch, committed with the states.
   void apply_and_commit(std::int32_t partition, std::vector<Item>& items,
-                        std::optional<std::int64_t> next_offset, bool reschedule);
+                        std::int64_t next_offset);
   void relay(std::int32_t partition, const std::vector<codec::OutboxMessage>& msgs,
              const std::vector<std::string>& entry_ids);
   // Requests to the orchestrator's own connector (the citizen claim) run here, not on Kafka.

@@ -67,7 +67,8 @@ std::map<RegistrationId, std::optional<Registration>> Store::load(
 std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoch,
                                        std::optional<std::int64_t> next_offset,
                                        const std::vector<Registration>& states,
-                                       const std::vector<codec::OutboxMessage>& outbox) {
+                                       const std::vector<codec::OutboxMessage>& outbox,
+                                       const std::vector<RegistrationId>& fired_timers) {
   std::vector<std::string> argv{"EVALSHA",
                                 commit_sha_,
                                 std::to_string(4 + states.size()),
@@ -79,12 +80,14 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   argv.push_back(std::to_string(epoch));
   argv.push_back(next_offset ? std::to_string(*next_offset) : std::string());
   argv.push_back(std::to_string(states.size()));
+  argv.push_back(std::to_string(fired_timers.size()));
   for (const auto& s : states) {
     argv.push_back(state_to_json(s).dump());
     argv.push_back(s.id.str());
     const auto due = s.next_timer();
     argv.push_back(due ? std::to_string(to_millis(*due)) : std::string());
   }
+  for (const auto& id : fired_timers) argv.push_back(id.str());
   for (const auto& m : outbox) {
     argv.push_back(m.topic);
     argv.push_back(m.key);
@@ -107,18 +110,20 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   return ids;
 }
 
-std::map<std::int32_t, std::vector<RegistrationId>> Store::due_timers(
+std::map<std::int32_t, std::vector<DueTimer>> Store::due_timers(
     const std::vector<std::int32_t>& partitions, Timestamp now, std::size_t limit) {
-  std::map<std::int32_t, std::vector<RegistrationId>> out;
+  std::map<std::int32_t, std::vector<DueTimer>> out;
   for (auto p : partitions) {
     client_.append({"ZRANGEBYSCORE", key(p, "timers"), "-inf", std::to_string(to_millis(now)),
-                    "LIMIT", "0", std::to_string(limit)});
+                    "WITHSCORES", "LIMIT", "0", std::to_string(limit)});
   }
   for (auto p : partitions) {
     auto r = client_.read_reply();
     if (r->type != REDIS_REPLY_ARRAY) continue;
-    for (std::size_t i = 0; i < r->elements; ++i) {
-      out[p].emplace_back(std::string(r->element[i]->str, r->element[i]->len));
+    for (std::size_t i = 0; i + 1 < r->elements; i += 2) {
+      const std::string score(r->element[i + 1]->str, r->element[i + 1]->len);
+      out[p].push_back(DueTimer{RegistrationId(std::string(r->element[i]->str, r->element[i]->len)),
+                                from_millis(std::stoll(score))});
     }
   }
   return out;

@@ -29,6 +29,11 @@ struct PartitionClaim {
   std::optional<std::int64_t> next_offset;  // where to resume reading; nullopt: from the start
 };
 
+struct DueTimer {
+  RegistrationId id;
+  Timestamp due;
+};
+
 struct OutboxEntry {
   std::string entry_id;  // the stream id in Redis
   codec::OutboxMessage message;
@@ -46,15 +51,16 @@ class Store {
   std::map<RegistrationId, std::optional<Registration>> load(
       std::int32_t partition, const std::vector<RegistrationId>& ids);
   // One atomic step: states (with their next timers), the next offset (none for a batch of
-  // timers) and the outbox, if `epoch` is still current. Returns the outbox entry ids in the
-  // order of `outbox`. Throws StaleEpochError.
+  // timers), the removal of fired timers and the outbox, if `epoch` is still current. Returns
+  // the outbox entry ids in the order of `outbox`. Throws StaleEpochError.
   std::vector<std::string> commit(std::int32_t partition, std::int64_t epoch,
                                   std::optional<std::int64_t> next_offset,
                                   const std::vector<Registration>& states,
-                                  const std::vector<codec::OutboxMessage>& outbox);
-  // Registrations of each partition whose timer is due at `now` (at most `limit` each), in
-  // one round trip.
-  std::map<std::int32_t, std::vector<RegistrationId>> due_timers(
+                                  const std::vector<codec::OutboxMessage>& outbox,
+                                  const std::vector<RegistrationId>& fired_timers = {});
+  // Registrations of each partition whose timer is due at `now`, with their due times (at most
+  // `limit` each), in one round trip.
+  std::map<std::int32_t, std::vector<DueTimer>> due_timers(
       const std::vector<std::int32_t>& partitions, Timestamp now, std::size_t limit);
   // The one-active-registration claim (citizen_claim.lua): true if `id` holds it.
   bool claim_citizen(const std::string& citizen_hash, const RegistrationId& id,
