@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iostream>
 #include <set>
+#include <thread>
+#include <type_traits>
 
 #include "workflows/crypto/hashing.hpp"
 
@@ -111,6 +114,169 @@ void OrchestratorTest::expect_exactly_once(const std::vector<std::string>& ids) 
     }
     EXPECT_EQ(state->at("audit_head"), prev) << id;
   }
+}
+
+namespace {
+
+constexpr int kPartitions = 12;
+
+std::string partition_key(const std::string& ns, int partition, const std::string& suffix) {
+  return ns + ":{p" + std::to_string(partition) + "}:" + suffix;
+}
+
+std::int64_t integer_of(redis::Client& redis, const std::vector<std::string>& argv) {
+  auto r = redis.command(argv);
+  if (r->type == REDIS_REPLY_INTEGER) return r->integer;
+  if (r->type == REDIS_REPLY_STRING) return std::stoll(std::string(r->str, r->len));
+  return 0;
+}
+
+// True once every partition's committed offset (in Redis) reached `ends` and its outbox is
+// relayed: everything read is applied and everything emitted is on Kafka.
+bool caught_up(redis::Client& redis, const std::string& ns, const std::vector<std::int64_t>& ends) {
+  for (int p = 0; p < kPartitions; ++p) {
+    if (integer_of(redis, {"GET", partition_key(ns, p, "offset")}) < ends[p]) return false;
+    if (integer_of(redis, {"XLEN", partition_key(ns, p, "outbox")}) != 0) return false;
+  }
+  return true;
+}
+
+std::vector<std::int64_t> ends_of(const std::vector<KafkaMessage>& messages) {
+  std::vector<std::int64_t> ends(kPartitions, 0);
+  for (const auto& m : messages) ends[m.partition] = std::max(ends[m.partition], m.offset + 1);
+  return ends;
+}
+
+std::map<std::string, nlohmann::json> states_in(redis::Client& redis, const std::string& ns) {
+  std::map<std::string, nlohmann::json> out;
+  auto keys = redis.command({"KEYS", ns + ":{p*}:reg:*"});
+  for (std::size_t i = 0; i < keys->elements; ++i) {
+    const std::string key(keys->element[i]->str, keys->element[i]->len);
+    auto v = redis.command({"GET", key});
+    out[key.substr(key.find(":reg:") + 5)] = nlohmann::json::parse(std::string(v->str, v->len));
+  }
+  return out;
+}
+
+// Distinct emitted messages (by id) per registration: id -> data.
+using Emitted = std::map<std::string, std::map<std::string, nlohmann::json>>;
+Emitted emitted_on(const std::string& brokers, const std::vector<std::string>& topics) {
+  TopicReader reader(brokers, topics);
+  reader.read_to_end();
+  Emitted out;
+  for (const auto& m : reader.messages()) {
+    const auto e = nlohmann::json::parse(m.value);
+    out[e.value("subject", "")][e.at("id").get<std::string>()] = e.at("data");
+  }
+  return out;
+}
+
+// The first `limit` differences between two maps, for a readable failure.
+template <typename Map>
+std::string differences(const Map& got, const Map& want, std::size_t limit = 5) {
+  std::string out;
+  std::size_t n = 0;
+  for (const auto& [k, v] : want) {
+    const auto it = got.find(k);
+    if (it == got.end()) {
+      out += "\n  missing in the faulty run: " + k;
+    } else if (it->second != v) {
+      out += "\n  differs: " + k;
+      if constexpr (std::is_same_v<typename Map::mapped_type, nlohmann::json>) {
+        out += ": " + nlohmann::json::diff(v, it->second).dump();
+      }
+    } else {
+      continue;
+    }
+    if (++n == limit) return out + "\n  ...";
+  }
+  for (const auto& [k, v] : got) {
+    if (want.count(k) == 0) {
+      out += "\n  only in the faulty run: " + k;
+      if (++n == limit) return out + "\n  ...";
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void OrchestratorTest::expect_matches_reference(std::chrono::seconds timeout) {
+  // 1. Let this run finish what it holds: no new input, every inbox message applied and every
+  //    output relayed (checked twice, a second apart), then stop it cleanly.
+  if (connectors_) connectors_->stop();
+  TopicReader inbox(services_.brokers(), topics_.inbox());
+  const auto quiet_by = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  int quiet = 0;
+  while (quiet < 2) {
+    ASSERT_LT(std::chrono::steady_clock::now(), quiet_by) << "the faulty run never became quiet";
+    inbox.read_to_end();
+    quiet = caught_up(*redis_, ns_, ends_of(inbox.messages())) ? quiet + 1 : 0;
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  for (auto* instance : instances()) {
+    EXPECT_EQ(instance->stop(), 0) << instance->log();
+  }
+  inbox.read_to_end();
+  const auto consumed = ends_of(inbox.messages());
+  ASSERT_TRUE(caught_up(*redis_, ns_, consumed)) << "input arrived after the run was stopped";
+
+  // 2. The same inputs, in the same partitions and order, with the same timestamps.
+  Topics ref_topics;
+  ref_topics.prefix = topics_.prefix + "ref.";
+  const std::string ref_ns = ns_ + "-ref";
+  services_.create_topic_set(ref_topics.prefix, kPartitions);
+  for (const auto& m : inbox.messages()) producer_->copy(ref_topics.inbox(), m);
+  producer_->flush(std::chrono::seconds(60));
+
+  // 3. A fault-free run over them.
+  auto options = *daemon_options_;
+  options.log_file = work_ / "enrollmentd-ref.log";
+  options.append_log = false;
+  for (std::size_t i = 0; i + 1 < options.argv.size(); ++i) {
+    const std::string& flag = options.argv[i];
+    if (flag == "--topic-prefix") options.argv[i + 1] = ref_topics.prefix;
+    if (flag == "--redis-namespace") options.argv[i + 1] = ref_ns;
+    if (flag == "--group") options.argv[i + 1] += "-ref";
+    if (flag == "--instance") options.argv[i + 1] = "ref";
+  }
+  {
+    ChildProcess reference(options);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!caught_up(*redis_, ref_ns, consumed)) {
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline)
+          << "the reference run did not finish\n"
+          << reference.log();
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    EXPECT_EQ(reference.stop(), 0) << reference.log();
+  }
+
+  // 4. The same outcome, registration by registration.
+  const auto states = states_in(*redis_, ns_);
+  const auto ref_states = states_in(*redis_, ref_ns);
+  EXPECT_FALSE(ref_states.empty());
+  std::cout << "reference run: " << inbox.messages().size() << " inbox messages replayed, "
+            << ref_states.size() << " registrations compared\n";
+  EXPECT_EQ(states, ref_states) << "stored states differ:" << differences(states, ref_states);
+
+  std::vector<std::string> outputs{topics_.events()}, ref_outputs{ref_topics.events()};
+  for (const char* connector : {"capture", "registry", "officer", "orchestrator"}) {
+    outputs.push_back(topics_.requests(connector));
+    ref_outputs.push_back(ref_topics.requests(connector));
+  }
+  const auto events = emitted_on(services_.brokers(), outputs);
+  const auto ref_events = emitted_on(services_.brokers(), ref_outputs);
+  EXPECT_EQ(events, ref_events) << "emitted events differ:" << differences(events, ref_events);
+
+  const auto audit = emitted_on(services_.brokers(), {topics_.audit()});
+  const auto ref_audit = emitted_on(services_.brokers(), {ref_topics.audit()});
+  EXPECT_EQ(audit, ref_audit) << "audit records differ:" << differences(audit, ref_audit);
+  std::size_t n_events = 0, n_audit = 0;
+  for (const auto& [id, e] : events) n_events += e.size();
+  for (const auto& [id, a] : audit) n_audit += a.size();
+  std::cout << "reference run: " << n_events << " distinct events and requests, " << n_audit
+            << " distinct audit records compared\n";
 }
 
 void OrchestratorTest::restart_daemon(int signal) {

@@ -45,6 +45,15 @@ class OrchestratorTest : public ::testing::Test {
   // enroll.audit (records re-sent with the same id dropped), unbroken, as long as the stored
   // audit_seq, ending at the stored audit_head: no transition lost or applied twice.
   void expect_exactly_once(const std::vector<std::string>& ids);
+  // The invariant's other half: a fault-free reference run on the same inputs. Once this run
+  // is quiet, its instances and the simulators are stopped (SIGTERM, exit 0 expected); the
+  // inbox messages it consumed are copied, with their partitions and timestamps (enrollmentd's
+  // clock), into fresh topics; a fresh enrollmentd with a fresh Redis namespace runs them
+  // without faults. Every registration must then have the same stored state, the same audit
+  // chain, and the same set of emitted events (ids and data) in both runs.
+  void expect_matches_reference(std::chrono::seconds timeout = std::chrono::seconds(240));
+  // The enrollmentd instances of this test (a test with more overrides it).
+  virtual std::vector<ChildProcess*> instances() { return {daemon_.get()}; }
   // Ends enrollmentd with `signal` (SIGKILL: a crash) and starts it again, same settings.
   void restart_daemon(int signal);
   // Sends one message to the inbox, keyed by `key`, partitioned as Java clients do.
