@@ -77,6 +77,7 @@ TEST_F(DuplicatesTest, TwiceDeliveredCommandsAndLateResultsChangeNothing) {
   events_after.poll_until([](const auto&) { return false; }, 1s);
   EXPECT_EQ(events_after.messages().size(), events.size()) << "late results caused events";
   expect_exactly_once(ids);
+  expect_matches_reference();
 }
 
 }  // namespace

@@ -95,6 +95,7 @@ TEST_F(RedisCrashTest, KilledAndRestartedFromItsAofLosesNothing) {
   EXPECT_EQ(issued, ids.size());
   redis_ = std::make_unique<redis::Client>(redis::parse_redis_url(redis_url()));
   expect_exactly_once(ids);
+  expect_matches_reference();
   // enrollmentd did meet the dead Redis (and waited for it) while registrations were open.
   EXPECT_NE(daemon_->log().find("retrying in"), std::string::npos) << daemon_->log();
 }
