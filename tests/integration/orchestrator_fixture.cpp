@@ -33,7 +33,9 @@ void OrchestratorTest::SetUp() {
   }
   std::ofstream(work_ / "scenario.json") << scenario().dump(2);
   producer_ = std::make_unique<TestProducer>(
-      services_.brokers(), std::map<std::string, std::string>{{"partitioner", "murmur2_random"}});
+      services_.brokers(),
+      std::map<std::string, std::string>{{"partitioner", "murmur2_random"},
+                                         {"reconnect.backoff.max.ms", "1000"}});
   daemon_options_ = ChildProcess::Options{{ENROLLMENTD_BIN,
                                            "--brokers",
                                            services_.brokers(),
@@ -204,6 +206,7 @@ std::string differences(const Map& got, const Map& want, std::size_t limit = 5) 
 void OrchestratorTest::expect_matches_reference(std::chrono::seconds timeout) {
   // 1. Let this run finish what it holds: no new input, every inbox message applied and every
   //    output relayed (checked twice, a second apart), then stop it cleanly.
+  producer_->flush(std::chrono::seconds(60));
   if (connectors_) connectors_->stop();
   TopicReader inbox(services_.brokers(), topics_.inbox());
   const auto quiet_by = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -244,9 +247,8 @@ void OrchestratorTest::expect_matches_reference(std::chrono::seconds timeout) {
     ChildProcess reference(options);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!caught_up(*redis_, ref_ns, consumed)) {
-      ASSERT_LT(std::chrono::steady_clock::now(), deadline)
-          << "the reference run did not finish\n"
-          << reference.log();
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the reference run did not finish\n"
+                                                            << reference.log();
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
     EXPECT_EQ(reference.stop(), 0) << reference.log();
@@ -290,7 +292,8 @@ void OrchestratorTest::restart_daemon(int signal) {
 std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
                                                   const std::vector<std::string>& ids,
                                                   std::chrono::seconds timeout,
-                                                  bool locked_is_final) {
+                                                  bool locked_is_final, const Tick& on_tick) {
+  const auto started = std::chrono::steady_clock::now();
   TopicReader events(services_.brokers(), topics_.events());
   TopicReader officer(services_.brokers(), topics_.requests("officer"));
   std::size_t fed_events = 0, fed_requests = 0;
@@ -302,6 +305,8 @@ std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
     });
   };
   while (!all_done() && std::chrono::steady_clock::now() < deadline) {
+    if (on_tick) on_tick(std::chrono::steady_clock::now() - started);
+    producer_->poll();
     // poll_until checks before it polls: wait for something new.
     events.poll_until([&](const auto& all) { return all.size() > fed_events; },
                       std::chrono::milliseconds(100));
@@ -326,7 +331,9 @@ std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
 void OrchestratorTest::send(const std::string& key, const std::string& value) {
   producer_->send(topics_.inbox(), key, value);
   if (duplicate_sends_) producer_->send(topics_.inbox(), key, value);
-  producer_->flush();
+  // Not waiting for delivery: a broker down for a while (broker_faults_test) must not stall
+  // the test's loop; the idempotent producer keeps the order, and drive() serves it.
+  producer_->poll();
 }
 
 std::optional<nlohmann::json> OrchestratorTest::stored_state(const std::string& id) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -39,8 +40,11 @@ class OrchestratorTest : public ::testing::Test {
   // simulator's logic — answering every registration.awaiting, scanning QR tokens from the
   // officer topic — until each has a final outcome or `timeout` passes. Returns every event
   // of enroll.events read so far.
+  // `on_tick(elapsed)` runs on the calling thread between polls (e.g. a schedule of faults).
+  using Tick = std::function<void(std::chrono::steady_clock::duration)>;
   std::vector<KafkaMessage> drive(sim::CitizenDriver& driver, const std::vector<std::string>& ids,
-                                  std::chrono::seconds timeout, bool locked_is_final = false);
+                                  std::chrono::seconds timeout, bool locked_is_final = false,
+                                  const Tick& on_tick = {});
   // The invariant of the fault suite: every one of `ids` has exactly one audit chain on
   // enroll.audit (records re-sent with the same id dropped), unbroken, as long as the stored
   // audit_seq, ending at the stored audit_head: no transition lost or applied twice.

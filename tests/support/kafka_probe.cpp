@@ -133,17 +133,26 @@ void TestProducer::send(const std::string& topic, std::string_view key, std::str
 
 void TestProducer::copy(const std::string& topic, const KafkaMessage& m) {
   for (;;) {
-    const rd_kafka_resp_err_t err = rd_kafka_producev(
-        rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(m.partition),
-        RD_KAFKA_V_KEY(const_cast<char*>(m.key.data()), m.key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(m.value.data()), m.value.size()),
-        RD_KAFKA_V_TIMESTAMP(m.timestamp_ms), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_END);
+    const rd_kafka_resp_err_t err =
+        rd_kafka_producev(rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(m.partition),
+                          RD_KAFKA_V_KEY(const_cast<char*>(m.key.data()), m.key.size()),
+                          RD_KAFKA_V_VALUE(const_cast<char*>(m.value.data()), m.value.size()),
+                          RD_KAFKA_V_TIMESTAMP(m.timestamp_ms),
+                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       throw std::runtime_error("produce to " + topic + ": " + rd_kafka_err2name(err));
     }
     rd_kafka_poll(rk_, 100);
+  }
+}
+
+void TestProducer::poll() {
+  rd_kafka_poll(rk_, 0);
+  if (!first_error_.empty()) {
+    std::string error;
+    std::swap(error, first_error_);
+    throw std::runtime_error(error);
   }
 }
 

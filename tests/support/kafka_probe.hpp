@@ -41,6 +41,8 @@ class TestProducer {
   void copy(const std::string& topic, const KafkaMessage& m);
   // Waits until every queued message is delivered; throws naming the first failure.
   void flush(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Serves delivery reports without waiting; throws naming the first failure.
+  void poll();
 
  private:
   static void on_delivery(rd_kafka_s* rk, const void* message, void* opaque);
