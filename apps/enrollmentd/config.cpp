@@ -10,6 +10,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "connectors/redis/connect.hpp"
+
 namespace enroll::daemon {
 namespace {
 
@@ -65,7 +67,9 @@ class Settings {
   }
 
   void apply_file(const std::string& path) {
-    for (const auto& [key, value] : read_config_file(path).items()) {
+    // Named: items() of a temporary would outlive the JSON it iterates.
+    const nlohmann::json file = read_config_file(path);
+    for (const auto& [key, value] : file.items()) {
       auto it = from_file_.find(key);
       if (it == from_file_.end()) {
         throw UsageError("config file " + path + ": unknown setting '" + key + "'");
@@ -99,7 +103,9 @@ std::optional<Config> parse_config(int argc, char** argv) {
   Settings s(app);
   app.add_option("--config", config_file, "JSON config file")->envname("ENROLL_CONFIG");
   s.add("brokers", c.brokers, "Kafka bootstrap list (required)");
-  s.add("redis", c.redis, "Redis URL redis://host:port/db");
+  s.add("redis", c.redis,
+        "Redis URL: redis://host:port/db (one server) or\n"
+        "redis+cluster://host:port,host:port,... (a Redis Cluster, from seed nodes)");
   s.add("group", c.group, "Kafka consumer group");
   s.add("topic_prefix", c.topic_prefix, "prefix of every topic name");
   s.add("instance", c.instance, "instance id (logs)");
@@ -128,6 +134,12 @@ std::optional<Config> parse_config(int argc, char** argv) {
   c.keys = keys;
   if (c.brokers.empty()) throw UsageError("no Kafka brokers: set --brokers or ENROLL_BROKERS");
   if (keys.empty()) throw UsageError("no key folder: set --keys or ENROLL_KEYS");
+  // Checked here, whichever source the URL came from (file, environment or flag).
+  try {
+    redis::check_redis_url(c.redis);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("bad redis setting '") + c.redis + "': " + e.what());
+  }
   return c;
 }
 

@@ -7,6 +7,8 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "connectors/redis/connect.hpp"
+
 namespace enroll::daemon {
 namespace {
 
@@ -94,8 +96,8 @@ Startup::Startup(const Config& config) {
   engine_.passcode_hash.memlimit = config.passcode_memlimit_kib * 1024;
 
   try {
-    redis_ = std::make_unique<redis::Client>(redis::parse_redis_url(config.redis));
-    redis_->command({"PING"});
+    redis_ = redis::connect(config.redis);
+    redis_->on_every_node({"PING"});
     store_ = std::make_unique<redis::Store>(*redis_, config.redis_namespace);
   } catch (const std::invalid_argument& e) {
     throw StartupError(std::string("bad redis setting: ") + e.what());

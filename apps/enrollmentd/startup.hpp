@@ -1,6 +1,7 @@
 #pragma once
 // Everything enrollmentd needs before its pipeline starts, each checked with a one-line
-// reason on failure: keys, channel definitions, Redis (PING) and Kafka (metadata, inbox topic).
+// reason on failure: keys, channel definitions, Redis (PING; for a cluster, every slot
+// served and every master answering) and Kafka (metadata, inbox topic).
 #include <memory>
 #include <stdexcept>
 
@@ -8,7 +9,7 @@
 #include "connectors/codec/schema_set.hpp"
 #include "connectors/keys/keys.hpp"
 #include "connectors/pipeline/inbox_pipeline.hpp"
-#include "connectors/redis/client.hpp"
+#include "connectors/redis/router.hpp"
 #include "connectors/redis/store.hpp"
 #include "workflows/definition.hpp"
 
@@ -33,7 +34,7 @@ class Startup {
   codec::SchemaSet schemas_;
   DefinitionCatalog catalog_;
   EngineConfig engine_;
-  std::unique_ptr<redis::Client> redis_;
+  std::unique_ptr<redis::Router> redis_;
   std::unique_ptr<redis::Store> store_;
   PipelineSettings pipeline_;
 };

@@ -6,11 +6,22 @@
 
 namespace enroll::redis {
 
-Store::Store(Client& client, std::string ns) : client_(client), ns_(std::move(ns)) {
-  auto r = client_.command({"SCRIPT", "LOAD", std::string(commit_script())});
-  commit_sha_.assign(r->str, r->len);
-  r = client_.command({"SCRIPT", "LOAD", std::string(citizen_claim_script())});
-  claim_sha_.assign(r->str, r->len);
+namespace {
+
+// SCRIPT LOAD on every node (a script's sha is the same everywhere); returns the sha.
+std::string load_everywhere(Router& redis, std::string_view script) {
+  const auto replies = redis.on_every_node({"SCRIPT", "LOAD", std::string(script)});
+  if (replies.empty() || replies.front()->type != REDIS_REPLY_STRING) {
+    throw RedisError("SCRIPT LOAD: unexpected reply", false);
+  }
+  return {replies.front()->str, replies.front()->len};
+}
+
+}  // namespace
+
+Store::Store(Router& redis, std::string ns) : redis_(redis), ns_(std::move(ns)) {
+  commit_sha_ = load_everywhere(redis_, commit_script());
+  claim_sha_ = load_everywhere(redis_, citizen_claim_script());
 }
 
 std::string Store::key(std::int32_t partition, const std::string& suffix) const {
@@ -21,24 +32,28 @@ std::string Store::state_key(std::int32_t partition, const RegistrationId& id) c
   return key(partition, "reg:" + id.str());
 }
 
-Reply Store::evalsha(std::string& sha, std::string_view script, std::vector<std::string>& argv) {
+Reply Store::evalsha(const RoutingKey& key, std::string_view script,
+                     const std::vector<std::string>& argv) {
   try {
-    return client_.command(argv);
+    return redis_.command(key, argv);
   } catch (const RedisError& e) {
-    // A restarted Redis has lost its script cache: load the script again, once.
     if (std::string_view(e.what()).rfind("NOSCRIPT", 0) != 0) throw;
-    auto r = client_.command({"SCRIPT", "LOAD", std::string(script)});
-    sha.assign(r->str, r->len);
-    argv[1] = sha;
-    return client_.command(argv);
   }
+  // A restarted Redis has lost its script cache, and a node that joined a cluster after
+  // start-up never had it. EVAL with the script's text runs it wherever the key's slot is
+  // now, ASK and MOVED included (a SCRIPT LOAD routed by the key could reach the wrong node
+  // during a migration), and caches it there for the next EVALSHA (same sha).
+  std::vector<std::string> eval = argv;
+  eval[0] = "EVAL";
+  eval[1] = std::string(script);
+  return redis_.command(key, eval);
 }
 
 PartitionClaim Store::claim(std::int32_t partition) {
-  client_.append({"INCR", key(partition, "epoch")});
-  client_.append({"GET", key(partition, "offset")});
-  auto epoch = client_.read_reply();
-  auto offset = client_.read_reply();
+  auto replies = redis_.pipeline({{{key(partition, "epoch")}, {"INCR", key(partition, "epoch")}},
+                                  {{key(partition, "offset")}, {"GET", key(partition, "offset")}}});
+  const auto& epoch = replies[0];
+  const auto& offset = replies[1];
   if (epoch->type != REDIS_REPLY_INTEGER) throw RedisError("claim: unexpected INCR reply", false);
   PartitionClaim c{epoch->integer, std::nullopt};
   if (offset->type == REDIS_REPLY_STRING)
@@ -52,7 +67,8 @@ std::map<RegistrationId, std::optional<Registration>> Store::load(
   if (ids.empty()) return out;
   std::vector<std::string> argv{"MGET"};
   for (const auto& id : ids) argv.push_back(state_key(partition, id));
-  auto r = client_.command(argv);
+  // One partition's keys share a slot: one MGET, routed by any of them.
+  auto r = redis_.command({argv[1]}, argv);
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const redisReply* e = r->element[i];
     if (e->type == REDIS_REPLY_STRING) {
@@ -95,7 +111,7 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   }
   Reply r;
   try {
-    r = evalsha(commit_sha_, commit_script(), argv);
+    r = evalsha({key(partition, "epoch")}, commit_script(), argv);
   } catch (const RedisError& e) {
     if (std::string_view(e.what()).find("STALE_EPOCH") != std::string_view::npos) {
       throw StaleEpochError(partition);
@@ -113,12 +129,17 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
 std::map<std::int32_t, std::vector<DueTimer>> Store::due_timers(
     const std::vector<std::int32_t>& partitions, Timestamp now, std::size_t limit) {
   std::map<std::int32_t, std::vector<DueTimer>> out;
+  std::vector<RoutedCommand> commands;
+  commands.reserve(partitions.size());
   for (auto p : partitions) {
-    client_.append({"ZRANGEBYSCORE", key(p, "timers"), "-inf", std::to_string(to_millis(now)),
-                    "WITHSCORES", "LIMIT", "0", std::to_string(limit)});
+    commands.push_back({{key(p, "timers")},
+                        {"ZRANGEBYSCORE", key(p, "timers"), "-inf", std::to_string(to_millis(now)),
+                         "WITHSCORES", "LIMIT", "0", std::to_string(limit)}});
   }
-  for (auto p : partitions) {
-    auto r = client_.read_reply();
+  auto replies = redis_.pipeline(commands);
+  for (std::size_t n = 0; n < partitions.size(); ++n) {
+    const auto p = partitions[n];
+    const auto& r = replies[n];
     if (r->type != REDIS_REPLY_ARRAY) continue;
     for (std::size_t i = 0; i + 1 < r->elements; i += 2) {
       const std::string score(r->element[i + 1]->str, r->element[i + 1]->len);
@@ -131,25 +152,22 @@ std::map<std::int32_t, std::vector<DueTimer>> Store::due_timers(
 
 bool Store::claim_citizen(const std::string& citizen_hash, const RegistrationId& id,
                           std::chrono::seconds ttl) {
-  std::vector<std::string> argv{"EVALSHA",
-                                claim_sha_,
-                                "1",
-                                ns_ + ":citizen:" + citizen_hash,
-                                id.str(),
-                                "claim",
-                                std::to_string(ttl.count())};
-  auto r = evalsha(claim_sha_, citizen_claim_script(), argv);
+  const std::string claim_key = ns_ + ":citizen:" + citizen_hash;
+  std::vector<std::string> argv{
+      "EVALSHA", claim_sha_, "1", claim_key, id.str(), "claim", std::to_string(ttl.count())};
+  auto r = evalsha({claim_key}, citizen_claim_script(), argv);
   return r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 }
 
 void Store::release_citizen(const std::string& citizen_hash, const RegistrationId& id) {
-  std::vector<std::string> argv{"EVALSHA", claim_sha_, "1", ns_ + ":citizen:" + citizen_hash,
-                                id.str(),  "release"};
-  evalsha(claim_sha_, citizen_claim_script(), argv);
+  const std::string claim_key = ns_ + ":citizen:" + citizen_hash;
+  std::vector<std::string> argv{"EVALSHA", claim_sha_, "1", claim_key, id.str(), "release"};
+  evalsha({claim_key}, citizen_claim_script(), argv);
 }
 
 std::vector<OutboxEntry> Store::pending_outbox(std::int32_t partition) {
-  auto r = client_.command({"XRANGE", key(partition, "outbox"), "-", "+"});
+  const std::string outbox = key(partition, "outbox");
+  auto r = redis_.command({outbox}, {"XRANGE", outbox, "-", "+"});
   std::vector<OutboxEntry> out;
   for (std::size_t i = 0; i < r->elements; ++i) {
     const redisReply* entry = r->element[i];
@@ -175,7 +193,7 @@ void Store::ack_outbox(std::int32_t partition, const std::vector<std::string>& e
   if (entry_ids.empty()) return;
   std::vector<std::string> argv{"XDEL", key(partition, "outbox")};
   argv.insert(argv.end(), entry_ids.begin(), entry_ids.end());
-  client_.command(argv);
+  redis_.command({argv[1]}, argv);
 }
 
 }  // namespace enroll::redis

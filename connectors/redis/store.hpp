@@ -1,8 +1,9 @@
 #pragma once
 // Registration state, partition offsets and the outbox in Redis. Every key of a partition
-// carries the hash tag {p<N>}, so one commit touches one Redis Cluster slot.
+// carries the hash tag {p<N>}, so one commit touches one Redis Cluster slot; every command
+// names its routing key, so the same Store runs on one Redis or on a Redis Cluster.
 //
-// Owner: the pipeline thread (the Client is not thread-safe).
+// Owner: the pipeline thread (the Router is not thread-safe).
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -12,6 +13,7 @@
 
 #include "connectors/codec/outbound_encoder.hpp"
 #include "connectors/redis/client.hpp"
+#include "connectors/redis/router.hpp"
 #include "workflows/state.hpp"
 
 namespace enroll::redis {
@@ -41,7 +43,8 @@ struct OutboxEntry {
 
 class Store {
  public:
-  Store(Client& client, std::string ns);
+  // Loads the Lua scripts on every node; throws RedisError.
+  Store(Router& redis, std::string ns);
 
   std::string state_key(std::int32_t partition, const RegistrationId& id) const;
 
@@ -73,9 +76,11 @@ class Store {
 
  private:
   std::string key(std::int32_t partition, const std::string& suffix) const;
-  // EVALSHA argv (argv[1] is the sha), re-loading the script after a Redis restart.
-  Reply evalsha(std::string& sha, std::string_view script, std::vector<std::string>& argv);
-  Client& client_;
+  // EVALSHA argv (argv[1] is the sha) on the node of `key`; on NOSCRIPT (a restarted node,
+  // or one that joined the cluster since) the same call as EVAL with the script's text.
+  Reply evalsha(const RoutingKey& key, std::string_view script,
+                const std::vector<std::string>& argv);
+  Router& redis_;
   std::string ns_;
   std::string commit_sha_;
   std::string claim_sha_;

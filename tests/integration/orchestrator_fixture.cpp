@@ -7,6 +7,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "connectors/redis/connect.hpp"
 #include "workflows/crypto/hashing.hpp"
 
 namespace enroll::test {
@@ -20,7 +21,7 @@ void OrchestratorTest::SetUp() {
   std::filesystem::create_directories(work_);
   generate_keys(work_ / "keys");
   keys_ = load_keys(work_ / "keys");
-  redis_ = std::make_unique<redis::Client>(redis::parse_redis_url(redis_url()));
+  redis_ = redis::connect(redis_url());
   // The channel definitions, copied so that a test may adjust them.
   const auto workflows = work_ / "workflows";
   std::filesystem::create_directories(workflows);
@@ -126,8 +127,8 @@ std::string partition_key(const std::string& ns, int partition, const std::strin
   return ns + ":{p" + std::to_string(partition) + "}:" + suffix;
 }
 
-std::int64_t integer_of(redis::Client& redis, const std::vector<std::string>& argv) {
-  auto r = redis.command(argv);
+std::int64_t integer_of(redis::Router& redis, const std::vector<std::string>& argv) {
+  auto r = redis.command({argv.at(1)}, argv);
   if (r->type == REDIS_REPLY_INTEGER) return r->integer;
   if (r->type == REDIS_REPLY_STRING) return std::stoll(std::string(r->str, r->len));
   return 0;
@@ -135,7 +136,7 @@ std::int64_t integer_of(redis::Client& redis, const std::vector<std::string>& ar
 
 // True once every partition's committed offset (in Redis) reached `ends` and its outbox is
 // relayed: everything read is applied and everything emitted is on Kafka.
-bool caught_up(redis::Client& redis, const std::string& ns, const std::vector<std::int64_t>& ends) {
+bool caught_up(redis::Router& redis, const std::string& ns, const std::vector<std::int64_t>& ends) {
   for (int p = 0; p < kPartitions; ++p) {
     if (integer_of(redis, {"GET", partition_key(ns, p, "offset")}) < ends[p]) return false;
     if (integer_of(redis, {"XLEN", partition_key(ns, p, "outbox")}) != 0) return false;
@@ -149,13 +150,14 @@ std::vector<std::int64_t> ends_of(const std::vector<KafkaMessage>& messages) {
   return ends;
 }
 
-std::map<std::string, nlohmann::json> states_in(redis::Client& redis, const std::string& ns) {
+std::map<std::string, nlohmann::json> states_in(redis::Router& redis, const std::string& ns) {
   std::map<std::string, nlohmann::json> out;
-  auto keys = redis.command({"KEYS", ns + ":{p*}:reg:*"});
-  for (std::size_t i = 0; i < keys->elements; ++i) {
-    const std::string key(keys->element[i]->str, keys->element[i]->len);
-    auto v = redis.command({"GET", key});
-    out[key.substr(key.find(":reg:") + 5)] = nlohmann::json::parse(std::string(v->str, v->len));
+  for (const auto& keys : redis.on_every_node({"KEYS", ns + ":{p*}:reg:*"})) {
+    for (std::size_t i = 0; i < keys->elements; ++i) {
+      const std::string key(keys->element[i]->str, keys->element[i]->len);
+      auto v = redis.command({key}, {"GET", key});
+      out[key.substr(key.find(":reg:") + 5)] = nlohmann::json::parse(std::string(v->str, v->len));
+    }
   }
   return out;
 }
@@ -337,24 +339,32 @@ void OrchestratorTest::send(const std::string& key, const std::string& value) {
 }
 
 std::optional<nlohmann::json> OrchestratorTest::stored_state(const std::string& id) {
-  auto keys = redis_->command({"KEYS", ns_ + ":{p*}:reg:" + id});
-  if (keys->elements != 1) return std::nullopt;
-  auto value = redis_->command({"GET", std::string(keys->element[0]->str, keys->element[0]->len)});
+  const auto keys = redis_keys(ns_ + ":{p*}:reg:" + id);
+  if (keys.size() != 1) return std::nullopt;
+  auto value = redis_->command({keys[0]}, {"GET", keys[0]});
   if (value->type != REDIS_REPLY_STRING) return std::nullopt;
   return nlohmann::json::parse(std::string(value->str, value->len));
 }
 
+std::vector<std::string> OrchestratorTest::redis_keys(const std::string& pattern) {
+  std::vector<std::string> out;
+  for (const auto& reply : redis_->on_every_node({"KEYS", pattern})) {
+    for (std::size_t i = 0; i < reply->elements; ++i) {
+      out.emplace_back(reply->element[i]->str, reply->element[i]->len);
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> OrchestratorTest::all_redis_values() {
   std::vector<std::string> out;
-  auto keys = redis_->command({"KEYS", ns_ + ":*"});
-  for (std::size_t i = 0; i < keys->elements; ++i) {
-    const std::string key(keys->element[i]->str, keys->element[i]->len);
-    auto type = redis_->command({"TYPE", key});
+  for (const auto& key : redis_keys(ns_ + ":*")) {
+    auto type = redis_->command({key}, {"TYPE", key});
     if (std::string(type->str) == "string") {
-      auto v = redis_->command({"GET", key});
+      auto v = redis_->command({key}, {"GET", key});
       out.emplace_back(v->str, v->len);
     } else if (std::string(type->str) == "stream") {
-      auto v = redis_->command({"XRANGE", key, "-", "+"});
+      auto v = redis_->command({key}, {"XRANGE", key, "-", "+"});
       for (std::size_t e = 0; e < v->elements; ++e) {
         const auto* fields = v->element[e]->element[1];
         for (std::size_t f = 0; f < fields->elements; ++f) {

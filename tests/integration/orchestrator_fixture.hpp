@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "connectors/keys/keys.hpp"
-#include "connectors/redis/client.hpp"
+#include "connectors/redis/router.hpp"
 #include "connectors/sim/citizen_driver.hpp"
 #include "connectors/topics.hpp"
 #include "tests/support/child_process.hpp"
@@ -33,7 +33,8 @@ class OrchestratorTest : public ::testing::Test {
   virtual void adjust_definition(nlohmann::json& /*definition*/) {}
   virtual nlohmann::json scenario() { return nlohmann::json::object(); }
   virtual std::vector<std::string> connector_flags() { return {}; }
-  // The Redis that enrollmentd and the checks use (a test may bring its own).
+  // The Redis that enrollmentd and the checks use (a test may bring its own, or a cluster:
+  // redis+cluster://...).
   virtual std::string redis_url() { return services_.redis_url(); }
 
   // Drives the registrations `ids` (already started through `driver`) with the citizen
@@ -66,6 +67,8 @@ class OrchestratorTest : public ::testing::Test {
   std::optional<nlohmann::json> stored_state(const std::string& registration_id);
   // Every Redis value under this test's namespace, for "no plaintext" checks.
   std::vector<std::string> all_redis_values();
+  // The keys matching a KEYS pattern, from every node of a cluster.
+  std::vector<std::string> redis_keys(const std::string& pattern);
   // Parsed CloudEvents of `messages` whose subject is `id`.
   static std::vector<nlohmann::json> of(const std::vector<KafkaMessage>& messages,
                                         const std::string& id);
@@ -76,7 +79,7 @@ class OrchestratorTest : public ::testing::Test {
   std::string ns_;
   std::filesystem::path work_;
   Keys keys_;
-  std::unique_ptr<redis::Client> redis_;
+  std::unique_ptr<redis::Router> redis_;  // one server or a cluster, as redis_url() says
   std::unique_ptr<TestProducer> producer_;
   std::unique_ptr<ChildProcess> daemon_;
   std::optional<ChildProcess::Options> daemon_options_;

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "connectors/redis/connect.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 
 namespace enroll::test {
@@ -93,7 +94,7 @@ TEST_F(RedisCrashTest, KilledAndRestartedFromItsAofLosesNothing) {
   std::size_t issued = 0;
   for (const auto& id : ids) issued += driver.outcome_of(id) == sim::Outcome::issued ? 1 : 0;
   EXPECT_EQ(issued, ids.size());
-  redis_ = std::make_unique<redis::Client>(redis::parse_redis_url(redis_url()));
+  redis_ = redis::connect(redis_url());
   expect_exactly_once(ids);
   expect_matches_reference();
   // enrollmentd did meet the dead Redis (and waited for it) while registrations were open.

@@ -1,0 +1,127 @@
+// enrollmentd on a Redis Cluster of 3 masters (the `redis_cluster` fixture, reached with
+// --redis redis+cluster://...): self-service registrations go from start to issued, exactly
+// once, and the partitions' keys are spread over the masters, each partition's keys on the
+// one master that serves its hash tag's slot; and again while the slots of a master's
+// partitions are migrated to another master mid-run.
+#include <map>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "connectors/redis/cluster_router.hpp"
+#include "connectors/redis/connect.hpp"
+#include "connectors/sim/citizen_driver.hpp"
+#include "tests/integration/orchestrator_fixture.hpp"
+#include "tests/integration/slot_migration.hpp"
+#include "tests/support/redis_cluster.hpp"
+
+namespace enroll::test {
+namespace {
+using namespace std::chrono_literals;
+using redis::Slot;
+
+class ClusterSelfServiceTest : public OrchestratorTest {
+ protected:
+  std::string redis_url() override { return cluster_.url(); }
+
+  // Starts `count` self-service registrations (citizens from `first_citizen`).
+  std::vector<std::string> start(sim::CitizenDriver& driver, int count,
+                                 std::uint64_t first_citizen) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < count; ++i) {
+      ids.push_back(unique_name("cl"));
+      const auto s = driver.start(ids.back(), first_citizen + static_cast<std::uint64_t>(i),
+                                  "self-service", sim::Persona::none);
+      send(s.key, s.value);
+    }
+    return ids;
+  }
+  void expect_issued(sim::CitizenDriver& driver, const std::vector<std::string>& ids) {
+    for (const auto& id : ids) {
+      EXPECT_EQ(driver.outcome_of(id), sim::Outcome::issued) << id;
+      const auto state = stored_state(id);
+      ASSERT_TRUE(state.has_value()) << id;
+      EXPECT_EQ(state->at("status"), "issued");
+    }
+    expect_exactly_once(ids);
+  }
+  std::string epoch_key(int partition) const {
+    return ns_ + ":{p" + std::to_string(partition) + "}:epoch";
+  }
+
+  TestRedisCluster cluster_;
+};
+
+TEST_F(ClusterSelfServiceTest, RegistrationsAreIssuedAndPartitionsSpreadOverTheMasters) {
+  sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  const auto ids = start(driver, 4, 7100);
+  drive(driver, ids, 120s);
+  expect_issued(driver, ids);
+
+  // Each master's own keys (KEYS runs on one node only): partition -> the masters holding
+  // its keys.
+  const std::regex tag(":\\{p([0-9]+)\\}:");
+  std::map<int, std::set<std::string>> holders;
+  std::set<std::string> masters_used;
+  for (const auto& address : cluster_.nodes()) {
+    redis::Client node(redis::parse_redis_url("redis://" + address));
+    const auto keys = node.command({"KEYS", ns_ + ":*"});
+    for (std::size_t i = 0; i < keys->elements; ++i) {
+      const std::string key(keys->element[i]->str, keys->element[i]->len);
+      std::smatch m;
+      if (!std::regex_search(key, m, tag)) continue;  // the citizen claims (released by now)
+      holders[std::stoi(m[1])].insert(address);
+      masters_used.insert(address);
+    }
+  }
+  // Every partition was claimed (its epoch key), each on one master, the one of its slot.
+  redis::ClusterRouter router(redis::parse_cluster_url(cluster_.url()));
+  EXPECT_EQ(holders.size(), 12u);
+  for (const auto& [partition, nodes] : holders) {
+    ASSERT_EQ(nodes.size(), 1u) << "partition " << partition << " split over masters";
+    EXPECT_EQ(router.node_of({epoch_key(partition)})->str(), *nodes.begin())
+        << "partition " << partition;
+  }
+  // {p0}..{p11} hash to slots in every third of the slot range: all three masters hold some.
+  EXPECT_EQ(masters_used.size(), cluster_.nodes().size());
+}
+
+TEST_F(ClusterSelfServiceTest, PartitionsMigratedToAnotherMasterMidRunLoseNothing) {
+  sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  const auto ids = start(driver, 12, 7200);
+  // While the registrations run, the slots of every partition on one master move to
+  // another (keys and all), one after the other, and back at the end. enrollmentd meets
+  // MOVED, ASK and TRYAGAIN on its commits, loads and timer reads.
+  SlotMigration admin(cluster_.nodes());
+  auto& from = admin.serving(epoch_key(0));
+  auto& to = admin.other_than(from);
+  std::vector<Slot> moved;
+  std::string failure;
+  std::thread migrator([&] {
+    try {
+      std::this_thread::sleep_for(3s);
+      for (int p = 0; p < 12; ++p) {
+        if (&admin.serving(epoch_key(p)) != &from) continue;
+        admin.move(redis::key_slot(epoch_key(p)), from, to);
+        moved.push_back(redis::key_slot(epoch_key(p)));
+        std::this_thread::sleep_for(300ms);
+      }
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+  });
+  drive(driver, ids, 120s);
+  migrator.join();
+  ASSERT_EQ(failure, "");
+  ASSERT_FALSE(moved.empty());
+  for (int p = 0; p < 12; ++p) {
+    EXPECT_NE(&admin.serving(epoch_key(p)), &from) << "partition " << p << " stayed";
+  }
+  expect_issued(driver, ids);
+  EXPECT_NE(daemon_->log().find("redis cluster: slot"), std::string::npos) << daemon_->log();
+  // Back where they were, for the other tests of this cluster.
+  for (const auto slot : moved) admin.move(slot, to, from);
+}
+
+}  // namespace
+}  // namespace enroll::test
