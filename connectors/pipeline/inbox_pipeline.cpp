@@ -159,20 +159,10 @@ void InboxPipeline::fire_timers() {
       outbox.push_back(encoder_.timer(t.id, t.due, now));
       fired.push_back(std::move(t.id));
     }
-    std::vector<std::string> entry_ids;
-    try {
-      entry_ids = with_redis_retry("timers", [&] {
-        return store_.commit(partition, epochs_.at(partition), std::nullopt, {}, outbox, fired);
-      });
-    } catch (const redis::StaleEpochError& e) {
-      spdlog::error("{}", e.what());
-      ++counters_.stale_commits;
-      epochs_.erase(partition);
-      owned_count_ = epochs_.size();
-      continue;
-    }
+    const auto entry_ids = commit_fenced(partition, std::nullopt, {}, outbox, fired);
+    if (!entry_ids) continue;
     counters_.timers_fired += outbox.size();
-    relay(partition, outbox, entry_ids);
+    relay(partition, outbox, *entry_ids);
   }
 }
 
@@ -239,25 +229,34 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
   std::vector<Registration> to_store;
   to_store.reserve(dirty.size());
   for (auto& [id, s] : dirty) to_store.push_back(std::move(s));
-  std::vector<std::string> entry_ids;
+  const auto entry_ids = commit_fenced(partition, next_offset, to_store, outbox, {});
+  if (!entry_ids) return;
+  counters_.emitted += outbox.size();
+  relay(partition, outbox, *entry_ids);
+  if (!items.empty()) {
+    consumer_->commit_async(
+        {{kafka::TopicPartition{items.back().msg->topic, partition}, next_offset}});
+  }
+}
+
+std::optional<std::vector<std::string>> InboxPipeline::commit_fenced(
+    std::int32_t partition, std::optional<std::int64_t> next_offset,
+    const std::vector<Registration>& states, const std::vector<codec::OutboxMessage>& outbox,
+    const std::vector<RegistrationId>& fired_timers) {
   try {
-    entry_ids = with_redis_retry("commit", [&] {
-      return store_.commit(partition, epochs_.at(partition), next_offset, to_store, outbox);
+    auto ids = with_redis_retry("commit", [&] {
+      return store_.commit(partition, epochs_.at(partition), next_offset, states, outbox,
+                           fired_timers);
     });
+    ++counters_.commits;
+    return ids;
   } catch (const redis::StaleEpochError& e) {
-    // Another instance owns this partition now: drop the batch; it will be read there.
+    // Another instance owns this partition now: drop the work; it is redone there.
     spdlog::error("{}", e.what());
     ++counters_.stale_commits;
     epochs_.erase(partition);
     owned_count_ = epochs_.size();
-    return;
-  }
-  ++counters_.commits;
-  counters_.emitted += outbox.size();
-  relay(partition, outbox, entry_ids);
-  if (!items.empty()) {
-    consumer_->commit_async(
-        {{kafka::TopicPartition{items.back().msg->topic, partition}, next_offset}});
+    return std::nullopt;
   }
 }
 

@@ -67,8 +67,13 @@ class InboxPipeline final : public kafka::RebalanceListener {
   void fire_timers();
   // Runs the engine over `items` of one partition and commits the result in one step.
   // next_offset: the inbox position after the batch, committed with the states.
-  void apply_and_commit(std::int32_t partition, std::vector<Item>& items,
-                        std::int64_t next_offset);
+  // The fenced commit step; nullopt (and the partition forgotten) if another instance has
+  // claimed the partition since. Returns the outbox entry ids.
+  std::optional<std::vector<std::string>> commit_fenced(
+      std::int32_t partition, std::optional<std::int64_t> next_offset,
+      const std::vector<Registration>& states, const std::vector<codec::OutboxMessage>& outbox,
+      const std::vector<RegistrationId>& fired_timers);
+  void apply_and_commit(std::int32_t partition, std::vector<Item>& items, std::int64_t next_offset);
   void relay(std::int32_t partition, const std::vector<codec::OutboxMessage>& msgs,
              const std::vector<std::string>& entry_ids);
   // Requests to the orchestrator's own connector (the citizen claim) run here, not on Kafka.

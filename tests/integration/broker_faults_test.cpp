@@ -31,13 +31,7 @@ class BrokerFaultsTest : public OrchestratorTest {
 
 TEST_F(BrokerFaultsTest, RegistrationsSurviveBrokerFaults) {
   sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
-  std::vector<std::string> ids;
-  for (int i = 0; i < 80; ++i) {
-    ids.push_back(unique_name("bf"));
-    const auto start = driver.start(ids.back(), 3000 + static_cast<std::uint64_t>(i),
-                                    "self-service", sim::Persona::none);
-    send(start.key, start.value);
-  }
+  const auto ids = start_self_service(driver, 80, 3000, "bf");
   // The schedule: each step once its time has come.
   struct Step {
     std::chrono::milliseconds at;
@@ -60,9 +54,7 @@ TEST_F(BrokerFaultsTest, RegistrationsSurviveBrokerFaults) {
     }
   });
   EXPECT_EQ(next, schedule.size()) << "the run ended before every fault was injected";
-  std::size_t issued = 0;
-  for (const auto& id : ids) issued += driver.outcome_of(id) == sim::Outcome::issued ? 1 : 0;
-  EXPECT_EQ(issued, ids.size());
+  EXPECT_EQ(issued(driver, ids), ids.size());
   expect_exactly_once(ids);
   expect_matches_reference();
 }

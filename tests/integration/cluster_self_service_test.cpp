@@ -24,18 +24,6 @@ class ClusterSelfServiceTest : public OrchestratorTest {
  protected:
   std::string redis_url() override { return cluster_.url(); }
 
-  // Starts `count` self-service registrations (citizens from `first_citizen`).
-  std::vector<std::string> start(sim::CitizenDriver& driver, int count,
-                                 std::uint64_t first_citizen) {
-    std::vector<std::string> ids;
-    for (int i = 0; i < count; ++i) {
-      ids.push_back(unique_name("cl"));
-      const auto s = driver.start(ids.back(), first_citizen + static_cast<std::uint64_t>(i),
-                                  "self-service", sim::Persona::none);
-      send(s.key, s.value);
-    }
-    return ids;
-  }
   void expect_issued(sim::CitizenDriver& driver, const std::vector<std::string>& ids) {
     for (const auto& id : ids) {
       EXPECT_EQ(driver.outcome_of(id), sim::Outcome::issued) << id;
@@ -54,7 +42,7 @@ class ClusterSelfServiceTest : public OrchestratorTest {
 
 TEST_F(ClusterSelfServiceTest, RegistrationsAreIssuedAndPartitionsSpreadOverTheMasters) {
   sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
-  const auto ids = start(driver, 4, 7100);
+  const auto ids = start_self_service(driver, 4, 7100, "cl");
   drive(driver, ids, 120s);
   expect_issued(driver, ids);
 
@@ -88,7 +76,7 @@ TEST_F(ClusterSelfServiceTest, RegistrationsAreIssuedAndPartitionsSpreadOverTheM
 
 TEST_F(ClusterSelfServiceTest, PartitionsMigratedToAnotherMasterMidRunLoseNothing) {
   sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
-  const auto ids = start(driver, 12, 7200);
+  const auto ids = start_self_service(driver, 12, 7200, "cl");
   // While the registrations run, the slots of every partition on one master move to
   // another (keys and all), one after the other, and back at the end. enrollmentd meets
   // MOVED, ASK and TRYAGAIN on its commits, loads and timer reads.

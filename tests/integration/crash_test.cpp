@@ -34,13 +34,7 @@ TEST_F(CrashTest, KilledFiveTimesAtRandomLosesNothingAndMatchesTheReference) {
   std::uniform_int_distribution<int> pause_ms(500, 6000);
 
   sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
-  std::vector<std::string> ids;
-  for (int i = 0; i < kRegistrations; ++i) {
-    ids.push_back(unique_name("crash"));
-    const auto start = driver.start(ids.back(), 7000 + static_cast<std::uint64_t>(i),
-                                    "self-service", sim::Persona::none);
-    send(start.key, start.value);
-  }
+  const auto ids = start_self_service(driver, kRegistrations, 7000, "crash");
   std::atomic<bool> driving{true};
   int crashes_in_flight = 0;
   std::thread crasher([&] {
@@ -55,9 +49,7 @@ TEST_F(CrashTest, KilledFiveTimesAtRandomLosesNothingAndMatchesTheReference) {
   crasher.join();
   EXPECT_EQ(crashes_in_flight, kCrashes) << "the run ended before every crash";
 
-  std::size_t issued = 0;
-  for (const auto& id : ids) issued += driver.outcome_of(id) == sim::Outcome::issued ? 1 : 0;
-  EXPECT_EQ(issued, ids.size()) << "registrations lost or stuck after the crashes";
+  EXPECT_EQ(issued(driver, ids), ids.size()) << "registrations lost or stuck after the crashes";
 
   // Six instances ran one after the other.
   const std::string log = daemon_->log();

@@ -291,6 +291,26 @@ void OrchestratorTest::restart_daemon(int signal) {
   daemon_ = std::make_unique<ChildProcess>(options);
 }
 
+std::vector<std::string> OrchestratorTest::start_self_service(sim::CitizenDriver& driver, int count,
+                                                              std::uint64_t first_citizen,
+                                                              std::string_view stem) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < count; ++i) {
+    ids.push_back(unique_name(stem));
+    const auto start = driver.start(ids.back(), first_citizen + static_cast<std::uint64_t>(i),
+                                    "self-service", sim::Persona::none);
+    send(start.key, start.value);
+  }
+  return ids;
+}
+
+std::size_t OrchestratorTest::issued(const sim::CitizenDriver& driver,
+                                     const std::vector<std::string>& ids) {
+  return static_cast<std::size_t>(std::count_if(ids.begin(), ids.end(), [&](const auto& id) {
+    return driver.outcome_of(id) == sim::Outcome::issued;
+  }));
+}
+
 std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
                                                   const std::vector<std::string>& ids,
                                                   std::chrono::seconds timeout,

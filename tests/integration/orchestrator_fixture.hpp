@@ -37,6 +37,12 @@ class OrchestratorTest : public ::testing::Test {
   // redis+cluster://...).
   virtual std::string redis_url() { return services_.redis_url(); }
 
+  // Starts `count` self-service registrations through `driver` (ids made from `stem`,
+  // citizens numbered from `first_citizen`); returns their ids.
+  std::vector<std::string> start_self_service(sim::CitizenDriver& driver, int count,
+                                              std::uint64_t first_citizen, std::string_view stem);
+  // How many of `ids` the driver saw issued.
+  static std::size_t issued(const sim::CitizenDriver& driver, const std::vector<std::string>& ids);
   // Drives the registrations `ids` (already started through `driver`) with the citizen
   // simulator's logic — answering every registration.awaiting, scanning QR tokens from the
   // officer topic — until each has a final outcome or `timeout` passes. Returns every event

@@ -75,13 +75,7 @@ class RedisCrashTest : public OrchestratorTest {
 
 TEST_F(RedisCrashTest, KilledAndRestartedFromItsAofLosesNothing) {
   sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
-  std::vector<std::string> ids;
-  for (int i = 0; i < 80; ++i) {
-    ids.push_back(unique_name("aof"));
-    const auto start = driver.start(ids.back(), 6000 + static_cast<std::uint64_t>(i),
-                                    "self-service", sim::Persona::none);
-    send(start.key, start.value);
-  }
+  const auto ids = start_self_service(driver, 80, 6000, "aof");
   std::thread crasher([this] {
     std::this_thread::sleep_for(4s);
     redis_server_->signal(SIGKILL);
@@ -91,9 +85,7 @@ TEST_F(RedisCrashTest, KilledAndRestartedFromItsAofLosesNothing) {
   });
   drive(driver, ids, 240s);
   crasher.join();
-  std::size_t issued = 0;
-  for (const auto& id : ids) issued += driver.outcome_of(id) == sim::Outcome::issued ? 1 : 0;
-  EXPECT_EQ(issued, ids.size());
+  EXPECT_EQ(issued(driver, ids), ids.size());
   redis_ = redis::connect(redis_url());
   expect_exactly_once(ids);
   expect_matches_reference();

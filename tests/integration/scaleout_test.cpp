@@ -36,21 +36,6 @@ class ScaleOutTest : public OrchestratorTest {
   std::vector<ChildProcess*> instances() override {
     return {daemon_.get(), others_[0].get(), others_[1].get()};
   }
-  std::vector<std::string> start_many(int n, std::uint64_t first, sim::CitizenDriver& driver) {
-    std::vector<std::string> ids;
-    for (int i = 0; i < n; ++i) {
-      ids.push_back(unique_name("scale"));
-      const auto start = driver.start(ids.back(), first + static_cast<std::uint64_t>(i),
-                                      "self-service", sim::Persona::none);
-      send(start.key, start.value);
-    }
-    return ids;
-  }
-  static std::size_t issued(const sim::CitizenDriver& driver, const std::vector<std::string>& ids) {
-    std::size_t n = 0;
-    for (const auto& id : ids) n += driver.outcome_of(id) == sim::Outcome::issued ? 1 : 0;
-    return n;
-  }
   // Whether `instance` said it owned partitions, i.e. took part in the work.
   static bool took_part(const ChildProcess& instance) {
     return instance.log().find(" assigned: epoch") != std::string::npos;
@@ -60,7 +45,7 @@ class ScaleOutTest : public OrchestratorTest {
 
 TEST_F(ScaleOutTest, TheOthersTakeOverTheKilledInstancesPartitions) {
   sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
-  const auto ids = start_many(150, 8000, driver);
+  const auto ids = start_self_service(driver, 150, 8000, "scale");
   std::thread killer([this] {
     std::this_thread::sleep_for(5s);
     daemon_->signal(SIGKILL);  // the first instance dies and stays dead
@@ -77,7 +62,7 @@ TEST_F(ScaleOutTest, TheOthersTakeOverTheKilledInstancesPartitions) {
 
 TEST_F(ScaleOutTest, APausedInstanceCannotOverwriteNewerState) {
   sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
-  const auto ids = start_many(150, 9000, driver);
+  const auto ids = start_self_service(driver, 150, 9000, "scale");
   std::thread pauser([this] {
     std::this_thread::sleep_for(4s);
     others_[0]->signal(SIGSTOP);  // past the 6 s session timeout: the group rebalances
