@@ -6,7 +6,7 @@
 namespace enroll {
 namespace {
 
-constexpr std::array<std::pair<CommandType, std::string_view>, 15> kTypes{{
+constexpr std::array<std::pair<CommandType, std::string_view>, 18> kTypes{{
     {CommandType::registration_start, "registration.start"},
     {CommandType::terms_accept, "terms.accept"},
     {CommandType::permissions_grant, "permissions.grant"},
@@ -21,6 +21,9 @@ constexpr std::array<std::pair<CommandType, std::string_view>, 15> kTypes{{
     {CommandType::consent_confirm, "consent.confirm"},
     {CommandType::registration_cancel, "registration.cancel"},
     {CommandType::task_result, "task.result"},
+    {CommandType::operator_retry, "operator.retry"},
+    {CommandType::operator_rewind, "operator.rewind"},
+    {CommandType::operator_cancel, "operator.cancel"},
     {CommandType::timer, "timer.fire"},
 }};
 

@@ -29,6 +29,11 @@ enum class CommandType {
   consent_confirm,
   registration_cancel,
   task_result,
+  // Operator actions (the HTTP API writes them to the inbox, so they take the same ordered,
+  // exactly-once path as everything else).
+  operator_retry,
+  operator_rewind,
+  operator_cancel,
   // A deadline of the registration fell due. enrollmentd writes it to the inbox itself, so
   // that a timer takes its place in the log and a replay sees the same order.
   timer,
@@ -99,6 +104,12 @@ struct TaskResult {
   std::optional<TaskError> error;
 };
 
+// operator.retry / operator.rewind / operator.cancel: who, why, and for a rewind, where to.
+struct OperatorAction {
+  std::string operator_id;
+  std::string reason;
+  std::string to_step;  // rewind only
+};
 struct TimerFired {
   Timestamp due;  // the deadline it was fired for (the engine checks what is due at `now`)
 };
@@ -106,7 +117,7 @@ struct TimerFired {
 using CommandPayload =
     std::variant<RegistrationStart, TermsAccept, PermissionsGrant, ImageCapture, CardDataConfirm,
                  CitizenIdEnter, FingerprintCapture, QrScan, PasscodeSet, ConsentConfirm,
-                 RegistrationCancel, TaskResult, TimerFired>;
+                 RegistrationCancel, TaskResult, OperatorAction, TimerFired>;
 
 struct Inbound {
   EventId id;

@@ -40,6 +40,7 @@ std::string position(const Registration& s) {
 
 ActorKind actor_of(const Inbound& ev) {
   if (ev.type == CommandType::timer) return ActorKind::system;
+  if (std::holds_alternative<OperatorAction>(ev.payload)) return ActorKind::operator_;
   if (ev.type == CommandType::task_result) return ActorKind::connector;
   if (ev.type == CommandType::registration_start || ev.type == CommandType::fingerprint_capture) {
     const auto* start = std::get_if<RegistrationStart>(&ev.payload);
@@ -110,6 +111,42 @@ class Transition {
     }
     StepContext ctx{s_, *def_, step, ev_, now_, cfg_};
     apply_verdict(kind(step).on_result(ctx, r));
+  }
+
+  // operator.retry / rewind / cancel, on an active or locked registration.
+  void on_operator() {
+    const auto& op = std::get<OperatorAction>(ev_.payload);
+    if (ev_.type == CommandType::operator_cancel) {
+      end(reg::Cancel{}, EventType::cancelled, op.reason, "operator_cancel: " + op.reason);
+      return;
+    }
+    const bool locked = s_.status() == Status::locked;
+    const auto from = position(s_);
+    const std::size_t current = def_->index_of(locked ? s_.locked_step : s_.step).value();
+    if (ev_.type == CommandType::operator_retry) {
+      // The step again from its start, with its tries and its task attempts renewed.
+      if (locked) leave_lock();
+      s_.tries_used.erase(def_->steps.at(current).name);
+      enter_step(current, "operator_retry", "operator_retry: " + op.reason, from);
+      return;
+    }
+    const auto target = def_->index_of(op.to_step);
+    if (!target) {
+      reject_command("no step " + op.to_step + " in " + s_.channel);
+      return;
+    }
+    if (*target > current) {
+      reject_command("cannot rewind forward from " + def_->steps.at(current).name + " to " +
+                     op.to_step);
+      return;
+    }
+    if (locked) leave_lock();
+    // Everything captured from the target step on is forgotten and asked for again.
+    for (std::size_t i = *target; i < def_->steps.size(); ++i) {
+      kind(def_->steps[i]).discard(s_);
+      s_.tries_used.erase(def_->steps[i].name);
+    }
+    enter_step(*target, "operator_rewind", "operator_rewind: " + op.reason, from);
   }
 
   void on_timer() {
@@ -329,19 +366,28 @@ class Transition {
   }
 
   void unlock() {
-    const StepDef* step = def_->find(s_.locked_step);
-    if (step == nullptr) throw std::logic_error("locked step " + s_.locked_step + " unknown");
+    const auto from = position(s_);
+    const std::size_t step = leave_lock();
+    s_.tries_used.erase(def_->steps.at(step).name);
+    enter_step(step, "cool_down_over", "unlocked", from);
+  }
+
+  // Locked → the phase it was locked in; returns the index of the step that locked it.
+  std::size_t leave_lock() {
+    const auto step = def_->index_of(s_.locked_step);
+    if (!step) throw std::logic_error("locked step " + s_.locked_step + " unknown");
     move(reg::Unlock{});
-    s_.tries_used.erase(step->name);
     s_.locked_step.clear();
     s_.hand_over_channel.clear();
     s_.reason.clear();
-    enter_step(def_->index_of(step->name).value(), "cool_down_over", "unlocked");
+    return *step;
   }
 
-  void enter_step(std::size_t index, const std::string& reason, const std::string& outcome) {
+  // `came_from`: where the audit record says the registration was (default: here and now).
+  void enter_step(std::size_t index, const std::string& reason, const std::string& outcome,
+                  std::optional<std::string> came_from = std::nullopt) {
     const StepDef& step = def_->steps.at(index);
-    const auto from = position(s_);
+    const auto from = came_from ? *came_from : position(s_);
     move_to_phase(step.phase);
     s_.phase = step.phase;
     s_.step = step.name;
@@ -431,7 +477,8 @@ class Transition {
     r.seq = ++s_.audit_seq;
     r.at = now_;
     r.actor_kind = actor_of(ev_);
-    r.actor_id = ev_.source;
+    const auto* op = std::get_if<OperatorAction>(&ev_.payload);
+    r.actor_id = op != nullptr ? op->operator_id : ev_.source;
     r.cause = ev_.id;
     r.from = from;
     r.to = to;
@@ -542,6 +589,15 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
       break;
     case CommandType::registration_start:
       t.on_start_again();
+      break;
+    case CommandType::operator_retry:
+    case CommandType::operator_rewind:
+    case CommandType::operator_cancel:
+      if (current->active() || current->status() == Status::locked) {
+        t.on_operator();
+      } else {
+        t.reject_command("registration is " + std::string(to_string(current->status())));
+      }
       break;
     default:
       if (current->active()) {

@@ -112,6 +112,12 @@ std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view paylo
     case CommandType::registration_cancel:
       in.payload = RegistrationCancel{str(data, "reason")};
       break;
+    case CommandType::operator_retry:
+    case CommandType::operator_rewind:
+    case CommandType::operator_cancel:
+      in.payload = OperatorAction{str(data["operator"], "id"), str(data, "reason"),
+                                  data.HasMember("to_step") ? str(data, "to_step") : ""};
+      break;
     case CommandType::timer: {
       const auto due = from_rfc3339(str(data, "due"));
       if (!due) return DecodeError{"invalid_data", "timer.fire data due is not an RFC 3339 time"};

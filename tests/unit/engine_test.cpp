@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 
+#include "tests/unit/engine_walk.hpp"
 #include "workflows/crypto/passcode_verifier.hpp"
 #include "workflows/definition.hpp"
 
@@ -15,124 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-class EngineTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::ifstream in(std::string(ENROLL_SOURCE_DIR) + "/workflows/channels/self-service.v1.json");
-    catalog_.add(parse_definition(json::parse(in)));
-    config_.catalog = &catalog_;
-    config_.passcode_salt_key.assign(32, 7);
-    config_.citizen_hash_key.assign(32, 9);
-    config_.passcode_hash.memlimit = 8 * 1024 * 1024;
-    config_.passcode_hash.opslimit = 1;
-  }
-
-  Outcome feed(CommandType type, CommandPayload payload) {
-    Inbound in;
-    in.id = EventId("e" + std::to_string(++seq_));
-    in.source = "/test";
-    in.subject = RegistrationId("reg-1");
-    in.type = type;
-    in.payload = std::move(payload);
-    return feed(in);
-  }
-  Outcome feed(const Inbound& in) {
-    now_ += std::chrono::seconds(1);
-    Outcome out = apply(state_, in, now_, config_);
-    if (out.state) state_ = *out.state;
-    return out;
-  }
-  // Moves the clock to the registration's next timer and fires it.
-  Outcome fire_timer() {
-    const auto due = state_->next_timer();
-    EXPECT_TRUE(due.has_value());
-    now_ = *due - std::chrono::seconds(1);  // feed() adds a second
-    Inbound in;
-    in.id = EventId("timer-" + std::to_string(++seq_));
-    in.source = "/test/timers";
-    in.subject = RegistrationId("reg-1");
-    in.type = CommandType::timer;
-    in.payload = TimerFired{};
-    return feed(in);
-  }
-  Outcome result(json outputs, TaskStatus status = TaskStatus::ok, std::string code = "") {
-    TaskResult r;
-    r.request_id = state_->pending_request.value_or(RequestId("none"));
-    r.status = status;
-    r.outputs = std::move(outputs);
-    if (!code.empty()) r.error = TaskError{code, code};
-    return feed(CommandType::task_result, r);
-  }
-  static std::vector<const EmitEvent*> events(const Outcome& o) {
-    std::vector<const EmitEvent*> out;
-    for (const auto& e : o.effects) {
-      if (const auto* ev = std::get_if<EmitEvent>(&e)) out.push_back(ev);
-    }
-    return out;
-  }
-  static const RequestTask* request(const Outcome& o) {
-    for (const auto& e : o.effects) {
-      if (const auto* r = std::get_if<RequestTask>(&e)) return r;
-    }
-    return nullptr;
-  }
-  static const EmitEvent* awaiting(const Outcome& o) {
-    for (const auto* e : events(o)) {
-      if (e->type == EventType::awaiting) return e;
-    }
-    return nullptr;
-  }
-
-  // Walks to the step `until` on the happy path.
-  void walk_to(const std::string& until) {
-    feed(CommandType::registration_start,
-         RegistrationStart{"self-service", {"dev-1", "android"}, std::nullopt, std::nullopt});
-    const std::vector<std::function<void()>> steps{
-        [&] { feed(CommandType::terms_accept, TermsAccept{"2024-06"}); },
-        [&] {
-          feed(CommandType::card_front_capture, ImageCapture{ImageRef("img://front")});
-          result(front_ocr_);
-        },
-        [&] {
-          result({{"claimed", true}});
-        },
-        [&] {
-          feed(CommandType::card_back_capture, ImageCapture{ImageRef("img://back")});
-          result({{"laser_code", "JT0-1234567-89"}, {"sharpness", 0.9}});
-        },
-        [&] { feed(CommandType::card_data_confirm, CardDataConfirm{true}); },
-        [&] {
-          result({{"code", 0}, {"card_status", "valid"}});
-        },
-        [&] {
-          feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://selfie")});
-          result({{"liveness", 0.95}});
-        },
-        [&] {
-          result({{"score", 0.9}});
-        },
-        [&] {
-          feed(CommandType::passcode_set,
-               PasscodeSet{SecretString("13572468"), SecretString("13572468")});
-        },
-        [&] { feed(CommandType::consent_confirm, ConsentConfirm{SecretString("13572468")}); },
-    };
-    for (const auto& step : steps) {
-      if (state_->step == until) return;
-      step();
-    }
-  }
-
-  DefinitionCatalog catalog_;
-  EngineConfig config_;
-  std::optional<Registration> state_;
-  Timestamp now_{std::chrono::milliseconds(1'800'000'000'000)};
-  int seq_ = 0;
-  json front_ocr_{
-      {"citizen_id", "1101700203450"}, {"first_name", "สมชาย"},    {"last_name", "ใจดี"},
-      {"first_name_en", "Somchai"},    {"last_name_en", "Jaidee"}, {"date_of_birth", "1990-05-17"},
-      {"expiry_date", "2030-01-01"},   {"sharpness", 0.9}};
-};
+class EngineTest : public testing::EngineWalk {};
 
 TEST_F(EngineTest, HappyPathEndsIssued) {
   walk_to("issue");

@@ -9,6 +9,10 @@ namespace {
 class SelfieLiveness final : public StepKind {
  public:
   std::string_view name() const override { return "selfie_liveness"; }
+  void discard(Registration& s) const override {
+    s.selfie_ref.clear();
+    s.liveness.reset();
+  }
   bool needs_task() const override { return true; }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<ImageCapture>(ctx.event.payload);
@@ -27,6 +31,7 @@ class SelfieLiveness final : public StepKind {
 class FaceMatch final : public StepKind {
  public:
   std::string_view name() const override { return "face_match"; }
+  void discard(Registration& s) const override { s.face_score.reset(); }
   bool needs_task() const override { return true; }
   nlohmann::json task_inputs(const StepContext& ctx) const override {
     return {{"citizen_id", ctx.state.citizen_id.value_or("")}, {"image_ref", ctx.state.selfie_ref}};
@@ -51,6 +56,7 @@ class FaceMatch final : public StepKind {
 class FingerprintMatch final : public StepKind {
  public:
   std::string_view name() const override { return "fingerprint_match"; }
+  void discard(Registration& s) const override { s.fingerprint_score.reset(); }
   bool needs_task() const override { return true; }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<FingerprintCapture>(ctx.event.payload);

@@ -52,6 +52,14 @@ std::optional<std::string> take_laser_code(StepContext& ctx, const nlohmann::jso
 class CardFrontOcr final : public StepKind {
  public:
   std::string_view name() const override { return "card_front_ocr"; }
+  // The citizen ID stays: the registration is claimed for it, and a new read must match it.
+  void discard(Registration& s) const override {
+    const auto back_ref = s.card.back_ref;
+    const auto laser_code = s.card.laser_code;
+    s.card = CardData{};
+    s.card.back_ref = back_ref;
+    s.card.laser_code = laser_code;
+  }
   bool needs_task() const override { return true; }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<ImageCapture>(ctx.event.payload);
@@ -69,6 +77,10 @@ class CardFrontOcr final : public StepKind {
 class CardBackOcr final : public StepKind {
  public:
   std::string_view name() const override { return "card_back_ocr"; }
+  void discard(Registration& s) const override {
+    s.card.laser_code.clear();
+    s.card.back_ref.clear();
+  }
   bool needs_task() const override { return true; }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<ImageCapture>(ctx.event.payload);
@@ -87,6 +99,7 @@ class CardBackOcr final : public StepKind {
 class CardDataTask final : public StepKind {
  public:
   std::string_view name() const override { return "card_data_task"; }
+  void discard(Registration& s) const override { s.card = CardData{}; }
   bool needs_task() const override { return true; }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
     if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));

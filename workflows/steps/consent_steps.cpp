@@ -9,6 +9,10 @@ namespace {
 class AcceptTerms final : public StepKind {
  public:
   std::string_view name() const override { return "accept_terms"; }
+  void discard(Registration& s) const override {
+    s.consent.terms_version.clear();
+    s.consent.accepted_at.reset();
+  }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<TermsAccept>(ctx.event.payload);
     ctx.state.consent.terms_version = cmd.terms_version;
@@ -30,6 +34,10 @@ class GrantPermissions final : public StepKind {
 class ConfirmConsent final : public StepKind {
  public:
   std::string_view name() const override { return "confirm_consent"; }
+  void discard(Registration& s) const override {
+    s.consent.confirmed_at.reset();
+    s.consent.confirmed_by.clear();
+  }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<ConsentConfirm>(ctx.event.payload);
     if (!cmd.passcode) return Verdict::ask_again("sealed_passcode_unreadable");

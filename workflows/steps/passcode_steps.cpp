@@ -11,6 +11,7 @@ namespace {
 class SetPasscode final : public StepKind {
  public:
   std::string_view name() const override { return "set_passcode"; }
+  void discard(Registration& s) const override { s.passcode_verifier.clear(); }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<PasscodeSet>(ctx.event.payload);
     if (!cmd.first || !cmd.repeat) return Verdict::ask_again("sealed_passcode_unreadable");

@@ -19,6 +19,11 @@ std::string mac(const StepContext& ctx, const std::string& expiry, const std::st
 class QrBind final : public StepKind {
  public:
   std::string_view name() const override { return "qr_bind"; }
+  // Scanned tokens stay used: a token is single use for the registration's whole life.
+  void discard(Registration& s) const override {
+    s.qr.token.clear();
+    s.qr.expires_at.reset();
+  }
   bool needs_task() const override { return true; }
   bool starts_with_task() const override { return true; }
 

@@ -67,6 +67,10 @@ class StepKind {
   // The connector answered with status ok or failed (retryable is handled by the engine).
   [[nodiscard]] virtual Verdict on_result(StepContext& ctx, const TaskResult& result) const;
 
+  // An operator rewound the registration to this step or an earlier one: forget what this
+  // step captured, so that it is captured again (steps/README: what each kind keeps).
+  virtual void discard(Registration& /*state*/) const {}
+
   // For the graph lint and drawings (enrollctl workflows check|graph): the steps this kind
   // may send the registration back to (besides a retake of the step itself), and whether a
   // result may reject the registration outright.
