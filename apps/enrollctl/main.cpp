@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+#include <optional>
 
+#include "apps/enrollctl/audit_commands.hpp"
 #include "apps/enrollctl/workflow_commands.hpp"
 
 using namespace enroll::ctl;
@@ -33,13 +35,27 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"mermaid", "dot"}))
       ->capture_default_str();
 
+  auto* audit = app.add_subcommand("audit", "check the audit trail");
+  std::string audit_file;
+  std::optional<std::string> audit_id;
+  auto* verify =
+      audit->add_subcommand("verify", "recompute the hash chains and name the first broken link");
+  verify->add_option("ID", audit_id, "only this registration");
+  verify
+      ->add_option("--file", audit_file,
+                   "exported enroll.audit records, one CloudEvent (JSON) per line")
+      ->required()
+      ->check(CLI::ExistingFile);
+
   // The subcommands are required by hand, after parsing: CLI11 reports a missing
   // subcommand before an unknown flag, which would hide the real mistake.
   try {
     app.parse(argc, argv);
-    if (!workflows->parsed()) throw CLI::RequiredError("a subcommand");
-    if (!check->parsed() && !graph->parsed())
+    if (!workflows->parsed() && !audit->parsed()) throw CLI::RequiredError("a subcommand");
+    if (workflows->parsed() && !check->parsed() && !graph->parsed())
       throw CLI::RequiredError("a workflows subcommand (check or graph)");
+    if (audit->parsed() && !verify->parsed())
+      throw CLI::RequiredError("an audit subcommand (verify)");
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help
     // help() shows the deepest subcommand that was recognised.
@@ -50,6 +66,7 @@ int main(int argc, char** argv) {
   try {
     if (check->parsed()) return run_check(options, file);
     if (graph->parsed()) return run_graph(options, name, format);
+    if (verify->parsed()) return run_audit_verify_file(options, audit_file, audit_id);
   } catch (const std::exception& e) {
     std::cerr << "enrollctl: " << e.what() << "\n";
     return 1;

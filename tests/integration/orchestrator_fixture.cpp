@@ -8,7 +8,7 @@
 #include <type_traits>
 
 #include "connectors/redis/connect.hpp"
-#include "workflows/crypto/hashing.hpp"
+#include "workflows/audit_chain.hpp"
 
 namespace enroll::test {
 
@@ -105,17 +105,12 @@ void OrchestratorTest::expect_exactly_once(const std::vector<std::string>& ids) 
     ASSERT_TRUE(state.has_value()) << id;
     EXPECT_EQ(static_cast<std::int64_t>(chain.size()), state->at("audit_seq").get<std::int64_t>())
         << id;
-    std::string prev;
-    std::int64_t expect = 1;
-    for (const auto& [seq, rec] : chain) {
-      EXPECT_EQ(seq, expect++) << id << ": a gap in the chain";
-      EXPECT_EQ(rec.at("prev_hash"), prev) << id << " seq " << seq;
-      auto body = rec;
-      body.erase("hash");
-      EXPECT_EQ(crypto::sha256_hex(prev + body.dump()), rec.at("hash")) << id << " seq " << seq;
-      prev = rec.at("hash");
-    }
-    EXPECT_EQ(state->at("audit_head"), prev) << id;
+    std::vector<nlohmann::json> records;
+    for (const auto& [seq, rec] : chain) records.push_back(rec);
+    const auto broken = verify_chain(records);
+    EXPECT_FALSE(broken.has_value()) << id << " seq " << broken->seq << ": " << broken->why;
+    EXPECT_EQ(state->at("audit_head"), chain.empty() ? "" : chain.rbegin()->second.at("hash"))
+        << id;
   }
 }
 
