@@ -19,6 +19,7 @@
 #include "connectors/codec/outbound_encoder.hpp"
 #include "connectors/kafka/consumer.hpp"
 #include "connectors/kafka/producer.hpp"
+#include "connectors/pipeline/pipeline_monitor.hpp"
 #include "connectors/redis/store.hpp"
 #include "workflows/engine_config.hpp"
 
@@ -51,6 +52,9 @@ class InboxPipeline final : public kafka::RebalanceListener {
   void stop() noexcept { stopping_ = true; }
   [[nodiscard]] const PipelineCounters& counters() const { return counters_; }
   [[nodiscard]] std::size_t owned_partitions() const { return owned_count_.load(); }
+  // Reports to `monitor` (metrics, owned partitions) from now on; call before run(). The
+  // monitor must outlive the pipeline.
+  void set_monitor(PipelineMonitor* monitor) { monitor_ = monitor; }
 
   std::vector<std::optional<std::int64_t>> on_assigned(
       const std::vector<kafka::TopicPartition>& partitions) override;
@@ -76,6 +80,7 @@ class InboxPipeline final : public kafka::RebalanceListener {
   void run_own_task(std::int32_t partition, const codec::OutboxMessage& msg,
                     const std::string& entry_id);
   void acknowledge_delivered();
+  void publish_owned();  // after epochs_ changed
   template <class F>
   auto with_redis_retry(const char* what, F&& f) -> decltype(f());
 
@@ -95,6 +100,7 @@ class InboxPipeline final : public kafka::RebalanceListener {
   std::atomic<bool> stopping_{false};
   std::chrono::steady_clock::time_point next_timer_check_{};
   PipelineCounters counters_;
+  PipelineMonitor* monitor_ = nullptr;
 };
 
 }  // namespace enroll

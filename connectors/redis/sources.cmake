@@ -1,4 +1,4 @@
-foreach(script commit citizen_claim)
+foreach(script commit citizen_claim list)
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${script}_script.cpp)
   add_custom_command(OUTPUT ${out}
     COMMAND ${CMAKE_COMMAND} -DIN=${CMAKE_CURRENT_LIST_DIR}/${script}.lua -DOUT=${out}
@@ -9,4 +9,6 @@ foreach(script commit citizen_claim)
 endforeach()
 target_sources(enroll_connectors PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/client.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/store.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/store.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/script.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/read_model.cpp)

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "connectors/redis/keyspace.hpp"
+#include "connectors/redis/script.hpp"
 #include "connectors/redis/scripts.hpp"
 
 namespace enroll::redis {
@@ -14,7 +16,7 @@ Store::Store(Client& client, std::string ns) : client_(client), ns_(std::move(ns
 }
 
 std::string Store::key(std::int32_t partition, const std::string& suffix) const {
-  return ns_ + ":{p" + std::to_string(partition) + "}:" + suffix;
+  return keys::partition_key(ns_, partition, suffix);
 }
 
 std::string Store::state_key(std::int32_t partition, const RegistrationId& id) const {
@@ -22,16 +24,7 @@ std::string Store::state_key(std::int32_t partition, const RegistrationId& id) c
 }
 
 Reply Store::evalsha(std::string& sha, std::string_view script, std::vector<std::string>& argv) {
-  try {
-    return client_.command(argv);
-  } catch (const RedisError& e) {
-    // A restarted Redis has lost its script cache: load the script again, once.
-    if (std::string_view(e.what()).rfind("NOSCRIPT", 0) != 0) throw;
-    auto r = client_.command({"SCRIPT", "LOAD", std::string(script)});
-    sha.assign(r->str, r->len);
-    argv[1] = sha;
-    return client_.command(argv);
-  }
+  return eval_script(client_, sha, script, argv);
 }
 
 PartitionClaim Store::claim(std::int32_t partition) {
@@ -79,16 +72,23 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   argv.push_back(std::to_string(epoch));
   argv.push_back(next_offset ? std::to_string(*next_offset) : std::string());
   argv.push_back(std::to_string(states.size()));
+  argv.push_back(keys::partition_prefix(ns_, partition));
   for (const auto& s : states) {
     argv.push_back(state_to_json(s).dump());
     argv.push_back(s.id.str());
     const auto due = s.next_timer();
     argv.push_back(due ? std::to_string(to_millis(*due)) : std::string());
+    // What the read side's indexes and funnel need (see commit.lua).
+    argv.push_back(s.channel);
+    argv.emplace_back(to_string(s.phase));
+    argv.emplace_back(to_string(s.status()));
+    argv.push_back(std::to_string(to_millis(s.updated_at)));
   }
   for (const auto& m : outbox) {
     argv.push_back(m.topic);
     argv.push_back(m.key);
     argv.push_back(m.value);
+    argv.push_back(m.history);
   }
   Reply r;
   try {

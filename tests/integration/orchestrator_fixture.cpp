@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "workflows/crypto/hashing.hpp"
 
@@ -12,7 +13,7 @@ void OrchestratorTest::SetUp() {
   const std::string name = unique_name("it");
   topics_.prefix = name + ".";
   ns_ = name;
-  services_.create_topic_set(topics_.prefix, 12);
+  services_.create_topic_set(topics_.prefix, partitions());
   work_ = std::filesystem::temp_directory_path() / name;
   std::filesystem::create_directories(work_);
   generate_keys(work_ / "keys");
@@ -51,8 +52,13 @@ void OrchestratorTest::SetUp() {
                                            "--instance",
                                            "it",
                                            "--workflows",
-                                           workflows.string()},
+                                           workflows.string(),
+                                           "--http",
+                                           "127.0.0.1:0",
+                                           "--http-port-file",
+                                           (work_ / "http.port").string()},
                                           work_ / "enrollmentd.log"};
+  for (auto& flag : daemon_flags()) daemon_options_->argv.push_back(std::move(flag));
   daemon_ = std::make_unique<ChildProcess>(*daemon_options_);
   std::vector<std::string> sim{
       SIM_CONNECTORS_BIN,   "--brokers",    services_.brokers(),
@@ -117,7 +123,8 @@ void OrchestratorTest::restart_daemon(int signal) {
   daemon_->signal(signal);
   ASSERT_TRUE(daemon_->wait_exit(std::chrono::seconds(15)).has_value());
   auto options = *daemon_options_;
-  options.append_log = true;  // keep what the first instance said
+  options.append_log = true;                     // keep what the first instance said
+  std::filesystem::remove(work_ / "http.port");  // the new instance writes its own port
   daemon_ = std::make_unique<ChildProcess>(options);
 }
 
@@ -155,6 +162,19 @@ std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
     }
   }
   return events.messages();
+}
+
+std::uint16_t OrchestratorTest::http_port(const std::filesystem::path& port_file,
+                                          std::chrono::seconds timeout) {
+  const auto file = port_file.empty() ? work_ / "http.port" : port_file;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(file);
+    int port = 0;
+    if (in >> port && port > 0) return static_cast<std::uint16_t>(port);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  throw std::runtime_error("no HTTP port in " + file.string() + " within the timeout");
 }
 
 void OrchestratorTest::send(const std::string& key, const std::string& value) {
