@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -48,8 +49,14 @@ Method method_of(bhttp::verb v) {
 // Every operation runs on the connection's strand; the worker's answer is posted to it.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const Router& router, const ServerOptions& options)
-      : stream_(std::move(socket)), router_(router), options_(options) {}
+  Session(tcp::socket socket, const Router& router, const ServerOptions& options,
+          std::atomic<std::size_t>& open)
+      : stream_(std::move(socket)), router_(router), options_(options), open_(open) {
+    ++open_;
+  }
+  ~Session() { --open_; }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   void start() {
     net::dispatch(stream_.get_executor(),
@@ -61,7 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
     parser_->body_limit(options_.body_limit);
-    stream_.expires_after(options_.read_timeout);
+    stream_.expires_after(options_.timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
@@ -133,6 +140,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive_);
     res->body() = std::move(r.body);
     res->prepare_payload();
+    stream_.expires_after(options_.timeout);  // the read's timer may have run while the worker did
     bhttp::async_write(stream_, *res,
                        [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
                          self->on_write(ec);
@@ -158,6 +166,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   const Router& router_;
   const ServerOptions& options_;
+  std::atomic<std::size_t>& open_;  // the server's count of open connections
   bool keep_alive_ = false;
   unsigned version_ = 11;
 };
@@ -206,8 +215,11 @@ struct Server::Impl {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
       if (ec) {
         spdlog::warn("http: accept: {}", ec.message());
+      } else if (open.load() >= options.max_connections) {
+        beast::error_code ignored;
+        s.close(ignored);  // full: the client sees the connection closed and may retry
       } else {
-        std::make_shared<Session>(std::move(s), router, options)->start();
+        std::make_shared<Session>(std::move(s), router, options, open)->start();
       }
       accept();
     });
@@ -215,6 +227,7 @@ struct Server::Impl {
 
   ServerOptions options;
   const Router& router;
+  std::atomic<std::size_t> open{0};  // connections; sessions (which ioc may own) count themselves
   net::io_context ioc;
   tcp::acceptor acceptor;
   std::uint16_t port = 0;

@@ -428,6 +428,19 @@ TEST_F(HttpApiTest, SpeaksHttpProperly) {
   HttpConnection head(port);
   r = head.request("GET", "/healthz", {{"X-Padding", std::string(10000, 'p')}});
   EXPECT_EQ(r.status, 431);
+
+  // A second instance on the same address: refused at start-up with a one-line reason.
+  auto options = *daemon_options_;
+  for (auto& arg : options.argv) {
+    if (arg == "127.0.0.1:0") arg = "127.0.0.1:" + std::to_string(port);
+    if (arg == (work_ / "http.port").string()) arg = (work_ / "taken.port").string();
+  }
+  options.log_file = work_ / "taken.log";
+  ChildProcess taken(options);
+  EXPECT_EQ(taken.wait_exit(60s), 1) << taken.log();
+  EXPECT_NE(taken.log().find("enrollmentd: http 127.0.0.1:" + std::to_string(port) + ": "),
+            std::string::npos)
+      << taken.log();
 }
 
 // One inbox partition and two instances: only the one that owns it is ready; when it stops,
