@@ -31,13 +31,13 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
           unit = 1000;
           break;
         case 'm':
-          unit = 60 * 1000;
+          unit = std::int64_t{60} * 1000;
           break;
         case 'h':
-          unit = 3600 * 1000;
+          unit = std::int64_t{3600} * 1000;
           break;
         case 'd':
-          unit = 86400 * 1000;
+          unit = std::int64_t{86400} * 1000;
           break;
         default:
           return std::nullopt;

@@ -246,8 +246,9 @@ void ReadApi::funnel(Respond respond) {
         for (const auto& c : settings_.channels) counts[c];  // every known channel, also at 0
         // Phases and statuses in their canonical order, every one present (0 if none).
         ordered_json channels = ordered_json::object();
-        for (const auto& [channel, counters] : counts) {
-          const auto count = [&](const std::string& name) {
+        for (const auto& [channel, by_name] : counts) {
+          const auto& counters = by_name;  // a lambda may not capture a structured binding
+          const auto count = [&counters](const std::string& name) {
             const auto it = counters.find(name);
             return it == counters.end() ? std::int64_t{0} : it->second;
           };

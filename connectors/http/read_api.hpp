@@ -26,7 +26,7 @@ namespace enroll::http {
 
 struct ReadApiSettings {
   std::vector<std::string> channels;  // known channels: a listing filter must name one
-  crypto::SealPublicKey passcode_key;
+  crypto::SealPublicKey passcode_key{};
   // /metrics counts active registrations without a change for longer than this as stuck.
   std::chrono::milliseconds stuck_after{std::chrono::minutes(15)};
 };

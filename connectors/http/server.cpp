@@ -111,9 +111,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto self = shared_from_this();
     const auto respond = [self](Response r) {
       auto executor = self->stream_.get_executor();
-      net::post(executor, [self = std::move(self), r = std::move(r)]() mutable {
-        self->write(std::move(r));
-      });
+      net::post(executor, [self, r = std::move(r)]() mutable { self->write(std::move(r)); });
     };
     try {
       router_.dispatch(std::move(request), respond);

@@ -21,8 +21,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";  // an address, or a name resolved at start-up
   std::uint16_t port = 8080;       // 0: any free port (see Server::port())
   std::size_t threads = 1;
-  std::size_t header_limit = 8 * 1024;  // bytes; more: 431
-  std::size_t body_limit = 64 * 1024;   // bytes; more: 413
+  std::size_t header_limit = std::size_t{8} * 1024;  // bytes; more: 431
+  std::size_t body_limit = std::size_t{64} * 1024;   // bytes; more: 413
   // A request (or the next one on a kept-alive connection) must arrive within this, and an
   // answer must be written within it.
   std::chrono::seconds timeout{30};

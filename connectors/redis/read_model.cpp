@@ -120,6 +120,7 @@ ListPage ReadModel::list(const ListFilter& filter, const std::optional<ListPosit
                       std::to_string(list_budget), phase, status, channel});
     }
     std::vector<Reply> replies;
+    replies.reserve(static_cast<std::size_t>(partitions_));
     for (std::int32_t p = 0; p < partitions_; ++p) replies.push_back(client_.read_reply());
     bool noscript = false;
     for (const auto& r : replies) {

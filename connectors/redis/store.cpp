@@ -8,12 +8,11 @@
 
 namespace enroll::redis {
 
-Store::Store(Client& client, std::string ns) : client_(client), ns_(std::move(ns)) {
-  auto r = client_.command({"SCRIPT", "LOAD", std::string(commit_script())});
-  commit_sha_.assign(r->str, r->len);
-  r = client_.command({"SCRIPT", "LOAD", std::string(citizen_claim_script())});
-  claim_sha_.assign(r->str, r->len);
-}
+Store::Store(Client& client, std::string ns)
+    : client_(client),
+      ns_(std::move(ns)),
+      commit_sha_(load_script(client_, commit_script())),
+      claim_sha_(load_script(client_, citizen_claim_script())) {}
 
 std::string Store::key(std::int32_t partition, const std::string& suffix) const {
   return keys::partition_key(ns_, partition, suffix);
