@@ -68,7 +68,9 @@ class Settings {
   }
 
   void apply_file(const std::string& path) {
-    for (const auto& [key, value] : read_config_file(path).items()) {
+    // Named: items() of a temporary would outlive the document it iterates.
+    const nlohmann::json doc = read_config_file(path);
+    for (const auto& [key, value] : doc.items()) {
       auto it = from_file_.find(key);
       if (it == from_file_.end()) {
         throw UsageError("config file " + path + ": unknown setting '" + key + "'");
