@@ -95,6 +95,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
+    head_ = msg.method() == bhttp::verb::head;
     Request request;
     request.method = method_of(msg.method());
     const std::string_view target(msg.target().data(), msg.target().size());
@@ -125,6 +126,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void refuse(Response r) {
     keep_alive_ = false;
     version_ = 11;
+    head_ = false;
     write(std::move(r));
   }
 
@@ -136,7 +138,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set(bhttp::field::cache_control, "no-store");
     for (const auto& [name, value] : r.headers) res->set(name, value);
     res->keep_alive(keep_alive_);
-    res->body() = std::move(r.body);
+    if (!head_) res->body() = std::move(r.body);  // an answer to HEAD has no body
     res->prepare_payload();
     stream_.expires_after(options_.timeout);  // the read's timer may have run while the worker did
     bhttp::async_write(stream_, *res,
@@ -166,6 +168,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const ServerOptions& options_;
   std::atomic<std::size_t>& open_;  // the server's count of open connections
   bool keep_alive_ = false;
+  bool head_ = false;
   unsigned version_ = 11;
 };
 

@@ -394,6 +394,9 @@ TEST_F(HttpApiTest, SpeaksHttpProperly) {
   EXPECT_EQ(r.headers.at("allow"), "GET");
   r = c.request("DELETE", "/healthz");
   EXPECT_EQ(r.status, 405);
+  r = c.request("HEAD", "/healthz");  // no body, so the next answer on the connection is intact
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.body, "");
   r = c.request("GET", "/v1/registrations/%zz");
   EXPECT_EQ(r.status, 400);
   r = c.request("GET", "/v1/registrations/nobody-here");
