@@ -253,7 +253,6 @@ Server::Server(ServerOptions options, const Router& router)
 Server::~Server() { stop(); }
 
 std::uint16_t Server::port() const { return impl_->port; }
-const std::string& Server::host() const { return impl_->options.host; }
 
 void Server::start() {
   impl_->accept();

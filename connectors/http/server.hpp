@@ -41,7 +41,6 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   [[nodiscard]] std::uint16_t port() const;  // the bound port
-  [[nodiscard]] const std::string& host() const;
   void start();
   void stop();  // idempotent; from any thread but the server's own
 

@@ -98,11 +98,6 @@ void GaugeFamily::replace(std::map<Labels, double> all) {
   values_ = std::move(all);
 }
 
-std::map<Labels, double> GaugeFamily::values() const {
-  const std::lock_guard lock(mutex_);
-  return values_;
-}
-
 void GaugeFamily::render_samples(std::string& out) const {
   const std::lock_guard lock(mutex_);
   for (const auto& [labels, v] : values_) out += series("", labels) + " " + number(v) + "\n";

@@ -61,7 +61,6 @@ class GaugeFamily final : public Family {
   GaugeFamily(std::string name, std::string help, std::vector<std::string> labels);
   void set(const Labels& values, double v);
   void replace(std::map<Labels, double> all);
-  [[nodiscard]] std::map<Labels, double> values() const;
 
  private:
   void render_samples(std::string& out) const override;

@@ -58,7 +58,6 @@ class ReadModel {
   // `partitions`: the inbox's partition count (where a registration's keys live).
   ReadModel(Client& client, std::string ns, std::int32_t partitions);
 
-  [[nodiscard]] std::int32_t partitions() const { return partitions_; }
   [[nodiscard]] std::int32_t partition_of(const RegistrationId& id) const;
 
   void ping();
