@@ -6,7 +6,7 @@
 namespace enroll {
 namespace {
 
-constexpr std::array<std::pair<CommandType, std::string_view>, 14> kTypes{{
+constexpr std::array<std::pair<CommandType, std::string_view>, 15> kTypes{{
     {CommandType::registration_start, "registration.start"},
     {CommandType::terms_accept, "terms.accept"},
     {CommandType::permissions_grant, "permissions.grant"},
@@ -21,12 +21,12 @@ constexpr std::array<std::pair<CommandType, std::string_view>, 14> kTypes{{
     {CommandType::consent_confirm, "consent.confirm"},
     {CommandType::registration_cancel, "registration.cancel"},
     {CommandType::task_result, "task.result"},
+    {CommandType::timer, "timer.fire"},
 }};
 
 }  // namespace
 
 std::string_view to_string(CommandType t) {
-  if (t == CommandType::timer) return "timer";
   for (const auto& [v, n] : kTypes) {
     if (v == t) return n;
   }

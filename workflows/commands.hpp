@@ -10,6 +10,7 @@
 
 #include "workflows/ids.hpp"
 #include "workflows/secret.hpp"
+#include "workflows/time.hpp"
 
 namespace enroll {
 
@@ -28,11 +29,12 @@ enum class CommandType {
   consent_confirm,
   registration_cancel,
   task_result,
-  timer,  // internal: a deadline of the registration fell due (never read from Kafka)
+  // A deadline of the registration fell due. enrollmentd writes it to the inbox itself, so
+  // that a timer takes its place in the log and a replay sees the same order.
+  timer,
 };
 
 std::string_view to_string(CommandType t);  // the CloudEvents `type`
-// Only the types that may arrive on the inbox (not `timer`).
 std::optional<CommandType> command_type_from(std::string_view type);
 
 struct Device {
@@ -97,7 +99,9 @@ struct TaskResult {
   std::optional<TaskError> error;
 };
 
-struct TimerFired {};
+struct TimerFired {
+  Timestamp due;  // the deadline it was fired for (the engine checks what is due at `now`)
+};
 
 using CommandPayload =
     std::variant<RegistrationStart, TermsAccept, PermissionsGrant, ImageCapture, CardDataConfirm,

@@ -12,6 +12,7 @@
 
 #include "connectors/http/duration.hpp"
 #include "connectors/http/server.hpp"
+#include "connectors/redis/connect.hpp"
 
 namespace enroll::daemon {
 namespace {
@@ -68,9 +69,9 @@ class Settings {
   }
 
   void apply_file(const std::string& path) {
-    // Named: items() of a temporary would outlive the document it iterates.
-    const nlohmann::json doc = read_config_file(path);
-    for (const auto& [key, value] : doc.items()) {
+    // Named: items() of a temporary would outlive the JSON it iterates.
+    const nlohmann::json file = read_config_file(path);
+    for (const auto& [key, value] : file.items()) {
       auto it = from_file_.find(key);
       if (it == from_file_.end()) {
         throw UsageError("config file " + path + ": unknown setting '" + key + "'");
@@ -104,7 +105,9 @@ std::optional<Config> parse_config(int argc, char** argv) {
   Settings s(app);
   app.add_option("--config", config_file, "JSON config file")->envname("ENROLL_CONFIG");
   s.add("brokers", c.brokers, "Kafka bootstrap list (required)");
-  s.add("redis", c.redis, "Redis URL redis://host:port/db");
+  s.add("redis", c.redis,
+        "Redis URL: redis://host:port/db (one server) or\n"
+        "redis+cluster://host:port,host:port,... (a Redis Cluster, from seed nodes)");
   s.add("group", c.group, "Kafka consumer group");
   s.add("topic_prefix", c.topic_prefix, "prefix of every topic name");
   s.add("instance", c.instance, "instance id (logs)");
@@ -144,6 +147,12 @@ std::optional<Config> parse_config(int argc, char** argv) {
   }
   if (!http::parse_duration(c.stuck_after)) {
     throw UsageError("stuck_after '" + c.stuck_after + "' is not a duration such as 15m");
+  }
+  // Checked here, whichever source the URL came from (file, environment or flag).
+  try {
+    redis::check_redis_url(c.redis);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("bad redis setting '") + c.redis + "': " + e.what());
   }
   return c;
 }

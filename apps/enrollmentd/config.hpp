@@ -8,6 +8,7 @@ namespace enroll::daemon {
 
 struct Config {
   std::string brokers;
+  // redis://host:port/db (one server) or redis+cluster://host:port,... (seed nodes)
   std::string redis = "redis://127.0.0.1:6379/0";
   std::string group = "enrollmentd";
   std::string topic_prefix = "enroll.";

@@ -10,6 +10,7 @@
 
 #include "apps/common/atomic_file.hpp"
 #include "connectors/http/duration.hpp"
+#include "connectors/redis/connect.hpp"
 
 namespace enroll::daemon {
 namespace {
@@ -99,8 +100,8 @@ Startup::Startup(const Config& config) {
   engine_.passcode_hash.memlimit = config.passcode_memlimit_kib * 1024;
 
   try {
-    redis_ = std::make_unique<redis::Client>(redis::parse_redis_url(config.redis));
-    redis_->command({"PING"});
+    redis_ = redis::connect(config.redis);
+    redis_->on_every_node({"PING"});
     store_ = std::make_unique<redis::Store>(*redis_, config.redis_namespace);
   } catch (const std::invalid_argument& e) {
     throw StartupError(std::string("bad redis setting: ") + e.what());
@@ -128,7 +129,7 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
                                                 metrics::Registry& registry) {
   http::ApiServerSettings settings;
   settings.listen = http::parse_listen_address(config.http);  // checked by parse_config
-  settings.redis = redis::parse_redis_url(config.redis);
+  settings.redis_url = config.redis;                          // checked by parse_config
   settings.redis_namespace = config.redis_namespace;
   settings.partitions = startup.inbox_partitions();
   settings.operator_token = startup.keys().operator_token;

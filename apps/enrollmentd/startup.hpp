@@ -1,6 +1,7 @@
 #pragma once
 // Everything enrollmentd needs before its pipeline starts, each checked with a one-line
-// reason on failure: keys, channel definitions, Redis (PING) and Kafka (metadata, inbox topic).
+// reason on failure: keys, channel definitions, Redis (PING; for a cluster, every slot
+// served and every master answering) and Kafka (metadata, inbox topic).
 #include <memory>
 #include <stdexcept>
 
@@ -9,7 +10,7 @@
 #include "connectors/http/api_server.hpp"
 #include "connectors/keys/keys.hpp"
 #include "connectors/pipeline/inbox_pipeline.hpp"
-#include "connectors/redis/client.hpp"
+#include "connectors/redis/router.hpp"
 #include "connectors/redis/store.hpp"
 #include "workflows/definition.hpp"
 
@@ -37,15 +38,16 @@ class Startup {
   codec::SchemaSet schemas_;
   DefinitionCatalog catalog_;
   EngineConfig engine_;
-  std::unique_ptr<redis::Client> redis_;
+  std::unique_ptr<redis::Router> redis_;
   std::unique_ptr<redis::Store> store_;
   PipelineSettings pipeline_;
   std::int32_t inbox_partitions_ = 0;
 };
 
-// The HTTP API, bound and serving: on `config.http`, with its own Redis connection; the bound
-// port is logged and written to `config.http_port_file` if set. Throws StartupError (the
-// address is in use, the port file cannot be written).
+// The HTTP API, bound and serving: on `config.http`, with its own connection to the same Redis
+// (one server or a cluster: redis::connect of `config.redis`); the bound port is logged and
+// written to `config.http_port_file` if set. Throws StartupError (the address is in use, the
+// port file cannot be written).
 std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Startup& startup,
                                                 const PipelineMonitor& monitor,
                                                 metrics::Registry& registry);

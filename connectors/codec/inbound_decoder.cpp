@@ -112,8 +112,12 @@ std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view paylo
     case CommandType::registration_cancel:
       in.payload = RegistrationCancel{str(data, "reason")};
       break;
-    case CommandType::timer:
-      return DecodeError{"unknown_type", "unknown type " + type};
+    case CommandType::timer: {
+      const auto due = from_rfc3339(str(data, "due"));
+      if (!due) return DecodeError{"invalid_data", "timer.fire data due is not an RFC 3339 time"};
+      in.payload = TimerFired{*due};
+      break;
+    }
     case CommandType::task_result: {
       // On success the outputs must match the task's schema (schemas/tasks/), if it has one.
       const std::string task = str(data, "task");

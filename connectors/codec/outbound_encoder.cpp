@@ -70,6 +70,15 @@ std::vector<OutboxMessage> OutboundEncoder::encode(const RegistrationId& subject
   return out;
 }
 
+OutboxMessage OutboundEncoder::timer(const RegistrationId& subject, Timestamp due,
+                                     Timestamp now) const {
+  const std::string id = "timer/" + std::to_string(to_millis(due));
+  return {topics_.inbox(), subject.str(),
+          envelope(id, source_ + "/timers", std::string(to_string(CommandType::timer)),
+                   subject.str(), now, "", json{{"due", to_rfc3339(due)}})
+              .dump()};
+}
+
 OutboxMessage OutboundEncoder::dead_letter(const InboxPosition& from, std::string_view key,
                                            std::string_view payload, const DecodeError& error,
                                            Timestamp now) const {

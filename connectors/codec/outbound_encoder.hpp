@@ -35,6 +35,10 @@ class OutboundEncoder {
                                                   const EventId& cause, std::int64_t state_version,
                                                   std::string_view traceparent, Timestamp now,
                                                   const std::vector<Effect>& effects) const;
+  // The inbox message by which a registration's deadline enters the log (id: the due time, so
+  // firing the same deadline again is recognised).
+  [[nodiscard]] OutboxMessage timer(const RegistrationId& subject, Timestamp due,
+                                    Timestamp now) const;
   [[nodiscard]] OutboxMessage dead_letter(const InboxPosition& from, std::string_view key,
                                           std::string_view payload, const DecodeError& error,
                                           Timestamp now) const;

@@ -18,7 +18,7 @@ namespace enroll::http {
 
 struct ApiServerSettings {
   ServerOptions listen;
-  redis::Endpoint redis;
+  std::string redis_url;  // redis:// or redis+cluster://, as enrollmentd's setting
   std::string redis_namespace;
   std::int32_t partitions = 0;  // the inbox's partition count
   std::string operator_token;   // for the operator actions' routes

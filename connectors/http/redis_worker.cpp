@@ -2,11 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "connectors/redis/connect.hpp"
+
 namespace enroll::http {
 
-RedisWorker::RedisWorker(redis::Endpoint endpoint, std::string ns, std::int32_t partitions,
+RedisWorker::RedisWorker(std::string redis_url, std::string ns, std::int32_t partitions,
                          std::size_t max_queue)
-    : endpoint_(std::move(endpoint)),
+    : redis_url_(std::move(redis_url)),
       ns_(std::move(ns)),
       partitions_(partitions),
       max_queue_(max_queue),
@@ -53,8 +55,8 @@ void RedisWorker::run() {
 
 redis::ReadModel& RedisWorker::model() {
   if (!model_) {
-    if (!client_) client_ = std::make_unique<redis::Client>(endpoint_);
-    model_ = std::make_unique<redis::ReadModel>(*client_, ns_, partitions_);
+    if (!redis_) redis_ = redis::connect(redis_url_);
+    model_ = std::make_unique<redis::ReadModel>(*redis_, ns_, partitions_);
   }
   return *model_;
 }

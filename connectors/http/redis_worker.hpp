@@ -8,9 +8,10 @@
 // (connection lost) is tried once more on a fresh connection, then answered 503
 // redis_unavailable; anything else 500.
 //
-// Lifecycle: the thread starts in the constructor (the connection is made by the first
-// job, and again after a failure); stop() (or the destructor) drops the jobs still queued
-// (their connections get no answer and close) and joins. submit() from any thread.
+// Lifecycle: the thread starts in the constructor (the connection, redis::connect of the
+// URL, so one Redis or a Redis Cluster, is made by the first job, and again after a failure);
+// stop() (or the destructor) drops the jobs still queued (their connections get no answer and
+// close) and joins. submit() from any thread.
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -22,8 +23,8 @@
 #include <thread>
 
 #include "connectors/http/router.hpp"
-#include "connectors/redis/client.hpp"
 #include "connectors/redis/read_model.hpp"
+#include "connectors/redis/router.hpp"
 
 namespace enroll::http {
 
@@ -31,9 +32,10 @@ class RedisWorker {
  public:
   using Job = std::function<Response(redis::ReadModel&)>;
 
+  // `redis_url`: as enrollmentd's `redis` setting (redis:// or redis+cluster://);
   // `partitions`: the inbox's partition count; `max_queue`: jobs waiting at most (more are
   // answered 503 busy at once).
-  RedisWorker(redis::Endpoint endpoint, std::string ns, std::int32_t partitions,
+  RedisWorker(std::string redis_url, std::string ns, std::int32_t partitions,
               std::size_t max_queue = 256);
   ~RedisWorker();
   RedisWorker(const RedisWorker&) = delete;
@@ -47,12 +49,12 @@ class RedisWorker {
   Response execute(const Job& job);
   redis::ReadModel& model();  // connects if needed; throws RedisError
 
-  redis::Endpoint endpoint_;
+  std::string redis_url_;
   std::string ns_;
   std::int32_t partitions_;
   std::size_t max_queue_;
   // Used by the worker thread only.
-  std::unique_ptr<redis::Client> client_;
+  std::unique_ptr<redis::Router> redis_;
   std::unique_ptr<redis::ReadModel> model_;
 
   std::mutex mutex_;

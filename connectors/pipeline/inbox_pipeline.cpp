@@ -138,7 +138,7 @@ void InboxPipeline::process(std::vector<kafka::Message> batch) {
     for (const auto& m : msgs) {
       items.push_back(Item{&m, decoder_.decode(m.value, m.key), message_time(m)});
     }
-    apply_and_commit(partition, items, msgs.back().offset + 1, false);
+    apply_and_commit(partition, items, msgs.back().offset + 1);
   }
 }
 
@@ -149,26 +149,26 @@ void InboxPipeline::fire_timers() {
   const Timestamp now =
       std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
   auto due = with_redis_retry("timers", [&] { return store_.due_timers(partitions, now, 256); });
-  for (auto& [partition, ids] : due) {
-    if (ids.empty() || epochs_.count(partition) == 0) continue;
-    std::vector<Item> items;
-    for (auto& id : ids) {
-      Inbound in;
-      // Unique per firing: the due time it was fired for moves on once it is handled.
-      in.id = EventId("timer-" + std::to_string(to_millis(now)));
-      in.source = settings_.source + "/timers";
-      in.subject = std::move(id);
-      in.type = CommandType::timer;
-      in.payload = TimerFired{};
-      items.push_back(Item{nullptr, std::move(in), now});
+  for (auto& [partition, timers] : due) {
+    if (timers.empty() || epochs_.count(partition) == 0) continue;
+    // A due timer is not applied here: it is written to the inbox (through the outbox, in the
+    // same step that removes it), and applied when read back in log order. So the log alone
+    // decides the outcome, and a replay of it reaches the same states.
+    std::vector<codec::OutboxMessage> outbox;
+    std::vector<RegistrationId> fired;
+    for (auto& t : timers) {
+      outbox.push_back(encoder_.timer(t.id, t.due, now));
+      fired.push_back(std::move(t.id));
     }
-    counters_.timers_fired += items.size();
-    apply_and_commit(partition, items, std::nullopt, true);
+    const auto entry_ids = commit_fenced(partition, std::nullopt, {}, outbox, fired);
+    if (!entry_ids) continue;
+    counters_.timers_fired += outbox.size();
+    relay(partition, outbox, *entry_ids);
   }
 }
 
 void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& items,
-                                     std::optional<std::int64_t> next_offset, bool reschedule) {
+                                     std::int64_t next_offset) {
   std::vector<RegistrationId> ids;
   for (const auto& item : items) {
     if (const auto* in = std::get_if<Inbound>(&item.decoded)) ids.push_back(in->subject);
@@ -178,11 +178,6 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
   auto states = with_redis_retry("load", [&] { return store_.load(partition, ids); });
 
   std::map<RegistrationId, Registration> dirty;
-  if (reschedule) {
-    for (const auto& [id, s] : states) {
-      if (s) dirty[id] = *s;
-    }
-  }
   std::vector<codec::OutboxMessage> outbox;
   for (auto& item : items) {
     const auto* m = item.msg;
@@ -200,10 +195,6 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
     try {
       outcome = apply(current, in, item.now, engine_);
     } catch (const std::exception& e) {
-      if (m == nullptr) {  // a timer: nothing to dead-letter; log and leave the state as is
-        spdlog::error("registration {}: timer failed: {}", in.subject.str(), e.what());
-        continue;
-      }
       // Input the engine cannot use (e.g. a result whose outputs have the wrong types).
       const codec::DecodeError why{"unprocessable", e.what()};
       spdlog::warn("registration {}: {} dead-lettered: {}", in.subject.str(), to_string(in.type),
@@ -222,41 +213,55 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
       current = *outcome.state;
       dirty[in.subject] = std::move(*outcome.state);
     }
-    if (m != nullptr) ++(has_rejection(outcome.effects) ? counters_.rejected : counters_.applied);
+    if (in.type == CommandType::timer) {
+      if (!outcome.state && current && current->next_timer() &&
+          *current->next_timer() <= item.now) {
+        // The engine found nothing to do at a due time: the timer is not re-armed (it would loop).
+        spdlog::warn("registration {}: timer due at {} changed nothing", in.subject.str(),
+                     to_rfc3339(*current->next_timer()));
+      }
+    } else {
+      ++(has_rejection(outcome.effects) ? counters_.rejected : counters_.applied);
+    }
     const std::int64_t version = current ? current->state_version : 0;
     auto encoded =
         encoder_.encode(in.subject, in.id, version, in.traceparent, item.now, outcome.effects);
     std::move(encoded.begin(), encoded.end(), std::back_inserter(outbox));
   }
-  if (!next_offset && dirty.empty() && outbox.empty()) return;
-
   std::vector<Registration> to_store;
   to_store.reserve(dirty.size());
   for (auto& [id, s] : dirty) to_store.push_back(std::move(s));
-  std::vector<std::string> entry_ids;
+  const auto entry_ids = commit_fenced(partition, next_offset, to_store, outbox, {});
+  if (!entry_ids) return;
+  counters_.emitted += outbox.size();
+  if (monitor_ != nullptr) {
+    for (const auto& item : items) monitor_->on_committed(item.now);
+  }
+  relay(partition, outbox, *entry_ids);
+  if (!items.empty()) {
+    consumer_->commit_async(
+        {{kafka::TopicPartition{items.back().msg->topic, partition}, next_offset}});
+  }
+}
+
+std::optional<std::vector<std::string>> InboxPipeline::commit_fenced(
+    std::int32_t partition, std::optional<std::int64_t> next_offset,
+    const std::vector<Registration>& states, const std::vector<codec::OutboxMessage>& outbox,
+    const std::vector<RegistrationId>& fired_timers) {
   try {
-    entry_ids = with_redis_retry("commit", [&] {
-      return store_.commit(partition, epochs_.at(partition), next_offset, to_store, outbox);
+    auto ids = with_redis_retry("commit", [&] {
+      return store_.commit(partition, epochs_.at(partition), next_offset, states, outbox,
+                           fired_timers);
     });
+    ++counters_.commits;
+    return ids;
   } catch (const redis::StaleEpochError& e) {
-    // Another instance owns this partition now: drop the batch; it will be read there.
+    // Another instance owns this partition now: drop the work; it is redone there.
     spdlog::error("{}", e.what());
     ++counters_.stale_commits;
     epochs_.erase(partition);
     publish_owned();
-    return;
-  }
-  ++counters_.commits;
-  counters_.emitted += outbox.size();
-  if (monitor_ != nullptr) {
-    for (const auto& item : items) {
-      if (item.msg != nullptr) monitor_->on_committed(item.now);
-    }
-  }
-  relay(partition, outbox, entry_ids);
-  if (next_offset && !items.empty() && items.back().msg != nullptr) {
-    consumer_->commit_async(
-        {{kafka::TopicPartition{items.back().msg->topic, partition}, *next_offset}});
+    return std::nullopt;
   }
 }
 

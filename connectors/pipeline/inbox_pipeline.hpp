@@ -61,7 +61,7 @@ class InboxPipeline final : public kafka::RebalanceListener {
   void on_revoked(const std::vector<kafka::TopicPartition>& partitions) override;
 
  private:
-  // One inbound item for the engine: from the inbox (msg set) or a timer (msg null).
+  // One inbound message of the inbox for the engine, decoded (or why it could not be).
   struct Item {
     const kafka::Message* msg = nullptr;
     std::variant<Inbound, codec::DecodeError> decoded;
@@ -69,11 +69,15 @@ class InboxPipeline final : public kafka::RebalanceListener {
   };
   void process(std::vector<kafka::Message> batch);
   void fire_timers();
+  // The fenced commit step; nullopt (and the partition forgotten) if another instance has
+  // claimed the partition since. Returns the outbox entry ids.
+  std::optional<std::vector<std::string>> commit_fenced(
+      std::int32_t partition, std::optional<std::int64_t> next_offset,
+      const std::vector<Registration>& states, const std::vector<codec::OutboxMessage>& outbox,
+      const std::vector<RegistrationId>& fired_timers);
   // Runs the engine over `items` of one partition and commits the result in one step.
-  // next_offset: the inbox position after the batch (none for timers); reschedule: store
-  // every loaded state (a timer that changed nothing must still move its due time).
-  void apply_and_commit(std::int32_t partition, std::vector<Item>& items,
-                        std::optional<std::int64_t> next_offset, bool reschedule);
+  // next_offset: the inbox position after the batch, committed with the states.
+  void apply_and_commit(std::int32_t partition, std::vector<Item>& items, std::int64_t next_offset);
   void relay(std::int32_t partition, const std::vector<codec::OutboxMessage>& msgs,
              const std::vector<std::string>& entry_ids);
   // Requests to the orchestrator's own connector (the citizen claim) run here, not on Kafka.

@@ -43,13 +43,17 @@ void PipelineMonitor::expose(const PipelineCounters& c) {
                        [&value] { return static_cast<double>(value.load()); });
   };
   add("enroll_events_consumed_total", "Inbox messages consumed.", c.consumed);
-  add("enroll_events_applied_total", "Inbox messages applied by the engine.", c.applied);
+  add("enroll_events_applied_total",
+      "Inbox commands and results applied by the engine (timer.fire messages not included).",
+      c.applied);
   add("enroll_events_rejected_total",
       "Inbox messages answered with command.rejected (state unchanged).", c.rejected);
   add("enroll_events_duplicate_total", "Inbox messages already applied (ignored).", c.duplicates);
   add("enroll_events_dead_lettered_total", "Inbox messages sent to the dead-letter topic.",
       c.dead_lettered);
-  add("enroll_timers_fired_total", "Registration timers fired (deadlines, retries, expiry).",
+  add("enroll_timers_fired_total",
+      "Registration timers fired (deadlines, retries, expiry): written to the inbox as "
+      "timer.fire.",
       c.timers_fired);
   add("enroll_commits_total", "Commit steps written to Redis.", c.commits);
   add("enroll_stale_commits_total", "Commit steps refused: another instance owns the partition.",

@@ -6,7 +6,9 @@ namespace enroll::redis {
 
 Endpoint parse_redis_url(const std::string& url) {
   const std::string scheme = "redis://";
-  if (url.rfind(scheme, 0) != 0) throw std::invalid_argument("redis url must start with redis://");
+  if (url.rfind(scheme, 0) != 0)
+    throw std::invalid_argument(
+        "redis url must start with redis:// (one server) or redis+cluster:// (a cluster)");
   std::string rest = url.substr(scheme.size());
   Endpoint e;
   if (auto slash = rest.find('/'); slash != std::string::npos) {

@@ -2,10 +2,12 @@
 -- KEYS[1] epoch, KEYS[2] offset, KEYS[3] outbox stream, KEYS[4] timers (sorted set),
 -- KEYS[5..4+n] state keys
 -- ARGV[1] expected epoch, ARGV[2] next offset ('' for a batch of timers: no offset moves),
--- ARGV[3] n, ARGV[4] the partition's key prefix '<ns>:{p<N>}:', then for each state: value,
--- registration id, next timer in ms ('' for none), channel, phase, status, last change in ms;
--- then (topic, key, value, history) quadruples for the outbox: history is the audit record
--- to append to the registration's history list ('' for none).
+-- ARGV[3] n, ARGV[4] m, ARGV[5] the partition's key prefix '<ns>:{p<N>}:', then for each
+-- state: value, registration id, next timer in ms ('' for none), channel, phase, status, last
+-- change in ms; then m registration ids whose due timer was fired (its timer.fire is in the
+-- outbox): each is removed from the timers; then (topic, key, value, history) quadruples for
+-- the outbox: history is the audit record to append to the registration's history list ('' for
+-- none).
 --
 -- Besides states and outbox, the read side (the HTTP API) is kept here, in the same step, so
 -- that it never lags behind or runs ahead of the states (keyspace.hpp names the keys):
@@ -16,6 +18,7 @@
 --   funnel: a hash of counters per channel: reached:<channel>:<phase> (registrations that
 --     ever got there), status:<channel>:<status> and active:<channel>:<phase> (now);
 --   hist:<id>: the registration's audit records, oldest first.
+-- Every one of these keys starts with the prefix, so it is in the partition's slot.
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return redis.error_reply('STALE_EPOCH')
 end
@@ -23,7 +26,8 @@ if ARGV[2] ~= '' then
   redis.call('SET', KEYS[2], ARGV[2])
 end
 local n = tonumber(ARGV[3])
-local prefix = ARGV[4]
+local m = tonumber(ARGV[4])
+local prefix = ARGV[5]
 local funnel = prefix .. 'funnel'
 
 -- Moves `id` from the index of its old value (if any and different) to that of the new one.
@@ -35,7 +39,7 @@ local function reindex(kind, old, new, id, score)
 end
 
 for i = 1, n do
-  local a = 5 + (i - 1) * 7
+  local a = 6 + (i - 1) * 7
   local id, due = ARGV[a + 1], ARGV[a + 2]
   local channel, phase, status, changed = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6]
   redis.call('SET', KEYS[4 + i], ARGV[a])
@@ -68,8 +72,13 @@ for i = 1, n do
   end
 end
 
+local j = 6 + n * 7
+for _ = 1, m do
+  redis.call('ZREM', KEYS[4], ARGV[j])
+  j = j + 1
+end
+
 local ids = {}
-local j = 5 + n * 7
 while j <= #ARGV do
   ids[#ids + 1] = redis.call('XADD', KEYS[3], '*', 't', ARGV[j], 'k', ARGV[j + 1], 'v', ARGV[j + 2])
   if ARGV[j + 3] ~= '' then

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <numeric>
 
 #include "connectors/kafka/partitioner.hpp"
 #include "connectors/redis/keyspace.hpp"
@@ -18,6 +19,15 @@ namespace {
 constexpr std::size_t list_budget = 1000;
 
 std::string str(const redisReply* r) { return {r->str, r->len}; }
+
+// The sum of the integer replies (others count as 0).
+std::int64_t sum_of(const std::vector<Reply>& replies) {
+  std::int64_t sum = 0;
+  for (const auto& r : replies) {
+    if (r->type == REDIS_REPLY_INTEGER) sum += r->integer;
+  }
+  return sum;
+}
 
 std::int64_t score_ms(const redisReply* r) {
   // Scores are whole milliseconds; Redis prints them as doubles.
@@ -59,25 +69,35 @@ std::string walked_index(const ListFilter& f) {
 
 }  // namespace
 
-ReadModel::ReadModel(Client& client, std::string ns, std::int32_t partitions)
-    : client_(client), ns_(std::move(ns)), partitions_(partitions) {
+ReadModel::ReadModel(Router& redis, std::string ns, std::int32_t partitions)
+    : redis_(redis), ns_(std::move(ns)), partitions_(partitions) {
   if (partitions_ <= 0) throw std::invalid_argument("partition count must be positive");
-  list_sha_ = load_script(client_, list_script());
+  list_sha_ = load_script(redis_, list_script());
 }
 
 std::string ReadModel::key(std::int32_t partition, std::string_view suffix) const {
   return keys::partition_key(ns_, partition, suffix);
 }
 
+template <class MakeCommand>
+std::vector<Reply> ReadModel::per_partition(const std::vector<std::int32_t>& partitions,
+                                            MakeCommand make) {
+  std::vector<RoutedCommand> commands;
+  commands.reserve(partitions.size());
+  for (const auto p : partitions) commands.push_back(make(p));
+  return redis_.pipeline(commands);
+}
+
 std::int32_t ReadModel::partition_of(const RegistrationId& id) const {
   return kafka::partition_for(id.str(), partitions_);
 }
 
-void ReadModel::ping() { client_.command({"PING"}); }
+void ReadModel::ping() { redis_.on_every_node({"PING"}); }
 
 std::optional<Registration> ReadModel::registration(const RegistrationId& id) {
   const auto p = partition_of(id);
-  auto r = client_.command({"GET", key(p, std::string(keys::state) + id.str())});
+  const auto state = key(p, std::string(keys::state) + id.str());
+  auto r = redis_.command({state}, {"GET", state});
   if (r->type != REDIS_REPLY_STRING) return std::nullopt;
   return state_from_json(nlohmann::json::parse(r->str, r->str + r->len));
 }
@@ -86,12 +106,15 @@ std::optional<HistoryPage> ReadModel::history(const RegistrationId& id, std::int
                                               std::int64_t limit) {
   const auto p = partition_of(id);
   const auto hist = key(p, std::string(keys::history) + id.str());
-  client_.append({"EXISTS", key(p, std::string(keys::state) + id.str())});
-  client_.append({"LLEN", hist});
-  client_.append({"LRANGE", hist, std::to_string(offset), std::to_string(offset + limit - 1)});
-  auto exists = client_.read_reply();
-  auto total = client_.read_reply();
-  auto range = client_.read_reply();
+  const auto state = key(p, std::string(keys::state) + id.str());
+  // Both keys are in the partition's slot: one node, one round trip.
+  const auto replies = redis_.pipeline(
+      {{{state}, {"EXISTS", state}},
+       {{hist}, {"LLEN", hist}},
+       {{hist}, {"LRANGE", hist, std::to_string(offset), std::to_string(offset + limit - 1)}}});
+  const auto& exists = replies[0];
+  const auto& total = replies[1];
+  const auto& range = replies[2];
   for (const auto* r : {exists.get(), total.get(), range.get()}) {
     if (r->type == REDIS_REPLY_ERROR) throw RedisError(str(r), false);
   }
@@ -112,29 +135,28 @@ ListPage ReadModel::list(const ListFilter& filter, const std::optional<ListPosit
   const std::string status = filter.status ? std::string(to_string(*filter.status)) : "";
   const std::string channel = filter.channel.value_or("");
 
-  std::vector<PartitionWalk> walks;
-  for (int round = 0; round < 2 && walks.empty(); ++round) {
-    for (std::int32_t p = 0; p < partitions_; ++p) {
-      client_.append({"EVALSHA_RO", list_sha_, "1", key(p, index), keys::partition_prefix(ns_, p),
-                      min, after ? after->id : "", max, std::to_string(limit),
-                      std::to_string(list_budget), phase, status, channel});
-    }
-    std::vector<Reply> replies;
-    replies.reserve(static_cast<std::size_t>(partitions_));
-    for (std::int32_t p = 0; p < partitions_; ++p) replies.push_back(client_.read_reply());
-    bool noscript = false;
-    for (const auto& r : replies) {
-      if (r->type != REDIS_REPLY_ERROR) continue;
-      if (str(r.get()).rfind("NOSCRIPT", 0) != 0) throw RedisError(str(r.get()), false);
-      noscript = true;  // Redis lost its script cache (a restart): load it and go again
-    }
-    if (noscript) {
-      list_sha_ = load_script(client_, list_script());
-      continue;
-    }
-    for (const auto& r : replies) walks.push_back(parse_walk(r.get()));
+  std::vector<RoutedCommand> commands;
+  commands.reserve(static_cast<std::size_t>(partitions_));
+  for (std::int32_t p = 0; p < partitions_; ++p) {
+    // Every key the script reads is in the partition's slot: routed by the walked index.
+    const std::string walked = key(p, index);
+    commands.push_back({{walked},
+                        {"EVALSHA_RO", list_sha_, "1", walked, keys::partition_prefix(ns_, p), min,
+                         after ? after->id : "", max, std::to_string(limit),
+                         std::to_string(list_budget), phase, status, channel}});
   }
-  if (walks.empty()) throw RedisError("list: the script could not be loaded", true);
+  auto replies = redis_.pipeline(commands);
+  std::vector<PartitionWalk> walks;
+  walks.reserve(replies.size());
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    if (replies[i]->type == REDIS_REPLY_ERROR) {
+      const std::string error = str(replies[i].get());
+      if (!is_noscript(error)) throw RedisError(error, false);
+      // A node without the script (restarted, or new in the cluster): EVAL_RO caches it there.
+      replies[i] = redis_.command(commands[i].key, eval_with_text(commands[i].argv, list_script()));
+    }
+    walks.push_back(parse_walk(replies[i].get()));
+  }
 
   // Merge. A partition that is not done was examined only up to its last position, so the
   // page may not go past the smallest of those: beyond, that partition may hold more.
@@ -163,12 +185,13 @@ ListPage ReadModel::list(const ListFilter& filter, const std::optional<ListPosit
 }
 
 FunnelCounts ReadModel::funnel() {
-  for (std::int32_t p = 0; p < partitions_; ++p) {
-    client_.append({"HGETALL", key(p, keys::funnel)});
-  }
+  std::vector<std::int32_t> all(static_cast<std::size_t>(partitions_));
+  std::iota(all.begin(), all.end(), 0);
   FunnelCounts out;
-  for (std::int32_t p = 0; p < partitions_; ++p) {
-    auto r = client_.read_reply();
+  for (const auto& r : per_partition(all, [this](std::int32_t p) {
+         const std::string funnel = key(p, keys::funnel);
+         return RoutedCommand{{funnel}, {"HGETALL", funnel}};
+       })) {
     if (r->type != REDIS_REPLY_ARRAY) continue;
     for (std::size_t i = 0; i + 1 < r->elements; i += 2) {
       // <counter>:<channel>:<value>; channel names have no ':' (the definition schema).
@@ -185,27 +208,20 @@ FunnelCounts ReadModel::funnel() {
 }
 
 std::int64_t ReadModel::outbox_backlog(const std::vector<std::int32_t>& partitions) {
-  for (auto p : partitions) client_.append({"XLEN", key(p, keys::outbox)});
-  std::int64_t sum = 0;
-  for (std::size_t i = 0; i < partitions.size(); ++i) {
-    auto r = client_.read_reply();
-    if (r->type == REDIS_REPLY_INTEGER) sum += r->integer;
-  }
-  return sum;
+  return sum_of(per_partition(partitions, [this](std::int32_t p) {
+    const std::string outbox = key(p, keys::outbox);
+    return RoutedCommand{{outbox}, {"XLEN", outbox}};
+  }));
 }
 
 std::int64_t ReadModel::active_changed_before(const std::vector<std::int32_t>& partitions,
                                               Timestamp before) {
   const std::string active = std::string(keys::index) + "status:active";
-  for (auto p : partitions) {
-    client_.append({"ZCOUNT", key(p, active), "-inf", std::to_string(to_millis(before))});
-  }
-  std::int64_t sum = 0;
-  for (std::size_t i = 0; i < partitions.size(); ++i) {
-    auto r = client_.read_reply();
-    if (r->type == REDIS_REPLY_INTEGER) sum += r->integer;
-  }
-  return sum;
+  const std::string max = std::to_string(to_millis(before));
+  return sum_of(per_partition(partitions, [&](std::int32_t p) {
+    const std::string index = key(p, active);
+    return RoutedCommand{{index}, {"ZCOUNT", index, "-inf", max}};
+  }));
 }
 
 }  // namespace enroll::redis

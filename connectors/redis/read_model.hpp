@@ -3,7 +3,10 @@
 // over the indexes and the funnel that commit.lua keeps in the same step as the states, and
 // the per-partition figures /metrics reports. Nothing here writes.
 //
-// Owner: one thread (the HTTP API's Redis worker), with a Client of its own: never the
+// Every read names its routing key (a key of the partition it reads; a partition's keys share
+// one slot), so the read side works on one Redis and on a Redis Cluster alike.
+//
+// Owner: one thread (the HTTP API's Redis worker), with a Router of its own: never the
 // pipeline's connection, never an Asio thread.
 #include <cstdint>
 #include <map>
@@ -11,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/redis/client.hpp"
+#include "connectors/redis/router.hpp"
 #include "workflows/state.hpp"
 
 namespace enroll::redis {
@@ -56,10 +59,12 @@ using FunnelCounts = std::map<std::string, std::map<std::string, std::int64_t>>;
 class ReadModel {
  public:
   // `partitions`: the inbox's partition count (where a registration's keys live).
-  ReadModel(Client& client, std::string ns, std::int32_t partitions);
+  // Loads list.lua on every node; throws RedisError.
+  ReadModel(Router& redis, std::string ns, std::int32_t partitions);
 
   [[nodiscard]] std::int32_t partition_of(const RegistrationId& id) const;
 
+  // PING on every node (every master of a cluster); throws RedisError.
   void ping();
   // The stored state; nullopt for an unknown registration.
   std::optional<Registration> registration(const RegistrationId& id);
@@ -79,7 +84,10 @@ class ReadModel {
 
  private:
   [[nodiscard]] std::string key(std::int32_t partition, std::string_view suffix) const;
-  Client& client_;
+  // One command per partition (make(p) -> RoutedCommand), pipelined; replies in that order.
+  template <class MakeCommand>
+  std::vector<Reply> per_partition(const std::vector<std::int32_t>& partitions, MakeCommand make);
+  Router& redis_;
   std::string ns_;
   std::int32_t partitions_;
   std::string list_sha_;

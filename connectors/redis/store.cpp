@@ -8,29 +8,25 @@
 
 namespace enroll::redis {
 
-Store::Store(Client& client, std::string ns)
-    : client_(client),
+Store::Store(Router& redis, std::string ns)
+    : redis_(redis),
       ns_(std::move(ns)),
-      commit_sha_(load_script(client_, commit_script())),
-      claim_sha_(load_script(client_, citizen_claim_script())) {}
+      commit_sha_(load_script(redis_, commit_script())),
+      claim_sha_(load_script(redis_, citizen_claim_script())) {}
 
 std::string Store::key(std::int32_t partition, const std::string& suffix) const {
   return keys::partition_key(ns_, partition, suffix);
 }
 
 std::string Store::state_key(std::int32_t partition, const RegistrationId& id) const {
-  return key(partition, "reg:" + id.str());
-}
-
-Reply Store::evalsha(std::string& sha, std::string_view script, std::vector<std::string>& argv) {
-  return eval_script(client_, sha, script, argv);
+  return key(partition, std::string(keys::state) + id.str());
 }
 
 PartitionClaim Store::claim(std::int32_t partition) {
-  client_.append({"INCR", key(partition, "epoch")});
-  client_.append({"GET", key(partition, "offset")});
-  auto epoch = client_.read_reply();
-  auto offset = client_.read_reply();
+  auto replies = redis_.pipeline({{{key(partition, "epoch")}, {"INCR", key(partition, "epoch")}},
+                                  {{key(partition, "offset")}, {"GET", key(partition, "offset")}}});
+  const auto& epoch = replies[0];
+  const auto& offset = replies[1];
   if (epoch->type != REDIS_REPLY_INTEGER) throw RedisError("claim: unexpected INCR reply", false);
   PartitionClaim c{epoch->integer, std::nullopt};
   if (offset->type == REDIS_REPLY_STRING)
@@ -44,7 +40,8 @@ std::map<RegistrationId, std::optional<Registration>> Store::load(
   if (ids.empty()) return out;
   std::vector<std::string> argv{"MGET"};
   for (const auto& id : ids) argv.push_back(state_key(partition, id));
-  auto r = client_.command(argv);
+  // One partition's keys share a slot: one MGET, routed by any of them.
+  auto r = redis_.command({argv[1]}, argv);
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const redisReply* e = r->element[i];
     if (e->type == REDIS_REPLY_STRING) {
@@ -59,7 +56,8 @@ std::map<RegistrationId, std::optional<Registration>> Store::load(
 std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoch,
                                        std::optional<std::int64_t> next_offset,
                                        const std::vector<Registration>& states,
-                                       const std::vector<codec::OutboxMessage>& outbox) {
+                                       const std::vector<codec::OutboxMessage>& outbox,
+                                       const std::vector<RegistrationId>& fired_timers) {
   std::vector<std::string> argv{"EVALSHA",
                                 commit_sha_,
                                 std::to_string(4 + states.size()),
@@ -71,6 +69,7 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   argv.push_back(std::to_string(epoch));
   argv.push_back(next_offset ? std::to_string(*next_offset) : std::string());
   argv.push_back(std::to_string(states.size()));
+  argv.push_back(std::to_string(fired_timers.size()));
   argv.push_back(keys::partition_prefix(ns_, partition));
   for (const auto& s : states) {
     argv.push_back(state_to_json(s).dump());
@@ -83,6 +82,7 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
     argv.emplace_back(to_string(s.status()));
     argv.push_back(std::to_string(to_millis(s.updated_at)));
   }
+  for (const auto& id : fired_timers) argv.push_back(id.str());
   for (const auto& m : outbox) {
     argv.push_back(m.topic);
     argv.push_back(m.key);
@@ -91,7 +91,7 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   }
   Reply r;
   try {
-    r = evalsha(commit_sha_, commit_script(), argv);
+    r = eval_script(redis_, {key(partition, "epoch")}, commit_script(), argv);
   } catch (const RedisError& e) {
     if (std::string_view(e.what()).find("STALE_EPOCH") != std::string_view::npos) {
       throw StaleEpochError(partition);
@@ -106,18 +106,25 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   return ids;
 }
 
-std::map<std::int32_t, std::vector<RegistrationId>> Store::due_timers(
+std::map<std::int32_t, std::vector<DueTimer>> Store::due_timers(
     const std::vector<std::int32_t>& partitions, Timestamp now, std::size_t limit) {
-  std::map<std::int32_t, std::vector<RegistrationId>> out;
+  std::map<std::int32_t, std::vector<DueTimer>> out;
+  std::vector<RoutedCommand> commands;
+  commands.reserve(partitions.size());
   for (auto p : partitions) {
-    client_.append({"ZRANGEBYSCORE", key(p, "timers"), "-inf", std::to_string(to_millis(now)),
-                    "LIMIT", "0", std::to_string(limit)});
+    commands.push_back({{key(p, "timers")},
+                        {"ZRANGEBYSCORE", key(p, "timers"), "-inf", std::to_string(to_millis(now)),
+                         "WITHSCORES", "LIMIT", "0", std::to_string(limit)}});
   }
-  for (auto p : partitions) {
-    auto r = client_.read_reply();
+  auto replies = redis_.pipeline(commands);
+  for (std::size_t n = 0; n < partitions.size(); ++n) {
+    const auto p = partitions[n];
+    const auto& r = replies[n];
     if (r->type != REDIS_REPLY_ARRAY) continue;
-    for (std::size_t i = 0; i < r->elements; ++i) {
-      out[p].emplace_back(std::string(r->element[i]->str, r->element[i]->len));
+    for (std::size_t i = 0; i + 1 < r->elements; i += 2) {
+      const std::string score(r->element[i + 1]->str, r->element[i + 1]->len);
+      out[p].push_back(DueTimer{RegistrationId(std::string(r->element[i]->str, r->element[i]->len)),
+                                from_millis(std::stoll(score))});
     }
   }
   return out;
@@ -125,25 +132,22 @@ std::map<std::int32_t, std::vector<RegistrationId>> Store::due_timers(
 
 bool Store::claim_citizen(const std::string& citizen_hash, const RegistrationId& id,
                           std::chrono::seconds ttl) {
-  std::vector<std::string> argv{"EVALSHA",
-                                claim_sha_,
-                                "1",
-                                ns_ + ":citizen:" + citizen_hash,
-                                id.str(),
-                                "claim",
-                                std::to_string(ttl.count())};
-  auto r = evalsha(claim_sha_, citizen_claim_script(), argv);
+  const std::string claim_key = ns_ + ":citizen:" + citizen_hash;
+  std::vector<std::string> argv{
+      "EVALSHA", claim_sha_, "1", claim_key, id.str(), "claim", std::to_string(ttl.count())};
+  auto r = eval_script(redis_, {claim_key}, citizen_claim_script(), argv);
   return r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 }
 
 void Store::release_citizen(const std::string& citizen_hash, const RegistrationId& id) {
-  std::vector<std::string> argv{"EVALSHA", claim_sha_, "1", ns_ + ":citizen:" + citizen_hash,
-                                id.str(),  "release"};
-  evalsha(claim_sha_, citizen_claim_script(), argv);
+  const std::string claim_key = ns_ + ":citizen:" + citizen_hash;
+  std::vector<std::string> argv{"EVALSHA", claim_sha_, "1", claim_key, id.str(), "release"};
+  eval_script(redis_, {claim_key}, citizen_claim_script(), argv);
 }
 
 std::vector<OutboxEntry> Store::pending_outbox(std::int32_t partition) {
-  auto r = client_.command({"XRANGE", key(partition, "outbox"), "-", "+"});
+  const std::string outbox = key(partition, "outbox");
+  auto r = redis_.command({outbox}, {"XRANGE", outbox, "-", "+"});
   std::vector<OutboxEntry> out;
   for (std::size_t i = 0; i < r->elements; ++i) {
     const redisReply* entry = r->element[i];
@@ -169,7 +173,7 @@ void Store::ack_outbox(std::int32_t partition, const std::vector<std::string>& e
   if (entry_ids.empty()) return;
   std::vector<std::string> argv{"XDEL", key(partition, "outbox")};
   argv.insert(argv.end(), entry_ids.begin(), entry_ids.end());
-  client_.command(argv);
+  redis_.command({argv[1]}, argv);
 }
 
 }  // namespace enroll::redis

@@ -1,8 +1,9 @@
 #pragma once
 // Registration state, partition offsets and the outbox in Redis. Every key of a partition
-// carries the hash tag {p<N>}, so one commit touches one Redis Cluster slot.
+// carries the hash tag {p<N>}, so one commit touches one Redis Cluster slot; every command
+// names its routing key, so the same Store runs on one Redis or on a Redis Cluster.
 //
-// Owner: the pipeline thread (the Client is not thread-safe).
+// Owner: the pipeline thread (the Router is not thread-safe).
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -12,6 +13,7 @@
 
 #include "connectors/codec/outbound_encoder.hpp"
 #include "connectors/redis/client.hpp"
+#include "connectors/redis/router.hpp"
 #include "workflows/state.hpp"
 
 namespace enroll::redis {
@@ -29,6 +31,11 @@ struct PartitionClaim {
   std::optional<std::int64_t> next_offset;  // where to resume reading; nullopt: from the start
 };
 
+struct DueTimer {
+  RegistrationId id;
+  Timestamp due;
+};
+
 struct OutboxEntry {
   std::string entry_id;  // the stream id in Redis
   codec::OutboxMessage message;
@@ -36,7 +43,8 @@ struct OutboxEntry {
 
 class Store {
  public:
-  Store(Client& client, std::string ns);
+  // Loads the Lua scripts on every node; throws RedisError.
+  Store(Router& redis, std::string ns);
 
   std::string state_key(std::int32_t partition, const RegistrationId& id) const;
 
@@ -46,15 +54,18 @@ class Store {
   std::map<RegistrationId, std::optional<Registration>> load(
       std::int32_t partition, const std::vector<RegistrationId>& ids);
   // One atomic step: states (with their next timers), the next offset (none for a batch of
-  // timers) and the outbox, if `epoch` is still current. Returns the outbox entry ids in the
-  // order of `outbox`. Throws StaleEpochError.
+  // timers), the removal of fired timers and the outbox, with the read side kept in step
+  // (indexes, funnel, each audit record appended to its registration's history; commit.lua),
+  // if `epoch` is still current. Returns the outbox entry ids in the order of `outbox`.
+  // Throws StaleEpochError.
   std::vector<std::string> commit(std::int32_t partition, std::int64_t epoch,
                                   std::optional<std::int64_t> next_offset,
                                   const std::vector<Registration>& states,
-                                  const std::vector<codec::OutboxMessage>& outbox);
-  // Registrations of each partition whose timer is due at `now` (at most `limit` each), in
-  // one round trip.
-  std::map<std::int32_t, std::vector<RegistrationId>> due_timers(
+                                  const std::vector<codec::OutboxMessage>& outbox,
+                                  const std::vector<RegistrationId>& fired_timers = {});
+  // Registrations of each partition whose timer is due at `now`, with their due times (at most
+  // `limit` each), in one round trip.
+  std::map<std::int32_t, std::vector<DueTimer>> due_timers(
       const std::vector<std::int32_t>& partitions, Timestamp now, std::size_t limit);
   // The one-active-registration claim (citizen_claim.lua): true if `id` holds it.
   bool claim_citizen(const std::string& citizen_hash, const RegistrationId& id,
@@ -67,9 +78,7 @@ class Store {
 
  private:
   std::string key(std::int32_t partition, const std::string& suffix) const;
-  // EVALSHA argv (argv[1] is the sha), re-loading the script after a Redis restart.
-  Reply evalsha(std::string& sha, std::string_view script, std::vector<std::string>& argv);
-  Client& client_;
+  Router& redis_;
   std::string ns_;
   std::string commit_sha_;
   std::string claim_sha_;

@@ -13,15 +13,8 @@ class DuplicatesTest : public OrchestratorTest {};
 
 TEST_F(DuplicatesTest, TwiceDeliveredCommandsAndLateResultsChangeNothing) {
   sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
-  std::vector<std::string> ids;
-  for (int i = 0; i < 40; ++i) {
-    ids.push_back(unique_name("dup"));
-    const auto start = driver.start(ids.back(), 4000 + static_cast<std::uint64_t>(i),
-                                    "self-service", sim::Persona::none);
-    send(start.key, start.value);
-    send(start.key, start.value);
-  }
   duplicate_sends_ = true;
+  const auto ids = start_self_service(driver, 40, 4000, "dup");
   const auto events = drive(driver, ids, 180s);
   duplicate_sends_ = false;
   for (const auto& id : ids) EXPECT_EQ(driver.outcome_of(id), sim::Outcome::issued) << id;
@@ -77,6 +70,7 @@ TEST_F(DuplicatesTest, TwiceDeliveredCommandsAndLateResultsChangeNothing) {
   events_after.poll_until([](const auto&) { return false; }, 1s);
   EXPECT_EQ(events_after.messages().size(), events.size()) << "late results caused events";
   expect_exactly_once(ids);
+  expect_matches_reference();
 }
 
 }  // namespace

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <thread>
+#include <type_traits>
 
+#include "connectors/redis/connect.hpp"
 #include "workflows/crypto/hashing.hpp"
 
 namespace enroll::test {
@@ -18,7 +21,7 @@ void OrchestratorTest::SetUp() {
   std::filesystem::create_directories(work_);
   generate_keys(work_ / "keys");
   keys_ = load_keys(work_ / "keys");
-  redis_ = std::make_unique<redis::Client>(redis::parse_redis_url(redis_url()));
+  redis_ = redis::connect(redis_url());
   // The channel definitions, copied so that a test may adjust them.
   const auto workflows = work_ / "workflows";
   std::filesystem::create_directories(workflows);
@@ -31,7 +34,9 @@ void OrchestratorTest::SetUp() {
   }
   std::ofstream(work_ / "scenario.json") << scenario().dump(2);
   producer_ = std::make_unique<TestProducer>(
-      services_.brokers(), std::map<std::string, std::string>{{"partitioner", "murmur2_random"}});
+      services_.brokers(),
+      std::map<std::string, std::string>{{"partitioner", "murmur2_random"},
+                                         {"reconnect.backoff.max.ms", "1000"}});
   daemon_options_ = ChildProcess::Options{{ENROLLMENTD_BIN,
                                            "--brokers",
                                            services_.brokers(),
@@ -119,6 +124,170 @@ void OrchestratorTest::expect_exactly_once(const std::vector<std::string>& ids) 
   }
 }
 
+namespace {
+
+std::string partition_key(const std::string& ns, int partition, const std::string& suffix) {
+  return ns + ":{p" + std::to_string(partition) + "}:" + suffix;
+}
+
+std::int64_t integer_of(redis::Router& redis, const std::vector<std::string>& argv) {
+  auto r = redis.command({argv.at(1)}, argv);
+  if (r->type == REDIS_REPLY_INTEGER) return r->integer;
+  if (r->type == REDIS_REPLY_STRING) return std::stoll(std::string(r->str, r->len));
+  return 0;
+}
+
+// True once every partition's committed offset (in Redis) reached `ends` and its outbox is
+// relayed: everything read is applied and everything emitted is on Kafka.
+bool caught_up(redis::Router& redis, const std::string& ns, const std::vector<std::int64_t>& ends) {
+  for (int p = 0; p < static_cast<int>(ends.size()); ++p) {
+    if (integer_of(redis, {"GET", partition_key(ns, p, "offset")}) < ends[p]) return false;
+    if (integer_of(redis, {"XLEN", partition_key(ns, p, "outbox")}) != 0) return false;
+  }
+  return true;
+}
+
+// Per partition (of `partitions`), the offset after the last of `messages`.
+std::vector<std::int64_t> ends_of(const std::vector<KafkaMessage>& messages, int partitions) {
+  std::vector<std::int64_t> ends(static_cast<std::size_t>(partitions), 0);
+  for (const auto& m : messages) ends[m.partition] = std::max(ends[m.partition], m.offset + 1);
+  return ends;
+}
+
+std::map<std::string, nlohmann::json> states_in(redis::Router& redis, const std::string& ns) {
+  std::map<std::string, nlohmann::json> out;
+  for (const auto& keys : redis.on_every_node({"KEYS", ns + ":{p*}:reg:*"})) {
+    for (std::size_t i = 0; i < keys->elements; ++i) {
+      const std::string key(keys->element[i]->str, keys->element[i]->len);
+      auto v = redis.command({key}, {"GET", key});
+      out[key.substr(key.find(":reg:") + 5)] = nlohmann::json::parse(std::string(v->str, v->len));
+    }
+  }
+  return out;
+}
+
+// Distinct emitted messages (by id) per registration: id -> data.
+using Emitted = std::map<std::string, std::map<std::string, nlohmann::json>>;
+Emitted emitted_on(const std::string& brokers, const std::vector<std::string>& topics) {
+  TopicReader reader(brokers, topics);
+  reader.read_to_end();
+  Emitted out;
+  for (const auto& m : reader.messages()) {
+    const auto e = nlohmann::json::parse(m.value);
+    out[e.value("subject", "")][e.at("id").get<std::string>()] = e.at("data");
+  }
+  return out;
+}
+
+// The first `limit` differences between two maps, for a readable failure.
+template <typename Map>
+std::string differences(const Map& got, const Map& want, std::size_t limit = 5) {
+  std::string out;
+  std::size_t n = 0;
+  for (const auto& [k, v] : want) {
+    const auto it = got.find(k);
+    if (it == got.end()) {
+      out += "\n  missing in the faulty run: " + k;
+    } else if (it->second != v) {
+      out += "\n  differs: " + k;
+      if constexpr (std::is_same_v<typename Map::mapped_type, nlohmann::json>) {
+        out += ": " + nlohmann::json::diff(v, it->second).dump();
+      }
+    } else {
+      continue;
+    }
+    if (++n == limit) return out + "\n  ...";
+  }
+  for (const auto& [k, v] : got) {
+    if (want.count(k) == 0) {
+      out += "\n  only in the faulty run: " + k;
+      if (++n == limit) return out + "\n  ...";
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void OrchestratorTest::expect_matches_reference(std::chrono::seconds timeout) {
+  // 1. Let this run finish what it holds: no new input, every inbox message applied and every
+  //    output relayed (checked twice, a second apart), then stop it cleanly.
+  producer_->flush(std::chrono::seconds(60));
+  if (connectors_) connectors_->stop();
+  TopicReader inbox(services_.brokers(), topics_.inbox());
+  const auto quiet_by = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  int quiet = 0;
+  while (quiet < 2) {
+    ASSERT_LT(std::chrono::steady_clock::now(), quiet_by) << "the faulty run never became quiet";
+    inbox.read_to_end();
+    quiet = caught_up(*redis_, ns_, ends_of(inbox.messages(), partitions())) ? quiet + 1 : 0;
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  for (auto* instance : instances()) {
+    EXPECT_EQ(instance->stop(), 0) << instance->log();
+  }
+  inbox.read_to_end();
+  const auto consumed = ends_of(inbox.messages(), partitions());
+  ASSERT_TRUE(caught_up(*redis_, ns_, consumed)) << "input arrived after the run was stopped";
+
+  // 2. The same inputs, in the same partitions and order, with the same timestamps.
+  Topics ref_topics;
+  ref_topics.prefix = topics_.prefix + "ref.";
+  const std::string ref_ns = ns_ + "-ref";
+  services_.create_topic_set(ref_topics.prefix, partitions());
+  for (const auto& m : inbox.messages()) producer_->copy(ref_topics.inbox(), m);
+  producer_->flush(std::chrono::seconds(60));
+
+  // 3. A fault-free run over them.
+  auto options = *daemon_options_;
+  options.log_file = work_ / "enrollmentd-ref.log";
+  options.append_log = false;
+  for (std::size_t i = 0; i + 1 < options.argv.size(); ++i) {
+    const std::string& flag = options.argv[i];
+    if (flag == "--topic-prefix") options.argv[i + 1] = ref_topics.prefix;
+    if (flag == "--redis-namespace") options.argv[i + 1] = ref_ns;
+    if (flag == "--group") options.argv[i + 1] += "-ref";
+    if (flag == "--instance") options.argv[i + 1] = "ref";
+    if (flag == "--http-port-file") options.argv[i + 1] = (work_ / "http-ref.port").string();
+  }
+  {
+    ChildProcess reference(options);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!caught_up(*redis_, ref_ns, consumed)) {
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the reference run did not finish\n"
+                                                            << reference.log();
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    EXPECT_EQ(reference.stop(), 0) << reference.log();
+  }
+
+  // 4. The same outcome, registration by registration.
+  const auto states = states_in(*redis_, ns_);
+  const auto ref_states = states_in(*redis_, ref_ns);
+  EXPECT_FALSE(ref_states.empty());
+  std::cout << "reference run: " << inbox.messages().size() << " inbox messages replayed, "
+            << ref_states.size() << " registrations compared\n";
+  EXPECT_EQ(states, ref_states) << "stored states differ:" << differences(states, ref_states);
+
+  std::vector<std::string> outputs{topics_.events()}, ref_outputs{ref_topics.events()};
+  for (const char* connector : {"capture", "registry", "officer", "orchestrator"}) {
+    outputs.push_back(topics_.requests(connector));
+    ref_outputs.push_back(ref_topics.requests(connector));
+  }
+  const auto events = emitted_on(services_.brokers(), outputs);
+  const auto ref_events = emitted_on(services_.brokers(), ref_outputs);
+  EXPECT_EQ(events, ref_events) << "emitted events differ:" << differences(events, ref_events);
+
+  const auto audit = emitted_on(services_.brokers(), {topics_.audit()});
+  const auto ref_audit = emitted_on(services_.brokers(), {ref_topics.audit()});
+  EXPECT_EQ(audit, ref_audit) << "audit records differ:" << differences(audit, ref_audit);
+  std::size_t n_events = 0, n_audit = 0;
+  for (const auto& [id, e] : events) n_events += e.size();
+  for (const auto& [id, a] : audit) n_audit += a.size();
+  std::cout << "reference run: " << n_events << " distinct events and requests, " << n_audit
+            << " distinct audit records compared\n";
+}
+
 void OrchestratorTest::restart_daemon(int signal) {
   daemon_->signal(signal);
   ASSERT_TRUE(daemon_->wait_exit(std::chrono::seconds(15)).has_value());
@@ -128,10 +297,31 @@ void OrchestratorTest::restart_daemon(int signal) {
   daemon_ = std::make_unique<ChildProcess>(options);
 }
 
+std::vector<std::string> OrchestratorTest::start_self_service(sim::CitizenDriver& driver, int count,
+                                                              std::uint64_t first_citizen,
+                                                              std::string_view stem) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < count; ++i) {
+    ids.push_back(unique_name(stem));
+    const auto start = driver.start(ids.back(), first_citizen + static_cast<std::uint64_t>(i),
+                                    "self-service", sim::Persona::none);
+    send(start.key, start.value);
+  }
+  return ids;
+}
+
+std::size_t OrchestratorTest::issued(const sim::CitizenDriver& driver,
+                                     const std::vector<std::string>& ids) {
+  return static_cast<std::size_t>(std::count_if(ids.begin(), ids.end(), [&](const auto& id) {
+    return driver.outcome_of(id) == sim::Outcome::issued;
+  }));
+}
+
 std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
                                                   const std::vector<std::string>& ids,
                                                   std::chrono::seconds timeout,
-                                                  bool locked_is_final) {
+                                                  bool locked_is_final, const Tick& on_tick) {
+  const auto started = std::chrono::steady_clock::now();
   TopicReader events(services_.brokers(), topics_.events());
   TopicReader officer(services_.brokers(), topics_.requests("officer"));
   std::size_t fed_events = 0, fed_requests = 0;
@@ -143,6 +333,8 @@ std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
     });
   };
   while (!all_done() && std::chrono::steady_clock::now() < deadline) {
+    if (on_tick) on_tick(std::chrono::steady_clock::now() - started);
+    producer_->poll();
     // poll_until checks before it polls: wait for something new.
     events.poll_until([&](const auto& all) { return all.size() > fed_events; },
                       std::chrono::milliseconds(100));
@@ -180,28 +372,48 @@ std::uint16_t OrchestratorTest::http_port(const std::filesystem::path& port_file
 void OrchestratorTest::send(const std::string& key, const std::string& value) {
   producer_->send(topics_.inbox(), key, value);
   if (duplicate_sends_) producer_->send(topics_.inbox(), key, value);
-  producer_->flush();
+  // Not waiting for delivery: a broker down for a while (broker_faults_test) must not stall
+  // the test's loop; the idempotent producer keeps the order, and drive() serves it.
+  producer_->poll();
 }
 
 std::optional<nlohmann::json> OrchestratorTest::stored_state(const std::string& id) {
-  auto keys = redis_->command({"KEYS", ns_ + ":{p*}:reg:" + id});
-  if (keys->elements != 1) return std::nullopt;
-  auto value = redis_->command({"GET", std::string(keys->element[0]->str, keys->element[0]->len)});
+  const auto keys = redis_keys(ns_ + ":{p*}:reg:" + id);
+  if (keys.size() != 1) return std::nullopt;
+  auto value = redis_->command({keys[0]}, {"GET", keys[0]});
   if (value->type != REDIS_REPLY_STRING) return std::nullopt;
   return nlohmann::json::parse(std::string(value->str, value->len));
 }
 
+std::vector<std::string> OrchestratorTest::redis_keys(const std::string& pattern) {
+  std::vector<std::string> out;
+  for (const auto& reply : redis_->on_every_node({"KEYS", pattern})) {
+    for (std::size_t i = 0; i < reply->elements; ++i) {
+      out.emplace_back(reply->element[i]->str, reply->element[i]->len);
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> OrchestratorTest::all_redis_values() {
   std::vector<std::string> out;
-  auto keys = redis_->command({"KEYS", ns_ + ":*"});
-  for (std::size_t i = 0; i < keys->elements; ++i) {
-    const std::string key(keys->element[i]->str, keys->element[i]->len);
-    auto type = redis_->command({"TYPE", key});
+  for (const auto& key : redis_keys(ns_ + ":*")) {
+    auto type = redis_->command({key}, {"TYPE", key});
     if (std::string(type->str) == "string") {
-      auto v = redis_->command({"GET", key});
+      auto v = redis_->command({key}, {"GET", key});
       out.emplace_back(v->str, v->len);
+    } else if (std::string(type->str) == "list") {  // a registration's history
+      auto v = redis_->command({key}, {"LRANGE", key, "0", "-1"});
+      for (std::size_t e = 0; e < v->elements; ++e) {
+        out.emplace_back(v->element[e]->str, v->element[e]->len);
+      }
+    } else if (std::string(type->str) == "hash") {  // meta, funnel: names and counts
+      auto v = redis_->command({key}, {"HGETALL", key});
+      for (std::size_t e = 0; e < v->elements; ++e) {
+        out.emplace_back(v->element[e]->str, v->element[e]->len);
+      }
     } else if (std::string(type->str) == "stream") {
-      auto v = redis_->command({"XRANGE", key, "-", "+"});
+      auto v = redis_->command({key}, {"XRANGE", key, "-", "+"});
       for (std::size_t e = 0; e < v->elements; ++e) {
         const auto* fields = v->element[e]->element[1];
         for (std::size_t f = 0; f < fields->elements; ++f) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -12,7 +13,7 @@
 #include <vector>
 
 #include "connectors/keys/keys.hpp"
-#include "connectors/redis/client.hpp"
+#include "connectors/redis/router.hpp"
 #include "connectors/sim/citizen_driver.hpp"
 #include "connectors/topics.hpp"
 #include "tests/support/child_process.hpp"
@@ -35,19 +36,38 @@ class OrchestratorTest : public ::testing::Test {
   // Extra enrollmentd flags; the inbox's partition count (of every topic of the test).
   virtual std::vector<std::string> daemon_flags() { return {}; }
   virtual int partitions() { return 12; }
-  // The Redis that enrollmentd and the checks use (a test may bring its own).
+  // The Redis that enrollmentd and the checks use (a test may bring its own, or a cluster:
+  // redis+cluster://...).
   virtual std::string redis_url() { return services_.redis_url(); }
 
+  // Starts `count` self-service registrations through `driver` (ids made from `stem`,
+  // citizens numbered from `first_citizen`); returns their ids.
+  std::vector<std::string> start_self_service(sim::CitizenDriver& driver, int count,
+                                              std::uint64_t first_citizen, std::string_view stem);
+  // How many of `ids` the driver saw issued.
+  static std::size_t issued(const sim::CitizenDriver& driver, const std::vector<std::string>& ids);
   // Drives the registrations `ids` (already started through `driver`) with the citizen
   // simulator's logic — answering every registration.awaiting, scanning QR tokens from the
   // officer topic — until each has a final outcome or `timeout` passes. Returns every event
   // of enroll.events read so far.
+  // `on_tick(elapsed)` runs on the calling thread between polls (e.g. a schedule of faults).
+  using Tick = std::function<void(std::chrono::steady_clock::duration)>;
   std::vector<KafkaMessage> drive(sim::CitizenDriver& driver, const std::vector<std::string>& ids,
-                                  std::chrono::seconds timeout, bool locked_is_final = false);
+                                  std::chrono::seconds timeout, bool locked_is_final = false,
+                                  const Tick& on_tick = {});
   // The invariant of the fault suite: every one of `ids` has exactly one audit chain on
   // enroll.audit (records re-sent with the same id dropped), unbroken, as long as the stored
   // audit_seq, ending at the stored audit_head: no transition lost or applied twice.
   void expect_exactly_once(const std::vector<std::string>& ids);
+  // The invariant's other half: a fault-free reference run on the same inputs. Once this run
+  // is quiet, its instances and the simulators are stopped (SIGTERM, exit 0 expected); the
+  // inbox messages it consumed are copied, with their partitions and timestamps (enrollmentd's
+  // clock), into fresh topics; a fresh enrollmentd with a fresh Redis namespace runs them
+  // without faults. Every registration must then have the same stored state, the same audit
+  // chain, and the same set of emitted events (ids and data) in both runs.
+  void expect_matches_reference(std::chrono::seconds timeout = std::chrono::seconds(240));
+  // The enrollmentd instances of this test (a test with more overrides it).
+  virtual std::vector<ChildProcess*> instances() { return {daemon_.get()}; }
   // Ends enrollmentd with `signal` (SIGKILL: a crash) and starts it again, same settings.
   void restart_daemon(int signal);
   // The port of enrollmentd's HTTP API (it listens on 127.0.0.1, port 0, and writes the port
@@ -60,6 +80,8 @@ class OrchestratorTest : public ::testing::Test {
   std::optional<nlohmann::json> stored_state(const std::string& registration_id);
   // Every Redis value under this test's namespace, for "no plaintext" checks.
   std::vector<std::string> all_redis_values();
+  // The keys matching a KEYS pattern, from every node of a cluster.
+  std::vector<std::string> redis_keys(const std::string& pattern);
   // Parsed CloudEvents of `messages` whose subject is `id`.
   static std::vector<nlohmann::json> of(const std::vector<KafkaMessage>& messages,
                                         const std::string& id);
@@ -70,7 +92,7 @@ class OrchestratorTest : public ::testing::Test {
   std::string ns_;
   std::filesystem::path work_;
   Keys keys_;
-  std::unique_ptr<redis::Client> redis_;
+  std::unique_ptr<redis::Router> redis_;  // one server or a cluster, as redis_url() says
   std::unique_ptr<TestProducer> producer_;
   std::unique_ptr<ChildProcess> daemon_;
   std::optional<ChildProcess::Options> daemon_options_;

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "connectors/kafka/partitioner.hpp"
+#include "connectors/redis/connect.hpp"
 #include "connectors/redis/store.hpp"
 #include "tests/support/services.hpp"
 
@@ -35,16 +36,18 @@ Registration reg(const std::string& id, const std::string& channel, Phase phase,
 class ReadModelTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    client_ = std::make_unique<redis::Client>(redis::parse_redis_url(services_.redis_url()));
-    store_ = std::make_unique<redis::Store>(*client_, ns_);
-    reader_client_ = std::make_unique<redis::Client>(redis::parse_redis_url(services_.redis_url()));
-    model_ = std::make_unique<redis::ReadModel>(*reader_client_, ns_, kPartitions);
+    redis_ = redis::connect(services_.redis_url());
+    store_ = std::make_unique<redis::Store>(*redis_, ns_);
+    reader_ = redis::connect(services_.redis_url());
+    model_ = std::make_unique<redis::ReadModel>(*reader_, ns_, kPartitions);
     for (std::int32_t p = 0; p < kPartitions; ++p) epochs_[p] = store_->claim(p).epoch;
   }
   void TearDown() override {
-    auto keys = client_->command({"KEYS", ns_ + ":*"});
-    for (std::size_t i = 0; i < keys->elements; ++i) {
-      client_->command({"DEL", std::string(keys->element[i]->str, keys->element[i]->len)});
+    for (const auto& keys : redis_->on_every_node({"KEYS", ns_ + ":*"})) {
+      for (std::size_t i = 0; i < keys->elements; ++i) {
+        const std::string key(keys->element[i]->str, keys->element[i]->len);
+        redis_->command({key}, {"DEL", key});
+      }
     }
   }
 
@@ -105,7 +108,7 @@ class ReadModelTest : public ::testing::Test {
 
   TestServices services_;
   std::string ns_ = unique_name("readmodel");
-  std::unique_ptr<redis::Client> client_, reader_client_;
+  std::unique_ptr<redis::Router> redis_, reader_;
   std::unique_ptr<redis::Store> store_;
   std::unique_ptr<redis::ReadModel> model_;
   std::map<std::int32_t, std::int64_t> epochs_;
@@ -171,6 +174,55 @@ TEST_F(ReadModelTest, IndexesAndFunnelFollowEveryChange) {
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->channel, "officer-assisted");
   EXPECT_EQ(model_->registration(RegistrationId("reg-unknown")), std::nullopt);
+}
+
+// commit.lua's whole layout in one call: states (with the read side's fields), fired timers
+// (removed from the timers, nothing else), then the outbox with its history records.
+TEST_F(ReadModelTest, StatesFiredTimersAndOutboxInOneStep) {
+  using RS = RegistrationState;
+  // Two registrations of one partition, both with a timer (active: their expiry).
+  const std::string fired = "reg-fired", moved = "reg-moved";
+  std::string second = moved;
+  for (int i = 0;
+       kafka::partition_for(second, kPartitions) != kafka::partition_for(fired, kPartitions); ++i) {
+    second = moved + "-" + std::to_string(i);
+  }
+  const auto p = kafka::partition_for(fired, kPartitions);
+  commit({reg(fired, "kiosk", Phase::card, RS::card, 20'000),
+          reg(second, "kiosk", Phase::consent, RS::consent, 20'000)});
+  const std::string timers = ns_ + ":{p" + std::to_string(p) + "}:timers";
+  EXPECT_EQ(redis_->command({timers}, {"ZCARD", timers})->integer, 2);
+
+  store_->commit(p, epochs_[p], std::nullopt, {reg(second, "kiosk", Phase::card, RS::card, 21'000)},
+                 {{"t.inbox", fired, "timer.fire", ""}, {"t.audit", second, "e", R"({"seq":1})"}},
+                 {RegistrationId(fired)});
+  // The fired one left the timers; the updated one is there with its new due time.
+  const auto left = redis_->command({timers}, {"ZRANGE", timers, "0", "-1", "WITHSCORES"});
+  ASSERT_EQ(left->elements, 2u);
+  EXPECT_EQ(std::string(left->element[0]->str, left->element[0]->len), second);
+  EXPECT_EQ(std::string(left->element[1]->str, left->element[1]->len),
+            std::to_string(21'000 + 3'600'000));
+  // Both are still listed; the updated one moved on; only it has a history.
+  EXPECT_EQ(ids_of(model_->list({.phase = Phase::card}, std::nullopt, 10).items),
+            (std::vector<std::string>{fired, second}));
+  EXPECT_EQ(funnel("kiosk", "active:card"), 2);
+  EXPECT_EQ(model_->history(RegistrationId(second), 0, 10)->records,
+            std::vector<std::string>{R"({"seq":1})"});
+  EXPECT_EQ(model_->history(RegistrationId(fired), 0, 10)->total, 0);
+  EXPECT_EQ(model_->outbox_backlog({p}), 2);
+}
+
+// A Redis that lost its script cache (a restart, a fail-over): the listing runs list.lua by
+// its text (EVAL_RO) and goes on, and so does the commit step.
+TEST_F(ReadModelTest, ListingAndCommitSurviveALostScriptCache) {
+  commit({reg("reg-cache-a", "kiosk", Phase::consent, RegistrationState::consent, 30'000),
+          reg("reg-cache-b", "kiosk", Phase::consent, RegistrationState::consent, 31'000)});
+  redis_->on_every_node({"SCRIPT", "FLUSH"});
+  EXPECT_EQ(ids_of(model_->list({.channel = "kiosk"}, std::nullopt, 10).items),
+            (std::vector<std::string>{"reg-cache-a", "reg-cache-b"}));
+  redis_->on_every_node({"SCRIPT", "FLUSH"});
+  commit({reg("reg-cache-c", "kiosk", Phase::consent, RegistrationState::consent, 32'000)});
+  EXPECT_EQ(model_->list({.channel = "kiosk"}, std::nullopt, 10).items.size(), 3u);
 }
 
 TEST_F(ReadModelTest, HistoryIsTheAuditRecordsOfTheOutbox) {

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "connectors/redis/connect.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 
 namespace enroll::test {
@@ -74,13 +75,7 @@ class RedisCrashTest : public OrchestratorTest {
 
 TEST_F(RedisCrashTest, KilledAndRestartedFromItsAofLosesNothing) {
   sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
-  std::vector<std::string> ids;
-  for (int i = 0; i < 80; ++i) {
-    ids.push_back(unique_name("aof"));
-    const auto start = driver.start(ids.back(), 6000 + static_cast<std::uint64_t>(i),
-                                    "self-service", sim::Persona::none);
-    send(start.key, start.value);
-  }
+  const auto ids = start_self_service(driver, 80, 6000, "aof");
   std::thread crasher([this] {
     std::this_thread::sleep_for(4s);
     redis_server_->signal(SIGKILL);
@@ -90,11 +85,10 @@ TEST_F(RedisCrashTest, KilledAndRestartedFromItsAofLosesNothing) {
   });
   drive(driver, ids, 240s);
   crasher.join();
-  std::size_t issued = 0;
-  for (const auto& id : ids) issued += driver.outcome_of(id) == sim::Outcome::issued ? 1 : 0;
-  EXPECT_EQ(issued, ids.size());
-  redis_ = std::make_unique<redis::Client>(redis::parse_redis_url(redis_url()));
+  EXPECT_EQ(issued(driver, ids), ids.size());
+  redis_ = redis::connect(redis_url());
   expect_exactly_once(ids);
+  expect_matches_reference();
   // enrollmentd did meet the dead Redis (and waited for it) while registrations were open.
   EXPECT_NE(daemon_->log().find("retrying in"), std::string::npos) << daemon_->log();
 }

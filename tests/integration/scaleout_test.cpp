@@ -1,6 +1,7 @@
-// Several enrollmentd instances in one consumer group share the inbox partitions. One is
-// killed, or stopped past the session timeout and resumed (its stale commits must be
-// refused by the partition epochs): the registrations still all end issued, exactly once.
+// Three enrollmentd instances in one consumer group share the inbox partitions. One is
+// killed (the others take over its partitions), or stopped past the session timeout and
+// resumed (its stale commits must be refused by the partition epochs): the registrations
+// still all end issued, exactly once, as in a fault-free reference run.
 #include <signal.h>
 
 #include <thread>
@@ -15,40 +16,39 @@ class ScaleOutTest : public OrchestratorTest {
  protected:
   void SetUp() override {
     OrchestratorTest::SetUp();
-    auto options = *daemon_options_;
-    options.log_file = work_ / "enrollmentd-2.log";
-    for (auto& arg : options.argv) {
-      if (arg == "it") arg = "it-2";  // --instance
+    for (const char* instance : {"it-2", "it-3"}) {
+      auto options = *daemon_options_;
+      options.log_file = work_ / (std::string("enrollmentd-") + instance + ".log");
+      for (auto& arg : options.argv) {
+        if (arg == "it") arg = instance;  // --instance
+        if (arg == (work_ / "http.port").string()) {
+          arg = (work_ / (std::string("http-") + instance + ".port")).string();
+        }
+      }
+      others_.push_back(std::make_unique<ChildProcess>(options));
     }
-    second_ = std::make_unique<ChildProcess>(options);
   }
   void TearDown() override {
-    const int status = second_->stop();
-    EXPECT_EQ(status, 0) << second_->log();
-    if (HasFailure()) std::cerr << "--- enrollmentd 2 log ---\n" << second_->log() << "\n";
+    for (auto& other : others_) {
+      const int status = other->stop();
+      EXPECT_EQ(status, 0) << other->log();
+      if (HasFailure()) std::cerr << "--- " << other->log_file() << " ---\n" << other->log();
+    }
     OrchestratorTest::TearDown();
   }
-  std::vector<std::string> start_many(int n, std::uint64_t first, sim::CitizenDriver& driver) {
-    std::vector<std::string> ids;
-    for (int i = 0; i < n; ++i) {
-      ids.push_back(unique_name("scale"));
-      const auto start = driver.start(ids.back(), first + static_cast<std::uint64_t>(i),
-                                      "self-service", sim::Persona::none);
-      send(start.key, start.value);
-    }
-    return ids;
+  std::vector<ChildProcess*> instances() override {
+    return {daemon_.get(), others_[0].get(), others_[1].get()};
   }
-  std::size_t issued(const sim::CitizenDriver& driver, const std::vector<std::string>& ids) {
-    std::size_t n = 0;
-    for (const auto& id : ids) n += driver.outcome_of(id) == sim::Outcome::issued ? 1 : 0;
-    return n;
+  // Whether `instance` said it owned partitions, i.e. took part in the work.
+  static bool took_part(const ChildProcess& instance) {
+    return instance.log().find(" assigned: epoch") != std::string::npos;
   }
-  std::unique_ptr<ChildProcess> second_;
+  std::vector<std::unique_ptr<ChildProcess>> others_;
 };
 
-TEST_F(ScaleOutTest, TheSurvivorTakesOverTheKilledInstancesPartitions) {
+TEST_F(ScaleOutTest, TheOthersTakeOverTheKilledInstancesPartitions) {
   sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
-  const auto ids = start_many(120, 8000, driver);
+  const auto ids = start_self_service(driver, 150, 8000, "scale");
   std::thread killer([this] {
     std::this_thread::sleep_for(5s);
     daemon_->signal(SIGKILL);  // the first instance dies and stays dead
@@ -56,24 +56,27 @@ TEST_F(ScaleOutTest, TheSurvivorTakesOverTheKilledInstancesPartitions) {
   drive(driver, ids, 240s);
   killer.join();
   EXPECT_EQ(issued(driver, ids), ids.size());
+  for (const auto& other : others_) EXPECT_TRUE(took_part(*other)) << other->log();
   expect_exactly_once(ids);
-  // Start it again so that TearDown's clean stop has an instance to stop.
+  // Start it again so that every instance can be stopped cleanly for the reference check.
   restart_daemon(SIGKILL);
+  expect_matches_reference();
 }
 
 TEST_F(ScaleOutTest, APausedInstanceCannotOverwriteNewerState) {
   sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
-  const auto ids = start_many(120, 9000, driver);
+  const auto ids = start_self_service(driver, 150, 9000, "scale");
   std::thread pauser([this] {
     std::this_thread::sleep_for(4s);
-    second_->signal(SIGSTOP);  // past the 6 s session timeout: the group rebalances
+    others_[0]->signal(SIGSTOP);  // past the 6 s session timeout: the group rebalances
     std::this_thread::sleep_for(12s);
-    second_->signal(SIGCONT);  // whatever it had in hand is now stale
+    others_[0]->signal(SIGCONT);  // whatever it had in hand is now stale
   });
   drive(driver, ids, 240s);
   pauser.join();
   EXPECT_EQ(issued(driver, ids), ids.size());
   expect_exactly_once(ids);
+  expect_matches_reference();
 }
 
 }  // namespace

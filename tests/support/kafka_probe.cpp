@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <array>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <thread>
@@ -130,6 +131,31 @@ void TestProducer::send(const std::string& topic, std::string_view key, std::str
   }
 }
 
+void TestProducer::copy(const std::string& topic, const KafkaMessage& m) {
+  for (;;) {
+    const rd_kafka_resp_err_t err =
+        rd_kafka_producev(rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(m.partition),
+                          RD_KAFKA_V_KEY(const_cast<char*>(m.key.data()), m.key.size()),
+                          RD_KAFKA_V_VALUE(const_cast<char*>(m.value.data()), m.value.size()),
+                          RD_KAFKA_V_TIMESTAMP(m.timestamp_ms),
+                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+    if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      throw std::runtime_error("produce to " + topic + ": " + rd_kafka_err2name(err));
+    }
+    rd_kafka_poll(rk_, 100);
+  }
+}
+
+void TestProducer::poll() {
+  rd_kafka_poll(rk_, 0);
+  if (!first_error_.empty()) {
+    std::string error;
+    std::swap(error, first_error_);
+    throw std::runtime_error(error);
+  }
+}
+
 void TestProducer::flush(std::chrono::milliseconds timeout) {
   const rd_kafka_resp_err_t err = rd_kafka_flush(rk_, ms(timeout));
   if (!first_error_.empty()) {
@@ -160,7 +186,7 @@ int partition_count(const std::string& brokers, const std::string& topic,
 
 TopicReader::TopicReader(const std::string& brokers, const std::vector<std::string>& topics,
                          std::chrono::milliseconds metadata_timeout)
-    : rk_(make_reader(brokers)) {
+    : rk_(make_reader(brokers)), topics_(topics) {
   try {
     std::unique_ptr<rd_kafka_topic_partition_list_t,
                     decltype(&rd_kafka_topic_partition_list_destroy)>
@@ -188,6 +214,33 @@ TopicReader::~TopicReader() {
   rd_kafka_destroy(rk_);
 }
 
+void TopicReader::read_to_end(std::chrono::milliseconds timeout) {
+  std::map<std::pair<std::string, std::int32_t>, std::int64_t> ends;
+  for (const auto& topic : topics_) {
+    const int partitions = wait_partition_count(rk_, topic, timeout);
+    for (int p = 0; p < partitions; ++p) {
+      std::int64_t low = 0, high = 0;
+      const auto err = rd_kafka_query_watermark_offsets(rk_, topic.c_str(), p, &low, &high,
+                                                        static_cast<int>(ms(timeout)));
+      if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        throw std::runtime_error("watermarks of " + topic + ": " + rd_kafka_err2name(err));
+      }
+      if (high > low) ends[{topic, p}] = high;
+    }
+  }
+  std::size_t seen = 0;  // the predicate looks at each message once
+  const bool done = poll_until(
+      [&](const std::vector<KafkaMessage>& all) {
+        for (; seen < all.size(); ++seen) {
+          const auto it = ends.find({all[seen].topic, all[seen].partition});
+          if (it != ends.end() && all[seen].offset + 1 >= it->second) ends.erase(it);
+        }
+        return ends.empty();
+      },
+      timeout);
+  if (!done) throw std::runtime_error("read_to_end: the ends were not reached in time");
+}
+
 bool TopicReader::poll_until(const Predicate& done, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!done(messages_)) {
@@ -213,6 +266,7 @@ bool TopicReader::poll_until(const Predicate& done, std::chrono::milliseconds ti
         .key = m->key ? std::string(static_cast<const char*>(m->key), m->key_len) : std::string(),
         .value =
             m->payload ? std::string(static_cast<const char*>(m->payload), m->len) : std::string(),
+        .timestamp_ms = rd_kafka_message_timestamp(m, nullptr),
     });
   }
   return true;

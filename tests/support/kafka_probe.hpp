@@ -21,6 +21,7 @@ struct KafkaMessage {
   std::int64_t offset = 0;
   std::string key;
   std::string value;
+  std::int64_t timestamp_ms = 0;  // the broker's (CreateTime): enrollmentd's clock for it
 };
 
 // An idempotent producer (acks=all, retries), so injected broker errors are retried rather
@@ -36,8 +37,12 @@ class TestProducer {
 
   // Queues one message; the key picks the partition (librdkafka's default partitioner).
   void send(const std::string& topic, std::string_view key, std::string_view value);
+  // Queues a copy of `m` into `topic`, same partition, key, value and timestamp (a replay).
+  void copy(const std::string& topic, const KafkaMessage& m);
   // Waits until every queued message is delivered; throws naming the first failure.
   void flush(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Serves delivery reports without waiting; throws naming the first failure.
+  void poll();
 
  private:
   static void on_delivery(rd_kafka_s* rk, const void* message, void* opaque);
@@ -72,11 +77,14 @@ class TopicReader {
   // Polls until `done(messages())` holds or `timeout` passes; returns whether it held.
   bool poll_until(const Predicate& done,
                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Reads until each partition reached its end as it was when called (high watermarks).
+  void read_to_end(std::chrono::milliseconds timeout = std::chrono::seconds(60));
   // Everything read so far, in arrival order (ordered within each partition).
   const std::vector<KafkaMessage>& messages() const { return messages_; }
 
  private:
   rd_kafka_s* rk_ = nullptr;
+  std::vector<std::string> topics_;
   std::vector<KafkaMessage> messages_;
 };
 
