@@ -13,7 +13,7 @@
 #include <iostream>
 #include <string>
 
-#include "apps/devbroker/atomic_file.hpp"
+#include "apps/common/atomic_file.hpp"
 #include "apps/devbroker/commands.hpp"
 #include "apps/devbroker/control_server.hpp"
 #include "apps/devbroker/mock_cluster.hpp"
@@ -50,6 +50,7 @@ bool create_contract_topics(const enroll::devbroker::MockCluster& cluster, const
 
 int run(const Options& options) {
   using namespace enroll::devbroker;
+  using enroll::app::write_file_atomically;
 
   // A shell starts background jobs with SIGINT ignored; an ignored signal is discarded and
   // never reaches sigwait(), so restore the defaults first.

@@ -10,6 +10,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "connectors/http/duration.hpp"
+#include "connectors/http/server.hpp"
 #include "connectors/redis/connect.hpp"
 
 namespace enroll::daemon {
@@ -120,6 +122,10 @@ std::optional<Config> parse_config(int argc, char** argv) {
       ->check(CLI::Range(1000, 300000));
   s.add("log_level", c.log_level, "trace|debug|info|warn|error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  s.add("http", c.http, "HTTP API address host:port (port 0: any free port, see the log)");
+  s.add("http_port_file", c.http_port_file, "write the HTTP API's bound port to this file");
+  s.add("stuck_after", c.stuck_after,
+        "/metrics counts active registrations without a change this long as stuck (90s, 15m, 2h)");
 
   if (auto path = config_path(argc, argv)) s.apply_file(*path);
   try {
@@ -134,6 +140,14 @@ std::optional<Config> parse_config(int argc, char** argv) {
   c.keys = keys;
   if (c.brokers.empty()) throw UsageError("no Kafka brokers: set --brokers or ENROLL_BROKERS");
   if (keys.empty()) throw UsageError("no key folder: set --keys or ENROLL_KEYS");
+  try {
+    http::parse_listen_address(c.http);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (!http::parse_duration(c.stuck_after)) {
+    throw UsageError("stuck_after '" + c.stuck_after + "' is not a duration such as 15m");
+  }
   // Checked here, whichever source the URL came from (file, environment or flag).
   try {
     redis::check_redis_url(c.redis);

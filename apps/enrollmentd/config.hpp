@@ -21,6 +21,9 @@ struct Config {
   std::size_t passcode_memlimit_kib = 19456;  // 19 MiB: OWASP's Argon2id minimum
   int session_timeout_ms = 10000;
   std::string log_level = "info";
+  std::string http = "127.0.0.1:8080";  // host:port of the HTTP API; port 0: any free port
+  std::string http_port_file;           // if set, the bound port is written there
+  std::string stuck_after = "15m";      // /metrics: active without a change this long
 };
 
 // Parses the command line. Returns the config, or nullopt after printing --help (exit 0).

@@ -1,5 +1,5 @@
-// enrollmentd: wires config, keys, definitions, Redis and Kafka, then runs the inbox
-// pipeline on the main thread until SIGTERM/SIGINT.
+// enrollmentd: wires config, keys, definitions, Redis and Kafka, starts the HTTP API on its
+// own threads, then runs the inbox pipeline on the main thread until SIGTERM/SIGINT.
 #include <librdkafka/rdkafka.h>
 #include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -14,6 +14,7 @@
 #include "apps/enrollmentd/config.hpp"
 #include "apps/enrollmentd/startup.hpp"
 #include "connectors/codec/schema_set.hpp"
+#include "connectors/http/api_server.hpp"
 #include "connectors/keys/keys.hpp"
 #include "connectors/pipeline/inbox_pipeline.hpp"
 #include "connectors/redis/client.hpp"
@@ -38,8 +39,14 @@ int main(int argc, char** argv) {
 
   try {
     daemon::Startup startup(*config);  // loads keys and definitions; checks Redis and Kafka
+    // Declared before the pipeline, which reports to them, and the API, which reads them.
+    metrics::Registry registry;
+    PipelineMonitor monitor(registry);
     InboxPipeline pipeline(startup.pipeline_settings(), startup.store(), startup.schemas(),
                            startup.keys().passcode_seal, startup.engine_config());
+    pipeline.set_monitor(&monitor);
+    monitor.expose(pipeline.counters());
+    const auto api = daemon::start_http_api(*config, startup, monitor, registry);
     app::StopOnSignal watcher([&pipeline] {
       spdlog::info("signal: finishing the batch in hand");
       pipeline.stop();
@@ -47,6 +54,7 @@ int main(int argc, char** argv) {
     spdlog::info("enrollmentd ready: group {}, inbox {}, {} channels", config->group,
                  startup.pipeline_settings().topics.inbox(), startup.channel_count());
     pipeline.run();
+    api->stop();
     const auto& c = pipeline.counters();
     spdlog::info("stopped: consumed {}, applied {}, rejected {}, duplicates {}, dead-lettered {}",
                  c.consumed.load(), c.applied.load(), c.rejected.load(), c.duplicates.load(),

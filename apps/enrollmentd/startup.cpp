@@ -1,19 +1,22 @@
 #include "apps/enrollmentd/startup.hpp"
 
 #include <librdkafka/rdkafka.h>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "apps/common/atomic_file.hpp"
+#include "connectors/http/duration.hpp"
 #include "connectors/redis/connect.hpp"
 
 namespace enroll::daemon {
 namespace {
 
-// Fails unless the brokers answer and the inbox topic exists.
-void check_kafka(const kafka::Settings& settings, const std::string& inbox) {
+// Fails unless the brokers answer and the inbox topic exists; returns its partition count.
+std::int32_t check_kafka(const kafka::Settings& settings, const std::string& inbox) {
   rd_kafka_conf_t* conf = kafka::make_conf(settings);
   std::array<char, 512> err{};
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err.data(), err.size());
@@ -23,11 +26,11 @@ void check_kafka(const kafka::Settings& settings, const std::string& inbox) {
   }
   const rd_kafka_metadata_t* md = nullptr;
   const auto e = rd_kafka_metadata(rk, 1, nullptr, &md, 10000);
-  bool found = false;
+  std::int32_t partitions = 0;
   if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
     for (int i = 0; i < md->topic_cnt; ++i) {
       if (inbox == md->topics[i].topic && md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        found = true;
+        partitions = md->topics[i].partition_cnt;
       }
     }
     rd_kafka_metadata_destroy(md);
@@ -37,7 +40,8 @@ void check_kafka(const kafka::Settings& settings, const std::string& inbox) {
     throw StartupError("kafka " + settings.at("bootstrap.servers") +
                        " unreachable: " + rd_kafka_err2str(e));
   }
-  if (!found) throw StartupError("kafka: topic " + inbox + " does not exist");
+  if (partitions <= 0) throw StartupError("kafka: topic " + inbox + " does not exist");
+  return partitions;
 }
 
 }  // namespace
@@ -113,10 +117,42 @@ Startup::Startup(const Config& config) {
   pipeline_.topics.prefix = config.topic_prefix;
   pipeline_.batch_size = static_cast<std::size_t>(config.batch_size);
   try {
-    check_kafka({{"bootstrap.servers", config.brokers}}, pipeline_.topics.inbox());
+    inbox_partitions_ =
+        check_kafka({{"bootstrap.servers", config.brokers}}, pipeline_.topics.inbox());
   } catch (const kafka::KafkaError& e) {
     throw StartupError(e.what());
   }
+}
+
+std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Startup& startup,
+                                                const PipelineMonitor& monitor,
+                                                metrics::Registry& registry) {
+  http::ApiServerSettings settings;
+  settings.listen = http::parse_listen_address(config.http);  // checked by parse_config
+  settings.redis_url = config.redis;                          // checked by parse_config
+  settings.redis_namespace = config.redis_namespace;
+  settings.partitions = startup.inbox_partitions();
+  settings.operator_token = startup.keys().operator_token;
+  settings.read.channels = startup.channels();
+  settings.read.passcode_key = startup.keys().passcode_seal.pub;
+  settings.read.stuck_after = http::parse_duration(config.stuck_after).value();
+  const std::string host = settings.listen.host;
+  std::unique_ptr<http::ApiServer> api;
+  try {
+    api = std::make_unique<http::ApiServer>(std::move(settings), monitor, registry);
+  } catch (const std::runtime_error& e) {
+    throw StartupError(e.what());
+  }
+  if (!config.http_port_file.empty()) {
+    try {
+      app::write_file_atomically(config.http_port_file, std::to_string(api->port()) + "\n");
+    } catch (const std::system_error& e) {
+      throw StartupError(std::string("http port file: ") + e.what());
+    }
+  }
+  api->start();
+  spdlog::info("http: serving on {}:{}", host, api->port());
+  return api;
 }
 
 }  // namespace enroll::daemon

@@ -7,6 +7,7 @@
 
 #include "apps/enrollmentd/config.hpp"
 #include "connectors/codec/schema_set.hpp"
+#include "connectors/http/api_server.hpp"
 #include "connectors/keys/keys.hpp"
 #include "connectors/pipeline/inbox_pipeline.hpp"
 #include "connectors/redis/router.hpp"
@@ -28,6 +29,9 @@ class Startup {
   [[nodiscard]] const EngineConfig& engine_config() const { return engine_; }
   [[nodiscard]] const PipelineSettings& pipeline_settings() const { return pipeline_; }
   [[nodiscard]] std::size_t channel_count() const { return catalog_.channels().size(); }
+  [[nodiscard]] std::vector<std::string> channels() const { return catalog_.channels(); }
+  // The inbox topic's partition count (where a registration's state lives).
+  [[nodiscard]] std::int32_t inbox_partitions() const { return inbox_partitions_; }
 
  private:
   Keys keys_;
@@ -37,7 +41,16 @@ class Startup {
   std::unique_ptr<redis::Router> redis_;
   std::unique_ptr<redis::Store> store_;
   PipelineSettings pipeline_;
+  std::int32_t inbox_partitions_ = 0;
 };
+
+// The HTTP API, bound and serving: on `config.http`, with its own connection to the same Redis
+// (one server or a cluster: redis::connect of `config.redis`); the bound port is logged and
+// written to `config.http_port_file` if set. Throws StartupError (the address is in use, the
+// port file cannot be written).
+std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Startup& startup,
+                                                const PipelineMonitor& monitor,
+                                                metrics::Registry& registry);
 
 // Reads every *.json of `folder` as a channel definition; throws DefinitionError.
 // (validated against schemas/channel-definition.schema.json first); throws DefinitionError.

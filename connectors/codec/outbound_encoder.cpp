@@ -56,10 +56,13 @@ std::vector<OutboxMessage> OutboundEncoder::encode(const RegistrationId& subject
                                     std::move(data))
                                .dump()});
           } else {
+            json record = audit_to_json(e, true);
+            std::string history = record.dump();
             out.push_back({topics_.audit(), subject.str(),
                            envelope(id, source_, "audit.record", subject.str(), now, traceparent,
-                                    audit_to_json(e, true))
-                               .dump()});
+                                    std::move(record))
+                               .dump(),
+                           std::move(history)});
           }
         },
         effects[i]);

@@ -17,6 +17,9 @@ struct OutboxMessage {
   std::string topic;
   std::string key;
   std::string value;
+  // For an audit record: the record (the event's data, JSON), which the commit step also
+  // appends to the registration's history in Redis for the HTTP API; empty otherwise.
+  std::string history{};
 };
 
 struct InboxPosition {

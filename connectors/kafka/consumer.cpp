@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 
 namespace enroll::kafka {
@@ -123,6 +124,27 @@ std::vector<TopicPartition> Consumer::assignment() const {
   rd_kafka_topic_partition_list_t* parts = nullptr;
   if (rd_kafka_assignment(rk_, &parts) != RD_KAFKA_RESP_ERR_NO_ERROR) return {};
   auto out = to_vector(parts);
+  rd_kafka_topic_partition_list_destroy(parts);
+  return out;
+}
+
+std::map<std::int32_t, std::int64_t> Consumer::lag() const {
+  std::map<std::int32_t, std::int64_t> out;
+  rd_kafka_topic_partition_list_t* parts = nullptr;
+  if (rd_kafka_assignment(rk_, &parts) != RD_KAFKA_RESP_ERR_NO_ERROR) return out;
+  if (rd_kafka_position(rk_, parts) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    for (int i = 0; i < parts->cnt; ++i) {
+      const auto& tp = parts->elems[i];
+      std::int64_t low = 0, high = 0;
+      if (tp.offset < 0 ||
+          rd_kafka_get_watermark_offsets(rk_, tp.topic, tp.partition, &low, &high) !=
+              RD_KAFKA_RESP_ERR_NO_ERROR ||
+          high < 0) {
+        continue;
+      }
+      out[tp.partition] = std::max<std::int64_t>(0, high - tp.offset);
+    }
+  }
   rd_kafka_topic_partition_list_destroy(parts);
   return out;
 }

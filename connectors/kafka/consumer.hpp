@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +58,10 @@ class Consumer {
   // Leaves the group (runs the revocation listener).
   void close();
   [[nodiscard]] std::vector<TopicPartition> assignment() const;
+  // Messages behind the high watermark per assigned partition, from librdkafka's cached
+  // watermarks (no broker round trip); partitions with no position or watermark yet are left
+  // out.
+  [[nodiscard]] std::map<std::int32_t, std::int64_t> lag() const;
 
  private:
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,

@@ -93,14 +93,14 @@ std::vector<std::optional<std::int64_t>> InboxPipeline::on_assigned(
                  tp.partition, claim.epoch,
                  claim.next_offset ? std::to_string(*claim.next_offset) : "start", msgs.size());
   }
-  owned_count_ = epochs_.size();
+  publish_owned();
   return starts;
 }
 
 void InboxPipeline::on_revoked(const std::vector<kafka::TopicPartition>& partitions) {
   acknowledge_delivered();
   for (const auto& tp : partitions) epochs_.erase(tp.partition);
-  owned_count_ = epochs_.size();
+  publish_owned();
   spdlog::info("{} partitions revoked", partitions.size());
 }
 
@@ -112,6 +112,7 @@ void InboxPipeline::run() {
     if (std::chrono::steady_clock::now() >= next_timer_check_) {
       fire_timers();
       next_timer_check_ = std::chrono::steady_clock::now() + settings_.timer_interval;
+      if (monitor_ != nullptr) monitor_->set_lag(consumer_->lag());
     }
     producer_->poll(0);
     acknowledge_delivered();
@@ -203,6 +204,7 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
       ++counters_.dead_lettered;
       continue;
     }
+    if (monitor_ != nullptr) monitor_->on_outcome(in, outcome);
     if (outcome.duplicate) {
       ++counters_.duplicates;
       continue;
@@ -232,6 +234,9 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
   const auto entry_ids = commit_fenced(partition, next_offset, to_store, outbox, {});
   if (!entry_ids) return;
   counters_.emitted += outbox.size();
+  if (monitor_ != nullptr) {
+    for (const auto& item : items) monitor_->on_committed(item.now);
+  }
   relay(partition, outbox, *entry_ids);
   if (!items.empty()) {
     consumer_->commit_async(
@@ -255,7 +260,7 @@ std::optional<std::vector<std::string>> InboxPipeline::commit_fenced(
     spdlog::error("{}", e.what());
     ++counters_.stale_commits;
     epochs_.erase(partition);
-    owned_count_ = epochs_.size();
+    publish_owned();
     return std::nullopt;
   }
 }
@@ -317,6 +322,14 @@ void InboxPipeline::run_own_task(std::int32_t partition, const codec::OutboxMess
   const std::uint64_t token = next_token_++;
   in_flight_[token] = {partition, entry_id};
   producer_->produce(settings_.topics.inbox(), id.str(), event.dump(), token);
+}
+
+void InboxPipeline::publish_owned() {
+  owned_count_ = epochs_.size();
+  if (monitor_ == nullptr) return;
+  std::vector<std::int32_t> owned;
+  for (const auto& [p, epoch] : epochs_) owned.push_back(p);
+  monitor_->set_owned(std::move(owned));
 }
 
 void InboxPipeline::acknowledge_delivered() {

@@ -19,6 +19,7 @@
 #include "connectors/codec/outbound_encoder.hpp"
 #include "connectors/kafka/consumer.hpp"
 #include "connectors/kafka/producer.hpp"
+#include "connectors/pipeline/pipeline_monitor.hpp"
 #include "connectors/redis/store.hpp"
 #include "workflows/engine_config.hpp"
 
@@ -51,13 +52,16 @@ class InboxPipeline final : public kafka::RebalanceListener {
   void stop() noexcept { stopping_ = true; }
   [[nodiscard]] const PipelineCounters& counters() const { return counters_; }
   [[nodiscard]] std::size_t owned_partitions() const { return owned_count_.load(); }
+  // Reports to `monitor` (metrics, owned partitions) from now on; call before run(). The
+  // monitor must outlive the pipeline.
+  void set_monitor(PipelineMonitor* monitor) { monitor_ = monitor; }
 
   std::vector<std::optional<std::int64_t>> on_assigned(
       const std::vector<kafka::TopicPartition>& partitions) override;
   void on_revoked(const std::vector<kafka::TopicPartition>& partitions) override;
 
  private:
-  // One inbound item for the engine: from the inbox (msg set) or a timer (msg null).
+  // One inbound message of the inbox for the engine, decoded (or why it could not be).
   struct Item {
     const kafka::Message* msg = nullptr;
     std::variant<Inbound, codec::DecodeError> decoded;
@@ -65,14 +69,14 @@ class InboxPipeline final : public kafka::RebalanceListener {
   };
   void process(std::vector<kafka::Message> batch);
   void fire_timers();
-  // Runs the engine over `items` of one partition and commits the result in one step.
-  // next_offset: the inbox position after the batch, committed with the states.
   // The fenced commit step; nullopt (and the partition forgotten) if another instance has
   // claimed the partition since. Returns the outbox entry ids.
   std::optional<std::vector<std::string>> commit_fenced(
       std::int32_t partition, std::optional<std::int64_t> next_offset,
       const std::vector<Registration>& states, const std::vector<codec::OutboxMessage>& outbox,
       const std::vector<RegistrationId>& fired_timers);
+  // Runs the engine over `items` of one partition and commits the result in one step.
+  // next_offset: the inbox position after the batch, committed with the states.
   void apply_and_commit(std::int32_t partition, std::vector<Item>& items, std::int64_t next_offset);
   void relay(std::int32_t partition, const std::vector<codec::OutboxMessage>& msgs,
              const std::vector<std::string>& entry_ids);
@@ -80,6 +84,7 @@ class InboxPipeline final : public kafka::RebalanceListener {
   void run_own_task(std::int32_t partition, const codec::OutboxMessage& msg,
                     const std::string& entry_id);
   void acknowledge_delivered();
+  void publish_owned();  // after epochs_ changed
   template <class F>
   auto with_redis_retry(const char* what, F&& f) -> decltype(f());
 
@@ -99,6 +104,7 @@ class InboxPipeline final : public kafka::RebalanceListener {
   std::atomic<bool> stopping_{false};
   std::chrono::steady_clock::time_point next_timer_check_{};
   PipelineCounters counters_;
+  PipelineMonitor* monitor_ = nullptr;
 };
 
 }  // namespace enroll

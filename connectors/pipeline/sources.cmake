@@ -1,1 +1,3 @@
-target_sources(enroll_connectors PRIVATE ${CMAKE_CURRENT_LIST_DIR}/inbox_pipeline.cpp)
+target_sources(enroll_connectors PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/inbox_pipeline.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/pipeline_monitor.cpp)

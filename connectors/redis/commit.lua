@@ -2,9 +2,23 @@
 -- KEYS[1] epoch, KEYS[2] offset, KEYS[3] outbox stream, KEYS[4] timers (sorted set),
 -- KEYS[5..4+n] state keys
 -- ARGV[1] expected epoch, ARGV[2] next offset ('' for a batch of timers: no offset moves),
--- ARGV[3] n, ARGV[4] m, then for each state: value, registration id, next timer in ms ('' for
--- none), then m registration ids whose due timer was fired (its timer.fire is in the outbox),
--- then (topic, key, value) triples for the outbox.
+-- ARGV[3] n, ARGV[4] m, ARGV[5] the partition's key prefix '<ns>:{p<N>}:', then for each
+-- state: value, registration id, next timer in ms ('' for none), channel, phase, status, last
+-- change in ms; then m registration ids whose due timer was fired (its timer.fire is in the
+-- outbox): each is removed from the timers; then (topic, key, value, history) quadruples for
+-- the outbox: history is the audit record to append to the registration's history list ('' for
+-- none).
+--
+-- Besides states and outbox, the read side (the HTTP API) is kept here, in the same step, so
+-- that it never lags behind or runs ahead of the states (keyspace.hpp names the keys):
+--   idx:all, idx:phase:<phase>, idx:status:<status>, idx:channel:<channel>: sorted sets of
+--     registration ids scored by their last change;
+--   meta:<id>: a small hash (channel, phase, status; r:<channel>:<phase> once reached), the
+--     previous values an update must take out of the indexes and the funnel;
+--   funnel: a hash of counters per channel: reached:<channel>:<phase> (registrations that
+--     ever got there), status:<channel>:<status> and active:<channel>:<phase> (now);
+--   hist:<id>: the registration's audit records, oldest first.
+-- Every one of these keys starts with the prefix, so it is in the partition's slot.
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return redis.error_reply('STALE_EPOCH')
 end
@@ -13,23 +27,63 @@ if ARGV[2] ~= '' then
 end
 local n = tonumber(ARGV[3])
 local m = tonumber(ARGV[4])
+local prefix = ARGV[5]
+local funnel = prefix .. 'funnel'
+
+-- Moves `id` from the index of its old value (if any and different) to that of the new one.
+local function reindex(kind, old, new, id, score)
+  if old and old ~= new then
+    redis.call('ZREM', prefix .. 'idx:' .. kind .. ':' .. old, id)
+  end
+  redis.call('ZADD', prefix .. 'idx:' .. kind .. ':' .. new, score, id)
+end
+
 for i = 1, n do
-  local a = 5 + (i - 1) * 3
+  local a = 6 + (i - 1) * 7
+  local id, due = ARGV[a + 1], ARGV[a + 2]
+  local channel, phase, status, changed = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6]
   redis.call('SET', KEYS[4 + i], ARGV[a])
-  if ARGV[a + 2] == '' then
-    redis.call('ZREM', KEYS[4], ARGV[a + 1])
+  if due == '' then
+    redis.call('ZREM', KEYS[4], id)
   else
-    redis.call('ZADD', KEYS[4], ARGV[a + 2], ARGV[a + 1])
+    redis.call('ZADD', KEYS[4], due, id)
+  end
+
+  local meta = prefix .. 'meta:' .. id
+  local old = redis.call('HMGET', meta, 'channel', 'phase', 'status')
+  local oc, op, os = old[1], old[2], old[3]
+  redis.call('ZADD', prefix .. 'idx:all', changed, id)
+  reindex('phase', op, phase, id, changed)
+  reindex('status', os, status, id, changed)
+  reindex('channel', oc, channel, id, changed)
+  if oc ~= channel or op ~= phase or os ~= status then
+    redis.call('HSET', meta, 'channel', channel, 'phase', phase, 'status', status)
+    if oc then
+      redis.call('HINCRBY', funnel, 'status:' .. oc .. ':' .. os, -1)
+      if os == 'active' then redis.call('HINCRBY', funnel, 'active:' .. oc .. ':' .. op, -1) end
+    end
+    redis.call('HINCRBY', funnel, 'status:' .. channel .. ':' .. status, 1)
+    if status == 'active' then
+      redis.call('HINCRBY', funnel, 'active:' .. channel .. ':' .. phase, 1)
+    end
+    if redis.call('HSETNX', meta, 'r:' .. channel .. ':' .. phase, '1') == 1 then
+      redis.call('HINCRBY', funnel, 'reached:' .. channel .. ':' .. phase, 1)
+    end
   end
 end
-local j = 5 + n * 3
-for i = 1, m do
+
+local j = 6 + n * 7
+for _ = 1, m do
   redis.call('ZREM', KEYS[4], ARGV[j])
   j = j + 1
 end
+
 local ids = {}
 while j <= #ARGV do
   ids[#ids + 1] = redis.call('XADD', KEYS[3], '*', 't', ARGV[j], 'k', ARGV[j + 1], 'v', ARGV[j + 2])
-  j = j + 3
+  if ARGV[j + 3] ~= '' then
+    redis.call('RPUSH', prefix .. 'hist:' .. ARGV[j + 1], ARGV[j + 3])
+  end
+  j = j + 4
 end
 return ids

@@ -2,51 +2,24 @@
 
 #include <nlohmann/json.hpp>
 
+#include "connectors/redis/keyspace.hpp"
+#include "connectors/redis/script.hpp"
 #include "connectors/redis/scripts.hpp"
 
 namespace enroll::redis {
 
-namespace {
-
-// SCRIPT LOAD on every node (a script's sha is the same everywhere); returns the sha.
-std::string load_everywhere(Router& redis, std::string_view script) {
-  const auto replies = redis.on_every_node({"SCRIPT", "LOAD", std::string(script)});
-  if (replies.empty() || replies.front()->type != REDIS_REPLY_STRING) {
-    throw RedisError("SCRIPT LOAD: unexpected reply", false);
-  }
-  return {replies.front()->str, replies.front()->len};
-}
-
-}  // namespace
-
-Store::Store(Router& redis, std::string ns) : redis_(redis), ns_(std::move(ns)) {
-  commit_sha_ = load_everywhere(redis_, commit_script());
-  claim_sha_ = load_everywhere(redis_, citizen_claim_script());
-}
+Store::Store(Router& redis, std::string ns)
+    : redis_(redis),
+      ns_(std::move(ns)),
+      commit_sha_(load_script(redis_, commit_script())),
+      claim_sha_(load_script(redis_, citizen_claim_script())) {}
 
 std::string Store::key(std::int32_t partition, const std::string& suffix) const {
-  return ns_ + ":{p" + std::to_string(partition) + "}:" + suffix;
+  return keys::partition_key(ns_, partition, suffix);
 }
 
 std::string Store::state_key(std::int32_t partition, const RegistrationId& id) const {
-  return key(partition, "reg:" + id.str());
-}
-
-Reply Store::evalsha(const RoutingKey& key, std::string_view script,
-                     const std::vector<std::string>& argv) {
-  try {
-    return redis_.command(key, argv);
-  } catch (const RedisError& e) {
-    if (std::string_view(e.what()).rfind("NOSCRIPT", 0) != 0) throw;
-  }
-  // A restarted Redis has lost its script cache, and a node that joined a cluster after
-  // start-up never had it. EVAL with the script's text runs it wherever the key's slot is
-  // now, ASK and MOVED included (a SCRIPT LOAD routed by the key could reach the wrong node
-  // during a migration), and caches it there for the next EVALSHA (same sha).
-  std::vector<std::string> eval = argv;
-  eval[0] = "EVAL";
-  eval[1] = std::string(script);
-  return redis_.command(key, eval);
+  return key(partition, std::string(keys::state) + id.str());
 }
 
 PartitionClaim Store::claim(std::int32_t partition) {
@@ -97,21 +70,28 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   argv.push_back(next_offset ? std::to_string(*next_offset) : std::string());
   argv.push_back(std::to_string(states.size()));
   argv.push_back(std::to_string(fired_timers.size()));
+  argv.push_back(keys::partition_prefix(ns_, partition));
   for (const auto& s : states) {
     argv.push_back(state_to_json(s).dump());
     argv.push_back(s.id.str());
     const auto due = s.next_timer();
     argv.push_back(due ? std::to_string(to_millis(*due)) : std::string());
+    // What the read side's indexes and funnel need (see commit.lua).
+    argv.push_back(s.channel);
+    argv.emplace_back(to_string(s.phase));
+    argv.emplace_back(to_string(s.status()));
+    argv.push_back(std::to_string(to_millis(s.updated_at)));
   }
   for (const auto& id : fired_timers) argv.push_back(id.str());
   for (const auto& m : outbox) {
     argv.push_back(m.topic);
     argv.push_back(m.key);
     argv.push_back(m.value);
+    argv.push_back(m.history);
   }
   Reply r;
   try {
-    r = evalsha({key(partition, "epoch")}, commit_script(), argv);
+    r = eval_script(redis_, {key(partition, "epoch")}, commit_script(), argv);
   } catch (const RedisError& e) {
     if (std::string_view(e.what()).find("STALE_EPOCH") != std::string_view::npos) {
       throw StaleEpochError(partition);
@@ -155,14 +135,14 @@ bool Store::claim_citizen(const std::string& citizen_hash, const RegistrationId&
   const std::string claim_key = ns_ + ":citizen:" + citizen_hash;
   std::vector<std::string> argv{
       "EVALSHA", claim_sha_, "1", claim_key, id.str(), "claim", std::to_string(ttl.count())};
-  auto r = evalsha({claim_key}, citizen_claim_script(), argv);
+  auto r = eval_script(redis_, {claim_key}, citizen_claim_script(), argv);
   return r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 }
 
 void Store::release_citizen(const std::string& citizen_hash, const RegistrationId& id) {
   const std::string claim_key = ns_ + ":citizen:" + citizen_hash;
   std::vector<std::string> argv{"EVALSHA", claim_sha_, "1", claim_key, id.str(), "release"};
-  evalsha({claim_key}, citizen_claim_script(), argv);
+  eval_script(redis_, {claim_key}, citizen_claim_script(), argv);
 }
 
 std::vector<OutboxEntry> Store::pending_outbox(std::int32_t partition) {

@@ -54,8 +54,10 @@ class Store {
   std::map<RegistrationId, std::optional<Registration>> load(
       std::int32_t partition, const std::vector<RegistrationId>& ids);
   // One atomic step: states (with their next timers), the next offset (none for a batch of
-  // timers), the removal of fired timers and the outbox, if `epoch` is still current. Returns
-  // the outbox entry ids in the order of `outbox`. Throws StaleEpochError.
+  // timers), the removal of fired timers and the outbox, with the read side kept in step
+  // (indexes, funnel, each audit record appended to its registration's history; commit.lua),
+  // if `epoch` is still current. Returns the outbox entry ids in the order of `outbox`.
+  // Throws StaleEpochError.
   std::vector<std::string> commit(std::int32_t partition, std::int64_t epoch,
                                   std::optional<std::int64_t> next_offset,
                                   const std::vector<Registration>& states,
@@ -76,10 +78,6 @@ class Store {
 
  private:
   std::string key(std::int32_t partition, const std::string& suffix) const;
-  // EVALSHA argv (argv[1] is the sha) on the node of `key`; on NOSCRIPT (a restarted node,
-  // or one that joined the cluster since) the same call as EVAL with the script's text.
-  Reply evalsha(const RoutingKey& key, std::string_view script,
-                const std::vector<std::string>& argv);
   Router& redis_;
   std::string ns_;
   std::string commit_sha_;

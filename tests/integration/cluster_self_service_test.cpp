@@ -2,7 +2,8 @@
 // --redis redis+cluster://...): self-service registrations go from start to issued, exactly
 // once, and the partitions' keys are spread over the masters, each partition's keys on the
 // one master that serves its hash tag's slot; and again while the slots of a master's
-// partitions are migrated to another master mid-run.
+// partitions are migrated to another master mid-run. The HTTP API reads the same cluster:
+// status, history, a listing over every partition, the funnel, /readyz and /metrics.
 #include <map>
 #include <regex>
 #include <set>
@@ -13,6 +14,7 @@
 #include "connectors/sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "tests/integration/slot_migration.hpp"
+#include "tests/support/http_client.hpp"
 #include "tests/support/redis_cluster.hpp"
 
 namespace enroll::test {
@@ -33,6 +35,37 @@ class ClusterSelfServiceTest : public OrchestratorTest {
     }
     expect_exactly_once(ids);
   }
+  // The HTTP API answers from the cluster: every registration of `ids` (all issued) with its
+  // state and whole history, the listing of issued ones over all partitions (so all masters),
+  // the funnel, readiness (PING on every master) and Redis' figures in /metrics.
+  void expect_api_sees_issued(const std::vector<std::string>& ids) {
+    const auto port = http_port();
+    const auto ready = http_get(port, "/readyz");
+    EXPECT_EQ(ready.status, 200) << ready.body;
+    for (const auto& id : ids) {
+      const auto status = http_get(port, "/v1/registrations/" + id);
+      ASSERT_EQ(status.status, 200) << id << ": " << status.body;
+      EXPECT_EQ(status.json().at("status"), "issued") << status.body;
+      const auto history = http_get(port, "/v1/registrations/" + id + "/history?limit=100");
+      ASSERT_EQ(history.status, 200) << id << ": " << history.body;
+      EXPECT_EQ(history.json().at("total"), stored_state(id)->at("audit_seq")) << id;
+    }
+    const auto listing = http_get(port, "/v1/registrations?status=issued&limit=100");
+    ASSERT_EQ(listing.status, 200) << listing.body;
+    const auto page = listing.json();  // named: a loop over a temporary's member dangles
+    std::set<std::string> listed;
+    for (const auto& item : page.at("items")) listed.insert(item.at("id"));
+    EXPECT_EQ(listed, std::set<std::string>(ids.begin(), ids.end()));
+    EXPECT_TRUE(page.at("next_cursor").is_null());
+    const auto funnel = http_get(port, "/v1/stats/funnel");
+    ASSERT_EQ(funnel.status, 200) << funnel.body;
+    const auto self_service = funnel.json().at("channels").at("self-service");
+    EXPECT_EQ(self_service.at("status").at("issued"), ids.size()) << funnel.body;
+    EXPECT_EQ(self_service.at("reached").at("issued"), ids.size()) << funnel.body;
+    const auto metrics = http_get(port, "/metrics");
+    ASSERT_EQ(metrics.status, 200);
+    EXPECT_NE(metrics.body.find("\nenroll_redis_up 1\n"), std::string::npos) << metrics.body;
+  }
   std::string epoch_key(int partition) const {
     return ns_ + ":{p" + std::to_string(partition) + "}:epoch";
   }
@@ -45,6 +78,7 @@ TEST_F(ClusterSelfServiceTest, RegistrationsAreIssuedAndPartitionsSpreadOverTheM
   const auto ids = start_self_service(driver, 4, 7100, "cl");
   drive(driver, ids, 120s);
   expect_issued(driver, ids);
+  expect_api_sees_issued(ids);
 
   // Each master's own keys (KEYS runs on one node only): partition -> the masters holding
   // its keys.
@@ -76,6 +110,9 @@ TEST_F(ClusterSelfServiceTest, RegistrationsAreIssuedAndPartitionsSpreadOverTheM
 
 TEST_F(ClusterSelfServiceTest, PartitionsMigratedToAnotherMasterMidRunLoseNothing) {
   sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  // The API's connection learns the slot map now; its reads after the migration meet MOVED.
+  EXPECT_EQ(http_get(http_port(), "/healthz").status, 200);
+  EXPECT_EQ(http_get(http_port(), "/v1/stats/funnel").status, 200);
   const auto ids = start_self_service(driver, 12, 7200, "cl");
   // While the registrations run, the slots of every partition on one master move to
   // another (keys and all), one after the other, and back at the end. enrollmentd meets
@@ -107,6 +144,7 @@ TEST_F(ClusterSelfServiceTest, PartitionsMigratedToAnotherMasterMidRunLoseNothin
   }
   expect_issued(driver, ids);
   EXPECT_NE(daemon_->log().find("redis cluster: slot"), std::string::npos) << daemon_->log();
+  expect_api_sees_issued(ids);
   // Back where they were, for the other tests of this cluster.
   for (const auto slot : moved) admin.move(slot, to, from);
 }

@@ -16,7 +16,7 @@ void OrchestratorTest::SetUp() {
   const std::string name = unique_name("it");
   topics_.prefix = name + ".";
   ns_ = name;
-  services_.create_topic_set(topics_.prefix, 12);
+  services_.create_topic_set(topics_.prefix, partitions());
   work_ = std::filesystem::temp_directory_path() / name;
   std::filesystem::create_directories(work_);
   generate_keys(work_ / "keys");
@@ -57,8 +57,13 @@ void OrchestratorTest::SetUp() {
                                            "--instance",
                                            "it",
                                            "--workflows",
-                                           workflows.string()},
+                                           workflows.string(),
+                                           "--http",
+                                           "127.0.0.1:0",
+                                           "--http-port-file",
+                                           (work_ / "http.port").string()},
                                           work_ / "enrollmentd.log"};
+  for (auto& flag : daemon_flags()) daemon_options_->argv.push_back(std::move(flag));
   daemon_ = std::make_unique<ChildProcess>(*daemon_options_);
   std::vector<std::string> sim{
       SIM_CONNECTORS_BIN,   "--brokers",    services_.brokers(),
@@ -116,8 +121,6 @@ void OrchestratorTest::expect_exactly_once(const std::vector<std::string>& ids) 
 
 namespace {
 
-constexpr int kPartitions = 12;
-
 std::string partition_key(const std::string& ns, int partition, const std::string& suffix) {
   return ns + ":{p" + std::to_string(partition) + "}:" + suffix;
 }
@@ -132,15 +135,16 @@ std::int64_t integer_of(redis::Router& redis, const std::vector<std::string>& ar
 // True once every partition's committed offset (in Redis) reached `ends` and its outbox is
 // relayed: everything read is applied and everything emitted is on Kafka.
 bool caught_up(redis::Router& redis, const std::string& ns, const std::vector<std::int64_t>& ends) {
-  for (int p = 0; p < kPartitions; ++p) {
+  for (int p = 0; p < static_cast<int>(ends.size()); ++p) {
     if (integer_of(redis, {"GET", partition_key(ns, p, "offset")}) < ends[p]) return false;
     if (integer_of(redis, {"XLEN", partition_key(ns, p, "outbox")}) != 0) return false;
   }
   return true;
 }
 
-std::vector<std::int64_t> ends_of(const std::vector<KafkaMessage>& messages) {
-  std::vector<std::int64_t> ends(kPartitions, 0);
+// Per partition (of `partitions`), the offset after the last of `messages`.
+std::vector<std::int64_t> ends_of(const std::vector<KafkaMessage>& messages, int partitions) {
+  std::vector<std::int64_t> ends(static_cast<std::size_t>(partitions), 0);
   for (const auto& m : messages) ends[m.partition] = std::max(ends[m.partition], m.offset + 1);
   return ends;
 }
@@ -211,21 +215,21 @@ void OrchestratorTest::expect_matches_reference(std::chrono::seconds timeout) {
   while (quiet < 2) {
     ASSERT_LT(std::chrono::steady_clock::now(), quiet_by) << "the faulty run never became quiet";
     inbox.read_to_end();
-    quiet = caught_up(*redis_, ns_, ends_of(inbox.messages())) ? quiet + 1 : 0;
+    quiet = caught_up(*redis_, ns_, ends_of(inbox.messages(), partitions())) ? quiet + 1 : 0;
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
   for (auto* instance : instances()) {
     EXPECT_EQ(instance->stop(), 0) << instance->log();
   }
   inbox.read_to_end();
-  const auto consumed = ends_of(inbox.messages());
+  const auto consumed = ends_of(inbox.messages(), partitions());
   ASSERT_TRUE(caught_up(*redis_, ns_, consumed)) << "input arrived after the run was stopped";
 
   // 2. The same inputs, in the same partitions and order, with the same timestamps.
   Topics ref_topics;
   ref_topics.prefix = topics_.prefix + "ref.";
   const std::string ref_ns = ns_ + "-ref";
-  services_.create_topic_set(ref_topics.prefix, kPartitions);
+  services_.create_topic_set(ref_topics.prefix, partitions());
   for (const auto& m : inbox.messages()) producer_->copy(ref_topics.inbox(), m);
   producer_->flush(std::chrono::seconds(60));
 
@@ -239,6 +243,7 @@ void OrchestratorTest::expect_matches_reference(std::chrono::seconds timeout) {
     if (flag == "--redis-namespace") options.argv[i + 1] = ref_ns;
     if (flag == "--group") options.argv[i + 1] += "-ref";
     if (flag == "--instance") options.argv[i + 1] = "ref";
+    if (flag == "--http-port-file") options.argv[i + 1] = (work_ / "http-ref.port").string();
   }
   {
     ChildProcess reference(options);
@@ -282,7 +287,8 @@ void OrchestratorTest::restart_daemon(int signal) {
   daemon_->signal(signal);
   ASSERT_TRUE(daemon_->wait_exit(std::chrono::seconds(15)).has_value());
   auto options = *daemon_options_;
-  options.append_log = true;  // keep what the first instance said
+  options.append_log = true;                     // keep what the first instance said
+  std::filesystem::remove(work_ / "http.port");  // the new instance writes its own port
   daemon_ = std::make_unique<ChildProcess>(options);
 }
 
@@ -345,6 +351,19 @@ std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
   return events.messages();
 }
 
+std::uint16_t OrchestratorTest::http_port(const std::filesystem::path& port_file,
+                                          std::chrono::seconds timeout) {
+  const auto file = port_file.empty() ? work_ / "http.port" : port_file;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(file);
+    int port = 0;
+    if (in >> port && port > 0) return static_cast<std::uint16_t>(port);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  throw std::runtime_error("no HTTP port in " + file.string() + " within the timeout");
+}
+
 void OrchestratorTest::send(const std::string& key, const std::string& value) {
   producer_->send(topics_.inbox(), key, value);
   if (duplicate_sends_) producer_->send(topics_.inbox(), key, value);
@@ -378,6 +397,16 @@ std::vector<std::string> OrchestratorTest::all_redis_values() {
     if (std::string(type->str) == "string") {
       auto v = redis_->command({key}, {"GET", key});
       out.emplace_back(v->str, v->len);
+    } else if (std::string(type->str) == "list") {  // a registration's history
+      auto v = redis_->command({key}, {"LRANGE", key, "0", "-1"});
+      for (std::size_t e = 0; e < v->elements; ++e) {
+        out.emplace_back(v->element[e]->str, v->element[e]->len);
+      }
+    } else if (std::string(type->str) == "hash") {  // meta, funnel: names and counts
+      auto v = redis_->command({key}, {"HGETALL", key});
+      for (std::size_t e = 0; e < v->elements; ++e) {
+        out.emplace_back(v->element[e]->str, v->element[e]->len);
+      }
     } else if (std::string(type->str) == "stream") {
       auto v = redis_->command({key}, {"XRANGE", key, "-", "+"});
       for (std::size_t e = 0; e < v->elements; ++e) {

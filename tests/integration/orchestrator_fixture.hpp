@@ -33,6 +33,9 @@ class OrchestratorTest : public ::testing::Test {
   virtual void adjust_definition(nlohmann::json& /*definition*/) {}
   virtual nlohmann::json scenario() { return nlohmann::json::object(); }
   virtual std::vector<std::string> connector_flags() { return {}; }
+  // Extra enrollmentd flags; the inbox's partition count (of every topic of the test).
+  virtual std::vector<std::string> daemon_flags() { return {}; }
+  virtual int partitions() { return 12; }
   // The Redis that enrollmentd and the checks use (a test may bring its own, or a cluster:
   // redis+cluster://...).
   virtual std::string redis_url() { return services_.redis_url(); }
@@ -67,6 +70,10 @@ class OrchestratorTest : public ::testing::Test {
   virtual std::vector<ChildProcess*> instances() { return {daemon_.get()}; }
   // Ends enrollmentd with `signal` (SIGKILL: a crash) and starts it again, same settings.
   void restart_daemon(int signal);
+  // The port of enrollmentd's HTTP API (it listens on 127.0.0.1, port 0, and writes the port
+  // to `port_file`); waits up to `timeout` for the file.
+  std::uint16_t http_port(const std::filesystem::path& port_file = {},
+                          std::chrono::seconds timeout = std::chrono::seconds(30));
   // Sends one message to the inbox, keyed by `key`, partitioned as Java clients do.
   void send(const std::string& key, const std::string& value);
   // The stored state of a registration, if any (found in this test's Redis namespace).

@@ -3,7 +3,9 @@
 // masters keep the caller's order; a slot migrated during use is followed through MOVED,
 // a key of a slot in migration through ASK; a killed connection is a retryable error; the
 // Store's commit (EVALSHA) works on every master, after a migration and after the script
-// caches are flushed. Every test uses keys of its own (unique_name()).
+// caches are flushed; the HTTP API's ReadModel reads what the commits kept (states, history,
+// listings over every partition, funnel) from every master, also after the script caches
+// are flushed. Every test uses keys of its own (unique_name()).
 #include "tests/support/redis_cluster.hpp"
 
 #include <gtest/gtest.h>
@@ -13,8 +15,10 @@
 #include <memory>
 #include <set>
 
+#include "connectors/kafka/partitioner.hpp"
 #include "connectors/redis/cluster_router.hpp"
 #include "connectors/redis/connect.hpp"
+#include "connectors/redis/read_model.hpp"
 #include "connectors/redis/store.hpp"
 #include "tests/integration/slot_migration.hpp"
 #include "tests/support/services.hpp"
@@ -233,6 +237,63 @@ TEST_F(RedisClusterTest, StoreCommitsOnEveryMasterAndFollowsAMigratedPartition) 
     store.ack_outbox(p, ids);
     EXPECT_TRUE(store.pending_outbox(p).empty());
   }
+}
+
+// The read side on the cluster: commit.lua keeps indexes, meta, funnel and history beside the
+// states in each partition's slot (undeclared keys of the declared keys' slot), and the
+// ReadModel reads them on the master of each partition, the listing's script included.
+TEST_F(RedisClusterTest, ReadModelReadsThePartitionsOfEveryMaster) {
+  constexpr std::int32_t kPartitions = 12;  // {p0}..{p11}: slots on all three masters
+  Store store(*router_, ns_);
+  ReadModel model(*router_, ns_, kPartitions);
+  std::map<std::int32_t, std::int64_t> epochs;
+  for (std::int32_t p = 0; p < kPartitions; ++p) epochs[p] = store.claim(p).epoch;
+  std::vector<std::string> ids;
+  std::set<std::string> masters;
+  for (int i = 0; i < 24; ++i) {
+    Registration s;
+    s.id = RegistrationId("reg-" + std::to_string(i));
+    s.channel = "kiosk";
+    s.phase = Phase::card;
+    s.position.state = RegistrationState::card;
+    s.updated_at = from_millis(1000 + i);
+    s.expires_at = from_millis(10'000'000);
+    const auto p = kafka::partition_for(s.id.str(), kPartitions);
+    store.commit(p, epochs[p], std::nullopt, {s},
+                 {{"t.audit", s.id.str(), "e", R"({"seq":1})"},
+                  {"t.audit", s.id.str(), "e", R"({"seq":2})"}});
+    ids.push_back(s.id.str());
+    masters.insert(router_->node_of({store.state_key(p, s.id)})->str());
+  }
+  EXPECT_EQ(masters.size(), 3u);
+
+  model.ping();  // every master
+  for (const auto& id : ids) {
+    ASSERT_TRUE(model.registration(RegistrationId(id))) << id;
+    const auto history = model.history(RegistrationId(id), 1, 10);
+    ASSERT_TRUE(history) << id;
+    EXPECT_EQ(history->total, 2);
+    EXPECT_EQ(history->records, std::vector<std::string>{R"({"seq":2})"});
+  }
+  const auto list_all = [&] {
+    std::vector<std::string> out;
+    std::optional<ListPosition> after;
+    for (int pages = 0; pages < 100; ++pages) {
+      const auto page = model.list({.phase = Phase::card, .channel = "kiosk"}, after, 5);
+      for (const auto& item : page.items) out.push_back(item.position.id);
+      if (!page.next) break;
+      after = page.next;
+    }
+    return out;
+  };
+  EXPECT_EQ(list_all(), ids);  // by last change: the order of the commits
+  const auto funnel = model.funnel();
+  EXPECT_EQ(funnel.at("kiosk").at("reached:card"), 24);
+  EXPECT_EQ(funnel.at("kiosk").at("active:card"), 24);
+
+  // Every master forgets its scripts: the listing runs list.lua by its text (EVAL_RO).
+  for (auto& m : admin_.masters()) m.client->command({"SCRIPT", "FLUSH"});
+  EXPECT_EQ(list_all(), ids);
 }
 
 }  // namespace

@@ -21,6 +21,9 @@ class ScaleOutTest : public OrchestratorTest {
       options.log_file = work_ / (std::string("enrollmentd-") + instance + ".log");
       for (auto& arg : options.argv) {
         if (arg == "it") arg = instance;  // --instance
+        if (arg == (work_ / "http.port").string()) {
+          arg = (work_ / (std::string("http-") + instance + ".port")).string();
+        }
       }
       others_.push_back(std::make_unique<ChildProcess>(options));
     }

@@ -1,10 +1,12 @@
-# Runs enrollctl once and checks what an operator or a script would rely on: the exit code,
+# Runs a program (enrollctl, enrollmentd) once and checks what an operator or a script would
+# rely on: the exit code,
 # a message, and (JSON=ON) that stdout is one JSON document. ctest's own WILL_FAIL cannot
 # tell exit 1 from exit 2, hence this driver.
 #   cmake -DEXE=... -DARGS=a|b|c -DEXIT=1 [-DMATCH=regex] [-DJSON=ON] [-DPYTHON=python3] -P this
 string(REPLACE "|" ";" argv "${ARGS}")
 execute_process(COMMAND ${EXE} ${argv} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-message("$ enrollctl ${argv}\n--- stdout\n${out}--- stderr\n${err}--- exit ${rc}")
+get_filename_component(program ${EXE} NAME)
+message("$ ${program} ${argv}\n--- stdout\n${out}--- stderr\n${err}--- exit ${rc}")
 if(NOT rc STREQUAL "${EXIT}")
   message(FATAL_ERROR "exit code ${rc}, expected ${EXIT}")
 endif()

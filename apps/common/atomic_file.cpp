@@ -1,4 +1,4 @@
-#include "apps/devbroker/atomic_file.hpp"
+#include "apps/common/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 #include <string>
 #include <system_error>
 
-namespace enroll::devbroker {
+namespace enroll::app {
 namespace {
 
 [[noreturn]] void throw_errno(const std::string& what) {
@@ -43,4 +43,4 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   }
 }
 
-}  // namespace enroll::devbroker
+}  // namespace enroll::app

@@ -1,0 +1,47 @@
+#pragma once
+// enrollmentd's HTTP API as one service: the router with the API's routes, the Redis worker
+// and the Beast server, started and stopped in the right order.
+//
+// Lifecycle: the constructor binds the listening socket (throws std::runtime_error with a
+// one-line reason); start() serves; stop() (or the destructor) first stops the server's
+// Asio threads, then the worker, so that no answer is posted to a dead io_context. The
+// monitor and the registry must outlive it.
+#include <cstdint>
+#include <string>
+
+#include "connectors/http/read_api.hpp"
+#include "connectors/http/redis_worker.hpp"
+#include "connectors/http/router.hpp"
+#include "connectors/http/server.hpp"
+
+namespace enroll::http {
+
+struct ApiServerSettings {
+  ServerOptions listen;
+  std::string redis_url;  // redis:// or redis+cluster://, as enrollmentd's setting
+  std::string redis_namespace;
+  std::int32_t partitions = 0;  // the inbox's partition count
+  std::string operator_token;   // for the operator actions' routes
+  ReadApiSettings read;
+};
+
+class ApiServer {
+ public:
+  ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
+            metrics::Registry& registry);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const { return server_.port(); }
+  void start() { server_.start(); }
+  void stop();
+
+ private:
+  Router router_;
+  RedisWorker worker_;
+  ReadApi read_api_;
+  Server server_;  // last: destroyed first, after stop()
+};
+
+}  // namespace enroll::http

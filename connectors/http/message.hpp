@@ -1,0 +1,51 @@
+#pragma once
+// Requests and responses as the API's handlers see them: plain values, free of Beast, so
+// that handlers and the router compile without Asio and are testable without a socket.
+#include <map>
+#include <nlohmann/json_fwd.hpp>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace enroll::http {
+
+enum class Method { get, head, post, put, patch, delete_, options, other };
+std::string_view to_string(Method m);
+
+struct Request {
+  Method method = Method::get;
+  std::string path;                           // percent-decoded, without the query
+  std::map<std::string, std::string> query;   // percent-decoded; each name once
+  std::map<std::string, std::string> params;  // the route's {name} segments
+  std::string authorization;                  // the Authorization header, as sent
+  std::string body;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+};
+
+// A request the API refuses; the router answers it as the contract's JSON error.
+class RequestError : public std::runtime_error {
+ public:
+  RequestError(int status, std::string code, const std::string& message)
+      : std::runtime_error(message), status_(status), code_(std::move(code)) {}
+  [[nodiscard]] int status() const { return status_; }
+  [[nodiscard]] const std::string& code() const { return code_; }
+
+ private:
+  int status_;
+  std::string code_;
+};
+
+// A JSON body.
+Response json_response(int status, const nlohmann::json& body);
+// The contract's error body: {"error": {"code": ..., "message": ...}}.
+Response error_response(int status, std::string_view code, std::string_view message);
+
+}  // namespace enroll::http

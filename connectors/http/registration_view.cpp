@@ -1,0 +1,55 @@
+#include "connectors/http/registration_view.hpp"
+
+#include "workflows/domain/citizen_id.hpp"
+
+namespace enroll::http {
+namespace {
+
+using nlohmann::json;
+
+json time_or_null(const std::optional<Timestamp>& t) {
+  return t ? json(to_rfc3339(*t)) : json(nullptr);
+}
+
+json masked_citizen(const std::optional<std::string>& digits) {
+  if (!digits) return nullptr;
+  const auto parsed = CitizenId::parse(*digits);
+  if (const auto* id = std::get_if<CitizenId>(&parsed)) return id->masked();
+  return nullptr;  // stored IDs are validated; never show one that is not
+}
+
+}  // namespace
+
+json registration_view(const Registration& s) {
+  return json{
+      {"id", s.id.str()},
+      {"channel", s.channel},
+      {"definition_version", s.definition_version},
+      {"status", to_string(s.status())},
+      {"phase", to_string(s.phase)},
+      {"step", s.step},
+      {"stage", to_string(s.stage)},
+      {"attempt", s.attempt},
+      {"tries_used", s.tries_used},
+      {"state_version", s.state_version},
+      {"audit_records", s.audit_seq},
+      {"created_at", to_rfc3339(s.created_at)},
+      {"updated_at", to_rfc3339(s.updated_at)},
+      {"expires_at", to_rfc3339(s.expires_at)},
+      {"step_deadline", time_or_null(s.step_deadline)},
+      {"step_reason", s.step_reason},
+      {"reason", s.reason},
+      {"locked_step", s.locked_step},
+      {"hand_over_channel", s.hand_over_channel},
+      {"device", {{"platform", s.device.platform}}},
+      {"officer",
+       s.officer ? json{{"id", s.officer->id}, {"counter", s.officer->counter}} : json(nullptr)},
+      {"citizen_id", masked_citizen(s.citizen_id)},
+      {"consent",
+       {{"terms_version", s.consent.terms_version},
+        {"accepted_at", time_or_null(s.consent.accepted_at)},
+        {"confirmed_at", time_or_null(s.consent.confirmed_at)}}},
+  };
+}
+
+}  // namespace enroll::http

@@ -1,0 +1,14 @@
+# The HTTP API (Boost.Beast). Beast and Asio are included by server.cpp only, to keep their
+# compile cost in one translation unit.
+target_sources(enroll_connectors PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/message.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/query.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/duration.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cursor.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/router.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/server.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/redis_worker.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/registration_view.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/read_api.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/api_server.cpp)
+target_link_libraries(enroll_connectors PUBLIC Boost::headers)

@@ -1,0 +1,31 @@
+#pragma once
+// The names of a partition's keys: <ns>:{p<N>}:<suffix>. The hash tag {p<N>} keeps all of a
+// partition's keys in one Redis Cluster slot, so that one commit step (commit.lua) touches one
+// slot. The Lua scripts build the read side's names (indexes, meta, funnel, history) from
+// the same prefix and suffixes; keep them in step with this file.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace enroll::redis::keys {
+
+// "<ns>:{p<N>}:"
+inline std::string partition_prefix(std::string_view ns, std::int32_t partition) {
+  return std::string(ns) + ":{p" + std::to_string(partition) + "}:";
+}
+inline std::string partition_key(std::string_view ns, std::int32_t partition,
+                                 std::string_view suffix) {
+  return partition_prefix(ns, partition) + std::string(suffix);
+}
+
+// Suffixes (after the partition prefix).
+inline constexpr std::string_view state = "reg:";         // + id: the state (JSON)
+inline constexpr std::string_view meta = "meta:";         // + id: channel, phase, status (hash)
+inline constexpr std::string_view history = "hist:";      // + id: audit records (list)
+inline constexpr std::string_view funnel = "funnel";      // counters per channel (hash)
+inline constexpr std::string_view outbox = "outbox";      // stream
+inline constexpr std::string_view index_all = "idx:all";  // ids by last change (sorted set)
+// + "<kind>:<value>", kind phase | status | channel: ids by last change (sorted set)
+inline constexpr std::string_view index = "idx:";
+
+}  // namespace enroll::redis::keys

@@ -1,0 +1,327 @@
+// The read side in Redis, against the real server: what commit.lua keeps in the same step as
+// the states (indexes by last change, meta, funnel counters, the history list) and what
+// ReadModel reads back (list.lua's walk, the merge over partitions and its cursors). States
+// are committed through Store::commit, as the pipeline does, without Kafka.
+#include "connectors/redis/read_model.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "connectors/kafka/partitioner.hpp"
+#include "connectors/redis/connect.hpp"
+#include "connectors/redis/store.hpp"
+#include "tests/support/services.hpp"
+
+namespace enroll::test {
+namespace {
+
+constexpr std::int32_t kPartitions = 4;
+
+Registration reg(const std::string& id, const std::string& channel, Phase phase,
+                 RegistrationState state, std::int64_t changed_ms) {
+  Registration s;
+  s.id = RegistrationId(id);
+  s.channel = channel;
+  s.phase = phase;
+  s.position.state = state;
+  s.step = "some-step";
+  s.created_at = from_millis(1000);
+  s.updated_at = from_millis(changed_ms);
+  s.expires_at = from_millis(changed_ms + 3'600'000);
+  return s;
+}
+
+class ReadModelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    redis_ = redis::connect(services_.redis_url());
+    store_ = std::make_unique<redis::Store>(*redis_, ns_);
+    reader_ = redis::connect(services_.redis_url());
+    model_ = std::make_unique<redis::ReadModel>(*reader_, ns_, kPartitions);
+    for (std::int32_t p = 0; p < kPartitions; ++p) epochs_[p] = store_->claim(p).epoch;
+  }
+  void TearDown() override {
+    for (const auto& keys : redis_->on_every_node({"KEYS", ns_ + ":*"})) {
+      for (std::size_t i = 0; i < keys->elements; ++i) {
+        const std::string key(keys->element[i]->str, keys->element[i]->len);
+        redis_->command({key}, {"DEL", key});
+      }
+    }
+  }
+
+  // Commits the states, each to its partition, `batch` at a time, with their outboxes.
+  void commit(const std::vector<Registration>& states,
+              const std::vector<codec::OutboxMessage>& outbox = {}, std::size_t batch = 200) {
+    std::map<std::int32_t, std::vector<Registration>> by_partition;
+    for (const auto& s : states) {
+      by_partition[kafka::partition_for(s.id.str(), kPartitions)].push_back(s);
+    }
+    std::map<std::int32_t, std::vector<codec::OutboxMessage>> out_by_partition;
+    for (const auto& m : outbox) {
+      out_by_partition[kafka::partition_for(m.key, kPartitions)].push_back(m);
+    }
+    for (std::int32_t p = 0; p < kPartitions; ++p) {
+      const auto& all = by_partition[p];
+      for (std::size_t i = 0; i < all.size() || (i == 0 && !out_by_partition[p].empty());
+           i += batch) {
+        const std::vector<Registration> part(
+            all.begin() + static_cast<std::ptrdiff_t>(std::min(i, all.size())),
+            all.begin() + static_cast<std::ptrdiff_t>(std::min(i + batch, all.size())));
+        store_->commit(p, epochs_[p], std::nullopt, part,
+                       i == 0 ? out_by_partition[p] : std::vector<codec::OutboxMessage>{});
+      }
+    }
+  }
+
+  // Every page of a listing, following the cursors; fails on a position seen twice.
+  std::vector<redis::ListedRegistration> all_pages(const redis::ListFilter& filter,
+                                                   std::size_t limit,
+                                                   std::size_t* pages = nullptr) {
+    std::vector<redis::ListedRegistration> out;
+    std::optional<redis::ListPosition> after;
+    std::size_t n = 0;
+    do {
+      const auto page = model_->list(filter, after, limit);
+      EXPECT_LE(page.items.size(), limit);
+      for (const auto& item : page.items) {
+        if (!out.empty()) {
+          EXPECT_LT(out.back().position, item.position) << "order or repeat";
+        }
+        out.push_back(item);
+      }
+      if (page.next) {
+        EXPECT_TRUE(!after || *after < *page.next) << "the cursor did not move";
+      }
+      after = page.next;
+      EXPECT_LT(++n, 10'000u);
+    } while (after && n < 10'000);
+    if (pages != nullptr) *pages = n;
+    return out;
+  }
+
+  std::int64_t funnel(const std::string& channel, const std::string& counter) {
+    auto f = model_->funnel();
+    return f[channel][counter];
+  }
+
+  TestServices services_;
+  std::string ns_ = unique_name("readmodel");
+  std::unique_ptr<redis::Router> redis_, reader_;
+  std::unique_ptr<redis::Store> store_;
+  std::unique_ptr<redis::ReadModel> model_;
+  std::map<std::int32_t, std::int64_t> epochs_;
+};
+
+std::vector<std::string> ids_of(const std::vector<redis::ListedRegistration>& items) {
+  std::vector<std::string> out;
+  for (const auto& i : items) out.push_back(i.position.id);
+  return out;
+}
+
+TEST_F(ReadModelTest, IndexesAndFunnelFollowEveryChange) {
+  const std::string id = "reg-moves";
+  using RS = RegistrationState;
+  commit({reg(id, "kiosk", Phase::consent, RS::consent, 10'000)});
+  EXPECT_EQ(funnel("kiosk", "reached:consent"), 1);
+  EXPECT_EQ(funnel("kiosk", "status:active"), 1);
+  EXPECT_EQ(funnel("kiosk", "active:consent"), 1);
+  EXPECT_EQ(ids_of(model_->list({.phase = Phase::consent}, std::nullopt, 10).items),
+            std::vector<std::string>{id});
+
+  commit({reg(id, "kiosk", Phase::card, RS::card, 11'000)});
+  EXPECT_TRUE(model_->list({.phase = Phase::consent}, std::nullopt, 10).items.empty());
+  EXPECT_EQ(ids_of(model_->list({.phase = Phase::card}, std::nullopt, 10).items),
+            std::vector<std::string>{id});
+  EXPECT_EQ(funnel("kiosk", "active:consent"), 0);
+  EXPECT_EQ(funnel("kiosk", "active:card"), 1);
+  EXPECT_EQ(funnel("kiosk", "reached:card"), 1);
+
+  // Back to consent and on again: reached once, however often.
+  commit({reg(id, "kiosk", Phase::consent, RS::consent, 12'000)});
+  commit({reg(id, "kiosk", Phase::card, RS::card, 13'000)});
+  EXPECT_EQ(funnel("kiosk", "reached:consent"), 1);
+  EXPECT_EQ(funnel("kiosk", "reached:card"), 1);
+
+  // Locked in biometrics, then handed over to another channel.
+  commit({reg(id, "kiosk", Phase::biometrics, RS::locked, 14'000)});
+  EXPECT_EQ(funnel("kiosk", "status:active"), 0);
+  EXPECT_EQ(funnel("kiosk", "status:locked"), 1);
+  EXPECT_EQ(funnel("kiosk", "active:card"), 0);
+  EXPECT_EQ(ids_of(model_->list({.status = Status::locked}, std::nullopt, 10).items),
+            std::vector<std::string>{id});
+  commit({reg(id, "officer-assisted", Phase::biometrics, RS::biometrics, 15'000)});
+  EXPECT_EQ(funnel("kiosk", "status:locked"), 0);
+  EXPECT_EQ(funnel("officer-assisted", "status:active"), 1);
+  EXPECT_EQ(funnel("officer-assisted", "reached:biometrics"), 1);
+  EXPECT_TRUE(model_->list({.channel = "kiosk"}, std::nullopt, 10).items.empty());
+  EXPECT_TRUE(model_->list({.status = Status::locked}, std::nullopt, 10).items.empty());
+
+  commit({reg(id, "officer-assisted", Phase::issued, RS::issued, 16'000)});
+  EXPECT_EQ(funnel("officer-assisted", "status:active"), 0);
+  EXPECT_EQ(funnel("officer-assisted", "status:issued"), 1);
+  EXPECT_EQ(funnel("officer-assisted", "reached:issued"), 1);
+  const auto page = model_->list({.channel = "officer-assisted"}, std::nullopt, 10);
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].position, (redis::ListPosition{16'000, id}));
+  EXPECT_EQ(page.items[0].phase, "issued");
+  EXPECT_EQ(page.items[0].status, "issued");
+  EXPECT_EQ(page.next, std::nullopt);
+
+  // The state itself, read from its partition.
+  const auto stored = model_->registration(RegistrationId(id));
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->channel, "officer-assisted");
+  EXPECT_EQ(model_->registration(RegistrationId("reg-unknown")), std::nullopt);
+}
+
+// commit.lua's whole layout in one call: states (with the read side's fields), fired timers
+// (removed from the timers, nothing else), then the outbox with its history records.
+TEST_F(ReadModelTest, StatesFiredTimersAndOutboxInOneStep) {
+  using RS = RegistrationState;
+  // Two registrations of one partition, both with a timer (active: their expiry).
+  const std::string fired = "reg-fired", moved = "reg-moved";
+  std::string second = moved;
+  for (int i = 0;
+       kafka::partition_for(second, kPartitions) != kafka::partition_for(fired, kPartitions); ++i) {
+    second = moved + "-" + std::to_string(i);
+  }
+  const auto p = kafka::partition_for(fired, kPartitions);
+  commit({reg(fired, "kiosk", Phase::card, RS::card, 20'000),
+          reg(second, "kiosk", Phase::consent, RS::consent, 20'000)});
+  const std::string timers = ns_ + ":{p" + std::to_string(p) + "}:timers";
+  EXPECT_EQ(redis_->command({timers}, {"ZCARD", timers})->integer, 2);
+
+  store_->commit(p, epochs_[p], std::nullopt, {reg(second, "kiosk", Phase::card, RS::card, 21'000)},
+                 {{"t.inbox", fired, "timer.fire", ""}, {"t.audit", second, "e", R"({"seq":1})"}},
+                 {RegistrationId(fired)});
+  // The fired one left the timers; the updated one is there with its new due time.
+  const auto left = redis_->command({timers}, {"ZRANGE", timers, "0", "-1", "WITHSCORES"});
+  ASSERT_EQ(left->elements, 2u);
+  EXPECT_EQ(std::string(left->element[0]->str, left->element[0]->len), second);
+  EXPECT_EQ(std::string(left->element[1]->str, left->element[1]->len),
+            std::to_string(21'000 + 3'600'000));
+  // Both are still listed; the updated one moved on; only it has a history.
+  EXPECT_EQ(ids_of(model_->list({.phase = Phase::card}, std::nullopt, 10).items),
+            (std::vector<std::string>{fired, second}));
+  EXPECT_EQ(funnel("kiosk", "active:card"), 2);
+  EXPECT_EQ(model_->history(RegistrationId(second), 0, 10)->records,
+            std::vector<std::string>{R"({"seq":1})"});
+  EXPECT_EQ(model_->history(RegistrationId(fired), 0, 10)->total, 0);
+  EXPECT_EQ(model_->outbox_backlog({p}), 2);
+}
+
+// A Redis that lost its script cache (a restart, a fail-over): the listing runs list.lua by
+// its text (EVAL_RO) and goes on, and so does the commit step.
+TEST_F(ReadModelTest, ListingAndCommitSurviveALostScriptCache) {
+  commit({reg("reg-cache-a", "kiosk", Phase::consent, RegistrationState::consent, 30'000),
+          reg("reg-cache-b", "kiosk", Phase::consent, RegistrationState::consent, 31'000)});
+  redis_->on_every_node({"SCRIPT", "FLUSH"});
+  EXPECT_EQ(ids_of(model_->list({.channel = "kiosk"}, std::nullopt, 10).items),
+            (std::vector<std::string>{"reg-cache-a", "reg-cache-b"}));
+  redis_->on_every_node({"SCRIPT", "FLUSH"});
+  commit({reg("reg-cache-c", "kiosk", Phase::consent, RegistrationState::consent, 32'000)});
+  EXPECT_EQ(model_->list({.channel = "kiosk"}, std::nullopt, 10).items.size(), 3u);
+}
+
+TEST_F(ReadModelTest, HistoryIsTheAuditRecordsOfTheOutbox) {
+  const std::string id = "reg-history";
+  std::vector<codec::OutboxMessage> outbox;
+  for (int i = 1; i <= 5; ++i) {
+    outbox.push_back({"t.audit", id, "envelope", R"({"seq":)" + std::to_string(i) + "}"});
+    outbox.push_back({"t.events", id, "event", ""});  // not audit: not in the history
+  }
+  commit({reg(id, "self-service", Phase::consent, RegistrationState::consent, 1'000)}, outbox);
+  const auto all = model_->history(RegistrationId(id), 0, 100);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->total, 5);
+  ASSERT_EQ(all->records.size(), 5u);
+  EXPECT_EQ(all->records.front(), R"({"seq":1})");
+  EXPECT_EQ(all->records.back(), R"({"seq":5})");
+  const auto page = model_->history(RegistrationId(id), 3, 10);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->records, (std::vector<std::string>{R"({"seq":4})", R"({"seq":5})"}));
+  EXPECT_EQ(model_->history(RegistrationId("reg-unknown"), 0, 10), std::nullopt);
+  // The outbox still holds every message for the relay.
+  std::vector<std::int32_t> all_partitions{0, 1, 2, 3};
+  EXPECT_EQ(model_->outbox_backlog(all_partitions), 10);
+}
+
+TEST_F(ReadModelTest, PagesCoverEveryPartitionInOrderOnceWithTies) {
+  std::vector<Registration> states;
+  std::vector<redis::ListPosition> expected;
+  for (int i = 0; i < 60; ++i) {
+    // Every third change shares its millisecond with the next ones: ties ordered by id.
+    const std::int64_t ms = 100'000 + (i / 3) * 10;
+    const std::string id = "reg-" + std::to_string(1000 - i);
+    const bool issued = i % 4 == 0;
+    states.push_back(reg(id, i % 2 == 0 ? "self-service" : "kiosk",
+                         issued ? Phase::issued : Phase::card,
+                         issued ? RegistrationState::issued : RegistrationState::card, ms));
+    expected.push_back({ms, id});
+  }
+  commit(states);
+  std::sort(expected.begin(), expected.end());
+  for (std::size_t limit : {1u, 7u, 60u, 1000u}) {
+    std::size_t pages = 0;
+    const auto got = all_pages({}, limit, &pages);
+    std::vector<redis::ListPosition> positions;
+    for (const auto& g : got) positions.push_back(g.position);
+    EXPECT_EQ(positions, expected) << "limit " << limit;
+    EXPECT_EQ(pages, (60 + limit - 1) / limit + (60 % limit == 0 && limit < 60 ? 1 : 0))
+        << "limit " << limit;
+  }
+  // Filters, alone and together.
+  EXPECT_EQ(all_pages({.status = Status::issued}, 4).size(), 15u);
+  EXPECT_EQ(all_pages({.channel = "kiosk"}, 4).size(), 30u);
+  EXPECT_EQ(all_pages({.phase = Phase::card, .channel = "self-service"}, 4).size(), 15u);
+  for (const auto& r : all_pages({.phase = Phase::card, .channel = "self-service"}, 4)) {
+    EXPECT_EQ(r.channel, "self-service");
+    EXPECT_EQ(r.phase, "card");
+    EXPECT_EQ(r.status, "active");
+  }
+  EXPECT_TRUE(all_pages({.phase = Phase::issued, .status = Status::active}, 4).empty());
+  // Changed at or before: the first ten milliseconds' worth.
+  const auto early = all_pages({.changed_before = from_millis(100'030)}, 5);
+  EXPECT_EQ(early.size(), 12u);
+  for (const auto& r : early) EXPECT_LE(r.position.changed_ms, 100'030);
+  EXPECT_EQ(model_->active_changed_before({0, 1, 2, 3}, from_millis(100'030)), 9);
+}
+
+TEST_F(ReadModelTest, AFilterTheIndexCannotAnswerStopsAfterABoundedWalk) {
+  // 1,100 issued kiosk registrations come first in one partition's status index, then three
+  // issued self-service ones: a walk of the status index examines 1,000 members per page,
+  // so the first page is short, says where it stopped, and the next one finds the three.
+  std::vector<Registration> states;
+  std::vector<std::string> want;
+  const auto same_partition = [](const std::string& id) {
+    return kafka::partition_for(id, kPartitions) == 0;
+  };
+  for (int i = 0; states.size() < 1100; ++i) {
+    const std::string id = "reg-k" + std::to_string(i);
+    if (!same_partition(id)) continue;
+    states.push_back(reg(id, "kiosk", Phase::issued, RegistrationState::issued,
+                         200'000 + static_cast<std::int64_t>(states.size())));
+  }
+  for (int i = 0; want.size() < 3; ++i) {
+    const std::string id = "reg-s" + std::to_string(i);
+    if (!same_partition(id)) continue;
+    states.push_back(reg(id, "self-service", Phase::issued, RegistrationState::issued,
+                         300'000 + static_cast<std::int64_t>(want.size())));
+    want.push_back(id);
+  }
+  commit(states);
+  const redis::ListFilter filter{.status = Status::issued, .channel = "self-service"};
+  const auto first = model_->list(filter, std::nullopt, 10);
+  EXPECT_TRUE(first.items.empty());
+  ASSERT_TRUE(first.next) << "a short page must say where the walk stopped";
+  std::size_t pages = 0;
+  EXPECT_EQ(ids_of(all_pages(filter, 10, &pages)), want);
+  EXPECT_EQ(pages, 2u);
+  EXPECT_EQ(funnel("kiosk", "status:issued"), 1100);
+  EXPECT_EQ(funnel("self-service", "reached:issued"), 3);
+}
+
+}  // namespace
+}  // namespace enroll::test

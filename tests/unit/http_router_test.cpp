@@ -1,0 +1,139 @@
+// The API's router: routes with parameters, the errors it answers itself (404, 405 with
+// Allow, 401 for operator routes, 400 for a bad path or a handler's RequestError).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "connectors/http/router.hpp"
+
+namespace enroll::http {
+namespace {
+
+struct Captured {
+  std::optional<Response> response;
+  Respond respond() {
+    return [this](Response r) { response = std::move(r); };
+  }
+  [[nodiscard]] std::string code() const {
+    return nlohmann::json::parse(response.value().body).at("error").at("code");
+  }
+};
+
+Request get(std::string path) {
+  Request r;
+  r.path = std::move(path);
+  return r;
+}
+
+class RouterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    router_.add(Method::get, "/v1/registrations/{id}", [](Request& r, const Respond& respond) {
+      respond(json_response(200, {{"id", r.params.at("id")}}));
+    });
+    router_.add(Method::get, "/v1/registrations/{id}/history",
+                [](Request&, const Respond& respond) { respond(json_response(200, {})); });
+    router_.add(
+        Method::post, "/v1/registrations/{id}/cancel",
+        [](Request&, const Respond& respond) { respond(json_response(202, {})); },
+        Access::operator_token);
+    router_.add(Method::get, "/bad", [](Request&, const Respond&) {
+      throw RequestError(400, "bad_filter", "no such phase");
+    });
+  }
+  Router router_{"s3cret-token"};
+};
+
+TEST_F(RouterTest, HandsTheDecodedParameterToTheHandler) {
+  Captured c;
+  router_.dispatch(get("/v1/registrations/reg%2F1"), c.respond());
+  ASSERT_TRUE(c.response);
+  EXPECT_EQ(c.response->status, 200);
+  // An encoded '/' stays inside its segment.
+  EXPECT_EQ(nlohmann::json::parse(c.response->body).at("id"), "reg/1");
+}
+
+TEST_F(RouterTest, UnknownPathIs404) {
+  for (const char* path : {"/v2/registrations/x", "/v1/registrations", "/v1/registrations/",
+                           "/v1/registrations/x/history/more", "", "nope"}) {
+    Captured c;
+    router_.dispatch(get(path), c.respond());
+    ASSERT_TRUE(c.response) << path;
+    EXPECT_EQ(c.response->status, 404) << path;
+    EXPECT_EQ(c.code(), "not_found") << path;
+  }
+}
+
+TEST_F(RouterTest, KnownPathOtherMethodIs405WithAllow) {
+  Captured c;
+  Request r = get("/v1/registrations/x/cancel");
+  r.method = Method::get;
+  router_.dispatch(r, c.respond());
+  ASSERT_TRUE(c.response);
+  EXPECT_EQ(c.response->status, 405);
+  EXPECT_EQ(c.code(), "method_not_allowed");
+  ASSERT_EQ(c.response->headers.size(), 1u);
+  EXPECT_EQ(c.response->headers[0], (std::pair<std::string, std::string>{"Allow", "POST"}));
+
+  Captured d;
+  r = get("/v1/registrations/x");
+  r.method = Method::delete_;
+  router_.dispatch(r, d.respond());
+  EXPECT_EQ(d.response->status, 405);
+}
+
+TEST_F(RouterTest, OperatorRoutesNeedTheBearerToken) {
+  Request r = get("/v1/registrations/x/cancel");
+  r.method = Method::post;
+  for (const char* auth : {"", "Bearer", "Bearer wrong", "Basic s3cret-token",
+                           "Bearer s3cret-token2", "bearer s3cret-token"}) {
+    Captured c;
+    r.authorization = auth;
+    router_.dispatch(r, c.respond());
+    ASSERT_TRUE(c.response) << auth;
+    EXPECT_EQ(c.response->status, 401) << auth;
+    EXPECT_EQ(c.code(), "unauthorized");
+    EXPECT_EQ(c.response->headers.at(0).first, "WWW-Authenticate");
+  }
+  Captured ok;
+  r.authorization = "Bearer s3cret-token";
+  router_.dispatch(r, ok.respond());
+  EXPECT_EQ(ok.response->status, 202);
+}
+
+TEST_F(RouterTest, WithoutAnOperatorTokenOperatorRoutesAlwaysRefuse) {
+  Router open;
+  open.add(
+      Method::post, "/x", [](Request&, const Respond& respond) { respond(json_response(200, {})); },
+      Access::operator_token);
+  Request r = get("/x");
+  r.method = Method::post;
+  r.authorization = "Bearer ";
+  Captured c;
+  open.dispatch(r, c.respond());
+  EXPECT_EQ(c.response->status, 401);
+}
+
+TEST_F(RouterTest, MalformedEscapeIs400) {
+  Captured c;
+  router_.dispatch(get("/v1/registrations/%zz"), c.respond());
+  EXPECT_EQ(c.response->status, 400);
+  EXPECT_EQ(c.code(), "bad_request");
+}
+
+TEST_F(RouterTest, RequestErrorOfAHandlerIsItsResponse) {
+  Captured c;
+  router_.dispatch(get("/bad"), c.respond());
+  EXPECT_EQ(c.response->status, 400);
+  EXPECT_EQ(c.code(), "bad_filter");
+  EXPECT_EQ(nlohmann::json::parse(c.response->body)["error"]["message"], "no such phase");
+}
+
+TEST_F(RouterTest, RefusesARouteAddedTwice) {
+  EXPECT_THROW(
+      router_.add(Method::get, "/v1/registrations/{other}", [](Request&, const Respond&) {}),
+      std::logic_error);
+}
+
+}  // namespace
+}  // namespace enroll::http
