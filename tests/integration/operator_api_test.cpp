@@ -49,8 +49,9 @@ class OperatorApiTest : public OrchestratorTest {
   std::vector<json> records_of(const std::string& id, const std::string& prefix) {
     const auto r = http_get(http_port(), "/v1/registrations/" + id + "/history?limit=1000");
     EXPECT_EQ(r.status, 200) << r.body;
+    const auto body = r.json();
     std::vector<json> out;
-    for (const auto& rec : r.json().at("records")) {
+    for (const auto& rec : body.at("records")) {
       if (rec.at("outcome").get<std::string>().rfind(prefix, 0) == 0) out.push_back(rec);
     }
     return out;
@@ -358,7 +359,8 @@ TEST_F(EnrollctlServiceTest, StatusHistoryListAndTheActions) {
   run = ctl({"--url", url, "list", "--status", "active", "--json"});
   EXPECT_EQ(run.exit, 0) << run.out;
   std::set<std::string> listed;
-  for (const auto& item : run.as_json().at("items")) listed.insert(item.at("id"));
+  const auto active = run.as_json();
+  for (const auto& item : active.at("items")) listed.insert(item.at("id"));
   EXPECT_EQ(listed, (std::set<std::string>{id, other}));
   run = ctl({"--url", url, "list", "--phase", "consent", "--channel", "self-service"});
   EXPECT_EQ(run.exit, 0) << run.out;
