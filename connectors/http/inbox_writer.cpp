@@ -91,6 +91,9 @@ void InboxWriter::run() {
   producer_->poll(0);
   for (auto& [token, done] : in_flight_) done(false, "stopped before Kafka acknowledged it");
   in_flight_.clear();
+  // Answered: drop them, so that the producer's destructor does not wait for them again.
+  rd_kafka_purge(producer_->handle(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+  producer_->poll(0);
 }
 
 }  // namespace enroll::http
