@@ -1,11 +1,13 @@
-// enrollctl: the operator's CLI. Exit codes (contract): 0 ok, 1 not found / check failed,
-// 2 usage. `--json` puts one JSON object on stdout instead of human text.
+// enrollctl: the operator's CLI. Exit codes (contract): 0 ok, 1 not found / check failed /
+// refused, 2 usage. `--json` puts one JSON object on stdout instead of human text.
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <optional>
 
 #include "apps/enrollctl/audit_commands.hpp"
+#include "apps/enrollctl/service_commands.hpp"
 #include "apps/enrollctl/workflow_commands.hpp"
 
 using namespace enroll::ctl;
@@ -20,6 +22,44 @@ int main(int argc, char** argv) {
   app.add_option("--workflows", options.workflows, "folder of channel definitions (*.json)")
       ->envname("ENROLL_WORKFLOWS")
       ->capture_default_str();
+
+  // A running enrollmentd (status, history, list, retry, rewind, cancel).
+  ServiceOptions service;
+  if (const char* user = std::getenv("USER")) service.operator_id = user;
+  app.add_option("--url", service.url, "enrollmentd's HTTP API")
+      ->envname("ENROLL_URL")
+      ->capture_default_str();
+  app.add_option("--token", service.token, "the operator's bearer token")
+      ->envname("ENROLL_OPERATOR_TOKEN");
+  app.add_option("--keys", service.keys, "key folder: the operator token from its operator.token")
+      ->envname("ENROLL_KEYS");
+  app.add_option("--operator", service.operator_id, "who acts (audited; default $USER)")
+      ->envname("ENROLL_OPERATOR");
+
+  std::string id;
+  auto* status = app.add_subcommand("status", "where a registration stands");
+  status->add_option("ID", id, "the registration")->required();
+  auto* history = app.add_subcommand("history", "a registration's audit records, oldest first");
+  history->add_option("ID", id, "the registration")->required();
+  ListFilters filters;
+  auto* list = app.add_subcommand("list", "registrations matching every filter given");
+  list->add_option("--phase", filters.phase, "consent, card, review, biometrics, pin, ...");
+  list->add_option("--status", filters.status, "active, issued, rejected, expired, ...");
+  list->add_option("--channel", filters.channel, "a channel");
+  list->add_option("--stuck-for", filters.stuck_for,
+                   "no change for longer than this (90s, 15m, 2h, 1d); active unless --status");
+  list->add_option("--limit", filters.limit, "rows at most")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  std::string reason, to_step;
+  auto* retry = app.add_subcommand("retry", "re-enter the current step (unlocks a locked one)");
+  auto* rewind = app.add_subcommand("rewind", "re-enter an earlier step, forgetting from there");
+  auto* cancel = app.add_subcommand("cancel", "end an active or locked registration");
+  for (auto* action : {retry, rewind, cancel}) {
+    action->add_option("ID", id, "the registration")->required();
+    action->add_option("--reason", reason, "why (audited)")->required();
+  }
+  rewind->add_option("--to", to_step, "the step to go back to")->required();
 
   auto* workflows = app.add_subcommand("workflows", "check and draw channel definitions");
   std::string file;
@@ -51,7 +91,7 @@ int main(int argc, char** argv) {
   // subcommand before an unknown flag, which would hide the real mistake.
   try {
     app.parse(argc, argv);
-    if (!workflows->parsed() && !audit->parsed()) throw CLI::RequiredError("a subcommand");
+    if (app.get_subcommands().empty()) throw CLI::RequiredError("a subcommand");
     if (workflows->parsed() && !check->parsed() && !graph->parsed())
       throw CLI::RequiredError("a workflows subcommand (check or graph)");
     if (audit->parsed() && !verify->parsed())
@@ -64,10 +104,19 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (status->parsed()) return run_status(options, service, id);
+    if (history->parsed()) return run_history(options, service, id);
+    if (list->parsed()) return run_list(options, service, filters);
+    if (retry->parsed()) return run_action(options, service, "retry", id, reason, {});
+    if (rewind->parsed()) return run_action(options, service, "rewind", id, reason, to_step);
+    if (cancel->parsed()) return run_action(options, service, "cancel", id, reason, {});
     if (check->parsed()) return run_check(options, file);
     if (graph->parsed()) return run_graph(options, name, format);
     if (verify->parsed()) return run_audit_verify_file(options, audit_file, audit_id);
-  } catch (const std::exception& e) {
+  } catch (const ServiceUsageError& e) {
+    std::cerr << "enrollctl: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {  // also ServiceUnreachable
     std::cerr << "enrollctl: " << e.what() << "\n";
     return 1;
   }

@@ -12,6 +12,7 @@
 
 #include "connectors/http/duration.hpp"
 #include "connectors/http/server.hpp"
+#include "connectors/keys/keys.hpp"
 #include "connectors/redis/connect.hpp"
 
 namespace enroll::daemon {
@@ -68,6 +69,23 @@ class Settings {
     return app_.add_option(flag, field, help)->envname(env)->capture_default_str();
   }
 
+  // A setting of the file and the environment only, without a flag (secrets).
+  void add_secret(const std::string& key, std::string& field) {
+    from_file_[key] = [&field, key](const nlohmann::json& v) {
+      if (!v.is_string()) throw UsageError("setting '" + key + "' has the wrong type: a string");
+      field = v.get<std::string>();
+    };
+    std::string env = "ENROLL_" + key;
+    std::transform(env.begin(), env.end(), env.begin(), ::toupper);
+    env_[env] = &field;
+  }
+  // After the file: the environment overrides it.
+  void apply_secret_env() const {
+    for (const auto& [name, field] : env_) {
+      if (const char* v = std::getenv(name.c_str())) *field = v;
+    }
+  }
+
   void apply_file(const std::string& path) {
     // Named: items() of a temporary would outlive the JSON it iterates.
     const nlohmann::json file = read_config_file(path);
@@ -87,6 +105,7 @@ class Settings {
  private:
   CLI::App& app_;
   std::map<std::string, std::function<void(const nlohmann::json&)>> from_file_;
+  std::map<std::string, std::string*> env_;
 };
 
 }  // namespace
@@ -101,7 +120,9 @@ std::optional<Config> parse_config(int argc, char** argv) {
   CLI::App app{
       "enrollmentd: the digital-ID enrollment orchestrator.\n"
       "Each setting comes from, in rising precedence: its default, the JSON config file\n"
-      "(key = flag name with '_'), the ENROLL_* environment variable, the flag."};
+      "(key = flag name with '_'), the ENROLL_* environment variable, the flag.\n"
+      "The operator actions' bearer token is the key folder's operator.token, unless the\n"
+      "config file's operator_token or ENROLL_OPERATOR_TOKEN gives another (no flag)."};
   Settings s(app);
   app.add_option("--config", config_file, "JSON config file")->envname("ENROLL_CONFIG");
   s.add("brokers", c.brokers, "Kafka bootstrap list (required)");
@@ -127,7 +148,10 @@ std::optional<Config> parse_config(int argc, char** argv) {
   s.add("stuck_after", c.stuck_after,
         "/metrics counts active registrations without a change this long as stuck (90s, 15m, 2h)");
 
+  s.add_secret("operator_token", c.operator_token);
+
   if (auto path = config_path(argc, argv)) s.apply_file(*path);
+  s.apply_secret_env();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -144,6 +168,10 @@ std::optional<Config> parse_config(int argc, char** argv) {
     http::parse_listen_address(c.http);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
+  }
+  if (!c.operator_token.empty() && !valid_operator_token(c.operator_token)) {
+    throw UsageError(
+        "operator_token (ENROLL_OPERATOR_TOKEN) must be at least 16 characters of A-Z a-z 0-9 - _");
   }
   if (!http::parse_duration(c.stuck_after)) {
     throw UsageError("stuck_after '" + c.stuck_after + "' is not a duration such as 15m");

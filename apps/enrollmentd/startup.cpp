@@ -132,7 +132,12 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
   settings.redis_url = config.redis;                          // checked by parse_config
   settings.redis_namespace = config.redis_namespace;
   settings.partitions = startup.inbox_partitions();
-  settings.operator_token = startup.keys().operator_token;
+  settings.operator_token =
+      config.operator_token.empty() ? startup.keys().operator_token : config.operator_token;
+  settings.kafka = {{"bootstrap.servers", config.brokers},
+                    {"client.id", "enrollmentd-" + config.instance + "-http"}};
+  settings.inbox_topic = startup.pipeline_settings().topics.inbox();
+  settings.catalog = &startup.catalog();
   settings.read.channels = startup.channels();
   settings.read.passcode_key = startup.keys().passcode_seal.pub;
   settings.read.stuck_after = http::parse_duration(config.stuck_after).value();
@@ -140,7 +145,7 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
   std::unique_ptr<http::ApiServer> api;
   try {
     api = std::make_unique<http::ApiServer>(std::move(settings), monitor, registry);
-  } catch (const std::runtime_error& e) {
+  } catch (const std::runtime_error& e) {  // also kafka::KafkaError
     throw StartupError(e.what());
   }
   if (!config.http_port_file.empty()) {
@@ -151,7 +156,10 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
     }
   }
   api->start();
-  spdlog::info("http: serving on {}:{}", host, api->port());
+  spdlog::info("http: serving on {}:{}; operator actions take the bearer token of {}", host,
+               api->port(),
+               config.operator_token.empty() ? "the key folder (operator.token)"
+                                             : "the operator_token setting");
   return api;
 }
 

@@ -30,6 +30,7 @@ class Startup {
   [[nodiscard]] const PipelineSettings& pipeline_settings() const { return pipeline_; }
   [[nodiscard]] std::size_t channel_count() const { return catalog_.channels().size(); }
   [[nodiscard]] std::vector<std::string> channels() const { return catalog_.channels(); }
+  [[nodiscard]] const DefinitionCatalog& catalog() const { return catalog_; }
   // The inbox topic's partition count (where a registration's state lives).
   [[nodiscard]] std::int32_t inbox_partitions() const { return inbox_partitions_; }
 
@@ -45,9 +46,10 @@ class Startup {
 };
 
 // The HTTP API, bound and serving: on `config.http`, with its own connection to the same Redis
-// (one server or a cluster: redis::connect of `config.redis`); the bound port is logged and
-// written to `config.http_port_file` if set. Throws StartupError (the address is in use, the
-// port file cannot be written).
+// (one server or a cluster: redis::connect of `config.redis`) and its own producer to the
+// inbox (the operator actions); the bound port is logged and written to
+// `config.http_port_file` if set. Throws StartupError (the address is in use, the port file
+// cannot be written). `startup` must outlive the API (its definitions).
 std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Startup& startup,
                                                 const PipelineMonitor& monitor,
                                                 metrics::Registry& registry);

@@ -6,16 +6,21 @@ ApiServer::ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
                      metrics::Registry& registry)
     : router_(settings.operator_token),
       worker_(settings.redis_url, settings.redis_namespace, settings.partitions),
+      writer_(settings.kafka, settings.inbox_topic),
       read_api_(std::move(settings.read), worker_, monitor, registry),
+      operator_api_(*settings.catalog, worker_, writer_),
       server_(settings.listen, router_) {
-  read_api_.add_routes(router_);  // before start(): the router is read-only once serving
+  // Before start(): the router is read-only once serving.
+  read_api_.add_routes(router_);
+  operator_api_.add_routes(router_);
 }
 
 ApiServer::~ApiServer() { stop(); }
 
 void ApiServer::stop() {
   server_.stop();
-  worker_.stop();
+  worker_.stop();  // before the writer: a finished check may still hand it an action
+  writer_.stop();
 }
 
 }  // namespace enroll::http

@@ -1,14 +1,18 @@
 #pragma once
-// enrollmentd's HTTP API as one service: the router with the API's routes, the Redis worker
-// and the Beast server, started and stopped in the right order.
+// enrollmentd's HTTP API as one service: the router with the API's routes, the Redis worker,
+// the inbox writer of the operator actions and the Beast server, started and stopped in the
+// right order.
 //
 // Lifecycle: the constructor binds the listening socket (throws std::runtime_error with a
-// one-line reason); start() serves; stop() (or the destructor) first stops the server's
-// Asio threads, then the worker, so that no answer is posted to a dead io_context. The
-// monitor and the registry must outlive it.
+// one-line reason; kafka::KafkaError for a bad producer setting); start() serves; stop() (or
+// the destructor) first stops the server's Asio threads, then the worker, then the writer
+// (which waits a little for the actions in flight), so that no answer is posted to a dead
+// io_context. The monitor, the registry and the catalog must outlive it.
 #include <cstdint>
 #include <string>
 
+#include "connectors/http/inbox_writer.hpp"
+#include "connectors/http/operator_api.hpp"
 #include "connectors/http/read_api.hpp"
 #include "connectors/http/redis_worker.hpp"
 #include "connectors/http/router.hpp"
@@ -23,12 +27,17 @@ struct ApiServerSettings {
   std::int32_t partitions = 0;  // the inbox's partition count
   std::string operator_token;   // for the operator actions' routes
   ReadApiSettings read;
+  // The operator actions: their producer (bootstrap.servers, client.id), the inbox topic,
+  // and the channel definitions they are checked against.
+  kafka::Settings kafka;
+  std::string inbox_topic;
+  const DefinitionCatalog* catalog = nullptr;
 };
 
 class ApiServer {
  public:
   ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
-            metrics::Registry& registry);
+            metrics::Registry& registry);  // settings.catalog must be set
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
@@ -40,7 +49,9 @@ class ApiServer {
  private:
   Router router_;
   RedisWorker worker_;
+  InboxWriter writer_;
   ReadApi read_api_;
+  OperatorApi operator_api_;
   Server server_;  // last: destroyed first, after stop()
 };
 

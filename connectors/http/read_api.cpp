@@ -19,20 +19,6 @@ using nlohmann::ordered_json;
 constexpr std::size_t default_limit = 100;
 constexpr std::size_t max_limit = 1000;
 
-// The id of the path, as the inbox accepts subjects (schemas/cloudevent.schema.json).
-RegistrationId registration_id(const Request& request) {
-  const std::string& id = request.params.at("id");
-  const bool ok = !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == ':' ||
-           c == '-';
-  });
-  if (!ok) {
-    throw RequestError(400, "bad_id",
-                       "a registration id is 1 to 128 characters of A-Z a-z 0-9 . _ : -");
-  }
-  return RegistrationId(id);
-}
-
 std::size_t limit_of(const Request& request) {
   const auto text = query_value(request.query, "limit");
   if (!text) return default_limit;
@@ -156,7 +142,7 @@ void ReadApi::metrics(Respond respond) {
 void ReadApi::registration(const Request& request, Respond respond) {
   reject_unknown(request.query, {});
   worker_.submit(
-      [id = registration_id(request)](redis::ReadModel& m) {
+      [id = registration_id_of(request)](redis::ReadModel& m) {
         const auto state = m.registration(id);
         if (!state)
           return error_response(404, "registration_not_found", "no registration " + id.str());
@@ -167,7 +153,7 @@ void ReadApi::registration(const Request& request, Respond respond) {
 
 void ReadApi::history(const Request& request, Respond respond) {
   reject_unknown(request.query, {"limit", "cursor"});
-  const auto id = registration_id(request);
+  const auto id = registration_id_of(request);
   const auto limit = static_cast<std::int64_t>(limit_of(request));
   std::int64_t offset = 0;
   if (const auto cursor = query_value(request.query, "cursor")) {

@@ -9,7 +9,7 @@
 //   GET /v1/stats/funnel                  counts per channel and phase
 //   GET /v1/keys/passcode                 the passcode sealing public key
 // Handlers check the request on the Asio thread and hand the Redis reads to the worker.
-// Operator actions (POST .../retry|rewind|cancel) will be routes with Access::operator_token.
+// The operator actions (POST .../retry|rewind|cancel) are operator_api.hpp's.
 //
 // Lifecycle: must outlive the Router it adds its routes to (the handlers refer to it).
 #include <chrono>

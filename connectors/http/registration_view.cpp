@@ -1,5 +1,8 @@
 #include "connectors/http/registration_view.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "workflows/domain/citizen_id.hpp"
 
 namespace enroll::http {
@@ -50,6 +53,19 @@ json registration_view(const Registration& s) {
         {"accepted_at", time_or_null(s.consent.accepted_at)},
         {"confirmed_at", time_or_null(s.consent.confirmed_at)}}},
   };
+}
+
+RegistrationId registration_id_of(const Request& request) {
+  const std::string& id = request.params.at("id");
+  const bool ok = !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == ':' ||
+           c == '-';
+  });
+  if (!ok) {
+    throw RequestError(400, "bad_id",
+                       "a registration id is 1 to 128 characters of A-Z a-z 0-9 . _ : -");
+  }
+  return RegistrationId(id);
 }
 
 }  // namespace enroll::http

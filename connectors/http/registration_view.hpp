@@ -4,10 +4,15 @@
 // image references or biometric scores.
 #include <nlohmann/json.hpp>
 
+#include "connectors/http/message.hpp"
 #include "workflows/state.hpp"
 
 namespace enroll::http {
 
 nlohmann::json registration_view(const Registration& s);
+
+// The {id} of the request's path, as the inbox accepts subjects
+// (schemas/cloudevent.schema.json); throws RequestError 400 bad_id.
+RegistrationId registration_id_of(const Request& request);
 
 }  // namespace enroll::http

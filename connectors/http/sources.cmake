@@ -10,5 +10,7 @@ target_sources(enroll_connectors PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/redis_worker.cpp
   ${CMAKE_CURRENT_LIST_DIR}/registration_view.cpp
   ${CMAKE_CURRENT_LIST_DIR}/read_api.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/inbox_writer.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/operator_api.cpp
   ${CMAKE_CURRENT_LIST_DIR}/api_server.cpp)
 target_link_libraries(enroll_connectors PUBLIC Boost::headers)

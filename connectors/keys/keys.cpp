@@ -95,11 +95,7 @@ std::array<unsigned char, N> read_fixed_key(const fs::path& dir, const char* nam
 
 std::string read_operator_token(const fs::path& dir) {
   std::string token = read_key_file(dir, kOperatorToken);
-  const auto base64url = [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_';
-  };
-  if (token.size() < kMinTokenChars || !std::all_of(token.begin(), token.end(), base64url)) {
+  if (!valid_operator_token(token)) {
     throw KeysError("key file " + quoted(dir / kOperatorToken) + " must hold at least " +
                     std::to_string(kMinTokenChars) + " base64url characters");
   }
@@ -149,6 +145,16 @@ std::string random_base64(std::size_t size, int variant) {
 }
 
 }  // namespace
+
+bool valid_operator_token(std::string_view token) {
+  const auto base64url = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+  };
+  return token.size() >= kMinTokenChars && std::all_of(token.begin(), token.end(), base64url);
+}
+
+std::string load_operator_token(const fs::path& dir) { return read_operator_token(dir); }
 
 crypto::SealPublicKey load_seal_public_key(const fs::path& dir) {
   crypto::ensure_sodium();

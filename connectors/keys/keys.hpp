@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "workflows/crypto/sealed_box.hpp"
@@ -28,6 +29,12 @@ Keys load_keys(const std::filesystem::path& dir);
 
 // Only the public half of the sealing key pair: all a simulator or channel back-end needs.
 crypto::SealPublicKey load_seal_public_key(const std::filesystem::path& dir);
+
+// Only the operator token (operator.token): what enrollctl needs to act on registrations.
+std::string load_operator_token(const std::filesystem::path& dir);
+// At least 16 characters, all base64url (A-Z a-z 0-9 - _): what enroll-keygen writes, and what
+// an operator token given another way (ENROLL_OPERATOR_TOKEN) must be.
+bool valid_operator_token(std::string_view token);
 
 // Writes a fresh set of keys into dir (created if missing, mode 0700). Secret files get
 // mode 0600. Throws KeysError, before writing anything, if a key file already exists and

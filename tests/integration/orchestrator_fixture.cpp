@@ -64,6 +64,7 @@ void OrchestratorTest::SetUp() {
                                            (work_ / "http.port").string()},
                                           work_ / "enrollmentd.log"};
   for (auto& flag : daemon_flags()) daemon_options_->argv.push_back(std::move(flag));
+  daemon_options_->env = daemon_env();
   daemon_ = std::make_unique<ChildProcess>(*daemon_options_);
   std::vector<std::string> sim{
       SIM_CONNECTORS_BIN,   "--brokers",    services_.brokers(),
@@ -316,6 +317,20 @@ std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
                                                   const std::vector<std::string>& ids,
                                                   std::chrono::seconds timeout,
                                                   bool locked_is_final, const Tick& on_tick) {
+  DriveOptions options;
+  options.locked_is_final = locked_is_final;
+  options.on_tick = on_tick;
+  return drive(driver, ids, timeout, options);
+}
+
+std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
+                                                  const std::vector<std::string>& ids,
+                                                  std::chrono::seconds timeout,
+                                                  const DriveOptions& options) {
+  const bool locked_is_final = options.locked_is_final;
+  const auto& on_tick = options.on_tick;
+  const auto& withhold = options.withhold;
+  bool withheld = false;
   const auto started = std::chrono::steady_clock::now();
   TopicReader events(services_.brokers(), topics_.events());
   TopicReader officer(services_.brokers(), topics_.requests("officer"));
@@ -342,11 +357,14 @@ std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
       }
     }
     for (; fed_events < events.messages().size(); ++fed_events) {
-      for (const auto& cmd :
-           driver.on_event(nlohmann::json::parse(events.messages()[fed_events].value))) {
-        send(cmd.key, cmd.value);
+      const auto event = nlohmann::json::parse(events.messages()[fed_events].value);
+      if (withhold && withhold(event)) {
+        withheld = true;
+        continue;
       }
+      for (const auto& cmd : driver.on_event(event)) send(cmd.key, cmd.value);
     }
+    if (withheld && options.stop_when_withheld) break;
   }
   return events.messages();
 }

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -35,6 +36,8 @@ class OrchestratorTest : public ::testing::Test {
   virtual std::vector<std::string> connector_flags() { return {}; }
   // Extra enrollmentd flags; the inbox's partition count (of every topic of the test).
   virtual std::vector<std::string> daemon_flags() { return {}; }
+  // Extra environment variables of enrollmentd.
+  virtual std::map<std::string, std::string> daemon_env() { return {}; }
   virtual int partitions() { return 12; }
   // The Redis that enrollmentd and the checks use (a test may bring its own, or a cluster:
   // redis+cluster://...).
@@ -55,6 +58,17 @@ class OrchestratorTest : public ::testing::Test {
   std::vector<KafkaMessage> drive(sim::CitizenDriver& driver, const std::vector<std::string>& ids,
                                   std::chrono::seconds timeout, bool locked_is_final = false,
                                   const Tick& on_tick = {});
+  struct DriveOptions {
+    bool locked_is_final = false;
+    Tick on_tick;
+    // Events of enroll.events the driver must not see (a citizen who stops at a step: e.g.
+    // the registration.awaiting of one step); with `stop_when_withheld`, drive() returns as
+    // soon as it has withheld one.
+    std::function<bool(const nlohmann::json& event)> withhold;
+    bool stop_when_withheld = false;
+  };
+  std::vector<KafkaMessage> drive(sim::CitizenDriver& driver, const std::vector<std::string>& ids,
+                                  std::chrono::seconds timeout, const DriveOptions& options);
   // The invariant of the fault suite: every one of `ids` has exactly one audit chain on
   // enroll.audit (records re-sent with the same id dropped), unbroken, as long as the stored
   // audit_seq, ending at the stored audit_head: no transition lost or applied twice.

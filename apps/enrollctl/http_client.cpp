@@ -1,0 +1,148 @@
+#include "apps/enrollctl/http_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/version.hpp>
+#include <cctype>
+#include <charconv>
+
+namespace enroll::ctl {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+}  // namespace
+
+ServiceUrl parse_service_url(const std::string& text) {
+  static constexpr std::string_view scheme = "http://";
+  if (text.rfind(scheme, 0) != 0) {
+    throw std::invalid_argument("url '" + text + "': only http://host:port is supported");
+  }
+  std::string rest = text.substr(scheme.size());
+  ServiceUrl url;
+  const auto slash = rest.find('/');
+  if (slash != std::string::npos) {
+    url.prefix = rest.substr(slash);
+    while (!url.prefix.empty() && url.prefix.back() == '/') url.prefix.pop_back();
+    rest.resize(slash);
+  }
+  std::string host = rest;
+  const auto colon = rest.rfind(':');
+  if (colon != std::string::npos && rest.find(']', colon) == std::string::npos) {
+    host = rest.substr(0, colon);
+    url.port = rest.substr(colon + 1);
+    unsigned port = 0;
+    const auto [p, ec] = std::from_chars(url.port.data(), url.port.data() + url.port.size(), port);
+    if (url.port.empty() || ec != std::errc() || p != url.port.data() + url.port.size() ||
+        port == 0 || port > 65535) {
+      throw std::invalid_argument("url '" + text + "': bad port '" + url.port + "'");
+    }
+  }
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) throw std::invalid_argument("url '" + text + "': no host");
+  url.host = host;
+  return url;
+}
+
+nlohmann::json ServiceResponse::json() const {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  return j.is_discarded() ? nlohmann::json() : j;
+}
+
+std::string ServiceResponse::error_text() const {
+  const auto j = json();
+  if (j.is_object() && j.contains("error") && j["error"].is_object()) {
+    return std::to_string(status) + " " + j["error"].value("code", "") + ": " +
+           j["error"].value("message", "");
+  }
+  return std::to_string(status) + ": " + body.substr(0, 200);
+}
+
+ServiceClient::ServiceClient(ServiceUrl url, std::string token, std::chrono::milliseconds timeout)
+    : url_(std::move(url)), token_(std::move(token)), timeout_(timeout) {}
+
+ServiceResponse ServiceClient::get(const std::string& target) const {
+  return request(false, target, {});
+}
+
+ServiceResponse ServiceClient::post(const std::string& target, const nlohmann::json& body) const {
+  return request(true, target, body.dump());
+}
+
+ServiceResponse ServiceClient::request(bool post, const std::string& target,
+                                       const std::string& body) const {
+  const std::string where = url_.host + ":" + url_.port;
+  // Asynchronous operations on one thread, so that the stream's deadline covers each step
+  // (blocking calls of a tcp_stream have none).
+  net::io_context ioc;
+  tcp::resolver resolver(ioc);
+  beast::tcp_stream stream(ioc);
+  beast::flat_buffer buffer;
+  bhttp::request<bhttp::string_body> req{post ? bhttp::verb::post : bhttp::verb::get,
+                                         url_.prefix + target, 11};
+  req.set(bhttp::field::host, where);
+  req.set(bhttp::field::user_agent, "enrollctl");
+  req.set(bhttp::field::accept, "application/json");
+  if (!token_.empty()) req.set(bhttp::field::authorization, "Bearer " + token_);
+  if (post) {
+    req.set(bhttp::field::content_type, "application/json");
+    req.body() = body;
+  }
+  req.keep_alive(false);
+  req.prepare_payload();
+  bhttp::response<bhttp::string_body> res;
+  beast::error_code failure;
+  std::string step = "resolve";
+
+  const auto fail = [&](beast::error_code ec, const char* what) {
+    failure = ec;
+    step = what;
+  };
+  resolver.async_resolve(url_.host, url_.port, [&](beast::error_code ec, const auto& results) {
+    if (ec) return fail(ec, "resolve");
+    stream.expires_after(timeout_);
+    stream.async_connect(results, [&](beast::error_code ec2, const auto&) {
+      if (ec2) return fail(ec2, "connect");
+      stream.expires_after(timeout_);
+      bhttp::async_write(stream, req, [&](beast::error_code ec3, std::size_t) {
+        if (ec3) return fail(ec3, "send");
+        stream.expires_after(timeout_);
+        bhttp::async_read(stream, buffer, res, [&](beast::error_code ec4, std::size_t) {
+          if (ec4) return fail(ec4, "read the answer");
+        });
+      });
+    });
+  });
+  ioc.run();
+  if (failure) {
+    throw ServiceUnreachable("enrollmentd at http://" + where + ": cannot " + step + ": " +
+                             failure.message());
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  return ServiceResponse{static_cast<int>(res.result_int()), std::move(res.body())};
+}
+
+std::string url_encode(const std::string& text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+}  // namespace enroll::ctl

@@ -1,0 +1,53 @@
+#pragma once
+// enrollctl's HTTP client for a running enrollmentd (Boost.Beast): one request per
+// connection, plain HTTP/1.1, a deadline over connect, write and read.
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace enroll::ctl {
+
+// http://host[:port][/prefix]; throws std::invalid_argument (a usage error) otherwise.
+struct ServiceUrl {
+  std::string host;
+  std::string port = "80";
+  std::string prefix;  // without the trailing '/'
+};
+ServiceUrl parse_service_url(const std::string& text);
+
+// The service could not be reached or did not answer HTTP.
+class ServiceUnreachable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ServiceResponse {
+  int status = 0;
+  std::string body;
+  // The body as JSON (null if it is not JSON).
+  [[nodiscard]] nlohmann::json json() const;
+  // "409 registration_ended: the registration is issued ..." from the contract's error body.
+  [[nodiscard]] std::string error_text() const;
+};
+
+class ServiceClient {
+ public:
+  ServiceClient(ServiceUrl url, std::string token,
+                std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  // `target`: path and query, percent-encoded. Throws ServiceUnreachable.
+  ServiceResponse get(const std::string& target) const;
+  ServiceResponse post(const std::string& target, const nlohmann::json& body) const;
+
+ private:
+  ServiceResponse request(bool post, const std::string& target, const std::string& body) const;
+  ServiceUrl url_;
+  std::string token_;
+  std::chrono::milliseconds timeout_;
+};
+
+// Percent-encodes a path segment or query value (unreserved characters stay).
+std::string url_encode(const std::string& text);
+
+}  // namespace enroll::ctl

@@ -1,0 +1,183 @@
+#include "apps/enrollctl/service_commands.hpp"
+
+#include <algorithm>
+#include <iomanip>
+#include <iostream>
+#include <utility>
+#include <vector>
+
+#include "connectors/keys/keys.hpp"
+
+namespace enroll::ctl {
+namespace {
+
+using nlohmann::json;
+
+ServiceClient client_of(const ServiceOptions& service, std::string token = {}) {
+  try {
+    return ServiceClient(parse_service_url(service.url), std::move(token));
+  } catch (const std::invalid_argument& e) {
+    throw ServiceUsageError(e.what());
+  }
+}
+
+// An answer other than 2xx: said on stderr (or as JSON on stdout); exit 1.
+int refused(const GlobalOptions& options, const ServiceResponse& r) {
+  if (options.json) {
+    const auto body = r.json();
+    const auto error = body.is_object() && body.contains("error") ? body["error"] : json(r.body);
+    std::cout << json{{"status", r.status}, {"error", error}}.dump() << "\n";
+  } else {
+    std::cerr << "enrollctl: " << r.error_text() << "\n";
+  }
+  return 1;
+}
+
+std::string text_of(const json& v) {
+  if (v.is_null()) return "-";
+  if (v.is_string()) return v.get<std::string>().empty() ? "-" : v.get<std::string>();
+  return v.dump();
+}
+
+void print_status(const json& v) {
+  const auto row = [](const std::string& name, const std::string& value) {
+    std::cout << "  " << std::left << std::setw(14) << name << value << "\n";
+  };
+  std::cout << "registration " << text_of(v["id"]) << "\n";
+  row("channel", text_of(v["channel"]) + " v" + text_of(v["definition_version"]));
+  row("status", text_of(v["status"]));
+  row("phase", text_of(v["phase"]));
+  row("step",
+      text_of(v["step"]) + " (" + text_of(v["stage"]) + ", attempt " + text_of(v["attempt"]) + ")");
+  for (const char* name : {"step_deadline", "step_reason", "locked_step", "hand_over_channel",
+                           "reason", "citizen_id"}) {
+    if (text_of(v[name]) != "-") row(name, text_of(v[name]));
+  }
+  row("created", text_of(v["created_at"]));
+  row("updated", text_of(v["updated_at"]));
+  row("expires", text_of(v["expires_at"]));
+  row("audit",
+      text_of(v["audit_records"]) + " records, state version " + text_of(v["state_version"]));
+}
+
+}  // namespace
+
+int run_status(const GlobalOptions& options, const ServiceOptions& service, const std::string& id) {
+  const auto r = client_of(service).get("/v1/registrations/" + url_encode(id));
+  if (r.status != 200) return refused(options, r);
+  if (options.json) {
+    std::cout << r.json().dump() << "\n";
+  } else {
+    print_status(r.json());
+  }
+  return 0;
+}
+
+int run_history(const GlobalOptions& options, const ServiceOptions& service,
+                const std::string& id) {
+  const auto client = client_of(service);
+  json records = json::array();
+  json total;
+  std::string cursor;
+  for (;;) {  // every page
+    const auto r = client.get("/v1/registrations/" + url_encode(id) + "/history?limit=1000" +
+                              (cursor.empty() ? "" : "&cursor=" + url_encode(cursor)));
+    if (r.status != 200) return refused(options, r);
+    const auto page = r.json();
+    for (const auto& rec : page.at("records")) records.push_back(rec);
+    total = page.at("total");
+    if (page.at("next_cursor").is_null()) break;
+    cursor = page.at("next_cursor").get<std::string>();
+  }
+  if (options.json) {
+    std::cout << json{{"registration_id", id}, {"total", total}, {"records", records}}.dump()
+              << "\n";
+    return 0;
+  }
+  for (const auto& rec : records) {
+    const auto& actor = rec.value("actor", json::object());
+    std::cout << std::right << std::setw(4) << text_of(rec["seq"]) << "  " << text_of(rec["at"])
+              << "  " << text_of(actor["kind"]) << ":" << text_of(actor["id"]) << "  "
+              << text_of(rec["from"]) << " -> " << text_of(rec["to"]) << "  "
+              << text_of(rec["outcome"]) << "\n";
+  }
+  std::cout << records.size() << " record(s)\n";
+  return 0;
+}
+
+int run_list(const GlobalOptions& options, const ServiceOptions& service,
+             const ListFilters& filters) {
+  const auto client = client_of(service);
+  std::string query;
+  const std::vector<std::pair<std::string, std::string>> given{{"phase", filters.phase},
+                                                               {"status", filters.status},
+                                                               {"channel", filters.channel},
+                                                               {"stuck_for", filters.stuck_for}};
+  for (const auto& [name, value] : given) {
+    if (!value.empty()) query += "&" + name + "=" + url_encode(value);
+  }
+  json items = json::array();
+  json next;
+  std::string cursor;
+  while (items.size() < filters.limit) {
+    const auto page_size = std::min<std::size_t>(filters.limit - items.size(), 1000);
+    const auto r = client.get("/v1/registrations?limit=" + std::to_string(page_size) + query +
+                              (cursor.empty() ? "" : "&cursor=" + url_encode(cursor)));
+    if (r.status != 200) return refused(options, r);
+    const auto page = r.json();
+    for (const auto& item : page.at("items")) items.push_back(item);
+    next = page.at("next_cursor");
+    if (next.is_null()) break;
+    cursor = next.get<std::string>();
+  }
+  if (options.json) {
+    std::cout << json{{"items", items}, {"next_cursor", next}}.dump() << "\n";
+    return 0;
+  }
+  std::cout << std::left << std::setw(40) << "ID" << std::setw(18) << "CHANNEL" << std::setw(17)
+            << "PHASE" << std::setw(11) << "STATUS"
+            << "UPDATED\n";
+  for (const auto& item : items) {
+    std::cout << std::left << std::setw(40) << text_of(item["id"]) << std::setw(18)
+              << text_of(item["channel"]) << std::setw(17) << text_of(item["phase"])
+              << std::setw(11) << text_of(item["status"]) << text_of(item["updated_at"]) << "\n";
+  }
+  std::cout << items.size() << " registration(s)"
+            << (next.is_null() ? "" : " (more: raise --limit)") << "\n";
+  return 0;
+}
+
+int run_action(const GlobalOptions& options, const ServiceOptions& service,
+               const std::string& action, const std::string& id, const std::string& reason,
+               const std::string& to_step) {
+  std::string token = service.token;
+  if (token.empty() && !service.keys.empty()) {
+    try {
+      token = load_operator_token(service.keys);
+    } catch (const KeysError& e) {
+      throw ServiceUsageError(e.what());
+    }
+  }
+  if (token.empty()) {
+    throw ServiceUsageError(
+        "the operator's token is needed: --token, ENROLL_OPERATOR_TOKEN, or --keys DIR");
+  }
+  if (service.operator_id.empty()) {
+    throw ServiceUsageError("who is acting? --operator ID or ENROLL_OPERATOR (default: $USER)");
+  }
+  json body{{"operator", service.operator_id}, {"reason", reason}};
+  if (action == "rewind") body["to_step"] = to_step;
+  const auto r =
+      client_of(service, token).post("/v1/registrations/" + url_encode(id) + "/" + action, body);
+  if (r.status != 202) return refused(options, r);
+  const auto accepted = r.json();
+  if (options.json) {
+    std::cout << accepted.dump() << "\n";
+  } else {
+    std::cout << action << " of " << id << " accepted as " << text_of(accepted["command_id"])
+              << "; enrollmentd applies it in order (see: enrollctl status " << id << ")\n";
+  }
+  return 0;
+}
+
+}  // namespace enroll::ctl

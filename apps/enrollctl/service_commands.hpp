@@ -1,0 +1,41 @@
+#pragma once
+// The commands that talk to a running enrollmentd over its HTTP API: status, history, list
+// (reads) and retry, rewind, cancel (operator actions, with the operator's bearer token).
+// Each returns the exit code: 0 ok, 1 not found / refused / unreachable. Human text by
+// default; with --json, the API's JSON body (or {"status", "error"}) on stdout.
+#include <optional>
+#include <string>
+
+#include "apps/enrollctl/http_client.hpp"
+#include "apps/enrollctl/workflow_commands.hpp"
+
+namespace enroll::ctl {
+
+struct ServiceOptions {
+  std::string url = "http://127.0.0.1:8080";  // --url / ENROLL_URL
+  std::string token;                          // --token / ENROLL_OPERATOR_TOKEN
+  std::string keys;                           // --keys / ENROLL_KEYS: operator.token from there
+  std::string operator_id;                    // --operator / ENROLL_OPERATOR / $USER
+};
+
+struct ListFilters {
+  std::string phase, status, channel, stuck_for;
+  std::size_t limit = 100;  // rows at most (pages of the API are followed up to this)
+};
+
+// A usage problem found after parsing (no token, no operator id, a bad --url): exit 2.
+class ServiceUsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+int run_status(const GlobalOptions& options, const ServiceOptions& service, const std::string& id);
+int run_history(const GlobalOptions& options, const ServiceOptions& service, const std::string& id);
+int run_list(const GlobalOptions& options, const ServiceOptions& service,
+             const ListFilters& filters);
+// `action`: retry, rewind or cancel; `to_step` for a rewind.
+int run_action(const GlobalOptions& options, const ServiceOptions& service,
+               const std::string& action, const std::string& id, const std::string& reason,
+               const std::string& to_step);
+
+}  // namespace enroll::ctl

@@ -1,0 +1,423 @@
+// The operator actions through the real stack: POST /v1/registrations/{id}/retry|rewind|cancel
+// on enrollmentd's HTTP API with the operator's bearer token, the operator.<action> event on
+// the inbox, applied in order by the engine; each journey then completes (or ends) and its
+// audit chain is exactly once. Then what is refused (400, 401, 404, 409, nothing written to the
+// inbox), the token from ENROLL_OPERATOR_TOKEN, and enrollctl's service commands against the
+// running enrollmentd.
+#include <algorithm>
+#include <set>
+#include <thread>
+#include <tuple>
+
+#include "connectors/sim/citizen_driver.hpp"
+#include "tests/integration/orchestrator_fixture.hpp"
+#include "tests/support/http_client.hpp"
+
+namespace enroll::test {
+namespace {
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+class OperatorApiTest : public OrchestratorTest {
+ protected:
+  // POST with the key folder's operator token (or `token`).
+  HttpResponse post(const std::string& id, const std::string& action, const json& body,
+                    const std::optional<std::string>& token = std::nullopt) {
+    HttpConnection c(http_port());
+    std::map<std::string, std::string> headers{{"Content-Type", "application/json"}};
+    headers["Authorization"] = "Bearer " + token.value_or(keys_.operator_token);
+    if (token && token->empty()) headers.erase("Authorization");
+    return c.request("POST", "/v1/registrations/" + id + "/" + action, headers, body.dump());
+  }
+  json status_of(const std::string& id) {
+    const auto r = http_get(http_port(), "/v1/registrations/" + id);
+    return r.status == 200 ? r.json() : json();
+  }
+  // Polls GET /v1/registrations/{id} until `done` holds for it.
+  json wait_for(const std::string& id, const std::function<bool(const json&)>& done,
+                std::chrono::seconds timeout = 30s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    json v;
+    while (std::chrono::steady_clock::now() < deadline) {
+      v = status_of(id);
+      if (!v.is_null() && done(v)) return v;
+      std::this_thread::sleep_for(100ms);
+    }
+    ADD_FAILURE() << id << " never got there; last seen " << v.dump();
+    return v;
+  }
+  // The audit records of `id` (GET .../history) whose outcome starts with `prefix`.
+  std::vector<json> records_of(const std::string& id, const std::string& prefix) {
+    const auto r = http_get(http_port(), "/v1/registrations/" + id + "/history?limit=1000");
+    EXPECT_EQ(r.status, 200) << r.body;
+    const auto body = r.json();
+    std::vector<json> out;
+    for (const auto& rec : body.at("records")) {
+      if (rec.at("outcome").get<std::string>().rfind(prefix, 0) == 0) out.push_back(rec);
+    }
+    return out;
+  }
+  // The one audit record of an operator action: actor, reason, cause (the command's id).
+  void expect_audited(const std::string& id, const std::string& action, const std::string& who,
+                      const std::string& reason, const std::string& command_id) {
+    const auto records = records_of(id, "operator_" + action);
+    ASSERT_EQ(records.size(), 1u) << id << " " << action;
+    EXPECT_EQ(records[0].at("actor"), (json{{"kind", "operator"}, {"id", who}}));
+    EXPECT_EQ(records[0].at("outcome"), "operator_" + action + ": " + reason);
+    EXPECT_EQ(records[0].at("cause"), command_id);
+  }
+  // A self-service registration started and left at its first step (accept-terms).
+  std::string start_idle(std::uint64_t citizen) {
+    const auto id = unique_name("idle");
+    sim::CitizenDriver idler(keys_.passcode_seal.pub, "/test/idle", "self-service");
+    const auto start = idler.start(id, citizen, "self-service", sim::Persona::none);
+    send(start.key, start.value);
+    wait_for(id, [](const json& v) { return v.at("step") == "accept-terms"; });
+    return id;
+  }
+  // The operator.* messages on the inbox.
+  std::vector<json> operator_messages() {
+    TopicReader inbox(services_.brokers(), topics_.inbox());
+    inbox.read_to_end();
+    std::vector<json> out;
+    for (const auto& m : inbox.messages()) {
+      auto e = json::parse(m.value);
+      if (e.at("type").get<std::string>().rfind("operator.", 0) == 0) out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  std::string locked_ = unique_name("reg-locked");  // known before SetUp writes the scenario
+  json scenario() override {
+    const json low{{"outputs", {{"liveness", 0.1}}}};
+    return {{locked_, {{"face.liveness", {low, low, low}}}}};  // then the default: alive
+  }
+};
+
+TEST_F(OperatorApiTest, RetryUnlocksALockedSelfieAndTheCitizenCompletes) {
+  sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  const auto start = driver.start(locked_, 8101, "self-service", sim::Persona::none);
+  send(start.key, start.value);
+  drive(driver, {locked_}, 120s, true);
+  ASSERT_EQ(driver.outcome_of(locked_), sim::Outcome::locked);
+  EXPECT_EQ(status_of(locked_).at("status"), "locked");
+
+  const auto r = post(locked_, "retry", {{"operator", "op-ann"}, {"reason", "citizen called"}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  const auto accepted = r.json();
+  EXPECT_EQ(accepted.at("registration_id"), locked_);
+  const std::string command_id = accepted.at("command_id");
+  EXPECT_EQ(command_id.rfind("op/", 0), 0u);
+
+  // The retry re-opens the selfie with its tries renewed; the citizen takes a new one.
+  const auto events = of(drive(driver, {locked_}, 120s), locked_);
+  EXPECT_EQ(driver.outcome_of(locked_), sim::Outcome::issued);
+  EXPECT_EQ(status_of(locked_).at("status"), "issued");
+  bool reopened = false;
+  for (const auto& a : events) {
+    if (a["type"] == "registration.awaiting" && a["data"]["step"] == "selfie" &&
+        a["data"]["reason"] == "operator_retry") {
+      reopened = true;
+      EXPECT_EQ(a["data"]["attempts_left"], 3);
+    }
+  }
+  EXPECT_TRUE(reopened) << "no registration.awaiting of the selfie after the retry";
+  expect_audited(locked_, "retry", "op-ann", "citizen called", command_id);
+  // The command on the inbox is the one the API answered with.
+  const auto sent = operator_messages();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].at("id"), command_id);
+  EXPECT_EQ(sent[0].at("type"), "operator.retry");
+  EXPECT_EQ(sent[0].at("source"), "/enrollmentd/operator");
+  EXPECT_EQ(sent[0].at("subject"), locked_);
+  EXPECT_EQ(sent[0].at("data"),
+            (json{{"operator", {{"id", "op-ann"}}}, {"reason", "citizen called"}}));
+  expect_exactly_once({locked_});
+}
+
+TEST_F(OperatorApiTest, RewindToTheSelfieForgetsWhatCameAfterAndTheCitizenCompletes) {
+  const auto id = unique_name("reg-rewind");
+  sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  const auto start = driver.start(id, 8102, "self-service", sim::Persona::none);
+  send(start.key, start.value);
+  // The citizen stops after the passcode: never told that the consent confirmation is due.
+  std::string held;
+  DriveOptions stop;
+  stop.withhold = [&](const json& e) {
+    if (e.value("subject", "") != id || e.value("type", "") != "registration.awaiting" ||
+        e["data"].value("step", "") != "confirm-consent") {
+      return false;
+    }
+    held = e.at("id");
+    return true;
+  };
+  stop.stop_when_withheld = true;
+  drive(driver, {id}, 120s, stop);
+  ASSERT_FALSE(held.empty()) << "never reached the consent confirmation";
+  const auto before = stored_state(id).value();
+  ASSERT_EQ(before.at("step"), "confirm-consent");
+  ASSERT_FALSE(before.at("passcode_verifier").get<std::string>().empty());
+  ASSERT_FALSE(before.at("selfie_ref").get<std::string>().empty());
+  ASSERT_FALSE(before.at("face_score").is_null());
+
+  const auto r =
+      post(id, "rewind",
+           {{"operator", "op-bo"}, {"reason", "selfie of someone else"}, {"to_step", "selfie"}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  const std::string command_id = r.json().at("command_id");
+  wait_for(id, [&](const json& v) {
+    return v.at("state_version") > before.at("state_version") && v.at("step") == "selfie";
+  });
+  const auto after = stored_state(id).value();
+  EXPECT_EQ(after.at("phase"), "biometrics");
+  EXPECT_EQ(after.at("selfie_ref"), "");
+  EXPECT_TRUE(after.at("liveness").is_null());
+  EXPECT_TRUE(after.at("face_score").is_null());
+  EXPECT_EQ(after.at("passcode_verifier"), "");
+  EXPECT_TRUE(after.at("consent").at("confirmed_at").is_null());
+  EXPECT_EQ(after.at("card"), before.at("card")) << "what came before the selfie stays";
+  EXPECT_EQ(after.at("consent").at("accepted_at"), before.at("consent").at("accepted_at"));
+
+  // The citizen recaptures the selfie, sets a passcode again and confirms: issued.
+  DriveOptions resume;
+  resume.withhold = [&](const json& e) { return e.value("id", "") == held; };
+  const auto events = of(drive(driver, {id}, 120s, resume), id);
+  EXPECT_EQ(driver.outcome_of(id), sim::Outcome::issued);
+  EXPECT_EQ(stored_state(id).value().at("status"), "issued");
+  EXPECT_TRUE(std::none_of(events.begin(), events.end(),
+                           [](const json& e) { return e["type"] == "command.rejected"; }));
+  expect_audited(id, "rewind", "op-bo", "selfie of someone else", command_id);
+  expect_exactly_once({id});
+}
+
+TEST_F(OperatorApiTest, CancelEndsAnActiveRegistrationOnce) {
+  const auto id = start_idle(8103);
+  auto r = post(id, "cancel", {{"operator", "op-cy"}, {"reason", "duplicate application"}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  const std::string command_id = r.json().at("command_id");
+  const auto v = wait_for(id, [](const json& s) { return s.at("status") == "cancelled"; });
+  EXPECT_EQ(v.at("reason"), "duplicate application");
+  expect_audited(id, "cancel", "op-cy", "duplicate application", command_id);
+
+  // Ended: every action is refused up front, and nothing more reaches the inbox.
+  for (const auto& [action, body] : std::vector<std::pair<std::string, json>>{
+           {"cancel", {{"operator", "op-cy"}, {"reason", "again"}}},
+           {"retry", {{"operator", "op-cy"}, {"reason", "again"}}},
+           {"rewind", {{"operator", "op-cy"}, {"reason", "again"}, {"to_step", "accept-terms"}}}}) {
+    r = post(id, action, body);
+    EXPECT_EQ(r.status, 409) << action << ": " << r.body;
+    EXPECT_EQ(r.error_code(), "registration_ended") << action;
+  }
+  EXPECT_EQ(operator_messages().size(), 1u);
+  expect_exactly_once({id});
+}
+
+TEST_F(OperatorApiTest, RefusesWithoutTheTokenABadBodyAnUnknownOrImpossibleAction) {
+  const auto id = start_idle(8104);
+  const json ok{{"operator", "op-di"}, {"reason", "check"}};
+  // 401: no token, another token, another scheme; the answer says how to authenticate.
+  for (const std::string& token : {std::string(), std::string("not-the-operator-token-at-all"),
+                                   keys_.operator_token + "x", keys_.operator_token.substr(1)}) {
+    const auto r = post(id, "retry", ok, token);
+    EXPECT_EQ(r.status, 401) << token;
+    EXPECT_EQ(r.error_code(), "unauthorized");
+    EXPECT_EQ(r.headers.at("www-authenticate"), "Bearer");
+  }
+  {
+    HttpConnection c(http_port());
+    const auto r = c.request("POST", "/v1/registrations/" + id + "/cancel",
+                             {{"Authorization", "Basic " + keys_.operator_token}}, ok.dump());
+    EXPECT_EQ(r.status, 401);
+  }
+  // 400: the body, the id, the step.
+  const std::vector<std::tuple<std::string, std::string, std::string>> bad{
+      {"retry", "not json", "bad_request"},
+      {"retry", R"({"operator":"op-di"})", "bad_request"},
+      {"cancel", R"({"reason":"r"})", "bad_request"},
+      {"cancel", R"({"operator":"op-di","reason":""})", "bad_request"},
+      {"retry", R"({"operator":"op-di","reason":"r","to_step":"selfie"})", "bad_request"},
+      {"rewind", R"({"operator":"op-di","reason":"r"})", "bad_request"},
+      {"rewind", R"({"operator":"op-di","reason":"r","to_step":"teleport"})", "unknown_step"}};
+  for (const auto& [action, body, code] : bad) {
+    HttpConnection c(http_port());
+    const auto r = c.request("POST", "/v1/registrations/" + id + "/" + action,
+                             {{"Authorization", "Bearer " + keys_.operator_token}}, body);
+    EXPECT_EQ(r.status, 400) << action << " " << body << ": " << r.body;
+    EXPECT_EQ(r.error_code(), code) << action << " " << body;
+  }
+  auto r = post("bad%20id", "retry", ok);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.error_code(), "bad_id");
+  // 404: no such registration.
+  r = post("reg-never-started", "cancel", ok);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.error_code(), "registration_not_found");
+  // 409: forward of where it stands.
+  r = post(id, "rewind", {{"operator", "op-di"}, {"reason", "r"}, {"to_step", "selfie"}});
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.error_code(), "rewind_forward");
+  // 405: the action routes take POST only.
+  r = http_get(http_port(), "/v1/registrations/" + id + "/retry");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.headers.at("allow"), "POST");
+
+  // None of it reached the inbox, and the registration did not move.
+  EXPECT_TRUE(operator_messages().empty());
+  const auto v = status_of(id);
+  EXPECT_EQ(v.at("status"), "active");
+  EXPECT_EQ(v.at("step"), "accept-terms");
+  EXPECT_EQ(v.at("audit_records"), 1);
+
+  // A retry where there is nothing to retry is accepted: the step starts again.
+  r = post(id, "retry", ok);
+  ASSERT_EQ(r.status, 202) << r.body;
+  wait_for(id, [](const json& s) { return s.at("audit_records") == 2; });
+  expect_audited(id, "retry", "op-di", "check", r.json().at("command_id"));
+  expect_exactly_once({id});
+}
+
+// ENROLL_OPERATOR_TOKEN replaces the key folder's token.
+class OperatorTokenFromEnvironmentTest : public OperatorApiTest {
+ protected:
+  std::map<std::string, std::string> daemon_env() override {
+    return {{"ENROLL_OPERATOR_TOKEN", token_}};
+  }
+  std::string token_ = "env-token-" + std::string(24, 'k');
+};
+
+TEST_F(OperatorTokenFromEnvironmentTest, OnlyThatTokenIsTaken) {
+  const json body{{"operator", "op-ed"}, {"reason", "r"}};
+  auto r = post("reg-never-started", "cancel", body);  // the key folder's
+  EXPECT_EQ(r.status, 401);
+  r = post("reg-never-started", "cancel", body, token_);
+  EXPECT_EQ(r.status, 404) << r.body;  // past the token: no such registration
+}
+
+// enrollctl against the running enrollmentd.
+class EnrollctlServiceTest : public OperatorApiTest {
+ protected:
+  struct Run {
+    int exit = -1;
+    std::string out;  // stdout and stderr
+    [[nodiscard]] json as_json() const { return json::parse(out, nullptr, false); }
+  };
+  Run ctl(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    std::vector<std::string> argv{ENROLLCTL_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    // Nothing from the test runner's environment decides for the command.
+    for (const char* name :
+         {"ENROLL_URL", "ENROLL_OPERATOR_TOKEN", "ENROLL_KEYS", "ENROLL_OPERATOR"}) {
+      env.try_emplace(name, "");
+    }
+    env.try_emplace("USER", "ci-user");
+    ChildProcess p(ChildProcess::Options{
+        argv, work_ / ("enrollctl-" + std::to_string(++runs_) + ".log"), env});
+    Run run;
+    run.exit = p.wait_exit(60s).value_or(-1);
+    run.out = p.log();
+    return run;
+  }
+  std::string url() { return "http://127.0.0.1:" + std::to_string(http_port()); }
+  int runs_ = 0;
+};
+
+TEST_F(EnrollctlServiceTest, StatusHistoryListAndTheActions) {
+  const auto id = start_idle(8105);
+  const auto other = start_idle(8106);
+  const auto url = this->url();
+  const auto keys = (work_ / "keys").string();
+
+  // status
+  auto run = ctl({"--url", url, "status", id});
+  EXPECT_EQ(run.exit, 0) << run.out;
+  EXPECT_NE(run.out.find("registration " + id), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("accept-terms (awaiting_input"), std::string::npos) << run.out;
+  run = ctl({"status", id, "--json"}, {{"ENROLL_URL", url}});
+  EXPECT_EQ(run.exit, 0) << run.out;
+  EXPECT_EQ(run.as_json().value("id", ""), id) << run.out;
+  EXPECT_EQ(run.as_json().value("status", ""), "active");
+  run = ctl({"--url", url, "status", "reg-never-started"});
+  EXPECT_EQ(run.exit, 1);
+  EXPECT_NE(run.out.find("404 registration_not_found"), std::string::npos) << run.out;
+  run = ctl({"--url", url, "--json", "status", "reg-never-started"});
+  EXPECT_EQ(run.exit, 1);
+  EXPECT_EQ(run.as_json().value("status", 0), 404) << run.out;
+  run = ctl({"--url", "http://127.0.0.1:1", "status", id});
+  EXPECT_EQ(run.exit, 1);
+  EXPECT_NE(run.out.find("cannot connect"), std::string::npos) << run.out;
+  run = ctl({"--url", "https://example.org", "status", id});
+  EXPECT_EQ(run.exit, 2) << run.out;
+  run = ctl({"--url", url, "status"});
+  EXPECT_EQ(run.exit, 2) << run.out;
+
+  // list
+  run = ctl({"--url", url, "list", "--status", "active", "--json"});
+  EXPECT_EQ(run.exit, 0) << run.out;
+  std::set<std::string> listed;
+  const auto active = run.as_json();
+  for (const auto& item : active.at("items")) listed.insert(item.at("id"));
+  EXPECT_EQ(listed, (std::set<std::string>{id, other}));
+  run = ctl({"--url", url, "list", "--phase", "consent", "--channel", "self-service"});
+  EXPECT_EQ(run.exit, 0) << run.out;
+  EXPECT_NE(run.out.find(id), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("2 registration(s)"), std::string::npos) << run.out;
+  run = ctl({"--url", url, "list", "--limit", "1", "--json"});
+  EXPECT_EQ(run.exit, 0) << run.out;
+  EXPECT_EQ(run.as_json().at("items").size(), 1u);
+  EXPECT_TRUE(run.as_json().at("next_cursor").is_string());
+  run = ctl({"--url", url, "list", "--phase", "nowhere"});
+  EXPECT_EQ(run.exit, 1);
+  EXPECT_NE(run.out.find("400 bad_filter"), std::string::npos) << run.out;
+
+  // The actions: who acts, with which token.
+  run = ctl({"--url", url, "retry", id});
+  EXPECT_EQ(run.exit, 2) << run.out;  // no --reason
+  EXPECT_NE(run.out.find("--reason is required"), std::string::npos) << run.out;
+  run = ctl({"--url", url, "retry", id, "--reason", "r"});
+  EXPECT_EQ(run.exit, 2) << run.out;  // no token
+  EXPECT_NE(run.out.find("operator's token is needed"), std::string::npos) << run.out;
+  run = ctl({"--url", url, "--token", "wrong-token-wrong-token", "retry", id, "--reason", "r"});
+  EXPECT_EQ(run.exit, 1) << run.out;
+  EXPECT_NE(run.out.find("401 unauthorized"), std::string::npos) << run.out;
+  run = ctl({"--url", url, "--keys", keys, "rewind", id, "--to", "selfie", "--reason", "r"});
+  EXPECT_EQ(run.exit, 1) << run.out;
+  EXPECT_NE(run.out.find("409 rewind_forward"), std::string::npos) << run.out;
+  run = ctl({"--url", url, "--keys", keys, "rewind", id, "--to", "accept-terms", "--reason",
+             "terms shown again", "--json"});
+  ASSERT_EQ(run.exit, 0) << run.out;  // by $USER
+  const std::string rewind_id = run.as_json().at("command_id");
+  run = ctl({"--url", url, "retry", other, "--reason", "nudge", "--operator", "op-fay"},
+            {{"ENROLL_OPERATOR_TOKEN", keys_.operator_token}});
+  ASSERT_EQ(run.exit, 0) << run.out;
+  EXPECT_NE(run.out.find("retry of " + other + " accepted as op/"), std::string::npos) << run.out;
+  run = ctl({"--url", url, "--keys", keys, "cancel", other, "--reason", "fraud suspected"},
+            {{"ENROLL_OPERATOR", "op-gus"}});
+  ASSERT_EQ(run.exit, 0) << run.out;
+  wait_for(other, [](const json& s) { return s.at("status") == "cancelled"; });
+  wait_for(id, [](const json& s) { return s.at("audit_records") == 2; });
+  run = ctl({"--url", url, "--keys", keys, "--json", "cancel", other, "--reason", "again"});
+  EXPECT_EQ(run.exit, 1) << run.out;
+  EXPECT_EQ(run.as_json().value("status", 0), 409) << run.out;
+  EXPECT_EQ(run.as_json().at("error").value("code", ""), "registration_ended") << run.out;
+
+  // history: the operators on the record.
+  expect_audited(id, "rewind", "ci-user", "terms shown again", rewind_id);
+  run = ctl({"--url", url, "history", other, "--json"});
+  ASSERT_EQ(run.exit, 0) << run.out;
+  const auto h = run.as_json();
+  EXPECT_EQ(h.at("total"), stored_state(other).value().at("audit_seq"));
+  ASSERT_EQ(h.at("records").size(), 3u);
+  EXPECT_EQ(h.at("records")[1].at("actor"), (json{{"kind", "operator"}, {"id", "op-fay"}}));
+  EXPECT_EQ(h.at("records")[2].at("actor"), (json{{"kind", "operator"}, {"id", "op-gus"}}));
+  run = ctl({"--url", url, "history", other});
+  EXPECT_EQ(run.exit, 0) << run.out;
+  EXPECT_NE(run.out.find("operator:op-gus"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("operator_cancel: fraud suspected"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("3 record(s)"), std::string::npos) << run.out;
+  run = ctl({"--url", url, "history", "reg-never-started"});
+  EXPECT_EQ(run.exit, 1);
+  expect_exactly_once({id, other});
+}
+
+}  // namespace
+}  // namespace enroll::test

@@ -1,0 +1,174 @@
+// The HTTP API's operator actions, without servers: the body (400s), the early refusal
+// (409 / 400), which must agree with the engine's own verdict on the same state, and the
+// inbox message, which must pass the inbox's own decoding.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "connectors/codec/inbound_decoder.hpp"
+#include "connectors/http/operator_api.hpp"
+#include "tests/unit/engine_walk.hpp"
+
+namespace enroll::http {
+namespace {
+
+using nlohmann::json;
+
+std::string bad_body(std::string_view body, CommandType action) {
+  try {
+    parse_operator_body(body, action);
+  } catch (const RequestError& e) {
+    EXPECT_EQ(e.status(), 400);
+    EXPECT_EQ(e.code(), "bad_request");
+    return e.what();
+  }
+  return "accepted";
+}
+
+TEST(OperatorBodyTest, TakesTheOperatorTheReasonAndForARewindTheStep) {
+  const auto a = parse_operator_body(R"({"operator":"op-7","reason":"hotline call"})",
+                                     CommandType::operator_retry);
+  EXPECT_EQ(a.operator_id, "op-7");
+  EXPECT_EQ(a.reason, "hotline call");
+  EXPECT_EQ(a.to_step, "");
+  const auto r = parse_operator_body(R"({"operator":"op-7","reason":"r","to_step":"selfie"})",
+                                     CommandType::operator_rewind);
+  EXPECT_EQ(r.to_step, "selfie");
+}
+
+TEST(OperatorBodyTest, RefusesWhatIsMissingWrongOrUnknown) {
+  const auto retry = CommandType::operator_retry;
+  EXPECT_EQ(bad_body("", retry), "the body must be a JSON object");
+  EXPECT_EQ(bad_body("{\"operator\":", retry), "the body must be a JSON object");
+  EXPECT_EQ(bad_body("[1]", retry), "the body must be a JSON object");
+  EXPECT_EQ(bad_body(R"({"reason":"r"})", retry), "the body needs \"operator\"");
+  EXPECT_EQ(bad_body(R"({"operator":"o"})", retry), "the body needs \"reason\"");
+  EXPECT_EQ(bad_body(R"({"operator":"","reason":"r"})", retry), "\"operator\" must not be empty");
+  EXPECT_EQ(bad_body(R"({"operator":{"id":"o"},"reason":"r"})", retry),
+            "\"operator\" must be a string");
+  EXPECT_EQ(bad_body(R"({"operator":"o","reason":"a\nb"})", retry),
+            "\"reason\" must not hold control characters");
+  EXPECT_EQ(bad_body(R"({"operator":"o","reason":")" + std::string(1001, 'x') + "\"}", retry),
+            "\"reason\" is longer than 1000 bytes");
+  EXPECT_EQ(bad_body(R"({"operator":"o","reason":"r","force":true})", retry),
+            "unknown field \"force\"");
+  EXPECT_EQ(bad_body(R"({"operator":"o","reason":"r","to_step":"selfie"})", retry),
+            "unknown field \"to_step\" (only a rewind has one)");
+  EXPECT_EQ(bad_body(R"({"operator":"o","reason":"r"})", CommandType::operator_rewind),
+            "the body needs \"to_step\"");
+}
+
+TEST(OperatorEventTest, IsACloudEventOfTheActionKeyedToTheRegistration) {
+  const auto id = new_command_id();
+  EXPECT_EQ(id.size(), 3u + 32u);
+  EXPECT_EQ(id.rfind("op/", 0), 0u);
+  EXPECT_NE(id, new_command_id());
+  const auto e = operator_event(id, CommandType::operator_rewind, RegistrationId("reg-1"),
+                                OperatorAction{"op-7", "why", "selfie"},
+                                Timestamp{std::chrono::milliseconds(1'800'000'000'000)});
+  EXPECT_EQ(e.at("type"), "operator.rewind");
+  EXPECT_EQ(e.at("id"), id);
+  EXPECT_EQ(e.at("source"), "/enrollmentd/operator");
+  EXPECT_EQ(e.at("subject"), "reg-1");
+  EXPECT_EQ(e.at("data"),
+            (json{{"operator", {{"id", "op-7"}}}, {"reason", "why"}, {"to_step", "selfie"}}));
+  const auto c = operator_event(id, CommandType::operator_cancel, RegistrationId("reg-1"),
+                                OperatorAction{"op-7", "why", ""}, Timestamp{});
+  EXPECT_FALSE(c.at("data").contains("to_step"));
+  // What the inbox makes of them: the typed operator action, nothing dead-lettered.
+  const codec::SchemaSet schemas;
+  const crypto::SealKeyPair keys{};
+  const codec::InboundDecoder decoder(schemas, keys);
+  for (const auto& event : {e, c}) {
+    const auto decoded = decoder.decode(event.dump(), "reg-1");
+    const auto* in = std::get_if<Inbound>(&decoded);
+    ASSERT_NE(in, nullptr) << std::get<codec::DecodeError>(decoded).message;
+    const auto& action = std::get<OperatorAction>(in->payload);
+    EXPECT_EQ(action.operator_id, "op-7");
+    EXPECT_EQ(action.reason, "why");
+    EXPECT_EQ(in->id.str(), id);
+  }
+  EXPECT_EQ(std::get<OperatorAction>(std::get<Inbound>(decoder.decode(e.dump(), "reg-1")).payload)
+                .to_step,
+            "selfie");
+}
+
+// The early refusal against the engine's verdict, on the engine's own states.
+class OperatorRefusalTest : public enroll::testing::EngineWalk {
+ protected:
+  std::optional<Response> refusal(CommandType action, const std::string& to_step = "") {
+    return refuse_operator_action(*state_, catalog_, action, OperatorAction{"op", "r", to_step});
+  }
+  // The engine refuses (command.rejected) on a copy of the state.
+  bool engine_refuses(CommandType action, const std::string& to_step = "") {
+    Inbound in;
+    in.id = EventId("op-check-" + std::to_string(++seq_));
+    in.source = "/enrollmentd/operator";
+    in.subject = RegistrationId("reg-1");
+    in.type = action;
+    in.payload = OperatorAction{"op", "r", to_step};
+    const auto out = apply(state_, in, now_, config_);
+    const auto evs = events(out);
+    return !evs.empty() && evs.front()->type == EventType::command_rejected;
+  }
+  // For every action and every step of the channel as target: the HTTP side refuses exactly
+  // when the engine would, and says so with the right status.
+  void expect_agreement(const std::string& where) {
+    std::vector<std::pair<CommandType, std::string>> cases{{CommandType::operator_retry, ""},
+                                                           {CommandType::operator_cancel, ""},
+                                                           {CommandType::operator_rewind, "nope"}};
+    for (const auto& step : catalog_.latest("self-service")->steps) {
+      cases.emplace_back(CommandType::operator_rewind, step.name);
+    }
+    for (const auto& [action, to_step] : cases) {
+      const auto refused = refusal(action, to_step);
+      EXPECT_EQ(refused.has_value(), engine_refuses(action, to_step))
+          << where << ": " << to_string(action) << " " << to_step;
+      if (refused) {
+        EXPECT_EQ(refused->status, to_step == "nope" ? 400 : 409) << where << " " << to_step;
+      }
+    }
+  }
+};
+
+TEST_F(OperatorRefusalTest, AgreesWithTheEngineAlongTheWayLockedAndAfterTheEnd) {
+  walk_to("accept-terms");
+  expect_agreement("accept-terms");
+  walk_to("selfie");
+  expect_agreement("selfie");
+  EXPECT_FALSE(refusal(CommandType::operator_rewind, "card-front").has_value());
+  const auto forward = refusal(CommandType::operator_rewind, "set-passcode");
+  ASSERT_TRUE(forward.has_value());
+  EXPECT_EQ(json::parse(forward->body).at("error").at("code"), "rewind_forward");
+  for (int i = 0; i < 3; ++i) {  // locked at the selfie
+    feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://selfie")});
+    result({{"liveness", 0.1}});
+  }
+  ASSERT_EQ(state_->status(), Status::locked);
+  expect_agreement("locked");
+  EXPECT_FALSE(refusal(CommandType::operator_retry).has_value());
+  feed(CommandType::operator_retry, OperatorAction{"op", "unlock", ""});
+  walk_to("confirm-consent");
+  expect_agreement("confirm-consent");
+  walk_to("");
+  ASSERT_EQ(state_->status(), Status::issued);
+  expect_agreement("issued");
+  const auto ended = refusal(CommandType::operator_cancel);
+  ASSERT_TRUE(ended.has_value());
+  EXPECT_EQ(json::parse(ended->body).at("error").at("code"), "registration_ended");
+  const auto unknown = refusal(CommandType::operator_rewind, "nope");
+  ASSERT_TRUE(unknown.has_value());
+  EXPECT_EQ(json::parse(unknown->body).at("error").at("code"), "unknown_step");
+}
+
+TEST_F(OperatorRefusalTest, ARegistrationOfADefinitionNotLoadedIsRefused) {
+  walk_to("selfie");
+  state_->definition_version = 99;
+  const auto r = refusal(CommandType::operator_retry);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(json::parse(r->body).at("error").at("code"), "definition_not_loaded");
+}
+
+}  // namespace
+}  // namespace enroll::http
