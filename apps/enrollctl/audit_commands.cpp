@@ -1,43 +1,38 @@
 #include "apps/enrollctl/audit_commands.hpp"
 
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <stdexcept>
 
 #include "workflows/audit_chain.hpp"
 
 namespace enroll::ctl {
+namespace {
 
-int run_audit_verify_file(const GlobalOptions& options, const std::string& file,
-                          const std::optional<std::string>& id) {
-  std::ifstream in(file);
-  if (!in) throw std::runtime_error("cannot read " + file);
-  std::vector<nlohmann::json> events;
-  std::string line;
-  for (std::size_t n = 1; std::getline(in, line); ++n) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto e = nlohmann::json::parse(line, nullptr, false);
-    if (e.is_discarded() || !e.contains("data") || !e["data"].is_object()) {
-      throw std::runtime_error(file + ":" + std::to_string(n) + ": not an audit.record event");
-    }
-    if (id && e["data"].value("registration_id", "") != *id) continue;
-    events.push_back(std::move(e));
-  }
-  const auto report = verify_trail(events);
-  const bool found = !id || report.registrations > 0;
+using nlohmann::json;
+
+// Prints the report (human text or one JSON object); returns the exit code. `found`: false
+// when the one registration asked for has no records at all, said as `not_found`.
+int print_report(const GlobalOptions& options, const TrailReport& report, bool found,
+                 const std::string& not_found) {
   if (options.json) {
-    nlohmann::json broken = nlohmann::json::array();
+    json broken = json::array();
     for (const auto& [reg, b] : report.broken) {
       broken.push_back({{"registration_id", reg}, {"seq", b.seq}, {"why", b.why}});
     }
-    std::cout << nlohmann::json{{"ok", found && report.broken.empty()},
-                                {"registrations", report.registrations},
-                                {"records", report.records},
-                                {"broken", broken}}
+    std::cout << json{{"ok", found && report.broken.empty()},
+                      {"registrations", report.registrations},
+                      {"records", report.records},
+                      {"broken", broken}}
                      .dump()
               << "\n";
   } else if (!found) {
-    std::cout << "no audit records of " << *id << " in " << file << "\n";
+    std::cout << not_found << "\n";
   } else if (report.broken.empty()) {
     std::cout << "intact: " << report.records << " records, " << report.registrations
               << " registration(s)\n";
@@ -48,6 +43,115 @@ int run_audit_verify_file(const GlobalOptions& options, const std::string& file,
     std::cout << report.broken.size() << " of " << report.registrations << " chain(s) broken\n";
   }
   return found && report.broken.empty() ? 0 : 1;
+}
+
+// A line on stderr now and then while a long walk runs: each second on a terminal (rewritten
+// in place), each 5 s otherwise.
+class Progress {
+ public:
+  void tick(std::size_t registrations, std::size_t records, bool last = false) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!last && now - shown_ < (tty_ ? std::chrono::seconds(1) : std::chrono::seconds(5))) return;
+    if (last && !shown_any_) return;  // short walks stay quiet
+    shown_ = now;
+    shown_any_ = true;
+    std::fprintf(stderr, "%s[audit] %zu registrations, %zu records checked%s", tty_ ? "\r" : "",
+                 registrations, records, tty_ && !last ? "" : "\n");
+  }
+
+ private:
+  bool tty_ = ::isatty(STDERR_FILENO) == 1;
+  std::chrono::steady_clock::time_point shown_ = std::chrono::steady_clock::now();
+  bool shown_any_ = false;
+};
+
+// One registration's state and history from the API into `report`. False if it is unknown.
+bool check_registration(const ServiceClient& client, const std::string& id, TrailReport& report) {
+  // The state first: the history may only have grown since (one commit step appends both).
+  const auto status = client.get("/v1/registrations/" + url_encode(id));
+  if (status.status == 404) return false;
+  if (status.status != 200) throw std::runtime_error(status.error_text());
+  json records = json::array();
+  const auto history = fetch_history(client, id, records);
+  if (history.status != 200) throw std::runtime_error(history.error_text());
+
+  ++report.registrations;
+  report.records += records.size();
+  const auto state = status.json();
+  const auto counted = state.value("audit_records", std::int64_t{0});
+  const auto head = state.value("audit_head", std::string{});
+  std::vector<json> chain(records.begin(), records.end());
+  if (auto broken = verify_chain(chain)) {
+    report.broken.emplace(id, *broken);
+    return true;
+  }
+  // The chain links: does it reach the state's head?
+  if (static_cast<std::int64_t>(chain.size()) < counted) {
+    report.broken.emplace(
+        id, ChainBreak{static_cast<std::int64_t>(chain.size()) + 1,
+                       "missing: the state counts " + std::to_string(counted) + " records"});
+  } else if (counted > 0 && chain[static_cast<std::size_t>(counted - 1)].value("hash", "") != head) {
+    report.broken.emplace(id,
+                          ChainBreak{counted, "the chain does not end at the state's audit head"});
+  }
+  return true;
+}
+
+}  // namespace
+
+int run_audit_verify_file(const GlobalOptions& options, const std::string& file,
+                          const std::optional<std::string>& id) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error("cannot read " + file);
+  std::vector<json> events;
+  std::string line;
+  for (std::size_t n = 1; std::getline(in, line); ++n) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto e = json::parse(line, nullptr, false);
+    if (e.is_discarded() || !e.contains("data") || !e["data"].is_object()) {
+      throw std::runtime_error(file + ":" + std::to_string(n) + ": not an audit.record event");
+    }
+    if (id && e["data"].value("registration_id", "") != *id) continue;
+    events.push_back(std::move(e));
+  }
+  const auto report = verify_trail(events);
+  return print_report(options, report, !id || report.registrations > 0,
+                      id ? "no audit records of " + *id + " in " + file : "");
+}
+
+int run_audit_verify_service(const GlobalOptions& options, const ServiceOptions& service,
+                             const std::optional<std::string>& id) {
+  const auto client = client_of(service);
+  TrailReport report;
+  if (id) {
+    if (!check_registration(client, *id, report)) {
+      return print_report(options, report, false, "no registration " + *id);
+    }
+    return print_report(options, report, true, "");
+  }
+  Progress progress;
+  std::set<std::string> seen;  // one that changes during the walk is listed again, later
+  std::string cursor;
+  for (;;) {  // every page of the listing (all registrations, by last change)
+    const auto page_r = client.get("/v1/registrations?limit=1000" +
+                                   (cursor.empty() ? "" : "&cursor=" + url_encode(cursor)));
+    if (page_r.status != 200) return refused(options, page_r);
+    const auto page = page_r.json();
+    for (const auto& item : page.at("items")) {
+      // One listed but gone since cannot happen (states are not deleted); say so if it does.
+      const auto reg = item.at("id").get<std::string>();
+      if (!seen.insert(reg).second) continue;
+      if (!check_registration(client, reg, report)) {
+        ++report.registrations;
+        report.broken.emplace(reg, ChainBreak{1, "listed, but its state is missing"});
+      }
+      progress.tick(report.registrations, report.records);
+    }
+    if (page.at("next_cursor").is_null()) break;
+    cursor = page.at("next_cursor").get<std::string>();
+  }
+  progress.tick(report.registrations, report.records, true);
+  return print_report(options, report, true, "");
 }
 
 }  // namespace enroll::ctl

@@ -83,8 +83,8 @@ int main(int argc, char** argv) {
   verify->add_option("ID", audit_id, "only this registration");
   verify
       ->add_option("--file", audit_file,
-                   "exported enroll.audit records, one CloudEvent (JSON) per line")
-      ->required()
+                   "exported enroll.audit records, one CloudEvent (JSON) per line\n"
+                   "(default: the histories in Redis, through enrollmentd at --url)")
       ->check(CLI::ExistingFile);
 
   // The subcommands are required by hand, after parsing: CLI11 reports a missing
@@ -112,7 +112,10 @@ int main(int argc, char** argv) {
     if (cancel->parsed()) return run_action(options, service, "cancel", id, reason, {});
     if (check->parsed()) return run_check(options, file);
     if (graph->parsed()) return run_graph(options, name, format);
-    if (verify->parsed()) return run_audit_verify_file(options, audit_file, audit_id);
+    if (verify->parsed()) {
+      return audit_file.empty() ? run_audit_verify_service(options, service, audit_id)
+                                : run_audit_verify_file(options, audit_file, audit_id);
+    }
   } catch (const ServiceUsageError& e) {
     std::cerr << "enrollctl: " << e.what() << "\n";
     return 2;

@@ -13,26 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-ServiceClient client_of(const ServiceOptions& service, std::string token = {}) {
-  try {
-    return ServiceClient(parse_service_url(service.url), std::move(token));
-  } catch (const std::invalid_argument& e) {
-    throw ServiceUsageError(e.what());
-  }
-}
-
-// An answer other than 2xx: said on stderr (or as JSON on stdout); exit 1.
-int refused(const GlobalOptions& options, const ServiceResponse& r) {
-  if (options.json) {
-    const auto body = r.json();
-    const auto error = body.is_object() && body.contains("error") ? body["error"] : json(r.body);
-    std::cout << json{{"status", r.status}, {"error", error}}.dump() << "\n";
-  } else {
-    std::cerr << "enrollctl: " << r.error_text() << "\n";
-  }
-  return 1;
-}
-
 std::string text_of(const json& v) {
   if (v.is_null()) return "-";
   if (v.is_string()) return v.get<std::string>().empty() ? "-" : v.get<std::string>();
@@ -62,6 +42,38 @@ void print_status(const json& v) {
 
 }  // namespace
 
+ServiceClient client_of(const ServiceOptions& service, std::string token) {
+  try {
+    return ServiceClient(parse_service_url(service.url), std::move(token));
+  } catch (const std::invalid_argument& e) {
+    throw ServiceUsageError(e.what());
+  }
+}
+
+int refused(const GlobalOptions& options, const ServiceResponse& r) {
+  if (options.json) {
+    const auto body = r.json();
+    const auto error = body.is_object() && body.contains("error") ? body["error"] : json(r.body);
+    std::cout << json{{"status", r.status}, {"error", error}}.dump() << "\n";
+  } else {
+    std::cerr << "enrollctl: " << r.error_text() << "\n";
+  }
+  return 1;
+}
+
+ServiceResponse fetch_history(const ServiceClient& client, const std::string& id, json& records) {
+  std::string cursor;
+  for (;;) {  // every page
+    auto r = client.get("/v1/registrations/" + url_encode(id) + "/history?limit=1000" +
+                        (cursor.empty() ? "" : "&cursor=" + url_encode(cursor)));
+    if (r.status != 200) return r;
+    const auto page = r.json();
+    for (const auto& rec : page.at("records")) records.push_back(rec);
+    if (page.at("next_cursor").is_null()) return r;
+    cursor = page.at("next_cursor").get<std::string>();
+  }
+}
+
 int run_status(const GlobalOptions& options, const ServiceOptions& service, const std::string& id) {
   const auto r = client_of(service).get("/v1/registrations/" + url_encode(id));
   if (r.status != 200) return refused(options, r);
@@ -75,20 +87,10 @@ int run_status(const GlobalOptions& options, const ServiceOptions& service, cons
 
 int run_history(const GlobalOptions& options, const ServiceOptions& service,
                 const std::string& id) {
-  const auto client = client_of(service);
   json records = json::array();
-  json total;
-  std::string cursor;
-  for (;;) {  // every page
-    const auto r = client.get("/v1/registrations/" + url_encode(id) + "/history?limit=1000" +
-                              (cursor.empty() ? "" : "&cursor=" + url_encode(cursor)));
-    if (r.status != 200) return refused(options, r);
-    const auto page = r.json();
-    for (const auto& rec : page.at("records")) records.push_back(rec);
-    total = page.at("total");
-    if (page.at("next_cursor").is_null()) break;
-    cursor = page.at("next_cursor").get<std::string>();
-  }
+  const auto r = fetch_history(client_of(service), id, records);
+  if (r.status != 200) return refused(options, r);
+  const json total = r.json().at("total");
   if (options.json) {
     std::cout << json{{"registration_id", id}, {"total", total}, {"records", records}}.dump()
               << "\n";

@@ -29,6 +29,15 @@ class ServiceUsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Every audit record of registration `id`, oldest first, following the history's pages into
+// `records`. Returns the answer that ended the walk: status 200 when complete.
+ServiceResponse fetch_history(const ServiceClient& client, const std::string& id,
+                              nlohmann::json& records);
+// The client for --url (a bad URL is a ServiceUsageError).
+ServiceClient client_of(const ServiceOptions& service, std::string token = {});
+// An answer other than 2xx: said on stderr (or as JSON on stdout); returns exit code 1.
+int refused(const GlobalOptions& options, const ServiceResponse& r);
+
 int run_status(const GlobalOptions& options, const ServiceOptions& service, const std::string& id);
 int run_history(const GlobalOptions& options, const ServiceOptions& service, const std::string& id);
 int run_list(const GlobalOptions& options, const ServiceOptions& service,

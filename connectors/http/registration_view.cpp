@@ -36,6 +36,7 @@ json registration_view(const Registration& s) {
       {"tries_used", s.tries_used},
       {"state_version", s.state_version},
       {"audit_records", s.audit_seq},
+      {"audit_head", s.audit_head},
       {"created_at", to_rfc3339(s.created_at)},
       {"updated_at", to_rfc3339(s.updated_at)},
       {"expires_at", to_rfc3339(s.expires_at)},
