@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "apps/common/citizen_side_options.hpp"
 #include "connectors/sim/channel_mix.hpp"
 
 namespace enroll::bench {
@@ -30,15 +31,7 @@ ProcessRef process_ref(const std::string& item) {
 }
 
 void add_options(CLI::App& app, Options& o) {
-  app.add_option("--brokers", o.brokers, "Kafka bootstrap list")
-      ->required()
-      ->envname("ENROLL_BROKERS");
-  app.add_option("--topic-prefix", o.topics.prefix, "topic prefix")
-      ->envname("ENROLL_TOPIC_PREFIX")
-      ->capture_default_str();
-  app.add_option("--keys", o.keys, "key folder (only passcode_seal.pub is read)")
-      ->required()
-      ->envname("ENROLL_KEYS");
+  app::add_citizen_side_options(app, o.brokers, o.topics, o.keys);
   app.add_option("--redis", o.redis, "Redis URL, for INFO memory")
       ->required()
       ->envname("ENROLL_REDIS");

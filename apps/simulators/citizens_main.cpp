@@ -9,6 +9,7 @@
 #include <memory>
 #include <sstream>
 
+#include "apps/common/citizen_side_options.hpp"
 #include "apps/common/stop_signals.hpp"
 #include "apps/simulators/citizens_report.hpp"
 #include "connectors/kafka/producer.hpp"
@@ -54,15 +55,7 @@ std::vector<sim::Persona> parse_personas(const std::string& list) {
 }
 
 void add_options(CLI::App& app, Options& o) {
-  app.add_option("--brokers", o.brokers, "Kafka bootstrap list")
-      ->required()
-      ->envname("ENROLL_BROKERS");
-  app.add_option("--topic-prefix", o.topics.prefix, "topic prefix")
-      ->envname("ENROLL_TOPIC_PREFIX")
-      ->capture_default_str();
-  app.add_option("--keys", o.keys, "key folder (only passcode_seal.pub is read)")
-      ->required()
-      ->envname("ENROLL_KEYS");
+  app::add_citizen_side_options(app, o.brokers, o.topics, o.keys);
   auto* channel =
       app.add_option("--channel", o.channel, "channel to register through")->capture_default_str();
   app.add_option("--mix", o.mix,
