@@ -90,7 +90,8 @@ bool check_registration(const ServiceClient& client, const std::string& id, Trai
     report.broken.emplace(
         id, ChainBreak{static_cast<std::int64_t>(chain.size()) + 1,
                        "missing: the state counts " + std::to_string(counted) + " records"});
-  } else if (counted > 0 && chain[static_cast<std::size_t>(counted - 1)].value("hash", "") != head) {
+  } else if (counted > 0 &&
+             chain[static_cast<std::size_t>(counted - 1)].value("hash", "") != head) {
     report.broken.emplace(id,
                           ChainBreak{counted, "the chain does not end at the state's audit head"});
   }

@@ -6,7 +6,7 @@
 
 #include "apps/enrollctl/channel_folder.hpp"
 #include "apps/enrollctl/definition_check.hpp"
-#include "apps/enrollctl/known_tasks.hpp"
+#include "connectors/codec/known_tasks.hpp"
 #include "workflows/graph.hpp"
 
 namespace enroll::ctl {
@@ -53,7 +53,7 @@ void check_duplicate(const CheckResult& r, const std::vector<ChannelFile>& other
 int run_check(const GlobalOptions& options, const std::string& file) {
   const codec::SchemaSet schemas;
   LintContext context;
-  context.known_tasks = known_tasks();
+  context.known_tasks = codec::known_tasks();
   std::vector<ChannelFile> others;
   std::vector<std::string> folder_warnings;
   try {

@@ -9,8 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/common/atomic_file.hpp"
+#include "connectors/codec/known_tasks.hpp"
 #include "connectors/http/duration.hpp"
 #include "connectors/redis/connect.hpp"
+#include "workflows/graph.hpp"
 
 namespace enroll::daemon {
 namespace {
@@ -60,6 +62,7 @@ DefinitionCatalog load_definitions(const std::filesystem::path& folder,
     if (entry.path().extension() == ".json") files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
+  std::vector<std::pair<std::filesystem::path, ChannelDefinition>> loaded;
   for (const auto& f : files) {
     std::ifstream in(f);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -70,7 +73,7 @@ DefinitionCatalog load_definitions(const std::filesystem::path& folder,
       throw DefinitionError(f.string() + ": fails the channel definition schema: " + why);
     }
     try {
-      catalog.add(parse_definition(nlohmann::json::parse(text)));
+      loaded.emplace_back(f, parse_definition(nlohmann::json::parse(text)));
     } catch (const nlohmann::json::parse_error& e) {
       throw DefinitionError(f.string() + ": not JSON: " + e.what());
     } catch (const DefinitionError& e) {
@@ -78,6 +81,22 @@ DefinitionCatalog load_definitions(const std::filesystem::path& folder,
     }
   }
   if (files.empty()) throw DefinitionError("no channel definitions in " + folder.string());
+  // The transition-graph lint of `enrollctl workflows check`, against the loaded channels
+  // and the tasks this build knows: a definition it refuses does not run.
+  LintContext context;
+  context.known_tasks = codec::known_tasks();
+  for (const auto& [f, def] : loaded) context.known_channels.insert(def.channel);
+  for (auto& [f, def] : loaded) {
+    const auto report = lint(def, context);
+    for (const auto& w : report.warnings) spdlog::warn("{}: {}", f.string(), w);
+    if (!report.ok()) {
+      const auto more = report.errors.size() - 1;
+      throw DefinitionError(
+          f.string() + ": " + report.errors.front() +
+          (more ? " (and " + std::to_string(more) + " more: enrollctl workflows check)" : ""));
+    }
+    catalog.add(std::move(def));
+  }
   return catalog;
 }
 

@@ -1,13 +1,14 @@
 #pragma once
 // The connector tasks this build knows: every embedded schemas/tasks/<task>.schema.json and
 // its `x-connector`. The graph lint takes them as a parameter (workflows/ cannot see
-// connectors/, where the schemas are embedded).
+// connectors/, where the schemas are embedded); enrollctl's check and enrollmentd's start-up
+// both lint with them.
 #include <map>
 #include <string>
 
-namespace enroll::ctl {
+namespace enroll::codec {
 
 // task name -> connector. Throws std::runtime_error if a task schema has no x-connector.
 std::map<std::string, std::string> known_tasks();
 
-}  // namespace enroll::ctl
+}  // namespace enroll::codec

@@ -1,4 +1,4 @@
-#include "apps/enrollctl/known_tasks.hpp"
+#include "connectors/codec/known_tasks.hpp"
 
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -6,13 +6,13 @@
 
 #include "connectors/codec/embedded_schemas.hpp"
 
-namespace enroll::ctl {
+namespace enroll::codec {
 
 std::map<std::string, std::string> known_tasks() {
   constexpr std::string_view prefix = "tasks/";
   constexpr std::string_view suffix = ".schema.json";
   std::map<std::string, std::string> out;
-  for (const auto& [path, text] : codec::embedded_schemas()) {
+  for (const auto& [path, text] : embedded_schemas()) {
     if (path.size() <= prefix.size() + suffix.size() || path.substr(0, prefix.size()) != prefix ||
         path.substr(path.size() - suffix.size()) != suffix) {
       continue;
@@ -27,4 +27,4 @@ std::map<std::string, std::string> known_tasks() {
   return out;
 }
 
-}  // namespace enroll::ctl
+}  // namespace enroll::codec
