@@ -69,15 +69,17 @@ ServiceClient::ServiceClient(ServiceUrl url, std::string token, std::chrono::mil
     : url_(std::move(url)), token_(std::move(token)), timeout_(timeout) {}
 
 ServiceResponse ServiceClient::get(const std::string& target) const {
-  return request(false, target, {});
+  return request(false, target, {}, {});
 }
 
-ServiceResponse ServiceClient::post(const std::string& target, const nlohmann::json& body) const {
-  return request(true, target, body.dump());
+ServiceResponse ServiceClient::post(const std::string& target, const nlohmann::json& body,
+                                    const std::string& idempotency_key) const {
+  return request(true, target, body.dump(), idempotency_key);
 }
 
 ServiceResponse ServiceClient::request(bool post, const std::string& target,
-                                       const std::string& body) const {
+                                       const std::string& body,
+                                       const std::string& idempotency_key) const {
   const std::string where = url_.host + ":" + url_.port;
   // Asynchronous operations on one thread, so that the stream's deadline covers each step
   // (blocking calls of a tcp_stream have none).
@@ -91,6 +93,7 @@ ServiceResponse ServiceClient::request(bool post, const std::string& target,
   req.set(bhttp::field::user_agent, "enrollctl");
   req.set(bhttp::field::accept, "application/json");
   if (!token_.empty()) req.set(bhttp::field::authorization, "Bearer " + token_);
+  if (!idempotency_key.empty()) req.set("Idempotency-Key", idempotency_key);
   if (post) {
     req.set(bhttp::field::content_type, "application/json");
     req.body() = body;

@@ -38,10 +38,13 @@ class ServiceClient {
                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
   // `target`: path and query, percent-encoded. Throws ServiceUnreachable.
   ServiceResponse get(const std::string& target) const;
-  ServiceResponse post(const std::string& target, const nlohmann::json& body) const;
+  // With an `idempotency_key`, sent as Idempotency-Key: a repeat is the same command.
+  ServiceResponse post(const std::string& target, const nlohmann::json& body,
+                       const std::string& idempotency_key = {}) const;
 
  private:
-  ServiceResponse request(bool post, const std::string& target, const std::string& body) const;
+  ServiceResponse request(bool post, const std::string& target, const std::string& body,
+                          const std::string& idempotency_key) const;
   ServiceUrl url_;
   std::string token_;
   std::chrono::milliseconds timeout_;

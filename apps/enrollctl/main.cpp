@@ -60,6 +60,11 @@ int main(int argc, char** argv) {
     action->add_option("--reason", reason, "why (audited)")->required();
   }
   rewind->add_option("--to", to_step, "the step to go back to")->required();
+  for (auto* action : {retry, rewind, cancel}) {
+    action->add_option("--idempotency-key", service.idempotency_key,
+                       "repeat an action whose answer was lost: the same key is the same\n"
+                       "command, applied once (default: a fresh key, printed on failure)");
+  }
 
   auto* workflows = app.add_subcommand("workflows", "check and draw channel definitions");
   std::string file;

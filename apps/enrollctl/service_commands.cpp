@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "connectors/keys/keys.hpp"
+#include "workflows/crypto/random.hpp"
 
 namespace enroll::ctl {
 namespace {
@@ -169,9 +170,24 @@ int run_action(const GlobalOptions& options, const ServiceOptions& service,
   }
   json body{{"operator", service.operator_id}, {"reason", reason}};
   if (action == "rewind") body["to_step"] = to_step;
-  const auto r =
-      client_of(service, token).post("/v1/registrations/" + url_encode(id) + "/" + action, body);
-  if (r.status != 202) return refused(options, r);
+  // The same key makes a repeat the same command (applied once), so an answer that was lost
+  // or unsure can be asked again safely.
+  const auto key = service.idempotency_key.empty() ? "enrollctl-" + crypto::random_hex(16)
+                                                   : service.idempotency_key;
+  const auto repeat =
+      "to repeat it safely: enrollctl " + action + " " + id + " --idempotency-key " + key + " ...";
+  ServiceResponse r;
+  try {
+    r = client_of(service, token)
+            .post("/v1/registrations/" + url_encode(id) + "/" + action, body, key);
+  } catch (const ServiceUnreachable& e) {
+    throw ServiceUnreachable(std::string(e.what()) + "; " + repeat);
+  }
+  if (r.status != 202) {
+    const int rc = refused(options, r);
+    if (r.status >= 500 && !options.json) std::cerr << "enrollctl: " << repeat << "\n";
+    return rc;
+  }
   const auto accepted = r.json();
   if (options.json) {
     std::cout << accepted.dump() << "\n";

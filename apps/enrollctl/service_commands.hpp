@@ -16,6 +16,7 @@ struct ServiceOptions {
   std::string token;                          // --token / ENROLL_OPERATOR_TOKEN
   std::string keys;                           // --keys / ENROLL_KEYS: operator.token from there
   std::string operator_id;                    // --operator / ENROLL_OPERATOR / $USER
+  std::string idempotency_key;                // --idempotency-key; default: a fresh one per call
 };
 
 struct ListFilters {

@@ -20,6 +20,7 @@ struct Request {
   std::map<std::string, std::string> query;   // percent-decoded; each name once
   std::map<std::string, std::string> params;  // the route's {name} segments
   std::string authorization;                  // the Authorization header, as sent
+  std::string idempotency_key;                // the Idempotency-Key header, as sent
   std::string body;
 };
 

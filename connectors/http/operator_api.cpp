@@ -1,12 +1,10 @@
 #include "connectors/http/operator_api.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
-#include <array>
 
 #include "connectors/http/registration_view.hpp"
-#include "workflows/crypto/sodium_init.hpp"
+#include "workflows/crypto/hashing.hpp"
+#include "workflows/crypto/random.hpp"
 
 namespace enroll::http {
 namespace {
@@ -106,14 +104,18 @@ json operator_event(const std::string& command_id, CommandType action, const Reg
               {"data", std::move(data)}};
 }
 
-std::string new_command_id() {
-  crypto::ensure_sodium();
-  std::array<unsigned char, 16> bytes{};
-  randombytes_buf(bytes.data(), bytes.size());
-  std::array<char, 2 * bytes.size() + 1> hex{};
-  sodium_bin2hex(hex.data(), hex.size(), bytes.data(), bytes.size());
-  return "op/" + std::string(hex.data());
+std::string command_id_for(const RegistrationId& id, CommandType action, std::string_view key) {
+  if (key.empty() || key.size() > 128 ||
+      !std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 0x7f; })) {
+    throw RequestError(400, "bad_request",
+                       "Idempotency-Key must be 1 to 128 visible ASCII characters");
+  }
+  const auto digest = crypto::sha256_hex("operator command\n" + id.str() + "\n" +
+                                         std::string(to_string(action)) + "\n" + std::string(key));
+  return "op/" + digest.substr(0, 32);
 }
+
+std::string new_command_id() { return "op/" + crypto::random_hex(16); }
 
 OperatorApi::OperatorApi(const DefinitionCatalog& catalog, RedisWorker& worker, InboxWriter& writer)
     : catalog_(catalog), worker_(worker), writer_(writer) {}
@@ -133,7 +135,9 @@ void OperatorApi::act(CommandType action, const Request& request, Respond respon
   if (!request.query.empty()) throw RequestError(400, "bad_request", "no query parameters here");
   const auto id = registration_id_of(request);
   const auto body = parse_operator_body(request.body, action);
-  const auto command_id = new_command_id();
+  const auto command_id = request.idempotency_key.empty()
+                              ? new_command_id()
+                              : command_id_for(id, action, request.idempotency_key);
   // 1. On the Redis worker: is there such a registration, and can the action apply?
   auto check = [this, id, action, body, command_id](redis::ReadModel& m) -> Response {
     const auto state = m.registration(id);

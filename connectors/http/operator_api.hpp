@@ -47,6 +47,11 @@ nlohmann::json operator_event(const std::string& command_id, CommandType action,
 
 // "op/" and 32 random hex digits.
 std::string new_command_id();
+// With the client's Idempotency-Key: "op/" and 32 hex digits of SHA-256 over the registration,
+// the action and the key, so that a repeated POST is the same command, which the engine
+// applies once (duplicate ids are ignored). Throws RequestError 400 bad_request unless the
+// key is 1 to 128 visible ASCII characters.
+std::string command_id_for(const RegistrationId& id, CommandType action, std::string_view key);
 
 class OperatorApi {
  public:

@@ -102,6 +102,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto q = target.find('?');
     request.path = std::string(target.substr(0, q));
     request.authorization = std::string(msg[bhttp::field::authorization]);
+    request.idempotency_key = std::string(msg["Idempotency-Key"]);
     request.body = std::move(msg.body());
     try {
       if (q != std::string_view::npos) request.query = parse_query(target.substr(q + 1));

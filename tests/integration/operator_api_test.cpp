@@ -276,6 +276,47 @@ TEST_F(OperatorApiTest, RefusesWithoutTheTokenABadBodyAnUnknownOrImpossibleActio
   expect_exactly_once({id});
 }
 
+// A POST repeated with the same Idempotency-Key is the same command: both answers name it, the
+// engine applies it once. The retry without a key, sent after both, is a new one and is
+// applied after them (one partition, one order), so once its record is there the count is
+// final.
+TEST_F(OperatorApiTest, ARepeatedPostWithTheSameIdempotencyKeyIsAppliedOnce) {
+  const auto id = start_idle(7301);
+  const json body{{"operator", "op-fay"}, {"reason", "answer lost"}};
+  const auto keyed = [&](const std::string& key) {
+    HttpConnection c(http_port());
+    return c.request(
+        "POST", "/v1/registrations/" + id + "/retry",
+        {{"Authorization", "Bearer " + keys_.operator_token}, {"Idempotency-Key", key}},
+        body.dump());
+  };
+  const auto first = keyed("retry-7301-a");
+  const auto again = keyed("retry-7301-a");
+  ASSERT_EQ(first.status, 202) << first.body;
+  ASSERT_EQ(again.status, 202) << again.body;
+  EXPECT_EQ(first.json().at("command_id"), again.json().at("command_id"));
+  const auto bad = keyed("two words");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(bad.error_code(), "bad_request");
+  const auto fresh = post(id, "retry", {{"operator", "op-fay"}, {"reason", "after"}});
+  ASSERT_EQ(fresh.status, 202) << fresh.body;
+  const auto fresh_id = fresh.json().at("command_id").get<std::string>();
+  ASSERT_NE(fresh_id, first.json().at("command_id").get<std::string>());
+
+  wait_for(id, [&](const json&) {
+    const auto retries = records_of(id, "operator_retry");
+    return std::any_of(retries.begin(), retries.end(),
+                       [&](const json& r) { return r.at("cause") == fresh_id; });
+  });
+  const auto retries = records_of(id, "operator_retry");
+  ASSERT_EQ(retries.size(), 2u);
+  EXPECT_EQ(retries[0].at("cause"), first.json().at("command_id"));
+  EXPECT_EQ(retries[1].at("cause"), fresh_id);
+  EXPECT_EQ(operator_messages().size(), 3u);  // both copies reached the inbox
+  EXPECT_EQ(status_of(id).at("audit_records"), 3);
+  expect_exactly_once({id});
+}
+
 // ENROLL_OPERATOR_TOKEN replaces the key folder's token.
 class OperatorTokenFromEnvironmentTest : public OperatorApiTest {
  protected:

@@ -58,6 +58,29 @@ TEST(OperatorBodyTest, RefusesWhatIsMissingWrongOrUnknown) {
             "the body needs \"to_step\"");
 }
 
+TEST(OperatorEventTest, AnIdempotencyKeyNamesTheCommand) {
+  const RegistrationId reg("reg-1");
+  const auto retry = CommandType::operator_retry;
+  const auto id = command_id_for(reg, retry, "4f1c-attempt");
+  EXPECT_EQ(id.size(), 3u + 32u);
+  EXPECT_EQ(id.rfind("op/", 0), 0u);
+  EXPECT_EQ(id, command_id_for(reg, retry, "4f1c-attempt"));  // a repeat: the same command
+  EXPECT_NE(id, command_id_for(reg, retry, "4f1c-attempt2"));
+  EXPECT_NE(id, command_id_for(RegistrationId("reg-2"), retry, "4f1c-attempt"));
+  EXPECT_NE(id, command_id_for(reg, CommandType::operator_cancel, "4f1c-attempt"));
+  for (const std::string& bad : {std::string(129, 'k'), std::string("two words"),
+                                 std::string("tab\t"), std::string("\xc3\xa9")}) {
+    try {
+      command_id_for(reg, retry, bad);
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const RequestError& e) {
+      EXPECT_EQ(e.status(), 400);
+      EXPECT_EQ(e.code(), "bad_request");
+    }
+  }
+  EXPECT_NO_THROW(command_id_for(reg, retry, std::string(128, 'k')));
+}
+
 TEST(OperatorEventTest, IsACloudEventOfTheActionKeyedToTheRegistration) {
   const auto id = new_command_id();
   EXPECT_EQ(id.size(), 3u + 32u);
