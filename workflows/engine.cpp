@@ -553,6 +553,11 @@ std::string citizen_hash(const EngineConfig& config, const std::string& citizen_
   return crypto::keyed_hash_hex(config.citizen_hash_key, citizen_id);
 }
 
+std::array<unsigned char, 16> passcode_salt(const EngineConfig& config, const RegistrationId& id,
+                                            const EventId& event) {
+  return crypto::derive_salt(config.passcode_salt_key, id.str() + "/" + event.str());
+}
+
 Outcome apply(const std::optional<Registration>& current, const Inbound& event, Timestamp now,
               const EngineConfig& config) {
   if (!current) {

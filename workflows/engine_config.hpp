@@ -1,12 +1,14 @@
 #pragma once
 // What the engine needs besides state and event: the definitions and the secrets that make
 // its outputs deterministic (salts are derived, never random).
+#include <array>
 #include <cstddef>
 #include <string>
 #include <vector>
 
 #include "workflows/crypto/passcode_verifier.hpp"
 #include "workflows/definition.hpp"
+#include "workflows/ids.hpp"
 
 namespace enroll {
 
@@ -16,11 +18,18 @@ struct EngineConfig {
   std::vector<unsigned char> citizen_hash_key;
   std::vector<unsigned char> qr_mac_key;
   crypto::PasscodeHashParams passcode_hash;
+  // Argon2id results computed ahead (by enrollmentd's worker pool); none: computed inline.
+  const crypto::PasscodeResults* passcode_ahead = nullptr;
   std::size_t dedupe_window = 256;  // inbound ids remembered per registration
 };
 
 // The keyed hash of a citizen ID: what the one-active-registration claim and the audit trail
 // carry instead of the ID.
 std::string citizen_hash(const EngineConfig& config, const std::string& citizen_id);
+
+// The salt of the passcode verifier that event `event` sets for registration `id`: derived
+// from a secret key and both ids, so that a replay makes the same verifier.
+std::array<unsigned char, 16> passcode_salt(const EngineConfig& config, const RegistrationId& id,
+                                            const EventId& event);
 
 }  // namespace enroll

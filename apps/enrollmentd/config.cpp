@@ -139,6 +139,9 @@ std::optional<Config> parse_config(int argc, char** argv) {
   s.add("passcode_opslimit", c.passcode_opslimit, "Argon2id passes")->check(CLI::Range(1, 10));
   s.add("passcode_memlimit_kib", c.passcode_memlimit_kib, "Argon2id memory in KiB")
       ->check(CLI::Range(8, 1 << 21));
+  s.add("passcode_workers", c.passcode_workers,
+        "Argon2id threads ahead of the ordered path (-1: one per core; 0: hash inline)")
+      ->check(CLI::Range(-1, 256));
   s.add("session_timeout_ms", c.session_timeout_ms, "Kafka group session timeout")
       ->check(CLI::Range(1000, 300000));
   s.add("log_level", c.log_level, "trace|debug|info|warn|error")

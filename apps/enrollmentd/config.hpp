@@ -19,6 +19,7 @@ struct Config {
   int batch_size = 500;
   unsigned long long passcode_opslimit = 2;
   std::size_t passcode_memlimit_kib = 19456;  // 19 MiB: OWASP's Argon2id minimum
+  int passcode_workers = -1;  // Argon2id threads ahead of the ordered path; -1: one per core
   int session_timeout_ms = 10000;
   std::string log_level = "info";
   std::string http = "127.0.0.1:8080";  // host:port of the HTTP API; port 0: any free port

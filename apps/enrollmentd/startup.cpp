@@ -3,10 +3,12 @@
 #include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "apps/common/atomic_file.hpp"
 #include "connectors/codec/known_tasks.hpp"
@@ -135,6 +137,9 @@ Startup::Startup(const Config& config) {
   pipeline_.group = config.group;
   pipeline_.topics.prefix = config.topic_prefix;
   pipeline_.batch_size = static_cast<std::size_t>(config.batch_size);
+  pipeline_.passcode_workers = config.passcode_workers >= 0
+                                   ? static_cast<std::size_t>(config.passcode_workers)
+                                   : std::max(1u, std::thread::hardware_concurrency());
   try {
     inbox_partitions_ =
         check_kafka({{"bootstrap.servers", config.brokers}}, pipeline_.topics.inbox());

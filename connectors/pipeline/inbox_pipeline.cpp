@@ -30,12 +30,17 @@ bool has_rejection(const std::vector<Effect>& effects) {
 
 InboxPipeline::InboxPipeline(PipelineSettings settings, redis::Store& store,
                              const codec::SchemaSet& schemas,
-                             const crypto::SealKeyPair& passcode_keys, const EngineConfig& engine)
+                             const crypto::SealKeyPair& passcode_keys, EngineConfig engine)
     : settings_(std::move(settings)),
       store_(store),
       decoder_(schemas, passcode_keys),
       encoder_(settings_.topics, settings_.source),
-      engine_(engine) {
+      engine_(std::move(engine)) {
+  if (settings_.passcode_workers > 0) {
+    passcode_pool_ =
+        std::make_unique<PasscodePool>(settings_.passcode_workers, engine_.passcode_hash);
+    engine_.passcode_ahead = passcode_pool_.get();
+  }
   producer_ = std::make_unique<kafka::Producer>(settings_.kafka, [this](const kafka::Delivery& d) {
     auto it = in_flight_.find(d.token);
     if (it == in_flight_.end()) return;
@@ -176,6 +181,7 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   auto states = with_redis_retry("load", [&] { return store_.load(partition, ids); });
+  if (passcode_pool_) hash_ahead(items, states);
 
   std::map<RegistrationId, Registration> dirty;
   std::vector<codec::OutboxMessage> outbox;
@@ -228,6 +234,7 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
         encoder_.encode(in.subject, in.id, version, in.traceparent, item.now, outcome.effects);
     std::move(encoded.begin(), encoded.end(), std::back_inserter(outbox));
   }
+  if (passcode_pool_) passcode_pool_->clear();  // wipes the batch's passcodes
   std::vector<Registration> to_store;
   to_store.reserve(dirty.size());
   for (auto& [id, s] : dirty) to_store.push_back(std::move(s));
@@ -242,6 +249,28 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
     consumer_->commit_async(
         {{kafka::TopicPartition{items.back().msg->topic, partition}, next_offset}});
   }
+}
+
+void InboxPipeline::hash_ahead(
+    const std::vector<Item>& items,
+    const std::map<RegistrationId, std::optional<Registration>>& states) {
+  for (const auto& item : items) {
+    const auto* in = std::get_if<Inbound>(&item.decoded);
+    if (in == nullptr) continue;
+    if (const auto* set = std::get_if<PasscodeSet>(&in->payload)) {
+      // Only a pair that matches can become a verifier (the policy is the engine's to check).
+      if (set->first && set->repeat && set->first->view() == set->repeat->view()) {
+        passcode_pool_->add_verifier(*set->first, passcode_salt(engine_, in->subject, in->id));
+      }
+    } else if (const auto* confirm = std::get_if<ConsentConfirm>(&in->payload)) {
+      const auto it = states.find(in->subject);
+      if (confirm->passcode && it != states.end() && it->second &&
+          !it->second->passcode_verifier.empty()) {
+        passcode_pool_->add_check(it->second->passcode_verifier, *confirm->passcode);
+      }
+    }
+  }
+  if (passcode_pool_->pending() > 0) passcode_pool_->run([this] { producer_->poll(0); });
 }
 
 std::optional<std::vector<std::string>> InboxPipeline::commit_fenced(

@@ -19,6 +19,7 @@
 #include "connectors/codec/outbound_encoder.hpp"
 #include "connectors/kafka/consumer.hpp"
 #include "connectors/kafka/producer.hpp"
+#include "connectors/pipeline/passcode_pool.hpp"
 #include "connectors/pipeline/pipeline_monitor.hpp"
 #include "connectors/redis/store.hpp"
 #include "workflows/engine_config.hpp"
@@ -32,6 +33,7 @@ struct PipelineSettings {
   Topics topics;
   std::string source = "/enrollmentd";  // CloudEvents source of everything emitted
   std::size_t batch_size = 500;
+  std::size_t passcode_workers = 0;  // Argon2id threads ahead of the engine; 0: inline
   std::chrono::milliseconds poll_timeout{100};
   std::chrono::milliseconds timer_interval{200};       // how often due timers are looked for
   std::chrono::seconds citizen_claim_ttl{30 * 86400};  // safety net for a lost release
@@ -45,7 +47,7 @@ struct PipelineCounters {
 class InboxPipeline final : public kafka::RebalanceListener {
  public:
   InboxPipeline(PipelineSettings settings, redis::Store& store, const codec::SchemaSet& schemas,
-                const crypto::SealKeyPair& passcode_keys, const EngineConfig& engine);
+                const crypto::SealKeyPair& passcode_keys, EngineConfig engine);
   ~InboxPipeline() override;
 
   void run();
@@ -78,6 +80,10 @@ class InboxPipeline final : public kafka::RebalanceListener {
   // Runs the engine over `items` of one partition and commits the result in one step.
   // next_offset: the inbox position after the batch, committed with the states.
   void apply_and_commit(std::int32_t partition, std::vector<Item>& items, std::int64_t next_offset);
+  // The batch's Argon2id work (passcodes to hash, to check against the loaded states) on the
+  // pool, before the engine runs in order and finds the results there.
+  void hash_ahead(const std::vector<Item>& items,
+                  const std::map<RegistrationId, std::optional<Registration>>& states);
   void relay(std::int32_t partition, const std::vector<codec::OutboxMessage>& msgs,
              const std::vector<std::string>& entry_ids);
   // Requests to the orchestrator's own connector (the citizen claim) run here, not on Kafka.
@@ -92,7 +98,8 @@ class InboxPipeline final : public kafka::RebalanceListener {
   redis::Store& store_;
   codec::InboundDecoder decoder_;
   codec::OutboundEncoder encoder_;
-  const EngineConfig& engine_;
+  std::unique_ptr<PasscodePool> passcode_pool_;  // none with passcode_workers 0
+  EngineConfig engine_;                          // passcode_ahead: the pool
   std::unique_ptr<kafka::Producer> producer_;
   std::unique_ptr<kafka::Consumer> consumer_;
 

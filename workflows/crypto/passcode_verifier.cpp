@@ -55,6 +55,23 @@ bool verify_passcode(const std::string& verifier, const SecretString& passcode) 
   return crypto_pwhash_str_verify(verifier.c_str(), passcode.view().data(), passcode.size()) == 0;
 }
 
+std::string make_passcode_verifier(const SecretString& passcode,
+                                   std::span<const unsigned char, 16> salt,
+                                   const PasscodeHashParams& params, const PasscodeResults* ahead) {
+  if (ahead != nullptr) {
+    if (auto done = ahead->verifier(passcode, salt, params)) return std::move(*done);
+  }
+  return make_passcode_verifier(passcode, salt, params);
+}
+
+bool verify_passcode(const std::string& verifier, const SecretString& passcode,
+                     const PasscodeResults* ahead) {
+  if (ahead != nullptr) {
+    if (auto done = ahead->verified(verifier, passcode)) return *done;
+  }
+  return verify_passcode(verifier, passcode);
+}
+
 std::array<unsigned char, 16> derive_salt(std::span<const unsigned char> key,
                                           std::string_view context) {
   ensure_sodium();

@@ -2,6 +2,7 @@
 // The only form in which a passcode is ever stored: a slow, salted Argon2id verifier.
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -27,6 +28,26 @@ std::string make_passcode_verifier(const SecretString& passcode,
 
 // True if the passcode matches the verifier (crypto_pwhash_str_verify).
 bool verify_passcode(const std::string& verifier, const SecretString& passcode);
+
+// Argon2id results worked out ahead of the engine (enrollmentd's worker pool, off the ordered
+// path) and looked up by their inputs; nullopt where there is none, and the caller computes it
+// itself. It only caches pure functions, so an answer is the same with or without it.
+class PasscodeResults {
+ public:
+  virtual ~PasscodeResults() = default;
+  [[nodiscard]] virtual std::optional<std::string> verifier(
+      const SecretString& passcode, std::span<const unsigned char, 16> salt,
+      const PasscodeHashParams& params) const = 0;
+  [[nodiscard]] virtual std::optional<bool> verified(const std::string& verifier,
+                                                     const SecretString& passcode) const = 0;
+};
+
+// make_passcode_verifier and verify_passcode, taking the result from `ahead` when it has it.
+std::string make_passcode_verifier(const SecretString& passcode,
+                                   std::span<const unsigned char, 16> salt,
+                                   const PasscodeHashParams& params, const PasscodeResults* ahead);
+bool verify_passcode(const std::string& verifier, const SecretString& passcode,
+                     const PasscodeResults* ahead);
 
 // A per-registration salt: keyed BLAKE2b of the context (e.g. the registration id),
 // truncated to 16 bytes. The key must be 16 to 64 bytes (std::invalid_argument otherwise).

@@ -42,7 +42,8 @@ class ConfirmConsent final : public StepKind {
     const auto& cmd = std::get<ConsentConfirm>(ctx.event.payload);
     if (!cmd.passcode) return Verdict::ask_again("sealed_passcode_unreadable");
     if (ctx.state.passcode_verifier.empty() ||
-        !crypto::verify_passcode(ctx.state.passcode_verifier, *cmd.passcode)) {
+        !crypto::verify_passcode(ctx.state.passcode_verifier, *cmd.passcode,
+                                 ctx.config.passcode_ahead)) {
       return Verdict::ask_again("passcode_incorrect");
     }
     ctx.state.consent.confirmed_at = ctx.now;

@@ -18,10 +18,9 @@ class SetPasscode final : public StepKind {
     if (auto violation = check_passcode(*cmd.first, *cmd.repeat, ctx.definition.passcode)) {
       return Verdict::ask_again(std::string(code(*violation)));
     }
-    const auto salt = crypto::derive_salt(ctx.config.passcode_salt_key,
-                                          ctx.state.id.str() + "/" + ctx.event.id.str());
-    ctx.state.passcode_verifier =
-        crypto::make_passcode_verifier(*cmd.first, salt, ctx.config.passcode_hash);
+    const auto salt = passcode_salt(ctx.config, ctx.state.id, ctx.event.id);
+    ctx.state.passcode_verifier = crypto::make_passcode_verifier(
+        *cmd.first, salt, ctx.config.passcode_hash, ctx.config.passcode_ahead);
     return Verdict::advance();
   }
 };
