@@ -1,5 +1,7 @@
 #include "connectors/http/api_server.hpp"
 
+#include "connectors/http/dashboard.hpp"
+
 namespace enroll::http {
 
 ApiServer::ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
@@ -13,6 +15,7 @@ ApiServer::ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
   // Before start(): the router is read-only once serving.
   read_api_.add_routes(router_);
   operator_api_.add_routes(router_);
+  add_dashboard_routes(router_, read_api_.stuck_after());
 }
 
 ApiServer::~ApiServer() { stop(); }

@@ -1,7 +1,7 @@
 #pragma once
-// enrollmentd's HTTP API as one service: the router with the API's routes, the Redis worker,
-// the inbox writer of the operator actions and the Beast server, started and stopped in the
-// right order.
+// enrollmentd's HTTP API as one service: the router with the API's routes and the dashboard's
+// (dashboard.hpp), the Redis worker, the inbox writer of the operator actions and the Beast
+// server, started and stopped in the right order.
 //
 // Lifecycle: the constructor binds the listening socket (throws std::runtime_error with a
 // one-line reason; kafka::KafkaError for a bad producer setting); start() serves; stop() (or

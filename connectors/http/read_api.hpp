@@ -37,6 +37,7 @@ class ReadApi {
   ReadApi(ReadApiSettings settings, RedisWorker& worker, const PipelineMonitor& monitor,
           metrics::Registry& registry);
   void add_routes(Router& router);
+  [[nodiscard]] std::chrono::milliseconds stuck_after() const { return settings_.stuck_after; }
 
  private:
   void ready(Respond respond);

@@ -12,5 +12,11 @@ target_sources(enroll_connectors PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/read_api.cpp
   ${CMAKE_CURRENT_LIST_DIR}/inbox_writer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/operator_api.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/dashboard.cpp
   ${CMAKE_CURRENT_LIST_DIR}/api_server.cpp)
 target_link_libraries(enroll_connectors PUBLIC Boost::headers)
+# The dashboard's files, compiled in (no build step, no files beside the binary).
+foreach(asset html js css)
+  embed_text(dashboard_${asset} enroll::http connectors/http/dashboard_assets.hpp
+             ${CMAKE_CURRENT_LIST_DIR}/dashboard/dashboard.${asset})
+endforeach()

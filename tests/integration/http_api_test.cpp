@@ -3,13 +3,13 @@
 // once; two more started and left idle), then every endpoint checked against what Redis and
 // the topics hold: status, history, listings with each filter and their cursors, the funnel,
 // /metrics; the errors (400, 404, 405, 413); keep-alive; readiness.
-#include <regex>
 #include <set>
 #include <thread>
 
 #include "connectors/sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/metrics_text.hpp"
 #include "workflows/crypto/base64.hpp"
 #include "workflows/crypto/hashing.hpp"
 #include "workflows/domain/citizen_id.hpp"
@@ -31,48 +31,6 @@ json wait_ready(std::uint16_t port, std::chrono::seconds timeout = 60s) {
   }
   ADD_FAILURE() << "not ready: " << last.status << " " << last.body;
   return json();
-}
-
-// Prometheus text: every sample line by its series (name and labels as rendered). Fails the
-// test on a line that is not a comment or a sample, or a sample of a family without TYPE.
-std::map<std::string, double> parse_metrics(const std::string& text) {
-  static const std::regex sample(R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$)");
-  static const std::regex type(R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram)$)");
-  std::map<std::string, double> out;
-  std::set<std::string> typed;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::smatch m;
-    if (std::regex_match(line, m, type)) {
-      typed.insert(m[1]);
-      continue;
-    }
-    if (line.rfind("# HELP ", 0) == 0) continue;
-    if (!std::regex_match(line, m, sample)) {
-      ADD_FAILURE() << "not Prometheus text: " << line;
-      continue;
-    }
-    std::string family = m[1];
-    for (const char* suffix : {"_bucket", "_sum", "_count"}) {
-      const std::string s = suffix;
-      if (!typed.count(family) && family.size() > s.size() &&
-          family.compare(family.size() - s.size(), s.size(), s) == 0) {
-        family = family.substr(0, family.size() - s.size());
-      }
-    }
-    EXPECT_TRUE(typed.count(family)) << "no TYPE before " << line;
-    out[std::string(m[1]) + std::string(m[2])] = std::stod(m[3]);
-  }
-  return out;
-}
-
-double sum_of(const std::map<std::string, double>& metrics, const std::string& family) {
-  double sum = 0;
-  for (const auto& [series, v] : metrics) {
-    if (series == family || series.rfind(family + "{", 0) == 0) sum += v;
-  }
-  return sum;
 }
 
 std::vector<std::string> ids_of(const json& page) {
@@ -152,22 +110,12 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
   for (const auto& id : driven) ASSERT_EQ(driver.outcome_of(id), sim::Outcome::issued) << id;
 
   // Wait until enrollmentd has consumed the whole inbox and relayed its outbox.
+  EXPECT_EQ(http_get(port, "/metrics").headers.at("content-type"),
+            "text/plain; version=0.0.4; charset=utf-8");
   TopicReader inbox(services_.brokers(), topics_.inbox());
-  std::map<std::string, double> metrics;
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  for (;;) {
-    inbox.poll_until([](const auto&) { return false; }, 300ms);
-    const auto r = http_get(port, "/metrics");
-    ASSERT_EQ(r.status, 200);
-    EXPECT_EQ(r.headers.at("content-type"), "text/plain; version=0.0.4; charset=utf-8");
-    metrics = parse_metrics(r.body);
-    if ((metrics["enroll_events_consumed_total"] == static_cast<double>(inbox.messages().size()) &&
-         metrics["enroll_outbox_backlog"] == 0 && metrics["enroll_registrations_stuck"] == 2) ||
-        std::chrono::steady_clock::now() > deadline) {
-      break;
-    }
-    std::this_thread::sleep_for(300ms);
-  }
+  auto metrics = metrics_when_quiet(port, inbox, [](const Metrics& m) {
+    return m.contains("enroll_registrations_stuck") && m.at("enroll_registrations_stuck") == 2;
+  });
 
   // /metrics against the run. Due timers (the busy registry's retry) enter the inbox as
   // timer.fire: consumed and committed like any message, counted as timers, not as applied.

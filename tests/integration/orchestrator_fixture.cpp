@@ -8,6 +8,8 @@
 #include <type_traits>
 
 #include "connectors/redis/connect.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/metrics_text.hpp"
 #include "workflows/audit_chain.hpp"
 
 namespace enroll::test {
@@ -380,6 +382,24 @@ std::uint16_t OrchestratorTest::http_port(const std::filesystem::path& port_file
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   throw std::runtime_error("no HTTP port in " + file.string() + " within the timeout");
+}
+
+OrchestratorTest::Metrics OrchestratorTest::metrics_when_quiet(
+    std::uint16_t port, TopicReader& inbox, const std::function<bool(const Metrics&)>& settled,
+    std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    inbox.poll_until([](const auto&) { return false; }, std::chrono::milliseconds(300));
+    const auto r = http_get(port, "/metrics");
+    if (r.status != 200) throw std::runtime_error("GET /metrics answered " + r.body);
+    auto metrics = parse_metrics(r.body);
+    if ((metrics["enroll_events_consumed_total"] == static_cast<double>(inbox.messages().size()) &&
+         metrics["enroll_outbox_backlog"] == 0 && settled(metrics)) ||
+        std::chrono::steady_clock::now() > deadline) {
+      return metrics;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
 }
 
 void OrchestratorTest::send(const std::string& key, const std::string& value) {

@@ -88,6 +88,13 @@ class OrchestratorTest : public ::testing::Test {
   // to `port_file`); waits up to `timeout` for the file.
   std::uint16_t http_port(const std::filesystem::path& port_file = {},
                           std::chrono::seconds timeout = std::chrono::seconds(30));
+  // /metrics (parse_metrics()) once enrollmentd is quiet: it has consumed every message that
+  // `inbox` (a reader of this test's inbox) has read so far, its outbox is empty, and
+  // `settled` holds (e.g. a gauge that takes time); else the last read after `timeout`.
+  using Metrics = std::map<std::string, double>;
+  Metrics metrics_when_quiet(std::uint16_t port, TopicReader& inbox,
+                             const std::function<bool(const Metrics&)>& settled,
+                             std::chrono::seconds timeout = std::chrono::seconds(30));
   // Sends one message to the inbox, keyed by `key`, partitioned as Java clients do.
   void send(const std::string& key, const std::string& value);
   // The stored state of a registration, if any (found in this test's Redis namespace).

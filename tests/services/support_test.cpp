@@ -1,5 +1,6 @@
 // The test-support helpers themselves: names, child processes, service discovery.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -71,6 +72,40 @@ TEST_F(ChildProcessTest, StopEscalatesToSigkillForAProcessIgnoringSigterm) {
        .log_file = dir_ / "log"});
   for (int i = 0; i < 200 && child.log().empty(); ++i) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(child.stop(300ms), 128 + SIGKILL);
+}
+
+TEST_F(ChildProcessTest, SendsStderrToTheErrorFileWhenSet) {
+  ChildProcess child({.argv = {"/bin/sh", "-c", "echo out; echo err >&2"},
+                      .log_file = dir_ / "log",
+                      .error_file = dir_ / "err"});
+  EXPECT_EQ(child.wait_exit(10s), 0);
+  EXPECT_EQ(child.log(), "out\n");
+  std::ifstream err(dir_ / "err");
+  std::string line;
+  EXPECT_TRUE(std::getline(err, line));
+  EXPECT_EQ(line, "err");
+}
+
+// A process's state letter from /proc ('Z': a zombie, i.e. it has ended), or 0 if it is gone.
+char state_of(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  std::getline(stat, text);
+  const auto paren = text.rfind(')');
+  return paren == std::string::npos || paren + 2 >= text.size() ? 0 : text[paren + 2];
+}
+
+TEST_F(ChildProcessTest, StopEndsTheWholeGroupOfAGroupLeader) {
+  ChildProcess child({.argv = {"/bin/sh", "-c", "sleep 30 & echo $!; wait"},
+                      .log_file = dir_ / "log",
+                      .own_process_group = true});
+  for (int i = 0; i < 200 && child.log().empty(); ++i) std::this_thread::sleep_for(10ms);
+  const pid_t helper = std::stoi(child.log());
+  EXPECT_EQ(getpgid(helper), child.pid());
+  child.stop();
+  const auto ended = [helper] { return state_of(helper) == 0 || state_of(helper) == 'Z'; };
+  for (int i = 0; i < 500 && !ended(); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(ended()) << "the helper " << helper << " outlived stop()";
 }
 
 TEST_F(ChildProcessTest, StartingAMissingProgramThrows) {

@@ -58,7 +58,12 @@ ChildProcess::ChildProcess(Options options) : options_(std::move(options)) {
   posix_spawn_file_actions_init(&actions);
   const int flags = O_WRONLY | O_CREAT | (options_.append_log ? O_APPEND : O_TRUNC);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, options_.log_file.c_str(), flags, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  if (options_.error_file.empty()) {
+    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, options_.error_file.c_str(), flags,
+                                     0644);
+  }
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 
   // The child starts with default signal handling and nothing blocked, whatever the test
@@ -72,7 +77,12 @@ ChildProcess::ChildProcess(Options options) : options_(std::move(options)) {
   for (const int sig : {SIGTERM, SIGINT, SIGPIPE, SIGHUP, SIGCHLD}) sigaddset(&defaults, sig);
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  int spawn_flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  if (options_.own_process_group) {
+    posix_spawnattr_setpgroup(&attr, 0);  // a group whose id is the child's pid
+    spawn_flags |= POSIX_SPAWN_SETPGROUP;
+  }
+  posix_spawnattr_setflags(&attr, static_cast<short>(spawn_flags));
 
   const int err = posix_spawnp(&pid_, argv[0], &actions, &attr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
@@ -125,7 +135,7 @@ std::optional<int> ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
 }
 
 void ChildProcess::signal(int sig) {
-  if (!reap(false)) ::kill(pid_, sig);
+  if (!reap(false)) ::kill(options_.own_process_group ? -pid_ : pid_, sig);
 }
 
 int ChildProcess::stop(std::chrono::milliseconds grace) {

@@ -25,6 +25,11 @@ class ChildProcess {
     std::filesystem::path log_file;            // receives stdout and stderr
     std::map<std::string, std::string> env{};  // added to (or replacing) the inherited ones
     bool append_log = false;                   // else the log is truncated first
+    // If set, stderr goes here instead (for a program whose stdout is its output).
+    std::filesystem::path error_file{};
+    // The child leads a process group of its own and signals go to the whole group: for a
+    // program that starts helpers of its own (a browser), so that stop() ends them too.
+    bool own_process_group = false;
   };
 
   explicit ChildProcess(Options options);

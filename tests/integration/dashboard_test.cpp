@@ -1,0 +1,307 @@
+// The dashboard (GET /) in a real browser: a known run (self-service registrations: issued,
+// one after a blurry photo, one after a busy registry, one rejected for a revoked card; two
+// left idle, hence stuck), then headless Chromium loads the page, lets its script refresh a
+// few times, and the figures in its DOM are compared with /v1/stats/funnel, /metrics and the
+// stuck listing. The screenshot is kept in the build tree's test-output/ folder. Chromium is
+// required (ops/setup installs it): without it the test fails.
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "connectors/sim/citizen_driver.hpp"
+#include "tests/integration/orchestrator_fixture.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/metrics_text.hpp"
+
+namespace enroll::test {
+namespace {
+using namespace std::chrono_literals;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+std::string file_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// An element of the dumped DOM that has data-* attributes: its attributes and the text
+// right after its start tag (a table cell's figure).
+struct Element {
+  std::map<std::string, std::string> attrs;
+  std::string text;
+};
+
+std::string unescape_html(std::string s) {
+  for (const auto& [entity, c] : std::vector<std::pair<std::string, std::string>>{
+           {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&nbsp;", "\u00a0"}, {"&amp;", "&"}}) {
+    for (auto at = s.find(entity); at != std::string::npos; at = s.find(entity, at + 1)) {
+      s.replace(at, entity.size(), c);
+    }
+  }
+  return s;
+}
+
+// Chromium serialises attributes as name="value" (or a bare name), text escaped.
+std::vector<Element> data_elements(const std::string& dom) {
+  static const std::regex tag(
+      R"(<[a-zA-Z][a-zA-Z0-9]*((?:\s+[^\s=>/]+(?:="[^"]*")?)*)\s*/?>([^<]*))");
+  static const std::regex attr(R"re(([^\s=]+)(?:="([^"]*)")?)re");
+  std::vector<Element> out;
+  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), tag); it != std::sregex_iterator();
+       ++it) {
+    const std::string attrs = (*it)[1];
+    if (attrs.find("data-") == std::string::npos) continue;
+    Element e;
+    for (auto a = std::sregex_iterator(attrs.begin(), attrs.end(), attr);
+         a != std::sregex_iterator(); ++a) {
+      e.attrs[(*a)[1]] = unescape_html((*a)[2]);
+    }
+    e.text = unescape_html((*it)[2]);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+// The elements that have all of `want` (a value "" matches any value).
+std::vector<Element> matching(const std::vector<Element>& elements,
+                              const std::map<std::string, std::string>& want) {
+  std::vector<Element> out;
+  for (const auto& e : elements) {
+    const bool all = std::all_of(want.begin(), want.end(), [&e](const auto& w) {
+      const auto it = e.attrs.find(w.first);
+      return it != e.attrs.end() && (w.second.empty() || it->second == w.second);
+    });
+    if (all) out.push_back(e);
+  }
+  return out;
+}
+
+// The text of the one element that has all of `want`; "" and a failure if not exactly one.
+std::string text_of(const std::vector<Element>& elements,
+                    const std::map<std::string, std::string>& want) {
+  const auto found = matching(elements, want);
+  if (found.size() == 1) return found[0].text;
+  std::ostringstream which;
+  for (const auto& [k, v] : want) which << " " << k << "=\"" << v << "\"";
+  ADD_FAILURE() << found.size() << " elements with" << which.str();
+  return {};
+}
+
+// Loads `url` in headless Chromium with virtual time for about three refreshes of the page,
+// saves a screenshot to `screenshot`, and returns the DOM as the page's script left it.
+// Chromium's profile and its output go to `scratch`; the profile is removed after.
+std::string load_in_chromium(const std::string& url, const fs::path& screenshot,
+                             const fs::path& scratch) {
+  const auto profile = scratch / "chromium-profile";
+  struct RemoveOnExit {
+    fs::path path;
+    ~RemoveOnExit() {
+      std::error_code ec;
+      fs::remove_all(path, ec);
+    }
+  } remove_profile{profile};
+  fs::create_directories(profile);
+  ChildProcess::Options options{
+      {"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+       "--user-data-dir=" + profile.string(), "--window-size=1280,1600",
+       "--virtual-time-budget=12000", "--screenshot=" + screenshot.string(), "--dump-dom", url},
+      scratch / "dom.html"};
+  options.error_file = scratch / "chromium.log";
+  options.own_process_group = true;  // its helper processes end with it
+  std::unique_ptr<ChildProcess> chromium;
+  try {
+    chromium = std::make_unique<ChildProcess>(options);
+  } catch (const std::runtime_error& e) {
+    ADD_FAILURE() << e.what()
+                  << "\nThe dashboard test needs Chromium on PATH: run ops/setup (Debian package "
+                     "chromium).";
+    return {};
+  }
+  const auto status = chromium->wait_exit(90s);
+  if (!status) {
+    chromium->stop();
+    ADD_FAILURE() << "chromium did not finish within 90 s\n" << file_text(options.error_file);
+  } else {
+    EXPECT_EQ(*status, 0) << file_text(options.error_file);
+  }
+  return chromium->log();
+}
+
+// Citizens 8201-8204 are driven: clean, blurry photo once, registry busy once, revoked
+// card; 8205 and 8206 stay idle.
+class DashboardTest : public OrchestratorTest {
+ protected:
+  static constexpr std::uint64_t kFirstCitizen = 8201;
+  std::vector<std::string> daemon_flags() override { return {"--stuck-after", "1s"}; }
+  json scenario() override {
+    const auto citizen = [](std::uint64_t n) { return sim::citizen(kFirstCitizen + n).citizen_id; };
+    return {{citizen(1),
+             {{"card.front.ocr", {{{"status", "failed"}, {"error", {{"code", "blurry"}}}}}}}},
+            {citizen(2),
+             {{"card.verify", {{{"status", "retryable"}, {"error", {{"code", "unavailable"}}}}}}}},
+            {citizen(3),
+             {{"card.verify", {{{"outputs", {{"code", 0}, {"card_status", "revoked"}}}}}}}}};
+  }
+};
+
+TEST_F(DashboardTest, ServesThePageAndItsFilesFromMemory) {
+  const auto port = http_port();
+  struct Asset {
+    std::string target, source, content_type;
+  };
+  for (const auto& a :
+       std::vector<Asset>{{"/", "dashboard.html", "text/html; charset=utf-8"},
+                          {"/dashboard.js", "dashboard.js", "text/javascript; charset=utf-8"},
+                          {"/dashboard.css", "dashboard.css", "text/css; charset=utf-8"}}) {
+    const auto r = http_get(port, a.target);
+    ASSERT_EQ(r.status, 200) << a.target << ": " << r.body;
+    EXPECT_EQ(r.headers.at("content-type"), a.content_type) << a.target;
+    EXPECT_EQ(r.headers.at("cache-control"), "no-cache") << a.target;
+    EXPECT_EQ(r.headers.at("content-security-policy"), "default-src 'self'") << a.target;
+    // The file as it is in the source tree; the page with the stuck-after setting filled in.
+    auto source = file_text(fs::path(ENROLL_DASHBOARD_DIR) / a.source);
+    ASSERT_FALSE(source.empty()) << a.source;
+    if (a.target == "/") {
+      const std::string slot = "{{stuck_after}}";
+      source.replace(source.find(slot), slot.size(), "1000ms");
+    }
+    EXPECT_EQ(r.body, source) << a.target;
+  }
+  const auto page = http_get(port, "/").body;
+  EXPECT_NE(page.find(R"(<script src="/dashboard.js")"), std::string::npos);
+  EXPECT_NE(page.find(R"(<link rel="stylesheet" href="/dashboard.css">)"), std::string::npos);
+  HttpConnection c(port);
+  const auto post = c.request("POST", "/");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.headers.at("allow"), "GET");
+}
+
+TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
+  const auto port = http_port();
+  sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver idler(keys_.passcode_seal.pub, "/test/idle", "self-service");
+  const auto driven = start_self_service(driver, 4, kFirstCitizen, "dash");
+  const auto idle_ids = start_self_service(idler, 2, kFirstCitizen + 4, "dash-idle");
+  const std::set<std::string> idle(idle_ids.begin(), idle_ids.end());
+  drive(driver, driven, 150s);
+  for (std::size_t i = 0; i < 3; ++i) {
+    ASSERT_EQ(driver.outcome_of(driven[i]), sim::Outcome::issued) << driven[i];
+  }
+  ASSERT_EQ(driver.outcome_of(driven[3]), sim::Outcome::rejected) << driven[3];
+
+  // Quiet, so that the page and the checks below see the same figures.
+  TopicReader inbox(services_.brokers(), topics_.inbox());
+  const auto metrics = metrics_when_quiet(port, inbox, [](const Metrics& m) {
+    return m.contains("enroll_registrations_stuck") && m.at("enroll_registrations_stuck") == 2;
+  });
+  ASSERT_EQ(metrics.at("enroll_registrations_stuck"), 2);
+  const auto funnel = http_get(port, "/v1/stats/funnel").json().at("channels");
+  const auto stuck = http_get(port, "/v1/registrations?stuck_for=1s&limit=20").json();
+
+  const fs::path out_dir = ENROLL_TEST_OUTPUT_DIR;
+  fs::create_directories(out_dir);
+  const auto screenshot = out_dir / "dashboard.png";
+  fs::remove(screenshot);
+  const auto dom =
+      load_in_chromium("http://127.0.0.1:" + std::to_string(port) + "/", screenshot, work_);
+  if (fs::exists(screenshot)) std::cout << "dashboard screenshot: " << screenshot.string() << "\n";
+  ASSERT_FALSE(dom.empty());
+  const auto elements = data_elements(dom);
+
+  // Loaded, refreshed more than once (a rate needs two reads), no error shown.
+  const auto body = matching(elements, {{"data-loaded", ""}});
+  ASSERT_EQ(body.size(), 1u) << dom;
+  EXPECT_EQ(body[0].attrs.at("data-loaded"), "true") << dom;
+  EXPECT_GE(std::stoi(body[0].attrs.at("data-refreshed")), 2);
+  EXPECT_EQ(body[0].attrs.at("data-stuck-after"), "1000ms");
+  EXPECT_NE(dom.find(R"(<div id="error" class="error" role="alert" hidden="">)"), std::string::npos)
+      << "the error banner shows";
+  EXPECT_FALSE(text_of(elements, {{"data-updated", ""}}).empty());
+
+  // The funnel: every channel, every phase reached, every status, the totals.
+  std::size_t phases = 0;
+  std::size_t statuses = 0;
+  for (const auto& [channel, c] : funnel.items()) {
+    for (const auto& [phase, count] : c.at("reached").items()) {
+      ++phases;
+      EXPECT_EQ(text_of(elements, {{"data-channel", channel}, {"data-phase", phase}}), count.dump())
+          << channel << " " << phase;
+    }
+    for (const auto& [status, count] : c.at("status").items()) {
+      ++statuses;
+      EXPECT_EQ(text_of(elements, {{"data-channel", channel}, {"data-status", status}}),
+                count.dump())
+          << channel << " " << status;
+    }
+    EXPECT_EQ(text_of(elements, {{"data-channel", channel}, {"data-registrations", ""}}),
+              c.at("registrations").dump())
+        << channel;
+  }
+  EXPECT_EQ(matching(elements, {{"data-phase", ""}}).size(), phases);
+  EXPECT_EQ(matching(elements, {{"data-status", ""}}).size(), statuses);
+  // The run as the funnel counts it (so the comparison above is not of zeros).
+  EXPECT_EQ(text_of(elements, {{"data-channel", "self-service"}, {"data-status", "issued"}}), "3");
+  EXPECT_EQ(text_of(elements, {{"data-channel", "self-service"}, {"data-status", "rejected"}}),
+            "1");
+  EXPECT_EQ(text_of(elements, {{"data-channel", "self-service"}, {"data-phase", "consent"}}), "6");
+
+  // Failures by task and code: each series of /metrics, and only those.
+  const std::regex series(R"re(enroll_step_failures_total\{task="([^"]*)",code="([^"]*)"\})re");
+  std::size_t failures = 0;
+  for (const auto& [name, value] : metrics) {
+    std::smatch m;
+    if (!std::regex_match(name, m, series) || value == 0) continue;
+    ++failures;
+    EXPECT_EQ(std::stod(text_of(elements, {{"data-task", m[1]}, {"data-code", m[2]}})), value)
+        << name;
+  }
+  EXPECT_EQ(matching(elements, {{"data-task", ""}}).size(), failures);
+  EXPECT_EQ(text_of(elements, {{"data-task", "card.front.ocr"}, {"data-code", "blurry"}}), "1");
+  EXPECT_EQ(text_of(elements, {{"data-task", "card.verify"}, {"data-code", "unavailable"}}), "1");
+
+  // Stuck: the gauge, and the listing's registrations (the idle ones).
+  EXPECT_EQ(text_of(elements, {{"data-metric", "enroll_registrations_stuck"}}), "2");
+  std::set<std::string> listed;
+  for (const auto& item : stuck.at("items")) {
+    const std::string id = item.at("id");
+    listed.insert(id);
+    EXPECT_EQ(matching(elements, {{"data-registration", id}}).size(), 1u) << id;
+  }
+  EXPECT_EQ(listed, idle);
+  const auto rows = matching(elements, {{"data-field", "id"}});
+  EXPECT_EQ(rows.size(), listed.size());
+  for (const auto& row : rows) EXPECT_TRUE(listed.contains(row.text)) << row.text;
+  EXPECT_EQ(matching(elements, {{"data-field", "channel"}}).size(), 2u);
+  for (const auto& cell : matching(elements, {{"data-field", "channel"}})) {
+    EXPECT_EQ(cell.text, "self-service");
+  }
+  for (const auto& cell : matching(elements, {{"data-field", "phase"}})) {
+    EXPECT_EQ(cell.text, "consent");
+  }
+
+  // Throughput: the totals of /metrics; quiet, so nothing applied per second.
+  for (const char* name : {"enroll_events_applied_total", "enroll_events_consumed_total",
+                           "enroll_events_rejected_total", "enroll_events_dead_lettered_total",
+                           "enroll_timers_fired_total"}) {
+    EXPECT_EQ(std::stod(text_of(elements, {{"data-metric", name}})), metrics.at(name)) << name;
+  }
+  EXPECT_GT(metrics.at("enroll_events_applied_total"), 0);
+  EXPECT_EQ(text_of(elements, {{"data-metric", "applied_per_second"}}), "0.0");
+
+  // Registration ids, never citizen IDs.
+  for (std::uint64_t c = kFirstCitizen; c < kFirstCitizen + 6; ++c) {
+    EXPECT_EQ(dom.find(sim::citizen(c).citizen_id), std::string::npos) << "citizen " << c;
+  }
+
+  // The screenshot, for people.
+  ASSERT_TRUE(fs::exists(screenshot)) << file_text(work_ / "chromium.log");
+  EXPECT_EQ(file_text(screenshot).substr(0, 8), "\x89PNG\r\n\x1a\n");
+  EXPECT_GT(fs::file_size(screenshot), 20'000u) << "a blank page?";
+}
+
+}  // namespace
+}  // namespace enroll::test
