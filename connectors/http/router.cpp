@@ -86,8 +86,11 @@ void Router::dispatch(Request request, const Respond& respond) const {
   for (const auto& route : routes_) {
     std::map<std::string, std::string> params;
     if (!match(route, path, params)) continue;
-    if (route.method != request.method) {
+    // HEAD is GET without the body (the server drops it): probes and caches use it.
+    const bool head_of_get = request.method == Method::head && route.method == Method::get;
+    if (route.method != request.method && !head_of_get) {
       allowed.emplace_back(to_string(route.method));
+      if (route.method == Method::get) allowed.emplace_back(to_string(Method::head));
       continue;
     }
     if (route.access == Access::operator_token && !authorized(request)) {

@@ -139,8 +139,12 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set(bhttp::field::cache_control, "no-store");
     for (const auto& [name, value] : r.headers) res->set(name, value);
     res->keep_alive(keep_alive_);
-    if (!head_) res->body() = std::move(r.body);  // an answer to HEAD has no body
-    res->prepare_payload();
+    if (head_) {
+      res->content_length(r.body.size());  // what a GET would send, without the body
+    } else {
+      res->body() = std::move(r.body);
+      res->prepare_payload();
+    }
     stream_.expires_after(options_.timeout);  // the read's timer may have run while the worker did
     bhttp::async_write(stream_, *res,
                        [self = shared_from_this(), res](beast::error_code ec, std::size_t) {

@@ -177,7 +177,7 @@ TEST_F(DashboardTest, ServesThePageAndItsFilesFromMemory) {
   HttpConnection c(port);
   const auto post = c.request("POST", "/");
   EXPECT_EQ(post.status, 405);
-  EXPECT_EQ(post.headers.at("allow"), "GET");
+  EXPECT_EQ(post.headers.at("allow"), "GET, HEAD");
 }
 
 TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {

@@ -345,11 +345,19 @@ TEST_F(HttpApiTest, SpeaksHttpProperly) {
   r = c.request("POST", "/v1/registrations");
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(r.error_code(), "method_not_allowed");
-  EXPECT_EQ(r.headers.at("allow"), "GET");
+  EXPECT_EQ(r.headers.at("allow"), "GET, HEAD");
   r = c.request("DELETE", "/healthz");
   EXPECT_EQ(r.status, 405);
-  r = c.request("HEAD", "/healthz");  // no body, so the next answer on the connection is intact
-  EXPECT_EQ(r.status, 405);
+  // HEAD of a GET route: the GET's status and headers, Content-Length included, and no body,
+  // so the next answer on the connection is intact.
+  const auto full = c.request("GET", "/healthz");
+  r = c.request("HEAD", "/healthz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "");
+  EXPECT_EQ(r.headers.at("content-length"), std::to_string(full.body.size()));
+  EXPECT_EQ(r.headers.at("content-type"), "application/json");
+  r = c.request("HEAD", "/v1/registrations/nobody-here");
+  EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.body, "");
   r = c.request("GET", "/v1/registrations/%zz");
   EXPECT_EQ(r.status, 400);

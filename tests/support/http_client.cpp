@@ -59,7 +59,7 @@ std::string HttpConnection::read_some() {
   return std::string(buf, static_cast<std::size_t>(n));  // empty: the server closed
 }
 
-HttpResponse HttpConnection::read_response() {
+HttpResponse HttpConnection::read_response(bool to_head) {
   std::size_t end;
   while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
     const auto more = read_some();
@@ -90,8 +90,9 @@ HttpResponse HttpConnection::read_response() {
     }
     pos = eol + 2;
   }
-  const auto length =
-      r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
+  const auto length = to_head || r.headers.count("content-length") == 0
+                          ? 0
+                          : std::stoul(r.headers["content-length"]);
   while (buffer_.size() < length) {
     const auto more = read_some();
     if (more.empty()) throw std::runtime_error("http: connection closed inside a body");
@@ -111,7 +112,7 @@ HttpResponse HttpConnection::request(const std::string& method, const std::strin
     req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   req += "\r\n" + body;
   send_raw(req);
-  return read_response();
+  return read_response(method == "HEAD");
 }
 
 bool HttpConnection::closed_by_server(std::chrono::milliseconds wait) {

@@ -33,8 +33,8 @@ class HttpConnection {
                        const std::string& body = "");
   // Sends raw bytes, e.g. a malformed request.
   void send_raw(const std::string& bytes);
-  // Reads one response.
-  HttpResponse read_response();
+  // Reads one response (`to_head`: to a HEAD request, so no body follows its Content-Length).
+  HttpResponse read_response(bool to_head = false);
   // True once the server has closed the connection (reads EOF within `wait`).
   bool closed_by_server(std::chrono::milliseconds wait = std::chrono::seconds(5));
 

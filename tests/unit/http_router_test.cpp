@@ -80,6 +80,25 @@ TEST_F(RouterTest, KnownPathOtherMethodIs405WithAllow) {
   r.method = Method::delete_;
   router_.dispatch(r, d.respond());
   EXPECT_EQ(d.response->status, 405);
+  ASSERT_EQ(d.response->headers.size(), 1u);
+  EXPECT_EQ(d.response->headers[0], (std::pair<std::string, std::string>{"Allow", "GET, HEAD"}));
+}
+
+TEST_F(RouterTest, HeadIsAnsweredByTheGetRoute) {
+  Captured c;
+  Request r = get("/v1/registrations/reg-1");
+  r.method = Method::head;
+  router_.dispatch(r, c.respond());
+  ASSERT_TRUE(c.response);
+  EXPECT_EQ(c.response->status, 200);  // the server sends its headers without the body
+  EXPECT_EQ(nlohmann::json::parse(c.response->body).at("id"), "reg-1");
+
+  Captured d;  // not for a POST route
+  r = get("/v1/registrations/reg-1/cancel");
+  r.method = Method::head;
+  r.authorization = "Bearer s3cret-token";
+  router_.dispatch(r, d.respond());
+  EXPECT_EQ(d.response->status, 405);
 }
 
 TEST_F(RouterTest, OperatorRoutesNeedTheBearerToken) {
