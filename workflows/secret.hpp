@@ -22,15 +22,17 @@ inline void secure_wipe(std::string& s) noexcept {
 class SecretString {
  public:
   SecretString() = default;
-  explicit SecretString(std::string value) : value_(std::move(value)) {
-    // The moved-from parameter may still hold the bytes in its small-string buffer.
-    wipe(value);
-  }
+  // A copy then a wipe of the parameter, not a move: a moved-from short string may still hold
+  // the bytes in its inline buffer.
+  explicit SecretString(std::string value) : value_(value) { wipe(value); }
   SecretString(const SecretString&) = delete;
   SecretString& operator=(const SecretString&) = delete;
   // A copy then a wipe rather than a plain move: moving a short string copies its inline
   // buffer and would leave the plaintext behind in the source.
-  SecretString(SecretString&& other) noexcept : value_(other.value_) { wipe(other.value_); }
+  SecretString(SecretString&& other) noexcept
+      : value_(other.value_) {  // NOLINT(performance-move-constructor-init): see above
+    wipe(other.value_);
+  }
   SecretString& operator=(SecretString&& other) noexcept {
     if (this != &other) {
       wipe(value_);

@@ -207,6 +207,18 @@ std::string differences(const Map& got, const Map& want, std::size_t limit = 5) 
 
 }  // namespace
 
+void OrchestratorTest::wait_until_caught_up(std::chrono::seconds timeout) {
+  producer_->flush(timeout);
+  TopicReader inbox(services_.brokers(), topics_.inbox());
+  inbox.read_to_end();
+  const auto ends = ends_of(inbox.messages(), partitions());
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!caught_up(*redis_, ns_, ends)) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "enrollmentd did not catch up";
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 void OrchestratorTest::expect_matches_reference(std::chrono::seconds timeout) {
   // 1. Let this run finish what it holds: no new input, every inbox message applied and every
   //    output relayed (checked twice, a second apart), then stop it cleanly.

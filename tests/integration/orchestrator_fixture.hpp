@@ -80,6 +80,9 @@ class OrchestratorTest : public ::testing::Test {
   // without faults. Every registration must then have the same stored state, the same audit
   // chain, and the same set of emitted events (ids and data) in both runs.
   void expect_matches_reference(std::chrono::seconds timeout = std::chrono::seconds(240));
+  // Waits until enrollmentd has applied every message of the inbox sent so far and Kafka has
+  // acknowledged everything it emitted (its outboxes are empty): what it caused is readable.
+  void wait_until_caught_up(std::chrono::seconds timeout = std::chrono::seconds(60));
   // The enrollmentd instances of this test (a test with more overrides it).
   virtual std::vector<ChildProcess*> instances() { return {daemon_.get()}; }
   // Ends enrollmentd with `signal` (SIGKILL: a crash) and starts it again, same settings.

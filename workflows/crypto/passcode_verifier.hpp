@@ -14,7 +14,7 @@ namespace enroll::crypto {
 // Argon2id cost. These are configuration: state them beside every benchmark figure.
 struct PasscodeHashParams {
   unsigned long long opslimit = 2;
-  std::size_t memlimit = 16u * 1024 * 1024;  // bytes; used in whole KiB
+  std::size_t memlimit = std::size_t{16} * 1024 * 1024;  // bytes; used in whole KiB
 };
 
 // Argon2id (one lane) as a PHC string,
