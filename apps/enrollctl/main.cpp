@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
   CLI::App app{"enrollctl: the operator's CLI for enroll", "enrollctl"};
   // Global flags may also follow the subcommands: `enrollctl workflows check F --json`.
   app.fallthrough();
+  app.footer(
+      "Exit codes: 0 ok; 1 not found, check failed, chain broken, refused or unreachable;\n"
+      "2 usage. Service commands talk to enrollmentd at --url (ENROLL_URL).");
   GlobalOptions options;
   options.workflows = ENROLL_DEFAULT_WORKFLOWS;
   app.add_flag("--json", options.json, "machine output: one JSON object on stdout");
