@@ -150,7 +150,11 @@ class Transition {
   }
 
   void on_timer() {
-    if (!s_.active() && s_.status() != Status::locked) return;  // nothing is due after the end
+    if (!s_.active() && s_.status() != Status::locked) {
+      // After the end only the purge can be due; a tombstone has nothing left to do.
+      if (!s_.purged() && s_.purge_at && now_ >= *s_.purge_at) purge();
+      return;
+    }
     if (now_ >= s_.expires_at) {
       end(reg::Expire{}, EventType::expired, "no progress since " + to_rfc3339(s_.updated_at),
           "expired");
@@ -296,6 +300,7 @@ class Transition {
     emit(EventType::issued, {{"digital_id", s_.digital_id}});
     audit(from, position(s_), "issued");
     release_citizen();
+    schedule_purge();
   }
 
   // A connector error that may go away: try again after the backoff, or give up.
@@ -447,6 +452,22 @@ class Transition {
     emit(type, {{"reason", reason}, {"phase", to_string(s_.phase)}, {"step", s_.step}});
     audit(from, position(s_), outcome);
     release_citizen();
+    schedule_purge();
+  }
+
+  // Retention: the purge time is decided when the registration ends and kept in its state, so
+  // the timer that purges it is a message of the log like every other (a replay purges alike).
+  void schedule_purge() {
+    if (cfg_.retain_finished) s_.purge_at = now_ + *cfg_.retain_finished;
+  }
+
+  // The finished registration becomes a tombstone: what it captured is dropped; the audit
+  // chain goes on (on enroll.audit) with a record saying so. No event: the contract lists none.
+  void purge() {
+    const auto at = position(s_);
+    s_ = tombstone(s_, now_);
+    ++s_.state_version;
+    audit(at, at, "purged");
   }
 
   void clear_step_wait() {

@@ -42,12 +42,82 @@ Status Registration::status() const {
 }
 
 std::optional<Timestamp> Registration::next_timer() const {
-  if (is_terminal(position.state)) return std::nullopt;
+  if (is_terminal(position.state)) return purged() ? std::nullopt : purge_at;
   if (step_deadline && *step_deadline < expires_at) return step_deadline;
   return expires_at;
 }
 
+Registration tombstone(const Registration& finished, Timestamp purged_at) {
+  Registration t;
+  t.id = finished.id;
+  t.channel = finished.channel;
+  t.definition_version = finished.definition_version;
+  t.position = finished.position;
+  t.phase = finished.phase;
+  t.step = finished.step;
+  t.stage = finished.stage;
+  t.reason = finished.reason;
+  t.expires_at = finished.expires_at;
+  t.state_version = finished.state_version;
+  t.audit_seq = finished.audit_seq;
+  t.audit_head = finished.audit_head;
+  t.created_at = finished.created_at;
+  t.updated_at = finished.updated_at;
+  t.purge_at = finished.purge_at;
+  t.purged_at = purged_at;
+  return t;
+}
+
+namespace {
+
+// A tombstone's stored form: only what tombstone() keeps (and the ids applied since).
+json tombstone_to_json(const Registration& s) {
+  return json{{"id", s.id.str()},
+              {"channel", s.channel},
+              {"definition_version", s.definition_version},
+              {"status", to_string(s.status())},
+              {"machine", to_string(s.position.state)},
+              {"phase", to_string(s.phase)},
+              {"step", s.step},
+              {"stage", to_string(s.stage)},
+              {"reason", s.reason},
+              {"expires_at", to_millis(s.expires_at)},
+              {"state_version", s.state_version},
+              {"audit_seq", s.audit_seq},
+              {"audit_head", s.audit_head},
+              {"created_at", to_millis(s.created_at)},
+              {"updated_at", to_millis(s.updated_at)},
+              {"purge_at", opt_time(s.purge_at)},
+              {"purged_at", to_millis(*s.purged_at)},
+              {"applied", s.applied}};
+}
+
+Registration tombstone_from_json(const json& j) {
+  Registration s;
+  s.id = RegistrationId(j.at("id").get<std::string>());
+  s.channel = j.at("channel").get<std::string>();
+  s.definition_version = j.at("definition_version").get<int>();
+  s.position.state = registration_state_from(j.at("machine").get<std::string>()).value();
+  s.phase = phase_from(j.at("phase").get<std::string>()).value();
+  s.step = j.at("step").get<std::string>();
+  s.stage = step_state_from(j.at("stage").get<std::string>()).value();
+  s.reason = j.at("reason").get<std::string>();
+  s.expires_at = from_millis(j.at("expires_at").get<std::int64_t>());
+  s.state_version = j.at("state_version").get<std::int64_t>();
+  s.audit_seq = j.at("audit_seq").get<std::int64_t>();
+  s.audit_head = j.at("audit_head").get<std::string>();
+  s.created_at = from_millis(j.at("created_at").get<std::int64_t>());
+  s.updated_at = from_millis(j.at("updated_at").get<std::int64_t>());
+  s.purge_at = get_opt_time(j, "purge_at");
+  s.purged_at = get_opt_time(j, "purged_at");
+  s.applied = j.at("applied").get<std::vector<std::string>>();
+  return s;
+}
+
+}  // namespace
+
 json state_to_json(const Registration& s) {
+  if (s.purged()) return tombstone_to_json(s);
   json card = {{"first_name", s.card.first_name},
                {"last_name", s.card.last_name},
                {"first_name_en", s.card.first_name_en},
@@ -103,10 +173,12 @@ json state_to_json(const Registration& s) {
       {"hand_over_channel", s.hand_over_channel},
       {"reason", s.reason},
       {"applied", s.applied},
+      {"purge_at", opt_time(s.purge_at)},
   };
 }
 
 Registration state_from_json(const json& j) {
+  if (get_opt_time(j, "purged_at")) return tombstone_from_json(j);
   Registration s;
   s.id = RegistrationId(j.at("id").get<std::string>());
   s.channel = j.at("channel").get<std::string>();
@@ -163,6 +235,7 @@ Registration state_from_json(const json& j) {
   s.hand_over_channel = j.at("hand_over_channel").get<std::string>();
   s.reason = j.at("reason").get<std::string>();
   s.applied = j.at("applied").get<std::vector<std::string>>();
+  s.purge_at = get_opt_time(j, "purge_at");  // absent in states stored before retention
   return s;
 }
 
