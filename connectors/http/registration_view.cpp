@@ -21,9 +21,30 @@ json masked_citizen(const std::optional<std::string>& digits) {
   return nullptr;  // stored IDs are validated; never show one that is not
 }
 
+// A tombstone (purged by the retention policy): only what it keeps.
+json tombstone_view(const Registration& s) {
+  return json{
+      {"id", s.id.str()},
+      {"channel", s.channel},
+      {"definition_version", s.definition_version},
+      {"status", to_string(s.status())},
+      {"phase", to_string(s.phase)},
+      {"step", s.step},
+      {"state_version", s.state_version},
+      {"audit_records", s.audit_seq},
+      {"audit_head", s.audit_head},
+      {"created_at", to_rfc3339(s.created_at)},
+      {"updated_at", to_rfc3339(s.updated_at)},
+      {"expires_at", to_rfc3339(s.expires_at)},
+      {"reason", s.reason},
+      {"purged_at", to_rfc3339(*s.purged_at)},
+  };
+}
+
 }  // namespace
 
 json registration_view(const Registration& s) {
+  if (s.purged()) return tombstone_view(s);
   return json{
       {"id", s.id.str()},
       {"channel", s.channel},
@@ -53,6 +74,7 @@ json registration_view(const Registration& s) {
        {{"terms_version", s.consent.terms_version},
         {"accepted_at", time_or_null(s.consent.accepted_at)},
         {"confirmed_at", time_or_null(s.consent.confirmed_at)}}},
+      {"purged_at", nullptr},
   };
 }
 
