@@ -39,14 +39,6 @@ class RetentionTest : public OrchestratorTest {
     for (const auto& e : of(audit.messages(), id)) out[e["data"]["seq"]] = e["data"];
     return out;
   }
-  int enrollctl(const std::vector<std::string>& args, std::string& out) {
-    std::vector<std::string> argv{ENROLLCTL_BIN};
-    argv.insert(argv.end(), args.begin(), args.end());
-    ChildProcess ctl(ChildProcess::Options{argv, work_ / "enrollctl.log"});
-    const auto status = ctl.wait_exit(30s);
-    out = ctl.log();
-    return status.value_or(-1);
-  }
   void expect_out_of_the_read_side(const std::string& id) {
     EXPECT_TRUE(redis_keys(ns_ + ":{p*}:hist:" + id).empty()) << id;
     EXPECT_TRUE(redis_keys(ns_ + ":{p*}:meta:" + id).empty()) << id;

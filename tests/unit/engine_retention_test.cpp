@@ -18,16 +18,6 @@ class EngineRetentionTest : public testing::EngineWalk {
     walk_to("");
     ASSERT_EQ(state_->status(), Status::issued);
   }
-  // A timer event for the registration, at the next second.
-  Outcome timer_now() {
-    Inbound in;
-    in.id = EventId("timer-" + std::to_string(++seq_));
-    in.source = "/test/timers";
-    in.subject = RegistrationId("reg-1");
-    in.type = CommandType::timer;
-    in.payload = TimerFired{};
-    return feed(in);
-  }
   static const AuditRecord* audit_record(const Outcome& o) {
     for (const auto& e : o.effects) {
       if (const auto* r = std::get_if<AuditRecord>(&e)) return r;
@@ -40,7 +30,7 @@ TEST_F(EngineRetentionTest, OffAFinishedRegistrationHasNoTimer) {
   issue();
   EXPECT_FALSE(state_->purge_at.has_value());
   EXPECT_FALSE(state_->next_timer().has_value());
-  EXPECT_TRUE(timer_now().effects.empty());
+  EXPECT_TRUE(timer().effects.empty());
   EXPECT_FALSE(state_->purged());
 }
 
@@ -51,7 +41,7 @@ TEST_F(EngineRetentionTest, OnTheEndSetsThePurgeTimeAndTheTimerMakesATombstone) 
   ASSERT_EQ(state_->purge_at, ended + 30s);
   EXPECT_EQ(state_->next_timer(), state_->purge_at);
   // A timer before the purge time (a deadline that moved on) changes nothing.
-  const auto early = timer_now();
+  const auto early = timer();
   EXPECT_TRUE(early.effects.empty());
   EXPECT_FALSE(early.state.has_value());
 
@@ -115,7 +105,7 @@ TEST_F(EngineRetentionTest, ATombstoneRefusesEverythingAndItsTimersChangeNothing
   ASSERT_TRUE(state_->purged());
 
   // A second timer: nothing, and nothing re-armed.
-  const auto again = timer_now();
+  const auto again = timer();
   EXPECT_FALSE(again.state.has_value());
   EXPECT_TRUE(again.effects.empty());
 
