@@ -118,6 +118,10 @@ TEST_F(RetentionTest, FinishedRegistrationsArePurgedToTombstones) {
   EXPECT_EQ(enrollctl({"--url", url, "--json", "audit", "verify", ids[1]}, out), 0) << out;
   EXPECT_EQ(json::parse(out)["purged"].size(), 1u) << out;
   EXPECT_EQ(enrollctl({"--url", url, "audit", "verify"}, out), 0) << out;
+  EXPECT_EQ(enrollctl({"--url", url, "status", ids[1]}, out), 0) << out;
+  EXPECT_NE(out.find("purged"), std::string::npos) << out;
+  EXPECT_EQ(enrollctl({"--url", url, "history", ids[1]}, out), 1) << out;
+  EXPECT_NE(out.find("history_purged"), std::string::npos) << out;
 
   // A late duplicate of the first start (same message, same id) is refused: the dedupe
   // window went with the purge, the tombstone did not.
