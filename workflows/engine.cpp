@@ -54,9 +54,10 @@ ActorKind actor_of(const Inbound& ev) {
 // Builds the outcome of one event for one registration: the transitions and their effects.
 class Transition {
  public:
-  Transition(Registration state, const ChannelDefinition& def, const Inbound& ev, Timestamp now,
+  // `def` is null only for a finished registration's timer: the purge needs no definition.
+  Transition(Registration state, const ChannelDefinition* def, const Inbound& ev, Timestamp now,
              const EngineConfig& cfg)
-      : s_(std::move(state)), def_(&def), ev_(ev), now_(now), cfg_(cfg) {}
+      : s_(std::move(state)), def_(def), ev_(ev), now_(now), cfg_(cfg) {}
 
   Outcome finish() && {
     // A timer that found nothing due changes nothing (the shell reschedules it).
@@ -563,7 +564,7 @@ Outcome start_registration(const Inbound& ev, Timestamp now, const EngineConfig&
     s.citizen_id = std::get<CitizenId>(parsed).digits();
   }
   remember(s, ev.id, cfg.dedupe_window);
-  Transition t(std::move(s), *def, ev, now, cfg);
+  Transition t(std::move(s), def, ev, now, cfg);
   t.start();
   return std::move(t).finish();
 }
@@ -597,6 +598,13 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
   const ChannelDefinition* def = config.catalog->get(current->channel, current->definition_version);
   Registration s = *current;
   if (event.type != CommandType::timer) remember(s, event.id, config.dedupe_window);
+  if (def == nullptr && event.type == CommandType::timer && is_terminal(s.position.state)) {
+    // A finished registration of a version no longer loaded is purged all the same (refused,
+    // its purge timer would be re-armed, due, forever).
+    Transition t(std::move(s), nullptr, event, now, config);
+    t.on_timer();
+    return std::move(t).finish();
+  }
   if (def == nullptr) {
     // The definition this registration started with is no longer loaded: refuse, keep state.
     Outcome out =
@@ -605,7 +613,7 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
     out.state = std::move(s);
     return out;
   }
-  Transition t(std::move(s), *def, event, now, config);
+  Transition t(std::move(s), def, event, now, config);
   switch (event.type) {
     case CommandType::timer:
       t.on_timer();

@@ -137,6 +137,18 @@ TEST_F(EngineRetentionTest, ATombstoneRefusesEverythingAndItsTimersChangeNothing
   EXPECT_EQ(state_->state_version, tomb.state_version);
 }
 
+TEST_F(EngineRetentionTest, ARegistrationOfAnUnloadedDefinitionIsPurgedAllTheSame) {
+  config_.retain_finished = 10s;
+  issue();
+  DefinitionCatalog empty;
+  config_.catalog = &empty;
+  const auto out = fire_timer();
+  EXPECT_TRUE(state_->purged());
+  ASSERT_EQ(out.effects.size(), 1u);
+  EXPECT_EQ(std::get<AuditRecord>(out.effects[0]).outcome, "purged");
+  EXPECT_TRUE(timer().effects.empty());  // and then nothing more
+}
+
 TEST_F(EngineRetentionTest, ThePurgeIsTheSameOnReplay) {
   config_.retain_finished = 5s;
   issue();
