@@ -54,9 +54,10 @@ ActorKind actor_of(const Inbound& ev) {
 // Builds the outcome of one event for one registration: the transitions and their effects.
 class Transition {
  public:
-  Transition(Registration state, const ChannelDefinition& def, const Inbound& ev, Timestamp now,
+  // `def` is null only for a finished registration's timer: the purge needs no definition.
+  Transition(Registration state, const ChannelDefinition* def, const Inbound& ev, Timestamp now,
              const EngineConfig& cfg)
-      : s_(std::move(state)), def_(&def), ev_(ev), now_(now), cfg_(cfg) {}
+      : s_(std::move(state)), def_(def), ev_(ev), now_(now), cfg_(cfg) {}
 
   Outcome finish() && {
     // A timer that found nothing due changes nothing (the shell reschedules it).
@@ -150,7 +151,11 @@ class Transition {
   }
 
   void on_timer() {
-    if (!s_.active() && s_.status() != Status::locked) return;  // nothing is due after the end
+    if (!s_.active() && s_.status() != Status::locked) {
+      // After the end only the purge can be due; a tombstone has nothing left to do.
+      if (!s_.purged() && s_.purge_at && now_ >= *s_.purge_at) purge();
+      return;
+    }
     if (now_ >= s_.expires_at) {
       end(reg::Expire{}, EventType::expired, "no progress since " + to_rfc3339(s_.updated_at),
           "expired");
@@ -296,6 +301,7 @@ class Transition {
     emit(EventType::issued, {{"digital_id", s_.digital_id}});
     audit(from, position(s_), "issued");
     release_citizen();
+    schedule_purge();
   }
 
   // A connector error that may go away: try again after the backoff, or give up.
@@ -447,6 +453,22 @@ class Transition {
     emit(type, {{"reason", reason}, {"phase", to_string(s_.phase)}, {"step", s_.step}});
     audit(from, position(s_), outcome);
     release_citizen();
+    schedule_purge();
+  }
+
+  // Retention: the purge time is decided when the registration ends and kept in its state, so
+  // the timer that purges it is a message of the log like every other (a replay purges alike).
+  void schedule_purge() {
+    if (cfg_.retain_finished) s_.purge_at = now_ + *cfg_.retain_finished;
+  }
+
+  // The finished registration becomes a tombstone: what it captured is dropped; the audit
+  // chain goes on (on enroll.audit) with a record saying so. No event: the contract lists none.
+  void purge() {
+    const auto at = position(s_);
+    s_ = tombstone(s_, now_);
+    ++s_.state_version;
+    audit(at, at, "purged");
   }
 
   void clear_step_wait() {
@@ -542,7 +564,7 @@ Outcome start_registration(const Inbound& ev, Timestamp now, const EngineConfig&
     s.citizen_id = std::get<CitizenId>(parsed).digits();
   }
   remember(s, ev.id, cfg.dedupe_window);
-  Transition t(std::move(s), *def, ev, now, cfg);
+  Transition t(std::move(s), def, ev, now, cfg);
   t.start();
   return std::move(t).finish();
 }
@@ -576,6 +598,13 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
   const ChannelDefinition* def = config.catalog->get(current->channel, current->definition_version);
   Registration s = *current;
   if (event.type != CommandType::timer) remember(s, event.id, config.dedupe_window);
+  if (def == nullptr && event.type == CommandType::timer && is_terminal(s.position.state)) {
+    // A finished registration of a version no longer loaded is purged all the same (refused,
+    // its purge timer would be re-armed, due, forever).
+    Transition t(std::move(s), nullptr, event, now, config);
+    t.on_timer();
+    return std::move(t).finish();
+  }
   if (def == nullptr) {
     // The definition this registration started with is no longer loaded: refuse, keep state.
     Outcome out =
@@ -584,7 +613,7 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
     out.state = std::move(s);
     return out;
   }
-  Transition t(std::move(s), *def, event, now, config);
+  Transition t(std::move(s), def, event, now, config);
   switch (event.type) {
     case CommandType::timer:
       t.on_timer();

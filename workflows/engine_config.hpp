@@ -2,7 +2,9 @@
 // What the engine needs besides state and event: the definitions and the secrets that make
 // its outputs deterministic (salts are derived, never random).
 #include <array>
+#include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,9 @@ struct EngineConfig {
   // Argon2id results computed ahead (by enrollmentd's worker pool); none: computed inline.
   const crypto::PasscodeResults* passcode_ahead = nullptr;
   std::size_t dedupe_window = 256;  // inbound ids remembered per registration
+  // How long a finished registration is kept whole before it becomes a tombstone; none:
+  // forever. Read when a registration ends (its purge time is then part of its state).
+  std::optional<std::chrono::milliseconds> retain_finished;
 };
 
 // The keyed hash of a citizen ID: what the one-active-registration claim and the audit trail

@@ -42,12 +42,82 @@ Status Registration::status() const {
 }
 
 std::optional<Timestamp> Registration::next_timer() const {
-  if (is_terminal(position.state)) return std::nullopt;
+  if (is_terminal(position.state)) return purged() ? std::nullopt : purge_at;
   if (step_deadline && *step_deadline < expires_at) return step_deadline;
   return expires_at;
 }
 
+Registration tombstone(const Registration& finished, Timestamp purged_at) {
+  Registration t;
+  t.id = finished.id;
+  t.channel = finished.channel;
+  t.definition_version = finished.definition_version;
+  t.position = finished.position;
+  t.phase = finished.phase;
+  t.step = finished.step;
+  t.stage = finished.stage;
+  t.reason = finished.reason;
+  t.expires_at = finished.expires_at;
+  t.state_version = finished.state_version;
+  t.audit_seq = finished.audit_seq;
+  t.audit_head = finished.audit_head;
+  t.created_at = finished.created_at;
+  t.updated_at = finished.updated_at;
+  t.purge_at = finished.purge_at;
+  t.purged_at = purged_at;
+  return t;
+}
+
+namespace {
+
+// What every stored state has and a tombstone keeps (see tombstone()), with the ids applied.
+json kept_to_json(const Registration& s) {
+  return json{{"id", s.id.str()},
+              {"channel", s.channel},
+              {"definition_version", s.definition_version},
+              {"status", to_string(s.status())},
+              {"machine", to_string(s.position.state)},
+              {"phase", to_string(s.phase)},
+              {"step", s.step},
+              {"stage", to_string(s.stage)},
+              {"reason", s.reason},
+              {"expires_at", to_millis(s.expires_at)},
+              {"state_version", s.state_version},
+              {"audit_seq", s.audit_seq},
+              {"audit_head", s.audit_head},
+              {"created_at", to_millis(s.created_at)},
+              {"updated_at", to_millis(s.updated_at)},
+              {"purge_at", opt_time(s.purge_at)},  // absent in states stored before retention
+              {"applied", s.applied}};
+}
+
+void kept_from_json(const json& j, Registration& s) {
+  s.id = RegistrationId(j.at("id").get<std::string>());
+  s.channel = j.at("channel").get<std::string>();
+  s.definition_version = j.at("definition_version").get<int>();
+  s.position.state = registration_state_from(j.at("machine").get<std::string>()).value();
+  s.phase = phase_from(j.at("phase").get<std::string>()).value();
+  s.step = j.at("step").get<std::string>();
+  s.stage = step_state_from(j.at("stage").get<std::string>()).value();
+  s.reason = j.at("reason").get<std::string>();
+  s.expires_at = from_millis(j.at("expires_at").get<std::int64_t>());
+  s.state_version = j.at("state_version").get<std::int64_t>();
+  s.audit_seq = j.at("audit_seq").get<std::int64_t>();
+  s.audit_head = j.at("audit_head").get<std::string>();
+  s.created_at = from_millis(j.at("created_at").get<std::int64_t>());
+  s.updated_at = from_millis(j.at("updated_at").get<std::int64_t>());
+  s.purge_at = get_opt_time(j, "purge_at");
+  s.applied = j.at("applied").get<std::vector<std::string>>();
+}
+
+}  // namespace
+
 json state_to_json(const Registration& s) {
+  json j = kept_to_json(s);
+  if (s.purged()) {  // a tombstone's stored form: only what it keeps
+    j["purged_at"] = to_millis(*s.purged_at);
+    return j;
+  }
   json card = {{"first_name", s.card.first_name},
                {"last_name", s.card.last_name},
                {"first_name_en", s.card.first_name_en},
@@ -61,29 +131,15 @@ json state_to_json(const Registration& s) {
                   {"accepted_at", opt_time(s.consent.accepted_at)},
                   {"confirmed_at", opt_time(s.consent.confirmed_at)},
                   {"confirmed_by", s.consent.confirmed_by}};
-  return json{
-      {"id", s.id.str()},
-      {"channel", s.channel},
-      {"definition_version", s.definition_version},
-      {"status", to_string(s.status())},
-      {"machine", to_string(s.position.state)},
+  j.update(json{
       {"locked_in", to_string(s.position.locked_in)},
-      {"phase", to_string(s.phase)},
-      {"step", s.step},
-      {"stage", to_string(s.stage)},
       {"attempt", s.attempt},
       {"entries", s.entries},
       {"pending_request", s.pending_request ? json(s.pending_request->str()) : json(nullptr)},
       {"pending_inputs", s.pending_inputs},
       {"step_deadline", opt_time(s.step_deadline)},
       {"step_reason", s.step_reason},
-      {"expires_at", to_millis(s.expires_at)},
       {"tries_used", s.tries_used},
-      {"state_version", s.state_version},
-      {"audit_seq", s.audit_seq},
-      {"audit_head", s.audit_head},
-      {"created_at", to_millis(s.created_at)},
-      {"updated_at", to_millis(s.updated_at)},
       {"device", {{"id", s.device.id}, {"platform", s.device.platform}}},
       {"officer",
        s.officer ? json{{"id", s.officer->id}, {"counter", s.officer->counter}} : json(nullptr)},
@@ -101,34 +157,23 @@ json state_to_json(const Registration& s) {
       {"digital_id", s.digital_id},
       {"locked_step", s.locked_step},
       {"hand_over_channel", s.hand_over_channel},
-      {"reason", s.reason},
-      {"applied", s.applied},
-  };
+  });
+  return j;
 }
 
 Registration state_from_json(const json& j) {
   Registration s;
-  s.id = RegistrationId(j.at("id").get<std::string>());
-  s.channel = j.at("channel").get<std::string>();
-  s.definition_version = j.at("definition_version").get<int>();
-  s.position.state = registration_state_from(j.at("machine").get<std::string>()).value();
+  kept_from_json(j, s);
+  s.purged_at = get_opt_time(j, "purged_at");
+  if (s.purged()) return s;  // a tombstone: nothing else was kept
   s.position.locked_in = registration_state_from(j.at("locked_in").get<std::string>()).value();
-  s.phase = phase_from(j.at("phase").get<std::string>()).value();
-  s.step = j.at("step").get<std::string>();
-  s.stage = step_state_from(j.at("stage").get<std::string>()).value();
   s.attempt = j.at("attempt").get<int>();
   s.entries = j.at("entries").get<int>();
   if (auto r = get_opt<std::string>(j, "pending_request")) s.pending_request = RequestId(*r);
   s.pending_inputs = j.at("pending_inputs").get<std::string>();
   s.step_deadline = get_opt_time(j, "step_deadline");
   s.step_reason = j.at("step_reason").get<std::string>();
-  s.expires_at = from_millis(j.at("expires_at").get<std::int64_t>());
   s.tries_used = j.at("tries_used").get<std::map<std::string, int>>();
-  s.state_version = j.at("state_version").get<std::int64_t>();
-  s.audit_seq = j.at("audit_seq").get<std::int64_t>();
-  s.audit_head = j.at("audit_head").get<std::string>();
-  s.created_at = from_millis(j.at("created_at").get<std::int64_t>());
-  s.updated_at = from_millis(j.at("updated_at").get<std::int64_t>());
   s.device = Device{j.at("device").at("id").get<std::string>(),
                     j.at("device").at("platform").get<std::string>()};
   if (!j.at("officer").is_null()) {
@@ -161,8 +206,6 @@ Registration state_from_json(const json& j) {
   s.digital_id = j.at("digital_id").get<std::string>();
   s.locked_step = j.at("locked_step").get<std::string>();
   s.hand_over_channel = j.at("hand_over_channel").get<std::string>();
-  s.reason = j.at("reason").get<std::string>();
-  s.applied = j.at("applied").get<std::vector<std::string>>();
   return s;
 }
 

@@ -78,12 +78,25 @@ struct Registration {
   std::string hand_over_channel;     // the channel that may take over a locked registration
   std::string reason;                // why the registration ended / is locked
   std::vector<std::string> applied;  // ids of recently applied inbound events (dedupe)
+  // Retention: when a finished registration may be purged (set when it ends, if retention is
+  // on), and when it was: a purged registration is a tombstone that keeps only what says how
+  // it ended (see tombstone()).
+  std::optional<Timestamp> purge_at;
+  std::optional<Timestamp> purged_at;
 
   [[nodiscard]] Status status() const;
   [[nodiscard]] bool active() const { return status() == Status::active; }
-  // When the engine wants to be woken (a timer event): the step deadline or the expiry.
+  [[nodiscard]] bool purged() const { return purged_at.has_value(); }
+  // When the engine wants to be woken (a timer event): the step deadline or the expiry; once
+  // finished, the purge time (if any and not yet purged).
   [[nodiscard]] std::optional<Timestamp> next_timer() const;
 };
+
+// What is kept of a finished registration once purged: id, channel, definition version, the
+// final machine state, phase, step and reason, the times, state_version, the audit chain's
+// seq and head, purge_at; everything captured, the pending request, the dedupe window and
+// the rest are dropped.
+Registration tombstone(const Registration& finished, Timestamp purged_at);
 
 nlohmann::json state_to_json(const Registration& s);
 // Throws std::exception (json or bad_optional_access) on a malformed record.

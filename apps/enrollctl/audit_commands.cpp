@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -16,23 +17,39 @@ namespace {
 
 using nlohmann::json;
 
+// Registrations purged by the retention policy (id → when): their histories are gone from
+// Redis, their trails are on enroll.audit. Not broken: verified from an export (--file).
+using Purged = std::map<std::string, std::string>;
+
 // Prints the report (human text or one JSON object); returns the exit code. `found`: false
 // when the one registration asked for has no records at all, said as `not_found`.
 int print_report(const GlobalOptions& options, const TrailReport& report, bool found,
-                 const std::string& not_found) {
+                 const std::string& not_found, const Purged& purged = {}) {
   if (options.json) {
     json broken = json::array();
     for (const auto& [reg, b] : report.broken) {
       broken.push_back({{"registration_id", reg}, {"seq", b.seq}, {"why", b.why}});
     }
+    json gone = json::array();
+    for (const auto& [reg, at] : purged) gone.push_back({{"registration_id", reg}, {"at", at}});
     std::cout << json{{"ok", found && report.broken.empty()},
                       {"registrations", report.registrations},
                       {"records", report.records},
-                      {"broken", broken}}
+                      {"broken", broken},
+                      {"purged", gone}}
                      .dump()
               << "\n";
-  } else if (!found) {
+    return found && report.broken.empty() ? 0 : 1;
+  }
+  for (const auto& [reg, at] : purged) {
+    std::cout << "purged: " << reg << " at " << at
+              << ": its history is no longer kept; its trail is on enroll.audit (verify it with "
+                 "--file)\n";
+  }
+  if (!found) {
     std::cout << not_found << "\n";
+  } else if (!purged.empty() && report.registrations == 0) {
+    // Only purged ones asked for: nothing else to say.
   } else if (report.broken.empty()) {
     std::cout << "intact: " << report.records << " records, " << report.registrations
               << " registration(s)\n";
@@ -65,14 +82,23 @@ class Progress {
   bool shown_any_ = false;
 };
 
-// One registration's state and history from the API into `report`. False if it is unknown.
-bool check_registration(const ServiceClient& client, const std::string& id, TrailReport& report) {
+// One registration's state and history from the API into `report` (or `purged`). False if it
+// is unknown.
+bool check_registration(const ServiceClient& client, const std::string& id, TrailReport& report,
+                        Purged& purged) {
   // The state first: the history may only have grown since (one commit step appends both).
   const auto status = client.get("/v1/registrations/" + url_encode(id));
   if (status.status == 404) return false;
   if (status.status != 200) throw std::runtime_error(status.error_text());
+  if (const auto view = status.json();
+      view.contains("purged_at") && view["purged_at"].is_string()) {
+    purged.emplace(id, view["purged_at"].get<std::string>());
+    return true;
+  }
   json records = json::array();
   const auto history = fetch_history(client, id, records);
+  // Purged in between: the state now says so (a tombstone stays one).
+  if (history.status == 410) return check_registration(client, id, report, purged);
   if (history.status != 200) throw std::runtime_error(history.error_text());
 
   ++report.registrations;
@@ -124,11 +150,12 @@ int run_audit_verify_service(const GlobalOptions& options, const ServiceOptions&
                              const std::optional<std::string>& id) {
   const auto client = client_of(service);
   TrailReport report;
+  Purged purged;
   if (id) {
-    if (!check_registration(client, *id, report)) {
+    if (!check_registration(client, *id, report, purged)) {
       return print_report(options, report, false, "no registration " + *id);
     }
-    return print_report(options, report, true, "");
+    return print_report(options, report, true, "", purged);
   }
   Progress progress;
   std::set<std::string> seen;  // one that changes during the walk is listed again, later
@@ -142,7 +169,7 @@ int run_audit_verify_service(const GlobalOptions& options, const ServiceOptions&
       // One listed but gone since cannot happen (states are not deleted); say so if it does.
       const auto reg = item.at("id").get<std::string>();
       if (!seen.insert(reg).second) continue;
-      if (!check_registration(client, reg, report)) {
+      if (!check_registration(client, reg, report, purged)) {
         ++report.registrations;
         report.broken.emplace(reg, ChainBreak{1, "listed, but its state is missing"});
       }
@@ -152,7 +179,8 @@ int run_audit_verify_service(const GlobalOptions& options, const ServiceOptions&
     cursor = page.at("next_cursor").get<std::string>();
   }
   progress.tick(report.registrations, report.records, true);
-  return print_report(options, report, true, "");
+  // Tombstones leave the listing's indexes, but one may be purged while the walk runs.
+  return print_report(options, report, true, "", purged);
 }
 
 }  // namespace enroll::ctl

@@ -24,21 +24,26 @@ void print_status(const json& v) {
   const auto row = [](const std::string& name, const std::string& value) {
     std::cout << "  " << std::left << std::setw(14) << name << value << "\n";
   };
-  std::cout << "registration " << text_of(v["id"]) << "\n";
-  row("channel", text_of(v["channel"]) + " v" + text_of(v["definition_version"]));
-  row("status", text_of(v["status"]));
-  row("phase", text_of(v["phase"]));
-  row("step",
-      text_of(v["step"]) + " (" + text_of(v["stage"]) + ", attempt " + text_of(v["attempt"]) + ")");
+  // A purged registration (a tombstone) has only some of the fields.
+  const auto field = [&v](const char* name) { return text_of(v.value(name, json())); };
+  std::cout << "registration " << field("id") << "\n";
+  row("channel", field("channel") + " v" + field("definition_version"));
+  row("status", field("status"));
+  row("phase", field("phase"));
+  row("step", v.contains("stage")
+                  ? field("step") + " (" + field("stage") + ", attempt " + field("attempt") + ")"
+                  : field("step"));
   for (const char* name : {"step_deadline", "step_reason", "locked_step", "hand_over_channel",
                            "reason", "citizen_id"}) {
-    if (text_of(v[name]) != "-") row(name, text_of(v[name]));
+    if (field(name) != "-") row(name, field(name));
   }
-  row("created", text_of(v["created_at"]));
-  row("updated", text_of(v["updated_at"]));
-  row("expires", text_of(v["expires_at"]));
-  row("audit",
-      text_of(v["audit_records"]) + " records, state version " + text_of(v["state_version"]));
+  row("created", field("created_at"));
+  row("updated", field("updated_at"));
+  row("expires", field("expires_at"));
+  row("audit", field("audit_records") + " records, state version " + field("state_version"));
+  if (field("purged_at") != "-") {
+    row("purged", field("purged_at") + " (retention: history gone, trail on enroll.audit)");
+  }
 }
 
 }  // namespace

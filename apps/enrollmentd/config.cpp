@@ -150,6 +150,9 @@ std::optional<Config> parse_config(int argc, char** argv) {
   s.add("http_port_file", c.http_port_file, "write the HTTP API's bound port to this file");
   s.add("stuck_after", c.stuck_after,
         "/metrics counts active registrations without a change this long as stuck (90s, 15m, 2h)");
+  s.add("retain_finished", c.retain_finished,
+        "keep a finished registration whole this long, then purge it to a tombstone (30d, 12h;\n"
+        "0: forever)");
 
   s.add_secret("operator_token", c.operator_token);
 
@@ -178,6 +181,10 @@ std::optional<Config> parse_config(int argc, char** argv) {
   }
   if (!http::parse_duration(c.stuck_after)) {
     throw UsageError("stuck_after '" + c.stuck_after + "' is not a duration such as 15m");
+  }
+  if (!http::parse_duration(c.retain_finished)) {
+    throw UsageError("retain_finished '" + c.retain_finished +
+                     "' is not a duration such as 30d (0: keep forever)");
   }
   // Checked here, whichever source the URL came from (file, environment or flag).
   try {

@@ -25,6 +25,9 @@ struct Config {
   std::string http = "127.0.0.1:8080";  // host:port of the HTTP API; port 0: any free port
   std::string http_port_file;           // if set, the bound port is written there
   std::string stuck_after = "15m";      // /metrics: active without a change this long
+  // Retention: a finished registration becomes a tombstone this long after it ended ("30d");
+  // "0": kept whole forever.
+  std::string retain_finished = "0";
   // The operator actions' bearer token; empty: the key folder's operator.token. From the
   // config file (operator_token) or ENROLL_OPERATOR_TOKEN only: a flag would show it in ps.
   std::string operator_token;

@@ -119,6 +119,11 @@ Startup::Startup(const Config& config) {
   engine_.qr_mac_key = keys_.qr_mac_key;
   engine_.passcode_hash.opslimit = config.passcode_opslimit;
   engine_.passcode_hash.memlimit = config.passcode_memlimit_kib * 1024;
+  if (const auto keep = http::parse_duration(config.retain_finished).value(); keep.count() > 0) {
+    engine_.retain_finished = keep;
+    spdlog::info("retention: a finished registration is purged {} after it ends",
+                 config.retain_finished);
+  }
 
   try {
     redis_ = redis::connect(config.redis);

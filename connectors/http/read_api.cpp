@@ -166,6 +166,12 @@ void ReadApi::history(const Request& request, Respond respond) {
         const auto page = m.history(id, offset, limit);
         if (!page)
           return error_response(404, "registration_not_found", "no registration " + id.str());
+        if (page->purged_at) {
+          return error_response(410, "history_purged",
+                                "the history of " + id.str() + " was purged at " +
+                                    to_rfc3339(*page->purged_at) +
+                                    " (retention); its audit trail is on enroll.audit");
+        }
         json records = json::array();
         for (const auto& r : page->records) records.push_back(json::parse(r));
         const std::int64_t next = offset + static_cast<std::int64_t>(page->records.size());

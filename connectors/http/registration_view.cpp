@@ -24,25 +24,30 @@ json masked_citizen(const std::optional<std::string>& digits) {
 }  // namespace
 
 json registration_view(const Registration& s) {
-  return json{
+  // What every registration shows, a tombstone (purged by the retention policy) included.
+  json view{
       {"id", s.id.str()},
       {"channel", s.channel},
       {"definition_version", s.definition_version},
       {"status", to_string(s.status())},
       {"phase", to_string(s.phase)},
       {"step", s.step},
-      {"stage", to_string(s.stage)},
-      {"attempt", s.attempt},
-      {"tries_used", s.tries_used},
       {"state_version", s.state_version},
       {"audit_records", s.audit_seq},
       {"audit_head", s.audit_head},
       {"created_at", to_rfc3339(s.created_at)},
       {"updated_at", to_rfc3339(s.updated_at)},
       {"expires_at", to_rfc3339(s.expires_at)},
+      {"reason", s.reason},
+      {"purged_at", time_or_null(s.purged_at)},
+  };
+  if (s.purged()) return view;  // nothing else was kept
+  view.update(json{
+      {"stage", to_string(s.stage)},
+      {"attempt", s.attempt},
+      {"tries_used", s.tries_used},
       {"step_deadline", time_or_null(s.step_deadline)},
       {"step_reason", s.step_reason},
-      {"reason", s.reason},
       {"locked_step", s.locked_step},
       {"hand_over_channel", s.hand_over_channel},
       {"device", {{"platform", s.device.platform}}},
@@ -53,7 +58,8 @@ json registration_view(const Registration& s) {
        {{"terms_version", s.consent.terms_version},
         {"accepted_at", time_or_null(s.consent.accepted_at)},
         {"confirmed_at", time_or_null(s.consent.confirmed_at)}}},
-  };
+  });
+  return view;
 }
 
 RegistrationId registration_id_of(const Request& request) {

@@ -4,7 +4,7 @@
 -- ARGV[1] expected epoch, ARGV[2] next offset ('' for a batch of timers: no offset moves),
 -- ARGV[3] n, ARGV[4] m, ARGV[5] the partition's key prefix '<ns>:{p<N>}:', then for each
 -- state: value, registration id, next timer in ms ('' for none), channel, phase, status, last
--- change in ms; then m registration ids whose due timer was fired (its timer.fire is in the
+-- change in ms, purged ('1' for a tombstone, else ''); then m registration ids whose due timer was fired (its timer.fire is in the
 -- outbox): each is removed from the timers; then (topic, key, value, history) quadruples for
 -- the outbox: history is the audit record to append to the registration's history list ('' for
 -- none).
@@ -18,6 +18,10 @@
 --   funnel: a hash of counters per channel: reached:<channel>:<phase> (registrations that
 --     ever got there), status:<channel>:<status> and active:<channel>:<phase> (now);
 --   hist:<id>: the registration's audit records, oldest first.
+-- A tombstone (a finished registration purged by the retention policy) leaves the read side:
+-- its meta, its history and its index entries go (its trail stays on enroll.audit), and no
+-- audit record is appended to a history again. The funnel keeps counting it: its counters
+-- are aggregates of every registration that ever got somewhere, not listings.
 -- Every one of these keys starts with the prefix, so it is in the partition's slot.
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return redis.error_reply('STALE_EPOCH')
@@ -38,17 +42,20 @@ local function reindex(kind, old, new, id, score)
   redis.call('ZADD', prefix .. 'idx:' .. kind .. ':' .. new, score, id)
 end
 
-for i = 1, n do
-  local a = 6 + (i - 1) * 7
-  local id, due = ARGV[a + 1], ARGV[a + 2]
-  local channel, phase, status, changed = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6]
-  redis.call('SET', KEYS[4 + i], ARGV[a])
-  if due == '' then
-    redis.call('ZREM', KEYS[4], id)
-  else
-    redis.call('ZADD', KEYS[4], due, id)
+-- Takes a tombstone out of the read side: every index that may hold it, its meta, its history.
+local function forget(id, channel, phase, status)
+  local meta = prefix .. 'meta:' .. id
+  local old = redis.call('HMGET', meta, 'channel', 'phase', 'status')
+  redis.call('ZREM', prefix .. 'idx:all', id)
+  for _, kv in ipairs({{'channel', old[1]}, {'phase', old[2]}, {'status', old[3]},
+                       {'channel', channel}, {'phase', phase}, {'status', status}}) do
+    if kv[2] then redis.call('ZREM', prefix .. 'idx:' .. kv[1] .. ':' .. kv[2], id) end
   end
+  redis.call('DEL', meta, prefix .. 'hist:' .. id)
+end
 
+-- Keeps a registration's meta, index entries and funnel counters in step with its state.
+local function index(id, channel, phase, status, changed)
   local meta = prefix .. 'meta:' .. id
   local old = redis.call('HMGET', meta, 'channel', 'phase', 'status')
   local oc, op, os = old[1], old[2], old[3]
@@ -72,7 +79,26 @@ for i = 1, n do
   end
 end
 
-local j = 6 + n * 7
+local purged = {}  -- tombstones of this batch: their audit records go to no history
+for i = 1, n do
+  local a = 6 + (i - 1) * 8
+  local id, due = ARGV[a + 1], ARGV[a + 2]
+  local channel, phase, status, changed = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6]
+  redis.call('SET', KEYS[4 + i], ARGV[a])
+  if due == '' then
+    redis.call('ZREM', KEYS[4], id)
+  else
+    redis.call('ZADD', KEYS[4], due, id)
+  end
+  if ARGV[a + 7] == '1' then
+    forget(id, channel, phase, status)
+    purged[id] = true
+  else
+    index(id, channel, phase, status, changed)
+  end
+end
+
+local j = 6 + n * 8
 for _ = 1, m do
   redis.call('ZREM', KEYS[4], ARGV[j])
   j = j + 1
@@ -81,7 +107,7 @@ end
 local ids = {}
 while j <= #ARGV do
   ids[#ids + 1] = redis.call('XADD', KEYS[3], '*', 't', ARGV[j], 'k', ARGV[j + 1], 'v', ARGV[j + 2])
-  if ARGV[j + 3] ~= '' then
+  if ARGV[j + 3] ~= '' and not purged[ARGV[j + 1]] then
     redis.call('RPUSH', prefix .. 'hist:' .. ARGV[j + 1], ARGV[j + 3])
   end
   j = j + 4

@@ -50,6 +50,9 @@ struct ListPage {
 struct HistoryPage {
   std::vector<std::string> records;  // audit records (JSON), oldest first
   std::int64_t total = 0;            // records in the history
+  // Set for a tombstone (purged by the retention policy): its history is gone (the trail is on
+  // enroll.audit).
+  std::optional<Timestamp> purged_at;
 };
 
 // Per channel: counter name (reached:<phase>, status:<status>, active:<phase>) -> count,
@@ -69,7 +72,7 @@ class ReadModel {
   // The stored state; nullopt for an unknown registration.
   std::optional<Registration> registration(const RegistrationId& id);
   // Records [offset, offset + limit) of the history (limit >= 1); nullopt for an unknown
-  // registration.
+  // registration; none and `purged_at` for a purged one.
   std::optional<HistoryPage> history(const RegistrationId& id, std::int64_t offset,
                                      std::int64_t limit);
   // Up to `limit` registrations after `after` in the listing's order, over every partition

@@ -55,8 +55,9 @@ class Store {
       std::int32_t partition, const std::vector<RegistrationId>& ids);
   // One atomic step: states (with their next timers), the next offset (none for a batch of
   // timers), the removal of fired timers and the outbox, with the read side kept in step
-  // (indexes, funnel, each audit record appended to its registration's history; commit.lua),
-  // if `epoch` is still current. Returns the outbox entry ids in the order of `outbox`.
+  // (indexes, funnel, each audit record appended to its registration's history; a tombstone
+  // taken out of the indexes, its meta and history deleted; commit.lua), if `epoch` is still
+  // current. Returns the outbox entry ids in the order of `outbox`.
   // Throws StaleEpochError.
   std::vector<std::string> commit(std::int32_t partition, std::int64_t epoch,
                                   std::optional<std::int64_t> next_offset,

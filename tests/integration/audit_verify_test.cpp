@@ -10,18 +10,7 @@ namespace enroll::test {
 namespace {
 using namespace std::chrono_literals;
 
-class AuditVerifyTest : public OrchestratorTest {
- protected:
-  // Runs enrollctl with `args`; returns its exit status and (in `out`) what it printed.
-  int enrollctl(const std::vector<std::string>& args, std::string& out) {
-    std::vector<std::string> argv{ENROLLCTL_BIN};
-    argv.insert(argv.end(), args.begin(), args.end());
-    ChildProcess ctl(ChildProcess::Options{argv, work_ / "enrollctl.log"});
-    const auto status = ctl.wait_exit(30s);
-    out = ctl.log();
-    return status.value_or(-1);
-  }
-};
+class AuditVerifyTest : public OrchestratorTest {};
 
 TEST_F(AuditVerifyTest, AnIntactTrailVerifiesAndAnAlteredRecordIsNamed) {
   sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");

@@ -440,6 +440,15 @@ std::vector<std::string> OrchestratorTest::redis_keys(const std::string& pattern
   return out;
 }
 
+int OrchestratorTest::enrollctl(const std::vector<std::string>& args, std::string& out) {
+  std::vector<std::string> argv{ENROLLCTL_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ChildProcess ctl(ChildProcess::Options{argv, work_ / "enrollctl.log"});
+  const auto status = ctl.wait_exit(std::chrono::seconds(30));
+  out = ctl.log();
+  return status.value_or(-1);
+}
+
 std::vector<std::string> OrchestratorTest::all_redis_values() {
   std::vector<std::string> out;
   for (const auto& key : redis_keys(ns_ + ":*")) {

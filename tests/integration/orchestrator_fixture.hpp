@@ -106,6 +106,9 @@ class OrchestratorTest : public ::testing::Test {
   std::vector<std::string> all_redis_values();
   // The keys matching a KEYS pattern, from every node of a cluster.
   std::vector<std::string> redis_keys(const std::string& pattern);
+  // Runs enrollctl with `args` (30 s at most); returns its exit status and, in `out`, what it
+  // printed.
+  int enrollctl(const std::vector<std::string>& args, std::string& out);
   // Parsed CloudEvents of `messages` whose subject is `id`.
   static std::vector<nlohmann::json> of(const std::vector<KafkaMessage>& messages,
                                         const std::string& id);

@@ -248,6 +248,50 @@ TEST_F(ReadModelTest, HistoryIsTheAuditRecordsOfTheOutbox) {
   EXPECT_EQ(model_->outbox_backlog(all_partitions), 10);
 }
 
+// Retention: a tombstone leaves every index, its meta and its history go, and no later audit
+// record of it makes a history again; the funnel's counters stay (aggregates).
+TEST_F(ReadModelTest, ATombstoneLeavesTheReadSideButTheFunnelStays) {
+  using RS = RegistrationState;
+  const std::string id = "reg-tomb", other = "reg-kept";
+  commit({reg(id, "kiosk", Phase::card, RS::card, 1'000),
+          reg(other, "kiosk", Phase::card, RS::card, 1'500)},
+         {{"t.audit", id, "e", R"({"seq":1})"}});
+  commit({reg(id, "kiosk", Phase::issued, RS::issued, 2'000)},
+         {{"t.audit", id, "e", R"({"seq":2})"}});
+  ASSERT_EQ(model_->history(RegistrationId(id), 0, 10)->total, 2);
+  const auto funnel_before = model_->funnel();
+  EXPECT_EQ(funnel_before.at("kiosk").at("status:issued"), 1);
+
+  auto tomb = tombstone(reg(id, "kiosk", Phase::issued, RS::issued, 3'000), from_millis(3'000));
+  commit({tomb}, {{"t.audit", id, "e", R"({"seq":3})"}});
+  // Gone from every listing: all, its channel, its phase and status (the other one is active).
+  EXPECT_EQ(ids_of(all_pages({}, 10)), std::vector<std::string>{other});
+  EXPECT_EQ(ids_of(all_pages({.channel = "kiosk"}, 10)), std::vector<std::string>{other});
+  EXPECT_TRUE(all_pages({.phase = Phase::issued}, 10).empty());
+  EXPECT_TRUE(all_pages({.status = Status::issued}, 10).empty());
+  const auto p = kafka::partition_for(id, kPartitions);
+  const std::string prefix = ns_ + ":{p" + std::to_string(p) + "}:";
+  for (const auto* suffix : {"meta:", "hist:"}) {
+    const std::string key = prefix + suffix + id;
+    EXPECT_EQ(redis_->command({key}, {"EXISTS", key})->integer, 0) << key;
+  }
+  const auto page = model_->history(RegistrationId(id), 0, 10);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->purged_at, from_millis(3'000));
+  EXPECT_EQ(page->total, 0);
+  EXPECT_EQ(model_->funnel(), funnel_before);
+  ASSERT_TRUE(model_->registration(RegistrationId(id)));
+  EXPECT_TRUE(model_->registration(RegistrationId(id))->purged());
+
+  // A later change of the tombstone (a refused command, audited): still no history, no listing.
+  tomb.audit_seq = 4;
+  tomb.updated_at = from_millis(4'000);
+  commit({tomb}, {{"t.audit", id, "e", R"({"seq":4})"}});
+  EXPECT_EQ(model_->history(RegistrationId(id), 0, 10)->total, 0);
+  EXPECT_EQ(ids_of(all_pages({}, 10)), std::vector<std::string>{other});
+  EXPECT_EQ(model_->funnel(), funnel_before);
+}
+
 TEST_F(ReadModelTest, PagesCoverEveryPartitionInOrderOnceWithTies) {
   std::vector<Registration> states;
   std::vector<redis::ListPosition> expected;

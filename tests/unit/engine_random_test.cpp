@@ -74,8 +74,12 @@ class RandomWalk {
       EXPECT_EQ(s.stage == StepState::awaiting_connector, s.pending_request.has_value());
     }
     if (is_terminal(s.position.state)) {
-      EXPECT_FALSE(s.next_timer().has_value());
+      // Its only timer is the purge (retention), until it is a tombstone.
+      EXPECT_EQ(s.purge_at.has_value(), config_.retain_finished.has_value());
+      EXPECT_EQ(s.next_timer(), s.purged() ? std::nullopt : s.purge_at);
       EXPECT_FALSE(s.citizen_claimed) << "a finished registration still holds its claim";
+    } else {
+      EXPECT_FALSE(s.purge_at || s.purged()) << "only a finished registration is purged";
     }
   }
 
@@ -278,6 +282,38 @@ TEST_F(EngineRandomTest, RandomSequencesStayInTheMachinesAndAlwaysEnd) {
   // The walks reach more than one kind of ending (a walk that always expires tests little).
   for (const auto& [channel, counts] : outcomes) {
     EXPECT_GE(counts.size(), 2u) << channel;
+  }
+}
+
+// Retention on: every walk ends, is purged by its next timer, and the tombstone then takes
+// random events without changing (refusals only add to the audit chain and the dedupe ids).
+TEST_F(EngineRandomTest, WithRetentionEveryEndIsPurgedAndTheTombstoneStays) {
+  config_.retain_finished = std::chrono::hours(1);
+  for (const auto& channel : catalog_.channels()) {
+    for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+      RandomWalk walk(config_, seed * 104729 + channel.size());
+      walk.start_with(channel);
+      for (int i = 0; i < 400 && !(walk.state() && walk.state()->purged()); ++i) {
+        ASSERT_NO_THROW(i < 120 ? walk.step() : walk.timer()) << channel << " seed " << seed;
+        walk.check_invariants(channel);
+        if (HasFatalFailure()) return;
+      }
+      ASSERT_TRUE(walk.state() && walk.state()->purged())
+          << channel << " seed " << seed << " at "
+          << (walk.state() ? state_to_json(*walk.state()).dump() : "no state");
+      const auto tomb = *walk.state();
+      for (int i = 0; i < 60; ++i) {
+        ASSERT_NO_THROW(walk.step()) << channel << " seed " << seed;
+        walk.check_invariants(channel);
+        const auto& s = *walk.state();
+        ASSERT_TRUE(s.purged());
+        EXPECT_EQ(s.status(), tomb.status());
+        EXPECT_EQ(s.created_at, tomb.created_at);
+        EXPECT_EQ(s.state_version, tomb.state_version);
+        EXPECT_EQ(s.purged_at, tomb.purged_at);
+        if (HasFailure()) return;
+      }
+    }
   }
 }
 

@@ -46,6 +46,10 @@ class EngineWalk : public ::testing::Test {
     const auto due = state_->next_timer();
     EXPECT_TRUE(due.has_value());
     now_ = *due - std::chrono::seconds(1);  // feed() adds a second
+    return timer();
+  }
+  // A timer event a second later, whatever is due then.
+  Outcome timer() {
     Inbound in;
     in.id = EventId("timer-" + std::to_string(++seq_));
     in.source = "/test/timers";
