@@ -605,6 +605,12 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
     t.on_timer();
     return std::move(t).finish();
   }
+  if (def == nullptr && event.type == CommandType::timer) {
+    // An active one's deadline cannot be judged without its definition: nothing changes and
+    // the timer is not re-armed (it is due: it would fire again at once, for ever). The next
+    // command stores the state again, which re-arms it, so loading the version back heals it.
+    return Outcome{};
+  }
   if (def == nullptr) {
     // The definition this registration started with is no longer loaded: refuse, keep state.
     Outcome out =

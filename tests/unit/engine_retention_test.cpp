@@ -149,6 +149,21 @@ TEST_F(EngineRetentionTest, ARegistrationOfAnUnloadedDefinitionIsPurgedAllTheSam
   EXPECT_TRUE(timer().effects.empty());  // and then nothing more
 }
 
+TEST_F(EngineRetentionTest, AnActiveRegistrationOfAnUnloadedDefinitionIgnoresItsTimer) {
+  walk_to("card-front");
+  ASSERT_TRUE(state_->next_timer().has_value());
+  const auto before = *state_;
+  DefinitionCatalog empty;
+  config_.catalog = &empty;
+  const auto out = fire_timer();        // due: without the definition, nothing to judge it by
+  EXPECT_FALSE(out.state.has_value());  // not stored, so not re-armed at a past time
+  EXPECT_TRUE(out.effects.empty());
+  EXPECT_EQ(state_to_json(*state_), state_to_json(before));
+  const auto refused = feed(CommandType::card_front_capture, ImageCapture{ImageRef("img://f")});
+  ASSERT_EQ(events(refused).size(), 1u);  // a command is still refused, and stored
+  EXPECT_EQ(events(refused)[0]->type, EventType::command_rejected);
+}
+
 TEST_F(EngineRetentionTest, ThePurgeIsTheSameOnReplay) {
   config_.retain_finished = 5s;
   issue();
