@@ -65,6 +65,10 @@ Registration tombstone(const Registration& finished, Timestamp purged_at) {
   t.updated_at = finished.updated_at;
   t.purge_at = finished.purge_at;
   t.purged_at = purged_at;
+  // The dedupe window stays: a copy of an input applied before the purge (a re-sent outbox
+  // entry, a reference replay's own task results and timers) is still ignored, so a replay
+  // of the inbox makes the same records as the first run.
+  t.applied = finished.applied;
   return t;
 }
 
