@@ -94,8 +94,8 @@ struct Registration {
 
 // What is kept of a finished registration once purged: id, channel, definition version, the
 // final machine state, phase, step and reason, the times, state_version, the audit chain's
-// seq and head, purge_at; everything captured, the pending request, the dedupe window and
-// the rest are dropped.
+// seq and head, purge_at, and the dedupe window (copies of earlier inputs stay ignored, so a
+// replay stays exact); everything captured, the pending request and the rest are dropped.
 Registration tombstone(const Registration& finished, Timestamp purged_at);
 
 nlohmann::json state_to_json(const Registration& s);
