@@ -598,18 +598,16 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
   const ChannelDefinition* def = config.catalog->get(current->channel, current->definition_version);
   Registration s = *current;
   if (event.type != CommandType::timer) remember(s, event.id, config.dedupe_window);
-  if (def == nullptr && event.type == CommandType::timer && is_terminal(s.position.state)) {
-    // A finished registration of a version no longer loaded is purged all the same (refused,
-    // its purge timer would be re-armed, due, forever).
+  if (def == nullptr && event.type == CommandType::timer) {
+    // A due timer must not be answered by a refusal: the stored state would re-arm it, due,
+    // for ever. A finished registration is purged all the same (the purge needs no
+    // definition); an active one's deadline cannot be judged without it, so nothing changes
+    // (the next command stores the state again and re-arms it, so loading the version back
+    // heals it).
+    if (!is_terminal(s.position.state)) return Outcome{};
     Transition t(std::move(s), nullptr, event, now, config);
     t.on_timer();
     return std::move(t).finish();
-  }
-  if (def == nullptr && event.type == CommandType::timer) {
-    // An active one's deadline cannot be judged without its definition: nothing changes and
-    // the timer is not re-armed (it is due: it would fire again at once, for ever). The next
-    // command stores the state again, which re-arms it, so loading the version back heals it.
-    return Outcome{};
   }
   if (def == nullptr) {
     // The definition this registration started with is no longer loaded: refuse, keep state.

@@ -90,9 +90,9 @@ bool check_registration(const ServiceClient& client, const std::string& id, Trai
   const auto status = client.get("/v1/registrations/" + url_encode(id));
   if (status.status == 404) return false;
   if (status.status != 200) throw std::runtime_error(status.error_text());
-  if (const auto view = status.json();
-      view.contains("purged_at") && view["purged_at"].is_string()) {
-    purged.emplace(id, view["purged_at"].get<std::string>());
+  const auto state = status.json();
+  if (state.contains("purged_at") && state["purged_at"].is_string()) {
+    purged.emplace(id, state["purged_at"].get<std::string>());
     return true;
   }
   json records = json::array();
@@ -103,7 +103,6 @@ bool check_registration(const ServiceClient& client, const std::string& id, Trai
 
   ++report.registrations;
   report.records += records.size();
-  const auto state = status.json();
   const auto counted = state.value("audit_records", std::int64_t{0});
   const auto head = state.value("audit_head", std::string{});
   std::vector<json> chain(records.begin(), records.end());

@@ -107,21 +107,27 @@ std::optional<HistoryPage> ReadModel::history(const RegistrationId& id, std::int
   const auto p = partition_of(id);
   const auto hist = key(p, std::string(keys::history) + id.str());
   const auto state = key(p, std::string(keys::state) + id.str());
-  // Both keys are in the partition's slot: one node, one round trip. The state says whether
-  // the registration exists and whether it was purged (its history deleted).
+  // Both keys are in the partition's slot: one node, one round trip.
   const auto replies = redis_.pipeline(
-      {{{state}, {"GET", state}},
+      {{{state}, {"EXISTS", state}},
        {{hist}, {"LLEN", hist}},
        {{hist}, {"LRANGE", hist, std::to_string(offset), std::to_string(offset + limit - 1)}}});
-  const auto& stored = replies[0];
+  const auto& exists = replies[0];
   const auto& total = replies[1];
   const auto& range = replies[2];
-  for (const auto* r : {stored.get(), total.get(), range.get()}) {
+  for (const auto* r : {exists.get(), total.get(), range.get()}) {
     if (r->type == REDIS_REPLY_ERROR) throw RedisError(str(r), false);
   }
-  if (stored->type != REDIS_REPLY_STRING) return std::nullopt;
+  if (exists->integer == 0) return std::nullopt;
   HistoryPage page;
-  page.purged_at = state_from_json(nlohmann::json::parse(str(stored.get()))).purged_at;
+  if (total->integer == 0) {
+    // Every registration's history starts with its first record; none left means purged
+    // (or committed before the history lists existed): only then is the state read.
+    const auto stored = redis_.command({state}, {"GET", state});
+    if (stored->type == REDIS_REPLY_STRING) {
+      page.purged_at = state_from_json(nlohmann::json::parse(str(stored.get()))).purged_at;
+    }
+  }
   page.total = total->integer;
   for (std::size_t i = 0; i < range->elements; ++i) page.records.push_back(str(range->element[i]));
   return page;
