@@ -47,6 +47,7 @@ bad_file(http-wrong-type "setting 'http': expected a string, not 8080")
 bad_file(http-bad "setting 'http': http address 'nowhere': expected host:port")
 bad_file(operator-token-short
   "setting 'operator_token': must be at least 16 characters of A-Z a-z 0-9 - _")
+bad_file(operator-token-number "setting 'operator_token': expected a string")  # a secret: not shown
 bad_file(batch-size-zero "setting 'batch_size': 0 is not in 1\\.\\.10000")
 bad_file(batch-size-huge "setting 'batch_size': 18446744073709551615 is not in 1\\.\\.10000")
 bad_file(batch-size-string "setting 'batch_size': expected an integer, not \"500\"")
@@ -129,6 +130,11 @@ enrollmentd_test(env.bounds-ok EXIT 1 MATCH ${missing_keys}
 enrollmentd_test(flag.bounds-ok EXIT 1 MATCH ${missing_keys}
   ARGS ${no_keys} --batch-size 10000 --passcode-workers 0 --passcode-opslimit 1
   --passcode-memlimit-kib 2097152 --log-level warn --retain-finished 2s --http 0.0.0.0:0)
+# What is stored is what was checked: decimal, as the check reads it (CLI11 alone reads a
+# leading 0 as octal: 010 as 8, 09 as no number at all).
+enrollmentd_test(flag.leading-zero EXIT 1 MATCH ${missing_keys} ARGS ${no_keys} --batch-size 09)
+enrollmentd_test(env.leading-zero EXIT 1 MATCH ${missing_keys} ENV ENROLL_BATCH_SIZE=09
+  ARGS ${no_keys})
 enrollmentd_test(flag.retain-finished-ok EXIT 1 MATCH ${missing_keys}
   ARGS ${no_keys} --retain-finished 30d)
 enrollmentd_test(deploy-example-config EXIT 1 MATCH ${missing_keys}
@@ -137,7 +143,7 @@ enrollmentd_test(deploy-example-config EXIT 1 MATCH ${missing_keys}
 # --help lists each setting with its variable, its bounds and its default.
 enrollmentd_test(help-http EXIT 0 MATCH "--http TEXT=127.0.0.1:8080 \\(Env:ENROLL_HTTP\\)" ARGS --help)
 enrollmentd_test(help-bounds EXIT 0
-  MATCH "--batch-size INT:1\\.\\.10000=500 \\(Env:ENROLL_BATCH_SIZE\\).*--passcode-workers INT:-1\\.\\.64=-1.*--log-level TEXT:trace\\|debug\\|info\\|warn\\|error\\|critical=info.*same checks"
+  MATCH "same checks whichever source.*--batch-size INT:1\\.\\.10000=500 \\(Env:ENROLL_BATCH_SIZE\\).*--passcode-workers INT:-1\\.\\.64=-1.*--log-level TEXT:trace\\|debug\\|info\\|warn\\|error\\|critical=info"
   ARGS --help)
 enrollmentd_test(help EXIT 0 MATCH "redis\\+cluster://host:port,host:port" ARGS --help)
 set(cli_keys ${CMAKE_CURRENT_BINARY_DIR}/keys)
