@@ -100,7 +100,8 @@ class Settings {
       const auto it = settings_.find(key);
       if (it == settings_.end()) throw UsageError(where + "unknown setting '" + shown(key) + "'");
       const Setting& s = it->second;
-      const std::string named = where + "setting '" + key + "': ";
+      std::string named = where;
+      named.append("setting '").append(key).append("': ");
       if (s.check.integer ? !value.is_number_integer() : !value.is_string()) {
         const std::string expected = s.check.integer ? "expected an integer" : "expected a string";
         // A secret's value is not shown, even a wrong one.
