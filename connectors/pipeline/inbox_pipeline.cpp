@@ -180,7 +180,11 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
   }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  auto states = with_redis_retry("load", [&] { return store_.load(partition, ids); });
+  // Quarantine (issue 10, item 3): a stored state that cannot be decoded is moved aside by the
+  // load; messages for it are dead-lettered below, never applied.
+  auto loaded =
+      with_redis_retry("load", [&] { return store_.load(partition, epochs_.at(partition), ids); });
+  auto& states = loaded.states;
   if (passcode_pool_) hash_ahead(items, states);
 
   std::map<RegistrationId, Registration> dirty;
@@ -196,6 +200,17 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
       continue;
     }
     const auto& in = std::get<Inbound>(item.decoded);
+    if (loaded.quarantined.count(in.subject) != 0) {  // quarantine: see the load above
+      const codec::DecodeError why{
+          "registration_quarantined",
+          "the stored state of " + in.subject.str() + " cannot be decoded and is quarantined"};
+      spdlog::warn("registration {}: {} dead-lettered: quarantined", in.subject.str(),
+                   to_string(in.type));
+      outbox.push_back(encoder_.dead_letter({m->topic, m->partition, m->offset}, m->key, m->value,
+                                            why, item.now));
+      ++counters_.dead_lettered;
+      continue;
+    }
     auto& current = states[in.subject];
     Outcome outcome;
     try {

@@ -27,5 +27,8 @@ inline constexpr std::string_view outbox = "outbox";      // stream
 inline constexpr std::string_view index_all = "idx:all";  // ids by last change (sorted set)
 // + "<kind>:<value>", kind phase | status | channel: ids by last change (sorted set)
 inline constexpr std::string_view index = "idx:";
+// + id: a state that could not be decoded, moved aside (hash: record, reason, at, timer,
+// status; quarantine.lua)
+inline constexpr std::string_view quarantine = "quar:";
 
 }  // namespace enroll::redis::keys
