@@ -11,6 +11,7 @@ namespace enroll {
 namespace {
 
 using nlohmann::json;
+using namespace std::string_literals;
 
 // A self-service registration at the face match, as the code before the format version wrote
 // it (state_to_json, dumped): no "v". Synthetic data.
@@ -115,7 +116,7 @@ TEST(StateRecordTest, EveryKindOfBadRecordIsOneTypedError) {
       {"not JSON", "{\"id\": \"reg-v0\", oops"},
       {"empty", ""},
       {"not an object", "[1, 2, 3]"},
-      {"a NUL byte", std::string("{\"id\":\"a\0b\"}", 13)},
+      {"a NUL byte", "{\"id\":\"a\0b\"}"s},
       {"invalid UTF-8", "{\"id\": \"\xff\xfe\"}"},
       {"trailing bytes", std::string(v0_record) + " {}"},
   };
