@@ -1,14 +1,14 @@
 #pragma once
-// The bounds on what enroll.inbox accepts, in one place: the decoder checks them before any
-// recursive code runs (RapidJSON's schema validator and writer, nlohmann's parser all
-// recurse), and the dead-letter and fuzz code refer to them.
+// The bounds on what enroll.inbox accepts, in one place (for the decoder, the dead-letter
+// code and the fuzz targets alike): the decoder checks them before any recursive code runs
+// (RapidJSON's schema validator and writer and nlohmann's parser all recurse).
 #include <cstddef>
 
 namespace enroll::codec {
 
-// Bytes of one inbox message, checked before parsing. The largest legitimate message, a
-// card.chip.read or card.front.ocr task.result, is well under 2 KiB; 64 KiB leaves room for
-// real connectors' longer names and references without letting one message cost much.
+// Bytes of one inbox message, checked before parsing. The largest legitimate message, a card
+// read's task.result (card.chip.read, card.front.ocr), is under 2 KiB; 64 KiB leaves room
+// for real connectors' longer names and references without letting one message cost much.
 inline constexpr std::size_t kMaxInboundBytes = 64 * 1024;
 
 // Nesting of arrays and objects, the envelope being level 1 (data 2, a task's outputs 3).
