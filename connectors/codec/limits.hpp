@@ -9,7 +9,7 @@ namespace enroll::codec {
 // Bytes of one inbox message, checked before parsing. The largest legitimate message, a card
 // read's task.result (card.chip.read, card.front.ocr), is under 2 KiB; 64 KiB leaves room
 // for real connectors' longer names and references without letting one message cost much.
-inline constexpr std::size_t kMaxInboundBytes = 64 * 1024;
+inline constexpr std::size_t kMaxInboundBytes = std::size_t{64} * 1024;
 
 // Nesting of arrays and objects, the envelope being level 1 (data 2, a task's outputs 3).
 // Counted while parsing (RapidJSON's iterative parser), so no recursion ever sees more.

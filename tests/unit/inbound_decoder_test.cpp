@@ -219,7 +219,7 @@ TEST_F(InboundDecoderTest, WhatTheSimulatedCitizensSendDecodes) {
         {"pin", "passcode.set"},          {"consent-confirm", "consent.confirm"}};
     for (const auto& [phase, expects] : asks) {
       const json awaiting{{"specversion", "1.0"},
-                          {"id", id + "/" + expects},
+                          {"id", std::string(id).append("/").append(expects)},
                           {"source", "/enrollmentd"},
                           {"type", "registration.awaiting"},
                           {"subject", id},
