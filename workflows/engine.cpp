@@ -650,4 +650,12 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
   return std::move(t).finish();
 }
 
+bool awaits(const Registration& state, CommandType type, const EngineConfig& config) {
+  if (!state.active() || state.stage != StepState::awaiting_input) return false;
+  const ChannelDefinition* def = config.catalog->get(state.channel, state.definition_version);
+  const StepDef* step = def != nullptr ? def->find(state.step) : nullptr;
+  return step != nullptr &&
+         std::find(step->expects.begin(), step->expects.end(), type) != step->expects.end();
+}
+
 }  // namespace enroll

@@ -18,4 +18,9 @@ namespace enroll {
 Outcome apply(const std::optional<Registration>& current, const Inbound& event, Timestamp now,
               const EngineConfig& config);
 
+// Whether `state` waits for a command of `type` at its current step now (the engine would take
+// it up, not refuse it): for the shell, which does costly work ahead (Argon2id) only for
+// commands that can count.
+bool awaits(const Registration& state, CommandType type, const EngineConfig& config);
+
 }  // namespace enroll

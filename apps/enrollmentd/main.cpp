@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
     // Declared before the pipeline, which reports to them, and the API, which reads them.
     metrics::Registry registry;
     PipelineMonitor monitor(registry);
+    monitor.set_failure_labels(failure_labels(startup.catalog()));
     InboxPipeline pipeline(startup.pipeline_settings(), startup.store(), startup.schemas(),
                            startup.keys().passcode_seal, startup.engine_config());
     pipeline.set_monitor(&monitor);

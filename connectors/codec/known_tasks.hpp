@@ -4,11 +4,15 @@
 // connectors/, where the schemas are embedded); enrollctl's check and enrollmentd's start-up
 // both lint with them.
 #include <map>
+#include <set>
 #include <string>
 
 namespace enroll::codec {
 
 // task name -> connector. Throws std::runtime_error if a task schema has no x-connector.
 std::map<std::string, std::string> known_tasks();
+// task name -> the error codes its connector may answer (`x-error-codes`; none if absent): the
+// metrics' label values besides the definitions' retryable codes.
+std::map<std::string, std::set<std::string>> known_error_codes();
 
 }  // namespace enroll::codec

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "connectors/codec/limits.hpp"
+#include "workflows/crypto/hashing.hpp"
+
 namespace enroll::codec {
 namespace {
 
@@ -84,14 +87,24 @@ OutboxMessage OutboundEncoder::dead_letter(const InboxPosition& from, std::strin
                                            Timestamp now) const {
   const std::string id = "dlq/" + from.topic + "/" + std::to_string(from.partition) + "/" +
                          std::to_string(from.offset);
-  // The payload may not be valid UTF-8; keep it as text with invalid bytes replaced.
+  // Bounded whatever the input: an excerpt of the payload (its hash and size name it whole), of
+  // the key and of the reason, so that a dead letter always fits the producer's limit. Invalid
+  // UTF-8 (also where an excerpt cuts a character) is replaced when dumped.
+  const std::string_view excerpt = payload.substr(0, dead_letter_excerpt_bytes);
+  const std::string short_key(key.substr(0, dead_letter_key_bytes));
   json data{{"topic", from.topic},
             {"partition", from.partition},
             {"offset", from.offset},
-            {"error", {{"code", error.code}, {"message", error.message}}},
-            {"payload", std::string(payload)}};
-  return {topics_.dlq(), std::string(key),
-          envelope(id, source_, "inbox.rejected", std::string(key), now, "", std::move(data))
+            {"error",
+             {{"code", error.code.substr(0, dead_letter_message_bytes)},
+              {"message", error.message.substr(0, dead_letter_message_bytes)}}},
+            {"payload", std::string(excerpt)},
+            {"payload_truncated", excerpt.size() < payload.size()},
+            {"payload_size", payload.size()},
+            {"payload_sha256", crypto::sha256_hex(payload)}};
+  if (short_key.size() < key.size()) data["key_truncated"] = true;
+  return {topics_.dlq(), short_key,
+          envelope(id, source_, "inbox.rejected", short_key, now, "", std::move(data))
               .dump(-1, ' ', false, json::error_handler_t::replace)};
 }
 

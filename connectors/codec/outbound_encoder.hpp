@@ -43,6 +43,8 @@ class OutboundEncoder {
                                           std::string_view payload, const DecodeError& error,
                                           Timestamp now) const;
 
+  [[nodiscard]] std::string dlq_topic() const { return topics_.dlq(); }
+
  private:
   Topics topics_;
   std::string source_;

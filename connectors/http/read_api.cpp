@@ -179,6 +179,7 @@ void ReadApi::history(const Request& request, Respond respond) {
             200,
             {{"registration_id", id.str()},
              {"total", page->total},
+             {"dropped", page->dropped},
              {"records", std::move(records)},
              {"next_cursor", next < page->total ? json(encode_history_cursor(next)) : json()}});
       },

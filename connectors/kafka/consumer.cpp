@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 namespace enroll::kafka {
 namespace {
@@ -70,24 +71,49 @@ void Consumer::close() {
   if (closed_) return;
   closed_ = true;
   rd_kafka_consumer_close(rk_);
+  if (listener_failure_) {
+    // Leaving anyway: a failure of the revocation listener is only told.
+    try {
+      std::rethrow_exception(std::exchange(listener_failure_, nullptr));
+    } catch (const std::exception& e) {
+      spdlog::error("kafka consumer: revocation on close failed: {}", e.what());
+    } catch (...) {
+      spdlog::error("kafka consumer: revocation on close failed");
+    }
+  }
 }
 
 void Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                             rd_kafka_topic_partition_list_t* parts, void* opaque) {
+  // Called from C: whatever the listener throws is kept and rethrown after the poll.
   auto* self = static_cast<Consumer*>(opaque);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-    if (self->listener_ != nullptr) {
-      const auto starts = self->listener_->on_assigned(to_vector(parts));
-      for (int i = 0; i < parts->cnt; ++i) {
-        const auto& start = starts.at(static_cast<std::size_t>(i));
-        parts->elems[i].offset = start ? *start : RD_KAFKA_OFFSET_INVALID;
+    try {
+      if (self->listener_ != nullptr) {
+        const auto starts = self->listener_->on_assigned(to_vector(parts));
+        for (int i = 0; i < parts->cnt; ++i) {
+          const auto& start = starts.at(static_cast<std::size_t>(i));
+          parts->elems[i].offset = start ? *start : RD_KAFKA_OFFSET_INVALID;
+        }
       }
+      rd_kafka_assign(rk, parts);
+    } catch (...) {
+      // Not claimed: nothing of these partitions is read here.
+      self->listener_failure_ = std::current_exception();
+      rd_kafka_assign(rk, nullptr);
     }
-    rd_kafka_assign(rk, parts);
   } else {
-    if (self->listener_ != nullptr) self->listener_->on_revoked(to_vector(parts));
+    try {
+      if (self->listener_ != nullptr) self->listener_->on_revoked(to_vector(parts));
+    } catch (...) {
+      self->listener_failure_ = std::current_exception();
+    }
     rd_kafka_assign(rk, nullptr);
   }
+}
+
+void Consumer::rethrow_listener_failure() {
+  if (listener_failure_) std::rethrow_exception(std::exchange(listener_failure_, nullptr));
 }
 
 std::vector<Message> Consumer::poll_batch(std::size_t max, std::chrono::milliseconds timeout) {
@@ -95,6 +121,10 @@ std::vector<Message> Consumer::poll_batch(std::size_t max, std::chrono::millisec
   int wait = static_cast<int>(timeout.count());
   while (out.size() < max) {
     rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, wait);
+    if (listener_failure_) {
+      if (m != nullptr) rd_kafka_message_destroy(m);
+      rethrow_listener_failure();
+    }
     if (m == nullptr) break;
     wait = 0;  // only the first message is waited for
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <memory>
 #include <optional>
@@ -51,11 +52,12 @@ class Consumer {
   Consumer(const Consumer&) = delete;
   Consumer& operator=(const Consumer&) = delete;
 
-  // Up to `max` messages, waiting at most `timeout` for the first one.
+  // Up to `max` messages, waiting at most `timeout` for the first one. Rethrows what the
+  // rebalance listener threw during the poll (the partitions concerned are then unassigned).
   std::vector<Message> poll_batch(std::size_t max, std::chrono::milliseconds timeout);
   // Records the next offset to read with the group (informational: lag monitoring).
   void commit_async(const std::vector<std::pair<TopicPartition, std::int64_t>>& next_offsets);
-  // Leaves the group (runs the revocation listener).
+  // Leaves the group (runs the revocation listener; what it throws is logged, not thrown).
   void close();
   [[nodiscard]] std::vector<TopicPartition> assignment() const;
   // Messages behind the high watermark per assigned partition, from librdkafka's cached
@@ -66,7 +68,11 @@ class Consumer {
  private:
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                            rd_kafka_topic_partition_list_t* parts, void* opaque);
+  // What the listener threw inside the rebalance callback (it cannot cross librdkafka's C
+  // frames): rethrown on the owner's thread once the poll has returned.
+  void rethrow_listener_failure();
   rd_kafka_t* rk_ = nullptr;
+  std::exception_ptr listener_failure_;
   RebalanceListener* listener_;
   bool closed_ = false;
 };

@@ -1,5 +1,7 @@
 #include "connectors/kafka/producer.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <array>
 
 namespace enroll::kafka {
@@ -26,15 +28,30 @@ Producer::~Producer() {
 }
 
 void Producer::on_delivery_report(rd_kafka_t* /*rk*/, const rd_kafka_message_t* msg, void* opaque) {
-  auto* self = static_cast<Producer*>(opaque);
-  if (self->on_delivery_) {
-    self->on_delivery_(Delivery{reinterpret_cast<std::uint64_t>(msg->_private), msg->err,
-                                msg->partition, msg->offset});
+  // Called from C: nothing may be thrown through librdkafka.
+  try {
+    auto* self = static_cast<Producer*>(opaque);
+    if (self->on_delivery_) {
+      self->on_delivery_(Delivery{reinterpret_cast<std::uint64_t>(msg->_private), msg->err,
+                                  msg->partition, msg->offset});
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("kafka producer: delivery report handler failed: {}", e.what());
+  } catch (...) {
+    spdlog::error("kafka producer: delivery report handler failed");
   }
 }
 
 void Producer::produce(const std::string& topic, std::string_view key, std::string_view value,
                        std::uint64_t token) {
+  const rd_kafka_resp_err_t err = try_produce(topic, key, value, token);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw KafkaError("produce to " + topic + ": " + rd_kafka_err2str(err), false);
+  }
+}
+
+rd_kafka_resp_err_t Producer::try_produce(const std::string& topic, std::string_view key,
+                                          std::string_view value, std::uint64_t token) {
   for (;;) {
     const rd_kafka_resp_err_t err =
         rd_kafka_producev(rk_, RD_KAFKA_V_TOPIC(topic.c_str()),
@@ -42,12 +59,8 @@ void Producer::produce(const std::string& topic, std::string_view key, std::stri
                           RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
                           RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
                           RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(token)), RD_KAFKA_V_END);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
-    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-      rd_kafka_poll(rk_, 50);  // make room by serving delivery reports
-      continue;
-    }
-    throw KafkaError("produce to " + topic + ": " + rd_kafka_err2str(err), false);
+    if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) return err;
+    rd_kafka_poll(rk_, 50);  // make room by serving delivery reports
   }
 }
 

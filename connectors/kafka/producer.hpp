@@ -31,9 +31,13 @@ class Producer {
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
 
-  // Queues a message; blocks (serving poll) while the local queue is full.
+  // Queues a message; blocks (serving poll) while the local queue is full. Throws
+  // KafkaError if librdkafka refuses it (too large, unknown topic, ...).
   void produce(const std::string& topic, std::string_view key, std::string_view value,
                std::uint64_t token = 0);
+  // The same, returning librdkafka's refusal instead of throwing (NO_ERROR once queued).
+  [[nodiscard]] rd_kafka_resp_err_t try_produce(const std::string& topic, std::string_view key,
+                                                std::string_view value, std::uint64_t token = 0);
   // Serves delivery reports; returns the number of events served.
   int poll(int timeout_ms = 0);
   // Waits until every queued message is delivered or failed; false on timeout.

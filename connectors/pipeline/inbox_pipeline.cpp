@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
+#include <utility>
 
 #include "workflows/engine.hpp"
 
@@ -16,14 +18,20 @@ Timestamp message_time(const kafka::Message& m) {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
-bool has_rejection(const std::vector<Effect>& effects) {
-  for (const auto& e : effects) {
-    if (const auto* ev = std::get_if<EmitEvent>(&e);
-        ev != nullptr && ev->type == EventType::command_rejected) {
+// Errors with which the broker refuses a record for good: sending it again cannot succeed.
+bool refused_for_good(rd_kafka_resp_err_t err) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE:
+    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+    case RD_KAFKA_RESP_ERR__INVALID_ARG:
+    case RD_KAFKA_RESP_ERR__BAD_MSG:
       return true;
-    }
+    default:
+      return false;
   }
-  return false;
 }
 
 }  // namespace
@@ -35,6 +43,7 @@ InboxPipeline::InboxPipeline(PipelineSettings settings, redis::Store& store,
       store_(store),
       decoder_(schemas, passcode_keys),
       encoder_(settings_.topics, settings_.source),
+      step_(decoder_, encoder_),
       engine_(std::move(engine)) {
   if (settings_.passcode_workers > 0) {
     passcode_pool_ =
@@ -45,11 +54,13 @@ InboxPipeline::InboxPipeline(PipelineSettings settings, redis::Store& store,
     auto it = in_flight_.find(d.token);
     if (it == in_flight_.end()) return;
     if (d.error == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      delivered_[it->second.first].push_back(it->second.second);
+      delivered_[it->second.partition].push_back(it->second.entry_id);
+    } else if (refused_for_good(d.error)) {
+      to_park_.emplace_back(std::move(it->second), d.error);  // parked after the poll
     } else {
       // Stays in the outbox; re-sent when the partition is next claimed.
       spdlog::error("relay: delivery failed for outbox entry {} of partition {}: {}",
-                    it->second.second, it->second.first, rd_kafka_err2str(d.error));
+                    it->second.entry_id, it->second.partition, rd_kafka_err2str(d.error));
     }
     in_flight_.erase(it);
   });
@@ -60,7 +71,11 @@ InboxPipeline::InboxPipeline(PipelineSettings settings, redis::Store& store,
       consumer_settings, std::vector<std::string>{settings_.topics.inbox()}, this);
 }
 
-InboxPipeline::~InboxPipeline() = default;
+InboxPipeline::~InboxPipeline() {
+  // The consumer leaves the group first: its close runs on_revoked, which needs the members
+  // below (destroyed after this body, in reverse order of declaration).
+  consumer_.reset();
+}
 
 template <class F>
 auto InboxPipeline::with_redis_retry(const char* what, F&& f) -> decltype(f()) {
@@ -141,7 +156,10 @@ void InboxPipeline::process(std::vector<kafka::Message> batch) {
     std::vector<Item> items;
     items.reserve(msgs.size());
     for (const auto& m : msgs) {
-      items.push_back(Item{&m, decoder_.decode(m.value, m.key), message_time(m)});
+      Item item{&m, InboxRecord{{m.topic, m.partition, m.offset}, m.key, m.value, message_time(m)},
+                codec::DecodeError{}};
+      item.decoded = step_.decode(item.record);
+      items.push_back(std::move(item));
     }
     apply_and_commit(partition, items, msgs.back().offset + 1);
   }
@@ -172,8 +190,8 @@ void InboxPipeline::fire_timers() {
   }
 }
 
-void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& items,
-                                     std::int64_t next_offset) {
+InboxPipeline::Batch InboxPipeline::run_engine(std::int32_t partition, std::span<Item> items,
+                                               bool ahead) {
   std::vector<RegistrationId> ids;
   for (const auto& item : items) {
     if (const auto* in = std::get_if<Inbound>(&item.decoded)) ids.push_back(in->subject);
@@ -181,101 +199,147 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   auto states = with_redis_retry("load", [&] { return store_.load(partition, ids); });
-  if (passcode_pool_) hash_ahead(items, states);
+  if (ahead && passcode_pool_) hash_ahead(items, states);
 
-  std::map<RegistrationId, Registration> dirty;
-  std::vector<codec::OutboxMessage> outbox;
+  Batch batch;
   for (auto& item : items) {
-    const auto* m = item.msg;
-    if (const auto* err = std::get_if<codec::DecodeError>(&item.decoded)) {
-      spdlog::warn("inbox {}/{}@{}: dead-lettered: {}: {}", m->topic, m->partition, m->offset,
-                   err->code, err->message);
-      outbox.push_back(encoder_.dead_letter({m->topic, m->partition, m->offset}, m->key, m->value,
-                                            *err, item.now));
-      ++counters_.dead_lettered;
-      continue;
+    const auto* in = std::get_if<Inbound>(&item.decoded);
+    StepResult r = in != nullptr
+                       ? step_.apply(item.record, *in, states[in->subject], engine_)
+                       : step_.dead_letter(item.record, std::get<codec::DecodeError>(item.decoded));
+    if (r.state) {
+      auto& current = states[in->subject];
+      current = *r.state;
+      batch.dirty[in->subject] = redis::StoredState{std::move(*r.state), std::move(r.state_json)};
+      r.state.reset();
     }
-    const auto& in = std::get<Inbound>(item.decoded);
-    auto& current = states[in.subject];
-    Outcome outcome;
-    try {
-      outcome = apply(current, in, item.now, engine_);
-    } catch (const std::exception& e) {
-      // Input the engine cannot use (e.g. a result whose outputs have the wrong types).
-      const codec::DecodeError why{"unprocessable", e.what()};
-      spdlog::warn("registration {}: {} dead-lettered: {}", in.subject.str(), to_string(in.type),
-                   e.what());
-      outbox.push_back(encoder_.dead_letter({m->topic, m->partition, m->offset}, m->key, m->value,
-                                            why, item.now));
-      ++counters_.dead_lettered;
-      continue;
-    }
-    if (monitor_ != nullptr) monitor_->on_outcome(in, outcome);
-    if (outcome.duplicate) {
-      ++counters_.duplicates;
-      continue;
-    }
-    if (outcome.state) {
-      current = *outcome.state;
-      dirty[in.subject] = std::move(*outcome.state);
-    }
-    if (in.type == CommandType::timer) {
-      if (!outcome.state && current && current->next_timer() &&
-          *current->next_timer() <= item.now) {
-        // The engine found nothing to do at a due time: the timer is not re-armed (it would loop).
-        spdlog::warn("registration {}: timer due at {} changed nothing", in.subject.str(),
-                     to_rfc3339(*current->next_timer()));
-      }
-    } else {
-      ++(has_rejection(outcome.effects) ? counters_.rejected : counters_.applied);
-    }
-    const std::int64_t version = current ? current->state_version : 0;
-    auto encoded =
-        encoder_.encode(in.subject, in.id, version, in.traceparent, item.now, outcome.effects);
-    std::move(encoded.begin(), encoded.end(), std::back_inserter(outbox));
+    std::move(r.outbox.begin(), r.outbox.end(), std::back_inserter(batch.outbox));
+    r.outbox.clear();
+    batch.inputs.push_back(r.reason ? nullptr : in);
+    batch.records.push_back(&item.record);
+    batch.results.push_back(std::move(r));
   }
   if (passcode_pool_) passcode_pool_->clear();  // wipes the batch's passcodes
-  std::vector<Registration> to_store;
-  to_store.reserve(dirty.size());
-  for (auto& [id, s] : dirty) to_store.push_back(std::move(s));
-  const auto entry_ids = commit_fenced(partition, next_offset, to_store, outbox, {});
+  return batch;
+}
+
+void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& items,
+                                     std::int64_t next_offset) {
+  Batch batch = run_engine(partition, items, true);
+  std::vector<redis::StoredState> to_store;
+  to_store.reserve(batch.dirty.size());
+  for (auto& [id, s] : batch.dirty) to_store.push_back(std::move(s));
+  std::optional<std::vector<std::string>> entry_ids;
+  try {
+    entry_ids = commit_fenced(partition, next_offset, to_store, batch.outbox, {});
+  } catch (const redis::RedisError& e) {
+    // Refused for good (not a stale epoch, not a passing state of the server): something in
+    // this batch. Nothing of it was written; one message at a time finds which.
+    spdlog::error("partition {}: commit of {} messages refused ({}); committing one by one",
+                  partition, items.size(), e.what());
+    for (auto& item : items) commit_one(partition, item);
+    return;
+  }
   if (!entry_ids) return;
-  counters_.emitted += outbox.size();
-  if (monitor_ != nullptr) {
-    for (const auto& item : items) monitor_->on_committed(item.now);
+  committed(partition, batch, *entry_ids, items.back().record.at.topic, next_offset);
+}
+
+void InboxPipeline::commit_one(std::int32_t partition, Item& item) {
+  if (epochs_.count(partition) == 0) return;  // lost to another instance meanwhile
+  const std::int64_t next_offset = item.record.at.offset + 1;
+  Batch batch = run_engine(partition, std::span<Item>(&item, 1), false);
+  std::vector<redis::StoredState> to_store;
+  for (auto& [id, s] : batch.dirty) to_store.push_back(std::move(s));
+  std::optional<std::vector<std::string>> entry_ids;
+  try {
+    entry_ids = commit_fenced(partition, next_offset, to_store, batch.outbox, {});
+  } catch (const redis::RedisError& e) {
+    batch = Batch{};
+    batch.results.push_back(step_.dead_letter(item.record, {"commit_failed", e.what()}));
+    batch.outbox = std::move(batch.results.back().outbox);
+    batch.inputs.push_back(nullptr);
+    batch.records.push_back(&item.record);
+    // If even the dead letter alone is refused, Redis is what fails: that ends run().
+    entry_ids = commit_fenced(partition, next_offset, {}, batch.outbox, {});
   }
-  relay(partition, outbox, *entry_ids);
-  if (!items.empty()) {
-    consumer_->commit_async(
-        {{kafka::TopicPartition{items.back().msg->topic, partition}, next_offset}});
+  if (!entry_ids) return;
+  committed(partition, batch, *entry_ids, item.record.at.topic, next_offset);
+}
+
+void InboxPipeline::committed(std::int32_t partition, Batch& batch,
+                              const std::vector<std::string>& entry_ids, const std::string& topic,
+                              std::int64_t next_offset) {
+  counters_.emitted += batch.outbox.size();
+  for (std::size_t i = 0; i < batch.results.size(); ++i) {
+    const StepResult& r = batch.results[i];
+    switch (r.kind) {
+      case StepKind::applied:
+        ++counters_.applied;
+        break;
+      case StepKind::rejected:
+        ++counters_.rejected;
+        break;
+      case StepKind::duplicate:
+        ++counters_.duplicates;
+        break;
+      case StepKind::timer:
+        break;
+      case StepKind::engine_fault:
+        ++counters_.engine_faults;
+        [[fallthrough]];
+      case StepKind::dead_lettered:
+        ++counters_.dead_lettered;
+        break;
+    }
+    if (r.reason) {
+      // The key and the reason only: the payload may hold personal data.
+      spdlog::warn("inbox {}/{}@{}: registration {}: dead-lettered: {}: {}", topic, partition,
+                   batch.records[i]->at.offset, batch.records[i]->key.substr(0, 128),
+                   r.reason->code, r.reason->message.substr(0, 200));
+    }
+    if (monitor_ != nullptr) {
+      if (batch.inputs[i] != nullptr) monitor_->on_outcome(*batch.inputs[i], r.outcome);
+      monitor_->on_committed(batch.records[i]->now);
+    }
   }
+  relay(partition, batch.outbox, entry_ids);
+  consumer_->commit_async({{kafka::TopicPartition{topic, partition}, next_offset}});
 }
 
 void InboxPipeline::hash_ahead(
-    const std::vector<Item>& items,
+    std::span<const Item> items,
     const std::map<RegistrationId, std::optional<Registration>>& states) {
+  // Argon2id costs ~19 MiB and tens of ms each: it is spent ahead only on a passcode command
+  // that its registration's loaded state awaits, and once per registration and batch (a sender
+  // cannot buy hashes with commands for unknown registrations, or many for one). Whatever is
+  // not computed here the engine computes itself when it gets there.
+  std::set<RegistrationId> hashed;
   for (const auto& item : items) {
     const auto* in = std::get_if<Inbound>(&item.decoded);
-    if (in == nullptr) continue;
+    if (in == nullptr || hashed.count(in->subject) != 0) continue;
+    const auto it = states.find(in->subject);
+    if (it == states.end() || !it->second || !awaits(*it->second, in->type, engine_)) continue;
     if (const auto* set = std::get_if<PasscodeSet>(&in->payload)) {
       // Only a pair that matches can become a verifier (the policy is the engine's to check).
       if (set->first && set->repeat && set->first->view() == set->repeat->view()) {
         passcode_pool_->add_verifier(*set->first, passcode_salt(engine_, in->subject, in->id));
+        hashed.insert(in->subject);
       }
     } else if (const auto* confirm = std::get_if<ConsentConfirm>(&in->payload)) {
-      const auto it = states.find(in->subject);
-      if (confirm->passcode && it != states.end() && it->second &&
-          !it->second->passcode_verifier.empty()) {
+      if (confirm->passcode && !it->second->passcode_verifier.empty()) {
         passcode_pool_->add_check(it->second->passcode_verifier, *confirm->passcode);
+        hashed.insert(in->subject);
       }
     }
   }
+  counters_.hashed_ahead += hashed.size();
   if (passcode_pool_->pending() > 0) passcode_pool_->run([this] { producer_->poll(0); });
 }
 
 std::optional<std::vector<std::string>> InboxPipeline::commit_fenced(
     std::int32_t partition, std::optional<std::int64_t> next_offset,
-    const std::vector<Registration>& states, const std::vector<codec::OutboxMessage>& outbox,
+    const std::vector<redis::StoredState>& states,
+    const std::vector<codec::OutboxMessage>& outbox,
     const std::vector<RegistrationId>& fired_timers) {
   try {
     auto ids = with_redis_retry("commit", [&] {
@@ -303,18 +367,56 @@ void InboxPipeline::relay(std::int32_t partition, const std::vector<codec::Outbo
       continue;
     }
     const std::uint64_t token = next_token_++;
-    in_flight_[token] = {partition, entry_ids.at(i)};
-    producer_->produce(msgs[i].topic, msgs[i].key, msgs[i].value, token);
+    in_flight_[token] = InFlight{partition, entry_ids.at(i), msgs[i].key};
+    const auto err = producer_->try_produce(msgs[i].topic, msgs[i].key, msgs[i].value, token);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+    in_flight_.erase(token);
+    if (refused_for_good(err)) {
+      park(partition, entry_ids.at(i), msgs[i].key, err);
+    } else {
+      // Stays in the outbox; re-sent when the partition is next claimed.
+      spdlog::error("relay: outbox entry {} of partition {} not sent: {}", entry_ids.at(i),
+                    partition, rd_kafka_err2str(err));
+    }
   }
+}
+
+void InboxPipeline::park(std::int32_t partition, const std::string& entry_id,
+                         const std::string& key, rd_kafka_resp_err_t why) {
+  const std::string reason = rd_kafka_err2str(why);
+  const bool parked = with_redis_retry(
+      "park", [&] { return store_.park_outbox(partition, entry_id, reason); });
+  if (!parked) return;
+  ++counters_.parked;
+  spdlog::error("relay: registration {}: outbox entry {} of partition {} parked: {}",
+                key.substr(0, 128), entry_id, partition, reason);
 }
 
 void InboxPipeline::run_own_task(std::int32_t partition, const codec::OutboxMessage& msg,
                                  const std::string& entry_id) {
-  const auto request = nlohmann::json::parse(msg.value);
+  // The request is the engine's own output; one it cannot read back is set aside, not retried.
+  nlohmann::json request;
+  std::string request_id;
+  try {
+    request = nlohmann::json::parse(msg.value);
+    request_id = request.at("data").at("request_id").get<std::string>();
+    (void)request.at("subject").get<std::string>();
+    (void)request.at("data").at("task").get<std::string>();
+    (void)request.at("data").at("inputs").is_object();
+  } catch (const nlohmann::json::exception& e) {
+    spdlog::error("registration {}: engine fault: own task request unreadable: {}",
+                  msg.key.substr(0, 128), e.what());
+    park(partition, entry_id, msg.key, RD_KAFKA_RESP_ERR__BAD_MSG);
+    return;
+  }
   const auto& data = request.at("data");
   const RegistrationId id(request.at("subject").get<std::string>());
   const std::string task = data.at("task");
-  const std::string hash = data.at("inputs").value("citizen_hash", "");
+  const auto& inputs = data.at("inputs");
+  const std::string hash = inputs.is_object() && inputs.contains("citizen_hash") &&
+                                   inputs.at("citizen_hash").is_string()
+                               ? inputs.at("citizen_hash").get<std::string>()
+                               : std::string();
   if (task == "citizen.release") {
     with_redis_retry("release", [&] {
       store_.release_citizen(hash, id);
@@ -323,7 +425,7 @@ void InboxPipeline::run_own_task(std::int32_t partition, const codec::OutboxMess
     delivered_[partition].push_back(entry_id);  // nothing to answer
     return;
   }
-  nlohmann::json result{{"request_id", data.at("request_id")}, {"task", task}};
+  nlohmann::json result{{"request_id", request_id}, {"task", task}};
   if (task == "citizen.claim") {
     const bool held = with_redis_retry(
         "claim", [&] { return store_.claim_citizen(hash, id, settings_.citizen_claim_ttl); });
@@ -340,7 +442,7 @@ void InboxPipeline::run_own_task(std::int32_t partition, const codec::OutboxMess
                        {"message", "the orchestrator does not do " + task}};
   }
   const nlohmann::json event{{"specversion", "1.0"},
-                             {"id", "result/" + data.at("request_id").get<std::string>()},
+                             {"id", "result/" + request_id},
                              {"source", settings_.source + "/orchestrator"},
                              {"type", "task.result"},
                              {"subject", id.str()},
@@ -349,8 +451,19 @@ void InboxPipeline::run_own_task(std::int32_t partition, const codec::OutboxMess
   // The outbox entry goes once the answer is on the inbox; a crash before re-runs the claim,
   // which is idempotent.
   const std::uint64_t token = next_token_++;
-  in_flight_[token] = {partition, entry_id};
-  producer_->produce(settings_.topics.inbox(), id.str(), event.dump(), token);
+  in_flight_[token] = InFlight{partition, entry_id, id.str()};
+  const auto err = producer_->try_produce(settings_.topics.inbox(), id.str(),
+                                          event.dump(-1, ' ', false,
+                                                     nlohmann::json::error_handler_t::replace),
+                                          token);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  in_flight_.erase(token);
+  if (refused_for_good(err)) {
+    park(partition, entry_id, msg.key, err);
+  } else {
+    spdlog::error("relay: own answer to outbox entry {} of partition {} not sent: {}", entry_id,
+                  partition, rd_kafka_err2str(err));
+  }
 }
 
 void InboxPipeline::publish_owned() {
@@ -372,6 +485,9 @@ void InboxPipeline::acknowledge_delivered() {
     });
     ids.clear();
   }
+  // Refused for good by the broker after it was sent (told by a delivery report).
+  auto refused = std::exchange(to_park_, {});
+  for (auto& [entry, why] : refused) park(entry.partition, entry.entry_id, entry.key, why);
 }
 
 }  // namespace enroll

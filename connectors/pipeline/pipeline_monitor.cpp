@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "connectors/codec/known_tasks.hpp"
 #include "connectors/pipeline/inbox_pipeline.hpp"
+#include "workflows/definition.hpp"
 
 namespace enroll {
 namespace {
@@ -51,6 +53,18 @@ void PipelineMonitor::expose(const PipelineCounters& c) {
   add("enroll_events_duplicate_total", "Inbox messages already applied (ignored).", c.duplicates);
   add("enroll_events_dead_lettered_total", "Inbox messages sent to the dead-letter topic.",
       c.dead_lettered);
+  add("enroll_engine_faults_total",
+      "Inbox messages on which the engine broke an invariant (a bug): dead-lettered as "
+      "engine_fault, also counted in enroll_events_dead_lettered_total.",
+      c.engine_faults);
+  add("enroll_outbox_parked_total",
+      "Outbox entries the broker refused for good (too large, invalid): set aside in the "
+      "partition's parked stream, never re-sent.",
+      c.parked);
+  add("enroll_passcode_hashed_ahead_total",
+      "Argon2id computations done ahead on the worker pool (only for passcode commands that "
+      "their registration awaits).",
+      c.hashed_ahead);
   add("enroll_timers_fired_total",
       "Registration timers fired (deadlines, retries, expiry): written to the inbox as "
       "timer.fire.",
@@ -90,7 +104,7 @@ void PipelineMonitor::on_outcome(const Inbound& in, const Outcome& outcome) {
     } else if (const auto* e = std::get_if<EmitEvent>(&effect);
                e != nullptr && e->type == EventType::step_failed && in.type == CommandType::timer) {
       // A deadline passed without a result: the step failed with the engine's code.
-      step_failures_.add({e->data.value("task", ""), e->data.value("error", "timeout")});
+      count_failure(e->data.value("task", ""), e->data.value("error", "timeout"));
     }
   }
   if (const auto* result = std::get_if<TaskResult>(&in.payload);
@@ -98,7 +112,41 @@ void PipelineMonitor::on_outcome(const Inbound& in, const Outcome& outcome) {
     const std::string code = result->error                             ? result->error->code
                              : result->status == TaskStatus::retryable ? "retryable"
                                                                        : "failed";
-    step_failures_.add({result->task, code});
+    count_failure(result->task, code);
+  }
+}
+
+std::map<std::string, std::set<std::string>> failure_labels(const DefinitionCatalog& catalog) {
+  const auto schema_codes = codec::known_error_codes();
+  std::map<std::string, std::set<std::string>> out;
+  for (const auto* def : catalog.all()) {
+    for (const auto& step : def->steps) {
+      if (!step.task) continue;
+      auto& codes = out[step.task->name];
+      codes.insert({"timeout", "retryable", "failed"});
+      codes.insert(step.retry.retryable_codes.begin(), step.retry.retryable_codes.end());
+      if (const auto it = schema_codes.find(step.task->name); it != schema_codes.end()) {
+        codes.insert(it->second.begin(), it->second.end());
+      }
+    }
+  }
+  return out;
+}
+
+void PipelineMonitor::set_failure_labels(std::map<std::string, std::set<std::string>> known) {
+  failure_labels_ = std::move(known);
+}
+
+void PipelineMonitor::count_failure(const std::string& task, const std::string& code) {
+  if (failure_labels_.empty()) {
+    step_failures_.add({task, code});
+    return;
+  }
+  const auto it = failure_labels_.find(task);
+  if (it == failure_labels_.end()) {
+    step_failures_.add({"other", "other"});
+  } else {
+    step_failures_.add({task, it->second.count(code) != 0 ? code : "other"});
   }
 }
 

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "connectors/metrics/registry.hpp"
@@ -19,6 +21,12 @@
 namespace enroll {
 
 struct PipelineCounters;
+class DefinitionCatalog;
+
+// The step-failure label values of `catalog`: every task its steps send, with the codes the
+// engine itself gives (timeout, retryable, failed), the steps' retryable codes and the task
+// schema's x-error-codes.
+std::map<std::string, std::set<std::string>> failure_labels(const DefinitionCatalog& catalog);
 
 class PipelineMonitor {
  public:
@@ -26,6 +34,11 @@ class PipelineMonitor {
   // Exposes the pipeline's counters; they must outlive every render() of the registry.
   void expose(const PipelineCounters& counters);
 
+  // The label values step failures may take: task -> its error codes (from the loaded channel
+  // definitions and the task schemas' x-error-codes). A task or code outside is counted under
+  // "other", so a sender cannot mint label values. Call before the pipeline runs; without it
+  // every value is taken as sent (unit tests).
+  void set_failure_labels(std::map<std::string, std::set<std::string>> known);
   void set_owned(std::vector<std::int32_t> partitions);
   void set_lag(const std::map<std::int32_t, std::int64_t>& lag);
   // One engine outcome for `in` (not called for dead letters).
@@ -45,6 +58,8 @@ class PipelineMonitor {
   metrics::GaugeFamily& lag_;
   mutable std::mutex mutex_;
   std::vector<std::int32_t> owned_;
+  std::map<std::string, std::set<std::string>> failure_labels_;
+  void count_failure(const std::string& task, const std::string& code);
 };
 
 }  // namespace enroll

@@ -4,6 +4,17 @@
 
 namespace enroll::redis {
 
+RedisError error_reply(std::string_view text) {
+  static constexpr std::string_view transient[] = {"OOM",      "LOADING",    "BUSY",
+                                                   "READONLY", "MASTERDOWN", "TRYAGAIN",
+                                                   "CLUSTERDOWN", "NOREPLICAS", "MISCONF"};
+  bool retryable = false;
+  for (const auto prefix : transient) {
+    if (text.substr(0, prefix.size()) == prefix) retryable = true;
+  }
+  return RedisError(std::string(text), retryable);
+}
+
 Endpoint parse_redis_url(const std::string& url) {
   const std::string scheme = "redis://";
   if (url.rfind(scheme, 0) != 0)
@@ -65,7 +76,7 @@ Reply Client::check(redisReply* r) {
   }
   Reply reply(r);
   if (reply->type == REDIS_REPLY_ERROR) {
-    throw RedisError(std::string(reply->str, reply->len), false);
+    throw error_reply(std::string_view(reply->str, reply->len));
   }
   return reply;
 }

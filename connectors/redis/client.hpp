@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace enroll::redis {
@@ -21,6 +22,11 @@ class RedisError : public std::runtime_error {
  private:
   bool retryable_;
 };
+
+// The error of an error reply: retryable when it tells a passing state of the server (OOM,
+// LOADING, BUSY, READONLY, MASTERDOWN, TRYAGAIN, CLUSTERDOWN, NOREPLICAS, MISCONF), so that a
+// full or restarting Redis is waited for, not taken for a refusal of what was sent.
+RedisError error_reply(std::string_view text);
 
 struct ReplyDeleter {
   void operator()(redisReply* r) const noexcept { freeReplyObject(r); }

@@ -167,9 +167,7 @@ Reply ClusterRouter::route(const RoutingKey& key, const std::vector<std::string>
 Reply ClusterRouter::command(const RoutingKey& key, const std::vector<std::string>& argv) {
   refresh_if_stale();
   Reply reply = route(key, argv, std::nullopt);
-  if (reply->type == REDIS_REPLY_ERROR) {
-    throw RedisError(std::string(error_text(*reply)), false);
-  }
+  if (reply->type == REDIS_REPLY_ERROR) throw error_reply(error_text(*reply));
   return reply;
 }
 

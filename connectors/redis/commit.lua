@@ -2,7 +2,8 @@
 -- KEYS[1] epoch, KEYS[2] offset, KEYS[3] outbox stream, KEYS[4] timers (sorted set),
 -- KEYS[5..4+n] state keys
 -- ARGV[1] expected epoch, ARGV[2] next offset ('' for a batch of timers: no offset moves),
--- ARGV[3] n, ARGV[4] m, ARGV[5] the partition's key prefix '<ns>:{p<N>}:', then for each
+-- ARGV[3] n, ARGV[4] m, ARGV[5] the partition's key prefix '<ns>:{p<N>}:', ARGV[6] the cap of
+-- a history list (records past it are counted in meta's history_dropped), then for each
 -- state: value, registration id, next timer in ms ('' for none), channel, phase, status, last
 -- change in ms, purged ('1' for a tombstone, else ''); then m registration ids whose due timer was fired (its timer.fire is in the
 -- outbox): each is removed from the timers; then (topic, key, value, history) quadruples for
@@ -17,7 +18,9 @@
 --     previous values an update must take out of the indexes and the funnel;
 --   funnel: a hash of counters per channel: reached:<channel>:<phase> (registrations that
 --     ever got there), status:<channel>:<status> and active:<channel>:<phase> (now);
---   hist:<id>: the registration's audit records, oldest first.
+--   hist:<id>: the registration's audit records, oldest first, the first ARGV[6] of them (a
+--     registration flooded with rejected commands cannot grow it without bound; the whole
+--     trail is on enroll.audit).
 -- A tombstone (a finished registration purged by the retention policy) leaves the read side:
 -- its meta, its history and its index entries go (its trail stays on enroll.audit), and no
 -- audit record is appended to a history again. The funnel keeps counting it: its counters
@@ -32,6 +35,7 @@ end
 local n = tonumber(ARGV[3])
 local m = tonumber(ARGV[4])
 local prefix = ARGV[5]
+local history_cap = tonumber(ARGV[6])
 local funnel = prefix .. 'funnel'
 
 -- Moves `id` from the index of its old value (if any and different) to that of the new one.
@@ -81,7 +85,7 @@ end
 
 local purged = {}  -- tombstones of this batch: their audit records go to no history
 for i = 1, n do
-  local a = 6 + (i - 1) * 8
+  local a = 7 + (i - 1) * 8
   local id, due = ARGV[a + 1], ARGV[a + 2]
   local channel, phase, status, changed = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6]
   redis.call('SET', KEYS[4 + i], ARGV[a])
@@ -98,7 +102,7 @@ for i = 1, n do
   end
 end
 
-local j = 6 + n * 8
+local j = 7 + n * 8
 for _ = 1, m do
   redis.call('ZREM', KEYS[4], ARGV[j])
   j = j + 1
@@ -108,7 +112,12 @@ local ids = {}
 while j <= #ARGV do
   ids[#ids + 1] = redis.call('XADD', KEYS[3], '*', 't', ARGV[j], 'k', ARGV[j + 1], 'v', ARGV[j + 2])
   if ARGV[j + 3] ~= '' and not purged[ARGV[j + 1]] then
-    redis.call('RPUSH', prefix .. 'hist:' .. ARGV[j + 1], ARGV[j + 3])
+    local hist = prefix .. 'hist:' .. ARGV[j + 1]
+    if redis.call('LLEN', hist) < history_cap then
+      redis.call('RPUSH', hist, ARGV[j + 3])
+    else
+      redis.call('HINCRBY', prefix .. 'meta:' .. ARGV[j + 1], 'history_dropped', 1)
+    end
   end
   j = j + 4
 end

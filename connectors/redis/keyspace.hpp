@@ -24,6 +24,7 @@ inline constexpr std::string_view meta = "meta:";         // + id: channel, phas
 inline constexpr std::string_view history = "hist:";      // + id: audit records (list)
 inline constexpr std::string_view funnel = "funnel";      // counters per channel (hash)
 inline constexpr std::string_view outbox = "outbox";      // stream
+inline constexpr std::string_view parked = "parked";      // stream: outbox entries refused for good
 inline constexpr std::string_view index_all = "idx:all";  // ids by last change (sorted set)
 // + "<kind>:<value>", kind phase | status | channel: ids by last change (sorted set)
 inline constexpr std::string_view index = "idx:";

@@ -107,15 +107,18 @@ std::optional<HistoryPage> ReadModel::history(const RegistrationId& id, std::int
   const auto p = partition_of(id);
   const auto hist = key(p, std::string(keys::history) + id.str());
   const auto state = key(p, std::string(keys::state) + id.str());
-  // Both keys are in the partition's slot: one node, one round trip.
+  const auto meta = key(p, std::string(keys::meta) + id.str());
+  // All keys are in the partition's slot: one node, one round trip.
   const auto replies = redis_.pipeline(
       {{{state}, {"EXISTS", state}},
        {{hist}, {"LLEN", hist}},
-       {{hist}, {"LRANGE", hist, std::to_string(offset), std::to_string(offset + limit - 1)}}});
+       {{hist}, {"LRANGE", hist, std::to_string(offset), std::to_string(offset + limit - 1)}},
+       {{meta}, {"HGET", meta, "history_dropped"}}});
   const auto& exists = replies[0];
   const auto& total = replies[1];
   const auto& range = replies[2];
-  for (const auto* r : {exists.get(), total.get(), range.get()}) {
+  const auto& dropped = replies[3];
+  for (const auto* r : {exists.get(), total.get(), range.get(), dropped.get()}) {
     if (r->type == REDIS_REPLY_ERROR) throw RedisError(str(r), false);
   }
   if (exists->integer == 0) return std::nullopt;
@@ -129,6 +132,9 @@ std::optional<HistoryPage> ReadModel::history(const RegistrationId& id, std::int
     }
   }
   page.total = total->integer;
+  if (dropped->type == REDIS_REPLY_STRING) {
+    page.dropped = std::strtoll(str(dropped.get()).c_str(), nullptr, 10);
+  }
   for (std::size_t i = 0; i < range->elements; ++i) page.records.push_back(str(range->element[i]));
   return page;
 }

@@ -50,6 +50,9 @@ struct ListPage {
 struct HistoryPage {
   std::vector<std::string> records;  // audit records (JSON), oldest first
   std::int64_t total = 0;            // records in the history
+  // Records past the history's cap (Store's history_cap), not kept in Redis: the list holds
+  // the first `total`; the whole trail is on enroll.audit.
+  std::int64_t dropped = 0;
   // Set for a tombstone (purged by the retention policy): its history is gone (the trail is on
   // enroll.audit).
   std::optional<Timestamp> purged_at;

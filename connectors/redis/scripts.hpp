@@ -6,4 +6,5 @@ namespace enroll::redis {
 std::string_view commit_script();         // commit.lua
 std::string_view citizen_claim_script();  // citizen_claim.lua
 std::string_view list_script();           // list.lua (read-only)
+std::string_view park_script();           // park.lua
 }  // namespace enroll::redis

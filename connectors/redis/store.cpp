@@ -12,7 +12,8 @@ Store::Store(Router& redis, std::string ns)
     : redis_(redis),
       ns_(std::move(ns)),
       commit_sha_(load_script(redis_, commit_script())),
-      claim_sha_(load_script(redis_, citizen_claim_script())) {}
+      claim_sha_(load_script(redis_, citizen_claim_script())),
+      park_sha_(load_script(redis_, park_script())) {}
 
 std::string Store::key(std::int32_t partition, const std::string& suffix) const {
   return keys::partition_key(ns_, partition, suffix);
@@ -55,7 +56,7 @@ std::map<RegistrationId, std::optional<Registration>> Store::load(
 
 std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoch,
                                        std::optional<std::int64_t> next_offset,
-                                       const std::vector<Registration>& states,
+                                       const std::vector<StoredState>& states,
                                        const std::vector<codec::OutboxMessage>& outbox,
                                        const std::vector<RegistrationId>& fired_timers) {
   std::vector<std::string> argv{"EVALSHA",
@@ -65,14 +66,16 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
                                 key(partition, "offset"),
                                 key(partition, "outbox"),
                                 key(partition, "timers")};
-  for (const auto& s : states) argv.push_back(state_key(partition, s.id));
+  for (const auto& s : states) argv.push_back(state_key(partition, s.state.id));
   argv.push_back(std::to_string(epoch));
   argv.push_back(next_offset ? std::to_string(*next_offset) : std::string());
   argv.push_back(std::to_string(states.size()));
   argv.push_back(std::to_string(fired_timers.size()));
   argv.push_back(keys::partition_prefix(ns_, partition));
-  for (const auto& s : states) {
-    argv.push_back(state_to_json(s).dump());
+  argv.push_back(std::to_string(history_cap));
+  for (const auto& stored : states) {
+    const Registration& s = stored.state;
+    argv.push_back(stored.json);
     argv.push_back(s.id.str());
     const auto due = s.next_timer();
     argv.push_back(due ? std::to_string(to_millis(*due)) : std::string());
@@ -175,6 +178,21 @@ void Store::ack_outbox(std::int32_t partition, const std::vector<std::string>& e
   std::vector<std::string> argv{"XDEL", key(partition, "outbox")};
   argv.insert(argv.end(), entry_ids.begin(), entry_ids.end());
   redis_.command({argv[1]}, argv);
+}
+
+bool Store::park_outbox(std::int32_t partition, const std::string& entry_id,
+                        const std::string& reason) {
+  const std::string outbox = key(partition, std::string(keys::outbox));
+  std::vector<std::string> argv{"EVALSHA", park_sha_, "2", outbox,
+                                key(partition, std::string(keys::parked)), entry_id, reason};
+  auto r = eval_script(redis_, {outbox}, park_script(), argv);
+  return r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+}
+
+std::size_t Store::parked_count(std::int32_t partition) {
+  const std::string parked = key(partition, std::string(keys::parked));
+  auto r = redis_.command({parked}, {"XLEN", parked});
+  return r->type == REDIS_REPLY_INTEGER ? static_cast<std::size_t>(r->integer) : 0;
 }
 
 }  // namespace enroll::redis

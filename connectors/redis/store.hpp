@@ -36,6 +36,17 @@ struct DueTimer {
   Timestamp due;
 };
 
+// A state to store, with its stored form (encoded once, by whoever checked that it can be).
+struct StoredState {
+  Registration state;
+  std::string json;
+};
+
+// How many audit records a registration's history list in Redis keeps (the HTTP API's
+// history): the first ones; past the cap each further record is counted in its meta
+// (history_dropped) instead, and the whole trail stays on enroll.audit.
+inline constexpr std::size_t history_cap = 1000;
+
 struct OutboxEntry {
   std::string entry_id;  // the stream id in Redis
   codec::OutboxMessage message;
@@ -61,7 +72,7 @@ class Store {
   // Throws StaleEpochError.
   std::vector<std::string> commit(std::int32_t partition, std::int64_t epoch,
                                   std::optional<std::int64_t> next_offset,
-                                  const std::vector<Registration>& states,
+                                  const std::vector<StoredState>& states,
                                   const std::vector<codec::OutboxMessage>& outbox,
                                   const std::vector<RegistrationId>& fired_timers = {});
   // Registrations of each partition whose timer is due at `now`, with their due times (at most
@@ -76,6 +87,12 @@ class Store {
   std::vector<OutboxEntry> pending_outbox(std::int32_t partition);
   // Removes delivered entries.
   void ack_outbox(std::int32_t partition, const std::vector<std::string>& entry_ids);
+  // Sets aside an outbox entry that the broker refuses for good (too large, invalid): moved
+  // to the partition's parked stream with the reason (park.lua), never re-sent. False if the
+  // entry was not in the outbox (already parked or acknowledged).
+  bool park_outbox(std::int32_t partition, const std::string& entry_id, const std::string& reason);
+  // Entries parked in `partition` (for operators and tests).
+  std::size_t parked_count(std::int32_t partition);
 
  private:
   std::string key(std::int32_t partition, const std::string& suffix) const;
@@ -83,6 +100,7 @@ class Store {
   std::string ns_;
   std::string commit_sha_;
   std::string claim_sha_;
+  std::string park_sha_;
 };
 
 }  // namespace enroll::redis

@@ -66,9 +66,10 @@ class ReadModelTest : public ::testing::Test {
       const auto& all = by_partition[p];
       for (std::size_t i = 0; i < all.size() || (i == 0 && !out_by_partition[p].empty());
            i += batch) {
-        const std::vector<Registration> part(
-            all.begin() + static_cast<std::ptrdiff_t>(std::min(i, all.size())),
-            all.begin() + static_cast<std::ptrdiff_t>(std::min(i + batch, all.size())));
+        std::vector<redis::StoredState> part;
+        for (std::size_t k = i; k < std::min(i + batch, all.size()); ++k) {
+          part.push_back({all[k], state_to_json(all[k]).dump()});
+        }
         store_->commit(p, epochs_[p], std::nullopt, part,
                        i == 0 ? out_by_partition[p] : std::vector<codec::OutboxMessage>{});
       }
@@ -193,7 +194,8 @@ TEST_F(ReadModelTest, StatesFiredTimersAndOutboxInOneStep) {
   const std::string timers = ns_ + ":{p" + std::to_string(p) + "}:timers";
   EXPECT_EQ(redis_->command({timers}, {"ZCARD", timers})->integer, 2);
 
-  store_->commit(p, epochs_[p], std::nullopt, {reg(second, "kiosk", Phase::card, RS::card, 21'000)},
+  const auto updated = reg(second, "kiosk", Phase::card, RS::card, 21'000);
+  store_->commit(p, epochs_[p], std::nullopt, {{updated, state_to_json(updated).dump()}},
                  {{"t.inbox", fired, "timer.fire", ""}, {"t.audit", second, "e", R"({"seq":1})"}},
                  {RegistrationId(fired)});
   // The fired one left the timers; the updated one is there with its new due time.
@@ -365,6 +367,50 @@ TEST_F(ReadModelTest, AFilterTheIndexCannotAnswerStopsAfterABoundedWalk) {
   EXPECT_EQ(pages, 2u);
   EXPECT_EQ(funnel("kiosk", "status:issued"), 1100);
   EXPECT_EQ(funnel("self-service", "reached:issued"), 3);
+}
+
+// An outbox entry that the broker refuses for good is parked: moved with its reason to the
+// partition's parked stream in one step, never re-sent from the outbox.
+TEST_F(ReadModelTest, AParkedOutboxEntryLeavesTheOutboxWithItsReason) {
+  const auto s = reg("park-1", "self-service", Phase::card, RegistrationState::card, 5000);
+  commit({s}, {{"t.events", "park-1", "too big", ""}, {"t.events", "park-1", "fine", ""}});
+  const auto p = kafka::partition_for("park-1", kPartitions);
+  auto pending = store_->pending_outbox(p);
+  ASSERT_EQ(pending.size(), 2u);
+  EXPECT_TRUE(store_->park_outbox(p, pending[0].entry_id, "Broker: Message size too large"));
+  EXPECT_FALSE(store_->park_outbox(p, pending[0].entry_id, "again")) << "parked twice";
+  pending = store_->pending_outbox(p);
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].message.value, "fine");
+  EXPECT_EQ(store_->parked_count(p), 1u);
+  const std::string parked = ns_ + ":{p" + std::to_string(p) + "}:parked";
+  const auto entries = redis_->command({parked}, {"XRANGE", parked, "-", "+"});
+  ASSERT_EQ(entries->elements, 1u);
+  std::map<std::string, std::string> fields;
+  const auto* f = entries->element[0]->element[1];
+  for (std::size_t i = 0; i + 1 < f->elements; i += 2) {
+    fields[std::string(f->element[i]->str, f->element[i]->len)] =
+        std::string(f->element[i + 1]->str, f->element[i + 1]->len);
+  }
+  EXPECT_EQ(fields["v"], "too big");
+  EXPECT_EQ(fields["k"], "park-1");
+  EXPECT_EQ(fields["reason"], "Broker: Message size too large");
+}
+
+// A registration's history list keeps its first history_cap records; the rest are counted.
+TEST_F(ReadModelTest, AHistoryStopsGrowingAtItsCapAndCountsWhatItDrops) {
+  const auto s = reg("capped-1", "self-service", Phase::card, RegistrationState::card, 6000);
+  const std::size_t extra = 7;
+  std::vector<codec::OutboxMessage> outbox;
+  for (std::size_t i = 0; i < redis::history_cap + extra; ++i) {
+    outbox.push_back({"t.audit", "capped-1", "e", R"({"seq":)" + std::to_string(i + 1) + "}"});
+  }
+  commit({s}, outbox);
+  const auto page = model_->history(RegistrationId("capped-1"), 0, 5);
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(page->total, static_cast<std::int64_t>(redis::history_cap));
+  EXPECT_EQ(page->dropped, static_cast<std::int64_t>(extra));
+  EXPECT_EQ(page->records.front(), R"({"seq":1})");
 }
 
 }  // namespace

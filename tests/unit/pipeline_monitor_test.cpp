@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/engine_fixture.hpp"
+
 namespace enroll {
 namespace {
 
@@ -63,6 +65,31 @@ TEST_F(PipelineMonitorTest, CountsTransitionsByPhaseButNotRejectionsOrLateResult
   EXPECT_EQ(counter("enroll_transitions_total", {"consent"}), 1u);
   EXPECT_EQ(counter("enroll_transitions_total", {"card"}), 1u);
   EXPECT_EQ(counter("enroll_transitions_total", {"review"}), 0u);
+}
+
+TEST_F(PipelineMonitorTest, FailureLabelsComeOnlyFromTheLoadedDefinitions) {
+  monitor_.set_failure_labels({{"card.front.ocr", {"blurry", "timeout"}}});
+  monitor_.on_outcome(result("card.front.ocr", TaskStatus::failed, "blurry"), with({}));
+  // A sender's made-up task and code do not become label values.
+  monitor_.on_outcome(result("evil.task.1", TaskStatus::failed, "made-up-1"), with({}));
+  monitor_.on_outcome(result("evil.task.2", TaskStatus::failed, "made-up-2"), with({}));
+  monitor_.on_outcome(result("card.front.ocr", TaskStatus::failed, "made-up-3"), with({}));
+  EXPECT_EQ(counter("enroll_step_failures_total", {"card.front.ocr", "blurry"}), 1u);
+  EXPECT_EQ(counter("enroll_step_failures_total", {"other", "other"}), 2u);
+  EXPECT_EQ(counter("enroll_step_failures_total", {"card.front.ocr", "other"}), 1u);
+  EXPECT_EQ(registry_.render().find("evil"), std::string::npos);
+  EXPECT_EQ(registry_.render().find("made-up"), std::string::npos);
+}
+
+TEST_F(PipelineMonitorTest, FailureLabelsOfTheShippedChannelsIncludeTheirCodes) {
+  DefinitionCatalog catalog;
+  testing::load_all_channels(catalog);
+  const auto labels = failure_labels(catalog);
+  ASSERT_TRUE(labels.count("card.front.ocr"));
+  EXPECT_TRUE(labels.at("card.front.ocr").count("blurry"));
+  EXPECT_TRUE(labels.at("card.verify").count("unavailable"));
+  EXPECT_TRUE(labels.at("card.verify").count("timeout"));
+  EXPECT_FALSE(labels.count("evil.task"));
 }
 
 TEST_F(PipelineMonitorTest, CountsStepFailuresFromResultsAndDeadlines) {
