@@ -15,13 +15,14 @@ constexpr std::array<std::pair<Phase, std::string_view>, 7> kPhases{{
     {Phase::consent_confirm, "consent-confirm"},
     {Phase::issued, "issued"},
 }};
-constexpr std::array<std::pair<Status, std::string_view>, 6> kStatuses{{
+constexpr std::array<std::pair<Status, std::string_view>, 7> kStatuses{{
     {Status::active, "active"},
     {Status::issued, "issued"},
     {Status::rejected, "rejected"},
     {Status::expired, "expired"},
     {Status::cancelled, "cancelled"},
     {Status::locked, "locked"},
+    {Status::quarantined, "quarantined"},
 }};
 
 template <class E, std::size_t N>

@@ -8,7 +8,9 @@
 namespace enroll {
 
 enum class Phase { consent, card, review, biometrics, pin, consent_confirm, issued };
-enum class Status { active, issued, rejected, expired, cancelled, locked };
+// quarantined is not a life-cycle state (the engine never reaches it): it is the read side's
+// status of a registration whose stored state could not be decoded and was moved aside.
+enum class Status { active, issued, rejected, expired, cancelled, locked, quarantined };
 
 std::string_view to_string(Phase p);
 std::string_view to_string(Status s);

@@ -2,21 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "workflows/state_reader.hpp"
+#include "workflows/state_upgrade.hpp"
+
 namespace enroll {
 namespace {
 
 using nlohmann::json;
 
 json opt_time(const std::optional<Timestamp>& t) { return t ? json(to_millis(*t)) : json(nullptr); }
-std::optional<Timestamp> get_opt_time(const json& j, const char* key) {
-  if (!j.contains(key) || j[key].is_null()) return std::nullopt;
-  return from_millis(j[key].get<std::int64_t>());
-}
-template <class T>
-std::optional<T> get_opt(const json& j, const char* key) {
-  if (!j.contains(key) || j[key].is_null()) return std::nullopt;
-  return j[key].get<T>();
-}
 template <class T>
 json opt(const std::optional<T>& v) {
   return v ? json(*v) : json(nullptr);
@@ -95,29 +89,76 @@ json kept_to_json(const Registration& s) {
               {"applied", s.applied}};
 }
 
-void kept_from_json(const json& j, Registration& s) {
-  s.id = RegistrationId(j.at("id").get<std::string>());
-  s.channel = j.at("channel").get<std::string>();
-  s.definition_version = j.at("definition_version").get<int>();
-  s.position.state = registration_state_from(j.at("machine").get<std::string>()).value();
-  s.phase = phase_from(j.at("phase").get<std::string>()).value();
-  s.step = j.at("step").get<std::string>();
-  s.stage = step_state_from(j.at("stage").get<std::string>()).value();
-  s.reason = j.at("reason").get<std::string>();
-  s.expires_at = from_millis(j.at("expires_at").get<std::int64_t>());
-  s.state_version = j.at("state_version").get<std::int64_t>();
-  s.audit_seq = j.at("audit_seq").get<std::int64_t>();
-  s.audit_head = j.at("audit_head").get<std::string>();
-  s.created_at = from_millis(j.at("created_at").get<std::int64_t>());
-  s.updated_at = from_millis(j.at("updated_at").get<std::int64_t>());
-  s.purge_at = get_opt_time(j, "purge_at");
-  s.applied = j.at("applied").get<std::vector<std::string>>();
+void kept_from_json(const StateReader& r, Registration& s) {
+  s.id = RegistrationId(r.text("id"));
+  s.channel = r.text("channel");
+  s.definition_version = r.whole<int>("definition_version");
+  s.position.state = r.name("machine", &registration_state_from);
+  s.phase = r.name("phase", &phase_from);
+  s.step = r.text("step");
+  s.stage = r.name("stage", &step_state_from);
+  s.reason = r.text("reason");
+  s.expires_at = r.time("expires_at");
+  s.state_version = r.whole<std::int64_t>("state_version");
+  s.audit_seq = r.whole<std::int64_t>("audit_seq");
+  s.audit_head = r.text("audit_head");
+  s.created_at = r.time("created_at");
+  s.updated_at = r.time("updated_at");
+  s.purge_at = r.opt_time("purge_at");  // absent in states stored before retention
+  s.applied = r.texts("applied");
+}
+
+// The record, already upgraded to the current format version.
+Registration decode(const StateReader& r) {
+  Registration s;
+  kept_from_json(r, s);
+  s.purged_at = r.opt_time("purged_at");
+  if (s.purged()) return s;  // a tombstone: nothing else was kept
+  s.position.locked_in = r.name("locked_in", &registration_state_from);
+  s.attempt = r.whole<int>("attempt");
+  s.entries = r.whole<int>("entries");
+  if (auto id = r.opt_text("pending_request")) s.pending_request = RequestId(std::move(*id));
+  s.pending_inputs = r.text("pending_inputs");
+  s.step_deadline = r.opt_time("step_deadline");
+  s.step_reason = r.text("step_reason");
+  s.tries_used = r.counts("tries_used");
+  const auto device = r.object("device");
+  s.device = Device{device.text("id"), device.text("platform")};
+  if (r.has("officer")) {
+    const auto officer = r.object("officer");
+    s.officer = Officer{officer.text("id"), officer.text("counter")};
+  }
+  s.citizen_id = r.opt_text("citizen_id");
+  s.citizen_claimed = r.flag("citizen_claimed");
+  const auto c = r.object("card");
+  s.card = CardData{c.text("first_name"),   c.text("last_name"),     c.text("first_name_en"),
+                    c.text("last_name_en"), c.text("date_of_birth"), c.text("expiry_date"),
+                    c.text("laser_code"),   c.text("front_ref"),     c.text("back_ref")};
+  s.selfie_ref = r.text("selfie_ref");
+  s.liveness = r.opt_number("liveness");
+  s.face_score = r.opt_number("face_score");
+  s.fingerprint_score = r.opt_number("fingerprint_score");
+  const auto q = r.object("qr");
+  s.qr.token = q.text("token");
+  s.qr.expires_at = q.opt_time("expires_at");
+  s.qr.used = q.texts("used");
+  s.passcode_verifier = r.text("passcode_verifier");
+  const auto k = r.object("consent");
+  s.consent.terms_version = k.text("terms_version");
+  s.consent.accepted_at = k.opt_time("accepted_at");
+  s.consent.confirmed_at = k.opt_time("confirmed_at");
+  s.consent.confirmed_by = k.text("confirmed_by");
+  s.digital_id = r.text("digital_id");
+  s.locked_step = r.text("locked_step");
+  s.hand_over_channel = r.text("hand_over_channel");
+  return s;
 }
 
 }  // namespace
 
 json state_to_json(const Registration& s) {
   json j = kept_to_json(s);
+  j["v"] = state_format_version;
   if (s.purged()) {  // a tombstone's stored form: only what it keeps
     j["purged_at"] = to_millis(*s.purged_at);
     return j;
@@ -166,51 +207,11 @@ json state_to_json(const Registration& s) {
 }
 
 Registration state_from_json(const json& j) {
-  Registration s;
-  kept_from_json(j, s);
-  s.purged_at = get_opt_time(j, "purged_at");
-  if (s.purged()) return s;  // a tombstone: nothing else was kept
-  s.position.locked_in = registration_state_from(j.at("locked_in").get<std::string>()).value();
-  s.attempt = j.at("attempt").get<int>();
-  s.entries = j.at("entries").get<int>();
-  if (auto r = get_opt<std::string>(j, "pending_request")) s.pending_request = RequestId(*r);
-  s.pending_inputs = j.at("pending_inputs").get<std::string>();
-  s.step_deadline = get_opt_time(j, "step_deadline");
-  s.step_reason = j.at("step_reason").get<std::string>();
-  s.tries_used = j.at("tries_used").get<std::map<std::string, int>>();
-  s.device = Device{j.at("device").at("id").get<std::string>(),
-                    j.at("device").at("platform").get<std::string>()};
-  if (!j.at("officer").is_null()) {
-    s.officer = Officer{j["officer"].at("id").get<std::string>(),
-                        j["officer"].at("counter").get<std::string>()};
-  }
-  s.citizen_id = get_opt<std::string>(j, "citizen_id");
-  s.citizen_claimed = j.at("citizen_claimed").get<bool>();
-  const auto& c = j.at("card");
-  s.card =
-      CardData{c.at("first_name").get<std::string>(),    c.at("last_name").get<std::string>(),
-               c.at("first_name_en").get<std::string>(), c.at("last_name_en").get<std::string>(),
-               c.at("date_of_birth").get<std::string>(), c.at("expiry_date").get<std::string>(),
-               c.at("laser_code").get<std::string>(),    c.at("front_ref").get<std::string>(),
-               c.at("back_ref").get<std::string>()};
-  s.selfie_ref = j.at("selfie_ref").get<std::string>();
-  s.liveness = get_opt<double>(j, "liveness");
-  s.face_score = get_opt<double>(j, "face_score");
-  s.fingerprint_score = get_opt<double>(j, "fingerprint_score");
-  const auto& q = j.at("qr");
-  s.qr.token = q.at("token").get<std::string>();
-  s.qr.expires_at = get_opt_time(q, "expires_at");
-  s.qr.used = q.at("used").get<std::vector<std::string>>();
-  s.passcode_verifier = j.at("passcode_verifier").get<std::string>();
-  const auto& k = j.at("consent");
-  s.consent.terms_version = k.at("terms_version").get<std::string>();
-  s.consent.accepted_at = get_opt_time(k, "accepted_at");
-  s.consent.confirmed_at = get_opt_time(k, "confirmed_at");
-  s.consent.confirmed_by = k.at("confirmed_by").get<std::string>();
-  s.digital_id = j.at("digital_id").get<std::string>();
-  s.locked_step = j.at("locked_step").get<std::string>();
-  s.hand_over_channel = j.at("hand_over_channel").get<std::string>();
-  return s;
+  if (!j.is_object()) throw StateDecodeError("the record is not a JSON object");
+  const auto current = j.find("v");
+  if (current != j.end() && *current == state_format_version) return decode(StateReader(j, ""));
+  const auto upgraded = upgrade_state(j);
+  return decode(StateReader(upgraded, ""));
 }
 
 }  // namespace enroll

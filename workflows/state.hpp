@@ -5,7 +5,9 @@
 #include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "statemachines/lifecycle.hpp"
@@ -98,8 +100,19 @@ struct Registration {
 // replay stays exact); everything captured, the pending request and the rest are dropped.
 Registration tombstone(const Registration& finished, Timestamp purged_at);
 
+// A stored record that cannot be decoded: bad JSON, too large or too deep, a missing field, a
+// wrong type, an unknown enum name, a format version newer than this code. The reason names
+// what is wrong, never a value of the record (records hold personal data).
+class StateDecodeError : public std::runtime_error {
+ public:
+  explicit StateDecodeError(const std::string& reason) : std::runtime_error(reason) {}
+};
+
 nlohmann::json state_to_json(const Registration& s);
-// Throws std::exception (json or bad_optional_access) on a malformed record.
+// Throws StateDecodeError on a malformed record.
 Registration state_from_json(const nlohmann::json& j);
+// A stored record (its bytes, as read from Redis): bounded parse, then state_from_json.
+// Throws StateDecodeError.
+Registration state_from_record(std::string_view record);
 
 }  // namespace enroll

@@ -89,6 +89,13 @@ bool check_registration(const ServiceClient& client, const std::string& id, Trai
   // The state first: the history may only have grown since (one commit step appends both).
   const auto status = client.get("/v1/registrations/" + url_encode(id));
   if (status.status == 404) return false;
+  if (status.status == 409 && status.error_text().rfind("409 registration_quarantined", 0) == 0) {
+    // Its stored state cannot be decoded: no head to check the chain against. Named, so that
+    // the walk goes on and the operator looks (enrollctl list --status quarantined).
+    ++report.registrations;
+    report.broken.emplace(id, ChainBreak{1, "quarantined: " + status.error_text()});
+    return true;
+  }
   if (status.status != 200) throw std::runtime_error(status.error_text());
   const auto state = status.json();
   if (state.contains("purged_at") && state["purged_at"].is_string()) {

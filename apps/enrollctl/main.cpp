@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
   ListFilters filters;
   auto* list = app.add_subcommand("list", "registrations matching every filter given");
   list->add_option("--phase", filters.phase, "consent, card, review, biometrics, pin, ...");
-  list->add_option("--status", filters.status, "active, issued, rejected, expired, ...");
+  list->add_option("--status", filters.status,
+                   "active, issued, rejected, expired, cancelled, locked, quarantined");
   list->add_option("--channel", filters.channel, "a channel");
   list->add_option("--stuck-for", filters.stuck_for,
                    "no change for longer than this (90s, 15m, 2h, 1d); active unless --status");

@@ -143,12 +143,12 @@ int run_list(const GlobalOptions& options, const ServiceOptions& service,
     return 0;
   }
   std::cout << std::left << std::setw(40) << "ID" << std::setw(18) << "CHANNEL" << std::setw(17)
-            << "PHASE" << std::setw(11) << "STATUS"
+            << "PHASE" << std::setw(12) << "STATUS"
             << "UPDATED\n";
   for (const auto& item : items) {
     std::cout << std::left << std::setw(40) << text_of(item["id"]) << std::setw(18)
               << text_of(item["channel"]) << std::setw(17) << text_of(item["phase"])
-              << std::setw(11) << text_of(item["status"]) << text_of(item["updated_at"]) << "\n";
+              << std::setw(12) << text_of(item["status"]) << text_of(item["updated_at"]) << "\n";
   }
   std::cout << items.size() << " registration(s)"
             << (next.is_null() ? "" : " (more: raise --limit)") << "\n";

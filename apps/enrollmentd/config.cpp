@@ -4,24 +4,28 @@
 
 #include <CLI/CLI.hpp>
 #include <array>
-#include <fstream>
+#include <charconv>
 #include <functional>
 #include <iostream>
 #include <map>
-#include <nlohmann/json.hpp>
+#include <type_traits>
 
-#include "connectors/http/duration.hpp"
-#include "connectors/http/server.hpp"
-#include "connectors/keys/keys.hpp"
-#include "connectors/redis/connect.hpp"
+#include "apps/enrollmentd/config_file.hpp"
+#include "apps/enrollmentd/setting_check.hpp"
 
 namespace enroll::daemon {
 namespace {
 
+constexpr int kMaxPasscodeWorkers = 64;
+
+SettingCheck instance_name() { return check::name(1, 64); }
+
+// The default instance id, which must pass the same check as a given one.
 std::string host_name() {
   std::array<char, 256> buf{};
   if (gethostname(buf.data(), buf.size() - 1) != 0) return "enrollmentd";
-  return buf.data();
+  std::string name = buf.data();
+  return instance_name().check(name) ? "enrollmentd" : name;
 }
 
 // --config FILE / --config=FILE / ENROLL_CONFIG, found before the real parse: the file's
@@ -36,76 +40,111 @@ std::optional<std::string> config_path(int argc, char** argv) {
   return std::nullopt;
 }
 
-nlohmann::json read_config_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw UsageError("config file " + path + ": cannot be read");
-  try {
-    auto j = nlohmann::json::parse(in);
-    if (!j.is_object()) throw UsageError("config file " + path + ": not a JSON object");
-    return j;
-  } catch (const nlohmann::json::parse_error& e) {
-    throw UsageError("config file " + path + ": not JSON (" + e.what() + ")");
+// Stores a value its check has passed (and made canonical); integers are decimal by then.
+template <class T>
+void store(T& field, const std::string& text) {
+  if constexpr (std::is_integral_v<T>) {
+    const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), field);
+    if (ec != std::errc() || p != text.data() + text.size()) {
+      throw std::logic_error("a setting's bounds exceed its type: " + text);
+    }
+  } else {
+    field = text;
   }
 }
 
-// One setting: its flag, environment variable and config-file key are derived from `key`.
+// A config file's value in a wrong-type message: scalars as written, containers by kind.
+std::string described(const nlohmann::json& v) {
+  if (v.is_string()) return "\"" + shown(v.get<std::string>()) + "\"";
+  if (v.is_array()) return "an array";
+  if (v.is_object()) return "an object";
+  return v.dump();  // a number, true, false or null: short
+}
+
+// The settings: each has a flag, an ENROLL_* variable and a config-file key, all derived from
+// its key, and one check that every source's value passes (a flag's through CLI11, as a
+// transform, so that it also names the flag; the environment's and the file's here, before
+// CLI11 reads the environment, so that the message names the variable or the key). A bad
+// value is refused even where a later source would override it.
 class Settings {
  public:
   explicit Settings(CLI::App& app) : app_(app) {}
 
   template <class T>
-  CLI::Option* add(const std::string& key, T& field, const std::string& help) {
+  CLI::Option* add(const std::string& key, T& field, const std::string& help, SettingCheck check) {
     std::string flag = "--" + key;
     std::replace(flag.begin(), flag.end(), '_', '-');
-    std::string env = "ENROLL_" + key;
-    std::transform(env.begin(), env.end(), env.begin(), ::toupper);
-    from_file_[key] = [&field, key](const nlohmann::json& v) {
-      try {
-        field = v.get<T>();
-      } catch (const nlohmann::json::exception&) {
-        throw UsageError("setting '" + key + "' has the wrong type: " + v.dump());
-      }
-    };
-    return app_.add_option(flag, field, help)->envname(env)->capture_default_str();
+    const auto& s = remember(key, field, std::move(check), false);
+    const auto checked = s.check.check;
+    return app_.add_option(flag, field, help)
+        ->envname(s.env)
+        ->capture_default_str()
+        ->transform(CLI::Validator(
+            [checked](std::string& text) { return checked(text).value_or(""); }, s.check.bounds));
   }
 
   // A setting of the file and the environment only, without a flag (secrets).
-  void add_secret(const std::string& key, std::string& field) {
-    from_file_[key] = [&field, key](const nlohmann::json& v) {
-      if (!v.is_string()) throw UsageError("setting '" + key + "' has the wrong type: a string");
-      field = v.get<std::string>();
-    };
-    std::string env = "ENROLL_" + key;
-    std::transform(env.begin(), env.end(), env.begin(), ::toupper);
-    env_[env] = &field;
+  void add_secret(const std::string& key, std::string& field, SettingCheck check) {
+    remember(key, field, std::move(check), true);
   }
-  // After the file: the environment overrides it.
-  void apply_secret_env() const {
-    for (const auto& [name, field] : env_) {
-      if (const char* v = std::getenv(name.c_str())) *field = v;
+
+  void apply_file(const std::string& path) const {
+    const std::string where = "config file " + shown(path, 4096) + ": ";
+    nlohmann::json file;
+    try {
+      file = read_config_file(path);
+    } catch (const UsageError& e) {
+      throw UsageError(where + e.what());
+    }
+    for (const auto& [key, value] : file.items()) {
+      const auto it = settings_.find(key);
+      if (it == settings_.end()) throw UsageError(where + "unknown setting '" + shown(key) + "'");
+      const Setting& s = it->second;
+      std::string named = where;
+      named.append("setting '").append(key).append("': ");
+      if (s.check.integer ? !value.is_number_integer() : !value.is_string()) {
+        const std::string expected = s.check.integer ? "expected an integer" : "expected a string";
+        // A secret's value is not shown, even a wrong one.
+        throw UsageError(named + expected + (s.secret ? "" : ", not " + described(value)));
+      }
+      std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+      if (auto why = s.check.check(text)) throw UsageError(named + *why);
+      s.store(text);
     }
   }
 
-  void apply_file(const std::string& path) {
-    // Named: items() of a temporary would outlive the JSON it iterates.
-    const nlohmann::json file = read_config_file(path);
-    for (const auto& [key, value] : file.items()) {
-      auto it = from_file_.find(key);
-      if (it == from_file_.end()) {
-        throw UsageError("config file " + path + ": unknown setting '" + key + "'");
+  // Checks each variable that is set; stores the secrets' (CLI11 reads the others, and its
+  // transform then passes, being the same check).
+  void apply_environment() const {
+    for (const auto& [key, s] : settings_) {
+      const char* value = std::getenv(s.env.c_str());
+      if (value == nullptr || *value == '\0') continue;  // CLI11 skips an empty one too
+      std::string text = value;
+      if (auto why = s.check.check(text)) {
+        throw UsageError("environment variable " + s.env + ": " + *why);
       }
-      try {
-        it->second(value);
-      } catch (const UsageError& e) {
-        throw UsageError("config file " + path + ": " + e.what());
-      }
+      if (s.secret) s.store(text);
     }
   }
 
  private:
+  struct Setting {
+    std::string env;
+    SettingCheck check;
+    std::function<void(const std::string&)> store;
+    bool secret = false;
+  };
+
+  template <class T>
+  const Setting& remember(const std::string& key, T& field, SettingCheck check, bool secret) {
+    std::string env = "ENROLL_" + key;
+    std::transform(env.begin(), env.end(), env.begin(), ::toupper);
+    const auto store_in = [&field](const std::string& text) { store(field, text); };
+    return settings_[key] = Setting{std::move(env), std::move(check), store_in, secret};
+  }
+
   CLI::App& app_;
-  std::map<std::string, std::function<void(const nlohmann::json&)>> from_file_;
-  std::map<std::string, std::string*> env_;
+  std::map<std::string, Setting> settings_;
 };
 
 }  // namespace
@@ -120,49 +159,63 @@ std::optional<Config> parse_config(int argc, char** argv) {
   CLI::App app{
       "enrollmentd: the digital-ID enrollment orchestrator.\n"
       "Each setting comes from, in rising precedence: its default, the JSON config file\n"
-      "(key = flag name with '_'), the ENROLL_* environment variable, the flag.\n"
+      "(key = flag name with '_'; at most 1 MiB), the ENROLL_* environment variable, the flag.\n"
+      "Every value passes the same checks whichever source gives it (the bounds below); a bad\n"
+      "one exits 2 naming the file and key, the variable or the flag, even where a later source\n"
+      "overrides it. Names are ASCII letters, digits and . _ - (the Redis namespace also :).\n"
       "The operator actions' bearer token is the key folder's operator.token, unless the\n"
       "config file's operator_token or ENROLL_OPERATOR_TOKEN gives another (no flag)."};
   Settings s(app);
   app.add_option("--config", config_file, "JSON config file")->envname("ENROLL_CONFIG");
-  s.add("brokers", c.brokers, "Kafka bootstrap list (required)");
+  s.add("brokers", c.brokers, "Kafka bootstrap list host:port,... (required)",
+        check::broker_list());
   s.add("redis", c.redis,
         "Redis URL: redis://host:port/db (one server) or\n"
-        "redis+cluster://host:port,host:port,... (a Redis Cluster, from seed nodes)");
-  s.add("group", c.group, "Kafka consumer group");
-  s.add("topic_prefix", c.topic_prefix, "prefix of every topic name");
-  s.add("instance", c.instance, "instance id (logs)");
-  s.add("workflows", workflows, "folder of channel definitions (*.json)");
-  s.add("keys", keys, "folder of secrets made by enroll-keygen (required)");
-  s.add("redis_namespace", c.redis_namespace, "prefix of every Redis key");
-  s.add("batch_size", c.batch_size, "inbox messages per commit step")->check(CLI::Range(1, 100000));
-  s.add("passcode_opslimit", c.passcode_opslimit, "Argon2id passes")->check(CLI::Range(1, 10));
-  s.add("passcode_memlimit_kib", c.passcode_memlimit_kib, "Argon2id memory in KiB")
-      ->check(CLI::Range(8, 1 << 21));
+        "redis+cluster://host:port,host:port,... (a Redis Cluster, from seed nodes)",
+        check::redis_url());
+  s.add("group", c.group, "Kafka consumer group (a name, 1..255)", check::name(1, 255));
+  s.add("topic_prefix", c.topic_prefix, "prefix of every topic name (a name, 0..200)",
+        check::name(0, 200));
+  s.add("instance", c.instance, "instance id (logs, Kafka client.id; a name, 1..64)",
+        instance_name());
+  s.add("workflows", workflows, "folder of channel definitions (*.json)", check::path());
+  s.add("keys", keys, "folder of secrets made by enroll-keygen (required)", check::path());
+  s.add("redis_namespace", c.redis_namespace, "prefix of every Redis key (a name, also :, 1..64)",
+        check::name(1, 64, ":"));
+  s.add("batch_size", c.batch_size, "inbox messages per commit step", check::integer_in(1, 10000));
+  s.add("passcode_opslimit", c.passcode_opslimit, "Argon2id passes", check::integer_in(1, 10));
+  s.add("passcode_memlimit_kib", c.passcode_memlimit_kib, "Argon2id memory in KiB (up to 2 GiB)",
+        check::integer_in(8, 1 << 21));
   s.add("passcode_workers", c.passcode_workers,
-        "Argon2id threads ahead of the ordered path (-1: one per core; 0: hash inline)")
-      ->check(CLI::Range(-1, 256));
-  s.add("session_timeout_ms", c.session_timeout_ms, "Kafka group session timeout")
-      ->check(CLI::Range(1000, 300000));
-  s.add("log_level", c.log_level, "trace|debug|info|warn|error")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
-  s.add("http", c.http, "HTTP API address host:port (port 0: any free port, see the log)");
-  s.add("http_port_file", c.http_port_file, "write the HTTP API's bound port to this file");
+        "Argon2id threads ahead of the ordered path (-1: one per core; 0: hash inline)",
+        check::integer_in(-1, kMaxPasscodeWorkers));
+  s.add("session_timeout_ms", c.session_timeout_ms, "Kafka group session timeout",
+        check::integer_in(1000, 300000));
+  s.add("log_level", c.log_level, "the least severe level logged",
+        check::one_of({"trace", "debug", "info", "warn", "error", "critical"}));
+  s.add("http", c.http, "HTTP API address host:port (port 0: any free port, see the log)",
+        check::listen_address());
+  s.add("http_port_file", c.http_port_file, "write the HTTP API's bound port to this file",
+        check::path());
   s.add("stuck_after", c.stuck_after,
-        "/metrics counts active registrations without a change this long as stuck (90s, 15m, 2h)");
+        "/metrics counts active registrations without a change this long as stuck (90s, 15m,\n"
+        "2h; more than 0)",
+        check::duration(false));
   s.add("retain_finished", c.retain_finished,
         "keep a finished registration whole this long, then purge it to a tombstone (30d, 12h;\n"
-        "0: forever)");
-
-  s.add_secret("operator_token", c.operator_token);
+        "0: forever)",
+        check::duration(true));
+  s.add_secret("operator_token", c.operator_token, check::operator_token());
 
   if (auto path = config_path(argc, argv)) s.apply_file(*path);
-  s.apply_secret_env();
+  s.apply_environment();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
     std::cout << app.help();
     return std::nullopt;
+  } catch (const CLI::ValidationError& e) {
+    throw UsageError(e.what());  // a bad value: "--flag: why", one line
   } catch (const CLI::ParseError& e) {
     throw UsageError(std::string(e.what()) + "\n" + app.help());
   }
@@ -170,28 +223,6 @@ std::optional<Config> parse_config(int argc, char** argv) {
   c.keys = keys;
   if (c.brokers.empty()) throw UsageError("no Kafka brokers: set --brokers or ENROLL_BROKERS");
   if (keys.empty()) throw UsageError("no key folder: set --keys or ENROLL_KEYS");
-  try {
-    http::parse_listen_address(c.http);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
-  }
-  if (!c.operator_token.empty() && !valid_operator_token(c.operator_token)) {
-    throw UsageError(
-        "operator_token (ENROLL_OPERATOR_TOKEN) must be at least 16 characters of A-Z a-z 0-9 - _");
-  }
-  if (!http::parse_duration(c.stuck_after)) {
-    throw UsageError("stuck_after '" + c.stuck_after + "' is not a duration such as 15m");
-  }
-  if (!http::parse_duration(c.retain_finished)) {
-    throw UsageError("retain_finished '" + c.retain_finished +
-                     "' is not a duration such as 30d (0: keep forever)");
-  }
-  // Checked here, whichever source the URL came from (file, environment or flag).
-  try {
-    redis::check_redis_url(c.redis);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("bad redis setting '") + c.redis + "': " + e.what());
-  }
   return c;
 }
 

@@ -34,7 +34,8 @@ struct Config {
 };
 
 // Parses the command line. Returns the config, or nullopt after printing --help (exit 0).
-// Throws UsageError (exit 2) for a bad flag or a bad config file, with a one-line reason.
+// Throws UsageError (exit 2) for a bad config file, variable or flag, with a one-line reason
+// naming it; every value passes its setting's check (setting_check.hpp) whatever its source.
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

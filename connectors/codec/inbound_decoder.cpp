@@ -1,11 +1,13 @@
 #include "connectors/codec/inbound_decoder.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <stdexcept>
+
+#include "connectors/codec/bounded_json.hpp"
+#include "connectors/codec/limits.hpp"
 
 namespace enroll::codec {
 namespace {
@@ -35,12 +37,14 @@ InboundDecoder::InboundDecoder(const SchemaSet& schemas, const crypto::SealKeyPa
 
 std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view payload,
                                                           std::string_view key) const {
-  rapidjson::Document doc;
-  doc.Parse(payload.data(), payload.size());
-  if (doc.HasParseError()) {
-    return DecodeError{"not_json", std::string(rapidjson::GetParseError_En(doc.GetParseError())) +
-                                       " at byte " + std::to_string(doc.GetErrorOffset())};
+  if (payload.size() > kMaxInboundBytes) {
+    return DecodeError{"too_large", std::to_string(payload.size()) + " bytes, more than " +
+                                        std::to_string(kMaxInboundBytes)};
   }
+  // The key decides the partition, and so where the registration's state lives.
+  if (key.empty()) return DecodeError{"missing_key", "the message has no key"};
+  rapidjson::Document doc;
+  if (auto refused = parse_bounded(payload, doc)) return std::move(*refused);
   if (auto why = validate(*envelope_, doc); !why.empty()) {
     return DecodeError{"not_cloudevent", "envelope " + why};
   }
@@ -59,7 +63,7 @@ std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view paylo
   in.subject = RegistrationId(str(doc, "subject"));
   in.type = *t;
   in.traceparent = str(doc, "traceparent");
-  if (!key.empty() && key != in.subject.str()) {
+  if (key != in.subject.str()) {
     // State lives in the partition of the key; a different subject would land elsewhere.
     return DecodeError{"key_mismatch", "message key differs from subject"};
   }

@@ -1,20 +1,16 @@
 #pragma once
 // Turns an enroll.inbox message into a typed Inbound, or says why it is bad input (for the
-// dead-letter topic). Owner: one pipeline thread (the validators are not thread-safe).
-#include <string>
+// dead-letter topic). Every bound of limits.hpp is checked before any recursive code runs.
+// Owner: one pipeline thread (the validators are not thread-safe).
 #include <string_view>
 #include <variant>
 
+#include "connectors/codec/decode_error.hpp"
 #include "connectors/codec/schema_set.hpp"
 #include "workflows/commands.hpp"
 #include "workflows/crypto/sealed_box.hpp"
 
 namespace enroll::codec {
-
-struct DecodeError {
-  std::string code;  // not_json, not_cloudevent, unknown_type, invalid_data, key_mismatch
-  std::string message;
-};
 
 class InboundDecoder {
  public:

@@ -8,6 +8,7 @@ add_custom_command(OUTPUT ${embedded}
 target_sources(enroll_connectors PRIVATE
   ${embedded}
   ${CMAKE_CURRENT_LIST_DIR}/schema_set.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/bounded_json.cpp
   ${CMAKE_CURRENT_LIST_DIR}/known_tasks.cpp
   ${CMAKE_CURRENT_LIST_DIR}/inbound_decoder.cpp
   ${CMAKE_CURRENT_LIST_DIR}/outbound_encoder.cpp)

@@ -140,9 +140,12 @@ void OperatorApi::act(CommandType action, const Request& request, Respond respon
                               : command_id_for(id, action, request.idempotency_key);
   // 1. On the Redis worker: is there such a registration, and can the action apply?
   auto check = [this, id, action, body, command_id](redis::ReadModel& m) -> Response {
-    const auto state = m.registration(id);
-    if (!state) return error_response(404, "registration_not_found", "no registration " + id.str());
-    if (auto refused = refuse_operator_action(*state, catalog_, action, body)) return *refused;
+    const auto found = m.registration(id);
+    if (found.quarantine) return quarantined_response(id, *found.quarantine);
+    if (!found.state)
+      return error_response(404, "registration_not_found", "no registration " + id.str());
+    if (auto refused = refuse_operator_action(*found.state, catalog_, action, body))
+      return *refused;
     return json_response(202, {{"command_id", command_id}, {"registration_id", id.str()}});
   };
   // 2. Then to the inbox; answered once Kafka has it.

@@ -51,8 +51,9 @@ Timestamp wall_now() {
 constexpr Phase all_phases[] = {Phase::consent,    Phase::card, Phase::review,
                                 Phase::biometrics, Phase::pin,  Phase::consent_confirm,
                                 Phase::issued};
-constexpr Status all_statuses[] = {Status::active,  Status::issued,    Status::rejected,
-                                   Status::expired, Status::cancelled, Status::locked};
+constexpr Status all_statuses[] = {Status::active,     Status::issued,    Status::rejected,
+                                   Status::expired,    Status::cancelled, Status::locked,
+                                   Status::quarantined};
 
 std::string names_of_phases() {
   std::string out;
@@ -81,7 +82,11 @@ ReadApi::ReadApi(ReadApiSettings settings, ReadJobs& worker, const PipelineMonit
       stuck_(registry.gauge("enroll_registrations_stuck",
                             "Active registrations of the partitions owned without a change for "
                             "longer than the stuck-after setting (read from Redis at scrape "
-                            "time).")) {}
+                            "time).")),
+      quarantined_(registry.gauge("enroll_registrations_quarantined",
+                                  "Registrations of the partitions owned whose stored state "
+                                  "could not be decoded and was moved aside (read from Redis "
+                                  "at scrape time).")) {}
 
 void ReadApi::add_routes(Router& router) {
   router.add(Method::get, "/healthz", [](Request&, const Respond& respond) {
@@ -126,6 +131,7 @@ void ReadApi::metrics(Respond respond) {
           outbox_backlog_.set({}, static_cast<double>(m.outbox_backlog(owned)));
           stuck_.set({}, static_cast<double>(
                              m.active_changed_before(owned, wall_now() - settings_.stuck_after)));
+          quarantined_.set({}, static_cast<double>(m.quarantined(owned)));
           redis_up_.set({}, 1);
         } catch (const redis::RedisError&) {
           // The pipeline's figures still matter when Redis is away; say so and leave out
@@ -133,6 +139,7 @@ void ReadApi::metrics(Respond respond) {
           redis_up_.set({}, 0);
           outbox_backlog_.replace({});
           stuck_.replace({});
+          quarantined_.replace({});
         }
         return Response{200, metrics::content_type, registry_.render(), {}};
       },
@@ -143,10 +150,11 @@ void ReadApi::registration(const Request& request, Respond respond) {
   reject_unknown(request.query, {});
   worker_.submit(
       [id = registration_id_of(request)](redis::ReadModel& m) {
-        const auto state = m.registration(id);
-        if (!state)
+        const auto found = m.registration(id);
+        if (found.quarantine) return quarantined_response(id, *found.quarantine);
+        if (!found.state)
           return error_response(404, "registration_not_found", "no registration " + id.str());
-        return json_response(200, registration_view(*state));
+        return json_response(200, registration_view(*found.state));
       },
       std::move(respond));
 }
@@ -166,6 +174,7 @@ void ReadApi::history(const Request& request, Respond respond) {
         const auto page = m.history(id, offset, limit);
         if (!page)
           return error_response(404, "registration_not_found", "no registration " + id.str());
+        if (page->quarantine) return quarantined_response(id, *page->quarantine);
         if (page->purged_at) {
           return error_response(410, "history_purged",
                                 "the history of " + id.str() + " was purged at " +

@@ -54,6 +54,7 @@ class ReadApi {
   metrics::GaugeFamily& redis_up_;
   metrics::GaugeFamily& outbox_backlog_;
   metrics::GaugeFamily& stuck_;
+  metrics::GaugeFamily& quarantined_;
 };
 
 }  // namespace enroll::http

@@ -75,4 +75,13 @@ RegistrationId registration_id_of(const Request& request) {
   return RegistrationId(id);
 }
 
+Response quarantined_response(const RegistrationId& id, const redis::Quarantine& q) {
+  return error_response(
+      409, "registration_quarantined",
+      "the stored state of " + id.str() + " cannot be decoded (" + q.reason + "); " +
+          (q.at ? "quarantined at " + to_rfc3339(*q.at) + ", its record kept aside"
+                : "it is quarantined at its next message") +
+          "; see enrollctl list --status quarantined");
+}
+
 }  // namespace enroll::http

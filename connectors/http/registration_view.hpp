@@ -5,11 +5,16 @@
 #include <nlohmann/json.hpp>
 
 #include "connectors/http/message.hpp"
+#include "connectors/redis/read_model.hpp"
 #include "workflows/state.hpp"
 
 namespace enroll::http {
 
 nlohmann::json registration_view(const Registration& s);
+
+// 409 registration_quarantined: its stored state cannot be decoded (moved aside, or to be at
+// its next message); the message says why and since when, never the record.
+Response quarantined_response(const RegistrationId& id, const redis::Quarantine& q);
 
 // The {id} of the request's path, as the inbox accepts subjects
 // (schemas/cloudevent.schema.json); throws RequestError 400 bad_id.

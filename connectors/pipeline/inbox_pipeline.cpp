@@ -198,15 +198,26 @@ InboxPipeline::Batch InboxPipeline::run_engine(std::int32_t partition, std::span
   }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  auto states = with_redis_retry("load", [&] { return store_.load(partition, ids); });
+  // Quarantine (issue 10, item 3): a stored state that cannot be decoded is moved aside by the
+  // load; messages for it are dead-lettered below, never applied.
+  auto loaded =
+      with_redis_retry("load", [&] { return store_.load(partition, epochs_.at(partition), ids); });
+  auto& states = loaded.states;
   if (ahead && passcode_pool_) hash_ahead(items, states);
 
   Batch batch;
   for (auto& item : items) {
     const auto* in = std::get_if<Inbound>(&item.decoded);
-    StepResult r = in != nullptr
-                       ? step_.apply(item.record, *in, states[in->subject], engine_)
-                       : step_.dead_letter(item.record, std::get<codec::DecodeError>(item.decoded));
+    StepResult r;
+    if (in == nullptr) {
+      r = step_.dead_letter(item.record, std::get<codec::DecodeError>(item.decoded));
+    } else if (loaded.quarantined.count(in->subject) != 0) {  // quarantine: see the load above
+      r = step_.dead_letter(item.record, {"registration_quarantined",
+                                          "the stored state of " + in->subject.str() +
+                                              " cannot be decoded and is quarantined"});
+    } else {
+      r = step_.apply(item.record, *in, states[in->subject], engine_);
+    }
     if (r.state) {
       auto& current = states[in->subject];
       current = *r.state;

@@ -28,5 +28,8 @@ inline constexpr std::string_view parked = "parked";      // stream: outbox entr
 inline constexpr std::string_view index_all = "idx:all";  // ids by last change (sorted set)
 // + "<kind>:<value>", kind phase | status | channel: ids by last change (sorted set)
 inline constexpr std::string_view index = "idx:";
+// + id: a state that could not be decoded, moved aside (hash: record, reason, at, timer,
+// status; quarantine.lua)
+inline constexpr std::string_view quarantine = "quar:";
 
 }  // namespace enroll::redis::keys

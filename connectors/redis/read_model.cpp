@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 #include <numeric>
 
 #include "connectors/kafka/partitioner.hpp"
@@ -57,6 +56,29 @@ PartitionWalk parse_walk(const redisReply* r) {
   return w;
 }
 
+// The quarantine of an HMGET reason at reply; none if the key does not exist.
+std::optional<Quarantine> quarantine_of(const redisReply* r) {
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+      r->element[0]->type != REDIS_REPLY_STRING) {
+    return std::nullopt;
+  }
+  Quarantine q{str(r->element[0]), std::nullopt};
+  if (r->element[1]->type == REDIS_REPLY_STRING) q.at = from_millis(score_ms(r->element[1]));
+  return q;
+}
+
+// A stored record as the API sees it: its state, or, if it cannot be decoded, a quarantine
+// that the pipeline has yet to make (at its next message for the registration).
+StoredRegistration decoded(const std::string& record) {
+  StoredRegistration out;
+  try {
+    out.state = state_from_record(record);
+  } catch (const StateDecodeError& e) {
+    out.quarantine = Quarantine{e.what(), std::nullopt};
+  }
+  return out;
+}
+
 // The index to walk: the one of a filter (the others are checked on each registration's
 // meta), status first since "active" is the usual question and the smallest set.
 std::string walked_index(const ListFilter& f) {
@@ -94,12 +116,23 @@ std::int32_t ReadModel::partition_of(const RegistrationId& id) const {
 
 void ReadModel::ping() { redis_.on_every_node({"PING"}); }
 
-std::optional<Registration> ReadModel::registration(const RegistrationId& id) {
+StoredRegistration ReadModel::registration(const RegistrationId& id) {
   const auto p = partition_of(id);
   const auto state = key(p, std::string(keys::state) + id.str());
-  auto r = redis_.command({state}, {"GET", state});
-  if (r->type != REDIS_REPLY_STRING) return std::nullopt;
-  return state_from_json(nlohmann::json::parse(r->str, r->str + r->len));
+  const auto quarantine = key(p, std::string(keys::quarantine) + id.str());
+  // Both keys are in the partition's slot: one node, one round trip.
+  const auto replies = redis_.pipeline(
+      {{{state}, {"GET", state}}, {{quarantine}, {"HMGET", quarantine, "reason", "at"}}});
+  for (const auto& r : replies) {
+    if (r->type == REDIS_REPLY_ERROR) throw RedisError(str(r.get()), false);
+  }
+  StoredRegistration out;
+  if (auto q = quarantine_of(replies[1].get())) {
+    out.quarantine = std::move(q);
+  } else if (replies[0]->type == REDIS_REPLY_STRING) {
+    out = decoded(str(replies[0].get()));
+  }
+  return out;
 }
 
 std::optional<HistoryPage> ReadModel::history(const RegistrationId& id, std::int64_t offset,
@@ -107,28 +140,39 @@ std::optional<HistoryPage> ReadModel::history(const RegistrationId& id, std::int
   const auto p = partition_of(id);
   const auto hist = key(p, std::string(keys::history) + id.str());
   const auto state = key(p, std::string(keys::state) + id.str());
+  const auto quarantine = key(p, std::string(keys::quarantine) + id.str());
   const auto meta = key(p, std::string(keys::meta) + id.str());
-  // All keys are in the partition's slot: one node, one round trip.
+  // Every key is in the partition's slot: one node, one round trip.
   const auto replies = redis_.pipeline(
       {{{state}, {"EXISTS", state}},
        {{hist}, {"LLEN", hist}},
        {{hist}, {"LRANGE", hist, std::to_string(offset), std::to_string(offset + limit - 1)}},
+       {{quarantine}, {"HMGET", quarantine, "reason", "at"}},
        {{meta}, {"HGET", meta, "history_dropped"}}});
+  for (const auto& r : replies) {
+    if (r->type == REDIS_REPLY_ERROR) throw RedisError(str(r.get()), false);
+  }
   const auto& exists = replies[0];
   const auto& total = replies[1];
   const auto& range = replies[2];
-  const auto& dropped = replies[3];
-  for (const auto* r : {exists.get(), total.get(), range.get(), dropped.get()}) {
-    if (r->type == REDIS_REPLY_ERROR) throw RedisError(str(r), false);
+  const auto& dropped = replies[4];
+  HistoryPage page;
+  if (auto q = quarantine_of(replies[3].get())) {
+    page.quarantine = std::move(q);
+    return page;
   }
   if (exists->integer == 0) return std::nullopt;
-  HistoryPage page;
   if (total->integer == 0) {
     // Every registration's history starts with its first record; none left means purged
     // (or committed before the history lists existed): only then is the state read.
     const auto stored = redis_.command({state}, {"GET", state});
     if (stored->type == REDIS_REPLY_STRING) {
-      page.purged_at = state_from_json(nlohmann::json::parse(str(stored.get()))).purged_at;
+      auto found = decoded(str(stored.get()));
+      if (found.quarantine) {
+        page.quarantine = std::move(found.quarantine);
+        return page;
+      }
+      page.purged_at = found.state->purged_at;
     }
   }
   page.total = total->integer;
@@ -225,6 +269,15 @@ std::int64_t ReadModel::outbox_backlog(const std::vector<std::int32_t>& partitio
   return sum_of(per_partition(partitions, [this](std::int32_t p) {
     const std::string outbox = key(p, keys::outbox);
     return RoutedCommand{{outbox}, {"XLEN", outbox}};
+  }));
+}
+
+std::int64_t ReadModel::quarantined(const std::vector<std::int32_t>& partitions) {
+  const std::string quarantined =
+      std::string(keys::index) + "status:" + std::string(to_string(Status::quarantined));
+  return sum_of(per_partition(partitions, [&](std::int32_t p) {
+    const std::string index = key(p, quarantined);
+    return RoutedCommand{{index}, {"ZCARD", index}};
   }));
 }
 

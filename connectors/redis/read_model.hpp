@@ -47,6 +47,19 @@ struct ListPage {
   std::optional<ListPosition> next;
 };
 
+// A registration whose stored state cannot be decoded: moved aside by the pipeline
+// (quarantine.lua: `at` set), or not yet (it is at its next message: `at` none).
+struct Quarantine {
+  std::string reason;  // what is wrong with the record (never its content)
+  std::optional<Timestamp> at;
+};
+
+// What is stored under a registration id: nothing, its state, or a quarantine.
+struct StoredRegistration {
+  std::optional<Registration> state;
+  std::optional<Quarantine> quarantine;
+};
+
 struct HistoryPage {
   std::vector<std::string> records;  // audit records (JSON), oldest first
   std::int64_t total = 0;            // records in the history
@@ -56,6 +69,8 @@ struct HistoryPage {
   // Set for a tombstone (purged by the retention policy): its history is gone (the trail is on
   // enroll.audit).
   std::optional<Timestamp> purged_at;
+  // Set for a quarantined registration (no records then).
+  std::optional<Quarantine> quarantine;
 };
 
 // Per channel: counter name (reached:<phase>, status:<status>, active:<phase>) -> count,
@@ -72,10 +87,12 @@ class ReadModel {
 
   // PING on every node (every master of a cluster); throws RedisError.
   void ping();
-  // The stored state; nullopt for an unknown registration.
-  std::optional<Registration> registration(const RegistrationId& id);
+  // The stored state, or its quarantine (a record that cannot be decoded is reported as
+  // one, never thrown); neither for an unknown registration. One round trip.
+  StoredRegistration registration(const RegistrationId& id);
   // Records [offset, offset + limit) of the history (limit >= 1); nullopt for an unknown
-  // registration; none and `purged_at` for a purged one.
+  // registration; none and `purged_at` for a purged one; none and `quarantine` for a
+  // quarantined one.
   std::optional<HistoryPage> history(const RegistrationId& id, std::int64_t offset,
                                      std::int64_t limit);
   // Up to `limit` registrations after `after` in the listing's order, over every partition
@@ -85,6 +102,8 @@ class ReadModel {
   FunnelCounts funnel();
   // Outbox entries not yet acknowledged by Kafka, summed over `partitions`.
   std::int64_t outbox_backlog(const std::vector<std::int32_t>& partitions);
+  // Quarantined registrations of `partitions` (idx:status:quarantined).
+  std::int64_t quarantined(const std::vector<std::int32_t>& partitions);
   // Active registrations of `partitions` whose last change is at or before `before`.
   std::int64_t active_changed_before(const std::vector<std::int32_t>& partitions, Timestamp before);
 

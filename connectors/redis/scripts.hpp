@@ -7,4 +7,5 @@ std::string_view commit_script();         // commit.lua
 std::string_view citizen_claim_script();  // citizen_claim.lua
 std::string_view list_script();           // list.lua (read-only)
 std::string_view park_script();           // park.lua
+std::string_view quarantine_script();     // quarantine.lua
 }  // namespace enroll::redis

@@ -1,4 +1,4 @@
-foreach(script commit citizen_claim list park)
+foreach(script commit citizen_claim list park quarantine)
   embed_text(${script}_script enroll::redis connectors/redis/scripts.hpp
              ${CMAKE_CURRENT_LIST_DIR}/${script}.lua)
 endforeach()

@@ -1,5 +1,7 @@
 #include "connectors/redis/store.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <nlohmann/json.hpp>
 
 #include "connectors/redis/keyspace.hpp"
@@ -13,7 +15,8 @@ Store::Store(Router& redis, std::string ns)
       ns_(std::move(ns)),
       commit_sha_(load_script(redis_, commit_script())),
       claim_sha_(load_script(redis_, citizen_claim_script())),
-      park_sha_(load_script(redis_, park_script())) {}
+      park_sha_(load_script(redis_, park_script())),
+      quarantine_sha_(load_script(redis_, quarantine_script())) {}
 
 std::string Store::key(std::int32_t partition, const std::string& suffix) const {
   return keys::partition_key(ns_, partition, suffix);
@@ -35,23 +38,91 @@ PartitionClaim Store::claim(std::int32_t partition) {
   return c;
 }
 
-std::map<RegistrationId, std::optional<Registration>> Store::load(
-    std::int32_t partition, const std::vector<RegistrationId>& ids) {
-  std::map<RegistrationId, std::optional<Registration>> out;
-  if (ids.empty()) return out;
-  std::vector<std::string> argv{"MGET"};
-  for (const auto& id : ids) argv.push_back(state_key(partition, id));
-  // One partition's keys share a slot: one MGET, routed by any of them.
-  auto r = redis_.command({argv[1]}, argv);
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    const redisReply* e = r->element[i];
-    if (e->type == REDIS_REPLY_STRING) {
-      out[ids[i]] = state_from_json(nlohmann::json::parse(e->str, e->str + e->len));
-    } else {
-      out[ids[i]] = std::nullopt;
+LoadedStates Store::load(std::int32_t partition, std::int64_t epoch,
+                         const std::vector<RegistrationId>& ids) {
+  LoadedStates out;
+  std::vector<RegistrationId> to_read = ids;
+  // A record that changed under a quarantine is read again; three reads are plenty (only a
+  // hand edit can change a state key of a partition this instance owns).
+  for (int round = 0; round < 3 && !to_read.empty(); ++round) {
+    // One partition's keys share a slot: one MGET of the states and one EXISTS per
+    // quarantine key, pipelined to one node, in one round trip.
+    std::vector<std::string> mget{"MGET"};
+    for (const auto& id : to_read) mget.push_back(state_key(partition, id));
+    std::vector<RoutedCommand> commands{{{mget[1]}, mget}};
+    for (const auto& id : to_read) {
+      const auto q = key(partition, std::string(keys::quarantine) + id.str());
+      commands.push_back({{q}, {"EXISTS", q}});
     }
+    const auto replies = redis_.pipeline(commands);
+    for (const auto& r : replies) {
+      if (r->type == REDIS_REPLY_ERROR) throw RedisError(std::string(r->str, r->len), false);
+    }
+    if (replies[0]->type != REDIS_REPLY_ARRAY || replies[0]->elements != to_read.size()) {
+      throw RedisError("load: unexpected MGET reply", false);
+    }
+    std::vector<RegistrationId> changed;
+    for (std::size_t i = 0; i < to_read.size(); ++i) {
+      const auto& id = to_read[i];
+      const redisReply* e = replies[0]->element[i];
+      if (replies[i + 1]->type == REDIS_REPLY_INTEGER && replies[i + 1]->integer != 0) {
+        out.quarantined.insert(id);
+      } else if (e->type != REDIS_REPLY_STRING) {
+        out.states[id] = std::nullopt;
+      } else {
+        std::string record(e->str, e->len);
+        try {
+          out.states[id] = state_from_record(record);
+        } catch (const StateDecodeError& bad) {
+          if (quarantine(partition, epoch, id, record, bad.what())) {
+            out.quarantined.insert(id);
+          } else {
+            changed.push_back(id);
+          }
+        }
+      }
+    }
+    to_read = std::move(changed);
   }
+  for (const auto& id : to_read) out.quarantined.insert(id);  // still changing: not now
   return out;
+}
+
+bool Store::quarantine(std::int32_t partition, std::int64_t epoch, const RegistrationId& id,
+                       const std::string& record, const std::string& reason) {
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  const std::vector<std::string> argv{"EVALSHA",
+                                      quarantine_sha_,
+                                      "4",
+                                      key(partition, "epoch"),
+                                      state_key(partition, id),
+                                      key(partition, std::string(keys::quarantine) + id.str()),
+                                      key(partition, "timers"),
+                                      std::to_string(epoch),
+                                      record,
+                                      reason,
+                                      std::to_string(to_millis(now)),
+                                      keys::partition_prefix(ns_, partition),
+                                      id.str()};
+  Reply r;
+  try {
+    r = eval_script(redis_, {key(partition, "epoch")}, quarantine_script(), argv);
+  } catch (const RedisError& e) {
+    if (std::string_view(e.what()).find("STALE_EPOCH") == std::string_view::npos) throw;
+    spdlog::warn(
+        "registration {}: stored state cannot be decoded ({}); partition {} is no "
+        "longer ours, its owner quarantines it",
+        id.str(), reason, partition);
+    return true;
+  }
+  if (r->type == REDIS_REPLY_STATUS || r->type == REDIS_REPLY_STRING) {
+    if (std::string_view(r->str, r->len) == "changed") return false;
+  }
+  // The record itself is never logged: it holds personal data.
+  spdlog::error("registration {}: stored state quarantined (partition {}): {}", id.str(), partition,
+                reason);
+  return true;
 }
 
 std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoch,

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,15 @@ struct StoredState {
 // (history_dropped) instead, and the whole trail stays on enroll.audit.
 inline constexpr std::size_t history_cap = 1000;
 
+// What Store::load found for a batch's registrations.
+struct LoadedStates {
+  // Each id asked for that is not quarantined: its state, or nullopt for an unknown one.
+  std::map<RegistrationId, std::optional<Registration>> states;
+  // Ids whose stored state could not be decoded: moved aside now or before (quarantine.lua).
+  // A message for one of them must not start or change it.
+  std::set<RegistrationId> quarantined;
+};
+
 struct OutboxEntry {
   std::string entry_id;  // the stream id in Redis
   codec::OutboxMessage message;
@@ -61,9 +71,15 @@ class Store {
 
   // Bumps the partition's epoch (fencing out any previous owner) and reads its offset.
   PartitionClaim claim(std::int32_t partition);
-  // The stored states of `ids` (nullopt for unknown ones), in one round trip.
-  std::map<RegistrationId, std::optional<Registration>> load(
-      std::int32_t partition, const std::vector<RegistrationId>& ids);
+  // The stored states of `ids`, and which of them are quarantined, in one round trip. A
+  // state that cannot be decoded (StateDecodeError) is quarantined here: moved aside with its
+  // reason in one step fenced by `epoch` (quarantine.lua), logged at error level with the id
+  // and reason (never the record), and reported quarantined. A state that changed between
+  // the read and the move is read again. If another instance has claimed the partition since,
+  // nothing is moved (its owner will) but the id is reported quarantined all the same: this
+  // instance's commit will be refused anyway.
+  LoadedStates load(std::int32_t partition, std::int64_t epoch,
+                    const std::vector<RegistrationId>& ids);
   // One atomic step: states (with their next timers), the next offset (none for a batch of
   // timers), the removal of fired timers and the outbox, with the read side kept in step
   // (indexes, funnel, each audit record appended to its registration's history; a tombstone
@@ -96,11 +112,16 @@ class Store {
 
  private:
   std::string key(std::int32_t partition, const std::string& suffix) const;
+  // quarantine.lua for one record: true if moved (or not ours to move), false if the state
+  // key holds another record now.
+  bool quarantine(std::int32_t partition, std::int64_t epoch, const RegistrationId& id,
+                  const std::string& record, const std::string& reason);
   Router& redis_;
   std::string ns_;
   std::string commit_sha_;
   std::string claim_sha_;
   std::string park_sha_;
+  std::string quarantine_sha_;
 };
 
 }  // namespace enroll::redis

@@ -11,6 +11,7 @@
 
 #include "connectors/kafka/partitioner.hpp"
 #include "connectors/redis/connect.hpp"
+#include "connectors/redis/keyspace.hpp"
 #include "connectors/redis/store.hpp"
 #include "tests/support/services.hpp"
 
@@ -171,10 +172,12 @@ TEST_F(ReadModelTest, IndexesAndFunnelFollowEveryChange) {
   EXPECT_EQ(page.next, std::nullopt);
 
   // The state itself, read from its partition.
-  const auto stored = model_->registration(RegistrationId(id));
+  const auto stored = model_->registration(RegistrationId(id)).state;
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->channel, "officer-assisted");
-  EXPECT_EQ(model_->registration(RegistrationId("reg-unknown")), std::nullopt);
+  const auto unknown = model_->registration(RegistrationId("reg-unknown"));
+  EXPECT_EQ(unknown.state, std::nullopt);
+  EXPECT_FALSE(unknown.quarantine);
 }
 
 // commit.lua's whole layout in one call: states (with the read side's fields), fired timers
@@ -282,8 +285,8 @@ TEST_F(ReadModelTest, ATombstoneLeavesTheReadSideButTheFunnelStays) {
   EXPECT_EQ(page->purged_at, from_millis(3'000));
   EXPECT_EQ(page->total, 0);
   EXPECT_EQ(model_->funnel(), funnel_before);
-  ASSERT_TRUE(model_->registration(RegistrationId(id)));
-  EXPECT_TRUE(model_->registration(RegistrationId(id))->purged());
+  ASSERT_TRUE(model_->registration(RegistrationId(id)).state);
+  EXPECT_TRUE(model_->registration(RegistrationId(id)).state->purged());
 
   // A later change of the tombstone (a refused command, audited): still no history, no listing.
   tomb.audit_seq = 4;
@@ -411,6 +414,126 @@ TEST_F(ReadModelTest, AHistoryStopsGrowingAtItsCapAndCountsWhatItDrops) {
   EXPECT_EQ(page->total, static_cast<std::int64_t>(redis::history_cap));
   EXPECT_EQ(page->dropped, static_cast<std::int64_t>(extra));
   EXPECT_EQ(page->records.front(), R"({"seq":1})");
+}
+
+// Quarantine: a stored state that cannot be decoded is moved aside by Store::load in one
+// fenced step (quarantine.lua), the read side follows, and later loads keep reporting it.
+TEST_F(ReadModelTest, AStateThatCannotBeDecodedIsQuarantinedByTheLoad) {
+  using RS = RegistrationState;
+  const auto in_partition_0 = [](const std::string& stem) {
+    for (int i = 0;; ++i) {
+      const std::string id = stem + std::to_string(i);
+      if (kafka::partition_for(id, kPartitions) == 0) return RegistrationId(id);
+    }
+  };
+  const auto bad = in_partition_0("reg-bad-");
+  const auto good = in_partition_0("reg-good-");
+  const auto unknown = in_partition_0("reg-none-");
+  commit({reg(bad.str(), "kiosk", Phase::card, RS::card, 20'000),
+          reg(good.str(), "kiosk", Phase::card, RS::card, 21'000)});
+  EXPECT_EQ(funnel("kiosk", "active:card"), 2);
+  // A downgrade, or a hand edit: a phase this code does not know.
+  const auto state_key = store_->state_key(0, bad);
+  auto record = nlohmann::json::parse(redis_->command({state_key}, {"GET", state_key})->str);
+  record["phase"] = "teleported";
+  const std::string raw = record.dump();
+  redis_->command({state_key}, {"SET", state_key, raw});
+
+  // The read side reports it before the pipeline has moved it, and does not throw.
+  auto seen = model_->registration(bad);
+  ASSERT_TRUE(seen.quarantine);
+  EXPECT_FALSE(seen.state);
+  EXPECT_FALSE(seen.quarantine->at);
+  EXPECT_NE(seen.quarantine->reason.find("phase"), std::string::npos) << seen.quarantine->reason;
+
+  const auto loaded = store_->load(0, epochs_[0], {bad, good, unknown});
+  EXPECT_EQ(loaded.quarantined, std::set<RegistrationId>{bad});
+  EXPECT_EQ(loaded.states.count(bad), 0u);
+  ASSERT_TRUE(loaded.states.at(good).has_value());
+  EXPECT_EQ(loaded.states.at(good)->id, good);
+  EXPECT_FALSE(loaded.states.at(unknown).has_value());
+
+  // Moved: the raw record under quar:<id> with the reason, the state key and its timer gone.
+  const auto quarantine_key = redis::keys::partition_key(ns_, 0, "quar:" + bad.str());
+  EXPECT_EQ(redis_->command({state_key}, {"EXISTS", state_key})->integer, 0);
+  const auto kept = redis_->command({quarantine_key}, {"HGET", quarantine_key, "record"});
+  ASSERT_EQ(kept->type, REDIS_REPLY_STRING);
+  EXPECT_EQ(std::string(kept->str, kept->len), raw);
+  const auto reason = redis_->command({quarantine_key}, {"HGET", quarantine_key, "reason"});
+  ASSERT_EQ(reason->type, REDIS_REPLY_STRING);
+  EXPECT_NE(std::string(reason->str).find("unknown name 'teleported'"), std::string::npos)
+      << reason->str;
+  const auto timers = redis::keys::partition_key(ns_, 0, "timers");
+  EXPECT_EQ(redis_->command({timers}, {"ZSCORE", timers, bad.str()})->type, REDIS_REPLY_NIL);
+  EXPECT_EQ(redis_->command({timers}, {"ZSCORE", timers, good.str()})->type, REDIS_REPLY_STRING);
+
+  // The read side: listed as quarantined (channel and phase as before), no longer active;
+  // the funnel moved it; the API's reads answer its quarantine; the gauge counts it.
+  const auto listed = model_->list({.status = Status::quarantined}, std::nullopt, 10).items;
+  ASSERT_EQ(ids_of(listed), std::vector<std::string>{bad.str()});
+  EXPECT_EQ(listed[0].channel, "kiosk");
+  EXPECT_EQ(listed[0].phase, "card");
+  EXPECT_EQ(listed[0].status, "quarantined");
+  EXPECT_EQ(listed[0].position.changed_ms, 20'000);
+  EXPECT_EQ(ids_of(model_->list({.status = Status::active}, std::nullopt, 10).items),
+            std::vector<std::string>{good.str()});
+  EXPECT_EQ(funnel("kiosk", "status:quarantined"), 1);
+  EXPECT_EQ(funnel("kiosk", "status:active"), 1);
+  EXPECT_EQ(funnel("kiosk", "active:card"), 1);
+  EXPECT_EQ(model_->quarantined({0, 1, 2, 3}), 1);
+  seen = model_->registration(bad);
+  ASSERT_TRUE(seen.quarantine);
+  EXPECT_TRUE(seen.quarantine->at);
+  const auto history = model_->history(bad, 0, 10);
+  ASSERT_TRUE(history);
+  EXPECT_TRUE(history->quarantine);
+
+  // Later loads report it quarantined, also when a state appears under its key again (a new
+  // registration.start must not start over it).
+  redis_->command(
+      {state_key},
+      {"SET", state_key,
+       state_to_json(reg(bad.str(), "kiosk", Phase::consent, RS::consent, 30'000)).dump()});
+  EXPECT_EQ(store_->load(0, epochs_[0], {bad}).quarantined, std::set<RegistrationId>{bad});
+}
+
+TEST_F(ReadModelTest, RecordsTooDeepTooLargeOrNotJsonAreQuarantinedNotCrashed) {
+  std::vector<RegistrationId> ids;
+  for (int i = 0; ids.size() < 3; ++i) {
+    const std::string id = "reg-x" + std::to_string(i);
+    if (kafka::partition_for(id, kPartitions) == 1) ids.emplace_back(id);
+  }
+  const std::vector<std::string> records{std::string(300'000, '['),
+                                         "\"" + std::string(2 << 20, 'x') + "\"", "\x01\x02"};
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto k = store_->state_key(1, ids[i]);
+    redis_->command({k}, {"SET", k, records[i]});
+  }
+  const auto loaded = store_->load(1, epochs_[1], ids);
+  EXPECT_EQ(loaded.quarantined, std::set<RegistrationId>(ids.begin(), ids.end()));
+  EXPECT_TRUE(loaded.states.empty());
+  // No meta before (never committed): listed all the same, channel and phase unknown.
+  const auto listed = model_->list({.status = Status::quarantined}, std::nullopt, 10).items;
+  EXPECT_EQ(listed.size(), 3u);
+  for (const auto& item : listed) EXPECT_EQ(item.channel, "");
+}
+
+TEST_F(ReadModelTest, AQuarantineIsFencedByThePartitionsEpoch) {
+  RegistrationId id;
+  for (int i = 0; id.empty(); ++i) {
+    const std::string candidate = "reg-f" + std::to_string(i);
+    if (kafka::partition_for(candidate, kPartitions) == 2) id = RegistrationId(candidate);
+  }
+  const auto k = store_->state_key(2, id);
+  redis_->command({k}, {"SET", k, "{}"});
+  const auto stale = epochs_[2];
+  epochs_[2] = store_->claim(2).epoch;  // another instance claims the partition
+  // Not ours to move: reported quarantined (this instance's commit is refused anyway), moved
+  // by the owner.
+  EXPECT_EQ(store_->load(2, stale, {id}).quarantined, std::set<RegistrationId>{id});
+  EXPECT_EQ(redis_->command({k}, {"EXISTS", k})->integer, 1);
+  EXPECT_EQ(store_->load(2, epochs_[2], {id}).quarantined, std::set<RegistrationId>{id});
+  EXPECT_EQ(redis_->command({k}, {"EXISTS", k})->integer, 0);
 }
 
 }  // namespace

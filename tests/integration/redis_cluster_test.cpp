@@ -208,8 +208,8 @@ TEST_F(RedisClusterTest, StoreCommitsOnEveryMasterAndFollowsAMigratedPartition) 
   for (auto p : partitions) {
     ASSERT_EQ(due.at(p).size(), 1u);
     EXPECT_EQ(due.at(p)[0].id.str(), "reg-" + std::to_string(p));
-    const auto loaded = store.load(p, {RegistrationId("reg-" + std::to_string(p))});
-    EXPECT_EQ(loaded.begin()->second->state_version, 10);
+    const auto loaded = store.load(p, epochs[p], {RegistrationId("reg-" + std::to_string(p))});
+    EXPECT_EQ(loaded.states.begin()->second->state_version, 10);
     EXPECT_EQ(store.pending_outbox(p).size(), 1u);
   }
 
@@ -269,7 +269,7 @@ TEST_F(RedisClusterTest, ReadModelReadsThePartitionsOfEveryMaster) {
 
   model.ping();  // every master
   for (const auto& id : ids) {
-    ASSERT_TRUE(model.registration(RegistrationId(id))) << id;
+    ASSERT_TRUE(model.registration(RegistrationId(id)).state) << id;
     const auto history = model.history(RegistrationId(id), 1, 10);
     ASSERT_TRUE(history) << id;
     EXPECT_EQ(history->total, 2);

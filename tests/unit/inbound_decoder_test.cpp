@@ -1,0 +1,286 @@
+// The inbox decoder against hostile bytes: every bound of connectors/codec/limits.hpp gives
+// its own dead-letter code before any recursive code (schema validation, the nlohmann copy)
+// runs, and what the simulators and the service itself write still decodes.
+#include "connectors/codec/inbound_decoder.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "connectors/codec/limits.hpp"
+#include "connectors/codec/outbound_encoder.hpp"
+#include "connectors/sim/citizen_driver.hpp"
+#include "connectors/sim/connector_runner.hpp"
+#include "connectors/sim/responder.hpp"
+
+namespace enroll::codec {
+namespace {
+
+using nlohmann::json;
+
+class InboundDecoderTest : public ::testing::Test {
+ protected:
+  const SchemaSet schemas_;
+  const crypto::SealKeyPair keys_ = crypto::generate_seal_keypair();
+  const InboundDecoder decoder_{schemas_, keys_};
+
+  static json envelope(const std::string& type, json data, const std::string& subject = "reg-1") {
+    return {{"specversion", "1.0"}, {"id", "ev-1"},       {"source", "/test"},
+            {"type", type},         {"subject", subject}, {"data", std::move(data)}};
+  }
+  static json start_data() {
+    return {{"channel", "self-service"}, {"device", {{"id", "phone-1"}, {"platform", "android"}}}};
+  }
+  static json failed_result(json outputs) {
+    return {{"request_id", "reg-1/card.verify/0.1"},
+            {"task", "card.verify"},
+            {"status", "failed"},
+            {"outputs", std::move(outputs)},
+            {"error", {{"code", "unavailable"}, {"message", "down"}}}};
+  }
+  // The dead-letter code of `payload`, or "" if it decodes.
+  std::string code_of(std::string_view payload, std::string_view key = "reg-1") const {
+    const auto out = decoder_.decode(payload, key);
+    if (const auto* e = std::get_if<DecodeError>(&out)) {
+      EXPECT_FALSE(e->message.empty()) << e->code;
+      return e->code;
+    }
+    return "";
+  }
+  std::string code_of_event(const json& event) const { return code_of(event.dump()); }
+  // `text` spliced in raw (not escaped by nlohmann) as the channel of a registration.start.
+  std::string start_with_raw_channel(const std::string& text) const {
+    auto doc = envelope("registration.start", start_data()).dump();
+    const std::string channel = "\"self-service\"";
+    return doc.replace(doc.find(channel), channel.size(), "\"" + text + "\"");
+  }
+};
+
+TEST_F(InboundDecoderTest, AGoodStartDecodes) {
+  EXPECT_EQ(code_of_event(envelope("registration.start", start_data())), "");
+}
+
+TEST_F(InboundDecoderTest, InvalidUtf8InAStringIsNotJson) {
+  // Before: it passed the schema (maxLength and pattern skip such strings) and later made
+  // nlohmann's dump() throw out of the pipeline.
+  EXPECT_EQ(code_of(start_with_raw_channel("self\xff-service")), "not_json");
+  EXPECT_EQ(code_of(start_with_raw_channel("\xc0\xaf")), "not_json");      // overlong '/'
+  EXPECT_EQ(code_of(start_with_raw_channel("\xed\xa0\x80")), "not_json");  // a surrogate
+  EXPECT_EQ(code_of(start_with_raw_channel("self\xe0\xb8")), "not_json");  // truncated
+  EXPECT_EQ(code_of(start_with_raw_channel("\\udc00")), "not_json");       // lone, escaped
+  EXPECT_EQ(code_of(start_with_raw_channel("\\ud800x")), "not_json");      // lone, escaped
+  // Valid UTF-8, raw and as a surrogate pair, decodes (the engine refuses the channel).
+  EXPECT_EQ(code_of(start_with_raw_channel("\xe0\xb8\x81\\ud83d\\ude00")), "");
+}
+
+TEST_F(InboundDecoderTest, InvalidUtf8InAMemberNameIsNotJson) {
+  auto doc = envelope("registration.start", start_data()).dump();
+  doc.replace(doc.find("\"platform\""), 10, "\"plat\xfe\"");
+  EXPECT_EQ(code_of(doc), "not_json");
+}
+
+TEST_F(InboundDecoderTest, ANulByteAnywhereIsRefused) {
+  const auto good = envelope("registration.start", start_data()).dump();
+  // Before: RapidJSON took the NUL for the end of the text and ignored what followed.
+  EXPECT_EQ(code_of(good + std::string(1, '\0') + "garbage"), "not_json");
+  EXPECT_EQ(code_of(good + std::string(1, '\0')), "not_json");
+  EXPECT_EQ(code_of(start_with_raw_channel(std::string("self") + '\0' + "-service")), "not_json");
+  // As an escape the text is JSON, but no value of the contract holds U+0000.
+  EXPECT_EQ(code_of(start_with_raw_channel("self\\u0000-service")), "invalid_data");
+  auto key = good;
+  key.replace(key.find("\"platform\""), 10, "\"plat\\u0000form\"");
+  EXPECT_EQ(code_of(key), "invalid_data");
+}
+
+TEST_F(InboundDecoderTest, TheSizeLimitComesBeforeParsing) {
+  // Before: a stack overflow in RapidJSON's recursive parser (a crash of this test).
+  EXPECT_EQ(code_of(std::string(300'000, '[')), "too_large");
+  EXPECT_EQ(code_of(std::string(200'000, '\x01')), "too_large");
+  EXPECT_EQ(code_of(std::string(1'000, '\x01')), "not_json");
+  // Exactly at the limit is still read (whitespace pads a good message to it).
+  auto padded = envelope("registration.start", start_data()).dump();
+  padded.append(kMaxInboundBytes - padded.size(), ' ');
+  EXPECT_EQ(code_of(padded), "");
+  padded.push_back(' ');
+  EXPECT_EQ(code_of(padded), "too_large");
+}
+
+TEST_F(InboundDecoderTest, NestingBeyondTheDepthLimitIsRefusedWithoutRecursion) {
+  // Under the size limit but far too deep for a recursive parser or validator.
+  EXPECT_EQ(code_of(std::string(60'000, '[')), "too_deep");
+  EXPECT_EQ(code_of(std::string(30'000, '[') + std::string(30'000, ']')), "too_deep");
+  std::string objects;
+  for (int i = 0; i < 10'000; ++i) objects += "{\"a\":";
+  EXPECT_EQ(code_of(objects), "too_deep");
+}
+
+TEST_F(InboundDecoderTest, NestingInsideTaskOutputsCountsFromTheTop) {
+  // The envelope is level 1, data 2, outputs 3: a value nested to kMaxJsonDepth in all passes
+  // the parser (and then fails the schema), one level more does not.
+  const auto nested = [](std::size_t levels) {
+    json v = "leaf";
+    for (std::size_t i = 0; i < levels; ++i) v = json::array({v});
+    return v;
+  };
+  const std::size_t room = kMaxJsonDepth - 3;
+  EXPECT_EQ(code_of_event(envelope("task.result", failed_result({{"x", nested(room)}}))),
+            "invalid_data");
+  EXPECT_EQ(code_of_event(envelope("task.result", failed_result({{"x", nested(room + 1)}}))),
+            "too_deep");
+  EXPECT_EQ(code_of_event(envelope("task.result", failed_result({{"x", nested(100)}}))),
+            "too_deep");
+}
+
+TEST_F(InboundDecoderTest, NumbersThatDoNotFitAreRefused) {
+  const auto with_code = [&](const std::string& number) {
+    auto doc = envelope("task.result", failed_result({{"code", 0}})).dump();
+    const std::string zero = "\"code\":0";
+    return doc.replace(doc.find(zero), zero.size(), "\"code\":" + number);
+  };
+  EXPECT_EQ(code_of(with_code("4")), "");
+  EXPECT_EQ(code_of(with_code("-9223372036854775808")), "");
+  EXPECT_EQ(code_of(with_code("0.25")), "");
+  EXPECT_EQ(code_of(with_code("9223372036854775807")), "");               // INT64_MAX
+  EXPECT_EQ(code_of(with_code("9223372036854775808")), "invalid_data");   // INT64_MAX + 1
+  EXPECT_EQ(code_of(with_code("18446744073709551615")), "invalid_data");  // UINT64_MAX
+  EXPECT_EQ(code_of(with_code("123456789012345678901234567890")), "invalid_data");
+  EXPECT_EQ(code_of(with_code("-123456789012345678901234567890")), "invalid_data");
+  EXPECT_EQ(code_of(with_code("1e300")), "invalid_data");
+  EXPECT_EQ(code_of(with_code("1e400")), "invalid_data");  // beyond a double
+  EXPECT_EQ(code_of(with_code("NaN")), "not_json");
+  EXPECT_EQ(code_of(with_code("Infinity")), "not_json");
+}
+
+TEST_F(InboundDecoderTest, AMessageWithoutAKeyIsRefused) {
+  EXPECT_EQ(code_of(envelope("registration.start", start_data()).dump(), ""), "missing_key");
+  EXPECT_EQ(code_of(envelope("registration.start", start_data()).dump(), "reg-2"), "key_mismatch");
+}
+
+TEST_F(InboundDecoderTest, OverlongStringsAndUnknownMembersFailTheirSchema) {
+  auto long_channel = start_data();
+  long_channel["channel"] = std::string(10'000, 'a');
+  EXPECT_EQ(code_of_event(envelope("registration.start", long_channel)), "invalid_data");
+  auto extra = start_data();
+  extra["device"]["colour"] = "red";
+  EXPECT_EQ(code_of_event(envelope("registration.start", extra)), "invalid_data");
+  auto long_reason = failed_result(json::object());
+  long_reason["error"]["message"] = std::string(5'000, 'm');
+  EXPECT_EQ(code_of_event(envelope("task.result", long_reason)), "invalid_data");
+  auto many = failed_result(json::object());
+  for (int i = 0; i < 100; ++i) many["outputs"]["k" + std::to_string(i)] = i;
+  EXPECT_EQ(code_of_event(envelope("task.result", many)), "invalid_data");
+  auto long_type = envelope("registration.start", start_data());
+  long_type["type"] = std::string(10'000, 't');
+  EXPECT_EQ(code_of_event(long_type), "not_cloudevent");
+  auto long_time = envelope("registration.start", start_data());
+  long_time["time"] = std::string(10'000, '1');
+  EXPECT_EQ(code_of_event(long_time), "not_cloudevent");
+}
+
+TEST_F(InboundDecoderTest, CloudEventsExtensionsAreBoundedButAllowed) {
+  auto e = envelope("registration.start", start_data());
+  e["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  e["partitionkey"] = "reg-1";
+  e["sequence"] = 7;
+  EXPECT_EQ(code_of_event(e), "");
+  auto too_many = e;
+  for (int i = 0; i < 40; ++i) too_many["ext" + std::to_string(i)] = "x";
+  EXPECT_EQ(code_of_event(too_many), "not_cloudevent");
+  auto long_value = e;
+  long_value["comexampleext"] = std::string(5'000, 'v');
+  EXPECT_EQ(code_of_event(long_value), "not_cloudevent");
+  auto object_value = e;
+  object_value["comexampleext"] = json::object();
+  EXPECT_EQ(code_of_event(object_value), "not_cloudevent");
+}
+
+// What the service's own writers and the simulators send decodes: a bound must not refuse
+// a legitimate message.
+TEST_F(InboundDecoderTest, WhatTheSimulatedCitizensSendDecodes) {
+  sim::CitizenDriver driver(keys_.pub, "/test/citizens", "self-service");
+  std::size_t seen = 0;
+  const auto check = [&](const sim::Command& c) {
+    ++seen;
+    const auto out = decoder_.decode(c.value, c.key);
+    const auto* e = std::get_if<DecodeError>(&out);
+    EXPECT_EQ(e, nullptr) << c.value << ": " << (e ? e->code + " " + e->message : "");
+  };
+  const std::vector<std::string> channels{"self-service", "officer-assisted", "passcode-reset",
+                                          "kiosk"};
+  for (std::size_t i = 0; i < channels.size(); ++i) {
+    const std::string id = "reg-" + std::to_string(i);
+    check(driver.start(id, 11 + i, channels[i]));
+    const std::vector<std::pair<std::string, std::string>> asks{
+        {"consent", "terms.accept"},      {"consent", "permissions.grant"},
+        {"card", "card.front.capture"},   {"card", "card.back.capture"},
+        {"review", "card.data.confirm"},  {"card", "citizen_id.enter"},
+        {"biometrics", "selfie.capture"}, {"biometrics", "fingerprint.capture"},
+        {"pin", "passcode.set"},          {"consent-confirm", "consent.confirm"}};
+    for (const auto& [phase, expects] : asks) {
+      const json awaiting{{"specversion", "1.0"},
+                          {"id", std::string(id).append("/").append(expects)},
+                          {"source", "/enrollmentd"},
+                          {"type", "registration.awaiting"},
+                          {"subject", id},
+                          {"data",
+                           {{"phase", phase},
+                            {"step", "s"},
+                            {"expects", json::array({expects})},
+                            {"attempts_left", 3},
+                            {"reason", nullptr}}}};
+      for (const auto& c : driver.on_event(awaiting)) check(c);
+    }
+  }
+  EXPECT_GE(seen, channels.size() * 10);
+}
+
+TEST_F(InboundDecoderTest, WhatTheSimulatedConnectorsAnswerDecodes) {
+  sim::Responder responder(sim::Behaviour{}, sim::Scenario{});
+  const auto c = sim::citizen(21);
+  const json card{{"citizen_id", c.citizen_id},
+                  {"first_name", c.first_name},
+                  {"last_name", c.last_name},
+                  {"date_of_birth", "25300101"},
+                  {"laser_code", c.laser_code}};
+  const std::vector<std::tuple<std::string, std::string, json>> tasks{
+      {"capture", "card.front.ocr", {{"image_ref", sim::card_front_ref(c, 1)}}},
+      {"capture", "card.back.ocr", {{"image_ref", sim::card_back_ref(c, 1)}}},
+      {"capture", "card.chip.read", {{"reader", "kiosk"}}},
+      {"capture", "face.liveness", {{"image_ref", sim::selfie_ref(c, 1)}}},
+      {"registry", "card.verify", card},
+      {"registry", "face.match", {{"citizen_id", c.citizen_id}, {"image_ref", "x"}}},
+      {"registry",
+       "fingerprint.match",
+       {{"citizen_id", c.citizen_id}, {"template_ref", sim::fingerprint_ref(c, 1)}}},
+      {"registry", "identity.issue", {{"citizen_id", c.citizen_id}}},
+      {"registry", "identity.reactivate", {{"citizen_id", c.citizen_id}}},
+      {"officer", "review.request", {{"officer", {{"id", "officer-1"}}}}},
+      {"officer", "qr.display", {{"token", "t"}}},
+      {"officer", "no.such.task", json::object()}};
+  std::size_t largest = 0;
+  for (const auto& [connector, task, inputs] : tasks) {
+    const sim::TaskRequestView req{"reg-1", "reg-1/" + task + "/0.1", task, 1, inputs};
+    const auto reply = responder.respond(connector, req).reply;
+    ASSERT_TRUE(reply.has_value()) << task;
+    const auto event = sim::ConnectorRunner::result_event(req, *reply, "/sim/" + connector);
+    largest = std::max(largest, event.size());
+    const auto out = decoder_.decode(event, "reg-1");
+    const auto* e = std::get_if<DecodeError>(&out);
+    EXPECT_EQ(e, nullptr) << event << ": " << (e ? e->code + " " + e->message : "");
+  }
+  // README ("Bounds on inbound bytes"): far below kMaxInboundBytes.
+  EXPECT_LT(largest, 2048u);
+}
+
+TEST_F(InboundDecoderTest, TimersFromTheOutboxDecode) {
+  const OutboundEncoder encoder(Topics{}, "/enrollmentd");
+  const Timestamp due{std::chrono::milliseconds(1'800'000'000'000)};
+  const auto m = encoder.timer(RegistrationId("reg-1"), due, due);
+  const auto out = decoder_.decode(m.value, m.key);
+  ASSERT_TRUE(std::holds_alternative<Inbound>(out)) << std::get<DecodeError>(out).message;
+  EXPECT_EQ(std::get<TimerFired>(std::get<Inbound>(out).payload).due, due);
+}
+
+}  // namespace
+}  // namespace enroll::codec

@@ -1,0 +1,186 @@
+// A stored state is hostile input too: its format version and upgrades (a record written
+// before "v" existed reads as version 0), and one typed error, StateDecodeError, for every
+// kind of record that cannot be decoded, whose reason never repeats the record's values.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "workflows/state.hpp"
+
+namespace enroll {
+namespace {
+
+using nlohmann::json;
+using namespace std::string_literals;
+
+// A self-service registration at the face match, as the code before the format version wrote
+// it (state_to_json, dumped): no "v". Synthetic data.
+constexpr const char* v0_record = R"({
+  "applied": ["e-start", "e-terms", "e-front"],
+  "attempt": 1,
+  "audit_head": "9f2c4e0d5b6a7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d",
+  "audit_seq": 9,
+  "card": {"back_ref": "sim://back/1", "date_of_birth": "1990-01-31",
+           "expiry_date": "2030-01-30", "first_name": "Somchai", "first_name_en": "Somchai",
+           "front_ref": "sim://front/1", "last_name": "Jaidee", "last_name_en": "Jaidee",
+           "laser_code": "JT1234567890"},
+  "channel": "self-service",
+  "citizen_claimed": true,
+  "citizen_id": "1101700230708",
+  "consent": {"accepted_at": 1700000001000, "confirmed_at": null, "confirmed_by": "",
+              "terms_version": "2024-01"},
+  "created_at": 1700000000000,
+  "definition_version": 1,
+  "device": {"id": "dev-1", "platform": "android"},
+  "digital_id": "",
+  "entries": 7,
+  "expires_at": 1700086400000,
+  "face_score": null,
+  "fingerprint_score": null,
+  "hand_over_channel": "",
+  "id": "reg-v0",
+  "liveness": 0.97,
+  "locked_in": "consent",
+  "locked_step": "",
+  "machine": "biometrics",
+  "officer": null,
+  "passcode_verifier": "",
+  "pending_inputs": "{\"selfie_ref\":\"sim://selfie/1\"}",
+  "pending_request": "reg-v0/face-match/7.1",
+  "phase": "biometrics",
+  "purge_at": null,
+  "qr": {"expires_at": null, "token": "", "used": []},
+  "reason": "",
+  "selfie_ref": "sim://selfie/1",
+  "stage": "awaiting_connector",
+  "state_version": 12,
+  "status": "active",
+  "step": "face-match",
+  "step_deadline": 1700000090000,
+  "step_reason": "",
+  "tries_used": {"selfie": 1},
+  "updated_at": 1700000060000
+})";
+
+json v0() { return json::parse(v0_record); }
+
+// The reason of the StateDecodeError that decoding `record` throws ("" if none is thrown).
+std::string refusal(const std::string& record) {
+  try {
+    (void)state_from_record(record);
+  } catch (const StateDecodeError& e) {
+    return e.what();
+  }
+  return "";
+}
+std::string refusal(const json& record) { return refusal(record.dump()); }
+
+TEST(StateRecordTest, WritesTheFormatVersion) {
+  const auto s = state_from_record(v0_record);
+  EXPECT_EQ(state_to_json(s).at("v"), 1);
+  EXPECT_EQ(state_to_json(tombstone(s, from_millis(1700000099000))).at("v"), 1);
+}
+
+TEST(StateRecordTest, AVersion0RecordIsUpgradedAndReadsTheSame) {
+  const auto s = state_from_record(v0_record);
+  EXPECT_EQ(s.id.str(), "reg-v0");
+  EXPECT_EQ(s.position.state, RegistrationState::biometrics);
+  EXPECT_EQ(s.stage, StepState::awaiting_connector);
+  EXPECT_EQ(s.pending_request->str(), "reg-v0/face-match/7.1");
+  EXPECT_EQ(s.step_deadline, from_millis(1700000090000));
+  EXPECT_EQ(s.citizen_id, "1101700230708");
+  EXPECT_EQ(s.card.laser_code, "JT1234567890");
+  EXPECT_EQ(s.liveness, 0.97);
+  EXPECT_EQ(s.tries_used.at("selfie"), 1);
+  // Upgrading 0 -> 1 changes nothing but the version: written again, it is the v0 record
+  // with "v": 1.
+  auto expected = v0();
+  expected["v"] = 1;
+  EXPECT_EQ(state_to_json(s), expected);
+  // And version 1 reads back the same.
+  EXPECT_EQ(state_to_json(state_from_record(state_to_json(s).dump())), expected);
+}
+
+TEST(StateRecordTest, AVersionNewerThanTheCodeIsRefusedNotGuessed) {
+  auto j = v0();
+  j["v"] = 2;
+  EXPECT_NE(refusal(j).find("version 2"), std::string::npos) << refusal(j);
+  for (const auto& bad : {json("1"), json(-1), json(1.5), json(nullptr)}) {
+    j["v"] = bad;
+    EXPECT_FALSE(refusal(j).empty()) << bad.dump();
+  }
+}
+
+TEST(StateRecordTest, EveryKindOfBadRecordIsOneTypedError) {
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"not JSON", "{\"id\": \"reg-v0\", oops"},
+      {"empty", ""},
+      {"not an object", "[1, 2, 3]"},
+      {"a NUL byte", "{\"id\":\"a\0b\"}"s},
+      {"invalid UTF-8", "{\"id\": \"\xff\xfe\"}"},
+      {"trailing bytes", std::string(v0_record) + " {}"},
+  };
+  for (const auto& [what, record] : bad) {
+    EXPECT_FALSE(refusal(record).empty()) << what;
+  }
+  const auto with = [](const char* key, json value) {
+    auto j = v0();
+    j[key] = std::move(value);
+    return j;
+  };
+  const auto without = [](const char* key) {
+    auto j = v0();
+    j.erase(key);
+    return j;
+  };
+  EXPECT_FALSE(refusal(with("phase", "teleported")).empty()) << "unknown phase";
+  EXPECT_FALSE(refusal(with("machine", "flying")).empty()) << "unknown machine state";
+  EXPECT_FALSE(refusal(with("stage", "waiting")).empty()) << "unknown stage";
+  EXPECT_FALSE(refusal(with("locked_in", 3)).empty()) << "wrong type of an enum";
+  EXPECT_FALSE(refusal(with("state_version", "12")).empty()) << "a string for a number";
+  EXPECT_FALSE(refusal(with("attempt", 1e40)).empty()) << "a number out of range";
+  EXPECT_FALSE(refusal(with("card", json::array())).empty()) << "an array for an object";
+  EXPECT_FALSE(refusal(with("applied", {1, 2})).empty()) << "numbers for ids";
+  EXPECT_FALSE(refusal(with("pending_request", 5)).empty()) << "a number for an id";
+  EXPECT_FALSE(refusal(with("officer", "someone")).empty()) << "a string for an object";
+  EXPECT_FALSE(refusal(without("card")).empty()) << "a missing object";
+  EXPECT_FALSE(refusal(without("id")).empty()) << "a missing id";
+  auto tomb = state_to_json(tombstone(state_from_record(v0_record), from_millis(1)));
+  tomb.erase("audit_head");
+  EXPECT_FALSE(refusal(tomb).empty()) << "a tombstone without its audit head";
+}
+
+TEST(StateRecordTest, SizeAndDepthAreBoundedBeforeParsing) {
+  // 300,000 '[': a recursive parser would overflow the stack; refused, not crashed.
+  EXPECT_NE(refusal(std::string(300'000, '[')), "");
+  // A depth of 40 inside an otherwise valid record.
+  auto j = v0();
+  json deep = json::array();
+  for (int i = 0; i < 40; ++i) deep = json::array({deep});
+  j["extra"] = deep;
+  EXPECT_NE(refusal(j).find("deep"), std::string::npos) << refusal(j);
+  // Over 1 MiB (a real state is ~3 KB).
+  j = v0();
+  j["step_reason"] = std::string(1 << 20, 'x');
+  EXPECT_NE(refusal(j).find("large"), std::string::npos) << refusal(j);
+}
+
+TEST(StateRecordTest, TheReasonNeverRepeatsTheRecordsValues) {
+  const std::string cid = "1101700230708";
+  // nlohmann's own messages quote what they last read ("last read: '...'").
+  for (const std::string& record :
+       {"{\"citizen_id\": \"" + cid + "\" oops", "{\"citizen_id\": " + cid + "x}"}) {
+    const auto reason = refusal(record);
+    EXPECT_FALSE(reason.empty());
+    EXPECT_EQ(reason.find(cid), std::string::npos) << reason;
+  }
+  auto j = v0();
+  j["phase"] = cid;
+  EXPECT_EQ(refusal(j).find(cid), std::string::npos) << refusal(j);
+  j = v0();
+  j["attempt"] = cid;
+  EXPECT_EQ(refusal(j).find(cid), std::string::npos) << refusal(j);
+}
+
+}  // namespace
+}  // namespace enroll
