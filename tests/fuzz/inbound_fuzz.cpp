@@ -1,14 +1,17 @@
 // Fuzz target inbound_fuzz: one inbox record through the step enrollmentd runs on it
 // (connectors/pipeline/message_step.hpp): its bytes and key -> decode -> the engine over the
-// stored state (built from the bytes too, see inbound_input.hpp) -> the outputs encoded, or
-// the dead letter of bad input -> the new state's stored form, read back.
-// Fails on: an exception out of the step, a message over the producer's limits
+// stored state (its record from the bytes too, see inbound_input.hpp, read as Store::load
+// reads it) -> the outputs encoded, or the dead letter of bad input -> the new state's stored
+// form, read back.
+// Fails on: an exception out of the step or out of reading the record other than
+// StateDecodeError, a message over the producer's limits
 // (codec/limits.hpp), a result that is neither a dead letter with its reason nor outputs
 // without one, a stored state over its limit or that does not read back to itself, and an
 // engine_fault on a registration never seen (no stored state can be to blame: a bug).
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "connectors/codec/inbound_decoder.hpp"
 #include "connectors/codec/limits.hpp"
@@ -21,17 +24,19 @@
 namespace enroll::fuzz {
 namespace {
 
-// The stored state the record applies to; none for a registration never seen, and none for
-// bytes that are not a stored state (what enrollmentd does with such a record is the
-// quarantine's business, not this step's).
-std::optional<Registration> stored_state(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  const auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded()) return std::nullopt;
+// The stored state the record applies to, read as Store::load reads it (state_from_record);
+// none for a registration never seen. A record that does not decode is quarantined, never
+// applied. Any other exception than StateDecodeError escapes: a bug.
+struct Stored {
+  bool quarantined = false;
+  std::optional<Registration> state;
+};
+Stored stored_state(std::string_view record) {
+  if (record.empty()) return {};
   try {
-    return state_from_json(j);
-  } catch (const std::exception&) {
-    return std::nullopt;
+    return {false, state_from_record(record)};
+  } catch (const StateDecodeError&) {
+    return {true, std::nullopt};
   }
 }
 
@@ -54,7 +59,7 @@ void check(const StepResult& r, const codec::OutboundEncoder& encoder, bool fres
   }
   if (!r.state) return;
   if (r.state_json.size() > codec::max_state_bytes) fail("a stored state over its limit");
-  if (state_to_json(state_from_json(nlohmann::json::parse(r.state_json))).dump() != r.state_json) {
+  if (state_to_json(state_from_record(r.state_json)).dump() != r.state_json) {
     fail("a stored state that does not read back to itself: " + r.state_json);
   }
 }
@@ -68,7 +73,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const codec::OutboundEncoder encoder(Topics{}, "/enrollmentd");
   static const MessageStep step(decoder, encoder);
   const auto input = fuzz::split_inbound({reinterpret_cast<const char*>(data), size});
-  const auto current = fuzz::stored_state(input.state);
+  const auto stored = fuzz::stored_state(input.state);
+  if (stored.quarantined) return 0;  // moved aside by Store::load; the message is not applied
+  const auto& current = stored.state;
   // A second after the state's last change: its due timers fire, its deadlines hold.
   const Timestamp now =
       (current ? current->updated_at : Timestamp(std::chrono::milliseconds(1'800'000'000'000))) +
