@@ -4,6 +4,12 @@
 
 namespace enroll::http {
 
+void add_api_routes(Router& router, ReadApi& read_api, OperatorApi& operator_api) {
+  read_api.add_routes(router);
+  operator_api.add_routes(router);
+  add_dashboard_routes(router, read_api.stuck_after());
+}
+
 ApiServer::ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
                      metrics::Registry& registry)
     : router_(settings.operator_token),
@@ -13,9 +19,7 @@ ApiServer::ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
       operator_api_(*settings.catalog, worker_, writer_),
       server_(settings.listen, router_) {
   // Before start(): the router is read-only once serving.
-  read_api_.add_routes(router_);
-  operator_api_.add_routes(router_);
-  add_dashboard_routes(router_, read_api_.stuck_after());
+  add_api_routes(router_, read_api_, operator_api_);
 }
 
 ApiServer::~ApiServer() { stop(); }

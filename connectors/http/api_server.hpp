@@ -34,6 +34,10 @@ struct ApiServerSettings {
   const DefinitionCatalog* catalog = nullptr;
 };
 
+// Every route of the API on `router`: the read side, the operator actions and the dashboard
+// (what ApiServer serves; the HTTP fuzz target routes the same). Before serving.
+void add_api_routes(Router& router, ReadApi& read_api, OperatorApi& operator_api);
+
 class ApiServer {
  public:
   ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,

@@ -27,21 +27,31 @@ class Producer;
 
 namespace enroll::http {
 
-class InboxWriter {
+// Where the operator actions go: the InboxWriter below, or something that takes them without
+// Kafka (the HTTP fuzz target, tests/fuzz/).
+class InboxSink {
  public:
   // `ok`: Kafka acknowledged the message; else `error` says why not.
   using Delivered = std::function<void(bool ok, const std::string& error)>;
+  InboxSink() = default;
+  InboxSink(const InboxSink&) = delete;
+  InboxSink& operator=(const InboxSink&) = delete;
+  virtual ~InboxSink() = default;
+  // From any thread; never blocks on Kafka. `done` is called exactly once.
+  virtual void write(std::string key, std::string value, Delivered done) = 0;
+};
 
+class InboxWriter final : public InboxSink {
+ public:
   // `settings` must hold bootstrap.servers. `max_queue`: messages queued or in flight at most
   // (more are answered failed at once).
   InboxWriter(kafka::Settings settings, std::string topic, std::size_t max_queue = 256,
               std::chrono::milliseconds flush_timeout = std::chrono::seconds(5));
-  ~InboxWriter();
+  ~InboxWriter() override;
   InboxWriter(const InboxWriter&) = delete;
   InboxWriter& operator=(const InboxWriter&) = delete;
 
-  // From any thread; never blocks on Kafka. `done` is called exactly once.
-  void write(std::string key, std::string value, Delivered done);
+  void write(std::string key, std::string value, Delivered done) override;
   void stop();
 
  private:

@@ -117,7 +117,7 @@ std::string command_id_for(const RegistrationId& id, CommandType action, std::st
 
 std::string new_command_id() { return "op/" + crypto::random_hex(16); }
 
-OperatorApi::OperatorApi(const DefinitionCatalog& catalog, RedisWorker& worker, InboxWriter& writer)
+OperatorApi::OperatorApi(const DefinitionCatalog& catalog, ReadJobs& worker, InboxSink& writer)
     : catalog_(catalog), worker_(worker), writer_(writer) {}
 
 void OperatorApi::add_routes(Router& router) {

@@ -55,15 +55,15 @@ std::string command_id_for(const RegistrationId& id, CommandType action, std::st
 
 class OperatorApi {
  public:
-  OperatorApi(const DefinitionCatalog& catalog, RedisWorker& worker, InboxWriter& writer);
+  OperatorApi(const DefinitionCatalog& catalog, ReadJobs& worker, InboxSink& writer);
   void add_routes(Router& router);
 
  private:
   void act(CommandType action, const Request& request, Respond respond);
 
   const DefinitionCatalog& catalog_;
-  RedisWorker& worker_;
-  InboxWriter& writer_;
+  ReadJobs& worker_;
+  InboxSink& writer_;
 };
 
 }  // namespace enroll::http

@@ -68,7 +68,7 @@ std::string names_of_statuses() {
 
 }  // namespace
 
-ReadApi::ReadApi(ReadApiSettings settings, RedisWorker& worker, const PipelineMonitor& monitor,
+ReadApi::ReadApi(ReadApiSettings settings, ReadJobs& worker, const PipelineMonitor& monitor,
                  metrics::Registry& registry)
     : settings_(std::move(settings)),
       worker_(worker),

@@ -34,7 +34,7 @@ struct ReadApiSettings {
 class ReadApi {
  public:
   // Registers the gauges /metrics fills from Redis in `registry`.
-  ReadApi(ReadApiSettings settings, RedisWorker& worker, const PipelineMonitor& monitor,
+  ReadApi(ReadApiSettings settings, ReadJobs& worker, const PipelineMonitor& monitor,
           metrics::Registry& registry);
   void add_routes(Router& router);
   [[nodiscard]] std::chrono::milliseconds stuck_after() const { return settings_.stuck_after; }
@@ -48,7 +48,7 @@ class ReadApi {
   void funnel(Respond respond);
 
   ReadApiSettings settings_;
-  RedisWorker& worker_;
+  ReadJobs& worker_;
   const PipelineMonitor& monitor_;
   metrics::Registry& registry_;
   metrics::GaugeFamily& redis_up_;

@@ -28,20 +28,31 @@
 
 namespace enroll::http {
 
-class RedisWorker {
+// Where the API's handlers send their Redis reads: the RedisWorker below, or something that
+// answers them without Redis (the HTTP fuzz target, tests/fuzz/).
+class ReadJobs {
  public:
   using Job = std::function<Response(redis::ReadModel&)>;
+  ReadJobs() = default;
+  ReadJobs(const ReadJobs&) = delete;
+  ReadJobs& operator=(const ReadJobs&) = delete;
+  virtual ~ReadJobs() = default;
+  // From any thread; `respond` gets the job's Response (or the refusal) exactly once.
+  virtual void submit(Job job, Respond respond) = 0;
+};
 
+class RedisWorker final : public ReadJobs {
+ public:
   // `redis_url`: as enrollmentd's `redis` setting (redis:// or redis+cluster://);
   // `partitions`: the inbox's partition count; `max_queue`: jobs waiting at most (more are
   // answered 503 busy at once).
   RedisWorker(std::string redis_url, std::string ns, std::int32_t partitions,
               std::size_t max_queue = 256);
-  ~RedisWorker();
+  ~RedisWorker() override;
   RedisWorker(const RedisWorker&) = delete;
   RedisWorker& operator=(const RedisWorker&) = delete;
 
-  void submit(Job job, Respond respond);
+  void submit(Job job, Respond respond) override;
   void stop();
 
  private:

@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "connectors/http/query.hpp"
+#include "connectors/http/beast_request.hpp"
 
 namespace enroll::http {
 namespace {
@@ -23,27 +23,6 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
-
-Method method_of(bhttp::verb v) {
-  switch (v) {
-    case bhttp::verb::get:
-      return Method::get;
-    case bhttp::verb::head:
-      return Method::head;
-    case bhttp::verb::post:
-      return Method::post;
-    case bhttp::verb::put:
-      return Method::put;
-    case bhttp::verb::patch:
-      return Method::patch;
-    case bhttp::verb::delete_:
-      return Method::delete_;
-    case bhttp::verb::options:
-      return Method::options;
-    default:
-      return Method::other;
-  }
-}
 
 // One connection: read a request, dispatch it, write the answer, read the next (keep-alive).
 // Every operation runs on the connection's strand; the worker's answer is posted to it.
@@ -65,47 +44,29 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void read() {
-    parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit));
-    parser_->body_limit(options_.body_limit);
+    reset_parser(parser_, options_);
     stream_.expires_after(options_.timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t /*bytes*/) {
-    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
-        ec == net::error::operation_aborted || ec == net::error::connection_reset ||
-        ec == net::error::eof) {
-      close();
-      return;
-    }
-    if (ec == bhttp::error::body_limit) {
-      refuse(error_response(413, "payload_too_large", "the request body is too large"));
-      return;
-    }
-    if (ec == bhttp::error::header_limit) {
-      refuse(error_response(431, "headers_too_large", "the request head is too large"));
-      return;
-    }
     if (ec) {
-      refuse(error_response(400, "bad_request", "malformed HTTP request: " + ec.message()));
+      if (auto refusal = refusal_for(ec)) {
+        refuse(std::move(*refusal));
+      } else {
+        close();
+      }
       return;
     }
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
     head_ = msg.method() == bhttp::verb::head;
+    const std::string target(msg.target());
     Request request;
-    request.method = method_of(msg.method());
-    const std::string_view target(msg.target().data(), msg.target().size());
-    const auto q = target.find('?');
-    request.path = std::string(target.substr(0, q));
-    request.authorization = std::string(msg[bhttp::field::authorization]);
-    request.idempotency_key = std::string(msg["Idempotency-Key"]);
-    request.body = std::move(msg.body());
     try {
-      if (q != std::string_view::npos) request.query = parse_query(target.substr(q + 1));
+      request = to_request(msg);
     } catch (const RequestError& e) {
       write(error_response(e.status(), e.code(), e.what()));
       return;
@@ -118,7 +79,7 @@ class Session : public std::enable_shared_from_this<Session> {
     try {
       router_.dispatch(std::move(request), respond);
     } catch (const std::exception& e) {
-      spdlog::error("http: {} failed: {}", std::string(target), e.what());
+      spdlog::error("http: {} failed: {}", target, e.what());
       write(error_response(500, "internal", "the request failed"));
     }
   }
@@ -168,7 +129,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<BeastRequestParser> parser_;
   const Router& router_;
   const ServerOptions& options_;
   std::atomic<std::size_t>& open_;  // the server's count of open connections

@@ -1,11 +1,13 @@
-# The HTTP API (Boost.Beast). Beast and Asio are included by server.cpp only, to keep their
-# compile cost in one translation unit.
+# The HTTP API (Boost.Beast). Asio is included by server.cpp only, to keep its compile cost in
+# one translation unit; Beast's request parser also by beast_request.cpp (shared with the
+# HTTP fuzz target).
 target_sources(enroll_connectors PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/message.cpp
   ${CMAKE_CURRENT_LIST_DIR}/query.cpp
   ${CMAKE_CURRENT_LIST_DIR}/duration.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cursor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/router.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/beast_request.cpp
   ${CMAKE_CURRENT_LIST_DIR}/server.cpp
   ${CMAKE_CURRENT_LIST_DIR}/redis_worker.cpp
   ${CMAKE_CURRENT_LIST_DIR}/registration_view.cpp

@@ -486,8 +486,10 @@ void InboxPipeline::publish_owned() {
 }
 
 void InboxPipeline::acknowledge_delivered() {
-  for (auto& [partition, ids] : delivered_) {
-    if (ids.empty()) continue;
+  for (auto& [p, pending] : delivered_) {
+    if (pending.empty()) continue;
+    const std::int32_t partition = p;  // a lambda may not capture a structured binding (clang)
+    auto& ids = pending;
     with_redis_retry("outbox ack", [&] {
       store_.ack_outbox(partition, ids);
       return 0;

@@ -1,0 +1,31 @@
+#pragma once
+// What the fuzz targets share, built once per process: every channel definition of
+// workflows/channels, the engine's configuration of the unit tests (fixed keys, the cheapest
+// Argon2id), the compiled schemas, and the passcode sealing key pair from a fixed seed, so
+// that the sealed passcodes of the corpus (make_corpus.cpp) open.
+#include <string_view>
+
+#include "connectors/codec/schema_set.hpp"
+#include "workflows/crypto/sealed_box.hpp"
+#include "workflows/definition.hpp"
+#include "workflows/engine_config.hpp"
+
+namespace enroll::fuzz {
+
+// The operator's bearer token of http_fuzz's router (the corpus's requests send it).
+constexpr std::string_view operator_token = "fuzz-operator-token-0123456789abcdef";
+
+struct World {
+  World();
+  World(const World&) = delete;  // `engine` points into `catalog`
+  World& operator=(const World&) = delete;
+
+  DefinitionCatalog catalog;
+  EngineConfig engine;  // refers to `catalog`
+  codec::SchemaSet schemas;
+  crypto::SealKeyPair seal_keys;
+};
+
+const World& world();
+
+}  // namespace enroll::fuzz

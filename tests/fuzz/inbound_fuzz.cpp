@@ -1,0 +1,92 @@
+// Fuzz target inbound_fuzz: one inbox record through the step enrollmentd runs on it
+// (connectors/pipeline/message_step.hpp): its bytes and key -> decode -> the engine over the
+// stored state (its record from the bytes too, see inbound_input.hpp, read as Store::load
+// reads it) -> the outputs encoded, or the dead letter of bad input -> the new state's stored
+// form, read back.
+// Fails on: an exception out of the step or out of reading the record other than
+// StateDecodeError, a message over the producer's limits
+// (codec/limits.hpp), a result that is neither a dead letter with its reason nor outputs
+// without one, a stored state over its limit or that does not read back to itself, and an
+// engine_fault on a registration never seen (no stored state can be to blame: a bug).
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "connectors/codec/inbound_decoder.hpp"
+#include "connectors/codec/limits.hpp"
+#include "connectors/codec/outbound_encoder.hpp"
+#include "connectors/pipeline/message_step.hpp"
+#include "tests/fuzz/fuzz_check.hpp"
+#include "tests/fuzz/fuzz_world.hpp"
+#include "tests/fuzz/inbound_input.hpp"
+
+namespace enroll::fuzz {
+namespace {
+
+// The stored state the record applies to, read as Store::load reads it (state_from_record);
+// none for a registration never seen. A record that does not decode is quarantined, never
+// applied. Any other exception than StateDecodeError escapes: a bug.
+struct Stored {
+  bool quarantined = false;
+  std::optional<Registration> state;
+};
+Stored stored_state(std::string_view record) {
+  if (record.empty()) return {};
+  try {
+    return {false, state_from_record(record)};
+  } catch (const StateDecodeError&) {
+    return {true, std::nullopt};
+  }
+}
+
+void check(const StepResult& r, const codec::OutboundEncoder& encoder, bool fresh) {
+  for (const auto& m : r.outbox) {
+    if (m.value.size() > codec::max_output_value_bytes ||
+        m.key.size() > codec::max_output_key_bytes) {
+      fail("a message to " + m.topic + " of " + std::to_string(m.key.size()) + " + " +
+           std::to_string(m.value.size()) + " bytes: over the producer's limits");
+    }
+  }
+  const bool dead = r.kind == StepKind::dead_lettered || r.kind == StepKind::engine_fault;
+  if (dead != r.reason.has_value()) fail("a dead letter without its reason, or the reverse");
+  if (dead && (r.outbox.size() != 1 || r.outbox.front().topic != encoder.dlq_topic())) {
+    fail("a dead-lettered record emits " + std::to_string(r.outbox.size()) +
+         " messages, not its one dead letter");
+  }
+  if (r.kind == StepKind::engine_fault && fresh) {
+    fail("engine_fault on a registration never seen: " + r.reason->message);
+  }
+  if (!r.state) return;
+  if (r.state_json.size() > codec::max_state_bytes) fail("a stored state over its limit");
+  if (state_to_json(state_from_record(r.state_json)).dump() != r.state_json) {
+    fail("a stored state that does not read back to itself: " + r.state_json);
+  }
+}
+
+}  // namespace
+}  // namespace enroll::fuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace enroll;
+  static const codec::InboundDecoder decoder(fuzz::world().schemas, fuzz::world().seal_keys);
+  static const codec::OutboundEncoder encoder(Topics{}, "/enrollmentd");
+  static const MessageStep step(decoder, encoder);
+  const auto input = fuzz::split_inbound({reinterpret_cast<const char*>(data), size});
+  const auto stored = fuzz::stored_state(input.state);
+  if (stored.quarantined) return 0;  // moved aside by Store::load; the message is not applied
+  const auto& current = stored.state;
+  // A second after the state's last change: its due timers fire, its deadlines hold.
+  const Timestamp now =
+      (current ? current->updated_at : Timestamp(std::chrono::milliseconds(1'800'000'000'000))) +
+      std::chrono::seconds(1);
+  const InboxRecord record{{Topics{}.inbox(), 0, 42}, input.key, input.value, now};
+
+  const auto decoded = step.decode(record);
+  const auto* in = std::get_if<Inbound>(&decoded);
+  const StepResult r = in != nullptr
+                           ? step.apply(record, *in, current, fuzz::world().engine)
+                           : step.dead_letter(record, std::get<codec::DecodeError>(decoded));
+  fuzz::check(r, encoder, !current.has_value());
+  return 0;
+}

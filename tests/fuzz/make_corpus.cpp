@@ -1,0 +1,269 @@
+// Writes the seed corpora of the fuzz targets (tests/fuzz/corpus/<target>/), so that they can
+// be made again: `build/fuzz/tests/fuzz/fuzz_make_corpus tests/fuzz/corpus` (ops/fuzz
+// --make-corpus). The same files every time, but for the sealed passcodes (a sealed box is
+// random by design).
+//   inbound_fuzz: the inbox messages of whole simulated journeys on every channel (the
+//     citizens' commands of connectors/sim, the simulated connectors' task results, the
+//     engine's timers), each with its key and the stored state it applied to, one file per
+//     kind of message and channel; and a few hostile ones (the bad bytes of issue 10).
+//   http_fuzz: requests to every route, good and bad (queries, cursors, operator bodies,
+//     tokens, Idempotency-Keys, limits, chunked bodies, keep-alive).
+//   engine_fuzz: pseudo-random byte strings (every byte is a choice of the walk).
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "connectors/codec/inbound_decoder.hpp"
+#include "connectors/codec/outbound_encoder.hpp"
+#include "connectors/http/cursor.hpp"
+#include "connectors/sim/citizen_driver.hpp"
+#include "connectors/sim/connector_runner.hpp"
+#include "connectors/sim/responder.hpp"
+#include "tests/fuzz/fuzz_world.hpp"
+#include "tests/fuzz/inbound_input.hpp"
+#include "workflows/engine.hpp"
+
+namespace enroll::fuzz {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+void write_file(const fs::path& path, const std::string& bytes) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+// One journey run in-process: the citizen driver's commands and the simulated connectors'
+// results go through the decoder and the engine; its events and task requests go back to
+// them. Every inbox message is handed to `seed` with the state it applied to.
+class Journey {
+ public:
+  using Seed = std::function<void(const std::string& kind, const std::string& bytes)>;
+
+  Journey(const std::string& channel, std::uint64_t n, sim::Behaviour behaviour, Seed seed)
+      : driver_(world().seal_keys.pub, "/sim/citizens", channel),
+        responder_(behaviour, sim::Scenario{}),
+        seed_(std::move(seed)),
+        id_("reg-" + channel + "-" + std::to_string(n)) {
+    inbox_.push_back(driver_.start(id_, n));
+  }
+
+  void run() {
+    for (int i = 0; i < 400; ++i) {
+      if (inbox_.empty() && !next_timer()) return;
+      const auto command = inbox_.front();
+      inbox_.erase(inbox_.begin());
+      apply_one(command);
+    }
+  }
+
+ private:
+  bool next_timer() {
+    if (!state_ || !state_->active() || !state_->next_timer()) return false;
+    now_ = std::max(now_, *state_->next_timer());
+    const auto m = encoder_.timer(state_->id, *state_->next_timer(), now_);
+    inbox_.push_back({m.key, m.value});
+    return true;
+  }
+
+  void apply_one(const sim::Command& command) {
+    const auto decoded = decoder_.decode(command.value, command.key);
+    const auto* in = std::get_if<Inbound>(&decoded);
+    if (in == nullptr) return;
+    const std::string state_json = state_ ? state_to_json(*state_).dump() : "";
+    std::string kind(to_string(in->type));
+    if (const auto* r = std::get_if<TaskResult>(&in->payload)) kind += "-" + r->task;
+    seed_(kind, join_inbound(command.key, state_json, command.value));
+    now_ += std::chrono::seconds(1);
+    auto outcome = apply(state_, *in, now_, world().engine);
+    if (outcome.state) state_ = std::move(outcome.state);
+    if (!state_) return;
+    for (const auto& m : encoder_.encode(state_->id, in->id, state_->state_version, in->traceparent,
+                                         now_, outcome.effects)) {
+      route(m);
+    }
+  }
+
+  void route(const codec::OutboxMessage& m) {
+    const Topics topics;
+    const auto event = json::parse(m.value);
+    if (m.topic == topics.events()) {
+      for (auto& c : driver_.on_event(event)) inbox_.push_back(std::move(c));
+      return;
+    }
+    const auto prefix = topics.requests("");
+    if (m.topic.rfind(prefix, 0) != 0) return;  // the audit trail
+    const std::string connector = m.topic.substr(prefix.size());
+    const auto& data = event.at("data");
+    const sim::TaskRequestView request{event.value("subject", ""), data.value("request_id", ""),
+                                       data.value("task", ""), data.value("attempt", 1),
+                                       data.value("inputs", json::object())};
+    if (connector == "officer") {
+      for (auto& c : driver_.on_request(event)) inbox_.push_back(std::move(c));
+    }
+    std::optional<sim::TaskReply> reply;
+    if (connector == "orchestrator") {
+      if (request.task == "citizen.claim")
+        reply = sim::TaskReply{"ok", {{"claimed", true}}, "", ""};
+    } else {
+      reply = responder_.respond(connector, request).reply;
+    }
+    if (reply) {
+      inbox_.push_back({request.subject,
+                        sim::ConnectorRunner::result_event(request, *reply, "/sim/connectors")});
+    }
+  }
+
+  sim::CitizenDriver driver_;
+  sim::Responder responder_;
+  Seed seed_;
+  std::string id_;
+  codec::InboundDecoder decoder_{world().schemas, world().seal_keys};
+  codec::OutboundEncoder encoder_{Topics{}, "/enrollmentd"};
+  std::vector<sim::Command> inbox_;
+  std::optional<Registration> state_;
+  Timestamp now_{std::chrono::milliseconds(1'800'000'000'000)};
+};
+
+void inbound_corpus(const fs::path& dir) {
+  std::set<std::string> seen;
+  std::size_t files = 0;
+  sim::Behaviour failing;  // the simulators' injected failures, to reach retries and retakes
+  failing.unavailable_rate = 0.3;
+  failing.blurry_rate = 0.5;
+  failing.liveness_fail_rate = 0.5;
+  failing.face_mismatch_rate = 0.5;
+  failing.review_reject_rate = 0.3;
+  for (const auto& channel : world().catalog.channels()) {
+    for (const auto& [n, behaviour] : std::vector<std::pair<std::uint64_t, sim::Behaviour>>{
+             {1, {}}, {2, failing}, {3, failing}}) {
+      Journey journey(channel, n, behaviour,
+                      [&](const std::string& kind, const std::string& bytes) {
+                        if (!seen.insert(channel + "-" + kind).second) return;
+                        write_file(dir / (channel + "-" + kind), bytes);
+                        ++files;
+                      });
+      journey.run();
+    }
+  }
+  // The bad bytes of issue 10, small: an invalid UTF-8 byte in a string, deep nesting,
+  // control bytes, NUL, a huge number, no key.
+  const std::string start =
+      R"({"specversion":"1.0","id":"e-1","source":"/x","type":"registration.start","subject":"reg-bad","data":{"channel":"self-service","device":{"id":"d","platform":"ios"}}})";
+  auto with = [&](std::string from, const std::string& what, const std::string& to) {
+    return from.replace(from.find(what), what.size(), to);
+  };
+  const std::map<std::string, std::string> hostile{
+      {"bad-utf8-channel", join_inbound("reg-bad", "", with(start, "self-service", "self\xff"))},
+      {"deep-nesting", join_inbound("reg-bad", "", std::string(4096, '['))},
+      {"control-bytes", join_inbound("reg-bad", "", std::string(2048, '\x01'))},
+      {"nul-in-string", join_inbound("reg-bad", "", with(start, "self-service", "self\\u0000"))},
+      {"huge-number", join_inbound("reg-bad", "", with(start, "\"ios\"", "1e999999"))},
+      {"no-key", join_inbound("", "", start)},
+  };
+  for (const auto& [name, bytes] : hostile) write_file(dir / ("hostile-" + name), bytes);
+  std::cout << "inbound_fuzz: " << files << " journey messages, " << hostile.size() << " hostile\n";
+}
+
+void http_corpus(const fs::path& dir) {
+  const std::string token = "Authorization: Bearer " + std::string(operator_token) + "\r\n";
+  const auto get = [](const std::string& target, const std::string& headers = "") {
+    return "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n" + headers + "\r\n";
+  };
+  const auto post = [](const std::string& target, const std::string& headers,
+                       const std::string& body) {
+    return "POST " + target + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
+           headers + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  };
+  const auto chunk = [](const std::string& data) {
+    std::ostringstream size;
+    size << std::hex << data.size();
+    return size.str() + "\r\n" + data + "\r\n";
+  };
+  const std::string list_cursor = http::encode_list_cursor({1'800'000'000'000, "reg-7"});
+  const std::string history_cursor = http::encode_history_cursor(20);
+  const std::string retry = R"({"operator":"op-7","reason":"hotline call"})";
+  const std::string rewind = R"({"operator":"op-7","reason":"retake","to_step":"selfie"})";
+  const std::map<std::string, std::string> requests{
+      {"healthz", get("/healthz")},
+      {"readyz", get("/readyz")},
+      {"metrics", get("/metrics")},
+      {"dashboard", get("/")},
+      {"dashboard-js", get("/dashboard.js")},
+      {"head-healthz", "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"},
+      {"registration", get("/v1/registrations/reg-1")},
+      {"registration-escaped", get("/v1/registrations/reg%2F1%41")},
+      {"registration-bad-escape", get("/v1/registrations/reg%G1")},
+      {"history", get("/v1/registrations/reg-1/history?limit=10&cursor=" + history_cursor)},
+      {"history-bad-cursor", get("/v1/registrations/reg-1/history?cursor=" + list_cursor)},
+      {"list", get("/v1/registrations?phase=card&status=active&channel=kiosk&limit=50")},
+      {"list-cursor", get("/v1/registrations?stuck_for=1h30m&cursor=" + list_cursor)},
+      {"list-bad-limit", get("/v1/registrations?limit=0&limit=2")},
+      {"list-unknown", get("/v1/registrations?colour=blue&phase=")},
+      {"funnel", get("/v1/stats/funnel")},
+      {"passcode-key", get("/v1/keys/passcode")},
+      {"not-found", get("/v2/nothing")},
+      {"method-not-allowed", "DELETE /v1/registrations/reg-1 HTTP/1.1\r\nHost: x\r\n\r\n"},
+      {"retry", post("/v1/registrations/reg-1/retry", token, retry)},
+      {"retry-idempotent",
+       post("/v1/registrations/reg-1/retry", token + "Idempotency-Key: 4f1c-attempt\r\n", retry)},
+      {"rewind", post("/v1/registrations/reg-1/rewind", token, rewind)},
+      {"cancel", post("/v1/registrations/reg-1/cancel", token,
+                      R"({"operator":"op-7","reason":"duplicate"})")},
+      {"cancel-no-token", post("/v1/registrations/reg-1/cancel", "", retry)},
+      {"retry-bad-body", post("/v1/registrations/reg-1/retry", token, R"({"operator":1})")},
+      {"retry-chunked", "POST /v1/registrations/reg-1/retry HTTP/1.1\r\nHost: x\r\n" + token +
+                            "Transfer-Encoding: chunked\r\n\r\n" + chunk(retry.substr(0, 16)) +
+                            chunk(retry.substr(16)) + chunk("")},
+      {"keep-alive-two", get("/healthz") + get("/v1/registrations/reg-2")},
+      {"close", get("/healthz", "Connection: close\r\n") + get("/readyz")},
+      {"body-too-large", "POST /v1/registrations/reg-1/retry HTTP/1.1\r\nHost: x\r\n" + token +
+                             "Content-Length: 100000\r\n\r\n{"},
+      {"head-too-large", get("/healthz", "X-Pad: " + std::string(9000, 'a') + "\r\n")},
+      {"http10", "GET /healthz HTTP/1.0\r\n\r\n"},
+      {"garbage", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"},
+  };
+  std::size_t files = 0;
+  for (const auto& [name, bytes] : requests) {
+    write_file(dir / name, bytes);
+    ++files;
+  }
+  std::cout << "http_fuzz: " << files << " requests\n";
+}
+
+void engine_corpus(const fs::path& dir) {
+  std::mt19937_64 rng(20261203);
+  int files = 0;
+  for (const std::size_t size :
+       {16, 64, 64, 128, 128, 256, 256, 512, 512, 1024, 1024, 2048, 2048, 3000, 4000}) {
+    std::string bytes(size, '\0');
+    for (auto& b : bytes) b = static_cast<char>(rng() & 0xff);
+    write_file(dir / ("walk-" + std::to_string(++files) + "-" + std::to_string(size)), bytes);
+  }
+  std::cout << "engine_fuzz: " << files << " walks\n";
+}
+
+}  // namespace
+}  // namespace enroll::fuzz
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: fuzz_make_corpus DIR  (writes DIR/inbound_fuzz, DIR/http_fuzz, "
+                 "DIR/engine_fuzz)\n";
+    return 2;
+  }
+  const std::filesystem::path dir = argv[1];
+  enroll::fuzz::inbound_corpus(dir / "inbound_fuzz");
+  enroll::fuzz::http_corpus(dir / "http_fuzz");
+  enroll::fuzz::engine_corpus(dir / "engine_fuzz");
+  return 0;
+}
