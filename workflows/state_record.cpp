@@ -35,6 +35,9 @@ Registration state_from_record(std::string_view record) {
   } catch (const nlohmann::json::parse_error& e) {
     // e.what() quotes the bytes last read: only the position is passed on.
     throw StateDecodeError("not valid JSON (at byte " + std::to_string(e.byte) + ")");
+  } catch (const nlohmann::json::exception& e) {
+    // The parser's other refusals (e.g. out_of_range 406, a number no double holds).
+    throw StateDecodeError("not readable JSON (nlohmann error " + std::to_string(e.id) + ")");
   }
   return state_from_json(j);
 }

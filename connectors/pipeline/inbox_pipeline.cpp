@@ -212,9 +212,9 @@ InboxPipeline::Batch InboxPipeline::run_engine(std::int32_t partition, std::span
     if (in == nullptr) {
       r = step_.dead_letter(item.record, std::get<codec::DecodeError>(item.decoded));
     } else if (loaded.quarantined.count(in->subject) != 0) {  // quarantine: see the load above
-      r = step_.dead_letter(item.record, {"registration_quarantined",
-                                          "the stored state of " + in->subject.str() +
-                                              " cannot be decoded and is quarantined"});
+      r = step_.dead_letter(
+          item.record, {"registration_quarantined", "the stored state of " + in->subject.str() +
+                                                        " cannot be decoded and is quarantined"});
     } else {
       r = step_.apply(item.record, *in, states[in->subject], engine_);
     }
@@ -349,8 +349,7 @@ void InboxPipeline::hash_ahead(
 
 std::optional<std::vector<std::string>> InboxPipeline::commit_fenced(
     std::int32_t partition, std::optional<std::int64_t> next_offset,
-    const std::vector<redis::StoredState>& states,
-    const std::vector<codec::OutboxMessage>& outbox,
+    const std::vector<redis::StoredState>& states, const std::vector<codec::OutboxMessage>& outbox,
     const std::vector<RegistrationId>& fired_timers) {
   try {
     auto ids = with_redis_retry("commit", [&] {
@@ -395,8 +394,8 @@ void InboxPipeline::relay(std::int32_t partition, const std::vector<codec::Outbo
 void InboxPipeline::park(std::int32_t partition, const std::string& entry_id,
                          const std::string& key, rd_kafka_resp_err_t why) {
   const std::string reason = rd_kafka_err2str(why);
-  const bool parked = with_redis_retry(
-      "park", [&] { return store_.park_outbox(partition, entry_id, reason); });
+  const bool parked =
+      with_redis_retry("park", [&] { return store_.park_outbox(partition, entry_id, reason); });
   if (!parked) return;
   ++counters_.parked;
   spdlog::error("relay: registration {}: outbox entry {} of partition {} parked: {}",
@@ -424,10 +423,10 @@ void InboxPipeline::run_own_task(std::int32_t partition, const codec::OutboxMess
   const RegistrationId id(request.at("subject").get<std::string>());
   const std::string task = data.at("task");
   const auto& inputs = data.at("inputs");
-  const std::string hash = inputs.is_object() && inputs.contains("citizen_hash") &&
-                                   inputs.at("citizen_hash").is_string()
-                               ? inputs.at("citizen_hash").get<std::string>()
-                               : std::string();
+  const std::string hash =
+      inputs.is_object() && inputs.contains("citizen_hash") && inputs.at("citizen_hash").is_string()
+          ? inputs.at("citizen_hash").get<std::string>()
+          : std::string();
   if (task == "citizen.release") {
     with_redis_retry("release", [&] {
       store_.release_citizen(hash, id);
@@ -463,10 +462,9 @@ void InboxPipeline::run_own_task(std::int32_t partition, const codec::OutboxMess
   // which is idempotent.
   const std::uint64_t token = next_token_++;
   in_flight_[token] = InFlight{partition, entry_id, id.str()};
-  const auto err = producer_->try_produce(settings_.topics.inbox(), id.str(),
-                                          event.dump(-1, ' ', false,
-                                                     nlohmann::json::error_handler_t::replace),
-                                          token);
+  const auto err = producer_->try_produce(
+      settings_.topics.inbox(), id.str(),
+      event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), token);
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
   in_flight_.erase(token);
   if (refused_for_good(err)) {

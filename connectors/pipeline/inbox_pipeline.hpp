@@ -81,8 +81,8 @@ class InboxPipeline final : public kafka::RebalanceListener {
   struct Batch {
     std::map<RegistrationId, redis::StoredState> dirty;
     std::vector<codec::OutboxMessage> outbox;
-    std::vector<StepResult> results;       // for the counters and the monitor, once committed
-    std::vector<const Inbound*> inputs;    // the decoded input of each result, or nullptr
+    std::vector<StepResult> results;          // for the counters and the monitor, once committed
+    std::vector<const Inbound*> inputs;       // the decoded input of each result, or nullptr
     std::vector<const InboxRecord*> records;  // the record of each result
   };
   void process(std::vector<kafka::Message> batch);

@@ -84,17 +84,17 @@ StepResult MessageStep::apply(const InboxRecord& record, const Inbound& in,
     for (const auto& m : r.outbox) {
       if (m.value.size() > codec::max_output_value_bytes ||
           m.key.size() > codec::max_output_key_bytes) {
-        return dead_letter(record, {"output_too_large", "an output of " +
-                                                            std::to_string(m.value.size()) +
-                                                            " bytes would exceed the limit"});
+        return dead_letter(record,
+                           {"output_too_large", "an output of " + std::to_string(m.value.size()) +
+                                                    " bytes would exceed the limit"});
       }
     }
     if (outcome.state) {
       r.state_json = state_to_json(*outcome.state).dump();
       if (r.state_json.size() > codec::max_state_bytes) {
-        return dead_letter(record, {"state_too_large", "the state would grow to " +
-                                                           std::to_string(r.state_json.size()) +
-                                                           " bytes"});
+        return dead_letter(
+            record, {"state_too_large",
+                     "the state would grow to " + std::to_string(r.state_json.size()) + " bytes"});
       }
     }
   } catch (const nlohmann::json::exception& e) {

@@ -5,8 +5,8 @@
 namespace enroll::redis {
 
 RedisError error_reply(std::string_view text) {
-  static constexpr std::string_view transient[] = {"OOM",      "LOADING",    "BUSY",
-                                                   "READONLY", "MASTERDOWN", "TRYAGAIN",
+  static constexpr std::string_view transient[] = {"OOM",         "LOADING",    "BUSY",
+                                                   "READONLY",    "MASTERDOWN", "TRYAGAIN",
                                                    "CLUSTERDOWN", "NOREPLICAS", "MISCONF"};
   bool retryable = false;
   for (const auto prefix : transient) {

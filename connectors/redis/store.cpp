@@ -254,8 +254,9 @@ void Store::ack_outbox(std::int32_t partition, const std::vector<std::string>& e
 bool Store::park_outbox(std::int32_t partition, const std::string& entry_id,
                         const std::string& reason) {
   const std::string outbox = key(partition, std::string(keys::outbox));
-  std::vector<std::string> argv{"EVALSHA", park_sha_, "2", outbox,
-                                key(partition, std::string(keys::parked)), entry_id, reason};
+  std::vector<std::string> argv{
+      "EVALSHA", park_sha_, "2", outbox, key(partition, std::string(keys::parked)),
+      entry_id,  reason};
   auto r = eval_script(redis_, {outbox}, park_script(), argv);
   return r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 }

@@ -36,11 +36,12 @@ std::vector<Poison> small_poisons(const std::string& key, const std::string& n) 
       {"unknown_type", event("u" + n, key, "registration.teleport", "{}")},
       {"invalid_data", event("i" + n, key, "terms.accept", R"({"terms_version":7})")},
       {"not_json", event("c" + n, key, "registration.start",
-                             "{\"channel\":\"self-\xff\xfe\",\"device\":{\"id\":\"d\",\"platform\":"
-                             "\"ios\"}}")},
-      {"too_deep", event("d" + n, key, "task.result",
-                         R"({"request_id":"r","task":"card.front.ocr","status":"ok","outputs":{"x":)" +
-                             nested + "}}")},
+                         "{\"channel\":\"self-\xff\xfe\",\"device\":{\"id\":\"d\",\"platform\":"
+                         "\"ios\"}}")},
+      {"too_deep",
+       event("d" + n, key, "task.result",
+             R"({"request_id":"r","task":"card.front.ocr","status":"ok","outputs":{"x":)" + nested +
+                 "}}")},
       {"invalid_data", event("h" + n, key, "card.data.confirm", R"({"confirmed":1e300})")},
   };
 }
@@ -189,9 +190,8 @@ TEST_F(PoisonTest, WorkPerRegistrationAndSenderIsBounded) {
                    R"({"image_ref":"sim://selfie/x/1"})"));
   }
   TopicReader inbox(services_.brokers(), topics_.inbox());
-  const auto metrics = metrics_when_quiet(port, inbox, [&](Metrics m) {
-    return m["enroll_events_rejected_total"] >= 300 + flood;
-  });
+  const auto metrics = metrics_when_quiet(
+      port, inbox, [&](Metrics m) { return m["enroll_events_rejected_total"] >= 300 + flood; });
   EXPECT_EQ(metrics.at("enroll_events_rejected_total"), 300 + flood);
   EXPECT_EQ(metrics.at("enroll_passcode_hashed_ahead_total"), 0)
       << "Argon2id was run for passcode commands nobody awaited";

@@ -194,7 +194,8 @@ TEST_F(RedisClusterTest, StoreCommitsOnEveryMasterAndFollowsAMigratedPartition) 
     s.channel = "self-service";
     s.expires_at = from_millis(1000);  // a timer already due
     s.state_version = offset;
-    return store.commit(p, epoch, offset, {{s, state_to_json(s).dump()}}, {{"t", s.id.str(), "v" + std::to_string(offset)}});
+    return store.commit(p, epoch, offset, {{s, state_to_json(s).dump()}},
+                        {{"t", s.id.str(), "v" + std::to_string(offset)}});
   };
   std::map<std::int32_t, std::int64_t> epochs;
   for (auto p : partitions) {

@@ -70,8 +70,9 @@ TEST_F(MessageStepTest, AnEngineInvariantBreachIsAnEngineFaultNotBadInput) {
   auto state = run(start.key, start.value).state;
   ASSERT_TRUE(state.has_value());
   state->step = "no-such-step";  // a state the engine never makes: its step is not in the channel
-  const json terms{{"specversion", "1.0"}, {"id", "c-1"},        {"source", "/test"},
-                   {"type", "terms.accept"}, {"subject", "reg-2"}, {"data", {{"terms_version", "v1"}}}};
+  const json terms{{"specversion", "1.0"}, {"id", "c-1"},
+                   {"source", "/test"},    {"type", "terms.accept"},
+                   {"subject", "reg-2"},   {"data", {{"terms_version", "v1"}}}};
   const auto r = run("reg-2", terms.dump(), state);
   EXPECT_EQ(r.kind, StepKind::engine_fault);
   ASSERT_TRUE(r.reason.has_value());
@@ -106,9 +107,9 @@ TEST_F(MessageStepTest, AHugeKeyIsCutInTheDeadLetter) {
 
 TEST_F(MessageStepTest, InvalidUtf8InAFieldNeverThrowsAndIsDeadLettered) {
   // Once passed the schema and then made the encoder throw outside any catch.
-  const std::string value = R"({"specversion":"1.0","id":"e-1","source":"/x","type":"registration.start","subject":"reg-4","data":{"channel":"self-)" +
-                            std::string("\xff\xfe") +
-                            R"(","device":{"id":"d","platform":"ios"}}})";
+  const std::string value =
+      R"({"specversion":"1.0","id":"e-1","source":"/x","type":"registration.start","subject":"reg-4","data":{"channel":"self-)" +
+      std::string("\xff\xfe") + R"(","device":{"id":"d","platform":"ios"}}})";
   const auto r = run("reg-4", value);
   EXPECT_EQ(r.kind, StepKind::dead_lettered);
   ASSERT_TRUE(r.reason.has_value());

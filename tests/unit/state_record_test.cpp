@@ -119,6 +119,15 @@ TEST(StateRecordTest, EveryKindOfBadRecordIsOneTypedError) {
       {"a NUL byte", "{\"id\":\"a\0b\"}"s},
       {"invalid UTF-8", "{\"id\": \"\xff\xfe\"}"},
       {"trailing bytes", std::string(v0_record) + " {}"},
+      // Found by inbound_fuzz: a number no double holds made nlohmann's parser throw
+      // out_of_range (406), which left state_from_record untyped.
+      {"a number no double holds",
+       [] {
+         std::string r(v0_record);
+         const std::string at = "\"updated_at\": 1700000060000";
+         r.replace(r.find(at), at.size(), "\"updated_at\": 1801e99911000");
+         return r;
+       }()},
   };
   for (const auto& [what, record] : bad) {
     EXPECT_FALSE(refusal(record).empty()) << what;
