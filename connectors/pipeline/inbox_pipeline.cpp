@@ -376,18 +376,24 @@ void InboxPipeline::relay(std::int32_t partition, const std::vector<codec::Outbo
       run_own_task(partition, msgs[i], entry_ids.at(i));
       continue;
     }
-    const std::uint64_t token = next_token_++;
-    in_flight_[token] = InFlight{partition, entry_ids.at(i), msgs[i].key};
-    const auto err = producer_->try_produce(msgs[i].topic, msgs[i].key, msgs[i].value, token);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) continue;
-    in_flight_.erase(token);
-    if (refused_for_good(err)) {
-      park(partition, entry_ids.at(i), msgs[i].key, err);
-    } else {
-      // Stays in the outbox; re-sent when the partition is next claimed.
-      spdlog::error("relay: outbox entry {} of partition {} not sent: {}", entry_ids.at(i),
-                    partition, rd_kafka_err2str(err));
-    }
+    send_or_park(partition, entry_ids.at(i), msgs[i].topic, msgs[i].key, msgs[i].value);
+  }
+}
+
+void InboxPipeline::send_or_park(std::int32_t partition, const std::string& entry_id,
+                                 const std::string& topic, const std::string& key,
+                                 std::string_view value) {
+  const std::uint64_t token = next_token_++;
+  in_flight_[token] = InFlight{partition, entry_id, key};
+  const auto err = producer_->try_produce(topic, key, value, token);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  in_flight_.erase(token);
+  if (refused_for_good(err)) {
+    park(partition, entry_id, key, err);
+  } else {
+    // Stays in the outbox; re-sent when the partition is next claimed.
+    spdlog::error("relay: outbox entry {} of partition {} not sent to {}: {}", entry_id, partition,
+                  topic, rd_kafka_err2str(err));
   }
 }
 
@@ -460,19 +466,8 @@ void InboxPipeline::run_own_task(std::int32_t partition, const codec::OutboxMess
                              {"data", std::move(result)}};
   // The outbox entry goes once the answer is on the inbox; a crash before re-runs the claim,
   // which is idempotent.
-  const std::uint64_t token = next_token_++;
-  in_flight_[token] = InFlight{partition, entry_id, id.str()};
-  const auto err = producer_->try_produce(
-      settings_.topics.inbox(), id.str(),
-      event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), token);
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
-  in_flight_.erase(token);
-  if (refused_for_good(err)) {
-    park(partition, entry_id, msg.key, err);
-  } else {
-    spdlog::error("relay: own answer to outbox entry {} of partition {} not sent: {}", entry_id,
-                  partition, rd_kafka_err2str(err));
-  }
+  send_or_park(partition, entry_id, settings_.topics.inbox(), id.str(),
+               event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void InboxPipeline::publish_owned() {

@@ -111,6 +111,9 @@ class InboxPipeline final : public kafka::RebalanceListener {
                   const std::map<RegistrationId, std::optional<Registration>>& states);
   void relay(std::int32_t partition, const std::vector<codec::OutboxMessage>& msgs,
              const std::vector<std::string>& entry_ids);
+  // Produces an outbox entry; one the broker refuses for good is parked at once.
+  void send_or_park(std::int32_t partition, const std::string& entry_id, const std::string& topic,
+                    const std::string& key, std::string_view value);
   // Sets aside an outbox entry the broker refuses for good (never re-sent).
   void park(std::int32_t partition, const std::string& entry_id, const std::string& key,
             rd_kafka_resp_err_t why);
