@@ -13,12 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "adapters/codec/topics.hpp"
+#include "adapters/kafka/producer.hpp"
+#include "adapters/kafka/tail_reader.hpp"
 #include "apps/bench/latency.hpp"
-#include "connectors/kafka/producer.hpp"
-#include "connectors/kafka/tail_reader.hpp"
-#include "connectors/sim/channel_mix.hpp"
-#include "connectors/sim/citizen_driver.hpp"
-#include "connectors/topics.hpp"
+#include "sim/channel_mix.hpp"
+#include "sim/citizen_driver.hpp"
 
 namespace enroll::bench {
 

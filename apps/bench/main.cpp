@@ -9,6 +9,7 @@
 #include <iostream>
 #include <memory>
 
+#include "adapters/keys/keys.hpp"
 #include "apps/bench/load.hpp"
 #include "apps/bench/options.hpp"
 #include "apps/bench/process_cpu.hpp"
@@ -16,7 +17,6 @@
 #include "apps/bench/report.hpp"
 #include "apps/bench/watermarks.hpp"
 #include "apps/common/stop_signals.hpp"
-#include "connectors/keys/keys.hpp"
 
 using namespace enroll;
 using namespace enroll::bench;

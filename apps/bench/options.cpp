@@ -5,8 +5,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "apps/common/citizen_side_options.hpp"
-#include "connectors/sim/channel_mix.hpp"
+#include "sim/channel_mix.hpp"
+#include "sim/citizen_side_options.hpp"
 
 namespace enroll::bench {
 namespace {

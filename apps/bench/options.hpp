@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "connectors/topics.hpp"
+#include "adapters/codec/topics.hpp"
 
 namespace enroll::bench {
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/redis/client.hpp"
+#include "adapters/redis/client.hpp"
 
 namespace enroll::bench {
 

@@ -1,6 +1,6 @@
 #include "apps/bench/watermarks.hpp"
 
-#include "connectors/kafka/config.hpp"
+#include "adapters/kafka/config.hpp"
 
 namespace enroll::bench {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/codec/schema_set.hpp"
+#include "adapters/codec/schema_set.hpp"
 #include "workflows/definition.hpp"
 
 namespace enroll::ctl {

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "connectors/keys/keys.hpp"
+#include "adapters/keys/keys.hpp"
 #include "workflows/crypto/random.hpp"
 
 namespace enroll::ctl {

@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "adapters/codec/known_tasks.hpp"
 #include "apps/enrollctl/channel_folder.hpp"
 #include "apps/enrollctl/definition_check.hpp"
-#include "connectors/codec/known_tasks.hpp"
 #include "workflows/graph.hpp"
 
 namespace enroll::ctl {

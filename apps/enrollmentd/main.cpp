@@ -10,15 +10,15 @@
 #include <iostream>
 #include <thread>
 
+#include "adapters/codec/schema_set.hpp"
+#include "adapters/keys/keys.hpp"
+#include "adapters/redis/client.hpp"
+#include "adapters/redis/store.hpp"
 #include "apps/common/stop_signals.hpp"
 #include "apps/enrollmentd/config.hpp"
 #include "apps/enrollmentd/startup.hpp"
-#include "connectors/codec/schema_set.hpp"
-#include "connectors/http/api_server.hpp"
-#include "connectors/keys/keys.hpp"
-#include "connectors/pipeline/inbox_pipeline.hpp"
-#include "connectors/redis/client.hpp"
-#include "connectors/redis/store.hpp"
+#include "service/http/api_server.hpp"
+#include "service/pipeline/inbox_pipeline.hpp"
 
 using namespace enroll;
 

@@ -7,10 +7,10 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "connectors/http/duration.hpp"
-#include "connectors/http/server.hpp"
-#include "connectors/keys/keys.hpp"
-#include "connectors/redis/connect.hpp"
+#include "adapters/keys/keys.hpp"
+#include "adapters/redis/connect.hpp"
+#include "service/http/duration.hpp"
+#include "service/http/server.hpp"
 
 namespace enroll::daemon {
 namespace {

@@ -10,10 +10,10 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "adapters/codec/known_tasks.hpp"
+#include "adapters/redis/connect.hpp"
 #include "apps/common/atomic_file.hpp"
-#include "connectors/codec/known_tasks.hpp"
-#include "connectors/http/duration.hpp"
-#include "connectors/redis/connect.hpp"
+#include "service/http/duration.hpp"
 #include "workflows/graph.hpp"
 
 namespace enroll::daemon {

@@ -5,13 +5,13 @@
 #include <memory>
 #include <stdexcept>
 
+#include "adapters/codec/schema_set.hpp"
+#include "adapters/keys/keys.hpp"
+#include "adapters/redis/router.hpp"
+#include "adapters/redis/store.hpp"
 #include "apps/enrollmentd/config.hpp"
-#include "connectors/codec/schema_set.hpp"
-#include "connectors/http/api_server.hpp"
-#include "connectors/keys/keys.hpp"
-#include "connectors/pipeline/inbox_pipeline.hpp"
-#include "connectors/redis/router.hpp"
-#include "connectors/redis/store.hpp"
+#include "service/http/api_server.hpp"
+#include "service/pipeline/inbox_pipeline.hpp"
 #include "workflows/definition.hpp"
 
 namespace enroll::daemon {

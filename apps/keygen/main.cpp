@@ -4,7 +4,7 @@
 #include <iostream>
 #include <string>
 
-#include "connectors/keys/keys.hpp"
+#include "adapters/keys/keys.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{

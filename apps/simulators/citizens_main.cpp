@@ -9,15 +9,15 @@
 #include <memory>
 #include <sstream>
 
-#include "apps/common/citizen_side_options.hpp"
+#include "adapters/codec/topics.hpp"
+#include "adapters/kafka/producer.hpp"
+#include "adapters/kafka/tail_reader.hpp"
+#include "adapters/keys/keys.hpp"
 #include "apps/common/stop_signals.hpp"
 #include "apps/simulators/citizens_report.hpp"
-#include "connectors/kafka/producer.hpp"
-#include "connectors/kafka/tail_reader.hpp"
-#include "connectors/keys/keys.hpp"
-#include "connectors/sim/channel_mix.hpp"
-#include "connectors/sim/citizen_driver.hpp"
-#include "connectors/topics.hpp"
+#include "sim/channel_mix.hpp"
+#include "sim/citizen_driver.hpp"
+#include "sim/citizen_side_options.hpp"
 
 using namespace enroll;
 using Clock = std::chrono::steady_clock;

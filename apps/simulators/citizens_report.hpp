@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "connectors/sim/citizen_driver.hpp"
+#include "sim/citizen_driver.hpp"
 
 namespace enroll::sim {
 

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "apps/common/stop_signals.hpp"
-#include "connectors/sim/connector_runner.hpp"
+#include "sim/connector_runner.hpp"
 
 using namespace enroll;
 
@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
   app.add_option("--seed", b.seed, "seed of the failure draws")->capture_default_str();
   app.add_option("--scenario", scenario_path,
                  "JSON file of scripted answers per registration or citizen and task "
-                 "(connectors/sim/scenario.hpp); read once at start-up");
+                 "(sim/scenario.hpp); read once at start-up");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

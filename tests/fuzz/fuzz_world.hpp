@@ -5,7 +5,7 @@
 // that the sealed passcodes of the corpus (make_corpus.cpp) open.
 #include <string_view>
 
-#include "connectors/codec/schema_set.hpp"
+#include "adapters/codec/schema_set.hpp"
 #include "workflows/crypto/sealed_box.hpp"
 #include "workflows/definition.hpp"
 #include "workflows/engine_config.hpp"

@@ -17,9 +17,9 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "connectors/codec/inbound_decoder.hpp"
-#include "connectors/http/api_server.hpp"
-#include "connectors/http/beast_request.hpp"
+#include "adapters/codec/inbound_decoder.hpp"
+#include "service/http/api_server.hpp"
+#include "service/http/beast_request.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 #include "tests/fuzz/fuzz_world.hpp"
 

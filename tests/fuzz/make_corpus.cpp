@@ -19,12 +19,12 @@
 #include <string>
 #include <vector>
 
-#include "connectors/codec/inbound_decoder.hpp"
-#include "connectors/codec/outbound_encoder.hpp"
-#include "connectors/http/cursor.hpp"
-#include "connectors/sim/citizen_driver.hpp"
-#include "connectors/sim/connector_runner.hpp"
-#include "connectors/sim/responder.hpp"
+#include "adapters/codec/inbound_decoder.hpp"
+#include "adapters/codec/outbound_encoder.hpp"
+#include "service/http/cursor.hpp"
+#include "sim/citizen_driver.hpp"
+#include "sim/connector_runner.hpp"
+#include "sim/responder.hpp"
 #include "tests/fuzz/fuzz_world.hpp"
 #include "tests/fuzz/inbound_input.hpp"
 #include "workflows/engine.hpp"

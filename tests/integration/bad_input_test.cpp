@@ -1,7 +1,7 @@
 // Bad input per the contract: malformed messages go to the dead-letter topic with their
 // reason and nothing else changes; a command out of order is rejected with the state
 // unchanged; a duplicate is ignored.
-#include "connectors/sim/citizen_driver.hpp"
+#include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 
 namespace enroll::test {

@@ -54,7 +54,7 @@ TEST_F(BrokerFaultsTest, RegistrationsSurviveBrokerFaults) {
     }
   });
   EXPECT_EQ(next, schedule.size()) << "the run ended before every fault was injected";
-  EXPECT_EQ(issued(driver, ids), ids.size());
+  EXPECT_EQ(issued(driver, ids), ids.size()) << unfinished(driver, ids);
   expect_exactly_once(ids);
   expect_matches_reference();
 }

@@ -9,9 +9,9 @@
 #include <set>
 #include <thread>
 
-#include "connectors/redis/cluster_router.hpp"
-#include "connectors/redis/connect.hpp"
-#include "connectors/sim/citizen_driver.hpp"
+#include "adapters/redis/cluster_router.hpp"
+#include "adapters/redis/connect.hpp"
+#include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "tests/integration/slot_migration.hpp"
 #include "tests/support/http_client.hpp"

@@ -49,7 +49,8 @@ TEST_F(CrashTest, KilledFiveTimesAtRandomLosesNothingAndMatchesTheReference) {
   crasher.join();
   EXPECT_EQ(crashes_in_flight, kCrashes) << "the run ended before every crash";
 
-  EXPECT_EQ(issued(driver, ids), ids.size()) << "registrations lost or stuck after the crashes";
+  EXPECT_EQ(issued(driver, ids), ids.size())
+      << "registrations lost or stuck after the crashes:" << unfinished(driver, ids);
 
   // Six instances ran one after the other.
   const std::string log = daemon_->log();

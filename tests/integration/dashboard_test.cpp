@@ -10,7 +10,7 @@
 #include <set>
 #include <sstream>
 
-#include "connectors/sim/citizen_driver.hpp"
+#include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/metrics_text.hpp"

@@ -9,7 +9,7 @@
 #include <thread>
 #include <tuple>
 
-#include "connectors/sim/citizen_driver.hpp"
+#include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "tests/support/http_client.hpp"
 

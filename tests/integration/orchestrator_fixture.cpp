@@ -7,7 +7,7 @@
 #include <thread>
 #include <type_traits>
 
-#include "connectors/redis/connect.hpp"
+#include "adapters/redis/connect.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/metrics_text.hpp"
 #include "workflows/audit_chain.hpp"
@@ -327,6 +327,42 @@ std::size_t OrchestratorTest::issued(const sim::CitizenDriver& driver,
   }));
 }
 
+std::string OrchestratorTest::unfinished(const sim::CitizenDriver& driver,
+                                         const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) {
+    const auto outcome = driver.outcome_of(id);
+    if (outcome == sim::Outcome::issued) continue;
+    out += "\n  " + id + ": driver saw " + (outcome ? std::string(to_string(*outcome)) : "nothing");
+    const auto state = stored_state(id);
+    if (!state) {
+      out += ", no stored state";
+      continue;
+    }
+    for (const char* field : {"machine", "phase", "step", "stage", "attempt", "pending_request",
+                              "step_reason", "reason"}) {
+      if (state->contains(field)) out += std::string(", ") + field + " " + state->at(field).dump();
+    }
+    // What the driver read of it, against what the topic holds: a reader that missed an event
+    // and a daemon that never emitted it are different bugs.
+    const auto types_of = [&](const std::vector<KafkaMessage>& events) {
+      std::string types;
+      for (const auto& m : events) {
+        if (m.key != id) continue;
+        const auto e = nlohmann::json::parse(m.value);
+        types += " " + e.value("type", "?") + "@" + std::to_string(m.partition) + ":" +
+                 std::to_string(m.offset);
+      }
+      return types;
+    };
+    TopicReader now(services_.brokers(), topics_.events());
+    now.read_to_end();
+    out += "\n    drive() read:" + types_of(driven_events_) +
+           "\n    the topic holds:" + types_of(now.messages());
+  }
+  return out;
+}
+
 std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
                                                   const std::vector<std::string>& ids,
                                                   std::chrono::seconds timeout,
@@ -380,6 +416,7 @@ std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
     }
     if (withheld && options.stop_when_withheld) break;
   }
+  driven_events_ = events.messages();
   return events.messages();
 }
 

@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "connectors/keys/keys.hpp"
-#include "connectors/redis/router.hpp"
-#include "connectors/sim/citizen_driver.hpp"
-#include "connectors/topics.hpp"
+#include "adapters/codec/topics.hpp"
+#include "adapters/keys/keys.hpp"
+#include "adapters/redis/router.hpp"
+#include "sim/citizen_driver.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/kafka_probe.hpp"
 #include "tests/support/services.hpp"
@@ -49,6 +49,9 @@ class OrchestratorTest : public ::testing::Test {
                                               std::uint64_t first_citizen, std::string_view stem);
   // How many of `ids` the driver saw issued.
   static std::size_t issued(const sim::CitizenDriver& driver, const std::vector<std::string>& ids);
+  // For a failure message: each of `ids` not issued, with what the driver saw and the stored
+  // state's status and step (where it stopped).
+  std::string unfinished(const sim::CitizenDriver& driver, const std::vector<std::string>& ids);
   // Drives the registrations `ids` (already started through `driver`) with the citizen
   // simulator's logic — answering every registration.awaiting, scanning QR tokens from the
   // officer topic — until each has a final outcome or `timeout` passes. Returns every event
@@ -121,6 +124,7 @@ class OrchestratorTest : public ::testing::Test {
   Keys keys_;
   std::unique_ptr<redis::Router> redis_;  // one server or a cluster, as redis_url() says
   std::unique_ptr<TestProducer> producer_;
+  std::vector<KafkaMessage> driven_events_;  // what the last drive() read of enroll.events
   std::unique_ptr<ChildProcess> daemon_;
   std::optional<ChildProcess::Options> daemon_options_;
   std::unique_ptr<ChildProcess> connectors_;

@@ -5,7 +5,7 @@
 #include <map>
 #include <thread>
 
-#include "connectors/sim/citizen_driver.hpp"
+#include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/metrics_text.hpp"

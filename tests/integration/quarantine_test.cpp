@@ -3,8 +3,8 @@
 // (registration_quarantined), enrollmentd keeps serving everyone else, the API answers
 // registration_quarantined, and enrollctl lists it. Before issue 10 the load threw and
 // enrollmentd exited, on every restart again.
-#include "connectors/kafka/partitioner.hpp"
-#include "connectors/sim/citizen_driver.hpp"
+#include "adapters/kafka/partitioner.hpp"
+#include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/metrics_text.hpp"

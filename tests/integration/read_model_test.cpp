@@ -2,17 +2,17 @@
 // the states (indexes by last change, meta, funnel counters, the history list) and what
 // ReadModel reads back (list.lua's walk, the merge over partitions and its cursors). States
 // are committed through Store::commit, as the pipeline does, without Kafka.
-#include "connectors/redis/read_model.hpp"
+#include "adapters/redis/read_model.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <set>
 
-#include "connectors/kafka/partitioner.hpp"
-#include "connectors/redis/connect.hpp"
-#include "connectors/redis/keyspace.hpp"
-#include "connectors/redis/store.hpp"
+#include "adapters/kafka/partitioner.hpp"
+#include "adapters/redis/connect.hpp"
+#include "adapters/redis/keyspace.hpp"
+#include "adapters/redis/store.hpp"
 #include "tests/support/services.hpp"
 
 namespace enroll::test {

@@ -15,11 +15,11 @@
 #include <memory>
 #include <set>
 
-#include "connectors/kafka/partitioner.hpp"
-#include "connectors/redis/cluster_router.hpp"
-#include "connectors/redis/connect.hpp"
-#include "connectors/redis/read_model.hpp"
-#include "connectors/redis/store.hpp"
+#include "adapters/kafka/partitioner.hpp"
+#include "adapters/redis/cluster_router.hpp"
+#include "adapters/redis/connect.hpp"
+#include "adapters/redis/read_model.hpp"
+#include "adapters/redis/store.hpp"
 #include "tests/integration/slot_migration.hpp"
 #include "tests/support/services.hpp"
 

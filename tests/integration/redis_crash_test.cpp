@@ -10,7 +10,7 @@
 #include <fstream>
 #include <thread>
 
-#include "connectors/redis/connect.hpp"
+#include "adapters/redis/connect.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 
 namespace enroll::test {
@@ -85,7 +85,7 @@ TEST_F(RedisCrashTest, KilledAndRestartedFromItsAofLosesNothing) {
   });
   drive(driver, ids, 240s);
   crasher.join();
-  EXPECT_EQ(issued(driver, ids), ids.size());
+  EXPECT_EQ(issued(driver, ids), ids.size()) << unfinished(driver, ids);
   redis_ = redis::connect(redis_url());
   expect_exactly_once(ids);
   expect_matches_reference();

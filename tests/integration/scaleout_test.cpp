@@ -55,7 +55,7 @@ TEST_F(ScaleOutTest, TheOthersTakeOverTheKilledInstancesPartitions) {
   });
   drive(driver, ids, 240s);
   killer.join();
-  EXPECT_EQ(issued(driver, ids), ids.size());
+  EXPECT_EQ(issued(driver, ids), ids.size()) << unfinished(driver, ids);
   for (const auto& other : others_) EXPECT_TRUE(took_part(*other)) << other->log();
   expect_exactly_once(ids);
   // Start it again so that every instance can be stopped cleanly for the reference check.
@@ -74,7 +74,7 @@ TEST_F(ScaleOutTest, APausedInstanceCannotOverwriteNewerState) {
   });
   drive(driver, ids, 240s);
   pauser.join();
-  EXPECT_EQ(issued(driver, ids), ids.size());
+  EXPECT_EQ(issued(driver, ids), ids.size()) << unfinished(driver, ids);
   expect_exactly_once(ids);
   expect_matches_reference();
 }

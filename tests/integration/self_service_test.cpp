@@ -4,7 +4,7 @@
 // state in Redis.
 #include <algorithm>
 
-#include "connectors/sim/citizen_driver.hpp"
+#include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "workflows/crypto/hashing.hpp"
 

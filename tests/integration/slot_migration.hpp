@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "connectors/redis/client.hpp"
-#include "connectors/redis/slot.hpp"
-#include "connectors/redis/slot_map.hpp"
+#include "adapters/redis/client.hpp"
+#include "adapters/redis/slot.hpp"
+#include "adapters/redis/slot_map.hpp"
 
 namespace enroll::test {
 

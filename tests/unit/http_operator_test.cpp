@@ -5,8 +5,8 @@
 
 #include <set>
 
-#include "connectors/codec/inbound_decoder.hpp"
-#include "connectors/http/operator_api.hpp"
+#include "adapters/codec/inbound_decoder.hpp"
+#include "service/http/operator_api.hpp"
 #include "tests/unit/engine_walk.hpp"
 
 namespace enroll::http {

@@ -2,10 +2,10 @@
 // opaque paging cursors.
 #include <gtest/gtest.h>
 
-#include "connectors/http/cursor.hpp"
-#include "connectors/http/duration.hpp"
-#include "connectors/http/query.hpp"
-#include "connectors/http/server.hpp"
+#include "service/http/cursor.hpp"
+#include "service/http/duration.hpp"
+#include "service/http/query.hpp"
+#include "service/http/server.hpp"
 
 namespace enroll::http {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "connectors/http/router.hpp"
+#include "service/http/router.hpp"
 
 namespace enroll::http {
 namespace {

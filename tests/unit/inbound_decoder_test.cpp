@@ -1,18 +1,18 @@
-// The inbox decoder against hostile bytes: every bound of connectors/codec/limits.hpp gives
+// The inbox decoder against hostile bytes: every bound of adapters/codec/limits.hpp gives
 // its own dead-letter code before any recursive code (schema validation, the nlohmann copy)
 // runs, and what the simulators and the service itself write still decodes.
-#include "connectors/codec/inbound_decoder.hpp"
+#include "adapters/codec/inbound_decoder.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "connectors/codec/limits.hpp"
-#include "connectors/codec/outbound_encoder.hpp"
-#include "connectors/sim/citizen_driver.hpp"
-#include "connectors/sim/connector_runner.hpp"
-#include "connectors/sim/responder.hpp"
+#include "adapters/codec/limits.hpp"
+#include "adapters/codec/outbound_encoder.hpp"
+#include "sim/citizen_driver.hpp"
+#include "sim/connector_runner.hpp"
+#include "sim/responder.hpp"
 
 namespace enroll::codec {
 namespace {

@@ -1,4 +1,4 @@
-#include "connectors/keys/keys.hpp"
+#include "adapters/keys/keys.hpp"
 
 #include <gtest/gtest.h>
 #include <sodium.h>

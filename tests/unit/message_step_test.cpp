@@ -1,13 +1,13 @@
 // One inbox message through MessageStep: whatever it is, the step returns (never throws), and
 // what it emits is bounded; an engine invariant breach is told apart from bad input.
-#include "connectors/pipeline/message_step.hpp"
+#include "service/pipeline/message_step.hpp"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "connectors/codec/limits.hpp"
-#include "connectors/sim/citizen_driver.hpp"
+#include "adapters/codec/limits.hpp"
+#include "sim/citizen_driver.hpp"
 #include "tests/unit/engine_fixture.hpp"
 #include "workflows/crypto/hashing.hpp"
 

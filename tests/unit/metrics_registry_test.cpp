@@ -2,7 +2,7 @@
 // histogram buckets cumulative with +Inf, _sum and _count; names registered once.
 #include <gtest/gtest.h>
 
-#include "connectors/metrics/registry.hpp"
+#include "adapters/metrics/registry.hpp"
 
 namespace enroll::metrics {
 namespace {

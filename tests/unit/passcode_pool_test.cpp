@@ -1,7 +1,7 @@
 // The Argon2id worker pool: its results are what the engine would compute inline, it answers
 // only for the inputs it worked on, and the engine takes its results (set-passcode and
 // confirm-consent) instead of hashing on the ordered path.
-#include "connectors/pipeline/passcode_pool.hpp"
+#include "service/pipeline/passcode_pool.hpp"
 
 #include <gtest/gtest.h>
 

@@ -6,9 +6,9 @@
 #include <cstring>
 #include <deque>
 
-#include "connectors/redis/connect.hpp"
-#include "connectors/redis/slot.hpp"
-#include "connectors/redis/slot_map.hpp"
+#include "adapters/redis/connect.hpp"
+#include "adapters/redis/slot.hpp"
+#include "adapters/redis/slot_map.hpp"
 
 namespace enroll::redis {
 namespace {

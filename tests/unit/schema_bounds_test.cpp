@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/codec/embedded_schemas.hpp"
+#include "adapters/codec/embedded_schemas.hpp"
 
 namespace enroll::codec {
 namespace {

@@ -2,8 +2,8 @@
 // each channel, QR tokens from the officer's screen, personas, outcomes; and the channel mix.
 #include <gtest/gtest.h>
 
-#include "connectors/sim/channel_mix.hpp"
-#include "connectors/sim/citizen_driver.hpp"
+#include "sim/channel_mix.hpp"
+#include "sim/citizen_driver.hpp"
 
 namespace enroll::sim {
 namespace {

@@ -3,10 +3,10 @@
 // the same draws every time.
 #include <gtest/gtest.h>
 
-#include "connectors/capture/capture_simulator.hpp"
-#include "connectors/officer/officer_simulator.hpp"
-#include "connectors/registry/registry_simulator.hpp"
-#include "connectors/sim/population.hpp"
+#include "sim/capture/capture_simulator.hpp"
+#include "sim/officer/officer_simulator.hpp"
+#include "sim/population.hpp"
+#include "sim/registry/registry_simulator.hpp"
 
 namespace enroll::sim {
 namespace {

@@ -2,9 +2,9 @@
 // answer changes the default reply, and which key the responder tries first.
 #include <gtest/gtest.h>
 
-#include "connectors/sim/population.hpp"
-#include "connectors/sim/responder.hpp"
-#include "connectors/sim/scenario.hpp"
+#include "sim/population.hpp"
+#include "sim/responder.hpp"
+#include "sim/scenario.hpp"
 
 namespace enroll::sim {
 namespace {

@@ -1,0 +1,162 @@
+#include "adapters/codec/inbound_decoder.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <stdexcept>
+
+#include "adapters/codec/bounded_json.hpp"
+#include "adapters/codec/limits.hpp"
+
+namespace enroll::codec {
+namespace {
+
+std::string str(const rapidjson::Value& obj, const char* name) {
+  auto it = obj.FindMember(name);
+  return it != obj.MemberEnd() && it->value.IsString()
+             ? std::string(it->value.GetString(), it->value.GetStringLength())
+             : std::string();
+}
+
+nlohmann::json to_nlohmann(const rapidjson::Value& v) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  v.Accept(w);
+  return nlohmann::json::parse(buf.GetString(), buf.GetString() + buf.GetSize());
+}
+
+}  // namespace
+
+InboundDecoder::InboundDecoder(const SchemaSet& schemas, const crypto::SealKeyPair& passcode_keys)
+    : schemas_(schemas),
+      passcode_keys_(passcode_keys),
+      envelope_(schemas.find("cloudevent.schema.json")) {
+  if (envelope_ == nullptr) throw std::runtime_error("the CloudEvents schema is missing");
+}
+
+std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view payload,
+                                                          std::string_view key) const {
+  if (payload.size() > kMaxInboundBytes) {
+    return DecodeError{"too_large", std::to_string(payload.size()) + " bytes, more than " +
+                                        std::to_string(kMaxInboundBytes)};
+  }
+  // The key decides the partition, and so where the registration's state lives.
+  if (key.empty()) return DecodeError{"missing_key", "the message has no key"};
+  rapidjson::Document doc;
+  if (auto refused = parse_bounded(payload, doc)) return std::move(*refused);
+  if (auto why = validate(*envelope_, doc); !why.empty()) {
+    return DecodeError{"not_cloudevent", "envelope " + why};
+  }
+  Inbound in;
+  const std::string type = str(doc, "type");
+  const auto t = command_type_from(type);
+  if (!t) return DecodeError{"unknown_type", "unknown type " + type};
+  const auto* data_schema = schemas_.find("commands/" + type + ".schema.json");
+  const rapidjson::Value& data = doc["data"];
+  if (data_schema == nullptr) return DecodeError{"unknown_type", "no schema for type " + type};
+  if (auto why = validate(*data_schema, data); !why.empty()) {
+    return DecodeError{"invalid_data", type + " data " + why};
+  }
+  in.id = EventId(str(doc, "id"));
+  in.source = str(doc, "source");
+  in.subject = RegistrationId(str(doc, "subject"));
+  in.type = *t;
+  in.traceparent = str(doc, "traceparent");
+  if (key != in.subject.str()) {
+    // State lives in the partition of the key; a different subject would land elsewhere.
+    return DecodeError{"key_mismatch", "message key differs from subject"};
+  }
+  switch (*t) {
+    case CommandType::registration_start: {
+      RegistrationStart c;
+      c.channel = str(data, "channel");
+      c.device = Device{str(data["device"], "id"), str(data["device"], "platform")};
+      if (data.HasMember("citizen_id")) c.citizen_id = str(data, "citizen_id");
+      if (data.HasMember("officer")) {
+        c.officer = Officer{str(data["officer"], "id"), str(data["officer"], "counter")};
+      }
+      in.payload = std::move(c);
+      break;
+    }
+    case CommandType::terms_accept:
+      in.payload = TermsAccept{str(data, "terms_version")};
+      break;
+    case CommandType::permissions_grant: {
+      PermissionsGrant c;
+      for (const auto& p : data["permissions"].GetArray())
+        c.permissions.emplace_back(p.GetString());
+      in.payload = std::move(c);
+      break;
+    }
+    case CommandType::card_front_capture:
+    case CommandType::card_back_capture:
+    case CommandType::selfie_capture:
+      in.payload = ImageCapture{ImageRef(str(data, "image_ref"))};
+      break;
+    case CommandType::card_data_confirm:
+      in.payload = CardDataConfirm{data["confirmed"].GetBool()};
+      break;
+    case CommandType::citizen_id_enter:
+      in.payload = CitizenIdEnter{str(data, "citizen_id")};
+      break;
+    case CommandType::fingerprint_capture:
+      in.payload = FingerprintCapture{str(data, "template_ref"), str(data, "finger")};
+      break;
+    case CommandType::qr_scan:
+      in.payload = QrScan{str(data, "token")};
+      break;
+    case CommandType::passcode_set:
+      in.payload = PasscodeSet{crypto::open_sealed(str(data, "sealed"), passcode_keys_),
+                               crypto::open_sealed(str(data, "sealed_repeat"), passcode_keys_)};
+      break;
+    case CommandType::consent_confirm:
+      in.payload = ConsentConfirm{crypto::open_sealed(str(data, "sealed"), passcode_keys_)};
+      break;
+    case CommandType::registration_cancel:
+      in.payload = RegistrationCancel{str(data, "reason")};
+      break;
+    case CommandType::operator_retry:
+    case CommandType::operator_rewind:
+    case CommandType::operator_cancel:
+      in.payload = OperatorAction{str(data["operator"], "id"), str(data, "reason"),
+                                  data.HasMember("to_step") ? str(data, "to_step") : ""};
+      break;
+    case CommandType::timer: {
+      const auto due = from_rfc3339(str(data, "due"));
+      if (!due) return DecodeError{"invalid_data", "timer.fire data due is not an RFC 3339 time"};
+      in.payload = TimerFired{*due};
+      break;
+    }
+    case CommandType::task_result: {
+      // On success the outputs must match the task's schema (schemas/tasks/), if it has one.
+      const std::string task = str(data, "task");
+      const auto* task_schema = schemas_.find("tasks/" + task + ".schema.json");
+      if (task_schema != nullptr && str(data, "status") == "ok" && data.HasMember("outputs")) {
+        rapidjson::Document wrapper;
+        wrapper.SetObject();
+        rapidjson::Value outputs(data["outputs"], wrapper.GetAllocator());
+        wrapper.AddMember("outputs", outputs, wrapper.GetAllocator());
+        if (auto why = validate(*task_schema, wrapper); !why.empty()) {
+          return DecodeError{"invalid_data", task + " outputs " + why};
+        }
+      }
+      TaskResult r;
+      r.request_id = RequestId(str(data, "request_id"));
+      r.task = str(data, "task");
+      const auto status = str(data, "status");
+      r.status = status == "ok"          ? TaskStatus::ok
+                 : status == "retryable" ? TaskStatus::retryable
+                                         : TaskStatus::failed;
+      if (data.HasMember("outputs")) r.outputs = to_nlohmann(data["outputs"]);
+      if (data.HasMember("error")) {
+        r.error = TaskError{str(data["error"], "code"), str(data["error"], "message")};
+      }
+      in.payload = std::move(r);
+      break;
+    }
+  }
+  return in;
+}
+
+}  // namespace enroll::codec

@@ -1,0 +1,111 @@
+#include "adapters/codec/outbound_encoder.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/codec/limits.hpp"
+#include "workflows/crypto/hashing.hpp"
+
+namespace enroll::codec {
+namespace {
+
+using nlohmann::json;
+
+json envelope(const std::string& id, const std::string& source, std::string_view type,
+              const std::string& subject, Timestamp now, std::string_view traceparent, json data) {
+  json e{{"specversion", "1.0"},
+         {"id", id},
+         {"source", source},
+         {"type", type},
+         {"subject", subject},
+         {"time", to_rfc3339(now)},
+         {"datacontenttype", "application/json"},
+         {"data", std::move(data)}};
+  if (!traceparent.empty()) e["traceparent"] = traceparent;
+  return e;
+}
+
+}  // namespace
+
+OutboundEncoder::OutboundEncoder(Topics topics, std::string source)
+    : topics_(std::move(topics)), source_(std::move(source)) {}
+
+std::vector<OutboxMessage> OutboundEncoder::encode(const RegistrationId& subject,
+                                                   const EventId& cause, std::int64_t state_version,
+                                                   std::string_view traceparent, Timestamp now,
+                                                   const std::vector<Effect>& effects) const {
+  std::vector<OutboxMessage> out;
+  out.reserve(effects.size());
+  for (std::size_t i = 0; i < effects.size(); ++i) {
+    const std::string id = subject.str() + "/" + cause.str() + "/" + std::to_string(i);
+    std::visit(
+        [&](const auto& e) {
+          using T = std::decay_t<decltype(e)>;
+          if constexpr (std::is_same_v<T, EmitEvent>) {
+            json data = e.data;
+            data["state_version"] = state_version;
+            out.push_back({topics_.events(), subject.str(),
+                           envelope(id, source_, to_string(e.type), subject.str(), now, traceparent,
+                                    std::move(data))
+                               .dump()});
+          } else if constexpr (std::is_same_v<T, RequestTask>) {
+            json data{{"request_id", e.request_id.str()},
+                      {"task", e.task},
+                      {"attempt", e.attempt},
+                      {"deadline", to_rfc3339(e.deadline)},
+                      {"inputs", e.inputs},
+                      {"state_version", state_version}};
+            out.push_back({topics_.requests(e.connector), subject.str(),
+                           envelope(id, source_, "task.request", subject.str(), now, traceparent,
+                                    std::move(data))
+                               .dump()});
+          } else {
+            json record = audit_to_json(e, true);
+            std::string history = record.dump();
+            out.push_back({topics_.audit(), subject.str(),
+                           envelope(id, source_, "audit.record", subject.str(), now, traceparent,
+                                    std::move(record))
+                               .dump(),
+                           std::move(history)});
+          }
+        },
+        effects[i]);
+  }
+  return out;
+}
+
+OutboxMessage OutboundEncoder::timer(const RegistrationId& subject, Timestamp due,
+                                     Timestamp now) const {
+  const std::string id = "timer/" + std::to_string(to_millis(due));
+  return {topics_.inbox(), subject.str(),
+          envelope(id, source_ + "/timers", std::string(to_string(CommandType::timer)),
+                   subject.str(), now, "", json{{"due", to_rfc3339(due)}})
+              .dump()};
+}
+
+OutboxMessage OutboundEncoder::dead_letter(const InboxPosition& from, std::string_view key,
+                                           std::string_view payload, const DecodeError& error,
+                                           Timestamp now) const {
+  const std::string id = "dlq/" + from.topic + "/" + std::to_string(from.partition) + "/" +
+                         std::to_string(from.offset);
+  // Bounded whatever the input: an excerpt of the payload (its hash and size name it whole), of
+  // the key and of the reason, so that a dead letter always fits the producer's limit. Invalid
+  // UTF-8 (also where an excerpt cuts a character) is replaced when dumped.
+  const std::string_view excerpt = payload.substr(0, dead_letter_excerpt_bytes);
+  const std::string short_key(key.substr(0, dead_letter_key_bytes));
+  json data{{"topic", from.topic},
+            {"partition", from.partition},
+            {"offset", from.offset},
+            {"error",
+             {{"code", error.code.substr(0, dead_letter_message_bytes)},
+              {"message", error.message.substr(0, dead_letter_message_bytes)}}},
+            {"payload", std::string(excerpt)},
+            {"payload_truncated", excerpt.size() < payload.size()},
+            {"payload_size", payload.size()},
+            {"payload_sha256", crypto::sha256_hex(payload)}};
+  if (short_key.size() < key.size()) data["key_truncated"] = true;
+  return {topics_.dlq(), short_key,
+          envelope(id, source_, "inbox.rejected", short_key, now, "", std::move(data))
+              .dump(-1, ' ', false, json::error_handler_t::replace)};
+}
+
+}  // namespace enroll::codec

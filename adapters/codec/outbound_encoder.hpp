@@ -1,0 +1,53 @@
+#pragma once
+// Turns the engine's effects into CloudEvents messages with deterministic ids: the id of an
+// output is derived from the registration, the inbound event that caused it and its index,
+// so a replay after a crash emits the same ids and consumers can drop duplicates.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/codec/inbound_decoder.hpp"
+#include "adapters/codec/topics.hpp"
+#include "workflows/effects.hpp"
+
+namespace enroll::codec {
+
+struct OutboxMessage {
+  std::string topic;
+  std::string key;
+  std::string value;
+  // For an audit record: the record (the event's data, JSON), which the commit step also
+  // appends to the registration's history in Redis for the HTTP API; empty otherwise.
+  std::string history{};
+};
+
+struct InboxPosition {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;
+};
+
+class OutboundEncoder {
+ public:
+  OutboundEncoder(Topics topics, std::string source);
+  [[nodiscard]] std::vector<OutboxMessage> encode(const RegistrationId& subject,
+                                                  const EventId& cause, std::int64_t state_version,
+                                                  std::string_view traceparent, Timestamp now,
+                                                  const std::vector<Effect>& effects) const;
+  // The inbox message by which a registration's deadline enters the log (id: the due time, so
+  // firing the same deadline again is recognised).
+  [[nodiscard]] OutboxMessage timer(const RegistrationId& subject, Timestamp due,
+                                    Timestamp now) const;
+  [[nodiscard]] OutboxMessage dead_letter(const InboxPosition& from, std::string_view key,
+                                          std::string_view payload, const DecodeError& error,
+                                          Timestamp now) const;
+
+  [[nodiscard]] std::string dlq_topic() const { return topics_.dlq(); }
+
+ private:
+  Topics topics_;
+  std::string source_;
+};
+
+}  // namespace enroll::codec

@@ -1,0 +1,121 @@
+#pragma once
+// The read side of the registration state in Redis: one registration, its history, listings
+// over the indexes and the funnel that commit.lua keeps in the same step as the states, and
+// the per-partition figures /metrics reports. Nothing here writes.
+//
+// Every read names its routing key (a key of the partition it reads; a partition's keys share
+// one slot), so the read side works on one Redis and on a Redis Cluster alike.
+//
+// Owner: one thread (the HTTP API's Redis worker), with a Router of its own: never the
+// pipeline's connection, never an Asio thread.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/redis/router.hpp"
+#include "workflows/state.hpp"
+
+namespace enroll::redis {
+
+// A place in a listing's order: last change, then registration id (byte order).
+struct ListPosition {
+  std::int64_t changed_ms = 0;
+  std::string id;
+  auto operator<=>(const ListPosition&) const = default;
+};
+
+// Conditions of a listing; all that are set must hold.
+struct ListFilter {
+  std::optional<Phase> phase{};
+  std::optional<Status> status{};
+  std::optional<std::string> channel{};
+  std::optional<Timestamp> changed_before{};  // last change at or before this (stuck_for)
+};
+
+struct ListedRegistration {
+  ListPosition position;  // position.id is the registration id
+  std::string channel, phase, status;
+};
+
+struct ListPage {
+  std::vector<ListedRegistration> items;
+  // Where the next page starts (after this); none when the listing is complete. A page may
+  // hold fewer than `limit` items and still have a next position (filters that the walked
+  // index cannot answer stop after a bounded number of registrations examined).
+  std::optional<ListPosition> next;
+};
+
+// A registration whose stored state cannot be decoded: moved aside by the pipeline
+// (quarantine.lua: `at` set), or not yet (it is at its next message: `at` none).
+struct Quarantine {
+  std::string reason;  // what is wrong with the record (never its content)
+  std::optional<Timestamp> at;
+};
+
+// What is stored under a registration id: nothing, its state, or a quarantine.
+struct StoredRegistration {
+  std::optional<Registration> state;
+  std::optional<Quarantine> quarantine;
+};
+
+struct HistoryPage {
+  std::vector<std::string> records;  // audit records (JSON), oldest first
+  std::int64_t total = 0;            // records in the history
+  // Records past the history's cap (Store's history_cap), not kept in Redis: the list holds
+  // the first `total`; the whole trail is on enroll.audit.
+  std::int64_t dropped = 0;
+  // Set for a tombstone (purged by the retention policy): its history is gone (the trail is on
+  // enroll.audit).
+  std::optional<Timestamp> purged_at;
+  // Set for a quarantined registration (no records then).
+  std::optional<Quarantine> quarantine;
+};
+
+// Per channel: counter name (reached:<phase>, status:<status>, active:<phase>) -> count,
+// summed over the partitions.
+using FunnelCounts = std::map<std::string, std::map<std::string, std::int64_t>>;
+
+class ReadModel {
+ public:
+  // `partitions`: the inbox's partition count (where a registration's keys live).
+  // Loads list.lua on every node; throws RedisError.
+  ReadModel(Router& redis, std::string ns, std::int32_t partitions);
+
+  [[nodiscard]] std::int32_t partition_of(const RegistrationId& id) const;
+
+  // PING on every node (every master of a cluster); throws RedisError.
+  void ping();
+  // The stored state, or its quarantine (a record that cannot be decoded is reported as
+  // one, never thrown); neither for an unknown registration. One round trip.
+  StoredRegistration registration(const RegistrationId& id);
+  // Records [offset, offset + limit) of the history (limit >= 1); nullopt for an unknown
+  // registration; none and `purged_at` for a purged one; none and `quarantine` for a
+  // quarantined one.
+  std::optional<HistoryPage> history(const RegistrationId& id, std::int64_t offset,
+                                     std::int64_t limit);
+  // Up to `limit` registrations after `after` in the listing's order, over every partition
+  // (one script call per partition, in one round trip), merged.
+  ListPage list(const ListFilter& filter, const std::optional<ListPosition>& after,
+                std::size_t limit);
+  FunnelCounts funnel();
+  // Outbox entries not yet acknowledged by Kafka, summed over `partitions`.
+  std::int64_t outbox_backlog(const std::vector<std::int32_t>& partitions);
+  // Quarantined registrations of `partitions` (idx:status:quarantined).
+  std::int64_t quarantined(const std::vector<std::int32_t>& partitions);
+  // Active registrations of `partitions` whose last change is at or before `before`.
+  std::int64_t active_changed_before(const std::vector<std::int32_t>& partitions, Timestamp before);
+
+ private:
+  [[nodiscard]] std::string key(std::int32_t partition, std::string_view suffix) const;
+  // One command per partition (make(p) -> RoutedCommand), pipelined; replies in that order.
+  template <class MakeCommand>
+  std::vector<Reply> per_partition(const std::vector<std::int32_t>& partitions, MakeCommand make);
+  Router& redis_;
+  std::string ns_;
+  std::int32_t partitions_;
+  std::string list_sha_;
+};
+
+}  // namespace enroll::redis

@@ -1,0 +1,270 @@
+#include "adapters/redis/store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/redis/keyspace.hpp"
+#include "adapters/redis/script.hpp"
+#include "adapters/redis/scripts.hpp"
+
+namespace enroll::redis {
+
+Store::Store(Router& redis, std::string ns)
+    : redis_(redis),
+      ns_(std::move(ns)),
+      commit_sha_(load_script(redis_, commit_script())),
+      claim_sha_(load_script(redis_, citizen_claim_script())),
+      park_sha_(load_script(redis_, park_script())),
+      quarantine_sha_(load_script(redis_, quarantine_script())) {}
+
+std::string Store::key(std::int32_t partition, const std::string& suffix) const {
+  return keys::partition_key(ns_, partition, suffix);
+}
+
+std::string Store::state_key(std::int32_t partition, const RegistrationId& id) const {
+  return key(partition, std::string(keys::state) + id.str());
+}
+
+PartitionClaim Store::claim(std::int32_t partition) {
+  auto replies = redis_.pipeline({{{key(partition, "epoch")}, {"INCR", key(partition, "epoch")}},
+                                  {{key(partition, "offset")}, {"GET", key(partition, "offset")}}});
+  const auto& epoch = replies[0];
+  const auto& offset = replies[1];
+  if (epoch->type != REDIS_REPLY_INTEGER) throw RedisError("claim: unexpected INCR reply", false);
+  PartitionClaim c{epoch->integer, std::nullopt};
+  if (offset->type == REDIS_REPLY_STRING)
+    c.next_offset = std::stoll(std::string(offset->str, offset->len));
+  return c;
+}
+
+LoadedStates Store::load(std::int32_t partition, std::int64_t epoch,
+                         const std::vector<RegistrationId>& ids) {
+  LoadedStates out;
+  std::vector<RegistrationId> to_read = ids;
+  // A record that changed under a quarantine is read again; three reads are plenty (only a
+  // hand edit can change a state key of a partition this instance owns).
+  for (int round = 0; round < 3 && !to_read.empty(); ++round) {
+    // One partition's keys share a slot: one MGET of the states and one EXISTS per
+    // quarantine key, pipelined to one node, in one round trip.
+    std::vector<std::string> mget{"MGET"};
+    for (const auto& id : to_read) mget.push_back(state_key(partition, id));
+    std::vector<RoutedCommand> commands{{{mget[1]}, mget}};
+    for (const auto& id : to_read) {
+      const auto q = key(partition, std::string(keys::quarantine) + id.str());
+      commands.push_back({{q}, {"EXISTS", q}});
+    }
+    const auto replies = redis_.pipeline(commands);
+    for (const auto& r : replies) {
+      if (r->type == REDIS_REPLY_ERROR) throw RedisError(std::string(r->str, r->len), false);
+    }
+    if (replies[0]->type != REDIS_REPLY_ARRAY || replies[0]->elements != to_read.size()) {
+      throw RedisError("load: unexpected MGET reply", false);
+    }
+    std::vector<RegistrationId> changed;
+    for (std::size_t i = 0; i < to_read.size(); ++i) {
+      const auto& id = to_read[i];
+      const redisReply* e = replies[0]->element[i];
+      if (replies[i + 1]->type == REDIS_REPLY_INTEGER && replies[i + 1]->integer != 0) {
+        out.quarantined.insert(id);
+      } else if (e->type != REDIS_REPLY_STRING) {
+        out.states[id] = std::nullopt;
+      } else {
+        std::string record(e->str, e->len);
+        try {
+          out.states[id] = state_from_record(record);
+        } catch (const StateDecodeError& bad) {
+          if (quarantine(partition, epoch, id, record, bad.what())) {
+            out.quarantined.insert(id);
+          } else {
+            changed.push_back(id);
+          }
+        }
+      }
+    }
+    to_read = std::move(changed);
+  }
+  for (const auto& id : to_read) out.quarantined.insert(id);  // still changing: not now
+  return out;
+}
+
+bool Store::quarantine(std::int32_t partition, std::int64_t epoch, const RegistrationId& id,
+                       const std::string& record, const std::string& reason) {
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  const std::vector<std::string> argv{"EVALSHA",
+                                      quarantine_sha_,
+                                      "4",
+                                      key(partition, "epoch"),
+                                      state_key(partition, id),
+                                      key(partition, std::string(keys::quarantine) + id.str()),
+                                      key(partition, "timers"),
+                                      std::to_string(epoch),
+                                      record,
+                                      reason,
+                                      std::to_string(to_millis(now)),
+                                      keys::partition_prefix(ns_, partition),
+                                      id.str()};
+  Reply r;
+  try {
+    r = eval_script(redis_, {key(partition, "epoch")}, quarantine_script(), argv);
+  } catch (const RedisError& e) {
+    if (std::string_view(e.what()).find("STALE_EPOCH") == std::string_view::npos) throw;
+    spdlog::warn(
+        "registration {}: stored state cannot be decoded ({}); partition {} is no "
+        "longer ours, its owner quarantines it",
+        id.str(), reason, partition);
+    return true;
+  }
+  if (r->type == REDIS_REPLY_STATUS || r->type == REDIS_REPLY_STRING) {
+    if (std::string_view(r->str, r->len) == "changed") return false;
+  }
+  // The record itself is never logged: it holds personal data.
+  spdlog::error("registration {}: stored state quarantined (partition {}): {}", id.str(), partition,
+                reason);
+  return true;
+}
+
+std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoch,
+                                       std::optional<std::int64_t> next_offset,
+                                       const std::vector<StoredState>& states,
+                                       const std::vector<codec::OutboxMessage>& outbox,
+                                       const std::vector<RegistrationId>& fired_timers) {
+  std::vector<std::string> argv{"EVALSHA",
+                                commit_sha_,
+                                std::to_string(4 + states.size()),
+                                key(partition, "epoch"),
+                                key(partition, "offset"),
+                                key(partition, "outbox"),
+                                key(partition, "timers")};
+  for (const auto& s : states) argv.push_back(state_key(partition, s.state.id));
+  argv.push_back(std::to_string(epoch));
+  argv.push_back(next_offset ? std::to_string(*next_offset) : std::string());
+  argv.push_back(std::to_string(states.size()));
+  argv.push_back(std::to_string(fired_timers.size()));
+  argv.push_back(keys::partition_prefix(ns_, partition));
+  argv.push_back(std::to_string(history_cap));
+  for (const auto& stored : states) {
+    const Registration& s = stored.state;
+    argv.push_back(stored.json);
+    argv.push_back(s.id.str());
+    const auto due = s.next_timer();
+    argv.push_back(due ? std::to_string(to_millis(*due)) : std::string());
+    // What the read side's indexes and funnel need (see commit.lua).
+    argv.push_back(s.channel);
+    argv.emplace_back(to_string(s.phase));
+    argv.emplace_back(to_string(s.status()));
+    argv.push_back(std::to_string(to_millis(s.updated_at)));
+    argv.emplace_back(s.purged() ? "1" : "");  // a tombstone leaves the read side
+  }
+  for (const auto& id : fired_timers) argv.push_back(id.str());
+  for (const auto& m : outbox) {
+    argv.push_back(m.topic);
+    argv.push_back(m.key);
+    argv.push_back(m.value);
+    argv.push_back(m.history);
+  }
+  Reply r;
+  try {
+    r = eval_script(redis_, {key(partition, "epoch")}, commit_script(), argv);
+  } catch (const RedisError& e) {
+    if (std::string_view(e.what()).find("STALE_EPOCH") != std::string_view::npos) {
+      throw StaleEpochError(partition);
+    }
+    throw;
+  }
+  std::vector<std::string> ids;
+  ids.reserve(r->elements);
+  for (std::size_t i = 0; i < r->elements; ++i) {
+    ids.emplace_back(r->element[i]->str, r->element[i]->len);
+  }
+  return ids;
+}
+
+std::map<std::int32_t, std::vector<DueTimer>> Store::due_timers(
+    const std::vector<std::int32_t>& partitions, Timestamp now, std::size_t limit) {
+  std::map<std::int32_t, std::vector<DueTimer>> out;
+  std::vector<RoutedCommand> commands;
+  commands.reserve(partitions.size());
+  for (auto p : partitions) {
+    commands.push_back({{key(p, "timers")},
+                        {"ZRANGEBYSCORE", key(p, "timers"), "-inf", std::to_string(to_millis(now)),
+                         "WITHSCORES", "LIMIT", "0", std::to_string(limit)}});
+  }
+  auto replies = redis_.pipeline(commands);
+  for (std::size_t n = 0; n < partitions.size(); ++n) {
+    const auto p = partitions[n];
+    const auto& r = replies[n];
+    if (r->type != REDIS_REPLY_ARRAY) continue;
+    for (std::size_t i = 0; i + 1 < r->elements; i += 2) {
+      const std::string score(r->element[i + 1]->str, r->element[i + 1]->len);
+      out[p].push_back(DueTimer{RegistrationId(std::string(r->element[i]->str, r->element[i]->len)),
+                                from_millis(std::stoll(score))});
+    }
+  }
+  return out;
+}
+
+bool Store::claim_citizen(const std::string& citizen_hash, const RegistrationId& id,
+                          std::chrono::seconds ttl) {
+  const std::string claim_key = ns_ + ":citizen:" + citizen_hash;
+  std::vector<std::string> argv{
+      "EVALSHA", claim_sha_, "1", claim_key, id.str(), "claim", std::to_string(ttl.count())};
+  auto r = eval_script(redis_, {claim_key}, citizen_claim_script(), argv);
+  return r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+}
+
+void Store::release_citizen(const std::string& citizen_hash, const RegistrationId& id) {
+  const std::string claim_key = ns_ + ":citizen:" + citizen_hash;
+  std::vector<std::string> argv{"EVALSHA", claim_sha_, "1", claim_key, id.str(), "release"};
+  eval_script(redis_, {claim_key}, citizen_claim_script(), argv);
+}
+
+std::vector<OutboxEntry> Store::pending_outbox(std::int32_t partition) {
+  const std::string outbox = key(partition, "outbox");
+  auto r = redis_.command({outbox}, {"XRANGE", outbox, "-", "+"});
+  std::vector<OutboxEntry> out;
+  for (std::size_t i = 0; i < r->elements; ++i) {
+    const redisReply* entry = r->element[i];
+    OutboxEntry e;
+    e.entry_id.assign(entry->element[0]->str, entry->element[0]->len);
+    const redisReply* fields = entry->element[1];
+    for (std::size_t f = 0; f + 1 < fields->elements; f += 2) {
+      const std::string name(fields->element[f]->str, fields->element[f]->len);
+      std::string value(fields->element[f + 1]->str, fields->element[f + 1]->len);
+      if (name == "t")
+        e.message.topic = std::move(value);
+      else if (name == "k")
+        e.message.key = std::move(value);
+      else if (name == "v")
+        e.message.value = std::move(value);
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+void Store::ack_outbox(std::int32_t partition, const std::vector<std::string>& entry_ids) {
+  if (entry_ids.empty()) return;
+  std::vector<std::string> argv{"XDEL", key(partition, "outbox")};
+  argv.insert(argv.end(), entry_ids.begin(), entry_ids.end());
+  redis_.command({argv[1]}, argv);
+}
+
+bool Store::park_outbox(std::int32_t partition, const std::string& entry_id,
+                        const std::string& reason) {
+  const std::string outbox = key(partition, std::string(keys::outbox));
+  std::vector<std::string> argv{
+      "EVALSHA", park_sha_, "2", outbox, key(partition, std::string(keys::parked)),
+      entry_id,  reason};
+  auto r = eval_script(redis_, {outbox}, park_script(), argv);
+  return r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+}
+
+std::size_t Store::parked_count(std::int32_t partition) {
+  const std::string parked = key(partition, std::string(keys::parked));
+  auto r = redis_.command({parked}, {"XLEN", parked});
+  return r->type == REDIS_REPLY_INTEGER ? static_cast<std::size_t>(r->integer) : 0;
+}
+
+}  // namespace enroll::redis

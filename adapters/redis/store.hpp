@@ -1,0 +1,127 @@
+#pragma once
+// Registration state, partition offsets and the outbox in Redis. Every key of a partition
+// carries the hash tag {p<N>}, so one commit touches one Redis Cluster slot; every command
+// names its routing key, so the same Store runs on one Redis or on a Redis Cluster.
+//
+// Owner: the pipeline thread (the Router is not thread-safe).
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "adapters/codec/outbound_encoder.hpp"
+#include "adapters/redis/client.hpp"
+#include "adapters/redis/router.hpp"
+#include "workflows/state.hpp"
+
+namespace enroll::redis {
+
+// A commit refused because another instance claimed the partition since (fencing).
+class StaleEpochError : public RedisError {
+ public:
+  explicit StaleEpochError(std::int32_t partition)
+      : RedisError("partition " + std::to_string(partition) + ": stale epoch, commit refused",
+                   false) {}
+};
+
+struct PartitionClaim {
+  std::int64_t epoch = 0;
+  std::optional<std::int64_t> next_offset;  // where to resume reading; nullopt: from the start
+};
+
+struct DueTimer {
+  RegistrationId id;
+  Timestamp due;
+};
+
+// A state to store, with its stored form (encoded once, by whoever checked that it can be).
+struct StoredState {
+  Registration state;
+  std::string json;
+};
+
+// How many audit records a registration's history list in Redis keeps (the HTTP API's
+// history): the first ones; past the cap each further record is counted in its meta
+// (history_dropped) instead, and the whole trail stays on enroll.audit.
+inline constexpr std::size_t history_cap = 1000;
+
+// What Store::load found for a batch's registrations.
+struct LoadedStates {
+  // Each id asked for that is not quarantined: its state, or nullopt for an unknown one.
+  std::map<RegistrationId, std::optional<Registration>> states;
+  // Ids whose stored state could not be decoded: moved aside now or before (quarantine.lua).
+  // A message for one of them must not start or change it.
+  std::set<RegistrationId> quarantined;
+};
+
+struct OutboxEntry {
+  std::string entry_id;  // the stream id in Redis
+  codec::OutboxMessage message;
+};
+
+class Store {
+ public:
+  // Loads the Lua scripts on every node; throws RedisError.
+  Store(Router& redis, std::string ns);
+
+  std::string state_key(std::int32_t partition, const RegistrationId& id) const;
+
+  // Bumps the partition's epoch (fencing out any previous owner) and reads its offset.
+  PartitionClaim claim(std::int32_t partition);
+  // The stored states of `ids`, and which of them are quarantined, in one round trip. A
+  // state that cannot be decoded (StateDecodeError) is quarantined here: moved aside with its
+  // reason in one step fenced by `epoch` (quarantine.lua), logged at error level with the id
+  // and reason (never the record), and reported quarantined. A state that changed between
+  // the read and the move is read again. If another instance has claimed the partition since,
+  // nothing is moved (its owner will) but the id is reported quarantined all the same: this
+  // instance's commit will be refused anyway.
+  LoadedStates load(std::int32_t partition, std::int64_t epoch,
+                    const std::vector<RegistrationId>& ids);
+  // One atomic step: states (with their next timers), the next offset (none for a batch of
+  // timers), the removal of fired timers and the outbox, with the read side kept in step
+  // (indexes, funnel, each audit record appended to its registration's history; a tombstone
+  // taken out of the indexes, its meta and history deleted; commit.lua), if `epoch` is still
+  // current. Returns the outbox entry ids in the order of `outbox`.
+  // Throws StaleEpochError.
+  std::vector<std::string> commit(std::int32_t partition, std::int64_t epoch,
+                                  std::optional<std::int64_t> next_offset,
+                                  const std::vector<StoredState>& states,
+                                  const std::vector<codec::OutboxMessage>& outbox,
+                                  const std::vector<RegistrationId>& fired_timers = {});
+  // Registrations of each partition whose timer is due at `now`, with their due times (at most
+  // `limit` each), in one round trip.
+  std::map<std::int32_t, std::vector<DueTimer>> due_timers(
+      const std::vector<std::int32_t>& partitions, Timestamp now, std::size_t limit);
+  // The one-active-registration claim (citizen_claim.lua): true if `id` holds it.
+  bool claim_citizen(const std::string& citizen_hash, const RegistrationId& id,
+                     std::chrono::seconds ttl);
+  void release_citizen(const std::string& citizen_hash, const RegistrationId& id);
+  // Outbox entries not yet acknowledged by Kafka (to re-send after a restart).
+  std::vector<OutboxEntry> pending_outbox(std::int32_t partition);
+  // Removes delivered entries.
+  void ack_outbox(std::int32_t partition, const std::vector<std::string>& entry_ids);
+  // Sets aside an outbox entry that the broker refuses for good (too large, invalid): moved
+  // to the partition's parked stream with the reason (park.lua), never re-sent. False if the
+  // entry was not in the outbox (already parked or acknowledged).
+  bool park_outbox(std::int32_t partition, const std::string& entry_id, const std::string& reason);
+  // Entries parked in `partition` (for operators and tests).
+  std::size_t parked_count(std::int32_t partition);
+
+ private:
+  std::string key(std::int32_t partition, const std::string& suffix) const;
+  // quarantine.lua for one record: true if moved (or not ours to move), false if the state
+  // key holds another record now.
+  bool quarantine(std::int32_t partition, std::int64_t epoch, const RegistrationId& id,
+                  const std::string& record, const std::string& reason);
+  Router& redis_;
+  std::string ns_;
+  std::string commit_sha_;
+  std::string claim_sha_;
+  std::string park_sha_;
+  std::string quarantine_sha_;
+};
+
+}  // namespace enroll::redis

@@ -1,1 +1,0 @@
-target_sources(enroll_connectors PRIVATE ${CMAKE_CURRENT_LIST_DIR}/keys.cpp)

@@ -1,0 +1,33 @@
+#include "service/http/api_server.hpp"
+
+#include "service/http/dashboard.hpp"
+
+namespace enroll::http {
+
+void add_api_routes(Router& router, ReadApi& read_api, OperatorApi& operator_api) {
+  read_api.add_routes(router);
+  operator_api.add_routes(router);
+  add_dashboard_routes(router, read_api.stuck_after());
+}
+
+ApiServer::ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
+                     metrics::Registry& registry)
+    : router_(settings.operator_token),
+      worker_(settings.redis_url, settings.redis_namespace, settings.partitions),
+      writer_(settings.kafka, settings.inbox_topic),
+      read_api_(std::move(settings.read), worker_, monitor, registry),
+      operator_api_(*settings.catalog, worker_, writer_),
+      server_(settings.listen, router_) {
+  // Before start(): the router is read-only once serving.
+  add_api_routes(router_, read_api_, operator_api_);
+}
+
+ApiServer::~ApiServer() { stop(); }
+
+void ApiServer::stop() {
+  server_.stop();
+  worker_.stop();  // before the writer: a finished check may still hand it an action
+  writer_.stop();
+}
+
+}  // namespace enroll::http

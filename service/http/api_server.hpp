@@ -1,0 +1,62 @@
+#pragma once
+// enrollmentd's HTTP API as one service: the router with the API's routes and the dashboard's
+// (dashboard.hpp), the Redis worker, the inbox writer of the operator actions and the Beast
+// server, started and stopped in the right order.
+//
+// Lifecycle: the constructor binds the listening socket (throws std::runtime_error with a
+// one-line reason; kafka::KafkaError for a bad producer setting); start() serves; stop() (or
+// the destructor) first stops the server's Asio threads, then the worker, then the writer
+// (which waits a little for the actions in flight), so that no answer is posted to a dead
+// io_context. The monitor, the registry and the catalog must outlive it.
+#include <cstdint>
+#include <string>
+
+#include "service/http/inbox_writer.hpp"
+#include "service/http/operator_api.hpp"
+#include "service/http/read_api.hpp"
+#include "service/http/redis_worker.hpp"
+#include "service/http/router.hpp"
+#include "service/http/server.hpp"
+
+namespace enroll::http {
+
+struct ApiServerSettings {
+  ServerOptions listen;
+  std::string redis_url;  // redis:// or redis+cluster://, as enrollmentd's setting
+  std::string redis_namespace;
+  std::int32_t partitions = 0;  // the inbox's partition count
+  std::string operator_token;   // for the operator actions' routes
+  ReadApiSettings read;
+  // The operator actions: their producer (bootstrap.servers, client.id), the inbox topic,
+  // and the channel definitions they are checked against.
+  kafka::Settings kafka;
+  std::string inbox_topic;
+  const DefinitionCatalog* catalog = nullptr;
+};
+
+// Every route of the API on `router`: the read side, the operator actions and the dashboard
+// (what ApiServer serves; the HTTP fuzz target routes the same). Before serving.
+void add_api_routes(Router& router, ReadApi& read_api, OperatorApi& operator_api);
+
+class ApiServer {
+ public:
+  ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
+            metrics::Registry& registry);  // settings.catalog must be set
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const { return server_.port(); }
+  void start() { server_.start(); }
+  void stop();
+
+ private:
+  Router router_;
+  RedisWorker worker_;
+  InboxWriter writer_;
+  ReadApi read_api_;
+  OperatorApi operator_api_;
+  Server server_;  // last: destroyed first, after stop()
+};
+
+}  // namespace enroll::http

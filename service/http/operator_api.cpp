@@ -1,0 +1,173 @@
+#include "service/http/operator_api.hpp"
+
+#include <algorithm>
+
+#include "service/http/registration_view.hpp"
+#include "workflows/crypto/hashing.hpp"
+#include "workflows/crypto/random.hpp"
+
+namespace enroll::http {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t max_operator_id = 128;
+constexpr std::size_t max_reason = 1000;
+
+[[noreturn]] void bad_body(const std::string& why) { throw RequestError(400, "bad_request", why); }
+
+// A non-empty string field of `body`, at most `max` bytes, without control characters.
+std::string text_field(const json& body, const std::string& name, std::size_t max) {
+  const auto it = body.find(name);
+  if (it == body.end()) bad_body("the body needs \"" + name + "\"");
+  if (!it->is_string()) bad_body("\"" + name + "\" must be a string");
+  auto value = it->get<std::string>();
+  if (value.empty()) bad_body("\"" + name + "\" must not be empty");
+  if (value.size() > max) {
+    bad_body("\"" + name + "\" is longer than " + std::to_string(max) + " bytes");
+  }
+  if (std::any_of(value.begin(), value.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    bad_body("\"" + name + "\" must not hold control characters");
+  }
+  return value;
+}
+
+}  // namespace
+
+OperatorAction parse_operator_body(std::string_view body, CommandType action) {
+  const bool rewind = action == CommandType::operator_rewind;
+  const auto j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) bad_body("the body must be a JSON object");
+  for (const auto& [name, value] : j.items()) {
+    if (name != "operator" && name != "reason" && !(rewind && name == "to_step")) {
+      bad_body("unknown field \"" + name + "\"" +
+               (name == "to_step" ? std::string(" (only a rewind has one)") : std::string()));
+    }
+  }
+  OperatorAction a;
+  a.operator_id = text_field(j, "operator", max_operator_id);
+  a.reason = text_field(j, "reason", max_reason);
+  if (rewind) a.to_step = text_field(j, "to_step", max_operator_id);
+  return a;
+}
+
+std::optional<Response> refuse_operator_action(const Registration& s,
+                                               const DefinitionCatalog& catalog, CommandType action,
+                                               const OperatorAction& request) {
+  const auto* def = catalog.get(s.channel, s.definition_version);
+  if (def == nullptr) {
+    return error_response(409, "definition_not_loaded",
+                          "the definition " + s.channel + " v" +
+                              std::to_string(s.definition_version) +
+                              " of this registration is not loaded");
+  }
+  std::optional<std::size_t> target;
+  if (action == CommandType::operator_rewind) {
+    target = def->index_of(request.to_step);
+    if (!target) {
+      std::string steps;
+      for (const auto& step : def->steps) steps += (steps.empty() ? "" : ", ") + step.name;
+      return error_response(400, "unknown_step",
+                            "no step '" + request.to_step + "' in " + s.channel + " v" +
+                                std::to_string(def->version) + " (steps: " + steps + ")");
+    }
+  }
+  const bool locked = s.status() == Status::locked;
+  if (!s.active() && !locked) {
+    return error_response(
+        409, "registration_ended",
+        "the registration is " + std::string(to_string(s.status())) + ": nothing to act on");
+  }
+  if (target) {
+    const auto current = def->index_of(locked ? s.locked_step : s.step);
+    if (current && *target > *current) {
+      return error_response(
+          409, "rewind_forward",
+          "cannot rewind forward from " + def->steps.at(*current).name + " to " + request.to_step);
+    }
+  }
+  return std::nullopt;
+}
+
+json operator_event(const std::string& command_id, CommandType action, const RegistrationId& id,
+                    const OperatorAction& request, Timestamp now) {
+  json data{{"operator", {{"id", request.operator_id}}}, {"reason", request.reason}};
+  if (action == CommandType::operator_rewind) data["to_step"] = request.to_step;
+  return json{{"specversion", "1.0"},
+              {"id", command_id},
+              {"source", "/enrollmentd/operator"},
+              {"type", to_string(action)},
+              {"subject", id.str()},
+              {"time", to_rfc3339(now)},
+              {"datacontenttype", "application/json"},
+              {"data", std::move(data)}};
+}
+
+std::string command_id_for(const RegistrationId& id, CommandType action, std::string_view key) {
+  if (key.empty() || key.size() > 128 ||
+      !std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 0x7f; })) {
+    throw RequestError(400, "bad_request",
+                       "Idempotency-Key must be 1 to 128 visible ASCII characters");
+  }
+  const auto digest = crypto::sha256_hex("operator command\n" + id.str() + "\n" +
+                                         std::string(to_string(action)) + "\n" + std::string(key));
+  return "op/" + digest.substr(0, 32);
+}
+
+std::string new_command_id() { return "op/" + crypto::random_hex(16); }
+
+OperatorApi::OperatorApi(const DefinitionCatalog& catalog, ReadJobs& worker, InboxSink& writer)
+    : catalog_(catalog), worker_(worker), writer_(writer) {}
+
+void OperatorApi::add_routes(Router& router) {
+  for (const auto action :
+       {CommandType::operator_retry, CommandType::operator_rewind, CommandType::operator_cancel}) {
+    const std::string name(to_string(action).substr(std::string_view("operator.").size()));
+    router.add(
+        Method::post, "/v1/registrations/{id}/" + name,
+        [this, action](Request& r, Respond respond) { act(action, r, std::move(respond)); },
+        Access::operator_token);
+  }
+}
+
+void OperatorApi::act(CommandType action, const Request& request, Respond respond) {
+  if (!request.query.empty()) throw RequestError(400, "bad_request", "no query parameters here");
+  const auto id = registration_id_of(request);
+  const auto body = parse_operator_body(request.body, action);
+  const auto command_id = request.idempotency_key.empty()
+                              ? new_command_id()
+                              : command_id_for(id, action, request.idempotency_key);
+  // 1. On the Redis worker: is there such a registration, and can the action apply?
+  auto check = [this, id, action, body, command_id](redis::ReadModel& m) -> Response {
+    const auto found = m.registration(id);
+    if (found.quarantine) return quarantined_response(id, *found.quarantine);
+    if (!found.state)
+      return error_response(404, "registration_not_found", "no registration " + id.str());
+    if (auto refused = refuse_operator_action(*found.state, catalog_, action, body))
+      return *refused;
+    return json_response(202, {{"command_id", command_id}, {"registration_id", id.str()}});
+  };
+  // 2. Then to the inbox; answered once Kafka has it.
+  auto send = [this, id, action, body, command_id, respond = std::move(respond)](Response checked) {
+    if (checked.status != 202) {
+      respond(std::move(checked));
+      return;
+    }
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    writer_.write(id.str(), operator_event(command_id, action, id, body, now).dump(),
+                  [respond, accepted = std::move(checked)](bool ok, const std::string& error) {
+                    if (ok) {
+                      respond(accepted);
+                    } else {
+                      respond(error_response(503, "kafka_unavailable",
+                                             "the action was not confirmed by Kafka (" + error +
+                                                 "); check the registration before trying again"));
+                    }
+                  });
+  };
+  worker_.submit(std::move(check), std::move(send));
+}
+
+}  // namespace enroll::http

@@ -1,0 +1,69 @@
+#pragma once
+// The operator actions of enrollmentd's HTTP API (contract: HTTP), behind the operator's
+// bearer token (the router checks it):
+//   POST /v1/registrations/{id}/retry    {"operator": ID, "reason": TEXT}
+//   POST /v1/registrations/{id}/rewind   {"operator": ID, "reason": TEXT, "to_step": STEP}
+//   POST /v1/registrations/{id}/cancel   {"operator": ID, "reason": TEXT}
+// The body is checked on the Asio thread (400); the registration is read on the Redis worker
+// (404, and 409 / 400 where its state or its channel definition make the action impossible);
+// then the operator.<action> CloudEvent goes to the inbox through the InboxWriter, keyed by the
+// registration, and the answer is 202 {"command_id", "registration_id"} once Kafka has
+// acknowledged it (503 kafka_unavailable if it does not). From there the action takes the
+// ordered, exactly-once path of every command: the engine decides, and may still refuse
+// (command.rejected) if the registration moved on in between.
+//
+// Lifecycle: must outlive the Router it adds its routes to; the worker and the writer must
+// outlive it.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "service/http/inbox_writer.hpp"
+#include "service/http/redis_worker.hpp"
+#include "service/http/router.hpp"
+#include "workflows/commands.hpp"
+#include "workflows/definition.hpp"
+#include "workflows/state.hpp"
+
+namespace enroll::http {
+
+// The body of an operator action; throws RequestError 400 bad_request naming what is wrong
+// (not a JSON object, a missing or empty field, a field of the wrong type or unknown, to_step
+// given to another action than a rewind).
+OperatorAction parse_operator_body(std::string_view body, CommandType action);
+
+// Why the registration's state or channel definition makes the action impossible, as the
+// API's error (409 registration_ended, rewind_forward, definition_not_loaded; 400
+// unknown_step); nullopt when it may go to the inbox. The engine's own rules, checked early.
+std::optional<Response> refuse_operator_action(const Registration& registration,
+                                               const DefinitionCatalog& catalog, CommandType action,
+                                               const OperatorAction& request);
+
+// The inbox message: a CloudEvent of type operator.<action>, id `command_id`, source
+// /enrollmentd/operator, subject the registration.
+nlohmann::json operator_event(const std::string& command_id, CommandType action,
+                              const RegistrationId& id, const OperatorAction& request,
+                              Timestamp now);
+
+// "op/" and 32 random hex digits.
+std::string new_command_id();
+// With the client's Idempotency-Key: "op/" and 32 hex digits of SHA-256 over the registration,
+// the action and the key, so that a repeated POST is the same command, which the engine
+// applies once (duplicate ids are ignored). Throws RequestError 400 bad_request unless the
+// key is 1 to 128 visible ASCII characters.
+std::string command_id_for(const RegistrationId& id, CommandType action, std::string_view key);
+
+class OperatorApi {
+ public:
+  OperatorApi(const DefinitionCatalog& catalog, ReadJobs& worker, InboxSink& writer);
+  void add_routes(Router& router);
+
+ private:
+  void act(CommandType action, const Request& request, Respond respond);
+
+  const DefinitionCatalog& catalog_;
+  ReadJobs& worker_;
+  InboxSink& writer_;
+};
+
+}  // namespace enroll::http

@@ -1,0 +1,78 @@
+#pragma once
+// Runs the API's Redis reads on a thread of its own with a connection of its own, so that no
+// Asio thread ever waits for Redis and the pipeline's connection is never shared. Jobs run
+// one at a time, in order; each job's Response goes to its Respond (which posts it back to
+// the connection's strand).
+//
+// Errors: a job that throws RequestError answers with it; a RedisError that is retryable
+// (connection lost) is tried once more on a fresh connection, then answered 503
+// redis_unavailable; anything else 500.
+//
+// Lifecycle: the thread starts in the constructor (the connection, redis::connect of the
+// URL, so one Redis or a Redis Cluster, is made by the first job, and again after a failure);
+// stop() (or the destructor) drops the jobs still queued (their connections get no answer and
+// close) and joins. submit() from any thread.
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "adapters/redis/read_model.hpp"
+#include "adapters/redis/router.hpp"
+#include "service/http/router.hpp"
+
+namespace enroll::http {
+
+// Where the API's handlers send their Redis reads: the RedisWorker below, or something that
+// answers them without Redis (the HTTP fuzz target, tests/fuzz/).
+class ReadJobs {
+ public:
+  using Job = std::function<Response(redis::ReadModel&)>;
+  ReadJobs() = default;
+  ReadJobs(const ReadJobs&) = delete;
+  ReadJobs& operator=(const ReadJobs&) = delete;
+  virtual ~ReadJobs() = default;
+  // From any thread; `respond` gets the job's Response (or the refusal) exactly once.
+  virtual void submit(Job job, Respond respond) = 0;
+};
+
+class RedisWorker final : public ReadJobs {
+ public:
+  // `redis_url`: as enrollmentd's `redis` setting (redis:// or redis+cluster://);
+  // `partitions`: the inbox's partition count; `max_queue`: jobs waiting at most (more are
+  // answered 503 busy at once).
+  RedisWorker(std::string redis_url, std::string ns, std::int32_t partitions,
+              std::size_t max_queue = 256);
+  ~RedisWorker() override;
+  RedisWorker(const RedisWorker&) = delete;
+  RedisWorker& operator=(const RedisWorker&) = delete;
+
+  void submit(Job job, Respond respond) override;
+  void stop();
+
+ private:
+  void run();
+  Response execute(const Job& job);
+  redis::ReadModel& model();  // connects if needed; throws RedisError
+
+  std::string redis_url_;
+  std::string ns_;
+  std::int32_t partitions_;
+  std::size_t max_queue_;
+  // Used by the worker thread only.
+  std::unique_ptr<redis::Router> redis_;
+  std::unique_ptr<redis::ReadModel> model_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::pair<Job, Respond>> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace enroll::http

@@ -1,0 +1,58 @@
+#pragma once
+// Routes of the HTTP API: a method and a path pattern per handler, with the access it needs.
+// Errors the router answers itself, as the contract's JSON: 404 (no route has this path),
+// 405 (a route has the path, not the method; with Allow), 401 (a route that needs the
+// operator's bearer token, without it), 400 (a path that does not percent-decode).
+//
+// Thread-safety: routes are added before the server starts; dispatch() is const and may run
+// on several threads.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "service/http/message.hpp"
+
+namespace enroll::http {
+
+// Call exactly once per request, from any thread.
+using Respond = std::function<void(Response)>;
+// Runs on an Asio thread: must not block. Slow work (Redis) goes to a worker that calls
+// `respond` when done.
+using Handler = std::function<void(Request&, Respond)>;
+
+enum class Access {
+  anyone,          // reads: status, listings, metrics, probes
+  operator_token,  // operator actions: "Authorization: Bearer <operator token>"
+};
+
+class Router {
+ public:
+  // `operator_token`: what Access::operator_token routes require (the key folder's
+  // operator.token); when empty, such routes always answer 401.
+  explicit Router(std::string operator_token = {});
+
+  // `pattern`: '/'-separated segments, each literal or {name} (one whole segment, handed to
+  // the handler percent-decoded in Request::params). Throws std::logic_error for a route
+  // added twice.
+  void add(Method method, const std::string& pattern, Handler handler,
+           Access access = Access::anyone);
+  // `request.path` is the raw path (still percent-encoded), so that an encoded '/' stays
+  // inside its segment.
+  void dispatch(Request request, const Respond& respond) const;
+
+ private:
+  struct Route {
+    Method method;
+    std::vector<std::string> segments;  // literal, or {name}
+    Handler handler;
+    Access access;
+  };
+  // The route's parameters if `path` matches its segments.
+  static bool match(const Route& route, const std::vector<std::string>& path,
+                    std::map<std::string, std::string>& params);
+  [[nodiscard]] bool authorized(const Request& request) const;
+  std::string operator_token_;
+  std::vector<Route> routes_;
+};
+
+}  // namespace enroll::http

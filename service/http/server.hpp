@@ -1,0 +1,52 @@
+#pragma once
+// The HTTP/1.1 server of the API (Boost.Beast): keep-alive, limits on the request head and
+// body, a read timeout for idle and slow clients. Each request goes to the Router on an Asio
+// thread; handlers never block it (Redis reads go to a worker, which posts the answer back
+// to the connection's strand).
+//
+// Lifecycle: the constructor binds and listens (so the port is known, also with port 0)
+// and throws std::runtime_error with a one-line reason (address in use, bad host); start()
+// runs `threads` Asio threads of its own; stop() (or the destructor) closes the listener,
+// stops the io_context and joins its threads. The Router must outlive the server.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "service/http/router.hpp"
+
+namespace enroll::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";  // an address, or a name resolved at start-up
+  std::uint16_t port = 8080;       // 0: any free port (see Server::port())
+  std::size_t threads = 1;
+  std::size_t header_limit = std::size_t{8} * 1024;  // bytes; more: 431
+  std::size_t body_limit = std::size_t{64} * 1024;   // bytes; more: 413
+  // A request (or the next one on a kept-alive connection) must arrive within this, and an
+  // answer must be written within it.
+  std::chrono::seconds timeout{30};
+  std::size_t max_connections = 512;  // more are closed at once
+};
+
+// "host:port", "[v6]:port" or ":port" (all addresses); throws std::invalid_argument with a
+// one-line reason.
+ServerOptions parse_listen_address(const std::string& text);
+
+class Server {
+ public:
+  Server(ServerOptions options, const Router& router);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  [[nodiscard]] std::uint16_t port() const;  // the bound port
+  void start();
+  void stop();  // idempotent; from any thread but the server's own
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace enroll::http

@@ -1,0 +1,2 @@
+#pragma once
+#include "high/api.hpp"  // refused: low does not link high

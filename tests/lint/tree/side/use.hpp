@@ -1,0 +1,2 @@
+#pragma once
+#include "high/impl/detail.hpp"  // refused: not linked, and private

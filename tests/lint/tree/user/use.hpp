@@ -1,0 +1,3 @@
+#pragma once
+#include "high/api.hpp"          // allowed: user links high
+#include "high/impl/detail.hpp"  // refused: private to high
