@@ -38,8 +38,6 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> labels;  // printed beside the figures
   std::string run_id;
   bool json = false;
-
-  [[nodiscard]] bool open_loop() const { return rate > 0; }
 };
 
 std::optional<Options> parse_options(int argc, char** argv);

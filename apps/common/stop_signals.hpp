@@ -29,7 +29,6 @@ class StopOnSignal {
           while (!done_) {
             const int sig = sigtimedwait(&set, nullptr, &tick);
             if (sig == SIGTERM || sig == SIGINT) {
-              signalled_ = true;
               stop();
             }
           }
@@ -40,11 +39,9 @@ class StopOnSignal {
   }
   StopOnSignal(const StopOnSignal&) = delete;
   StopOnSignal& operator=(const StopOnSignal&) = delete;
-  [[nodiscard]] bool signalled() const { return signalled_; }
 
  private:
   std::atomic<bool> done_{false};
-  std::atomic<bool> signalled_{false};
   std::thread thread_;
 };
 

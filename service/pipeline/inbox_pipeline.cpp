@@ -2,11 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <nlohmann/json.hpp>
-#include <set>
-#include <thread>
 #include <utility>
 
+#include "service/pipeline/passcode_prefetch.hpp"
 #include "workflows/engine.hpp"
 
 namespace enroll {
@@ -16,22 +14,6 @@ Timestamp message_time(const kafka::Message& m) {
   // The broker's timestamp makes a replay see the same time as the first run.
   if (m.timestamp_ms > 0) return from_millis(m.timestamp_ms);
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
-// Errors with which the broker refuses a record for good: sending it again cannot succeed.
-bool refused_for_good(rd_kafka_resp_err_t err) {
-  switch (err) {
-    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
-    case RD_KAFKA_RESP_ERR_INVALID_MSG:
-    case RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE:
-    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
-    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
-    case RD_KAFKA_RESP_ERR__INVALID_ARG:
-    case RD_KAFKA_RESP_ERR__BAD_MSG:
-      return true;
-    default:
-      return false;
-  }
 }
 
 }  // namespace
@@ -44,26 +26,16 @@ InboxPipeline::InboxPipeline(PipelineSettings settings, redis::Store& store,
       decoder_(schemas, passcode_keys),
       encoder_(settings_.topics, settings_.source),
       step_(decoder_, encoder_),
-      engine_(std::move(engine)) {
+      engine_(std::move(engine)),
+      relay_(settings_.kafka, store_, stopping_, counters_),
+      retry_(stopping_, [this] { relay_.poll(); }),
+      own_tasks_(store_, relay_, retry_, settings_.topics, settings_.source,
+                 settings_.citizen_claim_ttl) {
   if (settings_.passcode_workers > 0) {
     passcode_pool_ =
         std::make_unique<PasscodePool>(settings_.passcode_workers, engine_.passcode_hash);
     engine_.passcode_ahead = passcode_pool_.get();
   }
-  producer_ = std::make_unique<kafka::Producer>(settings_.kafka, [this](const kafka::Delivery& d) {
-    auto it = in_flight_.find(d.token);
-    if (it == in_flight_.end()) return;
-    if (d.error == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      delivered_[it->second.partition].push_back(it->second.entry_id);
-    } else if (refused_for_good(d.error)) {
-      to_park_.emplace_back(std::move(it->second), d.error);  // parked after the poll
-    } else {
-      // Stays in the outbox; re-sent when the partition is next claimed.
-      spdlog::error("relay: delivery failed for outbox entry {} of partition {}: {}",
-                    it->second.entry_id, it->second.partition, rd_kafka_err2str(d.error));
-    }
-    in_flight_.erase(it);
-  });
   kafka::Settings consumer_settings = settings_.kafka;
   consumer_settings.insert(settings_.consumer.begin(), settings_.consumer.end());
   consumer_settings["group.id"] = settings_.group;
@@ -77,31 +49,15 @@ InboxPipeline::~InboxPipeline() {
   consumer_.reset();
 }
 
-template <class F>
-auto InboxPipeline::with_redis_retry(const char* what, F&& f) -> decltype(f()) {
-  auto pause = std::chrono::milliseconds(100);
-  for (;;) {
-    try {
-      return f();
-    } catch (const redis::RedisError& e) {
-      if (!e.retryable() || stopping_) throw;
-      spdlog::warn("redis {}: {}; retrying in {} ms", what, e.what(), pause.count());
-      producer_->poll(0);
-      std::this_thread::sleep_for(pause);
-      pause = std::min(pause * 2, std::chrono::milliseconds(5000));
-    }
-  }
-}
-
 std::vector<std::optional<std::int64_t>> InboxPipeline::on_assigned(
     const std::vector<kafka::TopicPartition>& partitions) {
   std::vector<std::optional<std::int64_t>> starts;
   for (const auto& tp : partitions) {
-    const auto claim = with_redis_retry("claim", [&] { return store_.claim(tp.partition); });
+    const auto claim = retry_("claim", [&] { return store_.claim(tp.partition); });
     epochs_[tp.partition] = claim.epoch;
     starts.push_back(claim.next_offset);
     // Whatever the previous owner committed but could not relay goes out now (same ids).
-    auto pending = with_redis_retry("outbox", [&] { return store_.pending_outbox(tp.partition); });
+    auto pending = retry_("outbox", [&] { return store_.pending_outbox(tp.partition); });
     std::vector<codec::OutboxMessage> msgs;
     std::vector<std::string> ids;
     for (auto& e : pending) {
@@ -118,7 +74,7 @@ std::vector<std::optional<std::int64_t>> InboxPipeline::on_assigned(
 }
 
 void InboxPipeline::on_revoked(const std::vector<kafka::TopicPartition>& partitions) {
-  acknowledge_delivered();
+  relay_.acknowledge();
   for (const auto& tp : partitions) epochs_.erase(tp.partition);
   publish_owned();
   spdlog::info("{} partitions revoked", partitions.size());
@@ -127,19 +83,21 @@ void InboxPipeline::on_revoked(const std::vector<kafka::TopicPartition>& partiti
 void InboxPipeline::run() {
   while (!stopping_) {
     auto batch = consumer_->poll_batch(settings_.batch_size, settings_.poll_timeout);
-    producer_->poll(0);
+    relay_.poll();
     if (!batch.empty()) process(std::move(batch));
     if (std::chrono::steady_clock::now() >= next_timer_check_) {
       fire_timers();
       next_timer_check_ = std::chrono::steady_clock::now() + settings_.timer_interval;
       if (monitor_ != nullptr) monitor_->set_lag(consumer_->lag());
     }
-    producer_->poll(0);
-    acknowledge_delivered();
+    relay_.poll();
+    relay_.acknowledge();
   }
   // SIGTERM: the batch in hand is committed; now flush what is being relayed and leave.
-  if (!producer_->flush(10000)) spdlog::warn("relay: flush timed out; the outbox keeps the rest");
-  acknowledge_delivered();
+  if (!relay_.flush(std::chrono::seconds(10))) {
+    spdlog::warn("relay: flush timed out; the outbox keeps the rest");
+  }
+  relay_.acknowledge();
   consumer_->close();
 }
 
@@ -171,7 +129,7 @@ void InboxPipeline::fire_timers() {
   for (const auto& [p, epoch] : epochs_) partitions.push_back(p);
   const Timestamp now =
       std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  auto due = with_redis_retry("timers", [&] { return store_.due_timers(partitions, now, 256); });
+  auto due = retry_("timers", [&] { return store_.due_timers(partitions, now, 256); });
   for (auto& [partition, timers] : due) {
     if (timers.empty() || epochs_.count(partition) == 0) continue;
     // A due timer is not applied here: it is written to the inbox (through the outbox, in the
@@ -200,8 +158,7 @@ InboxPipeline::Batch InboxPipeline::run_engine(std::int32_t partition, std::span
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   // Quarantine (issue 10, item 3): a stored state that cannot be decoded is moved aside by the
   // load; messages for it are dead-lettered below, never applied.
-  auto loaded =
-      with_redis_retry("load", [&] { return store_.load(partition, epochs_.at(partition), ids); });
+  auto loaded = retry_("load", [&] { return store_.load(partition, epochs_.at(partition), ids); });
   auto& states = loaded.states;
   if (ahead && passcode_pool_) hash_ahead(items, states);
 
@@ -320,31 +277,12 @@ void InboxPipeline::committed(std::int32_t partition, Batch& batch,
 void InboxPipeline::hash_ahead(
     std::span<const Item> items,
     const std::map<RegistrationId, std::optional<Registration>>& states) {
-  // Argon2id costs ~19 MiB and tens of ms each: it is spent ahead only on a passcode command
-  // that its registration's loaded state awaits, and once per registration and batch (a sender
-  // cannot buy hashes with commands for unknown registrations, or many for one). Whatever is
-  // not computed here the engine computes itself when it gets there.
-  std::set<RegistrationId> hashed;
+  std::vector<const Inbound*> inputs;
   for (const auto& item : items) {
-    const auto* in = std::get_if<Inbound>(&item.decoded);
-    if (in == nullptr || hashed.count(in->subject) != 0) continue;
-    const auto it = states.find(in->subject);
-    if (it == states.end() || !it->second || !awaits(*it->second, in->type, engine_)) continue;
-    if (const auto* set = std::get_if<PasscodeSet>(&in->payload)) {
-      // Only a pair that matches can become a verifier (the policy is the engine's to check).
-      if (set->first && set->repeat && set->first->view() == set->repeat->view()) {
-        passcode_pool_->add_verifier(*set->first, passcode_salt(engine_, in->subject, in->id));
-        hashed.insert(in->subject);
-      }
-    } else if (const auto* confirm = std::get_if<ConsentConfirm>(&in->payload)) {
-      if (confirm->passcode && !it->second->passcode_verifier.empty()) {
-        passcode_pool_->add_check(it->second->passcode_verifier, *confirm->passcode);
-        hashed.insert(in->subject);
-      }
-    }
+    if (const auto* in = std::get_if<Inbound>(&item.decoded)) inputs.push_back(in);
   }
-  counters_.hashed_ahead += hashed.size();
-  if (passcode_pool_->pending() > 0) passcode_pool_->run([this] { producer_->poll(0); });
+  counters_.hashed_ahead += queue_passcode_work(*passcode_pool_, inputs, states, engine_);
+  if (passcode_pool_->pending() > 0) passcode_pool_->run([this] { relay_.poll(); });
 }
 
 std::optional<std::vector<std::string>> InboxPipeline::commit_fenced(
@@ -352,7 +290,7 @@ std::optional<std::vector<std::string>> InboxPipeline::commit_fenced(
     const std::vector<redis::StoredState>& states, const std::vector<codec::OutboxMessage>& outbox,
     const std::vector<RegistrationId>& fired_timers) {
   try {
-    auto ids = with_redis_retry("commit", [&] {
+    auto ids = retry_("commit", [&] {
       return store_.commit(partition, epochs_.at(partition), next_offset, states, outbox,
                            fired_timers);
     });
@@ -370,128 +308,20 @@ std::optional<std::vector<std::string>> InboxPipeline::commit_fenced(
 
 void InboxPipeline::relay(std::int32_t partition, const std::vector<codec::OutboxMessage>& msgs,
                           const std::vector<std::string>& entry_ids) {
-  const std::string own = settings_.topics.requests("orchestrator");
   for (std::size_t i = 0; i < msgs.size(); ++i) {
-    if (msgs[i].topic == own) {
-      run_own_task(partition, msgs[i], entry_ids.at(i));
-      continue;
+    if (own_tasks_.owns(msgs[i].topic)) {
+      own_tasks_.run(partition, msgs[i], entry_ids.at(i));
+    } else {
+      relay_.send(partition, entry_ids.at(i), msgs[i].topic, msgs[i].key, msgs[i].value);
     }
-    send_or_park(partition, entry_ids.at(i), msgs[i].topic, msgs[i].key, msgs[i].value);
   }
-}
-
-void InboxPipeline::send_or_park(std::int32_t partition, const std::string& entry_id,
-                                 const std::string& topic, const std::string& key,
-                                 std::string_view value) {
-  const std::uint64_t token = next_token_++;
-  in_flight_[token] = InFlight{partition, entry_id, key};
-  const auto err = producer_->try_produce(topic, key, value, token);
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
-  in_flight_.erase(token);
-  if (refused_for_good(err)) {
-    park(partition, entry_id, key, err);
-  } else {
-    // Stays in the outbox; re-sent when the partition is next claimed.
-    spdlog::error("relay: outbox entry {} of partition {} not sent to {}: {}", entry_id, partition,
-                  topic, rd_kafka_err2str(err));
-  }
-}
-
-void InboxPipeline::park(std::int32_t partition, const std::string& entry_id,
-                         const std::string& key, rd_kafka_resp_err_t why) {
-  const std::string reason = rd_kafka_err2str(why);
-  const bool parked =
-      with_redis_retry("park", [&] { return store_.park_outbox(partition, entry_id, reason); });
-  if (!parked) return;
-  ++counters_.parked;
-  spdlog::error("relay: registration {}: outbox entry {} of partition {} parked: {}",
-                key.substr(0, 128), entry_id, partition, reason);
-}
-
-void InboxPipeline::run_own_task(std::int32_t partition, const codec::OutboxMessage& msg,
-                                 const std::string& entry_id) {
-  // The request is the engine's own output; one it cannot read back is set aside, not retried.
-  nlohmann::json request;
-  std::string request_id;
-  try {
-    request = nlohmann::json::parse(msg.value);
-    request_id = request.at("data").at("request_id").get<std::string>();
-    (void)request.at("subject").get<std::string>();
-    (void)request.at("data").at("task").get<std::string>();
-    (void)request.at("data").at("inputs").is_object();
-  } catch (const nlohmann::json::exception& e) {
-    spdlog::error("registration {}: engine fault: own task request unreadable: {}",
-                  msg.key.substr(0, 128), e.what());
-    park(partition, entry_id, msg.key, RD_KAFKA_RESP_ERR__BAD_MSG);
-    return;
-  }
-  const auto& data = request.at("data");
-  const RegistrationId id(request.at("subject").get<std::string>());
-  const std::string task = data.at("task");
-  const auto& inputs = data.at("inputs");
-  const std::string hash =
-      inputs.is_object() && inputs.contains("citizen_hash") && inputs.at("citizen_hash").is_string()
-          ? inputs.at("citizen_hash").get<std::string>()
-          : std::string();
-  if (task == "citizen.release") {
-    with_redis_retry("release", [&] {
-      store_.release_citizen(hash, id);
-      return 0;
-    });
-    delivered_[partition].push_back(entry_id);  // nothing to answer
-    return;
-  }
-  nlohmann::json result{{"request_id", request_id}, {"task", task}};
-  if (task == "citizen.claim") {
-    const bool held = with_redis_retry(
-        "claim", [&] { return store_.claim_citizen(hash, id, settings_.citizen_claim_ttl); });
-    result["status"] = held ? "ok" : "failed";
-    result["outputs"] = {{"claimed", held}};
-    if (!held) {
-      result["error"] = {{"code", "citizen_has_active_registration"},
-                         {"message", "another registration of this citizen is active"}};
-    }
-  } else {
-    result["status"] = "failed";
-    result["outputs"] = nlohmann::json::object();
-    result["error"] = {{"code", "unknown_task"},
-                       {"message", "the orchestrator does not do " + task}};
-  }
-  const nlohmann::json event{{"specversion", "1.0"},
-                             {"id", "result/" + request_id},
-                             {"source", settings_.source + "/orchestrator"},
-                             {"type", "task.result"},
-                             {"subject", id.str()},
-                             {"datacontenttype", "application/json"},
-                             {"data", std::move(result)}};
-  // The outbox entry goes once the answer is on the inbox; a crash before re-runs the claim,
-  // which is idempotent.
-  send_or_park(partition, entry_id, settings_.topics.inbox(), id.str(),
-               event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void InboxPipeline::publish_owned() {
-  owned_count_ = epochs_.size();
   if (monitor_ == nullptr) return;
   std::vector<std::int32_t> owned;
   for (const auto& [p, epoch] : epochs_) owned.push_back(p);
   monitor_->set_owned(std::move(owned));
-}
-
-void InboxPipeline::acknowledge_delivered() {
-  for (auto& [p, pending] : delivered_) {
-    if (pending.empty()) continue;
-    const std::int32_t partition = p;  // a lambda may not capture a structured binding (clang)
-    auto& ids = pending;
-    with_redis_retry("outbox ack", [&] {
-      store_.ack_outbox(partition, ids);
-      return 0;
-    });
-    ids.clear();
-  }
-  // Refused for good by the broker after it was sent (told by a delivery report).
-  auto refused = std::exchange(to_park_, {});
-  for (auto& [entry, why] : refused) park(entry.partition, entry.entry_id, entry.key, why);
 }
 
 }  // namespace enroll

@@ -1,12 +1,15 @@
 #pragma once
 // The ordered path of enrollmentd: consume a batch from enroll.inbox, decode, run the engine,
-// commit states + offsets + outbox to Redis in one fenced step per partition, relay the
-// outbox to Kafka, and delete what Kafka acknowledged.
+// commit states + offsets + outbox to Redis in one fenced step per partition, and hand the
+// outbox to the relay (outbox_relay.hpp), which sends it to Kafka and deletes what Kafka
+// acknowledged; requests to the orchestrator's own connector go to OwnTasks (own_tasks.hpp).
+// Due timers are written to the inbox the same way.
 //
 // Lifecycle: constructed by main; run() blocks on the calling thread (the pipeline thread)
 // until stop() is called from any thread; then it finishes the batch in hand, commits,
-// flushes the producer and leaves the consumer group. All Kafka and Redis calls happen on
-// the pipeline thread; the rebalance callback runs inside the consumer poll on it as well.
+// flushes the relay and leaves the consumer group. All Kafka and Redis calls happen on the
+// pipeline thread (the relay and OwnTasks are its parts); the rebalance callback runs inside
+// the consumer poll on it as well. The Argon2id pool's workers only hash.
 //
 // Isolation: each message goes through MessageStep (never throws: a bad one becomes a dead
 // letter); a commit that Redis refuses for good is retried message by message, so only the
@@ -18,17 +21,19 @@
 #include <memory>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "adapters/codec/inbound_decoder.hpp"
 #include "adapters/codec/outbound_encoder.hpp"
 #include "adapters/kafka/consumer.hpp"
-#include "adapters/kafka/producer.hpp"
 #include "adapters/redis/store.hpp"
 #include "service/pipeline/message_step.hpp"
+#include "service/pipeline/outbox_relay.hpp"
+#include "service/pipeline/own_tasks.hpp"
 #include "service/pipeline/passcode_pool.hpp"
+#include "service/pipeline/pipeline_counters.hpp"
 #include "service/pipeline/pipeline_monitor.hpp"
+#include "service/pipeline/redis_retry.hpp"
 #include "workflows/engine_config.hpp"
 
 namespace enroll {
@@ -46,12 +51,6 @@ struct PipelineSettings {
   std::chrono::seconds citizen_claim_ttl{30 * 86400};  // safety net for a lost release
 };
 
-struct PipelineCounters {
-  std::atomic<std::uint64_t> consumed{0}, applied{0}, rejected{0}, duplicates{0}, dead_lettered{0},
-      engine_faults{0}, emitted{0}, commits{0}, stale_commits{0}, timers_fired{0}, parked{0},
-      hashed_ahead{0};
-};
-
 class InboxPipeline final : public kafka::RebalanceListener {
  public:
   InboxPipeline(PipelineSettings settings, redis::Store& store, const codec::SchemaSet& schemas,
@@ -61,7 +60,6 @@ class InboxPipeline final : public kafka::RebalanceListener {
   void run();
   void stop() noexcept { stopping_ = true; }
   [[nodiscard]] const PipelineCounters& counters() const { return counters_; }
-  [[nodiscard]] std::size_t owned_partitions() const { return owned_count_.load(); }
   // Reports to `monitor` (metrics, owned partitions) from now on; call before run(). The
   // monitor must outlive the pipeline.
   void set_monitor(PipelineMonitor* monitor) { monitor_ = monitor; }
@@ -105,50 +103,31 @@ class InboxPipeline final : public kafka::RebalanceListener {
   // After a commit: counters, monitor, relay, the group's offset.
   void committed(std::int32_t partition, Batch& batch, const std::vector<std::string>& entry_ids,
                  const std::string& topic, std::int64_t next_offset);
-  // The batch's Argon2id work (passcodes to hash, to check against the loaded states) on the
-  // pool, before the engine runs in order and finds the results there.
+  // The batch's Argon2id work (passcode_prefetch.hpp) on the pool, before the engine runs in
+  // order and finds the results there.
   void hash_ahead(std::span<const Item> items,
                   const std::map<RegistrationId, std::optional<Registration>>& states);
+  // Committed outbox entries: to the own connector or to Kafka.
   void relay(std::int32_t partition, const std::vector<codec::OutboxMessage>& msgs,
              const std::vector<std::string>& entry_ids);
-  // Produces an outbox entry; one the broker refuses for good is parked at once.
-  void send_or_park(std::int32_t partition, const std::string& entry_id, const std::string& topic,
-                    const std::string& key, std::string_view value);
-  // Sets aside an outbox entry the broker refuses for good (never re-sent).
-  void park(std::int32_t partition, const std::string& entry_id, const std::string& key,
-            rd_kafka_resp_err_t why);
-  // Requests to the orchestrator's own connector (the citizen claim) run here, not on Kafka.
-  void run_own_task(std::int32_t partition, const codec::OutboxMessage& msg,
-                    const std::string& entry_id);
-  void acknowledge_delivered();
   void publish_owned();  // after epochs_ changed
-  template <class F>
-  auto with_redis_retry(const char* what, F&& f) -> decltype(f());
 
   PipelineSettings settings_;
   redis::Store& store_;
+  std::atomic<bool> stopping_{false};
+  PipelineCounters counters_;
   codec::InboundDecoder decoder_;
   codec::OutboundEncoder encoder_;
   MessageStep step_;
   std::unique_ptr<PasscodePool> passcode_pool_;  // none with passcode_workers 0
   EngineConfig engine_;                          // passcode_ahead: the pool
-  std::unique_ptr<kafka::Producer> producer_;
-  std::unique_ptr<kafka::Consumer> consumer_;
+  OutboxRelay relay_;
+  RedisRetry retry_;  // serves the relay's delivery reports while it waits
+  OwnTasks own_tasks_;
+  std::unique_ptr<kafka::Consumer> consumer_;  // last: its close calls on_revoked
 
   std::map<std::int32_t, std::int64_t> epochs_;  // partitions owned, with their epoch
-  std::atomic<std::size_t> owned_count_{0};
-  std::uint64_t next_token_ = 1;
-  struct InFlight {
-    std::int32_t partition = 0;
-    std::string entry_id;
-    std::string key;  // the registration id, for the log if it is parked
-  };
-  std::unordered_map<std::uint64_t, InFlight> in_flight_;
-  std::map<std::int32_t, std::vector<std::string>> delivered_;
-  std::vector<std::pair<InFlight, rd_kafka_resp_err_t>> to_park_;  // refused for good
-  std::atomic<bool> stopping_{false};
   std::chrono::steady_clock::time_point next_timer_check_{};
-  PipelineCounters counters_;
   PipelineMonitor* monitor_ = nullptr;
 };
 

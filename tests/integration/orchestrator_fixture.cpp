@@ -386,6 +386,19 @@ std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
   TopicReader officer(services_.brokers(), topics_.requests("officer"));
   std::size_t fed_events = 0, fed_requests = 0;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  // Per registration: when it last moved, and the commands the driver sent then.
+  struct Last {
+    std::chrono::steady_clock::time_point at;
+    std::vector<sim::Command> commands;
+  };
+  std::map<std::string, Last> last;
+  std::size_t resent = 0;
+  const auto sent = [&](const std::string& id, std::vector<sim::Command> commands) {
+    for (const auto& cmd : commands) send(cmd.key, cmd.value);
+    auto& l = last[id];
+    l.at = std::chrono::steady_clock::now();
+    if (!commands.empty()) l.commands = std::move(commands);
+  };
   const auto all_done = [&] {
     return std::all_of(ids.begin(), ids.end(), [&](const std::string& id) {
       const auto o = driver.outcome_of(id);
@@ -401,10 +414,8 @@ std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
     officer.poll_until([&](const auto& all) { return all.size() > fed_requests; },
                        std::chrono::milliseconds(5));
     for (; fed_requests < officer.messages().size(); ++fed_requests) {
-      for (const auto& cmd :
-           driver.on_request(nlohmann::json::parse(officer.messages()[fed_requests].value))) {
-        send(cmd.key, cmd.value);
-      }
+      const auto& m = officer.messages()[fed_requests];
+      sent(m.key, driver.on_request(nlohmann::json::parse(m.value)));
     }
     for (; fed_events < events.messages().size(); ++fed_events) {
       const auto event = nlohmann::json::parse(events.messages()[fed_events].value);
@@ -412,9 +423,25 @@ std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
         withheld = true;
         continue;
       }
-      for (const auto& cmd : driver.on_event(event)) send(cmd.key, cmd.value);
+      sent(events.messages()[fed_events].key, driver.on_event(event));
     }
     if (withheld && options.stop_when_withheld) break;
+    if (options.resend_after.count() > 0) {
+      const auto now = std::chrono::steady_clock::now();
+      for (auto& [id, l] : last) {
+        if (now - l.at < options.resend_after || l.commands.empty() ||
+            driver.outcome_of(id) != sim::Outcome::pending) {
+          continue;
+        }
+        for (const auto& cmd : l.commands) send(cmd.key, cmd.value);
+        l.at = now;
+        resent += l.commands.size();
+      }
+    }
+  }
+  if (resent > 0) {
+    std::cout << "drive(): re-sent " << resent << " command(s) that got no answer within "
+              << options.resend_after.count() << " s\n";
   }
   driven_events_ = events.messages();
   return events.messages();
@@ -452,6 +479,11 @@ OrchestratorTest::Metrics OrchestratorTest::metrics_when_quiet(
 }
 
 void OrchestratorTest::send(const std::string& key, const std::string& value) {
+  try {
+    sent_[key].push_back(nlohmann::json::parse(value).value("type", "?"));
+  } catch (const nlohmann::json::exception&) {
+    sent_[key].push_back("(not JSON)");
+  }
   producer_->send(topics_.inbox(), key, value);
   if (duplicate_sends_) producer_->send(topics_.inbox(), key, value);
   // Not waiting for delivery: a broker down for a while (broker_faults_test) must not stall

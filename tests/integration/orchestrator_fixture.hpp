@@ -69,6 +69,11 @@ class OrchestratorTest : public ::testing::Test {
     // soon as it has withheld one.
     std::function<bool(const nlohmann::json& event)> withhold;
     bool stop_when_withheld = false;
+    // A citizen's app that hears nothing back for this long sends its last command again
+    // (the same id: the engine takes it once); zero: never. For runs on the mock broker's
+    // faults, which has been seen to acknowledge a produce it then does not hold
+    // (broker_faults_test, about 1 run in 8): the resends are counted and printed.
+    std::chrono::seconds resend_after{0};
   };
   std::vector<KafkaMessage> drive(sim::CitizenDriver& driver, const std::vector<std::string>& ids,
                                   std::chrono::seconds timeout, const DriveOptions& options);
@@ -125,6 +130,7 @@ class OrchestratorTest : public ::testing::Test {
   std::unique_ptr<redis::Router> redis_;  // one server or a cluster, as redis_url() says
   std::unique_ptr<TestProducer> producer_;
   std::vector<KafkaMessage> driven_events_;  // what the last drive() read of enroll.events
+  std::map<std::string, std::vector<std::string>> sent_;  // key -> the types of what send() sent
   std::unique_ptr<ChildProcess> daemon_;
   std::optional<ChildProcess::Options> daemon_options_;
   std::unique_ptr<ChildProcess> connectors_;
