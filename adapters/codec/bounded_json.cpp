@@ -125,7 +125,7 @@ std::optional<DecodeError> parse_bounded(std::string_view text, rapidjson::Docum
   doc.SetNull();
   // RapidJSON would take a NUL for the end of the text and ignore what follows it.
   if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
-    return DecodeError{"not_json", "a NUL byte" + at_byte(nul)};
+    return DecodeError{Errc::not_json, "a NUL byte" + at_byte(nul)};
   }
   BoundedParse parse{text, {}, Refusal::none};
   doc.Populate(parse);
@@ -133,21 +133,21 @@ std::optional<DecodeError> parse_bounded(std::string_view text, rapidjson::Docum
   const std::string where = at_byte(parse.result.Offset());
   switch (parse.refusal) {
     case Refusal::too_deep:
-      return DecodeError{"too_deep",
+      return DecodeError{Errc::too_deep,
                          "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels" + where};
     case Refusal::bad_utf8:
-      return DecodeError{"not_json", "a string that is not UTF-8 once unescaped" + where};
+      return DecodeError{Errc::not_json, "a string that is not UTF-8 once unescaped" + where};
     case Refusal::nul:
-      return DecodeError{"invalid_data", "a string holding U+0000" + where};
+      return DecodeError{Errc::invalid_data, "a string holding U+0000" + where};
     case Refusal::number:
-      return DecodeError{"invalid_data", "a number of magnitude 2^63 or more" + where};
+      return DecodeError{Errc::invalid_data, "a number of magnitude 2^63 or more" + where};
     case Refusal::none:
       break;
   }
   if (parse.result.Code() == rapidjson::kParseErrorNumberTooBig) {
-    return DecodeError{"invalid_data", "a number too big for a double" + where};
+    return DecodeError{Errc::invalid_data, "a number too big for a double" + where};
   }
-  return DecodeError{"not_json",
+  return DecodeError{Errc::not_json,
                      std::string(rapidjson::GetParseError_En(parse.result.Code())) + where};
 }
 

@@ -38,25 +38,25 @@ InboundDecoder::InboundDecoder(const SchemaSet& schemas, const crypto::SealKeyPa
 std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view payload,
                                                           std::string_view key) const {
   if (payload.size() > kMaxInboundBytes) {
-    return DecodeError{"too_large", std::to_string(payload.size()) + " bytes, more than " +
-                                        std::to_string(kMaxInboundBytes)};
+    return DecodeError{Errc::too_large, std::to_string(payload.size()) + " bytes, more than " +
+                                            std::to_string(kMaxInboundBytes)};
   }
   // The key decides the partition, and so where the registration's state lives.
-  if (key.empty()) return DecodeError{"missing_key", "the message has no key"};
+  if (key.empty()) return DecodeError{Errc::missing_key, "the message has no key"};
   rapidjson::Document doc;
   if (auto refused = parse_bounded(payload, doc)) return std::move(*refused);
   if (auto why = validate(*envelope_, doc); !why.empty()) {
-    return DecodeError{"not_cloudevent", "envelope " + why};
+    return DecodeError{Errc::not_cloudevent, "envelope " + why};
   }
   Inbound in;
   const std::string type = str(doc, "type");
   const auto t = command_type_from(type);
-  if (!t) return DecodeError{"unknown_type", "unknown type " + type};
+  if (!t) return DecodeError{Errc::unknown_type, "unknown type " + type};
   const auto* data_schema = schemas_.find("commands/" + type + ".schema.json");
   const rapidjson::Value& data = doc["data"];
-  if (data_schema == nullptr) return DecodeError{"unknown_type", "no schema for type " + type};
+  if (data_schema == nullptr) return DecodeError{Errc::unknown_type, "no schema for type " + type};
   if (auto why = validate(*data_schema, data); !why.empty()) {
-    return DecodeError{"invalid_data", type + " data " + why};
+    return DecodeError{Errc::invalid_data, type + " data " + why};
   }
   in.id = EventId(str(doc, "id"));
   in.source = str(doc, "source");
@@ -65,7 +65,7 @@ std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view paylo
   in.traceparent = str(doc, "traceparent");
   if (key != in.subject.str()) {
     // State lives in the partition of the key; a different subject would land elsewhere.
-    return DecodeError{"key_mismatch", "message key differs from subject"};
+    return DecodeError{Errc::key_mismatch, "message key differs from subject"};
   }
   switch (*t) {
     case CommandType::registration_start: {
@@ -124,7 +124,8 @@ std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view paylo
       break;
     case CommandType::timer: {
       const auto due = from_rfc3339(str(data, "due"));
-      if (!due) return DecodeError{"invalid_data", "timer.fire data due is not an RFC 3339 time"};
+      if (!due)
+        return DecodeError{Errc::invalid_data, "timer.fire data due is not an RFC 3339 time"};
       in.payload = TimerFired{*due};
       break;
     }
@@ -138,7 +139,7 @@ std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view paylo
         rapidjson::Value outputs(data["outputs"], wrapper.GetAllocator());
         wrapper.AddMember("outputs", outputs, wrapper.GetAllocator());
         if (auto why = validate(*task_schema, wrapper); !why.empty()) {
-          return DecodeError{"invalid_data", task + " outputs " + why};
+          return DecodeError{Errc::invalid_data, task + " outputs " + why};
         }
       }
       TaskResult r;

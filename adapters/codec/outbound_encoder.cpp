@@ -96,7 +96,7 @@ OutboxMessage OutboundEncoder::dead_letter(const InboxPosition& from, std::strin
             {"partition", from.partition},
             {"offset", from.offset},
             {"error",
-             {{"code", error.code.substr(0, dead_letter_message_bytes)},
+             {{"code", wire_code(error.code)},
               {"message", error.message.substr(0, dead_letter_message_bytes)}}},
             {"payload", std::string(excerpt)},
             {"payload_truncated", excerpt.size() < payload.size()},

@@ -8,11 +8,13 @@ RedisError error_reply(std::string_view text) {
   static constexpr std::string_view transient[] = {"OOM",         "LOADING",    "BUSY",
                                                    "READONLY",    "MASTERDOWN", "TRYAGAIN",
                                                    "CLUSTERDOWN", "NOREPLICAS", "MISCONF"};
-  bool retryable = false;
-  for (const auto prefix : transient) {
-    if (text.substr(0, prefix.size()) == prefix) retryable = true;
+  const std::string_view word = text.substr(0, text.find(' '));
+  Errc code = Errc::redis_refused;
+  if (word == "STALE_EPOCH") code = Errc::stale_epoch;
+  for (const auto passing : transient) {
+    if (word == passing) code = Errc::redis_unavailable;
   }
-  return RedisError(std::string(text), retryable);
+  return RedisError(code, std::string(text));
 }
 
 Endpoint parse_redis_url(const std::string& url) {
@@ -59,8 +61,8 @@ void Client::reconnect() {
     const std::string why = ctx_ != nullptr ? ctx_->errstr : "out of memory";
     if (ctx_ != nullptr) redisFree(ctx_);
     ctx_ = nullptr;
-    throw RedisError("redis " + endpoint_.host + ":" + std::to_string(endpoint_.port) + ": " + why,
-                     true);
+    throw RedisError(Errc::redis_unavailable,
+                     "redis " + endpoint_.host + ":" + std::to_string(endpoint_.port) + ": " + why);
   }
   redisSetTimeout(ctx_, timeout);
   if (endpoint_.db != 0) command({"SELECT", std::to_string(endpoint_.db)});
@@ -72,7 +74,7 @@ Reply Client::check(redisReply* r) {
     // A failed context cannot be reused: drop it, the next command connects again.
     if (ctx_ != nullptr) redisFree(ctx_);
     ctx_ = nullptr;
-    throw RedisError("redis connection: " + why, true);
+    throw RedisError(Errc::redis_unavailable, "redis connection: " + why);
   }
   Reply reply(r);
   if (reply->type == REDIS_REPLY_ERROR) {
@@ -108,12 +110,12 @@ void Client::append(const std::vector<std::string>& args) {
   auto [argv, lens] = to_argv(args);
   if (redisAppendCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), lens.data()) !=
       REDIS_OK) {
-    throw RedisError("redis: cannot queue a command", true);
+    throw RedisError(Errc::redis_unavailable, "redis: cannot queue a command");
   }
 }
 
 Reply Client::read_reply() {
-  if (ctx_ == nullptr) throw RedisError("redis connection: not connected", true);
+  if (ctx_ == nullptr) throw RedisError(Errc::redis_unavailable, "redis connection: not connected");
   void* r = nullptr;
   if (redisGetReply(ctx_, &r) != REDIS_OK || r == nullptr) return check(nullptr);
   return Reply(static_cast<redisReply*>(r));

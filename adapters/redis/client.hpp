@@ -4,28 +4,27 @@
 #include <hiredis/hiredis.h>
 
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "errors/errc.hpp"
+
 namespace enroll::redis {
 
-// Errors the caller must handle. retryable(): the connection failed (try again after
-// reconnecting); otherwise Redis refused the command (e.g. a fenced commit).
-class RedisError : public std::runtime_error {
+// Errors the caller must handle, by code (errors/errc.hpp): redis_unavailable (retryable: the
+// connection failed, or the server is in a passing state; try again after reconnecting),
+// redis_refused (Redis refused the command), stale_epoch (a fenced script refused the step).
+class RedisError : public Error {
  public:
-  RedisError(const std::string& what, bool retryable)
-      : std::runtime_error(what), retryable_(retryable) {}
-  [[nodiscard]] bool retryable() const noexcept { return retryable_; }
-
- private:
-  bool retryable_;
+  RedisError(Errc code, const std::string& what) : Error(code, what) {}
 };
 
-// The error of an error reply: retryable when it tells a passing state of the server (OOM,
-// LOADING, BUSY, READONLY, MASTERDOWN, TRYAGAIN, CLUSTERDOWN, NOREPLICAS, MISCONF), so that a
-// full or restarting Redis is waited for, not taken for a refusal of what was sent.
+// The error of an error reply, typed by the reply's first word (Redis's own convention, and
+// that of our scripts' redis.error_reply): STALE_EPOCH is stale_epoch; a passing state of the
+// server (OOM, LOADING, BUSY, READONLY, MASTERDOWN, TRYAGAIN, CLUSTERDOWN, NOREPLICAS, MISCONF)
+// is redis_unavailable, so that a full or restarting Redis is waited for, not taken for a
+// refusal of what was sent; anything else is redis_refused.
 RedisError error_reply(std::string_view text);
 
 struct ReplyDeleter {

@@ -19,10 +19,11 @@ bool starts_with_any(std::string_view text, std::initializer_list<std::string_vi
 
 ClusterRouter::ClusterRouter(std::vector<NodeAddress> seeds, ClusterOptions options)
     : seeds_(std::move(seeds)), options_(options) {
-  if (seeds_.empty()) throw RedisError("redis cluster: no seed nodes", false);
+  if (seeds_.empty()) throw RedisError(Errc::redis_refused, "redis cluster: no seed nodes");
   refresh();
   if (auto gap = map_.first_gap()) {
-    throw RedisError("redis cluster: slots " + *gap + " are not served by any master", true);
+    throw RedisError(Errc::redis_unavailable,
+                     "redis cluster: slots " + *gap + " are not served by any master");
   }
 }
 
@@ -60,18 +61,20 @@ void ClusterRouter::refresh(const std::optional<NodeAddress>& first) {
       // A node still loading its data or without a majority: ask the next one.
       const bool transient = e.retryable() || starts_with_any(e.what(), {"LOADING", "CLUSTERDOWN"});
       if (!transient) {
-        throw RedisError("redis " + node.str() + ": CLUSTER SLOTS refused: " + e.what(), false);
+        throw RedisError(Errc::redis_refused,
+                         "redis " + node.str() + ": CLUSTER SLOTS refused: " + e.what());
       }
       why = e.what();
     } catch (const std::runtime_error& e) {
-      throw RedisError("redis " + node.str() + ": " + e.what(), false);
+      throw RedisError(Errc::redis_refused, "redis " + node.str() + ": " + e.what());
     }
     // A connection error names the node already.
     if (why.find(node.str()) == std::string::npos) why = node.str() + ": " + why;
     failures += (failures.empty() ? "" : "; ") + why;
   }
   stale_ = true;
-  throw RedisError("redis cluster: no node gave the slot map (" + failures + ")", true);
+  throw RedisError(Errc::redis_unavailable,
+                   "redis cluster: no node gave the slot map (" + failures + ")");
 }
 
 void ClusterRouter::refresh_if_stale() {
@@ -88,7 +91,8 @@ NodeAddress ClusterRouter::owner(Slot slot) {
   if (const auto* node = map_.owner(slot)) return *node;
   refresh();
   if (const auto* node = map_.owner(slot)) return *node;
-  throw RedisError("redis cluster: slot " + std::to_string(slot.value) + " is not served", true);
+  throw RedisError(Errc::redis_unavailable,
+                   "redis cluster: slot " + std::to_string(slot.value) + " is not served");
 }
 
 std::optional<NodeAddress> ClusterRouter::node_of(const RoutingKey& key) const {
@@ -115,7 +119,7 @@ void ClusterRouter::throw_if_transient(const redisReply& reply, const NodeAddres
   const std::string_view text = error_text(reply);
   if (!starts_with_any(text, {"TRYAGAIN", "CLUSTERDOWN", "LOADING", "MASTERDOWN"})) return;
   if (text.rfind("CLUSTERDOWN", 0) == 0) stale_ = true;
-  throw RedisError("redis " + node.str() + ": " + std::string(text), true);
+  throw RedisError(Errc::redis_unavailable, "redis " + node.str() + ": " + std::string(text));
 }
 
 void ClusterRouter::follow(const Redirect& redirect) {
@@ -155,10 +159,10 @@ Reply ClusterRouter::route(const RoutingKey& key, const std::vector<std::string>
       return reply;
     }
     if (hop >= options_.max_redirects) {
-      throw RedisError("redis cluster: slot " + std::to_string(slot.value) + ": more than " +
+      throw RedisError(Errc::redis_unavailable,
+                       "redis cluster: slot " + std::to_string(slot.value) + ": more than " +
                            std::to_string(options_.max_redirects) +
-                           " redirections (last: " + std::string(error_text(*reply)) + ")",
-                       true);
+                           " redirections (last: " + std::string(error_text(*reply)) + ")");
     }
     follow(*redirect);
   }

@@ -42,7 +42,7 @@ struct PartitionWalk {
 
 PartitionWalk parse_walk(const redisReply* r) {
   if (r->type != REDIS_REPLY_ARRAY || r->elements < 3 || (r->elements - 3) % 5 != 0) {
-    throw RedisError("list: unexpected reply", false);
+    throw RedisError(Errc::redis_refused, "list: unexpected reply");
   }
   PartitionWalk w;
   w.done = str(r->element[0]) == "done";
@@ -124,7 +124,7 @@ StoredRegistration ReadModel::registration(const RegistrationId& id) {
   const auto replies = redis_.pipeline(
       {{{state}, {"GET", state}}, {{quarantine}, {"HMGET", quarantine, "reason", "at"}}});
   for (const auto& r : replies) {
-    if (r->type == REDIS_REPLY_ERROR) throw RedisError(str(r.get()), false);
+    if (r->type == REDIS_REPLY_ERROR) throw error_reply(str(r.get()));
   }
   StoredRegistration out;
   if (auto q = quarantine_of(replies[1].get())) {
@@ -150,7 +150,7 @@ std::optional<HistoryPage> ReadModel::history(const RegistrationId& id, std::int
        {{quarantine}, {"HMGET", quarantine, "reason", "at"}},
        {{meta}, {"HGET", meta, "history_dropped"}}});
   for (const auto& r : replies) {
-    if (r->type == REDIS_REPLY_ERROR) throw RedisError(str(r.get()), false);
+    if (r->type == REDIS_REPLY_ERROR) throw error_reply(str(r.get()));
   }
   const auto& exists = replies[0];
   const auto& total = replies[1];
@@ -209,7 +209,7 @@ ListPage ReadModel::list(const ListFilter& filter, const std::optional<ListPosit
   for (std::size_t i = 0; i < replies.size(); ++i) {
     if (replies[i]->type == REDIS_REPLY_ERROR) {
       const std::string error = str(replies[i].get());
-      if (!is_noscript(error)) throw RedisError(error, false);
+      if (!is_noscript(error)) throw RedisError(Errc::redis_refused, error);
       // A node without the script (restarted, or new in the cluster): EVAL_RO caches it there.
       replies[i] = redis_.command(commands[i].key, eval_with_text(commands[i].argv, list_script()));
     }

@@ -5,7 +5,7 @@ namespace enroll::redis {
 std::string load_script(Router& redis, std::string_view script) {
   const auto replies = redis.on_every_node({"SCRIPT", "LOAD", std::string(script)});
   if (replies.empty() || replies.front()->type != REDIS_REPLY_STRING) {
-    throw RedisError("SCRIPT LOAD: unexpected reply", false);
+    throw RedisError(Errc::redis_refused, "SCRIPT LOAD: unexpected reply");
   }
   return {replies.front()->str, replies.front()->len};
 }

@@ -31,7 +31,8 @@ PartitionClaim Store::claim(std::int32_t partition) {
                                   {{key(partition, "offset")}, {"GET", key(partition, "offset")}}});
   const auto& epoch = replies[0];
   const auto& offset = replies[1];
-  if (epoch->type != REDIS_REPLY_INTEGER) throw RedisError("claim: unexpected INCR reply", false);
+  if (epoch->type != REDIS_REPLY_INTEGER)
+    throw RedisError(Errc::redis_refused, "claim: unexpected INCR reply");
   PartitionClaim c{epoch->integer, std::nullopt};
   if (offset->type == REDIS_REPLY_STRING)
     c.next_offset = std::stoll(std::string(offset->str, offset->len));
@@ -56,10 +57,10 @@ LoadedStates Store::load(std::int32_t partition, std::int64_t epoch,
     }
     const auto replies = redis_.pipeline(commands);
     for (const auto& r : replies) {
-      if (r->type == REDIS_REPLY_ERROR) throw RedisError(std::string(r->str, r->len), false);
+      if (r->type == REDIS_REPLY_ERROR) throw error_reply(std::string_view(r->str, r->len));
     }
     if (replies[0]->type != REDIS_REPLY_ARRAY || replies[0]->elements != to_read.size()) {
-      throw RedisError("load: unexpected MGET reply", false);
+      throw RedisError(Errc::redis_refused, "load: unexpected MGET reply");
     }
     std::vector<RegistrationId> changed;
     for (std::size_t i = 0; i < to_read.size(); ++i) {
@@ -109,7 +110,7 @@ bool Store::quarantine(std::int32_t partition, std::int64_t epoch, const Registr
   try {
     r = eval_script(redis_, {key(partition, "epoch")}, quarantine_script(), argv);
   } catch (const RedisError& e) {
-    if (std::string_view(e.what()).find("STALE_EPOCH") == std::string_view::npos) throw;
+    if (e.code() != Errc::stale_epoch) throw;
     spdlog::warn(
         "registration {}: stored state cannot be decoded ({}); partition {} is no "
         "longer ours, its owner quarantines it",
@@ -168,9 +169,7 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   try {
     r = eval_script(redis_, {key(partition, "epoch")}, commit_script(), argv);
   } catch (const RedisError& e) {
-    if (std::string_view(e.what()).find("STALE_EPOCH") != std::string_view::npos) {
-      throw StaleEpochError(partition);
-    }
+    if (e.code() == Errc::stale_epoch) throw StaleEpochError(partition);
     throw;
   }
   std::vector<std::string> ids;

@@ -23,8 +23,8 @@ namespace enroll::redis {
 class StaleEpochError : public RedisError {
  public:
   explicit StaleEpochError(std::int32_t partition)
-      : RedisError("partition " + std::to_string(partition) + ": stale epoch, commit refused",
-                   false) {}
+      : RedisError(Errc::stale_epoch,
+                   "partition " + std::to_string(partition) + ": stale epoch, commit refused") {}
 };
 
 struct PartitionClaim {

@@ -35,7 +35,8 @@ long long RedisMemory::used_memory() {
   const std::string text = "\n" + std::string(reply->str, reply->len);
   const std::string key = "\nused_memory:";
   const auto at = text.find(key);
-  if (at == std::string::npos) throw redis::RedisError("INFO memory has no used_memory", false);
+  if (at == std::string::npos)
+    throw redis::RedisError(Errc::redis_refused, "INFO memory has no used_memory");
   return std::stoll(text.substr(at + key.size()));
 }
 

@@ -50,12 +50,12 @@ std::optional<Response> refusal_for(const beast::error_code& ec) {
     return std::nullopt;
   }
   if (ec == bhttp::error::body_limit) {
-    return error_response(413, "payload_too_large", "the request body is too large");
+    return error_response(Errc::payload_too_large, "the request body is too large");
   }
   if (ec == bhttp::error::header_limit) {
-    return error_response(431, "headers_too_large", "the request head is too large");
+    return error_response(Errc::headers_too_large, "the request head is too large");
   }
-  return error_response(400, "bad_request", "malformed HTTP request: " + ec.message());
+  return error_response(Errc::bad_request, "malformed HTTP request: " + ec.message());
 }
 
 Request to_request(BeastRequest& message) {

@@ -35,8 +35,9 @@ Response json_response(int status, const nlohmann::json& body) {
                   {}};
 }
 
-Response error_response(int status, std::string_view code, std::string_view message) {
-  return json_response(status, {{"error", {{"code", code}, {"message", message}}}});
+Response error_response(Errc code, std::string_view message) {
+  return json_response(http_status(code),
+                       {{"error", {{"code", wire_code(code)}, {"message", message}}}});
 }
 
 }  // namespace enroll::http

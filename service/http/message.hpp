@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "errors/errc.hpp"
+
 namespace enroll::http {
 
 enum class Method { get, head, post, put, patch, delete_, options, other };
@@ -32,21 +34,15 @@ struct Response {
 };
 
 // A request the API refuses; the router answers it as the contract's JSON error.
-class RequestError : public std::runtime_error {
+class RequestError : public Error {
  public:
-  RequestError(int status, std::string code, const std::string& message)
-      : std::runtime_error(message), status_(status), code_(std::move(code)) {}
-  [[nodiscard]] int status() const { return status_; }
-  [[nodiscard]] const std::string& code() const { return code_; }
-
- private:
-  int status_;
-  std::string code_;
+  // The status is the code's (errors/errc.cpp).
+  RequestError(Errc code, const std::string& message) : Error(code, message) {}
 };
 
 // A JSON body.
 Response json_response(int status, const nlohmann::json& body);
 // The contract's error body: {"error": {"code": ..., "message": ...}}.
-Response error_response(int status, std::string_view code, std::string_view message);
+Response error_response(Errc code, std::string_view message);
 
 }  // namespace enroll::http

@@ -14,7 +14,7 @@ using nlohmann::json;
 constexpr std::size_t max_operator_id = 128;
 constexpr std::size_t max_reason = 1000;
 
-[[noreturn]] void bad_body(const std::string& why) { throw RequestError(400, "bad_request", why); }
+[[noreturn]] void bad_body(const std::string& why) { throw RequestError(Errc::bad_request, why); }
 
 // A non-empty string field of `body`, at most `max` bytes, without control characters.
 std::string text_field(const json& body, const std::string& name, std::size_t max) {
@@ -57,10 +57,9 @@ std::optional<Response> refuse_operator_action(const Registration& s,
                                                const OperatorAction& request) {
   const auto* def = catalog.get(s.channel, s.definition_version);
   if (def == nullptr) {
-    return error_response(409, "definition_not_loaded",
-                          "the definition " + s.channel + " v" +
-                              std::to_string(s.definition_version) +
-                              " of this registration is not loaded");
+    return error_response(Errc::definition_not_loaded, "the definition " + s.channel + " v" +
+                                                           std::to_string(s.definition_version) +
+                                                           " of this registration is not loaded");
   }
   std::optional<std::size_t> target;
   if (action == CommandType::operator_rewind) {
@@ -68,7 +67,7 @@ std::optional<Response> refuse_operator_action(const Registration& s,
     if (!target) {
       std::string steps;
       for (const auto& step : def->steps) steps += (steps.empty() ? "" : ", ") + step.name;
-      return error_response(400, "unknown_step",
+      return error_response(Errc::unknown_step,
                             "no step '" + request.to_step + "' in " + s.channel + " v" +
                                 std::to_string(def->version) + " (steps: " + steps + ")");
     }
@@ -76,14 +75,14 @@ std::optional<Response> refuse_operator_action(const Registration& s,
   const bool locked = s.status() == Status::locked;
   if (!s.active() && !locked) {
     return error_response(
-        409, "registration_ended",
+        Errc::registration_ended,
         "the registration is " + std::string(to_string(s.status())) + ": nothing to act on");
   }
   if (target) {
     const auto current = def->index_of(locked ? s.locked_step : s.step);
     if (current && *target > *current) {
       return error_response(
-          409, "rewind_forward",
+          Errc::rewind_forward,
           "cannot rewind forward from " + def->steps.at(*current).name + " to " + request.to_step);
     }
   }
@@ -107,7 +106,7 @@ json operator_event(const std::string& command_id, CommandType action, const Reg
 std::string command_id_for(const RegistrationId& id, CommandType action, std::string_view key) {
   if (key.empty() || key.size() > 128 ||
       !std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 0x7f; })) {
-    throw RequestError(400, "bad_request",
+    throw RequestError(Errc::bad_request,
                        "Idempotency-Key must be 1 to 128 visible ASCII characters");
   }
   const auto digest = crypto::sha256_hex("operator command\n" + id.str() + "\n" +
@@ -132,7 +131,7 @@ void OperatorApi::add_routes(Router& router) {
 }
 
 void OperatorApi::act(CommandType action, const Request& request, Respond respond) {
-  if (!request.query.empty()) throw RequestError(400, "bad_request", "no query parameters here");
+  if (!request.query.empty()) throw RequestError(Errc::bad_request, "no query parameters here");
   const auto id = registration_id_of(request);
   const auto body = parse_operator_body(request.body, action);
   const auto command_id = request.idempotency_key.empty()
@@ -143,7 +142,7 @@ void OperatorApi::act(CommandType action, const Request& request, Respond respon
     const auto found = m.registration(id);
     if (found.quarantine) return quarantined_response(id, *found.quarantine);
     if (!found.state)
-      return error_response(404, "registration_not_found", "no registration " + id.str());
+      return error_response(Errc::registration_not_found, "no registration " + id.str());
     if (auto refused = refuse_operator_action(*found.state, catalog_, action, body))
       return *refused;
     return json_response(202, {{"command_id", command_id}, {"registration_id", id.str()}});
@@ -161,7 +160,7 @@ void OperatorApi::act(CommandType action, const Request& request, Respond respon
                     if (ok) {
                       respond(accepted);
                     } else {
-                      respond(error_response(503, "kafka_unavailable",
+                      respond(error_response(Errc::kafka_unavailable,
                                              "the action was not confirmed by Kafka (" + error +
                                                  "); check the registration before trying again"));
                     }

@@ -44,10 +44,10 @@ std::map<std::string, std::string> parse_query(std::string_view raw) {
     std::string name, value;
     if (!percent_decode(pair.substr(0, eq), name) ||
         (eq != std::string_view::npos && !percent_decode(pair.substr(eq + 1), value))) {
-      throw RequestError(400, "bad_request", "the query string is not valid percent-encoding");
+      throw RequestError(Errc::bad_request, "the query string is not valid percent-encoding");
     }
     if (!out.emplace(name, std::move(value)).second) {
-      throw RequestError(400, "bad_request", "query parameter '" + name + "' given twice");
+      throw RequestError(Errc::bad_request, "query parameter '" + name + "' given twice");
     }
   }
   return out;
@@ -64,7 +64,7 @@ void reject_unknown(const std::map<std::string, std::string>& query,
                     std::initializer_list<std::string_view> known) {
   for (const auto& [name, value] : query) {
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      throw RequestError(400, "bad_request", "unknown query parameter '" + name + "'");
+      throw RequestError(Errc::bad_request, "unknown query parameter '" + name + "'");
     }
   }
 }

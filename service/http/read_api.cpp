@@ -25,7 +25,7 @@ std::size_t limit_of(const Request& request) {
   std::size_t v = 0;
   auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
   if (ec != std::errc() || p != text->data() + text->size() || v < 1 || v > max_limit) {
-    throw RequestError(400, "bad_limit",
+    throw RequestError(Errc::bad_limit,
                        "limit must be a whole number from 1 to " + std::to_string(max_limit));
   }
   return v;
@@ -38,7 +38,7 @@ std::optional<T> enum_filter(const Request& request, const std::string& name,
   if (!text) return std::nullopt;
   auto value = parse(*text);
   if (!value) {
-    throw RequestError(400, "bad_filter",
+    throw RequestError(Errc::bad_filter,
                        "unknown " + name + " '" + *text + "'; one of " + std::string(valid));
   }
   return value;
@@ -116,7 +116,7 @@ void ReadApi::ready(Respond respond) {
         const auto owned = monitor_.owned();
         m.ping();  // throws: 503 redis_unavailable
         if (owned.empty()) {
-          return error_response(503, "not_ready", "no inbox partitions assigned yet");
+          return error_response(Errc::not_ready, "no inbox partitions assigned yet");
         }
         return json_response(200, {{"status", "ready"}, {"partitions", owned}});
       },
@@ -153,7 +153,7 @@ void ReadApi::registration(const Request& request, Respond respond) {
         const auto found = m.registration(id);
         if (found.quarantine) return quarantined_response(id, *found.quarantine);
         if (!found.state)
-          return error_response(404, "registration_not_found", "no registration " + id.str());
+          return error_response(Errc::registration_not_found, "no registration " + id.str());
         return json_response(200, registration_view(*found.state));
       },
       std::move(respond));
@@ -166,17 +166,17 @@ void ReadApi::history(const Request& request, Respond respond) {
   std::int64_t offset = 0;
   if (const auto cursor = query_value(request.query, "cursor")) {
     const auto decoded = decode_history_cursor(*cursor);
-    if (!decoded) throw RequestError(400, "bad_cursor", "the cursor is not one this API gave");
+    if (!decoded) throw RequestError(Errc::bad_cursor, "the cursor is not one this API gave");
     offset = *decoded;
   }
   worker_.submit(
       [id, limit, offset](redis::ReadModel& m) {
         const auto page = m.history(id, offset, limit);
         if (!page)
-          return error_response(404, "registration_not_found", "no registration " + id.str());
+          return error_response(Errc::registration_not_found, "no registration " + id.str());
         if (page->quarantine) return quarantined_response(id, *page->quarantine);
         if (page->purged_at) {
-          return error_response(410, "history_purged",
+          return error_response(Errc::history_purged,
                                 "the history of " + id.str() + " was purged at " +
                                     to_rfc3339(*page->purged_at) +
                                     " (retention); its audit trail is on enroll.audit");
@@ -203,14 +203,14 @@ void ReadApi::list(const Request& request, Respond respond) {
   if (const auto channel = query_value(request.query, "channel")) {
     if (std::find(settings_.channels.begin(), settings_.channels.end(), *channel) ==
         settings_.channels.end()) {
-      throw RequestError(400, "bad_filter", "unknown channel '" + *channel + "'");
+      throw RequestError(Errc::bad_filter, "unknown channel '" + *channel + "'");
     }
     filter.channel = *channel;
   }
   if (const auto text = query_value(request.query, "stuck_for")) {
     const auto d = parse_duration(*text);
     if (!d) {
-      throw RequestError(400, "bad_duration",
+      throw RequestError(Errc::bad_duration,
                          "stuck_for '" + *text + "' is not a duration such as 90s, 15m, 2h, 1d");
     }
     // Stuck: no change for longer than the duration; without a status, active ones.
@@ -221,7 +221,7 @@ void ReadApi::list(const Request& request, Respond respond) {
   std::optional<redis::ListPosition> after;
   if (const auto cursor = query_value(request.query, "cursor")) {
     after = decode_list_cursor(*cursor);
-    if (!after) throw RequestError(400, "bad_cursor", "the cursor is not one this API gave");
+    if (!after) throw RequestError(Errc::bad_cursor, "the cursor is not one this API gave");
   }
   worker_.submit(
       [filter, after, limit](redis::ReadModel& m) {

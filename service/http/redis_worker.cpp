@@ -25,7 +25,7 @@ void RedisWorker::submit(Job job, Respond respond) {
       return;
     }
   }
-  respond(error_response(503, "busy", "too many requests waiting for Redis; try again"));
+  respond(error_response(Errc::busy, "too many requests waiting for Redis; try again"));
 }
 
 void RedisWorker::stop() {
@@ -66,17 +66,17 @@ Response RedisWorker::execute(const Job& job) {
     try {
       return job(model());
     } catch (const RequestError& e) {
-      return error_response(e.status(), e.code(), e.what());
+      return error_response(e.code(), e.what());
     } catch (const redis::RedisError& e) {
       if (e.retryable() && attempt == 1) continue;  // the client connects again on next use
       spdlog::warn("http: redis: {}", e.what());
       if (e.retryable()) {
-        return error_response(503, "redis_unavailable", "Redis does not answer; try again");
+        return error_response(Errc::redis_unavailable, "Redis does not answer; try again");
       }
-      return error_response(500, "internal", "a Redis read failed");
+      return error_response(Errc::internal, "a Redis read failed");
     } catch (const std::exception& e) {
       spdlog::error("http: request failed: {}", e.what());
-      return error_response(500, "internal", "the request failed");
+      return error_response(Errc::internal, "the request failed");
     }
   }
 }

@@ -69,7 +69,7 @@ RegistrationId registration_id_of(const Request& request) {
            c == '-';
   });
   if (!ok) {
-    throw RequestError(400, "bad_id",
+    throw RequestError(Errc::bad_id,
                        "a registration id is 1 to 128 characters of A-Z a-z 0-9 . _ : -");
   }
   return RegistrationId(id);
@@ -77,7 +77,7 @@ RegistrationId registration_id_of(const Request& request) {
 
 Response quarantined_response(const RegistrationId& id, const redis::Quarantine& q) {
   return error_response(
-      409, "registration_quarantined",
+      Errc::registration_quarantined,
       "the stored state of " + id.str() + " cannot be decoded (" + q.reason + "); " +
           (q.at ? "quarantined at " + to_rfc3339(*q.at) + ", its record kept aside"
                 : "it is quarantined at its next message") +

@@ -77,7 +77,7 @@ void Router::dispatch(Request request, const Respond& respond) const {
   for (auto& segment : path) {
     std::string decoded;
     if (!percent_decode(segment, decoded)) {
-      respond(error_response(400, "bad_request", "the path is not valid percent-encoding"));
+      respond(error_response(Errc::bad_request, "the path is not valid percent-encoding"));
       return;
     }
     segment = std::move(decoded);
@@ -94,7 +94,7 @@ void Router::dispatch(Request request, const Respond& respond) const {
       continue;
     }
     if (route.access == Access::operator_token && !authorized(request)) {
-      auto r = error_response(401, "unauthorized", "this action needs the operator's bearer token");
+      auto r = error_response(Errc::unauthorized, "this action needs the operator's bearer token");
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
       respond(std::move(r));
       return;
@@ -103,20 +103,19 @@ void Router::dispatch(Request request, const Respond& respond) const {
     try {
       route.handler(request, respond);
     } catch (const RequestError& e) {
-      respond(error_response(e.status(), e.code(), e.what()));
+      respond(error_response(e.code(), e.what()));
     }
     return;
   }
   if (allowed.empty()) {
-    respond(error_response(404, "not_found", "no such resource: " + request.path));
+    respond(error_response(Errc::not_found, "no such resource: " + request.path));
     return;
   }
   std::sort(allowed.begin(), allowed.end());
   std::string allow;
   for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
-  auto r =
-      error_response(405, "method_not_allowed",
-                     std::string(to_string(request.method)) + " is not allowed here; use " + allow);
+  auto r = error_response(Errc::method_not_allowed, std::string(to_string(request.method)) +
+                                                        " is not allowed here; use " + allow);
   r.headers.emplace_back("Allow", allow);
   respond(std::move(r));
 }

@@ -68,7 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
     try {
       request = to_request(msg);
     } catch (const RequestError& e) {
-      write(error_response(e.status(), e.code(), e.what()));
+      write(error_response(e.code(), e.what()));
       return;
     }
     auto self = shared_from_this();
@@ -80,7 +80,7 @@ class Session : public std::enable_shared_from_this<Session> {
       router_.dispatch(std::move(request), respond);
     } catch (const std::exception& e) {
       spdlog::error("http: {} failed: {}", target, e.what());
-      write(error_response(500, "internal", "the request failed"));
+      write(error_response(Errc::internal, "the request failed"));
     }
   }
 

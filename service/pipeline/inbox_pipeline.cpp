@@ -169,9 +169,9 @@ InboxPipeline::Batch InboxPipeline::run_engine(std::int32_t partition, std::span
     if (in == nullptr) {
       r = step_.dead_letter(item.record, std::get<codec::DecodeError>(item.decoded));
     } else if (loaded.quarantined.count(in->subject) != 0) {  // quarantine: see the load above
-      r = step_.dead_letter(
-          item.record, {"registration_quarantined", "the stored state of " + in->subject.str() +
-                                                        " cannot be decoded and is quarantined"});
+      r = step_.dead_letter(item.record, {Errc::registration_quarantined,
+                                          "the stored state of " + in->subject.str() +
+                                              " cannot be decoded and is quarantined"});
     } else {
       r = step_.apply(item.record, *in, states[in->subject], engine_);
     }
@@ -223,7 +223,7 @@ void InboxPipeline::commit_one(std::int32_t partition, Item& item) {
     entry_ids = commit_fenced(partition, next_offset, to_store, batch.outbox, {});
   } catch (const redis::RedisError& e) {
     batch = Batch{};
-    batch.results.push_back(step_.dead_letter(item.record, {"commit_failed", e.what()}));
+    batch.results.push_back(step_.dead_letter(item.record, {Errc::commit_failed, e.what()}));
     batch.outbox = std::move(batch.results.back().outbox);
     batch.inputs.push_back(nullptr);
     batch.records.push_back(&item.record);
@@ -263,7 +263,7 @@ void InboxPipeline::committed(std::int32_t partition, Batch& batch,
       // The key and the reason only: the payload may hold personal data.
       spdlog::warn("inbox {}/{}@{}: registration {}: dead-lettered: {}: {}", topic, partition,
                    batch.records[i]->at.offset, batch.records[i]->key.substr(0, 128),
-                   r.reason->code, r.reason->message.substr(0, 200));
+                   wire_code(r.reason->code), r.reason->message.substr(0, 200));
     }
     if (monitor_ != nullptr) {
       if (batch.inputs[i] != nullptr) monitor_->on_outcome(*batch.inputs[i], r.outcome);

@@ -46,9 +46,9 @@ std::variant<Inbound, codec::DecodeError> MessageStep::decode(
     return decoder_.decode(record.value, record.key);
   } catch (const std::exception& e) {
     // The decoder answers bad input with a DecodeError; a throw is input it did not foresee.
-    return codec::DecodeError{"undecodable", e.what()};
+    return codec::DecodeError{Errc::undecodable, e.what()};
   } catch (...) {
-    return codec::DecodeError{"undecodable", "unknown exception"};
+    return codec::DecodeError{Errc::undecodable, "unknown exception"};
   }
 }
 
@@ -60,16 +60,16 @@ StepResult MessageStep::apply(const InboxRecord& record, const Inbound& in,
     outcome = enroll::apply(current, in, record.now, engine);
   } catch (const nlohmann::json::exception& e) {
     // Input the engine cannot use (e.g. a result whose outputs have the wrong types).
-    return dead_letter(record, {"unprocessable", e.what()});
+    return dead_letter(record, {Errc::unprocessable, e.what()});
   } catch (const std::exception& e) {
     // Anything else is the engine breaking its own rules on this input: a bug to look at.
     spdlog::error("registration {}: engine fault on {} {}: {}", in.subject.str(),
                   to_string(in.type), in.id.str(), e.what());
-    return dead_letter(record, {"engine_fault", e.what()}, StepKind::engine_fault);
+    return dead_letter(record, {Errc::engine_fault, e.what()}, StepKind::engine_fault);
   } catch (...) {
     spdlog::error("registration {}: engine fault on {} {}: unknown exception", in.subject.str(),
                   to_string(in.type), in.id.str());
-    return dead_letter(record, {"engine_fault", "unknown exception"}, StepKind::engine_fault);
+    return dead_letter(record, {Errc::engine_fault, "unknown exception"}, StepKind::engine_fault);
   }
   StepResult r;
   if (outcome.duplicate) {
@@ -84,26 +84,26 @@ StepResult MessageStep::apply(const InboxRecord& record, const Inbound& in,
     for (const auto& m : r.outbox) {
       if (m.value.size() > codec::max_output_value_bytes ||
           m.key.size() > codec::max_output_key_bytes) {
-        return dead_letter(record,
-                           {"output_too_large", "an output of " + std::to_string(m.value.size()) +
-                                                    " bytes would exceed the limit"});
+        return dead_letter(
+            record, {Errc::output_too_large, "an output of " + std::to_string(m.value.size()) +
+                                                 " bytes would exceed the limit"});
       }
     }
     if (outcome.state) {
       r.state_json = state_to_json(*outcome.state).dump();
       if (r.state_json.size() > codec::max_state_bytes) {
         return dead_letter(
-            record, {"state_too_large",
+            record, {Errc::state_too_large,
                      "the state would grow to " + std::to_string(r.state_json.size()) + " bytes"});
       }
     }
   } catch (const nlohmann::json::exception& e) {
     // Text that cannot be written out (e.g. invalid UTF-8 the decoder let through).
-    return dead_letter(record, {"unencodable", e.what()});
+    return dead_letter(record, {Errc::unencodable, e.what()});
   } catch (const std::exception& e) {
     spdlog::error("registration {}: engine fault encoding the outputs of {} {}: {}",
                   in.subject.str(), to_string(in.type), in.id.str(), e.what());
-    return dead_letter(record, {"engine_fault", e.what()}, StepKind::engine_fault);
+    return dead_letter(record, {Errc::engine_fault, e.what()}, StepKind::engine_fault);
   }
   if (in.type == CommandType::timer) {
     r.kind = StepKind::timer;

@@ -48,7 +48,8 @@ class CheckedInbox final : public http::InboxSink {
   void write(std::string key, std::string value, Delivered done) override {
     const auto decoded = decoder_.decode(value, key);
     if (const auto* e = std::get_if<codec::DecodeError>(&decoded)) {
-      fail("the inbox refuses an operator action (" + e->code + ": " + e->message + "): " + value);
+      fail("the inbox refuses an operator action (" + std::string(wire_code(e->code)) + ": " +
+           e->message + "): " + value);
     }
     done(true, "");
   }
@@ -93,7 +94,7 @@ void serve(const Api& api, http::BeastRequest& message) {
   try {
     request = http::to_request(message);
   } catch (const http::RequestError& e) {
-    check_answer(http::error_response(e.status(), e.code(), e.what()));
+    check_answer(http::error_response(e.code(), e.what()));
     return;
   }
   int answers = 0;

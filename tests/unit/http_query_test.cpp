@@ -30,8 +30,8 @@ TEST(QueryTest, RefusesRepeatsBadEscapesAndUnknownNames) {
     reject_unknown(parse_query("limit=1&stuck-for=1h"), {"limit", "stuck_for"});
     FAIL() << "no error";
   } catch (const RequestError& e) {
-    EXPECT_EQ(e.status(), 400);
-    EXPECT_EQ(e.code(), "bad_request");
+    EXPECT_EQ(http_status(e.code()), 400);
+    EXPECT_EQ(e.code(), Errc::bad_request);
     EXPECT_NE(std::string(e.what()).find("stuck-for"), std::string::npos);
   }
 }

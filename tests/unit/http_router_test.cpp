@@ -38,7 +38,7 @@ class RouterTest : public ::testing::Test {
         [](Request&, const Respond& respond) { respond(json_response(202, {})); },
         Access::operator_token);
     router_.add(Method::get, "/bad", [](Request&, const Respond&) {
-      throw RequestError(400, "bad_filter", "no such phase");
+      throw RequestError(Errc::bad_filter, "no such phase");
     });
   }
   Router router_{"s3cret-token"};

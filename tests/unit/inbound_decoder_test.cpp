@@ -43,8 +43,8 @@ class InboundDecoderTest : public ::testing::Test {
   std::string code_of(std::string_view payload, std::string_view key = "reg-1") const {
     const auto out = decoder_.decode(payload, key);
     if (const auto* e = std::get_if<DecodeError>(&out)) {
-      EXPECT_FALSE(e->message.empty()) << e->code;
-      return e->code;
+      EXPECT_FALSE(e->message.empty()) << wire_code(e->code);
+      return std::string(wire_code(e->code));
     }
     return "";
   }
@@ -204,7 +204,8 @@ TEST_F(InboundDecoderTest, WhatTheSimulatedCitizensSendDecodes) {
     ++seen;
     const auto out = decoder_.decode(c.value, c.key);
     const auto* e = std::get_if<DecodeError>(&out);
-    EXPECT_EQ(e, nullptr) << c.value << ": " << (e ? e->code + " " + e->message : "");
+    EXPECT_EQ(e, nullptr) << c.value << ": "
+                          << (e ? std::string(wire_code(e->code)) + " " + e->message : "");
   };
   const std::vector<std::string> channels{"self-service", "officer-assisted", "passcode-reset",
                                           "kiosk"};
@@ -267,7 +268,8 @@ TEST_F(InboundDecoderTest, WhatTheSimulatedConnectorsAnswerDecodes) {
     largest = std::max(largest, event.size());
     const auto out = decoder_.decode(event, "reg-1");
     const auto* e = std::get_if<DecodeError>(&out);
-    EXPECT_EQ(e, nullptr) << event << ": " << (e ? e->code + " " + e->message : "");
+    EXPECT_EQ(e, nullptr) << event << ": "
+                          << (e ? std::string(wire_code(e->code)) + " " + e->message : "");
   }
   // README ("Bounds on inbound bytes"): far below kMaxInboundBytes.
   EXPECT_LT(largest, 2048u);

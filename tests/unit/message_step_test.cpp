@@ -76,7 +76,7 @@ TEST_F(MessageStepTest, AnEngineInvariantBreachIsAnEngineFaultNotBadInput) {
   const auto r = run("reg-2", terms.dump(), state);
   EXPECT_EQ(r.kind, StepKind::engine_fault);
   ASSERT_TRUE(r.reason.has_value());
-  EXPECT_EQ(r.reason->code, "engine_fault");
+  EXPECT_EQ(r.reason->code, Errc::engine_fault);
   EXPECT_FALSE(r.state.has_value());
   EXPECT_EQ(dead_letter_data(r).at("error").at("code"), "engine_fault");
 }
@@ -98,7 +98,7 @@ TEST_F(MessageStepTest, ADeadLetterKeepsABoundedExcerptWithTheHashAndSize) {
 
 TEST_F(MessageStepTest, AHugeKeyIsCutInTheDeadLetter) {
   const std::string key(1'000'000, 'k');
-  const auto r = step_.dead_letter(record(key, "x"), {"not_json", "bad"});
+  const auto r = step_.dead_letter(record(key, "x"), {Errc::not_json, "bad"});
   ASSERT_EQ(r.outbox.size(), 1u);
   EXPECT_EQ(r.outbox[0].key.size(), codec::dead_letter_key_bytes);
   EXPECT_LT(r.outbox[0].value.size(), 16 * 1024u);

@@ -1,0 +1,89 @@
+#pragma once
+// The project's error codes: one enum across the modules, and for each code, stated once in
+// errc.cpp's table: its module's category, whether trying again can succeed, and its wire
+// forms (the `code` of a dead letter or of an HTTP error body, and the HTTP status). Nothing
+// else maps an error to a wire code or a status.
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace enroll {
+
+enum class ErrorCategory { codec, engine, store, http };
+
+enum class Errc {
+  // codec: an inbox message that cannot be read (dead-lettered; README "Bad input")
+  too_large,
+  missing_key,
+  not_json,
+  too_deep,
+  invalid_data,
+  not_cloudevent,
+  unknown_type,
+  key_mismatch,
+  undecodable,
+  // engine: what the ordered path cannot apply or store (dead-lettered)
+  engine_fault,
+  unprocessable,
+  unencodable,
+  output_too_large,
+  state_too_large,
+  commit_failed,
+  registration_quarantined,
+  // store: Redis
+  stale_epoch,        // another instance claimed the partition (a fenced step refused)
+  redis_unavailable,  // the connection failed, or the server is in a passing state
+  redis_refused,      // Redis refused the command for good
+  // http: the API's answers
+  bad_request,
+  bad_id,
+  bad_limit,
+  bad_filter,
+  bad_cursor,
+  bad_duration,
+  unknown_step,
+  unauthorized,
+  not_found,
+  registration_not_found,
+  method_not_allowed,
+  definition_not_loaded,
+  registration_ended,
+  rewind_forward,
+  history_purged,
+  payload_too_large,
+  headers_too_large,
+  not_ready,
+  busy,
+  kafka_unavailable,
+  internal,
+};
+
+struct ErrcInfo {
+  Errc code;
+  ErrorCategory category;
+  std::string_view wire;  // the code on the wire (dead letter, HTTP error body)
+  bool retryable;         // trying the same again later can succeed
+  int http_status;        // as an HTTP answer
+};
+
+[[nodiscard]] const ErrcInfo& info(Errc code);
+[[nodiscard]] inline std::string_view wire_code(Errc code) { return info(code).wire; }
+[[nodiscard]] inline bool retryable(Errc code) { return info(code).retryable; }
+[[nodiscard]] inline int http_status(Errc code) { return info(code).http_status; }
+// The code whose wire form is `wire`, if any.
+[[nodiscard]] std::optional<Errc> errc_from_wire(std::string_view wire);
+
+// An error that carries its code. Thrown where a caller decides by the code (retry, a wire
+// answer); the message is for people and logs.
+class Error : public std::runtime_error {
+ public:
+  Error(Errc code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  [[nodiscard]] Errc code() const noexcept { return code_; }
+  [[nodiscard]] bool retryable() const noexcept { return enroll::retryable(code_); }
+
+ private:
+  Errc code_;
+};
+
+}  // namespace enroll
