@@ -59,7 +59,7 @@ void claim(DefinitionFile& f, const json& doc) {
   }
 }
 
-// The document again, without the problem its first reading reported: only to claim.
+// The document, read only for the channel it names: its problems are the checks' to report.
 json quietly(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   return json::parse(in, nullptr, /*allow_exceptions=*/false);
