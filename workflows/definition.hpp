@@ -1,10 +1,11 @@
 #pragma once
 // A channel definition: the steps that fill each canonical phase, what each step awaits
-// (command types and/or a connector task), its retry policy, deadline, tries and what
-// exhaustion leads to. Parsed from workflows/channels/*.json (validated first against
-// schemas/channel-definition.schema.json by the loader).
+// (command types and/or a connector task), its retry policy, deadline, tries, what
+// exhaustion leads to and its kind's own settings. Read from workflows/channels/*.json by
+// the one loader (definition_loader.hpp).
 #include <chrono>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -14,7 +15,6 @@
 
 #include "statemachines/lifecycle.hpp"
 #include "workflows/commands.hpp"
-#include "workflows/domain/passcode_policy.hpp"
 
 namespace enroll {
 
@@ -50,6 +50,12 @@ struct OnExhausted {
   std::string channel;                // hand_over: the channel that takes over
 };
 
+// A step kind's own settings (thresholds, policies), made by the kind from the step's
+// "config" (StepKind::parse_config); each kind derives its own.
+struct StepConfig {
+  virtual ~StepConfig() = default;
+};
+
 struct StepDef {
   std::string name;
   Phase phase = Phase::consent;
@@ -60,6 +66,7 @@ struct StepDef {
   RetryPolicy retry;
   int tries = 0;  // citizen tries; 0 = unlimited
   OnExhausted on_exhausted;
+  std::shared_ptr<const StepConfig> config;  // null for kinds without settings
 };
 
 struct ChannelDefinition {
@@ -69,28 +76,17 @@ struct ChannelDefinition {
   bool start_requires_citizen_id = false;
   bool start_requires_officer = false;
   std::chrono::seconds expire_after{86400};
-  PasscodePolicy passcode;
-  double min_sharpness = 0.5;
-  double liveness_threshold = 0.8;
-  double face_match_threshold = 0.75;
-  double fingerprint_threshold = 0.8;
-  std::chrono::seconds qr_ttl{300};
   std::vector<StepDef> steps;
 
   [[nodiscard]] std::optional<std::size_t> index_of(std::string_view step) const;
   [[nodiscard]] const StepDef* find(std::string_view step) const;
-  // The first step of `phase`, if the channel has one.
-  [[nodiscard]] const StepDef* first_of(Phase phase) const;
 };
 
-// Throws DefinitionError naming the first problem (unknown kind, duplicate step, ...). The
-// JSON Schema is checked by the caller; this checks what the schema cannot.
-ChannelDefinition parse_definition(const nlohmann::json& doc);
-
-// All loaded definitions; refuses two with the same channel and version.
+// All loaded definitions, at most one per channel and version.
 class DefinitionCatalog {
  public:
-  void add(ChannelDefinition def);
+  // False (and `def` not added) if the catalog already has that channel and version.
+  [[nodiscard]] bool add(ChannelDefinition def);
   [[nodiscard]] const ChannelDefinition* latest(std::string_view channel) const;
   [[nodiscard]] const ChannelDefinition* get(std::string_view channel, int version) const;
   [[nodiscard]] std::vector<std::string> channels() const;

@@ -1,7 +1,6 @@
 #include "workflows/graph.hpp"
 
 #include <algorithm>
-#include <deque>
 #include <sstream>
 
 #include "workflows/steps/step_kind.hpp"
@@ -174,176 +173,91 @@ std::string join(const Range& items) {
   return out.empty() ? "none" : out;
 }
 
-std::string format_number(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-
-// Nodes reachable from `start` (forward) or reaching it (backward), ignoring cancel and
-// expiry: they are always possible, so they would make every step look fine.
-std::vector<bool> walk(const Graph& g, const std::vector<std::size_t>& start, bool forward,
-                       bool include_exits) {
-  std::vector<bool> seen(g.nodes.size(), false);
-  std::deque<std::size_t> todo(start.begin(), start.end());
-  for (const auto n : start) seen[n] = true;
-  while (!todo.empty()) {
-    const auto n = todo.front();
-    todo.pop_front();
-    for (const auto& e : g.edges) {
-      if (!include_exits && (e.kind == EdgeKind::cancel || e.kind == EdgeKind::expire)) continue;
-      const auto [here, there] = forward ? std::pair{e.from, e.to} : std::pair{e.to, e.from};
-      if (here == n && !seen[there]) {
-        seen[there] = true;
-        todo.push_back(there);
-      }
-    }
-  }
-  return seen;
-}
-
 class Linter {
  public:
-  Linter(const ChannelDefinition& def, const Graph& g, const LintContext& ctx)
-      : def_(def), g_(g), ctx_(ctx) {}
+  Linter(const ChannelDefinition& def, const LintContext& ctx) : def_(def), ctx_(ctx) {
+    for (const auto& [name, connector] : ctx_.known_tasks) connectors_.insert(connector);
+  }
 
   LintReport run() {
-    if (def_.steps.empty()) {
-      report_.errors.push_back("channel " + def_.channel + ": no steps");
-      return report_;
-    }
     std::set<std::string> names;
-    for (const auto& s : def_.steps) {
-      if (!names.insert(s.name).second) error(s, "duplicate step name");
-      structure(s);
-      retries(s);
-      task(s);
-      hand_over(s);
+    for (std::size_t i = 0; i < def_.steps.size(); ++i) {
+      const StepDef& s = def_.steps[i];
+      if (!names.insert(s.name).second) error(i, "duplicate step name");
+      // The registration machine only moves forward through the phases.
+      if (i > 0 && s.phase < def_.steps[i - 1].phase) {
+        error(i, "phase " + std::string(to_string(s.phase)) + " comes after " +
+                     std::string(to_string(def_.steps[i - 1].phase)));
+      }
+      exhaustion(i);
+      task(i);
+      hand_over(i);
     }
-    paths();
     return report_;
   }
 
  private:
-  void error(const StepDef& s, const std::string& what) {
-    report_.errors.push_back(where(s) + what);
+  void error(std::size_t i, const std::string& what) {
+    report_.errors.push_back({i, where(i) + what});
   }
-  void warning(const StepDef& s, const std::string& what) {
-    report_.warnings.push_back(where(s) + what);
+  void warning(std::size_t i, const std::string& what) {
+    report_.warnings.push_back({i, where(i) + what});
   }
-  std::string where(const StepDef& s) const {
-    return "channel " + def_.channel + ", step " + s.name + ": ";
-  }
-
-  void structure(const StepDef& s) {
-    const StepKind* kind = find_step_kind(s.kind);
-    if (kind == nullptr) {
-      std::vector<std::string> known;
-      for (const auto k : step_kind_names()) known.emplace_back(k);
-      error(s, "unknown step kind '" + s.kind + "' (known: " + join(known) + ")");
-    } else {
-      if (kind->needs_task() && !s.task) error(s, "kind " + s.kind + " needs a task");
-      for (const auto& t : kind->go_back_targets(def_, s)) {
-        if (!def_.index_of(t)) error(s, "goes back to '" + t + "', which is not a step");
-      }
-    }
-    if (s.expects.empty() && !s.task) error(s, "awaits nothing: give it expects or a task");
+  std::string where(std::size_t i) const {
+    return "channel " + def_.channel + ", step " + def_.steps[i].name + ": ";
   }
 
-  void retries(const StepDef& s) {
-    if (s.retry.max_attempts < 1 || s.retry.max_attempts > 100) {
-      error(s, "retry.max_attempts " + std::to_string(s.retry.max_attempts) + " is outside 1..100");
-    }
-    if (!(s.retry.multiplier >= 1.0)) {
-      error(s, "retry.multiplier " + format_number(s.retry.multiplier) +
-                   " is below 1: the backoff would shrink");
-    }
-    if (s.tries < 0) error(s, "tries " + std::to_string(s.tries) + " is negative");
-    // Legal (the step just never exhausts; expiry still ends the registration), but the
-    // author asked for an exhaustion that cannot happen.
+  // Legal (the step just never exhausts; expiry still ends the registration), but the
+  // author asked for an exhaustion that cannot happen.
+  void exhaustion(std::size_t i) {
+    const StepDef& s = def_.steps[i];
     const auto action = s.on_exhausted.action;
     if (s.tries == 0 && action != Exhaustion::reject) {
-      warning(s, "on_exhausted " + std::string(to_string(action)) +
+      warning(i, "on_exhausted " + std::string(to_string(action)) +
                      " never happens: tries is 0 (unlimited)");
     }
   }
 
-  void task(const StepDef& s) {
+  void task(std::size_t i) {
+    const StepDef& s = def_.steps[i];
     if (!s.task) return;
     const auto& t = *s.task;
-    std::set<std::string> connectors;
-    for (const auto& [name, connector] : ctx_.known_tasks) connectors.insert(connector);
     std::vector<std::string> tasks;
     for (const auto& [name, connector] : ctx_.known_tasks) tasks.push_back(name);
     const auto it = ctx_.known_tasks.find(t.name);
-    if (connectors.count(t.connector) == 0) {
-      error(s, "unknown connector '" + t.connector + "' (known: " + join(connectors) + ")");
+    if (connectors_.count(t.connector) == 0) {
+      error(i, "unknown connector '" + t.connector + "' (known: " + join(connectors_) + ")");
     }
     if (it == ctx_.known_tasks.end()) {
-      error(s, "unknown task '" + t.name + "' (known: " + join(tasks) + ")");
-    } else if (connectors.count(t.connector) != 0 && it->second != t.connector) {
-      error(s, "task '" + t.name + "' belongs to connector '" + it->second + "', not '" +
+      error(i, "unknown task '" + t.name + "' (known: " + join(tasks) + ")");
+    } else if (connectors_.count(t.connector) != 0 && it->second != t.connector) {
+      error(i, "task '" + t.name + "' belongs to connector '" + it->second + "', not '" +
                    t.connector + "'");
     }
   }
 
-  void hand_over(const StepDef& s) {
+  void hand_over(std::size_t i) {
+    const StepDef& s = def_.steps[i];
     if (s.on_exhausted.action != Exhaustion::hand_over) return;
     const auto& target = s.on_exhausted.channel;
     if (ctx_.known_channels.count(target) == 0) {
-      error(s, "hands over to unknown channel '" + target +
+      error(i, "hands over to unknown channel '" + target +
                    "' (known: " + join(ctx_.known_channels) + ")");
     } else if (target == def_.channel) {
-      warning(s, "hands over to its own channel");
-    }
-  }
-
-  void paths() {
-    const auto steps = def_.steps.size();
-    const auto reachable = walk(g_, {0}, true, true);
-    for (std::size_t i = 1; i < steps; ++i) {
-      if (!reachable[i]) {
-        error(def_.steps[i], "unreachable from the first step " + def_.steps[0].name);
-      }
-    }
-    std::vector<std::size_t> terminals;
-    for (std::size_t i = 0; i < g_.nodes.size(); ++i) {
-      const auto& n = g_.nodes[i];
-      if (n.kind == GraphNode::Kind::outcome &&
-          (n.name == "issued" || n.name == "rejected" ||
-           n.name.substr(0, kHandOverPrefix.size()) == kHandOverPrefix)) {
-        terminals.push_back(i);
-      }
-    }
-    const auto ends = walk(g_, terminals, false, false);
-    for (std::size_t i = 0; i < steps; ++i) {
-      if (!ends[i]) {
-        error(def_.steps[i],
-              "dead end: no path to issued, rejected or a hand-over (only cancel or expiry "
-              "would end it)");
-      }
-    }
-    const auto from_last = walk(g_, {steps - 1}, true, false);
-    const auto issued = g_.outcome("issued");
-    if (issued == g_.nodes.size() || !from_last[issued]) {
-      error(def_.steps.back(), "the last step cannot reach issued");
+      warning(i, "hands over to its own channel");
     }
   }
 
   const ChannelDefinition& def_;
-  const Graph& g_;
   const LintContext& ctx_;
+  std::set<std::string> connectors_;
   LintReport report_;
 };
 
 }  // namespace
 
-LintReport lint(const ChannelDefinition& def, const Graph& graph, const LintContext& context) {
-  return Linter(def, graph, context).run();
-}
-
 LintReport lint(const ChannelDefinition& def, const LintContext& context) {
-  return lint(def, build_graph(def), context);
+  return Linter(def, context).run();
 }
 
 // ---- drawing ---------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 #pragma once
-// A channel's transition graph, built from its definition and the step kinds, and the lint
-// that `enrollctl workflows check` runs on it; drawn as Mermaid or Graphviz DOT by
-// `enrollctl workflows graph`. Pure: no I/O. What the lint needs to know about the world
+// A channel's transition graph, built from its definition and the step kinds, drawn as
+// Mermaid or Graphviz DOT by `enrollctl workflows graph`; and the lint of the rules across
+// steps that the loader runs last. Pure: no I/O. What the lint needs to know about the world
 // (connector tasks, other channels) is passed in, because workflows/ must not depend on
-// connectors/ where the task schemas are embedded.
+// adapters/codec/ where the task schemas are embedded.
 #include <cstddef>
 #include <map>
 #include <set>
@@ -74,15 +74,23 @@ struct LintContext {
   std::set<std::string> known_channels;
 };
 
+struct LintFinding {
+  std::size_t step = 0;  // index into the definition's steps
+  std::string text;      // names the channel and the step
+};
+
 struct LintReport {
-  std::vector<std::string> errors;    // the definition must not be used
-  std::vector<std::string> warnings;  // legal but probably not what the author meant
+  std::vector<LintFinding> errors;    // the definition must not be used
+  std::vector<LintFinding> warnings;  // legal but probably not what the author meant
   [[nodiscard]] bool ok() const { return errors.empty(); }
 };
 
-// One line per problem, each naming the channel and (where there is one) the step.
+// The rules across a definition's steps and against the world, on a definition whose steps
+// each passed their own checks (definition_loader.hpp): unique step names, phases in the
+// canonical order, known tasks of the right connector, known hand-over channels. That each
+// step awaits something is checked per step, and it is what makes every step reachable and
+// every path end (each step's `done` edge leads to the next, the last one's to issued).
 LintReport lint(const ChannelDefinition& def, const LintContext& context);
-LintReport lint(const ChannelDefinition& def, const Graph& graph, const LintContext& context);
 
 // `flowchart LR`: steps as boxes, outcomes as rounded nodes, cancel/expire edges dotted.
 std::string to_mermaid(const Graph& graph);

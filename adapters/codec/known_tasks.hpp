@@ -1,7 +1,7 @@
 #pragma once
 // The connector tasks this build knows: every embedded schemas/tasks/<task>.schema.json and
 // its `x-connector`. The graph lint takes them as a parameter (workflows/ cannot see
-// connectors/, where the schemas are embedded); enrollctl's check and enrollmentd's start-up
+// adapters/codec/, where the schemas are embedded); enrollctl's check and enrollmentd's start-up
 // both lint with them.
 #include <map>
 #include <set>

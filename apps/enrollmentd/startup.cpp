@@ -5,16 +5,14 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
-#include <iterator>
-#include <nlohmann/json.hpp>
 #include <thread>
 
+#include "adapters/codec/definition_schemas.hpp"
 #include "adapters/codec/known_tasks.hpp"
 #include "adapters/redis/connect.hpp"
 #include "apps/common/atomic_file.hpp"
 #include "service/http/duration.hpp"
-#include "workflows/graph.hpp"
+#include "workflows/definition_loader.hpp"
 
 namespace enroll::daemon {
 namespace {
@@ -48,59 +46,24 @@ std::int32_t check_kafka(const kafka::Settings& settings, const std::string& inb
   return partitions;
 }
 
-}  // namespace
-
-DefinitionCatalog load_definitions(const std::filesystem::path& folder,
-                                   const codec::SchemaSet& schemas) {
-  const auto* schema = schemas.find("channel-definition.schema.json");
-  if (schema == nullptr) throw DefinitionError("the channel definition schema is missing");
-  DefinitionCatalog catalog;
-  std::error_code ec;
-  if (!std::filesystem::is_directory(folder, ec)) {
-    throw DefinitionError("workflows folder " + folder.string() + " does not exist");
+// The definitions of `folder`, read as `enrollctl workflows check` reads them: one that
+// fails any check does not run. Throws DefinitionError with the first problem, naming its
+// file; warnings are logged.
+DefinitionCatalog load_workflows(const std::filesystem::path& folder,
+                                 const codec::SchemaSet& schemas) {
+  auto loaded = load_definitions(definition_files(folder), codec::DefinitionSchemas(schemas),
+                                 codec::known_tasks());
+  for (const auto& w : loaded.warnings) spdlog::warn("{}", w.text());
+  if (!loaded.ok()) {
+    const auto more = loaded.errors.size() - 1;
+    throw DefinitionError(
+        loaded.errors.front().text() +
+        (more ? " (and " + std::to_string(more) + " more: enrollctl workflows check)" : ""));
   }
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  std::vector<std::pair<std::filesystem::path, ChannelDefinition>> loaded;
-  for (const auto& f : files) {
-    std::ifstream in(f);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    rapidjson::Document doc;
-    doc.Parse(text.data(), text.size());
-    if (doc.HasParseError()) throw DefinitionError(f.string() + ": not JSON");
-    if (auto why = codec::validate(*schema, doc); !why.empty()) {
-      throw DefinitionError(f.string() + ": fails the channel definition schema: " + why);
-    }
-    try {
-      loaded.emplace_back(f, parse_definition(nlohmann::json::parse(text)));
-    } catch (const nlohmann::json::parse_error& e) {
-      throw DefinitionError(f.string() + ": not JSON: " + e.what());
-    } catch (const DefinitionError& e) {
-      throw DefinitionError(f.string() + ": " + e.what());
-    }
-  }
-  if (files.empty()) throw DefinitionError("no channel definitions in " + folder.string());
-  // The transition-graph lint of `enrollctl workflows check`, against the loaded channels
-  // and the tasks this build knows: a definition it refuses does not run.
-  LintContext context;
-  context.known_tasks = codec::known_tasks();
-  for (const auto& [f, def] : loaded) context.known_channels.insert(def.channel);
-  for (auto& [f, def] : loaded) {
-    const auto report = lint(def, context);
-    for (const auto& w : report.warnings) spdlog::warn("{}: {}", f.string(), w);
-    if (!report.ok()) {
-      const auto more = report.errors.size() - 1;
-      throw DefinitionError(
-          f.string() + ": " + report.errors.front() +
-          (more ? " (and " + std::to_string(more) + " more: enrollctl workflows check)" : ""));
-    }
-    catalog.add(std::move(def));
-  }
-  return catalog;
+  return std::move(loaded.catalog);
 }
+
+}  // namespace
 
 Startup::Startup(const Config& config) {
   try {
@@ -109,7 +72,7 @@ Startup::Startup(const Config& config) {
     throw StartupError(e.what());
   }
   try {
-    catalog_ = load_definitions(config.workflows, schemas_);
+    catalog_ = load_workflows(config.workflows, schemas_);
   } catch (const DefinitionError& e) {
     throw StartupError(e.what());
   }

@@ -54,10 +54,4 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
                                                 const PipelineMonitor& monitor,
                                                 metrics::Registry& registry);
 
-// Reads every *.json of `folder` as a channel definition (validated against
-// schemas/channel-definition.schema.json, parsed, then linted as `enrollctl workflows check`
-// does; lint warnings are logged); throws DefinitionError naming the file.
-DefinitionCatalog load_definitions(const std::filesystem::path& folder,
-                                   const codec::SchemaSet& schemas);
-
 }  // namespace enroll::daemon

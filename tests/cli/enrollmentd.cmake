@@ -170,3 +170,10 @@ enrollmentd_test(lint-refused EXIT 1
   MATCH "\nenrollmentd: [^\n]*lint-refused/unreachable-step.json: [^\n]*step wait: awaits nothing[^\n]*\n$"
   ARGS --brokers 127.0.0.1:1 --keys ${cli_keys} --workflows ${CMAKE_CURRENT_BINARY_DIR}/lint-refused)
 set_tests_properties(cli.enrollmentd.lint-refused PROPERTIES FIXTURES_REQUIRED cli_keys)
+# A step kind's bad config: the message `enrollctl workflows check` gives (CMakeLists.txt).
+file(COPY ${CMAKE_CURRENT_SOURCE_DIR}/broken/bad-kind-config.json
+  DESTINATION ${CMAKE_CURRENT_BINARY_DIR}/kind-config-refused)
+enrollmentd_test(kind-config-refused EXIT 1
+  MATCH "\nenrollmentd: [^\n]*kind-config-refused/bad-kind-config.json: ${bad_kind_config_message}\n$"
+  ARGS --brokers 127.0.0.1:1 --keys ${cli_keys} --workflows ${CMAKE_CURRENT_BINARY_DIR}/kind-config-refused)
+set_tests_properties(cli.enrollmentd.kind-config-refused PROPERTIES FIXTURES_REQUIRED cli_keys)

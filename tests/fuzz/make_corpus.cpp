@@ -3,7 +3,7 @@
 // --make-corpus). The same files every time, but for the sealed passcodes (a sealed box is
 // random by design).
 //   inbound_fuzz: the inbox messages of whole simulated journeys on every channel (the
-//     citizens' commands of connectors/sim, the simulated connectors' task results, the
+//     citizens' commands of sim/, the simulated connectors' task results, the
 //     engine's timers), each with its key and the stored state it applied to, one file per
 //     kind of message and channel; and a few hostile ones (the bad bytes of issue 10).
 //   http_fuzz: requests to every route, good and bad (queries, cursors, operator bodies,

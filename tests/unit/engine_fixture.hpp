@@ -3,19 +3,29 @@
 // engine configuration with fixed keys and the cheapest Argon2id (these tests are about
 // states, not about hashing cost).
 #include <filesystem>
-#include <fstream>
+#include <stdexcept>
 
-#include "workflows/definition.hpp"
+#include "adapters/codec/definition_schemas.hpp"
+#include "adapters/codec/known_tasks.hpp"
+#include "workflows/definition_loader.hpp"
 #include "workflows/engine_config.hpp"
 
 namespace enroll::testing {
 
+// `files` read by the loader, as enrollmentd reads them; throws on the first problem.
+inline DefinitionCatalog load_channels(const std::vector<std::filesystem::path>& files) {
+  const codec::SchemaSet schemas;
+  auto loaded = load_definitions(files, codec::DefinitionSchemas(schemas), codec::known_tasks());
+  if (!loaded.ok()) throw std::runtime_error(loaded.errors.front().text());
+  return std::move(loaded.catalog);
+}
+
+inline std::filesystem::path channels_folder() {
+  return std::string(ENROLL_SOURCE_DIR) + "/workflows/channels";
+}
+
 inline void load_all_channels(DefinitionCatalog& catalog) {
-  const std::filesystem::path dir = std::string(ENROLL_SOURCE_DIR) + "/workflows/channels";
-  for (const auto& f : std::filesystem::directory_iterator(dir)) {
-    std::ifstream in(f.path());
-    catalog.add(parse_definition(nlohmann::json::parse(in)));
-  }
+  catalog = load_channels(definition_files(channels_folder()));
 }
 
 inline EngineConfig test_engine_config(const DefinitionCatalog& catalog) {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 
+#include "tests/unit/engine_fixture.hpp"
 #include "workflows/definition.hpp"
 #include "workflows/engine.hpp"
 
@@ -17,8 +18,7 @@ using nlohmann::json;
 class EngineWalk : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::ifstream in(std::string(ENROLL_SOURCE_DIR) + "/workflows/channels/self-service.v1.json");
-    catalog_.add(parse_definition(json::parse(in)));
+    catalog_ = load_channels({channels_folder() / "self-service.v1.json"});
     config_.catalog = &catalog_;
     config_.passcode_salt_key.assign(32, 7);
     config_.citizen_hash_key.assign(32, 9);

@@ -1,14 +1,21 @@
 // Biometrics: selfie liveness at the capture device, a face match against the registry (or
-// enrolled) photo, or the index fingerprint at the counter. Thresholds come from the
-// channel definition.
+// enrolled) photo, or the index fingerprint at the counter. Each step's threshold is its
+// "config": {"min_score": 0..1} (schemas/steps/<kind>.schema.json).
 #include "workflows/steps/kinds.hpp"
 
 namespace enroll::steps {
 namespace {
 
+std::shared_ptr<const StepConfig> min_score(const nlohmann::json& config) {
+  return threshold(config, "min_score");
+}
+
 class SelfieLiveness final : public StepKind {
  public:
   std::string_view name() const override { return "selfie_liveness"; }
+  std::shared_ptr<const StepConfig> parse_config(const nlohmann::json& config) const override {
+    return min_score(config);
+  }
   void discard(Registration& s) const override {
     s.selfie_ref.clear();
     s.liveness.reset();
@@ -23,7 +30,7 @@ class SelfieLiveness final : public StepKind {
     if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
     const double score = r.outputs.value("liveness", 0.0);
     ctx.state.liveness = score;
-    if (score < ctx.definition.liveness_threshold) return Verdict::ask_again("liveness_too_low");
+    if (score < config_of<Threshold>(ctx.step).value) return Verdict::ask_again("liveness_too_low");
     return Verdict::advance();
   }
 };
@@ -31,6 +38,9 @@ class SelfieLiveness final : public StepKind {
 class FaceMatch final : public StepKind {
  public:
   std::string_view name() const override { return "face_match"; }
+  std::shared_ptr<const StepConfig> parse_config(const nlohmann::json& config) const override {
+    return min_score(config);
+  }
   void discard(Registration& s) const override { s.face_score.reset(); }
   bool needs_task() const override { return true; }
   nlohmann::json task_inputs(const StepContext& ctx) const override {
@@ -40,7 +50,7 @@ class FaceMatch final : public StepKind {
     if (r.status != TaskStatus::ok) return Verdict::reject("face_match_failed: " + error_code(r));
     const double score = r.outputs.value("score", 0.0);
     ctx.state.face_score = score;
-    if (score >= ctx.definition.face_match_threshold) return Verdict::advance();
+    if (score >= config_of<Threshold>(ctx.step).value) return Verdict::advance();
     // Another selfie, counted against the selfie step's tries.
     const auto back = first_step_of(ctx.definition, ctx.step.phase, true);
     if (back.empty()) return Verdict::reject("face_mismatch");
@@ -56,6 +66,9 @@ class FaceMatch final : public StepKind {
 class FingerprintMatch final : public StepKind {
  public:
   std::string_view name() const override { return "fingerprint_match"; }
+  std::shared_ptr<const StepConfig> parse_config(const nlohmann::json& config) const override {
+    return min_score(config);
+  }
   void discard(Registration& s) const override { s.fingerprint_score.reset(); }
   bool needs_task() const override { return true; }
   Verdict on_command(StepContext& ctx) const override {
@@ -68,7 +81,7 @@ class FingerprintMatch final : public StepKind {
     if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
     const double score = r.outputs.value("score", 0.0);
     ctx.state.fingerprint_score = score;
-    if (score < ctx.definition.fingerprint_threshold) {
+    if (score < config_of<Threshold>(ctx.step).value) {
       return Verdict::ask_again("fingerprint_mismatch");
     }
     return Verdict::advance();

@@ -12,8 +12,14 @@
 namespace enroll::steps {
 namespace {
 
+// The photo OCR steps' setting ("config": {"min_sharpness": 0..1}): a blurrier photo, as
+// the capture device reports it, is taken again.
+std::shared_ptr<const StepConfig> min_sharpness(const nlohmann::json& config) {
+  return threshold(config, "min_sharpness");
+}
+
 bool sharp_enough(const StepContext& ctx, const nlohmann::json& out) {
-  return out.value("sharpness", 1.0) >= ctx.definition.min_sharpness;
+  return out.value("sharpness", 1.0) >= config_of<Threshold>(ctx.step).value;
 }
 
 // Takes the citizen ID and the printed fields from a card reading; a reason if unusable.
@@ -52,6 +58,9 @@ std::optional<std::string> take_laser_code(StepContext& ctx, const nlohmann::jso
 class CardFrontOcr final : public StepKind {
  public:
   std::string_view name() const override { return "card_front_ocr"; }
+  std::shared_ptr<const StepConfig> parse_config(const nlohmann::json& config) const override {
+    return min_sharpness(config);
+  }
   // The citizen ID stays: the registration is claimed for it, and a new read must match it.
   void discard(Registration& s) const override {
     const auto back_ref = s.card.back_ref;
@@ -77,6 +86,9 @@ class CardFrontOcr final : public StepKind {
 class CardBackOcr final : public StepKind {
  public:
   std::string_view name() const override { return "card_back_ocr"; }
+  std::shared_ptr<const StepConfig> parse_config(const nlohmann::json& config) const override {
+    return min_sharpness(config);
+  }
   void discard(Registration& s) const override {
     s.card.laser_code.clear();
     s.card.back_ref.clear();

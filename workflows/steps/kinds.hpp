@@ -26,6 +26,12 @@ const StepKind& set_passcode();       // passcode.set: policy, Argon2id verifier
 const StepKind& issue_identity();     // identity.issue / identity.reactivate
 
 // Helpers shared by the kinds.
+// The setting of kinds that compare a connector's score with a least value.
+struct Threshold final : StepConfig {
+  double value = 0;
+};
+// A Threshold from the step's config member `key` (its kind's schema bounds it to 0..1).
+std::shared_ptr<const StepConfig> threshold(const nlohmann::json& config, const char* key);
 // The error code of a failed result, or "failed" when the connector gave none.
 std::string error_code(const TaskResult& r);
 // The first step of `phase` (with_input: the first one that expects a command), if any.

@@ -1,6 +1,6 @@
-// The passcode is checked against the channel's policy in memory; only an Argon2id verifier
-// is kept. Its salt is derived from a secret key and the event id, so a replay after a crash
-// produces the same verifier.
+// The passcode is checked against the step's policy ("config": length, max_run,
+// max_same_digit) in memory; only an Argon2id verifier is kept. Its salt is derived from a secret
+// key and the event id, so a replay after a crash produces the same verifier.
 #include "workflows/crypto/passcode_verifier.hpp"
 #include "workflows/domain/passcode_policy.hpp"
 #include "workflows/steps/kinds.hpp"
@@ -8,14 +8,32 @@
 namespace enroll::steps {
 namespace {
 
+struct PasscodeSettings final : StepConfig {
+  PasscodePolicy policy;
+};
+
 class SetPasscode final : public StepKind {
  public:
   std::string_view name() const override { return "set_passcode"; }
+  std::shared_ptr<const StepConfig> parse_config(const nlohmann::json& config) const override {
+    auto out = std::make_shared<PasscodeSettings>();
+    out->policy.length = config.at("length").get<std::size_t>();
+    out->policy.max_run = config.at("max_run").get<std::size_t>();
+    out->policy.max_same_digit = config.at("max_same_digit").get<std::size_t>();
+    // The schema bounds each value alone; this one compares two of them.
+    if (out->policy.max_run >= out->policy.length) {
+      throw DefinitionError("max_run " + std::to_string(out->policy.max_run) +
+                            " is not below length " + std::to_string(out->policy.length) +
+                            ": no run would ever be refused");
+    }
+    return out;
+  }
   void discard(Registration& s) const override { s.passcode_verifier.clear(); }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<PasscodeSet>(ctx.event.payload);
     if (!cmd.first || !cmd.repeat) return Verdict::ask_again("sealed_passcode_unreadable");
-    if (auto violation = check_passcode(*cmd.first, *cmd.repeat, ctx.definition.passcode)) {
+    if (auto violation =
+            check_passcode(*cmd.first, *cmd.repeat, config_of<PasscodeSettings>(ctx.step).policy)) {
       return Verdict::ask_again(std::string(code(*violation)));
     }
     const auto salt = passcode_salt(ctx.config, ctx.state.id, ctx.event.id);

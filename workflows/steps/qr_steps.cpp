@@ -16,9 +16,19 @@ std::string mac(const StepContext& ctx, const std::string& expiry, const std::st
                                                            expiry + "|" + nonce);
 }
 
+// How long a token is valid ("config": {"ttl_s": seconds}).
+struct QrSettings final : StepConfig {
+  std::chrono::seconds ttl{0};
+};
+
 class QrBind final : public StepKind {
  public:
   std::string_view name() const override { return "qr_bind"; }
+  std::shared_ptr<const StepConfig> parse_config(const nlohmann::json& config) const override {
+    auto out = std::make_shared<QrSettings>();
+    out->ttl = std::chrono::seconds(config.at("ttl_s").get<std::int64_t>());
+    return out;
+  }
   // Scanned tokens stay used: a token is single use for the registration's whole life.
   void discard(Registration& s) const override {
     s.qr.token.clear();
@@ -30,7 +40,7 @@ class QrBind final : public StepKind {
   // Entering the step issues a fresh token and asks the officer console to show it.
   nlohmann::json task_inputs(const StepContext& ctx) const override {
     auto& s = ctx.state;  // a reference member: the token is part of the step's state
-    const Timestamp expires = ctx.now + ctx.definition.qr_ttl;
+    const Timestamp expires = ctx.now + config_of<QrSettings>(ctx.step).ttl;
     const std::string expiry = std::to_string(to_millis(expires));
     // The nonce is derived, not random, so that a replay issues the same token.
     const std::string nonce =

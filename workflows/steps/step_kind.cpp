@@ -50,6 +50,12 @@ std::vector<std::string_view> step_kind_names() {
 
 namespace steps {
 
+std::shared_ptr<const StepConfig> threshold(const nlohmann::json& config, const char* key) {
+  auto out = std::make_shared<Threshold>();
+  out->value = config.at(key).get<double>();
+  return out;
+}
+
 std::string error_code(const TaskResult& r) { return r.error ? r.error->code : "failed"; }
 
 std::vector<std::string> first_step_of(const ChannelDefinition& def, Phase phase, bool with_input) {

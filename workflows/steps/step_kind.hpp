@@ -1,8 +1,11 @@
 #pragma once
 // A step kind is one built-in behaviour that channel definitions compose: what a step does
-// with the command it awaits and with its connector's result. Kinds are looked up by name
-// (the definition's "kind"); a new channel reuses them without new C++.
+// with the command it awaits and with its connector's result, and the settings it takes
+// from the step's "config" (its schema: schemas/steps/<kind>.schema.json). Kinds are looked
+// up by name (the definition's "kind"); a new channel reuses them without new C++.
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -57,6 +60,13 @@ class StepKind {
  public:
   virtual ~StepKind() = default;
   [[nodiscard]] virtual std::string_view name() const = 0;
+  // The kind's typed settings from the step's "config", which has passed the kind's schema
+  // (so what the schema states is not checked again here); throws DefinitionError for what
+  // the schema cannot state. Kinds without settings (and without a schema) make none.
+  [[nodiscard]] virtual std::shared_ptr<const StepConfig> parse_config(
+      const nlohmann::json& /*config*/) const {
+    return nullptr;
+  }
   [[nodiscard]] virtual bool needs_task() const { return false; }
   // The step sends its task on entry even though it also expects a command (QR display).
   [[nodiscard]] virtual bool starts_with_task() const { return false; }
@@ -80,6 +90,16 @@ class StepKind {
   }
   [[nodiscard]] virtual bool may_reject() const { return false; }
 };
+
+// The settings parse_config made for `step`, as the kind's own type. Throws
+// std::logic_error if the step has none of that type (a definition not read by the loader).
+template <class Config>
+const Config& config_of(const StepDef& step) {
+  const auto* config = dynamic_cast<const Config*>(step.config.get());
+  if (config == nullptr)
+    throw std::logic_error("step " + step.name + " has no " + step.kind + " config");
+  return *config;
+}
 
 // Every registered kind's name, for messages that list what exists.
 std::vector<std::string_view> step_kind_names();
