@@ -650,12 +650,17 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
   return std::move(t).finish();
 }
 
-bool awaits(const Registration& state, CommandType type, const EngineConfig& config) {
-  if (!state.active() || state.stage != StepState::awaiting_input) return false;
+std::optional<crypto::PasscodeWork> passcode_work(const Registration& state, const Inbound& event,
+                                                  const EngineConfig& config) {
+  if (!state.active() || state.stage != StepState::awaiting_input) return std::nullopt;
   const ChannelDefinition* def = config.catalog->get(state.channel, state.definition_version);
   const StepDef* step = def != nullptr ? def->find(state.step) : nullptr;
-  return step != nullptr &&
-         std::find(step->expects.begin(), step->expects.end(), type) != step->expects.end();
+  if (step == nullptr ||
+      std::find(step->expects.begin(), step->expects.end(), event.type) == step->expects.end()) {
+    return std::nullopt;
+  }
+  const StepKind* kind = find_step_kind(step->kind);
+  return kind != nullptr ? kind->passcode_work(state, *step, event, config) : std::nullopt;
 }
 
 }  // namespace enroll

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "workflows/commands.hpp"
+#include "workflows/crypto/passcode_verifier.hpp"
 #include "workflows/effects.hpp"
 #include "workflows/engine_config.hpp"
 #include "workflows/state.hpp"
@@ -18,9 +19,11 @@ namespace enroll {
 Outcome apply(const std::optional<Registration>& current, const Inbound& event, Timestamp now,
               const EngineConfig& config);
 
-// Whether `state` waits for a command of `type` at its current step now (the engine would take
-// it up, not refuse it): for the shell, which does costly work ahead (Argon2id) only for
-// commands that can count.
-bool awaits(const Registration& state, CommandType type, const EngineConfig& config);
+// The Argon2id work `event` would cost at `state`'s current step, if that step awaits it now:
+// the step's kind decides (e.g. only a passcode pair its policy accepts), so that the shell,
+// which does such work ahead on other threads, only for commands that can count, mirrors no
+// rule. nullopt: none.
+std::optional<crypto::PasscodeWork> passcode_work(const Registration& state, const Inbound& event,
+                                                  const EngineConfig& config);
 
 }  // namespace enroll

@@ -27,7 +27,9 @@
 -- are aggregates of every registration that ever got somewhere, not listings.
 -- Every one of these keys starts with the prefix, so it is in the partition's slot.
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  return redis.error_reply('STALE_EPOCH')
+  -- A typed error reply: its first word is the code (errors/errc.hpp: stale_epoch); Redis would
+  -- prefix a reply of one word with ERR.
+  return redis.error_reply('STALE_EPOCH another instance has claimed the partition')
 end
 if ARGV[2] ~= '' then
   redis.call('SET', KEYS[2], ARGV[2])

@@ -16,7 +16,9 @@
 -- active:<channel>:<phase>) to status:<channel>:quarantined. Its history list stays. A state
 -- without meta (committed before the read model existed) is listed with channel and phase ''.
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  return redis.error_reply('STALE_EPOCH')
+  -- A typed error reply: its first word is the code (errors/errc.hpp: stale_epoch); Redis would
+  -- prefix a reply of one word with ERR.
+  return redis.error_reply('STALE_EPOCH another instance has claimed the partition')
 end
 local record = redis.call('GET', KEYS[2])
 if record ~= ARGV[2] then

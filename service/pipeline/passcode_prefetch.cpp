@@ -13,19 +13,16 @@ std::size_t queue_passcode_work(PasscodePool& pool, std::span<const Inbound* con
   for (const Inbound* in : inputs) {
     if (hashed.count(in->subject) != 0) continue;
     const auto it = states.find(in->subject);
-    if (it == states.end() || !it->second || !awaits(*it->second, in->type, engine)) continue;
-    if (const auto* set = std::get_if<PasscodeSet>(&in->payload)) {
-      // Only a pair that matches can become a verifier (the policy is the engine's to check).
-      if (set->first && set->repeat && set->first->view() == set->repeat->view()) {
-        pool.add_verifier(*set->first, passcode_salt(engine, in->subject, in->id));
-        hashed.insert(in->subject);
-      }
-    } else if (const auto* confirm = std::get_if<ConsentConfirm>(&in->payload)) {
-      if (confirm->passcode && !it->second->passcode_verifier.empty()) {
-        pool.add_check(it->second->passcode_verifier, *confirm->passcode);
-        hashed.insert(in->subject);
-      }
+    if (it == states.end() || !it->second) continue;
+    const auto work = passcode_work(*it->second, *in, engine);
+    if (!work) continue;
+    if (const auto* make = std::get_if<crypto::MakeVerifier>(&*work)) {
+      pool.add_verifier(*make->passcode, make->salt);
+    } else {
+      const auto& check = std::get<crypto::CheckPasscode>(*work);
+      pool.add_check(*check.verifier, *check.passcode);
     }
+    hashed.insert(in->subject);
   }
   return hashed.size();
 }

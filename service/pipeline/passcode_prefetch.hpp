@@ -1,8 +1,9 @@
 #pragma once
-// Which Argon2id work of a batch is worth doing ahead, on the pool (PasscodePool), before the
-// engine runs the batch in order. Argon2id costs ~19 MiB and tens of ms each: it is spent ahead
-// only on a passcode command that its registration's loaded state awaits, and once per
-// registration and batch, so a sender cannot buy hashes with commands for unknown
+// The Argon2id work of a batch, queued on the pool (PasscodePool) before the engine runs the
+// batch in order. What is worth doing the engine says (passcode_work: the awaiting step's kind
+// decides, by the rules it applies itself). Argon2id costs ~19 MiB and tens of ms each: it is
+// spent ahead only on a passcode command that its registration's loaded state awaits, and once
+// per registration and batch, so a sender cannot buy hashes with commands for unknown
 // registrations, or many for one. Whatever is not computed here the engine computes itself
 // when it gets there: the states are the same either way.
 //

@@ -35,7 +35,10 @@ TEST(ErrcTest, WireFormsOfTheContract) {
 }
 
 TEST(ErrcTest, RedisErrorRepliesAreTypedByTheirFirstWord) {
-  EXPECT_EQ(redis::error_reply("STALE_EPOCH").code(), Errc::stale_epoch);
+  EXPECT_EQ(redis::error_reply("STALE_EPOCH another instance has claimed the partition").code(),
+            Errc::stale_epoch);
+  // Redis prefixes a one-word reply with ERR: that is no longer the code.
+  EXPECT_EQ(redis::error_reply("ERR STALE_EPOCH").code(), Errc::redis_refused);
   EXPECT_EQ(redis::error_reply("LOADING Redis is loading the dataset").code(),
             Errc::redis_unavailable);
   EXPECT_TRUE(redis::error_reply("OOM command not allowed").retryable());

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "workflows/secret.hpp"
 
@@ -28,6 +29,19 @@ std::string make_passcode_verifier(const SecretString& passcode,
 
 // True if the passcode matches the verifier (crypto_pwhash_str_verify).
 bool verify_passcode(const std::string& verifier, const SecretString& passcode);
+
+// Argon2id work that a step would do for a command: a verifier to make from a passcode, or a
+// passcode to check against a stored verifier. The pointers are into the command and the
+// state, which outlive the batch in which the work is done.
+struct MakeVerifier {
+  const SecretString* passcode = nullptr;
+  std::array<unsigned char, 16> salt{};
+};
+struct CheckPasscode {
+  const std::string* verifier = nullptr;
+  const SecretString* passcode = nullptr;
+};
+using PasscodeWork = std::variant<MakeVerifier, CheckPasscode>;
 
 // Argon2id results worked out ahead of the engine (enrollmentd's worker pool, off the ordered
 // path) and looked up by their inputs; nullopt where there is none, and the caller computes it

@@ -50,6 +50,14 @@ class ConfirmConsent final : public StepKind {
     ctx.state.consent.confirmed_by = ctx.event.id.str();
     return Verdict::advance();
   }
+  // The check on_command makes, when it gets as far as hashing.
+  std::optional<crypto::PasscodeWork> passcode_work(const Registration& state,
+                                                    const StepDef& /*step*/, const Inbound& event,
+                                                    const EngineConfig& /*config*/) const override {
+    const auto* cmd = std::get_if<ConsentConfirm>(&event.payload);
+    if (cmd == nullptr || !cmd->passcode || state.passcode_verifier.empty()) return std::nullopt;
+    return crypto::CheckPasscode{&state.passcode_verifier, &*cmd->passcode};
+  }
 };
 
 // One active registration per citizen ID: the orchestrator's own connector holds a claim

@@ -12,6 +12,17 @@ struct PasscodeSettings final : StepConfig {
   PasscodePolicy policy;
 };
 
+// Why `cmd` cannot become a verifier at `step` (both sealed copies readable, the same, within
+// the policy), or nullopt: the one rule, for on_command and for the work done ahead.
+std::optional<std::string> refusal(const PasscodeSet& cmd, const StepDef& step) {
+  if (!cmd.first || !cmd.repeat) return "sealed_passcode_unreadable";
+  if (auto violation =
+          check_passcode(*cmd.first, *cmd.repeat, config_of<PasscodeSettings>(step).policy)) {
+    return std::string(code(*violation));
+  }
+  return std::nullopt;
+}
+
 class SetPasscode final : public StepKind {
  public:
   std::string_view name() const override { return "set_passcode"; }
@@ -31,15 +42,18 @@ class SetPasscode final : public StepKind {
   void discard(Registration& s) const override { s.passcode_verifier.clear(); }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<PasscodeSet>(ctx.event.payload);
-    if (!cmd.first || !cmd.repeat) return Verdict::ask_again("sealed_passcode_unreadable");
-    if (auto violation =
-            check_passcode(*cmd.first, *cmd.repeat, config_of<PasscodeSettings>(ctx.step).policy)) {
-      return Verdict::ask_again(std::string(code(*violation)));
-    }
+    if (auto why = refusal(cmd, ctx.step)) return Verdict::ask_again(std::move(*why));
     const auto salt = passcode_salt(ctx.config, ctx.state.id, ctx.event.id);
     ctx.state.passcode_verifier = crypto::make_passcode_verifier(
         *cmd.first, salt, ctx.config.passcode_hash, ctx.config.passcode_ahead);
     return Verdict::advance();
+  }
+  std::optional<crypto::PasscodeWork> passcode_work(const Registration& state, const StepDef& step,
+                                                    const Inbound& event,
+                                                    const EngineConfig& config) const override {
+    const auto* cmd = std::get_if<PasscodeSet>(&event.payload);
+    if (cmd == nullptr || refusal(*cmd, step)) return std::nullopt;
+    return crypto::MakeVerifier{&*cmd->first, passcode_salt(config, state.id, event.id)};
   }
 };
 

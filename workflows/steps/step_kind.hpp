@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "workflows/commands.hpp"
+#include "workflows/crypto/passcode_verifier.hpp"
 #include "workflows/definition.hpp"
 #include "workflows/engine_config.hpp"
 #include "workflows/state.hpp"
@@ -76,6 +77,14 @@ class StepKind {
   [[nodiscard]] virtual nlohmann::json task_inputs(const StepContext& ctx) const;
   // The connector answered with status ok or failed (retryable is handled by the engine).
   [[nodiscard]] virtual Verdict on_result(StepContext& ctx, const TaskResult& result) const;
+  // The Argon2id work that on_command would do for `event` (awaited here now), by this kind's
+  // own rules, so that the shell can do it ahead on other threads and mirror nothing; none
+  // for a command on_command would refuse before hashing.
+  [[nodiscard]] virtual std::optional<crypto::PasscodeWork> passcode_work(
+      const Registration& /*state*/, const StepDef& /*step*/, const Inbound& /*event*/,
+      const EngineConfig& /*config*/) const {
+    return std::nullopt;
+  }
 
   // An operator rewound the registration to this step or an earlier one: forget what this
   // step captured, so that it is captured again (steps/README: what each kind keeps).
