@@ -1,5 +1,6 @@
 #include "sim/citizen_driver.hpp"
 
+#include "adapters/codec/envelope.hpp"
 #include "sim/channel_start.hpp"
 #include "workflows/domain/passcode_policy.hpp"
 
@@ -56,14 +57,7 @@ Command CitizenDriver::command(const std::string& id, Journey& j, const std::str
   // The id names the registration and the journey's step count: unique per producer and
   // the same if the simulator answered the same event twice.
   const std::string event_id = id + "/c" + std::to_string(j.commands++);
-  return Command{id, nlohmann::json{{"specversion", "1.0"},
-                                    {"id", event_id},
-                                    {"source", source_},
-                                    {"type", type},
-                                    {"subject", id},
-                                    {"datacontenttype", "application/json"},
-                                    {"data", std::move(data)}}
-                         .dump()};
+  return Command{id, codec::envelope({event_id, source_, type, id}, std::move(data)).dump()};
 }
 
 Command CitizenDriver::start(const std::string& id, std::uint64_t n) {

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "adapters/codec/envelope.hpp"
+
 namespace enroll::sim {
 namespace {
 
@@ -35,10 +37,8 @@ std::string ConnectorRunner::result_event(const TaskRequestView& request, const 
   if (reply.status != "ok") {
     data["error"] = {{"code", reply.error_code}, {"message", reply.error_message}};
   }
-  return nlohmann::json{{"specversion", "1.0"},       {"id", "result/" + request.request_id},
-                        {"source", source},           {"type", "task.result"},
-                        {"subject", request.subject}, {"datacontenttype", "application/json"},
-                        {"data", std::move(data)}}
+  return codec::envelope({"result/" + request.request_id, source, "task.result", request.subject},
+                         std::move(data))
       .dump();
 }
 

@@ -4,32 +4,6 @@
 
 namespace enroll {
 
-std::string_view to_string(EventType t) {
-  switch (t) {
-    case EventType::started:
-      return "registration.started";
-    case EventType::awaiting:
-      return "registration.awaiting";
-    case EventType::step_completed:
-      return "step.completed";
-    case EventType::step_failed:
-      return "step.failed";
-    case EventType::command_rejected:
-      return "command.rejected";
-    case EventType::issued:
-      return "registration.issued";
-    case EventType::rejected:
-      return "registration.rejected";
-    case EventType::expired:
-      return "registration.expired";
-    case EventType::cancelled:
-      return "registration.cancelled";
-    case EventType::locked:
-      return "registration.locked";
-  }
-  return "?";
-}
-
 std::string_view to_string(ActorKind k) {
   switch (k) {
     case ActorKind::citizen:

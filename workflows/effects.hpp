@@ -10,31 +10,12 @@
 #include <variant>
 #include <vector>
 
+#include "workflows/events.hpp"
 #include "workflows/ids.hpp"
 #include "workflows/state.hpp"
 #include "workflows/time.hpp"
 
 namespace enroll {
-
-enum class EventType {
-  started,
-  awaiting,
-  step_completed,
-  step_failed,
-  command_rejected,
-  issued,
-  rejected,
-  expired,
-  cancelled,
-  locked,
-};
-std::string_view to_string(EventType t);  // registration.started, ...
-
-// An event on enroll.events; the shell adds state_version.
-struct EmitEvent {
-  EventType type = EventType::started;
-  nlohmann::json data = nlohmann::json::object();
-};
 
 // A task request on enroll.requests.<connector>.
 struct RequestTask {

@@ -70,17 +70,14 @@ class Transition {
     s_.position = RegistrationPosition{machine_state_for(def_->steps.front().phase),
                                        RegistrationState::consent};
     s_.expires_at = now_ + def_->expire_after;
-    emit(EventType::started,
-         {{"channel", s_.channel},
-          {"definition_version", s_.definition_version},
-          {"device", {{"id", s_.device.id}, {"platform", s_.device.platform}}}});
+    emit(events::Started{s_.channel, s_.definition_version, s_.device});
     enter_step(0, "", "started");
   }
 
   void on_command() {
     if (ev_.type == CommandType::registration_cancel) {
       const auto& c = std::get<RegistrationCancel>(ev_.payload);
-      end(reg::Cancel{}, EventType::cancelled, c.reason, "cancelled");
+      end<events::Cancelled>(reg::Cancel{}, c.reason, "cancelled");
       return;
     }
     const StepDef& step = current_step();
@@ -118,7 +115,7 @@ class Transition {
   void on_operator() {
     const auto& op = std::get<OperatorAction>(ev_.payload);
     if (ev_.type == CommandType::operator_cancel) {
-      end(reg::Cancel{}, EventType::cancelled, op.reason, "operator_cancel: " + op.reason);
+      end<events::Cancelled>(reg::Cancel{}, op.reason, "operator_cancel: " + op.reason);
       return;
     }
     const bool locked = s_.status() == Status::locked;
@@ -157,8 +154,8 @@ class Transition {
       return;
     }
     if (now_ >= s_.expires_at) {
-      end(reg::Expire{}, EventType::expired, "no progress since " + to_rfc3339(s_.updated_at),
-          "expired");
+      end<events::Expired>(reg::Expire{}, "no progress since " + to_rfc3339(s_.updated_at),
+                           "expired");
       return;
     }
     if (!s_.step_deadline || now_ < *s_.step_deadline) return;  // the deadline moved on
@@ -223,7 +220,7 @@ class Transition {
   }
 
   void reject_command(const std::string& reason) {
-    emit(EventType::command_rejected, {{"reason", reason}, {"command", to_string(ev_.type)}});
+    emit(events::CommandRejected{reason, ev_.type});
     audit(position(s_), position(s_), "command_rejected");
   }
 
@@ -279,14 +276,14 @@ class Transition {
         retry_or_fail(step, v.reason);
         return;
       case Verdict::Kind::reject:
-        end(reg::Reject{}, EventType::rejected, v.reason, "rejected");
+        end<events::Rejected>(reg::Reject{}, v.reason, "rejected");
         return;
     }
   }
 
   void complete_step(const StepDef& step) {
     step_move(step::Completed{});
-    emit(EventType::step_completed, {{"phase", to_string(step.phase)}, {"step", step.name}});
+    emit(events::StepCompleted{step.phase, step.name});
     const auto next = def_->index_of(step.name).value() + 1;
     if (next < def_->steps.size()) {
       enter_step(next, "", "step_completed");
@@ -298,7 +295,7 @@ class Transition {
     s_.phase = Phase::issued;
     clear_step_wait();
     bump();
-    emit(EventType::issued, {{"digital_id", s_.digital_id}});
+    emit(events::Issued{s_.digital_id});
     audit(from, position(s_), "issued");
     release_citizen();
     schedule_purge();
@@ -310,14 +307,8 @@ class Transition {
     const bool again = next <= step.retry.max_attempts;
     step_move(step::RetryableError{again});
     const auto at = now_ + step.retry.backoff(next);
-    emit(EventType::step_failed,
-         {{"phase", to_string(step.phase)},
-          {"step", step.name},
-          {"task", step.task ? step.task->name : ""},
-          {"error", code},
-          {"retryable", again},
-          {"attempt", s_.attempt},
-          {"next_attempt_at", again ? json(to_rfc3339(at)) : json(nullptr)}});
+    emit(events::StepFailed{step.phase, step.name, step.task ? step.task->name : "", code, again,
+                            s_.attempt, again ? std::optional(at) : std::nullopt});
     if (again) {
       s_.pending_request.reset();  // a result for the old attempt is late from now on
       s_.step_deadline = at;
@@ -325,8 +316,8 @@ class Transition {
       audit(position(s_), position(s_), "retry_scheduled:" + code);
       return;
     }
-    end(reg::Reject{}, EventType::rejected,
-        (step.task ? step.task->name : step.name) + "_failed: " + code, "rejected");
+    end<events::Rejected>(
+        reg::Reject{}, (step.task ? step.task->name : step.name) + "_failed: " + code, "rejected");
   }
 
   // One more try at `step` (which may be an earlier one), unless its tries are exhausted.
@@ -342,7 +333,7 @@ class Transition {
   void exhaust(const StepDef& step, const std::string& why) {
     switch (step.on_exhausted.action) {
       case Exhaustion::reject:
-        end(reg::Reject{}, EventType::rejected, why, "rejected");
+        end<events::Rejected>(reg::Reject{}, why, "rejected");
         return;
       case Exhaustion::lock:
       case Exhaustion::hand_over: {
@@ -354,17 +345,17 @@ class Transition {
         s_.locked_step = step.name;
         s_.reason = why;
         s_.pending_request.reset();
-        json data{{"reason", why}, {"phase", to_string(step.phase)}, {"step", step.name}};
+        events::Locked locked{why, step.phase, step.name, std::nullopt, std::nullopt};
         if (step.on_exhausted.action == Exhaustion::lock) {
           s_.step_deadline = now_ + step.on_exhausted.cool_down;
-          data["until"] = to_rfc3339(*s_.step_deadline);
+          locked.until = s_.step_deadline;
         } else {
           s_.step_deadline.reset();  // waits for an officer; expiry still applies
           s_.hand_over_channel = step.on_exhausted.channel;
-          data["hand_over"] = step.on_exhausted.channel;
+          locked.hand_over = step.on_exhausted.channel;
         }
         bump();
-        emit(EventType::locked, std::move(data));
+        emit(std::move(locked));
         audit(from, position(s_), "locked");
         return;
       }
@@ -415,15 +406,10 @@ class Transition {
 
   // registration.awaiting: what the channel should ask the citizen for now.
   void ask(const StepDef& step, const std::string& reason) {
-    json expects = json::array();
-    for (auto t : step.expects) expects.push_back(to_string(t));
     const int used = s_.tries_used.count(step.name) ? s_.tries_used.at(step.name) : 0;
-    emit(EventType::awaiting,
-         {{"phase", to_string(step.phase)},
-          {"step", step.name},
-          {"expects", std::move(expects)},
-          {"attempts_left", step.tries > 0 ? json(step.tries - used) : json(nullptr)},
-          {"reason", reason.empty() ? json(nullptr) : json(reason)}});
+    emit(events::Awaiting{step.phase, step.name, step.expects,
+                          step.tries > 0 ? std::optional(step.tries - used) : std::nullopt,
+                          reason.empty() ? std::nullopt : std::optional(reason)});
   }
 
   void send_task(const StepDef& step, json inputs, int attempt, const std::string& outcome,
@@ -443,14 +429,15 @@ class Transition {
     audit(*from, position(s_), reason.empty() ? outcome : outcome + ":" + reason);
   }
 
-  void end(const RegistrationEvent& e, EventType type, const std::string& reason,
-           const std::string& outcome) {
+  // `Event`: events::Rejected, Expired or Cancelled.
+  template <typename Event>
+  void end(const RegistrationEvent& e, const std::string& reason, const std::string& outcome) {
     const auto from = position(s_);
     move(e);
     s_.reason = reason;
     clear_step_wait();
     bump();
-    emit(type, {{"reason", reason}, {"phase", to_string(s_.phase)}, {"step", s_.step}});
+    emit(Event{reason, s_.phase, s_.step});
     audit(from, position(s_), outcome);
     release_citizen();
     schedule_purge();
@@ -491,7 +478,7 @@ class Transition {
     s_.expires_at = now_ + def_->expire_after;  // progress postpones expiry
   }
 
-  void emit(EventType type, json data) { effects_.emplace_back(EmitEvent{type, std::move(data)}); }
+  void emit(EventPayload payload) { effects_.emplace_back(EmitEvent{std::move(payload)}); }
 
   void audit(const std::string& from, const std::string& to, const std::string& outcome) {
     AuditRecord r;
@@ -523,8 +510,7 @@ class Transition {
 
 Outcome rejected_without_state(const Inbound& ev, const std::string& reason) {
   Outcome out;
-  out.effects.emplace_back(EmitEvent{EventType::command_rejected,
-                                     {{"reason", reason}, {"command", to_string(ev.type)}}});
+  out.effects.emplace_back(EmitEvent{events::CommandRejected{reason, ev.type}});
   return out;
 }
 

@@ -2,29 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/codec/envelope.hpp"
 #include "adapters/codec/limits.hpp"
 #include "workflows/crypto/hashing.hpp"
 
 namespace enroll::codec {
-namespace {
-
 using nlohmann::json;
-
-json envelope(const std::string& id, const std::string& source, std::string_view type,
-              const std::string& subject, Timestamp now, std::string_view traceparent, json data) {
-  json e{{"specversion", "1.0"},
-         {"id", id},
-         {"source", source},
-         {"type", type},
-         {"subject", subject},
-         {"time", to_rfc3339(now)},
-         {"datacontenttype", "application/json"},
-         {"data", std::move(data)}};
-  if (!traceparent.empty()) e["traceparent"] = traceparent;
-  return e;
-}
-
-}  // namespace
 
 OutboundEncoder::OutboundEncoder(Topics topics, std::string source)
     : topics_(std::move(topics)), source_(std::move(source)) {}
@@ -37,16 +20,18 @@ std::vector<OutboxMessage> OutboundEncoder::encode(const RegistrationId& subject
   out.reserve(effects.size());
   for (std::size_t i = 0; i < effects.size(); ++i) {
     const std::string id = subject.str() + "/" + cause.str() + "/" + std::to_string(i);
+    const auto head = [&](std::string_view type) {
+      return EnvelopeHead{
+          id, source_, std::string(type), subject.str(), now, std::string(traceparent)};
+    };
     std::visit(
         [&](const auto& e) {
           using T = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<T, EmitEvent>) {
-            json data = e.data;
+            json data = e.data();
             data["state_version"] = state_version;
             out.push_back({topics_.events(), subject.str(),
-                           envelope(id, source_, to_string(e.type), subject.str(), now, traceparent,
-                                    std::move(data))
-                               .dump()});
+                           envelope(head(to_string(e.type())), std::move(data)).dump()});
           } else if constexpr (std::is_same_v<T, RequestTask>) {
             json data{{"request_id", e.request_id.str()},
                       {"task", e.task},
@@ -55,16 +40,12 @@ std::vector<OutboxMessage> OutboundEncoder::encode(const RegistrationId& subject
                       {"inputs", e.inputs},
                       {"state_version", state_version}};
             out.push_back({topics_.requests(e.connector), subject.str(),
-                           envelope(id, source_, "task.request", subject.str(), now, traceparent,
-                                    std::move(data))
-                               .dump()});
+                           envelope(head("task.request"), std::move(data)).dump()});
           } else {
             json record = audit_to_json(e, true);
             std::string history = record.dump();
             out.push_back({topics_.audit(), subject.str(),
-                           envelope(id, source_, "audit.record", subject.str(), now, traceparent,
-                                    std::move(record))
-                               .dump(),
+                           envelope(head("audit.record"), std::move(record)).dump(),
                            std::move(history)});
           }
         },
@@ -77,8 +58,9 @@ OutboxMessage OutboundEncoder::timer(const RegistrationId& subject, Timestamp du
                                      Timestamp now) const {
   const std::string id = "timer/" + std::to_string(to_millis(due));
   return {topics_.inbox(), subject.str(),
-          envelope(id, source_ + "/timers", std::string(to_string(CommandType::timer)),
-                   subject.str(), now, "", json{{"due", to_rfc3339(due)}})
+          envelope({id, source_ + "/timers", std::string(to_string(CommandType::timer)),
+                    subject.str(), now},
+                   json{{"due", to_rfc3339(due)}})
               .dump()};
 }
 
@@ -104,7 +86,7 @@ OutboxMessage OutboundEncoder::dead_letter(const InboxPosition& from, std::strin
             {"payload_sha256", crypto::sha256_hex(payload)}};
   if (short_key.size() < key.size()) data["key_truncated"] = true;
   return {topics_.dlq(), short_key,
-          envelope(id, source_, "inbox.rejected", short_key, now, "", std::move(data))
+          envelope({id, source_, "inbox.rejected", short_key, now}, std::move(data))
               .dump(-1, ' ', false, json::error_handler_t::replace)};
 }
 

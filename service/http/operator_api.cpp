@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "adapters/codec/envelope.hpp"
 #include "service/http/registration_view.hpp"
 #include "workflows/crypto/hashing.hpp"
 #include "workflows/crypto/random.hpp"
@@ -93,14 +94,9 @@ json operator_event(const std::string& command_id, CommandType action, const Reg
                     const OperatorAction& request, Timestamp now) {
   json data{{"operator", {{"id", request.operator_id}}}, {"reason", request.reason}};
   if (action == CommandType::operator_rewind) data["to_step"] = request.to_step;
-  return json{{"specversion", "1.0"},
-              {"id", command_id},
-              {"source", "/enrollmentd/operator"},
-              {"type", to_string(action)},
-              {"subject", id.str()},
-              {"time", to_rfc3339(now)},
-              {"datacontenttype", "application/json"},
-              {"data", std::move(data)}};
+  return codec::envelope(
+      {command_id, "/enrollmentd/operator", std::string(to_string(action)), id.str(), now},
+      std::move(data));
 }
 
 std::string command_id_for(const RegistrationId& id, CommandType action, std::string_view key) {

@@ -13,7 +13,7 @@ namespace {
 bool has_rejection(const std::vector<Effect>& effects) {
   for (const auto& e : effects) {
     if (const auto* ev = std::get_if<EmitEvent>(&e);
-        ev != nullptr && ev->type == EventType::command_rejected) {
+        ev != nullptr && ev->type() == EventType::command_rejected) {
       return true;
     }
   }

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/codec/envelope.hpp"
+
 namespace enroll {
 
 OwnTasks::OwnTasks(redis::Store& store, OutboxRelay& relay, const RedisRetry& retry, Topics topics,
@@ -65,13 +67,9 @@ void OwnTasks::run(std::int32_t partition, const codec::OutboxMessage& msg,
     result["error"] = {{"code", "unknown_task"},
                        {"message", "the orchestrator does not do " + task}};
   }
-  const nlohmann::json event{{"specversion", "1.0"},
-                             {"id", "result/" + request_id},
-                             {"source", source_ + "/orchestrator"},
-                             {"type", "task.result"},
-                             {"subject", id.str()},
-                             {"datacontenttype", "application/json"},
-                             {"data", std::move(result)}};
+  const auto event =
+      codec::envelope({"result/" + request_id, source_ + "/orchestrator", "task.result", id.str()},
+                      std::move(result));
   relay_.send(partition, entry_id, topics_.inbox(), id.str(),
               event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }

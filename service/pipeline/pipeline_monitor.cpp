@@ -102,9 +102,11 @@ void PipelineMonitor::on_outcome(const Inbound& in, const Outcome& outcome) {
     } else if (const auto* r = std::get_if<RequestTask>(&effect)) {
       if (r->attempt > 1) retries_.add({r->task});
     } else if (const auto* e = std::get_if<EmitEvent>(&effect);
-               e != nullptr && e->type == EventType::step_failed && in.type == CommandType::timer) {
+               e != nullptr && in.type == CommandType::timer) {
       // A deadline passed without a result: the step failed with the engine's code.
-      count_failure(e->data.value("task", ""), e->data.value("error", "timeout"));
+      if (const auto* failed = std::get_if<events::StepFailed>(&e->payload)) {
+        count_failure(failed->task, failed->error);
+      }
     }
   }
   if (const auto* result = std::get_if<TaskResult>(&in.payload);

@@ -1,6 +1,7 @@
 // Bad input per the contract: malformed messages go to the dead-letter topic with their
 // reason and nothing else changes; a command out of order is rejected with the state
 // unchanged; a duplicate is ignored.
+#include "adapters/codec/envelope.hpp"
 #include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 
@@ -12,9 +13,7 @@ class BadInputTest : public OrchestratorTest {};
 
 std::string event(const std::string& id, const std::string& subject, const std::string& type,
                   nlohmann::json data) {
-  return nlohmann::json{{"specversion", "1.0"}, {"id", id},           {"source", "/test"},
-                        {"type", type},         {"subject", subject}, {"data", std::move(data)}}
-      .dump();
+  return codec::envelope({id, "/test", type, subject}, std::move(data)).dump();
 }
 
 TEST_F(BadInputTest, MalformedMessagesAreDeadLetteredAndTheServiceGoesOn) {

@@ -7,6 +7,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "adapters/codec/outbound_check.hpp"
 #include "adapters/redis/connect.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/metrics_text.hpp"
@@ -82,6 +83,7 @@ void OrchestratorTest::TearDown() {
   if (connectors_) connectors_->stop();
   // SIGTERM must end enrollmentd cleanly: batch committed, exit 0.
   EXPECT_EQ(daemon_status, 0) << daemon_->log();
+  expect_emitted_match_schemas();
   if (HasFailure()) {
     std::cerr << "--- enrollmentd log ---\n" << (daemon_ ? daemon_->log() : "") << "\n";
     std::cerr << "--- connectors log ---\n" << (connectors_ ? connectors_->log() : "") << "\n";
@@ -120,6 +122,24 @@ void OrchestratorTest::expect_exactly_once(const std::vector<std::string>& ids) 
     EXPECT_EQ(state->at("audit_head"), chain.empty() ? "" : chain.rbegin()->second.at("hash"))
         << id;
   }
+}
+
+void OrchestratorTest::expect_emitted_match_schemas() {
+  std::vector<std::string> topics{topics_.events(), topics_.audit()};
+  for (const char* connector : {"capture", "registry", "officer", "orchestrator"}) {
+    topics.push_back(topics_.requests(connector));
+  }
+  TopicReader emitted(services_.brokers(), topics);
+  emitted.read_to_end();
+  const codec::SchemaSet schemas;
+  std::size_t refused = 0;
+  for (const auto& m : emitted.messages()) {
+    const auto why = codec::check_outbound(schemas, m.value);
+    if (why.empty()) continue;
+    // The first few in full; the count says how many in all.
+    if (++refused <= 3) ADD_FAILURE() << m.topic << ": " << why << " in " << m.value;
+  }
+  EXPECT_EQ(refused, 0u) << "of " << emitted.messages().size() << " messages emitted";
 }
 
 namespace {

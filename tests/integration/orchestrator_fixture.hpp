@@ -81,6 +81,10 @@ class OrchestratorTest : public ::testing::Test {
   // enroll.audit (records re-sent with the same id dropped), unbroken, as long as the stored
   // audit_seq, ending at the stored audit_head: no transition lost or applied twice.
   void expect_exactly_once(const std::vector<std::string>& ids);
+  // Every message on enroll.events, the request topics and enroll.audit matches its schemas
+  // (codec::check_outbound: the envelope, then schemas/events/<type>, then a task's inputs).
+  // Run by TearDown over everything the test's instances emitted.
+  void expect_emitted_match_schemas();
   // The invariant's other half: a fault-free reference run on the same inputs. Once this run
   // is quiet, its instances and the simulators are stopped (SIGTERM, exit 0 expected); the
   // inbox messages it consumed are copied, with their partitions and timestamps (enrollmentd's

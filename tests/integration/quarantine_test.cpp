@@ -3,6 +3,7 @@
 // (registration_quarantined), enrollmentd keeps serving everyone else, the API answers
 // registration_quarantined, and enrollctl lists it. Before issue 10 the load threw and
 // enrollmentd exited, on every restart again.
+#include "adapters/codec/envelope.hpp"
 #include "adapters/kafka/partitioner.hpp"
 #include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
@@ -36,9 +37,7 @@ class QuarantineTest : public OrchestratorTest {
 };
 
 std::string terms_accept(const std::string& event_id, const std::string& id) {
-  return nlohmann::json{{"specversion", "1.0"}, {"id", event_id},
-                        {"source", "/test"},    {"type", "terms.accept"},
-                        {"subject", id},        {"data", {{"terms_version", "2024-01"}}}}
+  return codec::envelope({event_id, "/test", "terms.accept", id}, {{"terms_version", "2024-01"}})
       .dump();
 }
 

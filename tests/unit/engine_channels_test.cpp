@@ -77,8 +77,8 @@ class ChannelEngineTest : public ::testing::Test {
       out = result({{"displayed", true}}, TaskStatus::ok, "", reg);
     }
     const auto* ev = last_event(out);
-    return ev != nullptr && ev->data.contains("reason") && ev->data["reason"].is_string()
-               ? ev->data["reason"].get<std::string>()
+    return ev != nullptr && ev->data().contains("reason") && ev->data()["reason"].is_string()
+               ? ev->data()["reason"].get<std::string>()
                : "?";
   }
 
@@ -117,21 +117,21 @@ TEST_F(ChannelEngineTest, OfficerAssistedHappyPath) {
   feed(CommandType::consent_confirm, ConsentConfirm{SecretString("13572468")});
   const auto out = result({{"digital_id", "DID-9"}});
   EXPECT_EQ(state().status(), Status::issued);
-  EXPECT_EQ(last_event(out)->type, EventType::issued);
+  EXPECT_EQ(last_event(out)->type(), EventType::issued);
 }
 
 TEST_F(ChannelEngineTest, OfficerStartNeedsTheCheckedCardAndTheOfficer) {
   const auto out =
       feed(CommandType::registration_start,
            RegistrationStart{"officer-assisted", {"d", "ios"}, kCitizen, std::nullopt});
-  EXPECT_EQ(last_event(out)->type, EventType::command_rejected);
+  EXPECT_EQ(last_event(out)->type(), EventType::command_rejected);
   EXPECT_FALSE(states_["reg-1"].has_value());
   const auto bad =
       feed(CommandType::registration_start,
            RegistrationStart{"officer-assisted", {"d", "ios"}, "1101700203451", Officer{"o", "c"}});
-  EXPECT_NE(last_event(bad)->data.at("reason").get<std::string>().find("last digit"),
+  EXPECT_NE(last_event(bad)->data().at("reason").get<std::string>().find("last digit"),
             std::string::npos)
-      << last_event(bad)->data.dump();
+      << last_event(bad)->data().dump();
 }
 
 TEST_F(ChannelEngineTest, TypedIdMustEqualTheOfficersCard) {
@@ -140,9 +140,9 @@ TEST_F(ChannelEngineTest, TypedIdMustEqualTheOfficersCard) {
   feed(CommandType::permissions_grant, PermissionsGrant{{"camera"}});
   feed(CommandType::terms_accept, TermsAccept{"2024-06"});
   const auto out = feed(CommandType::citizen_id_enter, CitizenIdEnter{"1101700203468"});
-  EXPECT_EQ(last_event(out)->type, EventType::awaiting);
-  EXPECT_EQ(last_event(out)->data.at("reason"), "citizen_id_differs_from_checked_card");
-  EXPECT_EQ(last_event(out)->data.at("attempts_left"), 2);
+  EXPECT_EQ(last_event(out)->type(), EventType::awaiting);
+  EXPECT_EQ(last_event(out)->data().at("reason"), "citizen_id_differs_from_checked_card");
+  EXPECT_EQ(last_event(out)->data().at("attempts_left"), 2);
 }
 
 TEST_F(ChannelEngineTest, OfficerRejectionRejects) {
@@ -220,7 +220,7 @@ TEST_F(ChannelEngineTest, SecondActiveRegistrationOfACitizenIsRejected) {
       result({{"claimed", false}}, TaskStatus::failed, "citizen_has_active_registration", "reg-3");
   EXPECT_EQ(state("reg-3").status(), Status::rejected);
   EXPECT_EQ(state("reg-3").reason, "citizen_has_active_registration");
-  EXPECT_EQ(last_event(out)->type, EventType::rejected);
+  EXPECT_EQ(last_event(out)->type(), EventType::rejected);
 }
 
 TEST_F(ChannelEngineTest, PasscodeResetReactivatesTheEnrolledIdentity) {
@@ -232,7 +232,7 @@ TEST_F(ChannelEngineTest, PasscodeResetReactivatesTheEnrolledIdentity) {
   auto out = feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://s")});
   result({{"liveness", 0.95}});
   out = result({{"score", 0.2}});  // not the enrolled face: another selfie
-  EXPECT_EQ(last_event(out)->data.at("reason"), "face_mismatch");
+  EXPECT_EQ(last_event(out)->data().at("reason"), "face_mismatch");
   EXPECT_EQ(state().step, "selfie");
   feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://s2")});
   result({{"liveness", 0.95}});
@@ -266,7 +266,7 @@ TEST_F(ChannelEngineTest, KioskSelfiesExhaustedHandOverToAnOfficer) {
     out = result({{"liveness", 0.1}});
   }
   EXPECT_EQ(state().status(), Status::locked);
-  EXPECT_EQ(last_event(out)->data.at("hand_over"), "officer-assisted");
+  EXPECT_EQ(last_event(out)->data().at("hand_over"), "officer-assisted");
   // The officer takes over: same registration, the officer's channel, at biometrics.
   out = feed(CommandType::registration_start,
              RegistrationStart{
@@ -274,7 +274,7 @@ TEST_F(ChannelEngineTest, KioskSelfiesExhaustedHandOverToAnOfficer) {
   EXPECT_EQ(state().status(), Status::active);
   EXPECT_EQ(state().channel, "officer-assisted");
   EXPECT_EQ(state().step, "fingerprint");
-  EXPECT_EQ(last_event(out)->data.at("reason"), "handed_over_from_kiosk");
+  EXPECT_EQ(last_event(out)->data().at("reason"), "handed_over_from_kiosk");
   EXPECT_TRUE(state().citizen_claimed) << "the claim carries over";
 }
 

@@ -23,7 +23,7 @@ class EngineOperatorTest : public testing::EngineWalk {
   }
   static bool rejected(const Outcome& o) {
     const auto evs = events(o);
-    return !evs.empty() && evs.front()->type == EventType::command_rejected;
+    return !evs.empty() && evs.front()->type() == EventType::command_rejected;
   }
   void lock_at_selfie() {
     walk_to("selfie");
@@ -42,8 +42,8 @@ TEST_F(EngineOperatorTest, RetryUnlocksALockedStepWithItsTriesRenewed) {
   EXPECT_EQ(state_->step, "selfie");
   EXPECT_TRUE(state_->locked_step.empty());
   ASSERT_NE(awaiting(out), nullptr);
-  EXPECT_EQ(awaiting(out)->data.at("attempts_left"), 3);
-  EXPECT_EQ(awaiting(out)->data.at("reason"), "operator_retry");
+  EXPECT_EQ(awaiting(out)->data().at("attempts_left"), 3);
+  EXPECT_EQ(awaiting(out)->data().at("reason"), "operator_retry");
   const auto* record = audit_of(out);
   ASSERT_NE(record, nullptr);
   EXPECT_EQ(record->actor_kind, ActorKind::operator_);
@@ -86,7 +86,7 @@ TEST_F(EngineOperatorTest, RewindToTheSelfieForgetsWhatCameAfterIt) {
   EXPECT_EQ(state_->card.laser_code, card.laser_code) << "the card, before the selfie, stays";
   EXPECT_TRUE(state_->consent.accepted_at.has_value()) << "the terms, before it, stay";
   ASSERT_NE(awaiting(out), nullptr);
-  EXPECT_EQ(awaiting(out)->data.at("step"), "selfie");
+  EXPECT_EQ(awaiting(out)->data().at("step"), "selfie");
   EXPECT_EQ(audit_of(out)->outcome, "operator_rewind: selfie of someone else");
   // Recapture and complete.
   walk_to("");

@@ -2,13 +2,15 @@
 // commands, good and bad connector results, stale results, duplicates, timers; random_walk.hpp)
 // on every channel never leave the machines' states or throw, release the citizen claim with
 // every end, keep the audit chain whole, and, with time advancing, always end in a terminal
-// outcome.
+// outcome; every message the engine's effects become matches its schema (schemas/events/).
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <random>
 
+#include "adapters/codec/outbound_check.hpp"
+#include "adapters/codec/outbound_encoder.hpp"
 #include "tests/unit/engine_fixture.hpp"
 #include "tests/unit/random_walk.hpp"
 #include "workflows/definition.hpp"
@@ -34,6 +36,33 @@ RandomWalk::Draw seeded(std::uint64_t seed) {
   return ::testing::AssertionSuccess();
 }
 
+// Encodes each outcome as the service does and checks every message against its schemas;
+// keeps the first failure with the message that failed.
+class EmittedMessages {
+ public:
+  void check(const Inbound& in, const Outcome& out) {
+    if (failure_) return;
+    const auto version = out.state ? out.state->state_version : 0;
+    const auto at = out.state ? out.state->updated_at : Timestamp{};
+    for (const auto& m :
+         encoder_.encode(in.subject, in.id, version, in.traceparent, at, out.effects)) {
+      ++checked_;
+      if (auto why = codec::check_outbound(schemas_, m.value); !why.empty()) {
+        failure_ = why + " in " + m.value;
+        return;
+      }
+    }
+  }
+  [[nodiscard]] const std::optional<std::string>& failure() const { return failure_; }
+  [[nodiscard]] std::size_t checked() const { return checked_; }
+
+ private:
+  codec::SchemaSet schemas_;
+  codec::OutboundEncoder encoder_{Topics{}, "/enrollmentd"};
+  std::optional<std::string> failure_;
+  std::size_t checked_ = 0;
+};
+
 class EngineRandomTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -46,9 +75,11 @@ class EngineRandomTest : public ::testing::Test {
 
 TEST_F(EngineRandomTest, RandomSequencesStayInTheMachinesAndAlwaysEnd) {
   std::map<std::string, std::map<std::string, int>> outcomes;
+  EmittedMessages emitted;
   for (const auto& channel : catalog_.channels()) {
     for (std::uint64_t seed = 1; seed <= 150; ++seed) {
       RandomWalk walk(config_, seeded(seed * 7919 + channel.size()));
+      walk.observe([&](const Inbound& in, const Outcome& out) { emitted.check(in, out); });
       walk.start_with(channel);
       for (int i = 0; i < 120; ++i) {
         ASSERT_NO_THROW(walk.step()) << channel << " seed " << seed << " event " << i;
@@ -65,9 +96,11 @@ TEST_F(EngineRandomTest, RandomSequencesStayInTheMachinesAndAlwaysEnd) {
       const auto chain = walk.audit_break();
       ASSERT_FALSE(chain.has_value())
           << channel << " seed " << seed << ": audit record " << chain->seq << ": " << chain->why;
+      ASSERT_FALSE(emitted.failure()) << channel << " seed " << seed << ": " << *emitted.failure();
       ++outcomes[channel][std::string(to_string(walk.state()->status()))];
     }
   }
+  EXPECT_GT(emitted.checked(), 10'000u);
   // The walks reach more than one kind of ending (a walk that always expires tests little).
   for (const auto& [channel, counts] : outcomes) {
     EXPECT_GE(counts.size(), 2u) << channel;
@@ -78,9 +111,11 @@ TEST_F(EngineRandomTest, RandomSequencesStayInTheMachinesAndAlwaysEnd) {
 // random events without changing (refusals only add to the audit chain and the dedupe ids).
 TEST_F(EngineRandomTest, WithRetentionEveryEndIsPurgedAndTheTombstoneStays) {
   config_.retain_finished = std::chrono::hours(1);
+  EmittedMessages emitted;
   for (const auto& channel : catalog_.channels()) {
     for (std::uint64_t seed = 1; seed <= 30; ++seed) {
       RandomWalk walk(config_, seeded(seed * 104729 + channel.size()));
+      walk.observe([&](const Inbound& in, const Outcome& out) { emitted.check(in, out); });
       walk.start_with(channel);
       for (int i = 0; i < 400 && !(walk.state() && walk.state()->purged()); ++i) {
         ASSERT_NO_THROW(i < 120 ? walk.step() : walk.timer()) << channel << " seed " << seed;
@@ -104,6 +139,7 @@ TEST_F(EngineRandomTest, WithRetentionEveryEndIsPurgedAndTheTombstoneStays) {
       const auto chain = walk.audit_break();
       ASSERT_FALSE(chain.has_value())
           << channel << " seed " << seed << ": audit record " << chain->seq << ": " << chain->why;
+      ASSERT_FALSE(emitted.failure()) << channel << " seed " << seed << ": " << *emitted.failure();
     }
   }
 }

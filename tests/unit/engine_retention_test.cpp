@@ -115,7 +115,7 @@ TEST_F(EngineRetentionTest, ATombstoneRefusesEverythingAndItsTimersChangeNothing
       feed(CommandType::registration_start,
            RegistrationStart{"self-service", {"dev-1", "android"}, std::nullopt, std::nullopt});
   ASSERT_EQ(events(start).size(), 1u);
-  EXPECT_EQ(events(start)[0]->type, EventType::command_rejected);
+  EXPECT_EQ(events(start)[0]->type(), EventType::command_rejected);
   EXPECT_EQ(request(start), nullptr);
   EXPECT_TRUE(state_->purged());
   EXPECT_EQ(state_->created_at, tomb.created_at);
@@ -127,7 +127,7 @@ TEST_F(EngineRetentionTest, ATombstoneRefusesEverythingAndItsTimersChangeNothing
                    feed(CommandType::registration_cancel, RegistrationCancel{"late"}),
                    feed(CommandType::operator_retry, OperatorAction{"op-1", "again", ""})}) {
     ASSERT_EQ(events(out).size(), 1u);
-    EXPECT_EQ(events(out)[0]->type, EventType::command_rejected);
+    EXPECT_EQ(events(out)[0]->type(), EventType::command_rejected);
   }
   const auto late = result({{"digital_id", "DID-2"}});
   EXPECT_TRUE(events(late).empty());
@@ -161,7 +161,7 @@ TEST_F(EngineRetentionTest, AnActiveRegistrationOfAnUnloadedDefinitionIgnoresIts
   EXPECT_EQ(state_to_json(*state_), state_to_json(before));
   const auto refused = feed(CommandType::card_front_capture, ImageCapture{ImageRef("img://f")});
   ASSERT_EQ(events(refused).size(), 1u);  // a command is still refused, and stored
-  EXPECT_EQ(events(refused)[0]->type, EventType::command_rejected);
+  EXPECT_EQ(events(refused)[0]->type(), EventType::command_rejected);
 }
 
 TEST_F(EngineRetentionTest, ThePurgeIsTheSameOnReplay) {

@@ -26,7 +26,7 @@ TEST_F(EngineTest, HappyPathEndsIssued) {
   const auto out = result({{"digital_id", "DID-1"}});
   EXPECT_EQ(state_->status(), Status::issued);
   EXPECT_EQ(state_->phase, Phase::issued);
-  EXPECT_EQ(events(out).back()->type, EventType::issued);
+  EXPECT_EQ(events(out).back()->type(), EventType::issued);
   EXPECT_EQ(state_->consent.terms_version, "2024-06");
   EXPECT_TRUE(state_->consent.confirmed_at.has_value());
   EXPECT_TRUE(crypto::verify_passcode(state_->passcode_verifier, SecretString("13572468")));
@@ -52,9 +52,9 @@ TEST_F(EngineTest, BlurryFrontPhotoAsksForARetakeWithTheReason) {
   const auto out = result(ocr);
   const auto* a = awaiting(out);
   ASSERT_NE(a, nullptr);
-  EXPECT_EQ(a->data.at("step"), "card-front");
-  EXPECT_EQ(a->data.at("reason"), "blurry");
-  EXPECT_EQ(a->data.at("attempts_left"), 4);
+  EXPECT_EQ(a->data().at("step"), "card-front");
+  EXPECT_EQ(a->data().at("reason"), "blurry");
+  EXPECT_EQ(a->data().at("attempts_left"), 4);
 }
 
 TEST_F(EngineTest, OcrWithABadCheckDigitAsksForARetake) {
@@ -64,7 +64,7 @@ TEST_F(EngineTest, OcrWithABadCheckDigitAsksForARetake) {
   ocr["citizen_id"] = "1101700203452";
   const auto out = result(ocr);
   ASSERT_NE(awaiting(out), nullptr);
-  EXPECT_NE(awaiting(out)->data.at("reason").get<std::string>().find("citizen_id"),
+  EXPECT_NE(awaiting(out)->data().at("reason").get<std::string>().find("citizen_id"),
             std::string::npos);
   EXPECT_FALSE(state_->citizen_id.has_value());
 }
@@ -74,7 +74,7 @@ TEST_F(EngineTest, RevokedCardRejects) {
   const auto out = result({{"code", 0}, {"card_status", "revoked"}});
   EXPECT_EQ(state_->status(), Status::rejected);
   EXPECT_EQ(state_->reason, "card_revoked");
-  EXPECT_EQ(events(out).back()->type, EventType::rejected);
+  EXPECT_EQ(events(out).back()->type(), EventType::rejected);
 }
 
 TEST_F(EngineTest, RegistryMismatchRejectsAndMissingFieldsAskForTheCardAgain) {
@@ -93,8 +93,8 @@ TEST_F(EngineTest, RetryableErrorBacksOffThenResendsThenGivesUp) {
   auto out = result({}, TaskStatus::retryable, "unavailable");
   EXPECT_EQ(request(out), nullptr) << "the retry waits for its backoff";
   ASSERT_EQ(events(out).size(), 1u);
-  EXPECT_EQ(events(out)[0]->type, EventType::step_failed);
-  EXPECT_EQ(events(out)[0]->data.at("retryable"), true);
+  EXPECT_EQ(events(out)[0]->type(), EventType::step_failed);
+  EXPECT_EQ(events(out)[0]->data().at("retryable"), true);
   EXPECT_EQ(state_->stage, StepState::retry_scheduled);
   // 1 s initial backoff (self-service verify-card), then doubled.
   EXPECT_EQ(*state_->step_deadline, now_ + std::chrono::milliseconds(1000));
@@ -120,8 +120,8 @@ TEST_F(EngineTest, StepTimeoutRetriesLikeARetryableError) {
   EXPECT_EQ(deadline, now_ + std::chrono::seconds(20));
   const auto out = fire_timer();
   ASSERT_FALSE(events(out).empty());
-  EXPECT_EQ(events(out)[0]->type, EventType::step_failed);
-  EXPECT_EQ(events(out)[0]->data.at("error"), "timeout");
+  EXPECT_EQ(events(out)[0]->type(), EventType::step_failed);
+  EXPECT_EQ(events(out)[0]->data().at("error"), "timeout");
   EXPECT_EQ(state_->stage, StepState::retry_scheduled);
 }
 
@@ -131,7 +131,7 @@ TEST_F(EngineTest, RegistrationWithoutProgressExpires) {
   EXPECT_EQ(expires, now_ + std::chrono::hours(24));
   const auto out = fire_timer();
   EXPECT_EQ(state_->status(), Status::expired);
-  EXPECT_EQ(events(out).back()->type, EventType::expired);
+  EXPECT_EQ(events(out).back()->type(), EventType::expired);
   ASSERT_NE(request(out), nullptr) << "the citizen claim is released";
   EXPECT_EQ(request(out)->task, "citizen.release");
   EXPECT_FALSE(state_->next_timer().has_value());
@@ -147,13 +147,13 @@ TEST_F(EngineTest, SelfiesExhaustedLockThenCoolDownUnlocks) {
   EXPECT_EQ(state_->locked_step, "selfie");
   EXPECT_EQ(*state_->step_deadline, now_ + std::chrono::minutes(30));
   const auto rejected = feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://x")});
-  EXPECT_EQ(events(rejected).front()->type, EventType::command_rejected);
+  EXPECT_EQ(events(rejected).front()->type(), EventType::command_rejected);
   const auto out = fire_timer();
   EXPECT_EQ(state_->status(), Status::active);
   ASSERT_NE(awaiting(out), nullptr);
-  EXPECT_EQ(awaiting(out)->data.at("step"), "selfie");
-  EXPECT_EQ(awaiting(out)->data.at("attempts_left"), 3);
-  EXPECT_EQ(awaiting(out)->data.at("reason"), "cool_down_over");
+  EXPECT_EQ(awaiting(out)->data().at("step"), "selfie");
+  EXPECT_EQ(awaiting(out)->data().at("attempts_left"), 3);
+  EXPECT_EQ(awaiting(out)->data().at("reason"), "cool_down_over");
 }
 
 TEST_F(EngineTest, LateResultIsIgnoredButAudited) {
@@ -187,7 +187,7 @@ TEST_F(EngineTest, EachPasscodePolicyViolationAwaitsWithItsReason) {
         PasscodeSet{SecretString(pair.substr(0, slash)), SecretString(pair.substr(slash + 1))});
     if (code != cases.back().second) {
       ASSERT_NE(awaiting(out), nullptr) << code;
-      EXPECT_EQ(awaiting(out)->data.at("reason"), code);
+      EXPECT_EQ(awaiting(out)->data().at("reason"), code);
     } else {  // the fifth failed try exhausts the step, naming the last reason
       EXPECT_EQ(state_->status(), Status::rejected);
       EXPECT_NE(state_->reason.find(code), std::string::npos) << state_->reason;
@@ -200,11 +200,11 @@ TEST_F(EngineTest, WrongPasscodeAtConsentConfirmAsksAgainThenLocks) {
   walk_to("confirm-consent");
   auto out = feed(CommandType::consent_confirm, ConsentConfirm{SecretString("24681357")});
   ASSERT_NE(awaiting(out), nullptr);
-  EXPECT_EQ(awaiting(out)->data.at("reason"), "passcode_incorrect");
+  EXPECT_EQ(awaiting(out)->data().at("reason"), "passcode_incorrect");
   feed(CommandType::consent_confirm, ConsentConfirm{SecretString("24681357")});
   out = feed(CommandType::consent_confirm, ConsentConfirm{SecretString("24681357")});
   EXPECT_EQ(state_->status(), Status::locked);
-  EXPECT_EQ(events(out).back()->type, EventType::locked);
+  EXPECT_EQ(events(out).back()->type(), EventType::locked);
 }
 
 TEST_F(EngineTest, DuplicateEventChangesNothing) {
@@ -228,7 +228,7 @@ TEST_F(EngineTest, OutOfOrderCommandIsRejectedAndStateUnchanged) {
   const auto before = *state_;
   const auto out = feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://selfie")});
   ASSERT_EQ(events(out).size(), 1u);
-  EXPECT_EQ(events(out)[0]->type, EventType::command_rejected);
+  EXPECT_EQ(events(out)[0]->type(), EventType::command_rejected);
   EXPECT_EQ(state_->step, before.step);
   EXPECT_EQ(state_->state_version, before.state_version);
   EXPECT_EQ(state_->audit_seq, before.audit_seq + 1);

@@ -81,7 +81,7 @@ class EngineWalk : public ::testing::Test {
   }
   static const EmitEvent* awaiting(const Outcome& o) {
     for (const auto* e : events(o)) {
-      if (e->type == EventType::awaiting) return e;
+      if (e->type() == EventType::awaiting) return e;
     }
     return nullptr;
   }

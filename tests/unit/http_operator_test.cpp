@@ -132,7 +132,7 @@ class OperatorRefusalTest : public enroll::testing::EngineWalk {
     in.payload = OperatorAction{"op", "r", to_step};
     const auto out = apply(state_, in, now_, config_);
     const auto evs = events(out);
-    return !evs.empty() && evs.front()->type == EventType::command_rejected;
+    return !evs.empty() && evs.front()->type() == EventType::command_rejected;
   }
   // For every action and every step of the channel as target: the HTTP side refuses exactly
   // when the engine would, and says so with the right status.

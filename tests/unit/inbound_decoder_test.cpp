@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "adapters/codec/envelope.hpp"
 #include "adapters/codec/limits.hpp"
 #include "adapters/codec/outbound_encoder.hpp"
 #include "sim/citizen_driver.hpp"
@@ -26,8 +27,7 @@ class InboundDecoderTest : public ::testing::Test {
   const InboundDecoder decoder_{schemas_, keys_};
 
   static json envelope(const std::string& type, json data, const std::string& subject = "reg-1") {
-    return {{"specversion", "1.0"}, {"id", "ev-1"},       {"source", "/test"},
-            {"type", type},         {"subject", subject}, {"data", std::move(data)}};
+    return codec::envelope({"ev-1", "/test", type, subject}, std::move(data));
   }
   static json start_data() {
     return {{"channel", "self-service"}, {"device", {{"id", "phone-1"}, {"platform", "android"}}}};
@@ -219,17 +219,13 @@ TEST_F(InboundDecoderTest, WhatTheSimulatedCitizensSendDecodes) {
         {"biometrics", "selfie.capture"}, {"biometrics", "fingerprint.capture"},
         {"pin", "passcode.set"},          {"consent-confirm", "consent.confirm"}};
     for (const auto& [phase, expects] : asks) {
-      const json awaiting{{"specversion", "1.0"},
-                          {"id", std::string(id).append("/").append(expects)},
-                          {"source", "/enrollmentd"},
-                          {"type", "registration.awaiting"},
-                          {"subject", id},
-                          {"data",
-                           {{"phase", phase},
-                            {"step", "s"},
-                            {"expects", json::array({expects})},
-                            {"attempts_left", 3},
-                            {"reason", nullptr}}}};
+      const json awaiting = codec::envelope({std::string(id).append("/").append(expects),
+                                             "/enrollmentd", "registration.awaiting", id},
+                                            {{"phase", phase},
+                                             {"step", "s"},
+                                             {"expects", json::array({expects})},
+                                             {"attempts_left", 3},
+                                             {"reason", nullptr}});
       for (const auto& c : driver.on_event(awaiting)) check(c);
     }
   }

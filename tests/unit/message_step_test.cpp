@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/codec/envelope.hpp"
 #include "adapters/codec/limits.hpp"
 #include "sim/citizen_driver.hpp"
 #include "tests/unit/engine_fixture.hpp"
@@ -70,9 +71,8 @@ TEST_F(MessageStepTest, AnEngineInvariantBreachIsAnEngineFaultNotBadInput) {
   auto state = run(start.key, start.value).state;
   ASSERT_TRUE(state.has_value());
   state->step = "no-such-step";  // a state the engine never makes: its step is not in the channel
-  const json terms{{"specversion", "1.0"}, {"id", "c-1"},
-                   {"source", "/test"},    {"type", "terms.accept"},
-                   {"subject", "reg-2"},   {"data", {{"terms_version", "v1"}}}};
+  const json terms =
+      codec::envelope({"c-1", "/test", "terms.accept", "reg-2"}, {{"terms_version", "v1"}});
   const auto r = run("reg-2", terms.dump(), state);
   EXPECT_EQ(r.kind, StepKind::engine_fault);
   ASSERT_TRUE(r.reason.has_value());

@@ -22,7 +22,12 @@ class RandomWalk {
   // A whole number from lo to hi, both included.
   using Draw = std::function<int(int lo, int hi)>;
 
+  // Sees every event fed and the engine's outcome of it (e.g. to check the emitted messages).
+  using Observer = std::function<void(const Inbound&, const Outcome&)>;
+
   RandomWalk(const EngineConfig& config, Draw draw) : config_(config), draw_(std::move(draw)) {}
+
+  void observe(Observer observer) { observer_ = std::move(observer); }
 
   // One random event; the state is kept.
   void step() {
@@ -116,6 +121,7 @@ class RandomWalk {
     now_ += std::chrono::milliseconds(uniform(1, 5000));
     const bool held = state_ && state_->citizen_claimed;
     Outcome out = apply(state_, in, now_, config_);  // must never throw
+    if (observer_) observer_(in, out);
     for (const auto& e : out.effects) {
       if (const auto* r = std::get_if<AuditRecord>(&e)) audit_.push_back(audit_to_json(*r, true));
     }
@@ -274,6 +280,7 @@ class RandomWalk {
 
   const EngineConfig& config_;
   Draw draw_;
+  Observer observer_;
   std::string channel_ = "self-service";
   RegistrationId id_{"reg-random"};
   std::optional<Registration> state_;

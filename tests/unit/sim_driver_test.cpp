@@ -2,6 +2,7 @@
 // each channel, QR tokens from the officer's screen, personas, outcomes; and the channel mix.
 #include <gtest/gtest.h>
 
+#include "adapters/codec/envelope.hpp"
 #include "sim/channel_mix.hpp"
 #include "sim/citizen_driver.hpp"
 
@@ -17,12 +18,8 @@ class SimDriverTest : public ::testing::Test {
   int events_ = 0;
 
   json event(const std::string& id, const std::string& type, json data) {
-    return {{"specversion", "1.0"},
-            {"id", "ev-" + std::to_string(++events_)},
-            {"source", "/enrollmentd"},
-            {"type", type},
-            {"subject", id},
-            {"data", std::move(data)}};
+    return codec::envelope({"ev-" + std::to_string(++events_), "/enrollmentd", type, id},
+                           std::move(data));
   }
   json awaiting(const std::string& id, const std::string& phase, const std::string& expects,
                 const char* reason = nullptr) {

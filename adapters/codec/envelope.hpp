@@ -1,0 +1,25 @@
+#pragma once
+// The one CloudEvents 1.0 envelope (structured JSON mode) of every message this tree
+// produces: the service's events, task requests, audit records, timers and dead letters,
+// the operator actions, the orchestrator's own task results, and the simulators' commands.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "workflows/time.hpp"
+
+namespace enroll::codec {
+
+struct EnvelopeHead {
+  std::string id;
+  std::string source;
+  std::string type;
+  std::string subject;
+  std::optional<Timestamp> time{};  // optional in CloudEvents; omitted when not set
+  std::string traceparent{};        // the distributed-tracing extension; omitted when empty
+};
+
+// specversion 1.0, the head's attributes, datacontenttype application/json and `data`.
+[[nodiscard]] nlohmann::json envelope(EnvelopeHead head, nlohmann::json data);
+
+}  // namespace enroll::codec
