@@ -216,17 +216,27 @@ TopicReader::~TopicReader() {
 
 void TopicReader::read_to_end(std::chrono::milliseconds timeout) {
   std::map<std::pair<std::string, std::int32_t>, std::int64_t> ends;
+  // Every partition's end in one request per broker (offsets for the time "latest"), not a
+  // watermark query per partition: a reader of 6 topics of 12 partitions waited ~20 s for those.
+  std::unique_ptr<rd_kafka_topic_partition_list_t, decltype(&rd_kafka_topic_partition_list_destroy)>
+      list(rd_kafka_topic_partition_list_new(0), &rd_kafka_topic_partition_list_destroy);
   for (const auto& topic : topics_) {
     const int partitions = wait_partition_count(rk_, topic, timeout);
     for (int p = 0; p < partitions; ++p) {
-      std::int64_t low = 0, high = 0;
-      const auto err = rd_kafka_query_watermark_offsets(rk_, topic.c_str(), p, &low, &high,
-                                                        static_cast<int>(ms(timeout)));
-      if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        throw std::runtime_error("watermarks of " + topic + ": " + rd_kafka_err2name(err));
-      }
-      if (high > low) ends[{topic, p}] = high;
+      rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset = RD_KAFKA_OFFSET_END;
     }
+  }
+  const auto err = rd_kafka_offsets_for_times(rk_, list.get(), static_cast<int>(ms(timeout)));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw std::runtime_error(std::string("end offsets: ") + rd_kafka_err2name(err));
+  }
+  for (int i = 0; i < list->cnt; ++i) {
+    const auto& tp = list->elems[i];
+    if (tp.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      throw std::runtime_error(std::string("end offset of ") + tp.topic + ": " +
+                               rd_kafka_err2name(tp.err));
+    }
+    if (tp.offset > 0) ends[{tp.topic, tp.partition}] = tp.offset;
   }
   std::size_t seen = 0;  // the predicate looks at each message once
   const bool done = poll_until(
