@@ -6,14 +6,20 @@
 namespace enroll {
 namespace {
 
-constexpr std::array<std::pair<Phase, std::string_view>, 7> kPhases{{
-    {Phase::consent, "consent"},
-    {Phase::card, "card"},
-    {Phase::review, "review"},
-    {Phase::biometrics, "biometrics"},
-    {Phase::pin, "pin"},
-    {Phase::consent_confirm, "consent-confirm"},
-    {Phase::issued, "issued"},
+using S = RegistrationState;
+
+constexpr std::array<std::pair<S, std::string_view>, 11> kStates{{
+    {S::consent, "consent"},
+    {S::card, "card"},
+    {S::review, "review"},
+    {S::biometrics, "biometrics"},
+    {S::pin, "pin"},
+    {S::consent_confirm, "consent-confirm"},
+    {S::issued, "issued"},
+    {S::rejected, "rejected"},
+    {S::expired, "expired"},
+    {S::cancelled, "cancelled"},
+    {S::locked, "locked"},
 }};
 constexpr std::array<std::pair<Status, std::string_view>, 7> kStatuses{{
     {Status::active, "active"},
@@ -43,9 +49,43 @@ std::optional<E> value_of(const std::array<std::pair<E, std::string_view>, N>& t
 
 }  // namespace
 
-std::string_view to_string(Phase p) { return name_of(kPhases, p); }
+std::string_view to_string(RegistrationState s) { return name_of(kStates, s); }
+std::optional<RegistrationState> registration_state_from(std::string_view s) {
+  return value_of(kStates, s);
+}
+
+bool is_active_phase(RegistrationState s) { return s >= S::consent && s <= S::consent_confirm; }
+bool is_phase(RegistrationState s) { return is_active_phase(s) || s == S::issued; }
+std::optional<RegistrationState> phase_from(std::string_view s) {
+  const auto state = registration_state_from(s);
+  if (state && is_phase(*state)) return state;
+  return std::nullopt;
+}
+bool is_terminal(RegistrationState s) {
+  return s == S::issued || s == S::rejected || s == S::expired || s == S::cancelled;
+}
+
+RegistrationState phase_state(RegistrationState phase) {
+  return phase == S::issued ? S::consent_confirm : phase;
+}
+
+Status status_of(RegistrationState s) {
+  switch (s) {
+    case S::issued:
+      return Status::issued;
+    case S::rejected:
+      return Status::rejected;
+    case S::expired:
+      return Status::expired;
+    case S::cancelled:
+      return Status::cancelled;
+    case S::locked:
+      return Status::locked;
+    default:
+      return Status::active;
+  }
+}
 std::string_view to_string(Status s) { return name_of(kStatuses, s); }
-std::optional<Phase> phase_from(std::string_view s) { return value_of(kPhases, s); }
 std::optional<Status> status_from(std::string_view s) { return value_of(kStatuses, s); }
 
 }  // namespace enroll

@@ -167,20 +167,6 @@ bool fire(Registration& m, const Event& e) {
   return handled == msm::back::HANDLED_TRUE && !m.refused;
 }
 
-bool is_active_phase(S s) {
-  switch (s) {
-    case S::consent:
-    case S::card:
-    case S::review:
-    case S::biometrics:
-    case S::pin:
-    case S::consent_confirm:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // Brings a started machine from consent to `phase` (an active phase or issued).
 bool advance_to(Registration& m, S phase) {
   for (int i = 0; i < static_cast<int>(phase); ++i) {
@@ -205,39 +191,7 @@ bool restore(Registration& m, const RegistrationPosition& to) {
   }
 }
 
-constexpr std::array<std::pair<S, std::string_view>, 11> kNames{{
-    {S::consent, "consent"},
-    {S::card, "card"},
-    {S::review, "review"},
-    {S::biometrics, "biometrics"},
-    {S::pin, "pin"},
-    {S::consent_confirm, "consent-confirm"},
-    {S::issued, "issued"},
-    {S::rejected, "rejected"},
-    {S::expired, "expired"},
-    {S::cancelled, "cancelled"},
-    {S::locked, "locked"},
-}};
-
 }  // namespace
-
-std::string_view to_string(RegistrationState s) {
-  for (const auto& [v, n] : kNames) {
-    if (v == s) return n;
-  }
-  return "?";
-}
-
-std::optional<RegistrationState> registration_state_from(std::string_view s) {
-  for (const auto& [v, n] : kNames) {
-    if (n == s) return v;
-  }
-  return std::nullopt;
-}
-
-bool is_terminal(RegistrationState s) {
-  return s == S::issued || s == S::rejected || s == S::expired || s == S::cancelled;
-}
 
 std::optional<RegistrationPosition> registration_transition(const RegistrationPosition& from,
                                                             const RegistrationEvent& event) {

@@ -8,26 +8,9 @@
 #include <string_view>
 #include <variant>
 
+#include "statemachines/lifecycle.hpp"
+
 namespace enroll {
-
-enum class RegistrationState {
-  consent,
-  card,
-  review,
-  biometrics,
-  pin,
-  consent_confirm,
-  issued,
-  rejected,
-  expired,
-  cancelled,
-  locked
-};
-
-// Wire names: "consent", "card", "review", "biometrics", "pin", "consent-confirm", "issued",
-// "rejected", "expired", "cancelled", "locked".
-std::string_view to_string(RegistrationState s);
-std::optional<RegistrationState> registration_state_from(std::string_view s);
 
 namespace reg {
 // To the next canonical phase (consent→card→review→biometrics→pin→consent_confirm→issued).
@@ -64,8 +47,5 @@ struct RegistrationPosition {
 // phase). Pure and thread-safe: each call runs a machine of its own on the stack.
 std::optional<RegistrationPosition> registration_transition(const RegistrationPosition& from,
                                                             const RegistrationEvent& event);
-
-// issued, rejected, expired, cancelled: no event leaves them.
-bool is_terminal(RegistrationState s);
 
 }  // namespace enroll

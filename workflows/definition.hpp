@@ -58,7 +58,7 @@ struct StepConfig {
 
 struct StepDef {
   std::string name;
-  Phase phase = Phase::consent;
+  RegistrationState phase = RegistrationState::consent;
   std::string kind;                  // which built-in step behaviour (see steps/)
   std::vector<CommandType> expects;  // empty: the step starts its task on entry
   std::optional<TaskRef> task;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <type_traits>
 
 #include "workflows/crypto/hashing.hpp"
 #include "workflows/domain/citizen_id.hpp"
@@ -11,27 +12,6 @@ namespace enroll {
 namespace {
 
 using nlohmann::json;
-
-// The registration machine's state for a step of `phase`. Steps of the `issued` phase run
-// while the registration is still in consent-confirm: it is issued when they complete.
-RegistrationState machine_state_for(Phase phase) {
-  switch (phase) {
-    case Phase::consent:
-      return RegistrationState::consent;
-    case Phase::card:
-      return RegistrationState::card;
-    case Phase::review:
-      return RegistrationState::review;
-    case Phase::biometrics:
-      return RegistrationState::biometrics;
-    case Phase::pin:
-      return RegistrationState::pin;
-    case Phase::consent_confirm:
-    case Phase::issued:
-      return RegistrationState::consent_confirm;
-  }
-  return RegistrationState::consent;
-}
 
 std::string position(const Registration& s) {
   if (!s.active()) return std::string(to_string(s.status()));
@@ -67,8 +47,8 @@ class Transition {
   }
 
   void start() {
-    s_.position = RegistrationPosition{machine_state_for(def_->steps.front().phase),
-                                       RegistrationState::consent};
+    s_.position =
+        RegistrationPosition{phase_state(def_->steps.front().phase), RegistrationState::consent};
     s_.expires_at = now_ + def_->expire_after;
     emit(events::Started{s_.channel, s_.definition_version, s_.device});
     enter_step(0, "", "started");
@@ -89,8 +69,7 @@ class Transition {
                      " (" + std::string(to_string(s_.stage)) + ")");
       return;
     }
-    StepContext ctx{s_, *def_, step, ev_, now_, cfg_};
-    apply_verdict(kind(step).on_command(ctx));
+    apply_verdict(run_kind(step, [&](StepContext& ctx) { return kind(step).on_command(ctx); }));
   }
 
   void on_result() {
@@ -107,8 +86,7 @@ class Transition {
       retry_or_fail(step, r.error ? r.error->code : "retryable");
       return;
     }
-    StepContext ctx{s_, *def_, step, ev_, now_, cfg_};
-    apply_verdict(kind(step).on_result(ctx, r));
+    apply_verdict(run_kind(step, [&](StepContext& ctx) { return kind(step).on_result(ctx, r); }));
   }
 
   // operator.retry / rewind / cancel, on an active or locked registration.
@@ -141,7 +119,7 @@ class Transition {
     if (locked) leave_lock();
     // Everything captured from the target step on is forgotten and asked for again.
     for (std::size_t i = *target; i < def_->steps.size(); ++i) {
-      kind(def_->steps[i]).discard(s_);
+      for (const Slice slice : kind(def_->steps[i]).slices()) s_.captured.clear(slice);
       s_.tries_used.erase(def_->steps[i].name);
     }
     enter_step(*target, "operator_rewind", "operator_rewind: " + op.reason, from);
@@ -198,7 +176,7 @@ class Transition {
     }
     const StepDef* first = nullptr;
     for (const auto& st : target->steps) {
-      if (machine_state_for(st.phase) >= s_.position.locked_in) {
+      if (phase_state(st.phase) >= s_.position.locked_in) {
         first = &st;
         break;
       }
@@ -232,6 +210,23 @@ class Transition {
   }
   static const StepKind& kind(const StepDef& step) { return *find_step_kind(step.kind); }
 
+  // Runs one of `step`'s kind hooks; a kind that wrote a slice of captured data it does not
+  // own (StepKind::slices) is a bug that a rewind would not undo: refused like any engine bug.
+  template <class Hook>
+  std::invoke_result_t<Hook&, StepContext&> run_kind(const StepDef& step, Hook&& hook) {
+    const Captured before = s_.captured;
+    StepContext ctx{s_, *def_, step, ev_, now_, cfg_};
+    auto out = hook(ctx);
+    const auto owned = kind(step).slices();
+    for (const Slice changed : s_.captured.changed_since(before)) {
+      if (std::find(owned.begin(), owned.end(), changed) == owned.end()) {
+        throw std::logic_error("step kind " + step.kind + " wrote the " +
+                               std::string(to_string(changed)) + " slice, which it does not own");
+      }
+    }
+    return out;
+  }
+
   // Moves the registration machine; an illegal move is a bug in the engine, not bad input.
   void move(const RegistrationEvent& e) {
     auto next = registration_transition(s_.position, e);
@@ -244,8 +239,8 @@ class Transition {
     s_.stage = *next;
   }
   // Walks the registration machine phase by phase to the machine state of `phase`.
-  void move_to_phase(Phase phase) {
-    const auto target = machine_state_for(phase);
+  void move_to_phase(RegistrationState phase) {
+    const auto target = phase_state(phase);
     while (s_.position.state < target) move(reg::NextPhase{});
     while (s_.position.state > target) move(reg::PreviousPhase{});
   }
@@ -290,12 +285,12 @@ class Transition {
       return;
     }
     const auto from = position(s_);
-    move_to_phase(Phase::consent_confirm);
+    move_to_phase(RegistrationState::consent_confirm);
     move(reg::NextPhase{});  // consent-confirm → issued
-    s_.phase = Phase::issued;
+    s_.phase = RegistrationState::issued;
     clear_step_wait();
     bump();
-    emit(events::Issued{s_.digital_id});
+    emit(events::Issued{s_.captured.identity.digital_id});
     audit(from, position(s_), "issued");
     release_citizen();
     schedule_purge();
@@ -394,8 +389,8 @@ class Transition {
     step_move(step::Restart{});  // entering a step restarts its machine
     clear_step_wait();
     if (step.expects.empty() || kind(step).starts_with_task()) {
-      StepContext ctx{s_, *def_, step, ev_, now_, cfg_};
-      json inputs = kind(step).task_inputs(ctx);
+      json inputs =
+          run_kind(step, [&](const StepContext& ctx) { return kind(step).task_inputs(ctx); });
       send_task(step, std::move(inputs), 1, outcome, from, reason);
       return;
     }

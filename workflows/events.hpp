@@ -41,7 +41,7 @@ struct Started {
 // What the channel should ask the citizen for now.
 struct Awaiting {
   static constexpr EventType type = EventType::awaiting;
-  Phase phase = Phase::consent;
+  RegistrationState phase = RegistrationState::consent;
   std::string step;
   std::vector<CommandType> expects;
   std::optional<int> attempts_left;   // none: the step's tries are unlimited
@@ -50,13 +50,13 @@ struct Awaiting {
 
 struct StepCompleted {
   static constexpr EventType type = EventType::step_completed;
-  Phase phase = Phase::consent;
+  RegistrationState phase = RegistrationState::consent;
   std::string step;
 };
 
 struct StepFailed {
   static constexpr EventType type = EventType::step_failed;
-  Phase phase = Phase::consent;
+  RegistrationState phase = RegistrationState::consent;
   std::string step;
   std::string task;  // empty for a step without a task
   std::string error;
@@ -81,7 +81,7 @@ template <EventType T>
 struct Ended {
   static constexpr EventType type = T;
   std::string reason;
-  Phase phase = Phase::consent;
+  RegistrationState phase = RegistrationState::consent;
   std::string step;
 };
 using Rejected = Ended<EventType::rejected>;
@@ -91,7 +91,7 @@ using Cancelled = Ended<EventType::cancelled>;
 struct Locked {
   static constexpr EventType type = EventType::locked;
   std::string reason;
-  Phase phase = Phase::consent;
+  RegistrationState phase = RegistrationState::consent;
   std::string step;
   std::optional<Timestamp> until;        // a cool-down ends then
   std::optional<std::string> hand_over;  // or another channel takes over

@@ -6,34 +6,6 @@
 #include "workflows/state_upgrade.hpp"
 
 namespace enroll {
-namespace {
-
-using nlohmann::json;
-
-json opt_time(const std::optional<Timestamp>& t) { return t ? json(to_millis(*t)) : json(nullptr); }
-template <class T>
-json opt(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
-}  // namespace
-
-Status Registration::status() const {
-  switch (position.state) {
-    case RegistrationState::issued:
-      return Status::issued;
-    case RegistrationState::rejected:
-      return Status::rejected;
-    case RegistrationState::expired:
-      return Status::expired;
-    case RegistrationState::cancelled:
-      return Status::cancelled;
-    case RegistrationState::locked:
-      return Status::locked;
-    default:
-      return Status::active;
-  }
-}
 
 std::optional<Timestamp> Registration::next_timer() const {
   if (is_terminal(position.state)) return purged() ? std::nullopt : purge_at;
@@ -43,175 +15,191 @@ std::optional<Timestamp> Registration::next_timer() const {
 
 Registration tombstone(const Registration& finished, Timestamp purged_at) {
   Registration t;
-  t.id = finished.id;
-  t.channel = finished.channel;
-  t.definition_version = finished.definition_version;
-  t.position = finished.position;
-  t.phase = finished.phase;
-  t.step = finished.step;
-  t.stage = finished.stage;
-  t.reason = finished.reason;
-  t.expires_at = finished.expires_at;
-  t.state_version = finished.state_version;
-  t.audit_seq = finished.audit_seq;
-  t.audit_head = finished.audit_head;
-  t.created_at = finished.created_at;
-  t.updated_at = finished.updated_at;
-  t.purge_at = finished.purge_at;
+  static_cast<RegistrationCore&>(t) = finished;
   t.purged_at = purged_at;
-  // The dedupe window stays: a copy of an input applied before the purge (a re-sent outbox
-  // entry, a reference replay's own task results and timers) is still ignored, so a replay
-  // of the inbox makes the same records as the first run.
-  t.applied = finished.applied;
+  // The dedupe window stays (it is in the core): a copy of an input applied before the purge
+  // (a re-sent outbox entry, a reference replay's own task results and timers) is still
+  // ignored, so a replay of the inbox makes the same records as the first run.
   return t;
 }
 
 namespace {
 
-// What every stored state has and a tombstone keeps (see tombstone()), with the ids applied.
-json kept_to_json(const Registration& s) {
-  return json{{"id", s.id.str()},
-              {"channel", s.channel},
-              {"definition_version", s.definition_version},
-              {"status", to_string(s.status())},
-              {"machine", to_string(s.position.state)},
-              {"phase", to_string(s.phase)},
-              {"step", s.step},
-              {"stage", to_string(s.stage)},
-              {"reason", s.reason},
-              {"expires_at", to_millis(s.expires_at)},
-              {"state_version", s.state_version},
-              {"audit_seq", s.audit_seq},
-              {"audit_head", s.audit_head},
-              {"created_at", to_millis(s.created_at)},
-              {"updated_at", to_millis(s.updated_at)},
-              {"purge_at", opt_time(s.purge_at)},  // absent in states stored before retention
-              {"applied", s.applied}};
+using nlohmann::json;
+
+// The stored fields, listed once: what every record has and a tombstone keeps...
+template <class V, class S>
+void core_fields(V& v, S& s) {
+  v.field("id", s.id);
+  v.field("channel", s.channel);
+  v.field("definition_version", s.definition_version);
+  v.field("machine", s.position.state, &registration_state_from);
+  v.field("phase", s.phase, &phase_from);
+  v.field("step", s.step);
+  v.field("stage", s.stage, &step_state_from);
+  v.field("reason", s.reason);
+  v.field("expires_at", s.expires_at);
+  v.field("state_version", s.state_version);
+  v.field("audit_seq", s.audit_seq);
+  v.field("audit_head", s.audit_head);
+  v.field("created_at", s.created_at);
+  v.field("updated_at", s.updated_at);
+  v.field("purge_at", s.purge_at);
+  v.field("purged_at", s.purged_at);
+  v.field("applied", s.applied);
 }
 
-void kept_from_json(const StateReader& r, Registration& s) {
-  s.id = RegistrationId(r.text("id"));
-  s.channel = r.text("channel");
-  s.definition_version = r.whole<int>("definition_version");
-  s.position.state = r.name("machine", &registration_state_from);
-  s.phase = r.name("phase", &phase_from);
-  s.step = r.text("step");
-  s.stage = r.name("stage", &step_state_from);
-  s.reason = r.text("reason");
-  s.expires_at = r.time("expires_at");
-  s.state_version = r.whole<std::int64_t>("state_version");
-  s.audit_seq = r.whole<std::int64_t>("audit_seq");
-  s.audit_head = r.text("audit_head");
-  s.created_at = r.time("created_at");
-  s.updated_at = r.time("updated_at");
-  s.purge_at = r.opt_time("purge_at");  // absent in states stored before retention
-  s.applied = r.texts("applied");
+// ... and what only a registration that is not purged has.
+template <class V, class S>
+void live_fields(V& v, S& s) {
+  v.field("attempt", s.attempt);
+  v.field("entries", s.entries);
+  v.field("pending_request", s.pending_request);
+  v.field("pending_inputs", s.pending_inputs);
+  v.field("step_deadline", s.step_deadline);
+  v.field("step_reason", s.step_reason);
+  v.field("tries_used", s.tries_used);
+  v.object("device", s.device);
+  v.field("officer", s.officer);
+  v.field("citizen_id", s.citizen_id);
+  v.field("citizen_claimed", s.citizen_claimed);
+  v.object("captured", s.captured);
+  v.field("used_qr_tokens", s.used_qr_tokens);
+  v.field("locked_step", s.locked_step);
+  v.field("hand_over_channel", s.hand_over_channel);
 }
 
-// The record, already upgraded to the current format version.
-Registration decode(const StateReader& r) {
-  Registration s;
-  kept_from_json(r, s);
-  s.purged_at = r.opt_time("purged_at");
-  if (s.purged()) return s;  // a tombstone: nothing else was kept
-  s.position.locked_in = r.name("locked_in", &registration_state_from);
-  s.attempt = r.whole<int>("attempt");
-  s.entries = r.whole<int>("entries");
-  if (auto id = r.opt_text("pending_request")) s.pending_request = RequestId(std::move(*id));
-  s.pending_inputs = r.text("pending_inputs");
-  s.step_deadline = r.opt_time("step_deadline");
-  s.step_reason = r.text("step_reason");
-  s.tries_used = r.counts("tries_used");
-  const auto device = r.object("device");
-  s.device = Device{device.text("id"), device.text("platform")};
-  if (r.has("officer")) {
-    const auto officer = r.object("officer");
-    s.officer = Officer{officer.text("id"), officer.text("counter")};
+template <class V, class S>
+void device_fields(V& v, S& d) {
+  v.field("id", d.id);
+  v.field("platform", d.platform);
+}
+template <class V, class S>
+void officer_fields(V& v, S& o) {
+  v.field("id", o.id);
+  v.field("counter", o.counter);
+}
+
+// Writes the listed fields into a JSON object.
+class Writer {
+ public:
+  explicit Writer(json& out) : out_(out) { out_ = json::object(); }
+
+  template <class T>
+  void field(const char* key, const T& value) {
+    out_[key] = encode(value);
   }
-  s.citizen_id = r.opt_text("citizen_id");
-  s.citizen_claimed = r.flag("citizen_claimed");
-  const auto c = r.object("card");
-  s.card = CardData{c.text("first_name"),   c.text("last_name"),     c.text("first_name_en"),
-                    c.text("last_name_en"), c.text("date_of_birth"), c.text("expiry_date"),
-                    c.text("laser_code"),   c.text("front_ref"),     c.text("back_ref")};
-  s.selfie_ref = r.text("selfie_ref");
-  s.liveness = r.opt_number("liveness");
-  s.face_score = r.opt_number("face_score");
-  s.fingerprint_score = r.opt_number("fingerprint_score");
-  const auto q = r.object("qr");
-  s.qr.token = q.text("token");
-  s.qr.expires_at = q.opt_time("expires_at");
-  s.qr.used = q.texts("used");
-  s.passcode_verifier = r.text("passcode_verifier");
-  const auto k = r.object("consent");
-  s.consent.terms_version = k.text("terms_version");
-  s.consent.accepted_at = k.opt_time("accepted_at");
-  s.consent.confirmed_at = k.opt_time("confirmed_at");
-  s.consent.confirmed_by = k.text("confirmed_by");
-  s.digital_id = r.text("digital_id");
-  s.locked_step = r.text("locked_step");
-  s.hand_over_channel = r.text("hand_over_channel");
-  return s;
-}
+  template <class E, class Parse>
+  void field(const char* key, const E& value, Parse /*parse*/) {
+    out_[key] = to_string(value);
+  }
+  template <class T>
+  void object(const char* key, const T& value) {
+    Writer inner(out_[key]);
+    inner.fields(value);
+  }
+
+  void fields(const Device& d) { device_fields(*this, d); }
+  template <class T>
+  void fields(const T& slice) {
+    T::fields(*this, slice);
+  }
+
+ private:
+  static json encode(const std::string& v) { return v; }
+  static json encode(const RegistrationId& v) { return v.str(); }
+  static json encode(bool v) { return v; }
+  static json encode(int v) { return v; }
+  static json encode(std::int64_t v) { return v; }
+  static json encode(Timestamp v) { return to_millis(v); }
+  static json encode(const std::vector<std::string>& v) { return v; }
+  static json encode(const std::map<std::string, int>& v) { return v; }
+  static json encode(const Officer& o) {
+    json j;
+    Writer w(j);
+    officer_fields(w, o);
+    return j;
+  }
+  static json encode(const RequestId& v) { return v.str(); }
+  template <class T>
+  static json encode(const std::optional<T>& v) {
+    return v ? encode(*v) : json(nullptr);
+  }
+  static json encode(double v) { return v; }
+
+  json& out_;
+};
+
+// Reads the listed fields from a JSON object, each checked (StateReader).
+class Reader {
+ public:
+  explicit Reader(StateReader r) : r_(std::move(r)) {}
+
+  void field(const char* key, std::string& v) { v = r_.text(key); }
+  void field(const char* key, RegistrationId& v) { v = RegistrationId(r_.text(key)); }
+  void field(const char* key, bool& v) { v = r_.flag(key); }
+  void field(const char* key, int& v) { v = r_.whole<int>(key); }
+  void field(const char* key, std::int64_t& v) { v = r_.whole<std::int64_t>(key); }
+  void field(const char* key, Timestamp& v) { v = r_.time(key); }
+  void field(const char* key, std::optional<Timestamp>& v) { v = r_.opt_time(key); }
+  void field(const char* key, std::optional<double>& v) { v = r_.opt_number(key); }
+  void field(const char* key, std::optional<std::string>& v) { v = r_.opt_text(key); }
+  void field(const char* key, std::vector<std::string>& v) { v = r_.texts(key); }
+  void field(const char* key, std::map<std::string, int>& v) { v = r_.counts(key); }
+  void field(const char* key, std::optional<RequestId>& v) {
+    v.reset();
+    if (auto id = r_.opt_text(key)) v = RequestId(std::move(*id));
+  }
+  void field(const char* key, std::optional<Officer>& v) {
+    v.reset();
+    if (!r_.has(key)) return;
+    Reader inner(r_.object(key));
+    officer_fields(inner, v.emplace());
+  }
+  template <class E>
+  void field(const char* key, E& v, std::optional<E> (*parse)(std::string_view)) {
+    v = r_.name(key, parse);
+  }
+  template <class T>
+  void object(const char* key, T& value) {
+    Reader inner(r_.object(key));
+    inner.fields(value);
+  }
+
+  void fields(Device& d) { device_fields(*this, d); }
+  template <class T>
+  void fields(T& slice) {
+    T::fields(*this, slice);
+  }
+
+ private:
+  StateReader r_;
+};
 
 }  // namespace
 
 json state_to_json(const Registration& s) {
-  json j = kept_to_json(s);
+  json j;
+  Writer w(j);
+  core_fields(w, s);
+  if (!s.purged()) live_fields(w, s);  // a tombstone's stored form: only its core
   j["v"] = state_format_version;
-  if (s.purged()) {  // a tombstone's stored form: only what it keeps
-    j["purged_at"] = to_millis(*s.purged_at);
-    return j;
-  }
-  json card = {{"first_name", s.card.first_name},
-               {"last_name", s.card.last_name},
-               {"first_name_en", s.card.first_name_en},
-               {"last_name_en", s.card.last_name_en},
-               {"date_of_birth", s.card.date_of_birth},
-               {"expiry_date", s.card.expiry_date},
-               {"laser_code", s.card.laser_code},
-               {"front_ref", s.card.front_ref},
-               {"back_ref", s.card.back_ref}};
-  json consent = {{"terms_version", s.consent.terms_version},
-                  {"accepted_at", opt_time(s.consent.accepted_at)},
-                  {"confirmed_at", opt_time(s.consent.confirmed_at)},
-                  {"confirmed_by", s.consent.confirmed_by}};
-  j.update(json{
-      {"locked_in", to_string(s.position.locked_in)},
-      {"attempt", s.attempt},
-      {"entries", s.entries},
-      {"pending_request", s.pending_request ? json(s.pending_request->str()) : json(nullptr)},
-      {"pending_inputs", s.pending_inputs},
-      {"step_deadline", opt_time(s.step_deadline)},
-      {"step_reason", s.step_reason},
-      {"tries_used", s.tries_used},
-      {"device", {{"id", s.device.id}, {"platform", s.device.platform}}},
-      {"officer",
-       s.officer ? json{{"id", s.officer->id}, {"counter", s.officer->counter}} : json(nullptr)},
-      {"citizen_id", opt(s.citizen_id)},
-      {"citizen_claimed", s.citizen_claimed},
-      {"card", std::move(card)},
-      {"selfie_ref", s.selfie_ref},
-      {"liveness", opt(s.liveness)},
-      {"face_score", opt(s.face_score)},
-      {"fingerprint_score", opt(s.fingerprint_score)},
-      {"qr",
-       {{"token", s.qr.token}, {"expires_at", opt_time(s.qr.expires_at)}, {"used", s.qr.used}}},
-      {"passcode_verifier", s.passcode_verifier},
-      {"consent", std::move(consent)},
-      {"digital_id", s.digital_id},
-      {"locked_step", s.locked_step},
-      {"hand_over_channel", s.hand_over_channel},
-  });
   return j;
 }
 
 Registration state_from_json(const json& j) {
   if (!j.is_object()) throw StateDecodeError("the record is not a JSON object");
   const auto current = j.find("v");
-  if (current != j.end() && *current == state_format_version) return decode(StateReader(j, ""));
-  const auto upgraded = upgrade_state(j);
-  return decode(StateReader(upgraded, ""));
+  const json upgraded =
+      current != j.end() && *current == state_format_version ? json() : upgrade_state(j);
+  const json& record = upgraded.is_null() ? j : upgraded;
+  Registration s;
+  Reader r(StateReader(record, ""));
+  core_fields(r, s);
+  if (s.purged()) return s;  // a tombstone: nothing else was kept
+  live_fields(r, s);
+  if (s.position.state == RegistrationState::locked) s.position.locked_in = phase_state(s.phase);
+  return s;
 }
 
 }  // namespace enroll

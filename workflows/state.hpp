@@ -13,80 +13,65 @@
 #include "statemachines/lifecycle.hpp"
 #include "statemachines/registration_machine.hpp"
 #include "statemachines/step_machine.hpp"
+#include "workflows/captured.hpp"
 #include "workflows/commands.hpp"
 #include "workflows/ids.hpp"
 #include "workflows/time.hpp"
 
 namespace enroll {
 
-struct CardData {
-  std::string first_name, last_name, first_name_en, last_name_en;
-  std::string date_of_birth;  // YYYY-MM-DD, Gregorian
-  std::string expiry_date;
-  std::string laser_code;  // compact: 2 letters + 10 digits
-  std::string front_ref, back_ref;
-};
-
-// Consent is a first-class record: which terms, when, and which confirmation bound them.
-struct ConsentRecord {
-  std::string terms_version;
-  std::optional<Timestamp> accepted_at;
-  std::optional<Timestamp> confirmed_at;
-  std::string confirmed_by;  // id of the consent.confirm event
-};
-
-// The counter QR token shown on the officer's screen (see steps/qr_steps.cpp).
-struct QrState {
-  std::string token;
-  std::optional<Timestamp> expires_at;
-  std::vector<std::string> used;  // tokens already scanned (single use)
-};
-
-struct Registration {
+// What every stored registration has, and all that a purged one (a tombstone) keeps: id,
+// channel, definition version, where it stands (machine state and phase), its step and stage,
+// the reason, the times, state_version, the audit chain's seq and head, and the dedupe window
+// (copies of earlier inputs stay ignored, so a replay stays exact).
+struct RegistrationCore {
   RegistrationId id;
   std::string channel;
   int definition_version = 0;
-  RegistrationPosition position;  // the registration machine's state
-  Phase phase = Phase::consent;   // the phase of the current (or last) step
+  // The registration machine's state (and, when locked, the machine state it was locked in).
+  RegistrationPosition position;
+  // The phase of the current (or last) step: the machine state but for the issued phase's
+  // steps, which run in consent-confirm (phase_state).
+  RegistrationState phase = RegistrationState::consent;
   std::string step;
   StepState stage = StepState::awaiting_input;  // the step machine's state
+  std::string reason;                           // why the registration ended / is locked
+  Timestamp expires_at{};                       // no progress until then: expired
+  std::int64_t state_version = 0;
+  std::int64_t audit_seq = 0;
+  std::string audit_head;  // hash of the last audit record
+  Timestamp created_at{};
+  Timestamp updated_at{};
+  // Retention: when a finished registration may be purged (set when it ends, if retention is
+  // on), and when it was.
+  std::optional<Timestamp> purge_at;
+  std::optional<Timestamp> purged_at;
+  std::vector<std::string> applied;  // ids of recently applied inbound events (dedupe)
+};
+
+// One registration's state as the engine keeps it.
+struct Registration : RegistrationCore {
   int attempt = 0;  // connector attempt of the current step's task (1-based once sent)
   int entries = 0;  // steps entered so far: makes every request id unique (re-entries too)
   std::optional<RequestId> pending_request;
   std::string pending_inputs = "{}";       // JSON of the pending task's inputs, for retries
   std::optional<Timestamp> step_deadline;  // task deadline, retry due, or cool-down end
   std::string step_reason;  // why the step was entered again (told with the next awaiting)
-  Timestamp expires_at{};   // no progress until then: expired
   std::map<std::string, int> tries_used;  // per step name
-  std::int64_t state_version = 0;
-  std::int64_t audit_seq = 0;
-  std::string audit_head;  // hash of the last audit record
-  Timestamp created_at{};
-  Timestamp updated_at{};
   Device device;
   std::optional<Officer> officer;
+  // Who the registration is for, from the start command or the card (never forgotten by a
+  // rewind: the one-active-registration claim is held on it).
   std::optional<std::string> citizen_id;  // 13 digits, validated
   bool citizen_claimed = false;           // holds the one-active-registration claim
-  CardData card;
-  std::string selfie_ref;
-  std::optional<double> liveness;
-  std::optional<double> face_score;
-  std::optional<double> fingerprint_score;
-  QrState qr;
-  std::string passcode_verifier;
-  ConsentRecord consent;
-  std::string digital_id;
-  std::string locked_step;           // the step whose tries ran out (when locked)
-  std::string hand_over_channel;     // the channel that may take over a locked registration
-  std::string reason;                // why the registration ended / is locked
-  std::vector<std::string> applied;  // ids of recently applied inbound events (dedupe)
-  // Retention: when a finished registration may be purged (set when it ends, if retention is
-  // on), and when it was: a purged registration is a tombstone that keeps only what says how
-  // it ended (see tombstone()).
-  std::optional<Timestamp> purge_at;
-  std::optional<Timestamp> purged_at;
+  Captured captured;
+  // QR tokens already scanned: single use for the registration's whole life, so not in the
+  // qr slice that a rewind clears.
+  std::vector<std::string> used_qr_tokens;
+  std::string locked_step;        // the step whose tries ran out (when locked)
+  std::string hand_over_channel;  // the channel that may take over a locked registration
 
-  [[nodiscard]] Status status() const;
+  [[nodiscard]] Status status() const { return status_of(position.state); }
   [[nodiscard]] bool active() const { return status() == Status::active; }
   [[nodiscard]] bool purged() const { return purged_at.has_value(); }
   // When the engine wants to be woken (a timer event): the step deadline or the expiry; once
@@ -94,10 +79,8 @@ struct Registration {
   [[nodiscard]] std::optional<Timestamp> next_timer() const;
 };
 
-// What is kept of a finished registration once purged: id, channel, definition version, the
-// final machine state, phase, step and reason, the times, state_version, the audit chain's
-// seq and head, purge_at, and the dedupe window (copies of earlier inputs stay ignored, so a
-// replay stays exact); everything captured, the pending request and the rest are dropped.
+// What is kept of a finished registration once purged: its RegistrationCore, purged_at set;
+// everything captured, the pending request and the rest are dropped.
 Registration tombstone(const Registration& finished, Timestamp purged_at);
 
 // A stored record that cannot be decoded: bad JSON, too large or too deep, a missing field, a

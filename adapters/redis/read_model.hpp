@@ -28,7 +28,7 @@ struct ListPosition {
 
 // Conditions of a listing; all that are set must hold.
 struct ListFilter {
-  std::optional<Phase> phase{};
+  std::optional<RegistrationState> phase{};
   std::optional<Status> status{};
   std::optional<std::string> channel{};
   std::optional<Timestamp> changed_before{};  // last change at or before this (stuck_for)

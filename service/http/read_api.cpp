@@ -48,9 +48,10 @@ Timestamp wall_now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
-constexpr Phase all_phases[] = {Phase::consent,    Phase::card, Phase::review,
-                                Phase::biometrics, Phase::pin,  Phase::consent_confirm,
-                                Phase::issued};
+constexpr RegistrationState all_phases[] = {
+    RegistrationState::consent,    RegistrationState::card, RegistrationState::review,
+    RegistrationState::biometrics, RegistrationState::pin,  RegistrationState::consent_confirm,
+    RegistrationState::issued};
 constexpr Status all_statuses[] = {Status::active,     Status::issued,    Status::rejected,
                                    Status::expired,    Status::cancelled, Status::locked,
                                    Status::quarantined};
@@ -198,7 +199,7 @@ void ReadApi::history(const Request& request, Respond respond) {
 void ReadApi::list(const Request& request, Respond respond) {
   reject_unknown(request.query, {"phase", "status", "channel", "stuck_for", "limit", "cursor"});
   redis::ListFilter filter;
-  filter.phase = enum_filter<Phase>(request, "phase", &phase_from, names_of_phases());
+  filter.phase = enum_filter<RegistrationState>(request, "phase", &phase_from, names_of_phases());
   filter.status = enum_filter<Status>(request, "status", &status_from, names_of_statuses());
   if (const auto channel = query_value(request.query, "channel")) {
     if (std::find(settings_.channels.begin(), settings_.channels.end(), *channel) ==

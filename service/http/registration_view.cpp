@@ -55,9 +55,9 @@ json registration_view(const Registration& s) {
        s.officer ? json{{"id", s.officer->id}, {"counter", s.officer->counter}} : json(nullptr)},
       {"citizen_id", masked_citizen(s.citizen_id)},
       {"consent",
-       {{"terms_version", s.consent.terms_version},
-        {"accepted_at", time_or_null(s.consent.accepted_at)},
-        {"confirmed_at", time_or_null(s.consent.confirmed_at)}}},
+       {{"terms_version", s.captured.terms.terms_version},
+        {"accepted_at", time_or_null(s.captured.terms.accepted_at)},
+        {"confirmed_at", time_or_null(s.captured.confirmation.confirmed_at)}}},
   });
   return view;
 }

@@ -42,7 +42,7 @@ TEST_F(ChannelsTest, SelfService) {
   EXPECT_EQ(asked_steps(events), (std::vector<std::string>{
                                      "accept-terms", "card-front", "card-back", "confirm-card-data",
                                      "selfie", "set-passcode", "confirm-consent"}));
-  EXPECT_EQ(stored_state(last_id_)->at("status"), "issued");
+  EXPECT_EQ(stored_state(last_id_)->at("machine"), "issued");
 }
 
 TEST_F(ChannelsTest, OfficerAssisted) {
@@ -56,8 +56,8 @@ TEST_F(ChannelsTest, OfficerAssisted) {
   EXPECT_EQ(tasks_on("registry", last_id_),
             (std::vector<std::string>{"fingerprint.match", "identity.issue"}));
   const auto state = stored_state(last_id_);
-  EXPECT_EQ(state->at("status"), "issued");
-  EXPECT_EQ(state->at("qr").at("used").size(), 1u);
+  EXPECT_EQ(state->at("machine"), "issued");
+  EXPECT_EQ(state->at("used_qr_tokens").size(), 1u);
   EXPECT_EQ(state->at("officer").at("counter").get<std::string>().empty(), false);
 }
 
@@ -67,7 +67,7 @@ TEST_F(ChannelsTest, PasscodeReset) {
             (std::vector<std::string>{"selfie", "set-passcode", "confirm-consent"}));
   EXPECT_EQ(tasks_on("registry", last_id_),
             (std::vector<std::string>{"face.match", "identity.reactivate"}));
-  EXPECT_EQ(stored_state(last_id_)->at("status"), "issued");
+  EXPECT_EQ(stored_state(last_id_)->at("machine"), "issued");
 }
 
 TEST_F(ChannelsTest, Kiosk) {
@@ -77,7 +77,7 @@ TEST_F(ChannelsTest, Kiosk) {
                                       "confirm-consent"}));
   EXPECT_EQ(tasks_on("capture", last_id_),
             (std::vector<std::string>{"card.chip.read", "face.liveness"}));
-  EXPECT_EQ(stored_state(last_id_)->at("status"), "issued");
+  EXPECT_EQ(stored_state(last_id_)->at("machine"), "issued");
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ class ClusterSelfServiceTest : public OrchestratorTest {
       EXPECT_EQ(driver.outcome_of(id), sim::Outcome::issued) << id;
       const auto state = stored_state(id);
       ASSERT_TRUE(state.has_value()) << id;
-      EXPECT_EQ(state->at("status"), "issued");
+      EXPECT_EQ(state->at("machine"), "issued");
     }
     expect_exactly_once(ids);
   }

@@ -64,9 +64,9 @@ TEST_F(DuplicatesTest, TwiceDeliveredCommandsAndLateResultsChangeNothing) {
       << "not every late result was audited: " << ignored << " of " << results.size();
   for (const auto& id : ids) {
     const auto after = *stored_state(id);
-    EXPECT_EQ(after.at("status"), "issued");
+    EXPECT_EQ(after.at("machine"), "issued");
     EXPECT_EQ(after.at("state_version"), before[id].at("state_version")) << id;
-    EXPECT_EQ(after.at("digital_id"), before[id].at("digital_id")) << id;
+    EXPECT_EQ(after.at("captured").at("identity"), before[id].at("captured").at("identity")) << id;
   }
   // Once every late result is applied and every output acknowledged, count.
   wait_until_caught_up();

@@ -119,7 +119,7 @@ TEST_F(SelfiesExhaustedTest, LocksForTheCoolDown) {
     if (a["data"]["step"] == "selfie") lefts.push_back(a["data"]["attempts_left"]);
   }
   EXPECT_EQ(lefts, (std::vector<json>{3, 2, 1}));
-  EXPECT_EQ(stored_state(id_)->at("status"), "locked");
+  EXPECT_EQ(stored_state(id_)->at("machine"), "locked");
 }
 
 class OfficerRejectsTest : public ScriptedTest {
@@ -167,7 +167,7 @@ TEST_F(ExpiryTest, ARegistrationWithoutProgressExpires) {
   TopicReader events(services_.brokers(), topics_.events());
   ASSERT_TRUE(events.poll_until(
       [&](const auto& all) { return !typed(of(all, id_), "registration.expired").empty(); }, 30s));
-  EXPECT_EQ(stored_state(id_)->at("status"), "expired");
+  EXPECT_EQ(stored_state(id_)->at("machine"), "expired");
 }
 
 class OneActiveRegistrationTest : public ScriptedTest {
@@ -233,7 +233,7 @@ TEST_F(CitizenMistakesTest, CardDataNotConfirmedGoesBackToTheCard) {
 TEST_F(CitizenMistakesTest, ACancelledRegistrationEnds) {
   const auto events = run_with(sim::Persona::cancel);
   EXPECT_EQ(outcome_, sim::Outcome::cancelled);
-  EXPECT_EQ(stored_state(id_)->at("status"), "cancelled");
+  EXPECT_EQ(stored_state(id_)->at("machine"), "cancelled");
 }
 
 }  // namespace

@@ -194,8 +194,9 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
     EXPECT_EQ(v.at("citizen_id"), std::get<CitizenId>(CitizenId::parse(digits)).masked());
     EXPECT_EQ(r.body.find("argon2"), std::string::npos);
     EXPECT_EQ(r.body.find("passcode_verifier"), std::string::npos);
-    EXPECT_EQ(r.body.find(stored.at("card").at("laser_code").get<std::string>()),
-              std::string::npos);
+    EXPECT_EQ(
+        r.body.find(stored.at("captured").at("card_back").at("laser_code").get<std::string>()),
+        std::string::npos);
   }
   for (const auto& id : idle) {
     const auto v = http_get(port, "/v1/registrations/" + id).json();

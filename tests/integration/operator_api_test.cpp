@@ -156,9 +156,10 @@ TEST_F(OperatorApiTest, RewindToTheSelfieForgetsWhatCameAfterAndTheCitizenComple
   ASSERT_FALSE(held.empty()) << "never reached the consent confirmation";
   const auto before = stored_state(id).value();
   ASSERT_EQ(before.at("step"), "confirm-consent");
-  ASSERT_FALSE(before.at("passcode_verifier").get<std::string>().empty());
-  ASSERT_FALSE(before.at("selfie_ref").get<std::string>().empty());
-  ASSERT_FALSE(before.at("face_score").is_null());
+  const auto& had = before.at("captured");
+  ASSERT_FALSE(had.at("passcode").at("verifier").get<std::string>().empty());
+  ASSERT_FALSE(had.at("selfie").at("image_ref").get<std::string>().empty());
+  ASSERT_FALSE(had.at("face").at("score").is_null());
 
   const auto r =
       post(id, "rewind",
@@ -170,20 +171,22 @@ TEST_F(OperatorApiTest, RewindToTheSelfieForgetsWhatCameAfterAndTheCitizenComple
   });
   const auto after = stored_state(id).value();
   EXPECT_EQ(after.at("phase"), "biometrics");
-  EXPECT_EQ(after.at("selfie_ref"), "");
-  EXPECT_TRUE(after.at("liveness").is_null());
-  EXPECT_TRUE(after.at("face_score").is_null());
-  EXPECT_EQ(after.at("passcode_verifier"), "");
-  EXPECT_TRUE(after.at("consent").at("confirmed_at").is_null());
-  EXPECT_EQ(after.at("card"), before.at("card")) << "what came before the selfie stays";
-  EXPECT_EQ(after.at("consent").at("accepted_at"), before.at("consent").at("accepted_at"));
+  const auto& has = after.at("captured");
+  EXPECT_EQ(has.at("selfie").at("image_ref"), "");
+  EXPECT_TRUE(has.at("selfie").at("liveness").is_null());
+  EXPECT_TRUE(has.at("face").at("score").is_null());
+  EXPECT_EQ(has.at("passcode").at("verifier"), "");
+  EXPECT_TRUE(has.at("confirmation").at("confirmed_at").is_null());
+  EXPECT_EQ(has.at("card_front"), had.at("card_front")) << "what came before the selfie stays";
+  EXPECT_EQ(has.at("card_back"), had.at("card_back"));
+  EXPECT_EQ(has.at("terms"), had.at("terms"));
 
   // The citizen recaptures the selfie, sets a passcode again and confirms: issued.
   DriveOptions resume;
   resume.withhold = [&](const json& e) { return e.value("id", "") == held; };
   const auto events = of(drive(driver, {id}, 120s, resume), id);
   EXPECT_EQ(driver.outcome_of(id), sim::Outcome::issued);
-  EXPECT_EQ(stored_state(id).value().at("status"), "issued");
+  EXPECT_EQ(stored_state(id).value().at("machine"), "issued");
   EXPECT_TRUE(std::none_of(events.begin(), events.end(),
                            [](const json& e) { return e["type"] == "command.rejected"; }));
   expect_audited(id, "rewind", "op-bo", "selfie of someone else", command_id);

@@ -20,7 +20,7 @@ namespace {
 
 constexpr std::int32_t kPartitions = 4;
 
-Registration reg(const std::string& id, const std::string& channel, Phase phase,
+Registration reg(const std::string& id, const std::string& channel, RegistrationState phase,
                  RegistrationState state, std::int64_t changed_ms) {
   Registration s;
   s.id = RegistrationId(id);
@@ -125,42 +125,42 @@ std::vector<std::string> ids_of(const std::vector<redis::ListedRegistration>& it
 TEST_F(ReadModelTest, IndexesAndFunnelFollowEveryChange) {
   const std::string id = "reg-moves";
   using RS = RegistrationState;
-  commit({reg(id, "kiosk", Phase::consent, RS::consent, 10'000)});
+  commit({reg(id, "kiosk", RegistrationState::consent, RS::consent, 10'000)});
   EXPECT_EQ(funnel("kiosk", "reached:consent"), 1);
   EXPECT_EQ(funnel("kiosk", "status:active"), 1);
   EXPECT_EQ(funnel("kiosk", "active:consent"), 1);
-  EXPECT_EQ(ids_of(model_->list({.phase = Phase::consent}, std::nullopt, 10).items),
+  EXPECT_EQ(ids_of(model_->list({.phase = RegistrationState::consent}, std::nullopt, 10).items),
             std::vector<std::string>{id});
 
-  commit({reg(id, "kiosk", Phase::card, RS::card, 11'000)});
-  EXPECT_TRUE(model_->list({.phase = Phase::consent}, std::nullopt, 10).items.empty());
-  EXPECT_EQ(ids_of(model_->list({.phase = Phase::card}, std::nullopt, 10).items),
+  commit({reg(id, "kiosk", RegistrationState::card, RS::card, 11'000)});
+  EXPECT_TRUE(model_->list({.phase = RegistrationState::consent}, std::nullopt, 10).items.empty());
+  EXPECT_EQ(ids_of(model_->list({.phase = RegistrationState::card}, std::nullopt, 10).items),
             std::vector<std::string>{id});
   EXPECT_EQ(funnel("kiosk", "active:consent"), 0);
   EXPECT_EQ(funnel("kiosk", "active:card"), 1);
   EXPECT_EQ(funnel("kiosk", "reached:card"), 1);
 
   // Back to consent and on again: reached once, however often.
-  commit({reg(id, "kiosk", Phase::consent, RS::consent, 12'000)});
-  commit({reg(id, "kiosk", Phase::card, RS::card, 13'000)});
+  commit({reg(id, "kiosk", RegistrationState::consent, RS::consent, 12'000)});
+  commit({reg(id, "kiosk", RegistrationState::card, RS::card, 13'000)});
   EXPECT_EQ(funnel("kiosk", "reached:consent"), 1);
   EXPECT_EQ(funnel("kiosk", "reached:card"), 1);
 
   // Locked in biometrics, then handed over to another channel.
-  commit({reg(id, "kiosk", Phase::biometrics, RS::locked, 14'000)});
+  commit({reg(id, "kiosk", RegistrationState::biometrics, RS::locked, 14'000)});
   EXPECT_EQ(funnel("kiosk", "status:active"), 0);
   EXPECT_EQ(funnel("kiosk", "status:locked"), 1);
   EXPECT_EQ(funnel("kiosk", "active:card"), 0);
   EXPECT_EQ(ids_of(model_->list({.status = Status::locked}, std::nullopt, 10).items),
             std::vector<std::string>{id});
-  commit({reg(id, "officer-assisted", Phase::biometrics, RS::biometrics, 15'000)});
+  commit({reg(id, "officer-assisted", RegistrationState::biometrics, RS::biometrics, 15'000)});
   EXPECT_EQ(funnel("kiosk", "status:locked"), 0);
   EXPECT_EQ(funnel("officer-assisted", "status:active"), 1);
   EXPECT_EQ(funnel("officer-assisted", "reached:biometrics"), 1);
   EXPECT_TRUE(model_->list({.channel = "kiosk"}, std::nullopt, 10).items.empty());
   EXPECT_TRUE(model_->list({.status = Status::locked}, std::nullopt, 10).items.empty());
 
-  commit({reg(id, "officer-assisted", Phase::issued, RS::issued, 16'000)});
+  commit({reg(id, "officer-assisted", RegistrationState::issued, RS::issued, 16'000)});
   EXPECT_EQ(funnel("officer-assisted", "status:active"), 0);
   EXPECT_EQ(funnel("officer-assisted", "status:issued"), 1);
   EXPECT_EQ(funnel("officer-assisted", "reached:issued"), 1);
@@ -192,12 +192,12 @@ TEST_F(ReadModelTest, StatesFiredTimersAndOutboxInOneStep) {
     second = moved + "-" + std::to_string(i);
   }
   const auto p = kafka::partition_for(fired, kPartitions);
-  commit({reg(fired, "kiosk", Phase::card, RS::card, 20'000),
-          reg(second, "kiosk", Phase::consent, RS::consent, 20'000)});
+  commit({reg(fired, "kiosk", RegistrationState::card, RS::card, 20'000),
+          reg(second, "kiosk", RegistrationState::consent, RS::consent, 20'000)});
   const std::string timers = ns_ + ":{p" + std::to_string(p) + "}:timers";
   EXPECT_EQ(redis_->command({timers}, {"ZCARD", timers})->integer, 2);
 
-  const auto updated = reg(second, "kiosk", Phase::card, RS::card, 21'000);
+  const auto updated = reg(second, "kiosk", RegistrationState::card, RS::card, 21'000);
   store_->commit(p, epochs_[p], std::nullopt, {{updated, state_to_json(updated).dump()}},
                  {{"t.inbox", fired, "timer.fire", ""}, {"t.audit", second, "e", R"({"seq":1})"}},
                  {RegistrationId(fired)});
@@ -208,7 +208,7 @@ TEST_F(ReadModelTest, StatesFiredTimersAndOutboxInOneStep) {
   EXPECT_EQ(std::string(left->element[1]->str, left->element[1]->len),
             std::to_string(21'000 + 3'600'000));
   // Both are still listed; the updated one moved on; only it has a history.
-  EXPECT_EQ(ids_of(model_->list({.phase = Phase::card}, std::nullopt, 10).items),
+  EXPECT_EQ(ids_of(model_->list({.phase = RegistrationState::card}, std::nullopt, 10).items),
             (std::vector<std::string>{fired, second}));
   EXPECT_EQ(funnel("kiosk", "active:card"), 2);
   EXPECT_EQ(model_->history(RegistrationId(second), 0, 10)->records,
@@ -220,13 +220,16 @@ TEST_F(ReadModelTest, StatesFiredTimersAndOutboxInOneStep) {
 // A Redis that lost its script cache (a restart, a fail-over): the listing runs list.lua by
 // its text (EVAL_RO) and goes on, and so does the commit step.
 TEST_F(ReadModelTest, ListingAndCommitSurviveALostScriptCache) {
-  commit({reg("reg-cache-a", "kiosk", Phase::consent, RegistrationState::consent, 30'000),
-          reg("reg-cache-b", "kiosk", Phase::consent, RegistrationState::consent, 31'000)});
+  commit(
+      {reg("reg-cache-a", "kiosk", RegistrationState::consent, RegistrationState::consent, 30'000),
+       reg("reg-cache-b", "kiosk", RegistrationState::consent, RegistrationState::consent,
+           31'000)});
   redis_->on_every_node({"SCRIPT", "FLUSH"});
   EXPECT_EQ(ids_of(model_->list({.channel = "kiosk"}, std::nullopt, 10).items),
             (std::vector<std::string>{"reg-cache-a", "reg-cache-b"}));
   redis_->on_every_node({"SCRIPT", "FLUSH"});
-  commit({reg("reg-cache-c", "kiosk", Phase::consent, RegistrationState::consent, 32'000)});
+  commit({reg("reg-cache-c", "kiosk", RegistrationState::consent, RegistrationState::consent,
+              32'000)});
   EXPECT_EQ(model_->list({.channel = "kiosk"}, std::nullopt, 10).items.size(), 3u);
 }
 
@@ -237,7 +240,8 @@ TEST_F(ReadModelTest, HistoryIsTheAuditRecordsOfTheOutbox) {
     outbox.push_back({"t.audit", id, "envelope", R"({"seq":)" + std::to_string(i) + "}"});
     outbox.push_back({"t.events", id, "event", ""});  // not audit: not in the history
   }
-  commit({reg(id, "self-service", Phase::consent, RegistrationState::consent, 1'000)}, outbox);
+  commit({reg(id, "self-service", RegistrationState::consent, RegistrationState::consent, 1'000)},
+         outbox);
   const auto all = model_->history(RegistrationId(id), 0, 100);
   ASSERT_TRUE(all);
   EXPECT_EQ(all->total, 5);
@@ -258,21 +262,22 @@ TEST_F(ReadModelTest, HistoryIsTheAuditRecordsOfTheOutbox) {
 TEST_F(ReadModelTest, ATombstoneLeavesTheReadSideButTheFunnelStays) {
   using RS = RegistrationState;
   const std::string id = "reg-tomb", other = "reg-kept";
-  commit({reg(id, "kiosk", Phase::card, RS::card, 1'000),
-          reg(other, "kiosk", Phase::card, RS::card, 1'500)},
+  commit({reg(id, "kiosk", RegistrationState::card, RS::card, 1'000),
+          reg(other, "kiosk", RegistrationState::card, RS::card, 1'500)},
          {{"t.audit", id, "e", R"({"seq":1})"}});
-  commit({reg(id, "kiosk", Phase::issued, RS::issued, 2'000)},
+  commit({reg(id, "kiosk", RegistrationState::issued, RS::issued, 2'000)},
          {{"t.audit", id, "e", R"({"seq":2})"}});
   ASSERT_EQ(model_->history(RegistrationId(id), 0, 10)->total, 2);
   const auto funnel_before = model_->funnel();
   EXPECT_EQ(funnel_before.at("kiosk").at("status:issued"), 1);
 
-  auto tomb = tombstone(reg(id, "kiosk", Phase::issued, RS::issued, 3'000), from_millis(3'000));
+  auto tomb =
+      tombstone(reg(id, "kiosk", RegistrationState::issued, RS::issued, 3'000), from_millis(3'000));
   commit({tomb}, {{"t.audit", id, "e", R"({"seq":3})"}});
   // Gone from every listing: all, its channel, its phase and status (the other one is active).
   EXPECT_EQ(ids_of(all_pages({}, 10)), std::vector<std::string>{other});
   EXPECT_EQ(ids_of(all_pages({.channel = "kiosk"}, 10)), std::vector<std::string>{other});
-  EXPECT_TRUE(all_pages({.phase = Phase::issued}, 10).empty());
+  EXPECT_TRUE(all_pages({.phase = RegistrationState::issued}, 10).empty());
   EXPECT_TRUE(all_pages({.status = Status::issued}, 10).empty());
   const auto p = kafka::partition_for(id, kPartitions);
   const std::string prefix = ns_ + ":{p" + std::to_string(p) + "}:";
@@ -306,7 +311,7 @@ TEST_F(ReadModelTest, PagesCoverEveryPartitionInOrderOnceWithTies) {
     const std::string id = "reg-" + std::to_string(1000 - i);
     const bool issued = i % 4 == 0;
     states.push_back(reg(id, i % 2 == 0 ? "self-service" : "kiosk",
-                         issued ? Phase::issued : Phase::card,
+                         issued ? RegistrationState::issued : RegistrationState::card,
                          issued ? RegistrationState::issued : RegistrationState::card, ms));
     expected.push_back({ms, id});
   }
@@ -324,13 +329,15 @@ TEST_F(ReadModelTest, PagesCoverEveryPartitionInOrderOnceWithTies) {
   // Filters, alone and together.
   EXPECT_EQ(all_pages({.status = Status::issued}, 4).size(), 15u);
   EXPECT_EQ(all_pages({.channel = "kiosk"}, 4).size(), 30u);
-  EXPECT_EQ(all_pages({.phase = Phase::card, .channel = "self-service"}, 4).size(), 15u);
-  for (const auto& r : all_pages({.phase = Phase::card, .channel = "self-service"}, 4)) {
+  EXPECT_EQ(all_pages({.phase = RegistrationState::card, .channel = "self-service"}, 4).size(),
+            15u);
+  for (const auto& r :
+       all_pages({.phase = RegistrationState::card, .channel = "self-service"}, 4)) {
     EXPECT_EQ(r.channel, "self-service");
     EXPECT_EQ(r.phase, "card");
     EXPECT_EQ(r.status, "active");
   }
-  EXPECT_TRUE(all_pages({.phase = Phase::issued, .status = Status::active}, 4).empty());
+  EXPECT_TRUE(all_pages({.phase = RegistrationState::issued, .status = Status::active}, 4).empty());
   // Changed at or before: the first ten milliseconds' worth.
   const auto early = all_pages({.changed_before = from_millis(100'030)}, 5);
   EXPECT_EQ(early.size(), 12u);
@@ -350,13 +357,13 @@ TEST_F(ReadModelTest, AFilterTheIndexCannotAnswerStopsAfterABoundedWalk) {
   for (int i = 0; states.size() < 1100; ++i) {
     const std::string id = "reg-k" + std::to_string(i);
     if (!same_partition(id)) continue;
-    states.push_back(reg(id, "kiosk", Phase::issued, RegistrationState::issued,
+    states.push_back(reg(id, "kiosk", RegistrationState::issued, RegistrationState::issued,
                          200'000 + static_cast<std::int64_t>(states.size())));
   }
   for (int i = 0; want.size() < 3; ++i) {
     const std::string id = "reg-s" + std::to_string(i);
     if (!same_partition(id)) continue;
-    states.push_back(reg(id, "self-service", Phase::issued, RegistrationState::issued,
+    states.push_back(reg(id, "self-service", RegistrationState::issued, RegistrationState::issued,
                          300'000 + static_cast<std::int64_t>(want.size())));
     want.push_back(id);
   }
@@ -375,7 +382,8 @@ TEST_F(ReadModelTest, AFilterTheIndexCannotAnswerStopsAfterABoundedWalk) {
 // An outbox entry that the broker refuses for good is parked: moved with its reason to the
 // partition's parked stream in one step, never re-sent from the outbox.
 TEST_F(ReadModelTest, AParkedOutboxEntryLeavesTheOutboxWithItsReason) {
-  const auto s = reg("park-1", "self-service", Phase::card, RegistrationState::card, 5000);
+  const auto s =
+      reg("park-1", "self-service", RegistrationState::card, RegistrationState::card, 5000);
   commit({s}, {{"t.events", "park-1", "too big", ""}, {"t.events", "park-1", "fine", ""}});
   const auto p = kafka::partition_for("park-1", kPartitions);
   auto pending = store_->pending_outbox(p);
@@ -402,7 +410,8 @@ TEST_F(ReadModelTest, AParkedOutboxEntryLeavesTheOutboxWithItsReason) {
 
 // A registration's history list keeps its first history_cap records; the rest are counted.
 TEST_F(ReadModelTest, AHistoryStopsGrowingAtItsCapAndCountsWhatItDrops) {
-  const auto s = reg("capped-1", "self-service", Phase::card, RegistrationState::card, 6000);
+  const auto s =
+      reg("capped-1", "self-service", RegistrationState::card, RegistrationState::card, 6000);
   const std::size_t extra = 7;
   std::vector<codec::OutboxMessage> outbox;
   for (std::size_t i = 0; i < redis::history_cap + extra; ++i) {
@@ -429,8 +438,8 @@ TEST_F(ReadModelTest, AStateThatCannotBeDecodedIsQuarantinedByTheLoad) {
   const auto bad = in_partition_0("reg-bad-");
   const auto good = in_partition_0("reg-good-");
   const auto unknown = in_partition_0("reg-none-");
-  commit({reg(bad.str(), "kiosk", Phase::card, RS::card, 20'000),
-          reg(good.str(), "kiosk", Phase::card, RS::card, 21'000)});
+  commit({reg(bad.str(), "kiosk", RegistrationState::card, RS::card, 20'000),
+          reg(good.str(), "kiosk", RegistrationState::card, RS::card, 21'000)});
   EXPECT_EQ(funnel("kiosk", "active:card"), 2);
   // A downgrade, or a hand edit: a phase this code does not know.
   const auto state_key = store_->state_key(0, bad);
@@ -493,7 +502,8 @@ TEST_F(ReadModelTest, AStateThatCannotBeDecodedIsQuarantinedByTheLoad) {
   redis_->command(
       {state_key},
       {"SET", state_key,
-       state_to_json(reg(bad.str(), "kiosk", Phase::consent, RS::consent, 30'000)).dump()});
+       state_to_json(reg(bad.str(), "kiosk", RegistrationState::consent, RS::consent, 30'000))
+           .dump()});
   EXPECT_EQ(store_->load(0, epochs_[0], {bad}).quarantined, std::set<RegistrationId>{bad});
 }
 

@@ -255,7 +255,7 @@ TEST_F(RedisClusterTest, ReadModelReadsThePartitionsOfEveryMaster) {
     Registration s;
     s.id = RegistrationId("reg-" + std::to_string(i));
     s.channel = "kiosk";
-    s.phase = Phase::card;
+    s.phase = RegistrationState::card;
     s.position.state = RegistrationState::card;
     s.updated_at = from_millis(1000 + i);
     s.expires_at = from_millis(10'000'000);
@@ -280,7 +280,8 @@ TEST_F(RedisClusterTest, ReadModelReadsThePartitionsOfEveryMaster) {
     std::vector<std::string> out;
     std::optional<ListPosition> after;
     for (int pages = 0; pages < 100; ++pages) {
-      const auto page = model.list({.phase = Phase::card, .channel = "kiosk"}, after, 5);
+      const auto page =
+          model.list({.phase = RegistrationState::card, .channel = "kiosk"}, after, 5);
       for (const auto& item : page.items) out.push_back(item.position.id);
       if (!page.next) break;
       after = page.next;

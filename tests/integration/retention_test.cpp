@@ -66,8 +66,8 @@ TEST_F(RetentionTest, FinishedRegistrationsArePurgedToTombstones) {
 
     const auto state = stored_state(id);
     ASSERT_TRUE(state);
-    EXPECT_FALSE(state->contains("card"));
-    EXPECT_FALSE(state->contains("passcode_verifier"));
+    EXPECT_FALSE(state->contains("captured"));
+    EXPECT_FALSE(state->contains("citizen_id"));
     const auto key = redis_keys(ns_ + ":{p*}:reg:" + id);
     ASSERT_EQ(key.size(), 1u);
     EXPECT_LT(redis_->command({key[0]}, {"STRLEN", key[0]})->integer, 2000);

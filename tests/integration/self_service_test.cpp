@@ -100,14 +100,17 @@ TEST_F(SelfServiceTest, OneRegistrationGoesFromStartToIssued) {
   // Redis: the final state, with only a verifier of the passcode and a consent record.
   const auto state = stored_state(id);
   ASSERT_TRUE(state.has_value());
-  EXPECT_EQ(state->at("status"), "issued");
+  EXPECT_EQ(state->at("machine"), "issued");
   EXPECT_EQ(state->at("phase"), "issued");
-  EXPECT_EQ(state->at("digital_id"), "DID-000000004242");
+  EXPECT_EQ(state->at("captured").at("identity").at("digital_id"), "DID-000000004242");
   EXPECT_EQ(state->at("citizen_id"), person.citizen_id);
   EXPECT_EQ(state->at("state_version"), last_version);
-  EXPECT_EQ(state->at("passcode_verifier").get<std::string>().rfind("$argon2id$", 0), 0u);
-  EXPECT_EQ(state->at("consent").at("terms_version"), "2024-06");
-  EXPECT_FALSE(state->at("consent").at("confirmed_by").get<std::string>().empty());
+  EXPECT_EQ(
+      state->at("captured").at("passcode").at("verifier").get<std::string>().rfind("$argon2id$", 0),
+      0u);
+  EXPECT_EQ(state->at("captured").at("terms").at("terms_version"), "2024-06");
+  EXPECT_FALSE(
+      state->at("captured").at("confirmation").at("confirmed_by").get<std::string>().empty());
   const std::string passcode = sim::passcode_for(n);
   for (const auto& v : all_redis_values()) {
     EXPECT_EQ(v.find(passcode), std::string::npos) << "plaintext passcode in Redis";

@@ -111,7 +111,7 @@ class ChannelEngineTest : public ::testing::Test {
 
 TEST_F(ChannelEngineTest, OfficerAssistedHappyPath) {
   officer_to_qr();
-  feed(CommandType::qr_scan, QrScan{state().qr.token});
+  feed(CommandType::qr_scan, QrScan{state().captured.qr.token});
   EXPECT_EQ(state().step, "set-passcode");
   feed(CommandType::passcode_set, PasscodeSet{SecretString("13572468"), SecretString("13572468")});
   feed(CommandType::consent_confirm, ConsentConfirm{SecretString("13572468")});
@@ -179,15 +179,15 @@ TEST_F(ChannelEngineTest, ReviewDeadlineAsksTheOfficerAgainThenRejects) {
 TEST_F(ChannelEngineTest, QrTokenIsBoundAndExpiring) {
   officer_to_qr("reg-a", "c-1");
   officer_to_qr("reg-b", "c-2");
-  const std::string token_a = state("reg-a").qr.token;
+  const std::string token_a = state("reg-a").captured.qr.token;
   // A token of another registration and counter.
-  EXPECT_EQ(scan("reg-a", state("reg-b").qr.token), "qr_invalid");
-  EXPECT_NE(state("reg-a").qr.token, token_a) << "each try shows a fresh token";
+  EXPECT_EQ(scan("reg-a", state("reg-b").captured.qr.token), "qr_invalid");
+  EXPECT_NE(state("reg-a").captured.qr.token, token_a) << "each try shows a fresh token";
   // The other registration scans its own token and goes on.
-  EXPECT_EQ(scan("reg-b", state("reg-b").qr.token), "");
+  EXPECT_EQ(scan("reg-b", state("reg-b").captured.qr.token), "");
   EXPECT_EQ(state("reg-b").step, "set-passcode");
   // Expired: the retake shows a fresh token.
-  const std::string token_a2 = state("reg-a").qr.token;
+  const std::string token_a2 = state("reg-a").captured.qr.token;
   now_ += std::chrono::minutes(10);
   EXPECT_EQ(scan("reg-a", token_a2), "qr_expired");
   // The third failed try exhausts the step.
@@ -198,13 +198,13 @@ TEST_F(ChannelEngineTest, QrTokenIsBoundAndExpiring) {
 
 TEST_F(ChannelEngineTest, QrTokenCannotBeScannedTwice) {
   officer_to_qr();
-  const std::string token = state().qr.token;
+  const std::string token = state().captured.qr.token;
   feed(CommandType::qr_scan, QrScan{token});
   ASSERT_EQ(state().step, "set-passcode");
   // Rewound to the QR step (as an operator's rewind will): the old token is spent.
   auto& s = state();
   s.step = "counter-qr";
-  s.phase = Phase::biometrics;
+  s.phase = RegistrationState::biometrics;
   s.position.state = RegistrationState::biometrics;
   s.stage = StepState::awaiting_input;
   EXPECT_EQ(scan("reg-1", token), "qr_reused");
@@ -226,7 +226,7 @@ TEST_F(ChannelEngineTest, SecondActiveRegistrationOfACitizenIsRejected) {
 TEST_F(ChannelEngineTest, PasscodeResetReactivatesTheEnrolledIdentity) {
   feed(CommandType::registration_start,
        RegistrationStart{"passcode-reset", {"dev", "ios"}, kCitizen, std::nullopt});
-  EXPECT_EQ(state().phase, Phase::biometrics);
+  EXPECT_EQ(state().phase, RegistrationState::biometrics);
   EXPECT_EQ(state().position.state, RegistrationState::biometrics);
   result({{"claimed", true}});
   auto out = feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://s")});

@@ -72,19 +72,20 @@ TEST_F(EngineOperatorTest, RetryResendsTheTaskOfAStepWaitingOnItsConnector) {
 
 TEST_F(EngineOperatorTest, RewindToTheSelfieForgetsWhatCameAfterIt) {
   walk_to("confirm-consent");
-  ASSERT_FALSE(state_->passcode_verifier.empty());
-  ASSERT_TRUE(state_->face_score.has_value());
-  const auto card = state_->card;
+  ASSERT_FALSE(state_->captured.passcode.verifier.empty());
+  ASSERT_TRUE(state_->captured.face.score.has_value());
+  const auto card = state_->captured.card_back;
   const auto out = act(CommandType::operator_rewind, "selfie of someone else", "selfie");
   EXPECT_EQ(state_->step, "selfie");
-  EXPECT_EQ(state_->phase, Phase::biometrics);
-  EXPECT_TRUE(state_->selfie_ref.empty());
-  EXPECT_FALSE(state_->liveness.has_value());
-  EXPECT_FALSE(state_->face_score.has_value());
-  EXPECT_TRUE(state_->passcode_verifier.empty());
-  EXPECT_FALSE(state_->consent.confirmed_at.has_value());
-  EXPECT_EQ(state_->card.laser_code, card.laser_code) << "the card, before the selfie, stays";
-  EXPECT_TRUE(state_->consent.accepted_at.has_value()) << "the terms, before it, stay";
+  EXPECT_EQ(state_->phase, RegistrationState::biometrics);
+  EXPECT_TRUE(state_->captured.selfie.image_ref.empty());
+  EXPECT_FALSE(state_->captured.selfie.liveness.has_value());
+  EXPECT_FALSE(state_->captured.face.score.has_value());
+  EXPECT_TRUE(state_->captured.passcode.verifier.empty());
+  EXPECT_FALSE(state_->captured.confirmation.confirmed_at.has_value());
+  EXPECT_EQ(state_->captured.card_back.laser_code, card.laser_code)
+      << "the card, before the selfie, stays";
+  EXPECT_TRUE(state_->captured.terms.accepted_at.has_value()) << "the terms, before it, stay";
   ASSERT_NE(awaiting(out), nullptr);
   EXPECT_EQ(awaiting(out)->data().at("step"), "selfie");
   EXPECT_EQ(audit_of(out)->outcome, "operator_rewind: selfie of someone else");

@@ -61,10 +61,10 @@ TEST_F(EngineRetentionTest, OnTheEndSetsThePurgeTimeAndTheTimerMakesATombstone) 
   EXPECT_EQ(state_->state_version, before.state_version + 1);
   // Dropped: everything captured. Kept: the dedupe window (copies stay ignored).
   EXPECT_FALSE(state_->citizen_id.has_value());
-  EXPECT_TRUE(state_->passcode_verifier.empty());
-  EXPECT_TRUE(state_->digital_id.empty());
-  EXPECT_TRUE(state_->card.laser_code.empty());
-  EXPECT_TRUE(state_->selfie_ref.empty());
+  EXPECT_TRUE(state_->captured.passcode.verifier.empty());
+  EXPECT_TRUE(state_->captured.identity.digital_id.empty());
+  EXPECT_TRUE(state_->captured.card_back.laser_code.empty());
+  EXPECT_TRUE(state_->captured.selfie.image_ref.empty());
   EXPECT_FALSE(state_->pending_request.has_value());
   EXPECT_EQ(state_->applied, before.applied);
   EXPECT_TRUE(state_->device.id.empty());
@@ -132,7 +132,7 @@ TEST_F(EngineRetentionTest, ATombstoneRefusesEverythingAndItsTimersChangeNothing
   const auto late = result({{"digital_id", "DID-2"}});
   EXPECT_TRUE(events(late).empty());
   EXPECT_TRUE(state_->purged());
-  EXPECT_TRUE(state_->digital_id.empty());
+  EXPECT_TRUE(state_->captured.identity.digital_id.empty());
   EXPECT_FALSE(state_->next_timer().has_value());
   EXPECT_EQ(state_->state_version, tomb.state_version);
 }

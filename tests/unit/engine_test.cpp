@@ -25,11 +25,12 @@ TEST_F(EngineTest, HappyPathEndsIssued) {
   ASSERT_NE(req, nullptr);
   const auto out = result({{"digital_id", "DID-1"}});
   EXPECT_EQ(state_->status(), Status::issued);
-  EXPECT_EQ(state_->phase, Phase::issued);
+  EXPECT_EQ(state_->phase, RegistrationState::issued);
   EXPECT_EQ(events(out).back()->type(), EventType::issued);
-  EXPECT_EQ(state_->consent.terms_version, "2024-06");
-  EXPECT_TRUE(state_->consent.confirmed_at.has_value());
-  EXPECT_TRUE(crypto::verify_passcode(state_->passcode_verifier, SecretString("13572468")));
+  EXPECT_EQ(state_->captured.terms.terms_version, "2024-06");
+  EXPECT_TRUE(state_->captured.confirmation.confirmed_at.has_value());
+  EXPECT_TRUE(
+      crypto::verify_passcode(state_->captured.passcode.verifier, SecretString("13572468")));
 }
 
 TEST_F(EngineTest, CardVerifyGetsBuddhistEraDateAndCompactLaserCode) {
@@ -193,7 +194,7 @@ TEST_F(EngineTest, EachPasscodePolicyViolationAwaitsWithItsReason) {
       EXPECT_NE(state_->reason.find(code), std::string::npos) << state_->reason;
     }
   }
-  EXPECT_TRUE(state_->passcode_verifier.empty());
+  EXPECT_TRUE(state_->captured.passcode.verifier.empty());
 }
 
 TEST_F(EngineTest, WrongPasscodeAtConsentConfirmAsksAgainThenLocks) {

@@ -85,8 +85,8 @@ TEST_F(EngineWithResultsAheadTest, TheEngineTakesTheResultsFromAhead) {
   Marker marker;
   config_.passcode_ahead = &marker;
   walk_to("issue");  // through set-passcode and confirm-consent
-  EXPECT_EQ(state_->passcode_verifier, "$argon2id$from-the-pool");
-  EXPECT_TRUE(state_->consent.confirmed_at.has_value());
+  EXPECT_EQ(state_->captured.passcode.verifier, "$argon2id$from-the-pool");
+  EXPECT_TRUE(state_->captured.confirmation.confirmed_at.has_value());
   EXPECT_EQ(marker.asked.load(), 2);
 }
 
@@ -112,7 +112,7 @@ TEST_F(EngineWithResultsAheadTest, ThePoolGivesTheSameStatesAsHashingInline) {
   ASSERT_EQ(pool.verified(*verifier, pass), std::optional<bool>(true));
   config_.passcode_ahead = &pool;
   walk_to("issue");
-  EXPECT_EQ(state_->passcode_verifier, inline_state.passcode_verifier);
+  EXPECT_EQ(state_->captured.passcode.verifier, inline_state.captured.passcode.verifier);
   EXPECT_EQ(state_to_json(*state_), state_to_json(inline_state));
 }
 

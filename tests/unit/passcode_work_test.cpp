@@ -52,7 +52,7 @@ TEST_F(PasscodeWorkTest, ACheckOnlyAgainstAStoredVerifier) {
   ASSERT_TRUE(w.has_value());
   const auto* check = std::get_if<crypto::CheckPasscode>(&*w);
   ASSERT_NE(check, nullptr);
-  EXPECT_EQ(*check->verifier, state_->passcode_verifier);
+  EXPECT_EQ(*check->verifier, state_->captured.passcode.verifier);
   EXPECT_FALSE(work(command(CommandType::consent_confirm, ConsentConfirm{std::nullopt})));
 }
 

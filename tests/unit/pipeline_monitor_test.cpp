@@ -103,8 +103,8 @@ TEST_F(PipelineMonitorTest, CountsStepFailuresFromResultsAndDeadlines) {
                       with({audit("review", "ignored_late_result:r/2")}));
   Inbound timer;
   timer.type = CommandType::timer;
-  EmitEvent failed{events::StepFailed{Phase::review, "card-check", "card.verify", "timeout", true,
-                                      1, std::nullopt}};
+  EmitEvent failed{events::StepFailed{RegistrationState::review, "card-check", "card.verify",
+                                      "timeout", true, 1, std::nullopt}};
   monitor_.on_outcome(timer, with({failed}));
   EXPECT_EQ(counter("enroll_step_failures_total", {"card.front.ocr", "blurry"}), 1u);
   EXPECT_EQ(counter("enroll_step_failures_total", {"card.verify", "unavailable"}), 1u);

@@ -176,7 +176,7 @@ class RandomWalk {
       case CommandType::fingerprint_capture:
         return FingerprintCapture{"fp://1", "right-index"};
       case CommandType::qr_scan:
-        return QrScan{coin(80) && state_ ? state_->qr.token : std::string("1.2.3")};
+        return QrScan{coin(80) && state_ ? state_->captured.qr.token : std::string("1.2.3")};
       case CommandType::passcode_set: {
         const std::string p = coin(75) ? "13572468" : "12345678";
         return PasscodeSet{SecretString(p), SecretString(coin(90) ? p : "13572469")};

@@ -63,6 +63,64 @@ constexpr const char* v0_record = R"({
 })";
 
 json v0() { return json::parse(v0_record); }
+// The same registration as version 1 wrote it (the v0 record with "v": 1).
+json v1() {
+  auto j = v0();
+  j["v"] = 1;
+  return j;
+}
+
+// The same registration in the current form (version 2): captured data in per-kind slices,
+// the derived "status" and "locked_in" gone, "purged_at" written as null.
+constexpr const char* v2_record = R"({
+  "applied": ["e-start", "e-terms", "e-front"],
+  "attempt": 1,
+  "audit_head": "9f2c4e0d5b6a7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d",
+  "audit_seq": 9,
+  "captured": {
+    "card_back": {"back_ref": "sim://back/1", "laser_code": "JT1234567890"},
+    "card_front": {"date_of_birth": "1990-01-31", "expiry_date": "2030-01-30",
+                   "first_name": "Somchai", "first_name_en": "Somchai",
+                   "front_ref": "sim://front/1", "last_name": "Jaidee",
+                   "last_name_en": "Jaidee"},
+    "confirmation": {"confirmed_at": null, "confirmed_by": ""},
+    "face": {"score": null},
+    "fingerprint": {"score": null},
+    "identity": {"digital_id": ""},
+    "passcode": {"verifier": ""},
+    "qr": {"expires_at": null, "token": ""},
+    "selfie": {"image_ref": "sim://selfie/1", "liveness": 0.97},
+    "terms": {"accepted_at": 1700000001000, "terms_version": "2024-01"}
+  },
+  "channel": "self-service",
+  "citizen_claimed": true,
+  "citizen_id": "1101700230708",
+  "created_at": 1700000000000,
+  "definition_version": 1,
+  "device": {"id": "dev-1", "platform": "android"},
+  "entries": 7,
+  "expires_at": 1700086400000,
+  "hand_over_channel": "",
+  "id": "reg-v0",
+  "locked_step": "",
+  "machine": "biometrics",
+  "officer": null,
+  "pending_inputs": "{\"selfie_ref\":\"sim://selfie/1\"}",
+  "pending_request": "reg-v0/face-match/7.1",
+  "phase": "biometrics",
+  "purge_at": null,
+  "purged_at": null,
+  "reason": "",
+  "stage": "awaiting_connector",
+  "state_version": 12,
+  "step": "face-match",
+  "step_deadline": 1700000090000,
+  "step_reason": "",
+  "tries_used": {"selfie": 1},
+  "updated_at": 1700000060000,
+  "used_qr_tokens": [],
+  "v": 2
+})";
 
 // The reason of the StateDecodeError that decoding `record` throws ("" if none is thrown).
 std::string refusal(const std::string& record) {
@@ -77,8 +135,8 @@ std::string refusal(const json& record) { return refusal(record.dump()); }
 
 TEST(StateRecordTest, WritesTheFormatVersion) {
   const auto s = state_from_record(v0_record);
-  EXPECT_EQ(state_to_json(s).at("v"), 1);
-  EXPECT_EQ(state_to_json(tombstone(s, from_millis(1700000099000))).at("v"), 1);
+  EXPECT_EQ(state_to_json(s).at("v"), 2);
+  EXPECT_EQ(state_to_json(tombstone(s, from_millis(1700000099000))).at("v"), 2);
 }
 
 TEST(StateRecordTest, AVersion0RecordIsUpgradedAndReadsTheSame) {
@@ -89,22 +147,46 @@ TEST(StateRecordTest, AVersion0RecordIsUpgradedAndReadsTheSame) {
   EXPECT_EQ(s.pending_request->str(), "reg-v0/face-match/7.1");
   EXPECT_EQ(s.step_deadline, from_millis(1700000090000));
   EXPECT_EQ(s.citizen_id, "1101700230708");
-  EXPECT_EQ(s.card.laser_code, "JT1234567890");
-  EXPECT_EQ(s.liveness, 0.97);
+  EXPECT_EQ(s.captured.card_back.laser_code, "JT1234567890");
+  EXPECT_EQ(s.captured.selfie.liveness, 0.97);
   EXPECT_EQ(s.tries_used.at("selfie"), 1);
-  // Upgrading 0 -> 1 changes nothing but the version: written again, it is the v0 record
-  // with "v": 1.
-  auto expected = v0();
-  expected["v"] = 1;
-  EXPECT_EQ(state_to_json(s), expected);
-  // And version 1 reads back the same.
-  EXPECT_EQ(state_to_json(state_from_record(state_to_json(s).dump())), expected);
+  EXPECT_EQ(s.captured.card_front.first_name, "Somchai");
+  EXPECT_EQ(s.captured.terms.terms_version, "2024-01");
+  // Written again, it is the current form; and that reads back the same.
+  EXPECT_EQ(state_to_json(s), json::parse(v2_record));
+  EXPECT_EQ(state_to_json(state_from_record(v2_record)), json::parse(v2_record));
+}
+
+TEST(StateRecordTest, AVersion1RecordIsUpgradedToTheSlices) {
+  const auto s = state_from_record(v1().dump());
+  EXPECT_EQ(state_to_json(s), json::parse(v2_record));
+  EXPECT_EQ(s.position.state, RegistrationState::biometrics);
+  EXPECT_EQ(s.phase, RegistrationState::biometrics);
+  // A locked v1 record: its locked_in now follows from its phase.
+  auto locked = v1();
+  locked["machine"] = "locked";
+  locked["status"] = "locked";
+  locked["locked_in"] = "consent-confirm";
+  locked["phase"] = "issued";
+  locked["qr"]["used"] = {"t-1"};
+  const auto l = state_from_record(locked.dump());
+  EXPECT_EQ(l.position.state, RegistrationState::locked);
+  EXPECT_EQ(l.position.locked_in, RegistrationState::consent_confirm);
+  EXPECT_EQ(l.used_qr_tokens, std::vector<std::string>{"t-1"});
+  // A v1 tombstone keeps its core only.
+  auto tomb = v1();
+  for (const char* key : {"card", "consent", "qr", "device", "attempt"}) tomb.erase(key);
+  tomb["machine"] = "issued";
+  tomb["purged_at"] = 1700000099000;
+  const auto t = state_from_record(tomb.dump());
+  EXPECT_TRUE(t.purged());
+  EXPECT_FALSE(state_to_json(t).contains("captured"));
 }
 
 TEST(StateRecordTest, AVersionNewerThanTheCodeIsRefusedNotGuessed) {
   auto j = v0();
-  j["v"] = 2;
-  EXPECT_NE(refusal(j).find("version 2"), std::string::npos) << refusal(j);
+  j["v"] = 3;
+  EXPECT_NE(refusal(j).find("version 3"), std::string::npos) << refusal(j);
   for (const auto& bad : {json("1"), json(-1), json(1.5), json(nullptr)}) {
     j["v"] = bad;
     EXPECT_FALSE(refusal(j).empty()) << bad.dump();
@@ -145,7 +227,7 @@ TEST(StateRecordTest, EveryKindOfBadRecordIsOneTypedError) {
   EXPECT_FALSE(refusal(with("phase", "teleported")).empty()) << "unknown phase";
   EXPECT_FALSE(refusal(with("machine", "flying")).empty()) << "unknown machine state";
   EXPECT_FALSE(refusal(with("stage", "waiting")).empty()) << "unknown stage";
-  EXPECT_FALSE(refusal(with("locked_in", 3)).empty()) << "wrong type of an enum";
+  EXPECT_FALSE(refusal(with("stage", 3)).empty()) << "wrong type of an enum";
   EXPECT_FALSE(refusal(with("state_version", "12")).empty()) << "a string for a number";
   EXPECT_FALSE(refusal(with("attempt", 1e40)).empty()) << "a number out of range";
   EXPECT_FALSE(refusal(with("card", json::array())).empty()) << "an array for an object";

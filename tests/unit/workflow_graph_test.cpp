@@ -24,8 +24,8 @@ Lines texts(const std::vector<LintFinding>& findings) {
   return out;
 }
 
-StepDef step(std::string name, Phase phase, std::string kind, std::vector<CommandType> expects,
-             std::optional<TaskRef> task = std::nullopt) {
+StepDef step(std::string name, RegistrationState phase, std::string kind,
+             std::vector<CommandType> expects, std::optional<TaskRef> task = std::nullopt) {
   StepDef s;
   s.name = std::move(name);
   s.phase = phase;
@@ -43,13 +43,13 @@ TaskRef task(std::string connector, std::string name) {
 ChannelDefinition mini() {
   ChannelDefinition d;
   d.channel = "mini";
-  d.steps.push_back(
-      step("accept-terms", Phase::consent, "accept_terms", {CommandType::terms_accept}));
-  d.steps.push_back(step("card-front", Phase::card, "card_front_ocr",
+  d.steps.push_back(step("accept-terms", RegistrationState::consent, "accept_terms",
+                         {CommandType::terms_accept}));
+  d.steps.push_back(step("card-front", RegistrationState::card, "card_front_ocr",
                          {CommandType::card_front_capture}, task("capture", "card.front.ocr")));
   d.steps.back().tries = 5;
-  d.steps.push_back(
-      step("issue", Phase::issued, "issue_identity", {}, task("registry", "identity.issue")));
+  d.steps.push_back(step("issue", RegistrationState::issued, "issue_identity", {},
+                         task("registry", "identity.issue")));
   return d;
 }
 
@@ -93,8 +93,8 @@ TEST(WorkflowGraph, CleanChannelHasNoFindings) {
 
 TEST(WorkflowGraph, KindsAddGoBackEdges) {
   auto d = mini();
-  d.steps.insert(d.steps.begin() + 2, step("confirm-card-data", Phase::review, "confirm_card_data",
-                                           {CommandType::card_data_confirm}));
+  d.steps.insert(d.steps.begin() + 2, step("confirm-card-data", RegistrationState::review,
+                                           "confirm_card_data", {CommandType::card_data_confirm}));
   const Graph g = build_graph(d);
   EXPECT_TRUE(g.has_edge("confirm-card-data", "card-front", EdgeKind::back));
   EXPECT_TRUE(g.has_edge("confirm-card-data", "rejected", EdgeKind::rejected));  // may_reject

@@ -16,20 +16,17 @@ class SelfieLiveness final : public StepKind {
   std::shared_ptr<const StepConfig> parse_config(const nlohmann::json& config) const override {
     return min_score(config);
   }
-  void discard(Registration& s) const override {
-    s.selfie_ref.clear();
-    s.liveness.reset();
-  }
+  std::vector<Slice> slices() const override { return {Slice::selfie}; }
   bool needs_task() const override { return true; }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<ImageCapture>(ctx.event.payload);
-    ctx.state.selfie_ref = cmd.image_ref.str();
+    ctx.state.captured.selfie.image_ref = cmd.image_ref.str();
     return Verdict::start_task({{"image_ref", cmd.image_ref.str()}});
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
     if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
     const double score = r.outputs.value("liveness", 0.0);
-    ctx.state.liveness = score;
+    ctx.state.captured.selfie.liveness = score;
     if (score < config_of<Threshold>(ctx.step).value) return Verdict::ask_again("liveness_too_low");
     return Verdict::advance();
   }
@@ -41,15 +38,16 @@ class FaceMatch final : public StepKind {
   std::shared_ptr<const StepConfig> parse_config(const nlohmann::json& config) const override {
     return min_score(config);
   }
-  void discard(Registration& s) const override { s.face_score.reset(); }
+  std::vector<Slice> slices() const override { return {Slice::face}; }
   bool needs_task() const override { return true; }
   nlohmann::json task_inputs(const StepContext& ctx) const override {
-    return {{"citizen_id", ctx.state.citizen_id.value_or("")}, {"image_ref", ctx.state.selfie_ref}};
+    return {{"citizen_id", ctx.state.citizen_id.value_or("")},
+            {"image_ref", ctx.state.captured.selfie.image_ref}};
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
     if (r.status != TaskStatus::ok) return Verdict::reject("face_match_failed: " + error_code(r));
     const double score = r.outputs.value("score", 0.0);
-    ctx.state.face_score = score;
+    ctx.state.captured.face.score = score;
     if (score >= config_of<Threshold>(ctx.step).value) return Verdict::advance();
     // Another selfie, counted against the selfie step's tries.
     const auto back = first_step_of(ctx.definition, ctx.step.phase, true);
@@ -69,7 +67,7 @@ class FingerprintMatch final : public StepKind {
   std::shared_ptr<const StepConfig> parse_config(const nlohmann::json& config) const override {
     return min_score(config);
   }
-  void discard(Registration& s) const override { s.fingerprint_score.reset(); }
+  std::vector<Slice> slices() const override { return {Slice::fingerprint}; }
   bool needs_task() const override { return true; }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<FingerprintCapture>(ctx.event.payload);
@@ -80,7 +78,7 @@ class FingerprintMatch final : public StepKind {
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
     if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
     const double score = r.outputs.value("score", 0.0);
-    ctx.state.fingerprint_score = score;
+    ctx.state.captured.fingerprint.score = score;
     if (score < config_of<Threshold>(ctx.step).value) {
       return Verdict::ask_again("fingerprint_mismatch");
     }

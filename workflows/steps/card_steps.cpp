@@ -32,7 +32,7 @@ std::optional<std::string> take_card_fields(StepContext& ctx, const nlohmann::js
   if (ctx.state.citizen_id && *ctx.state.citizen_id != id.digits()) {
     return std::string("citizen_id_differs");
   }
-  auto& card = ctx.state.card;
+  auto& card = ctx.state.captured.card_front;
   card.first_name = out.value("first_name", "");
   card.last_name = out.value("last_name", "");
   card.first_name_en = out.value("first_name_en", "");
@@ -51,7 +51,7 @@ std::optional<std::string> take_laser_code(StepContext& ctx, const nlohmann::jso
   if (const auto* err = std::get_if<LaserCodeError>(&parsed)) {
     return "laser_code_unreadable: " + std::string(describe(*err));
   }
-  ctx.state.card.laser_code = std::get<LaserCode>(parsed).compact();
+  ctx.state.captured.card_back.laser_code = std::get<LaserCode>(parsed).compact();
   return std::nullopt;
 }
 
@@ -61,18 +61,13 @@ class CardFrontOcr final : public StepKind {
   std::shared_ptr<const StepConfig> parse_config(const nlohmann::json& config) const override {
     return min_sharpness(config);
   }
-  // The citizen ID stays: the registration is claimed for it, and a new read must match it.
-  void discard(Registration& s) const override {
-    const auto back_ref = s.card.back_ref;
-    const auto laser_code = s.card.laser_code;
-    s.card = CardData{};
-    s.card.back_ref = back_ref;
-    s.card.laser_code = laser_code;
-  }
+  // The citizen ID is not in it: the registration is claimed for it, and a new read must
+  // match it.
+  std::vector<Slice> slices() const override { return {Slice::card_front}; }
   bool needs_task() const override { return true; }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<ImageCapture>(ctx.event.payload);
-    ctx.state.card.front_ref = cmd.image_ref.str();
+    ctx.state.captured.card_front.front_ref = cmd.image_ref.str();
     return Verdict::start_task({{"image_ref", cmd.image_ref.str()}});
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
@@ -89,14 +84,11 @@ class CardBackOcr final : public StepKind {
   std::shared_ptr<const StepConfig> parse_config(const nlohmann::json& config) const override {
     return min_sharpness(config);
   }
-  void discard(Registration& s) const override {
-    s.card.laser_code.clear();
-    s.card.back_ref.clear();
-  }
+  std::vector<Slice> slices() const override { return {Slice::card_back}; }
   bool needs_task() const override { return true; }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<ImageCapture>(ctx.event.payload);
-    ctx.state.card.back_ref = cmd.image_ref.str();
+    ctx.state.captured.card_back.back_ref = cmd.image_ref.str();
     return Verdict::start_task({{"image_ref", cmd.image_ref.str()}});
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
@@ -111,7 +103,7 @@ class CardBackOcr final : public StepKind {
 class CardDataTask final : public StepKind {
  public:
   std::string_view name() const override { return "card_data_task"; }
-  void discard(Registration& s) const override { s.card = CardData{}; }
+  std::vector<Slice> slices() const override { return {Slice::card_front, Slice::card_back}; }
   bool needs_task() const override { return true; }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
     if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
@@ -127,13 +119,13 @@ class ConfirmCardData final : public StepKind {
   Verdict on_command(StepContext& ctx) const override {
     if (std::get<CardDataConfirm>(ctx.event.payload).confirmed) return Verdict::advance();
     // The citizen says the data read from the card is wrong: read the card again.
-    const auto back = first_step_of(ctx.definition, Phase::card);
+    const auto back = first_step_of(ctx.definition, RegistrationState::card);
     if (back.empty()) return Verdict::reject("card_data_not_confirmed");
     return Verdict::go_back(back.front(), "card_data_not_confirmed");
   }
   std::vector<std::string> go_back_targets(const ChannelDefinition& def,
                                            const StepDef&) const override {
-    return first_step_of(def, Phase::card);
+    return first_step_of(def, RegistrationState::card);
   }
   bool may_reject() const override { return true; }
 };
@@ -145,10 +137,10 @@ class VerifyCard final : public StepKind {
   nlohmann::json task_inputs(const StepContext& ctx) const override {
     const auto& s = ctx.state;
     return {{"citizen_id", s.citizen_id.value_or("")},
-            {"first_name", s.card.first_name},
-            {"last_name", s.card.last_name},
-            {"date_of_birth", buddhist_yyyymmdd(s.card.date_of_birth).value_or("")},
-            {"laser_code", s.card.laser_code}};
+            {"first_name", s.captured.card_front.first_name},
+            {"last_name", s.captured.card_front.last_name},
+            {"date_of_birth", buddhist_yyyymmdd(s.captured.card_front.date_of_birth).value_or("")},
+            {"laser_code", s.captured.card_back.laser_code}};
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
     if (r.status != TaskStatus::ok) return Verdict::reject("card_check_failed: " + error_code(r));
@@ -161,7 +153,7 @@ class VerifyCard final : public StepKind {
       case 4:
         return Verdict::reject("card_not_found_or_mismatch");
       case 5: {  // fields missing: read the card again
-        const auto back = first_step_of(ctx.definition, Phase::card);
+        const auto back = first_step_of(ctx.definition, RegistrationState::card);
         if (back.empty()) return Verdict::reject("card_fields_missing");
         return Verdict::go_back(back.front(), "card_fields_missing");
       }
@@ -171,7 +163,7 @@ class VerifyCard final : public StepKind {
   }
   std::vector<std::string> go_back_targets(const ChannelDefinition& def,
                                            const StepDef&) const override {
-    return first_step_of(def, Phase::card);
+    return first_step_of(def, RegistrationState::card);
   }
   bool may_reject() const override { return true; }
 };

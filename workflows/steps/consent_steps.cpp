@@ -9,14 +9,11 @@ namespace {
 class AcceptTerms final : public StepKind {
  public:
   std::string_view name() const override { return "accept_terms"; }
-  void discard(Registration& s) const override {
-    s.consent.terms_version.clear();
-    s.consent.accepted_at.reset();
-  }
+  std::vector<Slice> slices() const override { return {Slice::terms}; }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<TermsAccept>(ctx.event.payload);
-    ctx.state.consent.terms_version = cmd.terms_version;
-    ctx.state.consent.accepted_at = ctx.now;
+    ctx.state.captured.terms.terms_version = cmd.terms_version;
+    ctx.state.captured.terms.accepted_at = ctx.now;
     return Verdict::advance();
   }
 };
@@ -34,20 +31,17 @@ class GrantPermissions final : public StepKind {
 class ConfirmConsent final : public StepKind {
  public:
   std::string_view name() const override { return "confirm_consent"; }
-  void discard(Registration& s) const override {
-    s.consent.confirmed_at.reset();
-    s.consent.confirmed_by.clear();
-  }
+  std::vector<Slice> slices() const override { return {Slice::confirmation}; }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<ConsentConfirm>(ctx.event.payload);
     if (!cmd.passcode) return Verdict::ask_again("sealed_passcode_unreadable");
-    if (ctx.state.passcode_verifier.empty() ||
-        !crypto::verify_passcode(ctx.state.passcode_verifier, *cmd.passcode,
+    if (ctx.state.captured.passcode.verifier.empty() ||
+        !crypto::verify_passcode(ctx.state.captured.passcode.verifier, *cmd.passcode,
                                  ctx.config.passcode_ahead)) {
       return Verdict::ask_again("passcode_incorrect");
     }
-    ctx.state.consent.confirmed_at = ctx.now;
-    ctx.state.consent.confirmed_by = ctx.event.id.str();
+    ctx.state.captured.confirmation.confirmed_at = ctx.now;
+    ctx.state.captured.confirmation.confirmed_by = ctx.event.id.str();
     return Verdict::advance();
   }
   // The check on_command makes, when it gets as far as hashing.
@@ -55,8 +49,9 @@ class ConfirmConsent final : public StepKind {
                                                     const StepDef& /*step*/, const Inbound& event,
                                                     const EngineConfig& /*config*/) const override {
     const auto* cmd = std::get_if<ConsentConfirm>(&event.payload);
-    if (cmd == nullptr || !cmd->passcode || state.passcode_verifier.empty()) return std::nullopt;
-    return crypto::CheckPasscode{&state.passcode_verifier, &*cmd->passcode};
+    if (cmd == nullptr || !cmd->passcode || state.captured.passcode.verifier.empty())
+      return std::nullopt;
+    return crypto::CheckPasscode{&state.captured.passcode.verifier, &*cmd->passcode};
   }
 };
 

@@ -8,6 +8,7 @@ namespace {
 class IssueIdentity final : public StepKind {
  public:
   std::string_view name() const override { return "issue_identity"; }
+  std::vector<Slice> slices() const override { return {Slice::identity}; }
   bool needs_task() const override { return true; }
   nlohmann::json task_inputs(const StepContext& ctx) const override {
     return {{"citizen_id", ctx.state.citizen_id.value_or("")},
@@ -15,8 +16,9 @@ class IssueIdentity final : public StepKind {
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
     if (r.status != TaskStatus::ok) return Verdict::reject("identity_failed: " + error_code(r));
-    ctx.state.digital_id = r.outputs.value("digital_id", "");
-    if (ctx.state.digital_id.empty()) return Verdict::reject("identity_no_digital_id");
+    auto& issued = ctx.state.captured.identity;
+    issued.digital_id = r.outputs.value("digital_id", "");
+    if (issued.digital_id.empty()) return Verdict::reject("identity_no_digital_id");
     return Verdict::advance();
   }
   bool may_reject() const override { return true; }

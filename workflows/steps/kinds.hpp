@@ -35,7 +35,7 @@ std::shared_ptr<const StepConfig> threshold(const nlohmann::json& config, const 
 // The error code of a failed result, or "failed" when the connector gave none.
 std::string error_code(const TaskResult& r);
 // The first step of `phase` (with_input: the first one that expects a command), if any.
-std::vector<std::string> first_step_of(const ChannelDefinition& def, Phase phase,
+std::vector<std::string> first_step_of(const ChannelDefinition& def, RegistrationState phase,
                                        bool with_input = false);
 
 }  // namespace enroll::steps

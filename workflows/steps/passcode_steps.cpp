@@ -39,12 +39,12 @@ class SetPasscode final : public StepKind {
     }
     return out;
   }
-  void discard(Registration& s) const override { s.passcode_verifier.clear(); }
+  std::vector<Slice> slices() const override { return {Slice::passcode}; }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<PasscodeSet>(ctx.event.payload);
     if (auto why = refusal(cmd, ctx.step)) return Verdict::ask_again(std::move(*why));
     const auto salt = passcode_salt(ctx.config, ctx.state.id, ctx.event.id);
-    ctx.state.passcode_verifier = crypto::make_passcode_verifier(
+    ctx.state.captured.passcode.verifier = crypto::make_passcode_verifier(
         *cmd.first, salt, ctx.config.passcode_hash, ctx.config.passcode_ahead);
     return Verdict::advance();
   }

@@ -29,11 +29,9 @@ class QrBind final : public StepKind {
     out->ttl = std::chrono::seconds(config.at("ttl_s").get<std::int64_t>());
     return out;
   }
-  // Scanned tokens stay used: a token is single use for the registration's whole life.
-  void discard(Registration& s) const override {
-    s.qr.token.clear();
-    s.qr.expires_at.reset();
-  }
+  // Scanned tokens are not in it (Registration::used_qr_tokens): a token is single use for
+  // the registration's whole life.
+  std::vector<Slice> slices() const override { return {Slice::qr}; }
   bool needs_task() const override { return true; }
   bool starts_with_task() const override { return true; }
 
@@ -46,9 +44,9 @@ class QrBind final : public StepKind {
     const std::string nonce =
         crypto::sha256_hex(ctx.event.id.str() + "|" + s.step + std::to_string(s.state_version))
             .substr(0, 16);
-    s.qr.token = expiry + "." + nonce + "." + mac(ctx, expiry, nonce);
-    s.qr.expires_at = expires;
-    return {{"token", s.qr.token},
+    s.captured.qr.token = expiry + "." + nonce + "." + mac(ctx, expiry, nonce);
+    s.captured.qr.expires_at = expires;
+    return {{"token", s.captured.qr.token},
             {"expires_at", to_rfc3339(expires)},
             {"officer", s.officer ? s.officer->id : ""},
             {"counter", s.officer ? s.officer->counter : ""}};
@@ -59,7 +57,7 @@ class QrBind final : public StepKind {
   }
   Verdict on_command(StepContext& ctx) const override {
     const std::string token = std::get<QrScan>(ctx.event.payload).token;
-    auto& qr = ctx.state.qr;
+    auto& qr = ctx.state.captured.qr;
     const auto first = token.find('.');
     const auto second = token.find('.', first == std::string::npos ? first : first + 1);
     if (first == std::string::npos || second == std::string::npos) {
@@ -70,14 +68,15 @@ class QrBind final : public StepKind {
     if (!crypto::constant_time_equal(token.substr(second + 1), mac(ctx, expiry, nonce))) {
       return Verdict::ask_again("qr_invalid");  // another registration, officer or counter
     }
-    if (std::find(qr.used.begin(), qr.used.end(), token) != qr.used.end()) {
+    auto& used = ctx.state.used_qr_tokens;
+    if (std::find(used.begin(), used.end(), token) != used.end()) {
       return Verdict::ask_again("qr_reused");
     }
     if (!crypto::constant_time_equal(token, qr.token)) return Verdict::ask_again("qr_superseded");
     if (!qr.expires_at || ctx.now > *qr.expires_at) {
       return Verdict::ask_again("qr_expired");  // the retake shows a fresh token
     }
-    qr.used.push_back(token);
+    used.push_back(token);
     return Verdict::advance();
   }
 };

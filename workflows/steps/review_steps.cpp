@@ -21,10 +21,10 @@ class OfficerReview final : public StepKind {
     if (s.officer) officer = {{"id", s.officer->id}, {"counter", s.officer->counter}};
     return {{"citizen_id", masked},
             {"card",
-             {{"first_name", s.card.first_name},
-              {"last_name", s.card.last_name},
-              {"date_of_birth", s.card.date_of_birth},
-              {"laser_code", s.card.laser_code}}},
+             {{"first_name", s.captured.card_front.first_name},
+              {"last_name", s.captured.card_front.last_name},
+              {"date_of_birth", s.captured.card_front.date_of_birth},
+              {"laser_code", s.captured.card_back.laser_code}}},
             {"officer", officer}};
   }
   Verdict on_result(StepContext&, const TaskResult& r) const override {

@@ -58,7 +58,8 @@ std::shared_ptr<const StepConfig> threshold(const nlohmann::json& config, const 
 
 std::string error_code(const TaskResult& r) { return r.error ? r.error->code : "failed"; }
 
-std::vector<std::string> first_step_of(const ChannelDefinition& def, Phase phase, bool with_input) {
+std::vector<std::string> first_step_of(const ChannelDefinition& def, RegistrationState phase,
+                                       bool with_input) {
   for (const auto& s : def.steps) {
     if (s.phase == phase && (!with_input || !s.expects.empty())) return {s.name};
   }

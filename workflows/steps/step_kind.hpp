@@ -86,9 +86,10 @@ class StepKind {
     return std::nullopt;
   }
 
-  // An operator rewound the registration to this step or an earlier one: forget what this
-  // step captured, so that it is captured again (steps/README: what each kind keeps).
-  virtual void discard(Registration& /*state*/) const {}
+  // The slices of captured data this kind writes (captured.hpp names each slice's kinds). It
+  // writes no other (the engine checks), so that an operator's rewind to this step or an
+  // earlier one forgets what it captured by clearing these, and it is captured again.
+  [[nodiscard]] virtual std::vector<Slice> slices() const { return {}; }
 
   // For the graph lint and drawings (enrollctl workflows check|graph): the steps this kind
   // may send the registration back to (besides a retake of the step itself), and whether a
