@@ -3,12 +3,14 @@
 #include <array>
 #include <utility>
 
+#include "statemachines/name_table.hpp"
+
 namespace enroll {
 namespace {
 
 using S = RegistrationState;
 
-constexpr std::array<std::pair<S, std::string_view>, 11> kStates{{
+constexpr NameTable kStates{std::array<std::pair<S, std::string_view>, 11>{{
     {S::consent, "consent"},
     {S::card, "card"},
     {S::review, "review"},
@@ -20,8 +22,8 @@ constexpr std::array<std::pair<S, std::string_view>, 11> kStates{{
     {S::expired, "expired"},
     {S::cancelled, "cancelled"},
     {S::locked, "locked"},
-}};
-constexpr std::array<std::pair<Status, std::string_view>, 7> kStatuses{{
+}}};
+constexpr NameTable kStatuses{std::array<std::pair<Status, std::string_view>, 7>{{
     {Status::active, "active"},
     {Status::issued, "issued"},
     {Status::rejected, "rejected"},
@@ -29,29 +31,13 @@ constexpr std::array<std::pair<Status, std::string_view>, 7> kStatuses{{
     {Status::cancelled, "cancelled"},
     {Status::locked, "locked"},
     {Status::quarantined, "quarantined"},
-}};
-
-template <class E, std::size_t N>
-std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& table, E e) {
-  for (const auto& [v, n] : table) {
-    if (v == e) return n;
-  }
-  return "?";
-}
-template <class E, std::size_t N>
-std::optional<E> value_of(const std::array<std::pair<E, std::string_view>, N>& table,
-                          std::string_view s) {
-  for (const auto& [v, n] : table) {
-    if (n == s) return v;
-  }
-  return std::nullopt;
-}
+}}};
 
 }  // namespace
 
-std::string_view to_string(RegistrationState s) { return name_of(kStates, s); }
+std::string_view to_string(RegistrationState s) { return kStates.name(s); }
 std::optional<RegistrationState> registration_state_from(std::string_view s) {
-  return value_of(kStates, s);
+  return kStates.value(s);
 }
 
 bool is_active_phase(RegistrationState s) { return s >= S::consent && s <= S::consent_confirm; }
@@ -85,7 +71,7 @@ Status status_of(RegistrationState s) {
       return Status::active;
   }
 }
-std::string_view to_string(Status s) { return name_of(kStatuses, s); }
-std::optional<Status> status_from(std::string_view s) { return value_of(kStatuses, s); }
+std::string_view to_string(Status s) { return kStatuses.name(s); }
+std::optional<Status> status_from(std::string_view s) { return kStatuses.value(s); }
 
 }  // namespace enroll

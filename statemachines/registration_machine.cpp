@@ -23,6 +23,8 @@
 #include <string>
 #include <utility>
 
+#include "statemachines/impl/msm_support.hpp"
+
 namespace enroll {
 namespace {
 
@@ -33,7 +35,7 @@ using msm::front::Row;
 using S = RegistrationState;
 
 template <class Machine, class State>
-constexpr int id_of = msm::back::get_state_id<typename Machine::stt, State>::value;
+constexpr int id_of = msm_support::state_id<Machine, State>;
 
 // The six active phases.
 struct Active_ : msm::front::state_machine_def<Active_> {
@@ -85,11 +87,7 @@ constexpr std::array<std::pair<int, S>, 6> kPhaseIds{{
 }};
 
 S phase_of(const Active& active) {
-  const int id = active.current_state()[0];
-  for (const auto& [state_id, phase] : kPhaseIds) {
-    if (state_id == id) return phase;
-  }
-  throw std::logic_error("registration machine: unknown active phase");
+  return msm_support::value_of_state(kPhaseIds, active.current_state()[0], "registration machine");
 }
 
 struct Registration_ : msm::front::state_machine_def<Registration_> {
@@ -159,13 +157,7 @@ RegistrationPosition position_of(const Registration& m) {
   throw std::logic_error("registration machine: unknown state");
 }
 
-// Fires one event; false if the machine refused it.
-template <class Event>
-bool fire(Registration& m, const Event& e) {
-  m.refused = false;
-  const auto handled = m.process_event(e);
-  return handled == msm::back::HANDLED_TRUE && !m.refused;
-}
+using msm_support::fire;
 
 // Brings a started machine from consent to `phase` (an active phase or issued).
 bool advance_to(Registration& m, S phase) {

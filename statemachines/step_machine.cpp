@@ -15,6 +15,9 @@
 #include <string>
 #include <utility>
 
+#include "statemachines/impl/msm_support.hpp"
+#include "statemachines/name_table.hpp"
+
 namespace enroll {
 namespace {
 
@@ -82,7 +85,7 @@ struct Step_ : msm::front::state_machine_def<Step_> {
 using Step = msm::back::state_machine<Step_>;
 
 template <class State>
-constexpr int id_of = msm::back::get_state_id<Step::stt, State>::value;
+constexpr int id_of = msm_support::state_id<Step, State>;
 
 constexpr std::array<std::pair<int, StepState>, 5> kStateIds{{
     {id_of<Step_::AwaitingInput>, StepState::awaiting_input},
@@ -93,20 +96,10 @@ constexpr std::array<std::pair<int, StepState>, 5> kStateIds{{
 }};
 
 StepState state_of(const Step& m) {
-  const int id = m.current_state()[0];
-  for (const auto& [state_id, state] : kStateIds) {
-    if (state_id == id) return state;
-  }
-  throw std::logic_error("step machine: unknown state");
+  return msm_support::value_of_state(kStateIds, m.current_state()[0], "step machine");
 }
 
-// Fires one event; false if the machine refused it (no row, or every guard said no).
-template <class Event>
-bool fire(Step& m, const Event& e) {
-  m.refused = false;
-  const auto handled = m.process_event(e);
-  return handled == msm::back::HANDLED_TRUE && !m.refused;
-}
+using msm_support::fire;
 
 // Replays legal events so that `m` (started, in awaiting_input) stands at `to`.
 bool restore(Step& m, StepState to) {
@@ -125,29 +118,19 @@ bool restore(Step& m, StepState to) {
   return false;
 }
 
-constexpr std::array<std::pair<StepState, std::string_view>, 5> kNames{{
+constexpr NameTable kNames{std::array<std::pair<StepState, std::string_view>, 5>{{
     {StepState::awaiting_input, "awaiting_input"},
     {StepState::awaiting_connector, "awaiting_connector"},
     {StepState::retry_scheduled, "retry_scheduled"},
     {StepState::done, "done"},
     {StepState::failed, "failed"},
-}};
+}}};
 
 }  // namespace
 
-std::string_view to_string(StepState s) {
-  for (const auto& [v, n] : kNames) {
-    if (v == s) return n;
-  }
-  return "?";
-}
+std::string_view to_string(StepState s) { return kNames.name(s); }
 
-std::optional<StepState> step_state_from(std::string_view s) {
-  for (const auto& [v, n] : kNames) {
-    if (n == s) return v;
-  }
-  return std::nullopt;
-}
+std::optional<StepState> step_state_from(std::string_view s) { return kNames.value(s); }
 
 bool is_final(StepState s) { return s == StepState::done || s == StepState::failed; }
 

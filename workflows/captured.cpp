@@ -1,5 +1,7 @@
 #include "workflows/captured.hpp"
 
+#include "statemachines/name_table.hpp"
+
 namespace enroll {
 namespace {
 
@@ -30,33 +32,22 @@ void with_slice(C& c, Slice s, F&& f) {
   }
 }
 
+constexpr NameTable kSliceNames{std::array<std::pair<Slice, std::string_view>, 10>{{
+    {Slice::terms, "terms"},
+    {Slice::confirmation, "confirmation"},
+    {Slice::card_front, "card_front"},
+    {Slice::card_back, "card_back"},
+    {Slice::selfie, "selfie"},
+    {Slice::face, "face"},
+    {Slice::fingerprint, "fingerprint"},
+    {Slice::qr, "qr"},
+    {Slice::passcode, "passcode"},
+    {Slice::identity, "identity"},
+}}};
+
 }  // namespace
 
-std::string_view to_string(Slice s) {
-  switch (s) {
-    case Slice::terms:
-      return "terms";
-    case Slice::confirmation:
-      return "confirmation";
-    case Slice::card_front:
-      return "card_front";
-    case Slice::card_back:
-      return "card_back";
-    case Slice::selfie:
-      return "selfie";
-    case Slice::face:
-      return "face";
-    case Slice::fingerprint:
-      return "fingerprint";
-    case Slice::qr:
-      return "qr";
-    case Slice::passcode:
-      return "passcode";
-    case Slice::identity:
-      return "identity";
-  }
-  return "?";
-}
+std::string_view to_string(Slice s) { return kSliceNames.name(s); }
 
 void Captured::clear(Slice s) {
   with_slice(*this, s, [](auto& slice) { slice = std::remove_reference_t<decltype(slice)>{}; });

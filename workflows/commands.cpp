@@ -3,10 +3,12 @@
 #include <array>
 #include <utility>
 
+#include "statemachines/name_table.hpp"
+
 namespace enroll {
 namespace {
 
-constexpr std::array<std::pair<CommandType, std::string_view>, 18> kTypes{{
+constexpr NameTable kTypes{std::array<std::pair<CommandType, std::string_view>, 18>{{
     {CommandType::registration_start, "registration.start"},
     {CommandType::terms_accept, "terms.accept"},
     {CommandType::permissions_grant, "permissions.grant"},
@@ -25,22 +27,12 @@ constexpr std::array<std::pair<CommandType, std::string_view>, 18> kTypes{{
     {CommandType::operator_rewind, "operator.rewind"},
     {CommandType::operator_cancel, "operator.cancel"},
     {CommandType::timer, "timer.fire"},
-}};
+}}};
 
 }  // namespace
 
-std::string_view to_string(CommandType t) {
-  for (const auto& [v, n] : kTypes) {
-    if (v == t) return n;
-  }
-  return "?";
-}
+std::string_view to_string(CommandType t) { return kTypes.name(t); }
 
-std::optional<CommandType> command_type_from(std::string_view type) {
-  for (const auto& [v, n] : kTypes) {
-    if (n == type) return v;
-  }
-  return std::nullopt;
-}
+std::optional<CommandType> command_type_from(std::string_view type) { return kTypes.value(type); }
 
 }  // namespace enroll
