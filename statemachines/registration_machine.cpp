@@ -90,7 +90,8 @@ S phase_of(const Active& active) {
   return msm_support::value_of_state(kPhaseIds, active.current_state()[0], "registration machine");
 }
 
-struct Registration_ : msm::front::state_machine_def<Registration_> {
+struct Registration_ : msm::front::state_machine_def<Registration_>, msm_support::RefusalFlag {
+  using RefusalFlag::no_transition;
   using no_exception_thrown = int;
   using no_message_queue = int;
 
@@ -132,13 +133,6 @@ struct Registration_ : msm::front::state_machine_def<Registration_> {
   > {};
   // clang-format on
 
-  // Overrides MSM's default (an assert): a refused event is an answer, not a bug.
-  template <class Fsm, class Event>
-  void no_transition(const Event&, Fsm&, int) {
-    refused = true;
-  }
-
-  bool refused = false;
   S locked_in = S::consent;
 };
 using Registration = msm::back::state_machine<Registration_>;

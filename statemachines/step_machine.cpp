@@ -26,7 +26,8 @@ namespace mpl = boost::mpl;
 using msm::front::none;
 using msm::front::Row;
 
-struct Step_ : msm::front::state_machine_def<Step_> {
+struct Step_ : msm::front::state_machine_def<Step_>, msm_support::RefusalFlag {
+  using RefusalFlag::no_transition;
   using no_exception_thrown = int;  // no action throws: skip MSM's try/catch
   using no_message_queue = int;     // no action fires events: skip the queue
 
@@ -73,14 +74,6 @@ struct Step_ : msm::front::state_machine_def<Step_> {
     Row<Failed,            step::Restart,        AwaitingInput>
   > {};
   // clang-format on
-
-  // Overrides MSM's default (an assert): a refused event is an answer, not a bug.
-  template <class Fsm, class Event>
-  void no_transition(const Event&, Fsm&, int) {
-    refused = true;
-  }
-
-  bool refused = false;
 };
 using Step = msm::back::state_machine<Step_>;
 

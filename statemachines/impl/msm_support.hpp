@@ -14,6 +14,16 @@ namespace enroll::msm_support {
 template <class Machine, class State>
 constexpr int state_id = boost::msm::back::get_state_id<typename Machine::stt, State>::value;
 
+// Mixed into a machine's front-end (with `using RefusalFlag::no_transition;`): overrides MSM's
+// default no_transition (an assert), because a refused event is an answer, not a bug.
+struct RefusalFlag {
+  template <class Fsm, class Event>
+  void no_transition(const Event& /*event*/, Fsm& /*fsm*/, int /*state*/) {
+    refused = true;
+  }
+  bool refused = false;
+};
+
 // Fires one event; false if the machine refused it: no row (the front-end's no_transition
 // sets `refused`) or every guard said no (process_event's result).
 template <class Machine, class Event>
