@@ -85,8 +85,12 @@ OutboxMessage OutboundEncoder::dead_letter(const InboxPosition& from, std::strin
             {"payload_size", payload.size()},
             {"payload_sha256", crypto::sha256_hex(payload)}};
   if (short_key.size() < key.size()) data["key_truncated"] = true;
+  // The subject is the inbox position, which always has a subject's form; the key (any bytes,
+  // or none) stays the Kafka key.
+  const std::string subject =
+      from.topic + ":" + std::to_string(from.partition) + ":" + std::to_string(from.offset);
   return {topics_.dlq(), short_key,
-          envelope({id, source_, "inbox.rejected", short_key, now}, std::move(data))
+          envelope({id, source_, "inbox.rejected", subject, now}, std::move(data))
               .dump(-1, ' ', false, json::error_handler_t::replace)};
 }
 

@@ -125,7 +125,7 @@ void OrchestratorTest::expect_exactly_once(const std::vector<std::string>& ids) 
 }
 
 void OrchestratorTest::expect_emitted_match_schemas() {
-  std::vector<std::string> topics{topics_.events(), topics_.audit()};
+  std::vector<std::string> topics{topics_.events(), topics_.audit(), topics_.dlq()};
   for (const char* connector : {"capture", "registry", "officer", "orchestrator"}) {
     topics.push_back(topics_.requests(connector));
   }

@@ -57,6 +57,15 @@ TEST_F(OutboundCheckTest, WhatTheEncoderWritesPasses) {
   const auto letter = encoder_.dead_letter({"enroll.inbox", 2, 7}, "reg-1", "{",
                                            DecodeError{Errc::not_json, "syntax"}, Timestamp{});
   EXPECT_EQ(check_outbound(schemas_, letter.value), "");
+  // A message without a key, or with one no subject could hold: the dead letter's subject is
+  // the inbox position, so it passes all the same.
+  for (const std::string key : {"", "a key with spaces/and\xff bytes"}) {
+    const auto keyless = encoder_.dead_letter(
+        {"enroll.inbox", 2, 8}, key, "{", DecodeError{Errc::missing_key, "no key"}, Timestamp{});
+    EXPECT_EQ(check_outbound(schemas_, keyless.value), "") << key;
+    EXPECT_EQ(json::parse(keyless.value).at("subject"), "enroll.inbox:2:8");
+    EXPECT_EQ(keyless.key, key);
+  }
 }
 
 TEST_F(OutboundCheckTest, ADataMemberOfTheWrongTypeIsRefused) {
