@@ -4,6 +4,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "errors/errc.hpp"
+
 namespace enroll::redis {
 namespace {
 
@@ -59,7 +61,7 @@ std::int16_t SlotMap::index_of(const NodeAddress& node) {
 
 SlotMap SlotMap::from_cluster_slots(const redisReply& reply, const NodeAddress& asked) {
   const auto bad = [](const std::string& why) {
-    return std::runtime_error("unexpected CLUSTER SLOTS reply: " + why);
+    return Error(Errc::redis_refused, "unexpected CLUSTER SLOTS reply: " + why);
   };
   if (reply.type != REDIS_REPLY_ARRAY) throw bad("not an array");
   SlotMap map;
