@@ -27,8 +27,11 @@ class OutboundCheckTest : public ::testing::Test {
     return check_outbound(schemas_, message.dump());
   }
   static EmitEvent awaiting() {
-    return EmitEvent{events::Awaiting{
-        Phase::card, "card-front", {CommandType::card_front_capture}, 4, std::string("blurry")}};
+    return EmitEvent{events::Awaiting{Phase::card,
+                                      "card-front",
+                                      {CommandType::card_front_capture},
+                                      4,
+                                      Reason{ReasonCode::blurry}}};
   }
   static RequestTask card_verify(json inputs) {
     return RequestTask{"registry", "card.verify", RequestId("reg-1/card-check/3.1"),
@@ -41,9 +44,9 @@ class OutboundCheckTest : public ::testing::Test {
 
 TEST_F(OutboundCheckTest, WhatTheEncoderWritesPasses) {
   EXPECT_EQ(check(encoded(awaiting())), "");
-  EXPECT_EQ(check(encoded(EmitEvent{events::Locked{"selfie_attempts_exhausted: face_mismatch",
-                                                   Phase::biometrics, "selfie", std::nullopt,
-                                                   std::string("officer-assisted")}})),
+  EXPECT_EQ(check(encoded(EmitEvent{events::Locked{
+                Reason{ReasonCode::attempts_exhausted, "selfie: face_mismatch"}, Phase::biometrics,
+                "selfie", std::nullopt, std::string("officer-assisted")}})),
             "");
   EXPECT_EQ(check(encoded(card_verify({{"citizen_id", "1101700203450"},
                                        {"first_name", "Somchai"},
