@@ -633,10 +633,9 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
       }
       break;
     default:
-      if (current->active()) {
-        t.on_command();
-      } else if (current->status() == Status::locked &&
-                 event.type == CommandType::registration_cancel) {
+      // A locked registration takes its cancellation only.
+      if (current->active() ||
+          (current->status() == Status::locked && event.type == CommandType::registration_cancel)) {
         t.on_command();
       } else {
         t.reject_command(

@@ -62,7 +62,7 @@ void ClusterRouter::refresh(const std::optional<NodeAddress>& first) {
       why = e.what();
     }
     // A connection error names the node already.
-    if (why.find(node.str()) == std::string::npos) why = node.str() + ": " + why;
+    if (why.find(node.str()) == std::string::npos) why.insert(0, node.str() + ": ");
     failures += (failures.empty() ? "" : "; ") + why;
   }
   stale_ = true;
