@@ -116,7 +116,7 @@ std::optional<std::string> SlotMap::first_gap() const {
   for (int s = 0; s < kSlotCount; ++s) {
     if (owner_[static_cast<std::size_t>(s)] != kNobody) continue;
     int last = s;
-    while (last + 1 < kSlotCount && owner_[static_cast<std::size_t>(last + 1)] == kNobody) ++last;
+    while (last + 1 < kSlotCount && owner_[static_cast<std::size_t>(last) + 1] == kNobody) ++last;
     return std::to_string(s) + "-" + std::to_string(last);
   }
   return std::nullopt;
