@@ -49,10 +49,17 @@ constexpr std::array kTable{
     ErrcInfo{Errc::busy, C::http, "busy", true, 503},
     ErrcInfo{Errc::kafka_unavailable, C::http, "kafka_unavailable", true, 503},
     ErrcInfo{Errc::internal, C::http, "internal", false, 500},
+    ErrcInfo{Errc::bad_url, C::config, "bad_url", false, 400},
+    ErrcInfo{Errc::bad_address, C::config, "bad_address", false, 400},
+    ErrcInfo{Errc::bad_setting, C::config, "bad_setting", false, 400},
+    ErrcInfo{Errc::bad_schema, C::config, "bad_schema", false, 500},
+    ErrcInfo{Errc::crypto_failed, C::crypto, "crypto_failed", false, 500},
+    ErrcInfo{Errc::bad_key, C::crypto, "bad_key", false, 500},
+    ErrcInfo{Errc::io_failed, C::io, "io_failed", false, 500},
 };
 
 // The table is in the enum's order: info() indexes it (errc_test checks the order).
-static_assert(kTable.size() == static_cast<std::size_t>(Errc::internal) + 1);
+static_assert(kTable.size() == static_cast<std::size_t>(kLastErrc) + 1);
 
 }  // namespace
 

@@ -1,8 +1,8 @@
 #pragma once
-// The project's error codes: one enum across the modules, and for each code, stated once in
-// errc.cpp's table: its module's category, whether trying again can succeed, and its wire
-// forms (the `code` of a dead letter or of an HTTP error body, and the HTTP status). Nothing
-// else maps an error to a wire code or a status.
+// The project's error codes: one enum across the modules (codec, engine, store, http, config,
+// crypto, io), and for each code, stated once in errc.cpp's table: its module's category,
+// whether trying again can succeed, and its wire forms (the `code` of a dead letter or of an
+// HTTP error body, and the HTTP status). Nothing else maps an error to a wire code or a status.
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -10,7 +10,7 @@
 
 namespace enroll {
 
-enum class ErrorCategory { codec, engine, store, http };
+enum class ErrorCategory { codec, engine, store, http, config, crypto, io };
 
 enum class Errc {
   // codec: an inbox message that cannot be read (dead-lettered; README "Bad input")
@@ -57,7 +57,19 @@ enum class Errc {
   busy,
   kafka_unavailable,
   internal,
+  // config: a setting, an address or a built-in resource that cannot be used (at start-up,
+  // in a command line; the message names the setting)
+  bad_url,
+  bad_address,
+  bad_setting,
+  bad_schema,
+  // crypto: libsodium
+  crypto_failed,  // libsodium failed (initialisation, out of memory)
+  bad_key,        // a key of the wrong size
+  // io: the operating system and the local tools
+  io_failed,  // a socket, a file or a local service could not be used
 };
+inline constexpr Errc kLastErrc = Errc::io_failed;  // the enum's last code (the table's size)
 
 struct ErrcInfo {
   Errc code;

@@ -13,7 +13,7 @@ namespace enroll::sim {
 
 class ChannelMix {
  public:
-  // Throws std::invalid_argument with a one-line reason.
+  // Throws Error(bad_setting) with a one-line reason.
   static ChannelMix parse(std::string_view spec);
   static ChannelMix single(std::string channel);
 

@@ -3,6 +3,7 @@
 #include "adapters/codec/envelope.hpp"
 #include "sim/channel_start.hpp"
 #include "workflows/domain/passcode_policy.hpp"
+#include "workflows/reason.hpp"
 
 namespace enroll::sim {
 namespace {
@@ -152,7 +153,7 @@ std::vector<Command> CitizenDriver::on_event(const nlohmann::json& event) {
   if (j.outcome != Outcome::pending) return {};
   const auto finish = [&](Outcome o) {
     j.outcome = o;
-    j.reason = data.value("reason", "");
+    j.reason = reason_text(data.value("reason", nlohmann::json()));
     j.finished_at = std::chrono::steady_clock::now();
     ++finished_;
   };

@@ -6,6 +6,7 @@
 
 #include "workflows/crypto/hashing.hpp"
 #include "workflows/domain/citizen_id.hpp"
+#include "workflows/reason.hpp"
 #include "workflows/steps/step_kind.hpp"
 
 namespace enroll {
@@ -51,13 +52,14 @@ class Transition {
         RegistrationPosition{phase_state(def_->steps.front().phase), RegistrationState::consent};
     s_.expires_at = now_ + def_->expire_after;
     emit(events::Started{s_.channel, s_.definition_version, s_.device});
-    enter_step(0, "", "started");
+    enter_step(0, {}, "started");
   }
 
   void on_command() {
     if (ev_.type == CommandType::registration_cancel) {
       const auto& c = std::get<RegistrationCancel>(ev_.payload);
-      end<events::Cancelled>(reg::Cancel{}, c.reason, "cancelled");
+      end<events::Cancelled>(reg::Cancel{}, {ReasonCode::cancelled_by_citizen, c.reason},
+                             "cancelled");
       return;
     }
     const StepDef& step = current_step();
@@ -65,8 +67,9 @@ class Transition {
         s_.stage == StepState::awaiting_input &&
         std::find(step.expects.begin(), step.expects.end(), ev_.type) != step.expects.end();
     if (!expected) {
-      reject_command("unexpected " + std::string(to_string(ev_.type)) + " at step " + s_.step +
-                     " (" + std::string(to_string(s_.stage)) + ")");
+      reject_command({ReasonCode::unexpected_command, std::string(to_string(ev_.type)) +
+                                                          " at step " + s_.step + " (" +
+                                                          std::string(to_string(s_.stage)) + ")"});
       return;
     }
     apply_verdict(run_kind(step, [&](StepContext& ctx) { return kind(step).on_command(ctx); }));
@@ -93,7 +96,8 @@ class Transition {
   void on_operator() {
     const auto& op = std::get<OperatorAction>(ev_.payload);
     if (ev_.type == CommandType::operator_cancel) {
-      end<events::Cancelled>(reg::Cancel{}, op.reason, "operator_cancel: " + op.reason);
+      end<events::Cancelled>(reg::Cancel{}, {ReasonCode::operator_cancel, op.reason},
+                             "operator_cancel: " + op.reason);
       return;
     }
     const bool locked = s_.status() == Status::locked;
@@ -103,17 +107,17 @@ class Transition {
       // The step again from its start, with its tries and its task attempts renewed.
       if (locked) leave_lock();
       s_.tries_used.erase(def_->steps.at(current).name);
-      enter_step(current, "operator_retry", "operator_retry: " + op.reason, from);
+      enter_step(current, ReasonCode::operator_retry, "operator_retry: " + op.reason, from);
       return;
     }
     const auto target = def_->index_of(op.to_step);
     if (!target) {
-      reject_command("no step " + op.to_step + " in " + s_.channel);
+      reject_command({ReasonCode::unknown_step, op.to_step + " in " + s_.channel});
       return;
     }
     if (*target > current) {
-      reject_command("cannot rewind forward from " + def_->steps.at(current).name + " to " +
-                     op.to_step);
+      reject_command(
+          {ReasonCode::rewind_forward, def_->steps.at(current).name + " to " + op.to_step});
       return;
     }
     if (locked) leave_lock();
@@ -122,7 +126,7 @@ class Transition {
       for (const Slice slice : kind(def_->steps[i]).slices()) s_.captured.clear(slice);
       s_.tries_used.erase(def_->steps[i].name);
     }
-    enter_step(*target, "operator_rewind", "operator_rewind: " + op.reason, from);
+    enter_step(*target, ReasonCode::operator_rewind, "operator_rewind: " + op.reason, from);
   }
 
   void on_timer() {
@@ -132,7 +136,7 @@ class Transition {
       return;
     }
     if (now_ >= s_.expires_at) {
-      end<events::Expired>(reg::Expire{}, "no progress since " + to_rfc3339(s_.updated_at),
+      end<events::Expired>(reg::Expire{}, {ReasonCode::no_progress, to_rfc3339(s_.updated_at)},
                            "expired");
       return;
     }
@@ -154,23 +158,23 @@ class Transition {
     const auto& cmd = std::get<RegistrationStart>(ev_.payload);
     if (s_.status() != Status::locked || s_.hand_over_channel.empty() ||
         cmd.channel != s_.hand_over_channel) {
-      reject_command("registration already started");
+      reject_command(ReasonCode::already_started);
       return;
     }
     const ChannelDefinition* target = cfg_.catalog->latest(cmd.channel);
     if (target == nullptr) {
-      reject_command("unknown channel " + cmd.channel);
+      reject_command({ReasonCode::unknown_channel, cmd.channel});
       return;
     }
     if (target->start_requires_officer && !cmd.officer) {
-      reject_command("a hand-over to " + cmd.channel + " needs the officer");
+      reject_command({ReasonCode::officer_required, "a hand-over to " + cmd.channel});
       return;
     }
     if (cmd.citizen_id && s_.citizen_id) {
       auto parsed = CitizenId::parse(*cmd.citizen_id);
       if (!std::holds_alternative<CitizenId>(parsed) ||
           std::get<CitizenId>(parsed).digits() != *s_.citizen_id) {
-        reject_command("the officer's citizen ID differs from the registration's");
+        reject_command(ReasonCode::officer_citizen_id_differs);
         return;
       }
     }
@@ -182,7 +186,7 @@ class Transition {
       }
     }
     if (first == nullptr) {
-      reject_command("channel " + cmd.channel + " has no step to take over at");
+      reject_command({ReasonCode::no_step_to_take_over, cmd.channel});
       return;
     }
     move(reg::HandOver{});
@@ -194,10 +198,11 @@ class Transition {
     s_.hand_over_channel.clear();
     s_.locked_step.clear();
     s_.tries_used.clear();
-    enter_step(def_->index_of(first->name).value(), "handed_over_from_" + from, "handed_over");
+    enter_step(def_->index_of(first->name).value(), Reason{ReasonCode::handed_over, from},
+               "handed_over");
   }
 
-  void reject_command(const std::string& reason) {
+  void reject_command(const Reason& reason) {
     emit(events::CommandRejected{reason, ev_.type});
     audit(position(s_), position(s_), "command_rejected");
   }
@@ -258,7 +263,7 @@ class Transition {
         step_move(step::Retake{});
         s_.pending_request.reset();
         s_.step_deadline.reset();
-        ask(step, s_.step_reason);
+        ask(step, reason_from_stored(s_.step_reason));
         audit(position(s_), position(s_), "awaiting_input");
         return;
       case Verdict::Kind::ask_again:
@@ -268,7 +273,7 @@ class Transition {
         retake(*def_->find(v.step), v.reason);
         return;
       case Verdict::Kind::retry_task:
-        retry_or_fail(step, v.reason);
+        retry_or_fail(step, stored(v.reason));
         return;
       case Verdict::Kind::reject:
         end<events::Rejected>(reg::Reject{}, v.reason, "rejected");
@@ -281,7 +286,7 @@ class Transition {
     emit(events::StepCompleted{step.phase, step.name});
     const auto next = def_->index_of(step.name).value() + 1;
     if (next < def_->steps.size()) {
-      enter_step(next, "", "step_completed");
+      enter_step(next, std::nullopt, "step_completed");
       return;
     }
     const auto from = position(s_);
@@ -312,20 +317,22 @@ class Transition {
       return;
     }
     end<events::Rejected>(
-        reg::Reject{}, (step.task ? step.task->name : step.name) + "_failed: " + code, "rejected");
+        reg::Reject{},
+        {ReasonCode::task_failed, (step.task ? step.task->name : step.name) + ": " + code},
+        "rejected");
   }
 
   // One more try at `step` (which may be an earlier one), unless its tries are exhausted.
-  void retake(const StepDef& step, const std::string& reason) {
+  void retake(const StepDef& step, const Reason& reason) {
     const int used = ++s_.tries_used[step.name];
     if (step.tries > 0 && used >= step.tries) {
-      exhaust(step, step.name + "_attempts_exhausted: " + reason);
+      exhaust(step, {ReasonCode::attempts_exhausted, step.name + ": " + stored(reason)});
       return;
     }
     enter_step(def_->index_of(step.name).value(), reason, "retake");
   }
 
-  void exhaust(const StepDef& step, const std::string& why) {
+  void exhaust(const StepDef& step, const Reason& why) {
     switch (step.on_exhausted.action) {
       case Exhaustion::reject:
         end<events::Rejected>(reg::Reject{}, why, "rejected");
@@ -338,7 +345,7 @@ class Transition {
         s_.phase = step.phase;
         s_.step = step.name;
         s_.locked_step = step.name;
-        s_.reason = why;
+        s_.reason = stored(why);
         s_.pending_request.reset();
         events::Locked locked{why, step.phase, step.name, std::nullopt, std::nullopt};
         if (step.on_exhausted.action == Exhaustion::lock) {
@@ -361,7 +368,7 @@ class Transition {
     const auto from = position(s_);
     const std::size_t step = leave_lock();
     s_.tries_used.erase(def_->steps.at(step).name);
-    enter_step(step, "cool_down_over", "unlocked", from);
+    enter_step(step, ReasonCode::cool_down_over, "unlocked", from);
   }
 
   // Locked → the phase it was locked in; returns the index of the step that locked it.
@@ -376,8 +383,8 @@ class Transition {
   }
 
   // `came_from`: where the audit record says the registration was (default: here and now).
-  void enter_step(std::size_t index, const std::string& reason, const std::string& outcome,
-                  std::optional<std::string> came_from = std::nullopt) {
+  void enter_step(std::size_t index, const std::optional<Reason>& reason,
+                  const std::string& outcome, std::optional<std::string> came_from = std::nullopt) {
     const StepDef& step = def_->steps.at(index);
     const auto from = came_from ? *came_from : position(s_);
     move_to_phase(step.phase);
@@ -385,13 +392,13 @@ class Transition {
     s_.step = step.name;
     s_.attempt = 0;
     ++s_.entries;
-    s_.step_reason = reason;
+    s_.step_reason = reason ? stored(*reason) : "";
     step_move(step::Restart{});  // entering a step restarts its machine
     clear_step_wait();
     if (step.expects.empty() || kind(step).starts_with_task()) {
       json inputs =
           run_kind(step, [&](const StepContext& ctx) { return kind(step).task_inputs(ctx); });
-      send_task(step, std::move(inputs), 1, outcome, from, reason);
+      send_task(step, std::move(inputs), 1, outcome, from, s_.step_reason);
       return;
     }
     bump();
@@ -400,11 +407,11 @@ class Transition {
   }
 
   // registration.awaiting: what the channel should ask the citizen for now.
-  void ask(const StepDef& step, const std::string& reason) {
+  void ask(const StepDef& step, const std::optional<Reason>& reason) {
     const int used = s_.tries_used.count(step.name) ? s_.tries_used.at(step.name) : 0;
     emit(events::Awaiting{step.phase, step.name, step.expects,
                           step.tries > 0 ? std::optional(step.tries - used) : std::nullopt,
-                          reason.empty() ? std::nullopt : std::optional(reason)});
+                          reason});
   }
 
   void send_task(const StepDef& step, json inputs, int attempt, const std::string& outcome,
@@ -426,10 +433,10 @@ class Transition {
 
   // `Event`: events::Rejected, Expired or Cancelled.
   template <typename Event>
-  void end(const RegistrationEvent& e, const std::string& reason, const std::string& outcome) {
+  void end(const RegistrationEvent& e, const Reason& reason, const std::string& outcome) {
     const auto from = position(s_);
     move(e);
-    s_.reason = reason;
+    s_.reason = stored(reason);
     clear_step_wait();
     bump();
     emit(Event{reason, s_.phase, s_.step});
@@ -503,7 +510,7 @@ class Transition {
   std::vector<Effect> effects_;
 };
 
-Outcome rejected_without_state(const Inbound& ev, const std::string& reason) {
+Outcome rejected_without_state(const Inbound& ev, const Reason& reason) {
   Outcome out;
   out.effects.emplace_back(EmitEvent{events::CommandRejected{reason, ev.type}});
   return out;
@@ -520,12 +527,12 @@ void remember(Registration& s, const EventId& id, std::size_t window) {
 Outcome start_registration(const Inbound& ev, Timestamp now, const EngineConfig& cfg) {
   const auto& cmd = std::get<RegistrationStart>(ev.payload);
   const ChannelDefinition* def = cfg.catalog->latest(cmd.channel);
-  if (def == nullptr) return rejected_without_state(ev, "unknown channel " + cmd.channel);
+  if (def == nullptr) return rejected_without_state(ev, {ReasonCode::unknown_channel, cmd.channel});
   if (def->start_requires_citizen_id && !cmd.citizen_id) {
-    return rejected_without_state(ev, "channel " + cmd.channel + " needs citizen_id at start");
+    return rejected_without_state(ev, {ReasonCode::citizen_id_required, cmd.channel});
   }
   if (def->start_requires_officer && !cmd.officer) {
-    return rejected_without_state(ev, "channel " + cmd.channel + " needs the officer at start");
+    return rejected_without_state(ev, {ReasonCode::officer_required, cmd.channel});
   }
   Registration s;
   s.id = ev.subject;
@@ -540,7 +547,8 @@ Outcome start_registration(const Inbound& ev, Timestamp now, const EngineConfig&
     // The check digit comes before any registry call.
     auto parsed = CitizenId::parse(*cmd.citizen_id);
     if (const auto* err = std::get_if<CitizenIdError>(&parsed)) {
-      return rejected_without_state(ev, "citizen_id: " + std::string(describe(*err)));
+      return rejected_without_state(ev,
+                                    {ReasonCode::citizen_id_invalid, std::string(describe(*err))});
     }
     s.citizen_id = std::get<CitizenId>(parsed).digits();
   }
@@ -566,7 +574,7 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
   if (!current) {
     if (event.type == CommandType::timer) return Outcome{};
     if (event.type != CommandType::registration_start) {
-      return rejected_without_state(event, "unknown registration");
+      return rejected_without_state(event, ReasonCode::unknown_registration);
     }
     return start_registration(event, now, config);
   }
@@ -593,8 +601,8 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
   if (def == nullptr) {
     // The definition this registration started with is no longer loaded: refuse, keep state.
     Outcome out =
-        rejected_without_state(event, "definition " + s.channel + " v" +
-                                          std::to_string(s.definition_version) + " is not loaded");
+        rejected_without_state(event, {ReasonCode::definition_not_loaded,
+                                       s.channel + " v" + std::to_string(s.definition_version)});
     out.state = std::move(s);
     return out;
   }
@@ -615,17 +623,18 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
       if (current->active() || current->status() == Status::locked) {
         t.on_operator();
       } else {
-        t.reject_command("registration is " + std::string(to_string(current->status())));
+        t.reject_command(
+            {ReasonCode::registration_not_active, std::string(to_string(current->status()))});
       }
       break;
     default:
-      if (current->active()) {
-        t.on_command();
-      } else if (current->status() == Status::locked &&
-                 event.type == CommandType::registration_cancel) {
+      // A locked registration takes its cancellation only.
+      if (current->active() ||
+          (current->status() == Status::locked && event.type == CommandType::registration_cancel)) {
         t.on_command();
       } else {
-        t.reject_command("registration is " + std::string(to_string(current->status())));
+        t.reject_command(
+            {ReasonCode::registration_not_active, std::string(to_string(current->status()))});
       }
   }
   return std::move(t).finish();

@@ -2,6 +2,7 @@
 // The events the engine emits on enroll.events: one payload type per event type, each with
 // the one to_json that writes its `data` (schemas/events/<type>.schema.json describes it; the
 // shell adds state_version). The engine fills these in; nothing else builds event data.
+// Reasons are typed (workflows/reason.hpp) and written as {"code", "detail"}.
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "statemachines/lifecycle.hpp"
 #include "workflows/commands.hpp"
+#include "workflows/reason.hpp"
 #include "workflows/time.hpp"
 
 namespace enroll {
@@ -44,8 +46,8 @@ struct Awaiting {
   RegistrationState phase = RegistrationState::consent;
   std::string step;
   std::vector<CommandType> expects;
-  std::optional<int> attempts_left;   // none: the step's tries are unlimited
-  std::optional<std::string> reason;  // why it is asked again, if it is
+  std::optional<int> attempts_left;  // none: the step's tries are unlimited
+  std::optional<Reason> reason;      // why it is asked again, if it is
 };
 
 struct StepCompleted {
@@ -67,7 +69,7 @@ struct StepFailed {
 
 struct CommandRejected {
   static constexpr EventType type = EventType::command_rejected;
-  std::string reason;
+  Reason reason;
   CommandType command = CommandType::registration_start;
 };
 
@@ -80,7 +82,7 @@ struct Issued {
 template <EventType T>
 struct Ended {
   static constexpr EventType type = T;
-  std::string reason;
+  Reason reason;
   RegistrationState phase = RegistrationState::consent;
   std::string step;
 };
@@ -90,7 +92,7 @@ using Cancelled = Ended<EventType::cancelled>;
 
 struct Locked {
   static constexpr EventType type = EventType::locked;
-  std::string reason;
+  Reason reason;
   RegistrationState phase = RegistrationState::consent;
   std::string step;
   std::optional<Timestamp> until;        // a cool-down ends then

@@ -8,6 +8,7 @@
 
 #include "adapters/codec/bounded_json.hpp"
 #include "adapters/codec/limits.hpp"
+#include "errors/errc.hpp"
 
 namespace enroll::codec {
 namespace {
@@ -32,7 +33,7 @@ InboundDecoder::InboundDecoder(const SchemaSet& schemas, const crypto::SealKeyPa
     : schemas_(schemas),
       passcode_keys_(passcode_keys),
       envelope_(schemas.find("cloudevent.schema.json")) {
-  if (envelope_ == nullptr) throw std::runtime_error("the CloudEvents schema is missing");
+  if (envelope_ == nullptr) throw Error(Errc::bad_schema, "the CloudEvents schema is missing");
 }
 
 std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view payload,

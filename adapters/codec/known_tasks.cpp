@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "adapters/codec/embedded_schemas.hpp"
+#include "errors/errc.hpp"
 
 namespace enroll::codec {
 
@@ -31,7 +32,7 @@ std::map<std::string, std::string> known_tasks() {
   std::map<std::string, std::string> out;
   each_task_schema([&](const std::string& task, std::string_view path, const nlohmann::json& doc) {
     if (!doc.contains("x-connector") || !doc["x-connector"].is_string()) {
-      throw std::runtime_error("schema " + std::string(path) + " has no x-connector");
+      throw Error(Errc::bad_schema, "schema " + std::string(path) + " has no x-connector");
     }
     out.emplace(task, doc["x-connector"].get<std::string>());
   });

@@ -9,7 +9,7 @@
 
 namespace enroll::codec {
 
-// task name -> connector. Throws std::runtime_error if a task schema has no x-connector.
+// task name -> connector. Throws Error(bad_schema) if a task schema has no x-connector.
 std::map<std::string, std::string> known_tasks();
 // task name -> the error codes its connector may answer (`x-error-codes`; none if absent): the
 // metrics' label values besides the definitions' retryable codes.

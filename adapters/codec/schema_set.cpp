@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "adapters/codec/embedded_schemas.hpp"
+#include "errors/errc.hpp"
 
 namespace enroll::codec {
 
@@ -13,7 +14,7 @@ SchemaSet::SchemaSet() {
     rapidjson::Document doc;
     doc.Parse(text.data(), text.size());
     if (doc.HasParseError())
-      throw std::runtime_error("schema " + std::string(path) + " is not JSON");
+      throw Error(Errc::bad_schema, "schema " + std::string(path) + " is not JSON");
     schemas_.emplace(std::string(path), std::make_unique<rapidjson::SchemaDocument>(doc));
   }
 }

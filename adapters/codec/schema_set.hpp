@@ -12,7 +12,7 @@ namespace enroll::codec {
 
 class SchemaSet {
  public:
-  // Compiles every embedded schema; throws std::runtime_error if one is not valid JSON.
+  // Compiles every embedded schema; throws Error(bad_schema) if one is not valid JSON.
   SchemaSet();
   // nullptr if there is no schema at that path (e.g. "commands/terms.accept.schema.json").
   [[nodiscard]] const rapidjson::SchemaDocument* find(std::string_view path) const;

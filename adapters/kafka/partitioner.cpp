@@ -4,10 +4,12 @@
 
 #include <stdexcept>
 
+#include "errors/errc.hpp"
+
 namespace enroll::kafka {
 
 std::int32_t partition_for(std::string_view key, std::int32_t partition_count) {
-  if (partition_count <= 0) throw std::invalid_argument("partition count must be positive");
+  if (partition_count <= 0) throw Error(Errc::bad_setting, "partition count must be positive");
   // The very function the producer's murmur2_random partitioner calls for a non-empty key;
   // it uses neither the topic handle nor the opaques.
   return rd_kafka_msg_partitioner_murmur2(nullptr, key.data(), key.size(), partition_count, nullptr,

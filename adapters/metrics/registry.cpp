@@ -115,7 +115,7 @@ Histogram::Histogram(std::string name, std::string help, std::vector<double> bou
     : Family(std::move(name), std::move(help), "histogram", {}), bounds_(std::move(bounds)) {
   if (bounds_.empty() || bounds_.size() > max_buckets ||
       !std::is_sorted(bounds_.begin(), bounds_.end())) {
-    throw std::invalid_argument("histogram " + this->name() + ": bad bucket bounds");
+    throw std::logic_error("histogram " + this->name() + ": bad bucket bounds");
   }
 }
 

@@ -20,8 +20,8 @@ RedisError error_reply(std::string_view text) {
 Endpoint parse_redis_url(const std::string& url) {
   const std::string scheme = "redis://";
   if (url.rfind(scheme, 0) != 0)
-    throw std::invalid_argument(
-        "redis url must start with redis:// (one server) or redis+cluster:// (a cluster)");
+    throw Error(Errc::bad_url,
+                "redis url must start with redis:// (one server) or redis+cluster:// (a cluster)");
   std::string rest = url.substr(scheme.size());
   Endpoint e;
   if (auto slash = rest.find('/'); slash != std::string::npos) {
@@ -30,7 +30,7 @@ Endpoint parse_redis_url(const std::string& url) {
     if (!db.empty()) {
       auto [p, ec] = std::from_chars(db.data(), db.data() + db.size(), e.db);
       if (ec != std::errc() || p != db.data() + db.size() || e.db < 0) {
-        throw std::invalid_argument("redis url: bad database number '" + db + "'");
+        throw Error(Errc::bad_url, "redis url: bad database number '" + db + "'");
       }
     }
   }
@@ -38,11 +38,11 @@ Endpoint parse_redis_url(const std::string& url) {
     const std::string port = rest.substr(colon + 1);
     auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), e.port);
     if (ec != std::errc() || p != port.data() + port.size() || e.port <= 0 || e.port > 65535) {
-      throw std::invalid_argument("redis url: bad port '" + port + "'");
+      throw Error(Errc::bad_url, "redis url: bad port '" + port + "'");
     }
     rest = rest.substr(0, colon);
   }
-  if (rest.empty()) throw std::invalid_argument("redis url: no host");
+  if (rest.empty()) throw Error(Errc::bad_url, "redis url: no host");
   e.host = rest;
   return e;
 }

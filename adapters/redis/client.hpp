@@ -37,7 +37,7 @@ struct Endpoint {
   int port = 6379;
   int db = 0;
 };
-// Parses redis://host:port/db; throws std::invalid_argument with a one-line reason.
+// Parses redis://host:port/db; throws Error(bad_url) with a one-line reason.
 Endpoint parse_redis_url(const std::string& url);
 
 class Client {

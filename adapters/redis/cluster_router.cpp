@@ -10,11 +10,6 @@ namespace {
 
 std::string_view error_text(const redisReply& reply) { return {reply.str, reply.len}; }
 
-bool starts_with_any(std::string_view text, std::initializer_list<std::string_view> prefixes) {
-  return std::any_of(prefixes.begin(), prefixes.end(),
-                     [&](std::string_view p) { return text.rfind(p, 0) == 0; });
-}
-
 }  // namespace
 
 ClusterRouter::ClusterRouter(std::vector<NodeAddress> seeds, ClusterOptions options)
@@ -57,19 +52,17 @@ void ClusterRouter::refresh(const std::optional<NodeAddress>& first) {
         return;
       }
       why = "serves no slot yet";
-    } catch (const RedisError& e) {
-      // A node still loading its data or without a majority: ask the next one.
-      const bool transient = e.retryable() || starts_with_any(e.what(), {"LOADING", "CLUSTERDOWN"});
-      if (!transient) {
+    } catch (const Error& e) {  // RedisError, or a reply that is no slot map (redis_refused)
+      // A node still loading its data or without a majority (error_reply's passing states):
+      // ask the next one.
+      if (!e.retryable()) {
         throw RedisError(Errc::redis_refused,
                          "redis " + node.str() + ": CLUSTER SLOTS refused: " + e.what());
       }
       why = e.what();
-    } catch (const std::runtime_error& e) {
-      throw RedisError(Errc::redis_refused, "redis " + node.str() + ": " + e.what());
     }
     // A connection error names the node already.
-    if (why.find(node.str()) == std::string::npos) why = node.str() + ": " + why;
+    if (why.find(node.str()) == std::string::npos) why.insert(0, node.str() + ": ");
     failures += (failures.empty() ? "" : "; ") + why;
   }
   stale_ = true;
@@ -116,10 +109,10 @@ Reply ClusterRouter::send(const NodeAddress& node, const std::vector<std::string
 }
 
 void ClusterRouter::throw_if_transient(const redisReply& reply, const NodeAddress& node) {
-  const std::string_view text = error_text(reply);
-  if (!starts_with_any(text, {"TRYAGAIN", "CLUSTERDOWN", "LOADING", "MASTERDOWN"})) return;
-  if (text.rfind("CLUSTERDOWN", 0) == 0) stale_ = true;
-  throw RedisError(Errc::redis_unavailable, "redis " + node.str() + ": " + std::string(text));
+  const RedisError error = error_reply(error_text(reply));  // the one typing of error replies
+  if (!error.retryable()) return;
+  stale_ = true;  // a cluster in transition (a fail-over, a resharding) may have moved slots
+  throw RedisError(error.code(), "redis " + node.str() + ": " + error.what());
 }
 
 void ClusterRouter::follow(const Redirect& redirect) {

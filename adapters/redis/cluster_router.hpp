@@ -65,8 +65,9 @@ class ClusterRouter final : public Router {
   // the map.
   NodeAddress owner(Slot slot);
   Client& connection(const NodeAddress& node);
-  // Throws RedisError(retryable) for the error replies of a cluster in transition
-  // (TRYAGAIN, CLUSTERDOWN, LOADING, MASTERDOWN); returns otherwise.
+  // Throws RedisError(retryable) for an error reply that error_reply() types as a passing
+  // state (TRYAGAIN, CLUSTERDOWN, LOADING, MASTERDOWN, ...: its list, not a copy here) and
+  // marks the map stale; returns otherwise.
   void throw_if_transient(const redisReply& reply, const NodeAddress& node);
   void refresh_if_stale();
 

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "adapters/redis/cluster_router.hpp"
+#include "errors/errc.hpp"
 
 namespace enroll::redis {
 
@@ -10,14 +11,14 @@ bool is_cluster_url(std::string_view url) { return url.rfind(kClusterScheme, 0) 
 
 std::vector<NodeAddress> parse_cluster_url(const std::string& url) {
   if (!is_cluster_url(url)) {
-    throw std::invalid_argument("redis cluster url must start with redis+cluster://");
+    throw Error(Errc::bad_url, "redis cluster url must start with redis+cluster://");
   }
   std::string rest = url.substr(kClusterScheme.size());
   if (const auto slash = rest.find('/'); slash != std::string::npos) {
     const std::string db = rest.substr(slash + 1);
     if (!db.empty() && db != "0") {
-      throw std::invalid_argument("redis cluster url: a cluster has only database 0, not '" + db +
-                                  "'");
+      throw Error(Errc::bad_url,
+                  "redis cluster url: a cluster has only database 0, not '" + db + "'");
     }
     rest.resize(slash);
   }
@@ -26,7 +27,7 @@ std::vector<NodeAddress> parse_cluster_url(const std::string& url) {
   for (;;) {
     const auto comma = rest.find(',', start);
     const std::string seed = rest.substr(start, comma - start);
-    if (seed.empty()) throw std::invalid_argument("redis cluster url: an empty seed node");
+    if (seed.empty()) throw Error(Errc::bad_url, "redis cluster url: an empty seed node");
     // One seed is a host[:port], parsed as a one-server URL would be.
     const Endpoint e = parse_redis_url("redis://" + seed);
     seeds.push_back(NodeAddress{e.host, e.port});

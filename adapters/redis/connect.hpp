@@ -16,13 +16,12 @@ namespace enroll::redis {
 inline constexpr std::string_view kClusterScheme = "redis+cluster://";
 
 [[nodiscard]] bool is_cluster_url(std::string_view url);
-// The seed nodes of a redis+cluster:// URL; throws std::invalid_argument with a one-line
-// reason.
+// The seed nodes of a redis+cluster:// URL; throws Error(bad_url) with a one-line reason.
 std::vector<NodeAddress> parse_cluster_url(const std::string& url);
-// Checks a URL of either kind without connecting; throws std::invalid_argument.
+// Checks a URL of either kind without connecting; throws Error(bad_url).
 void check_redis_url(const std::string& url);
 // Connects: a SingleNode for redis://, a ClusterRouter for redis+cluster://. Throws
-// std::invalid_argument for a bad URL, RedisError if Redis cannot be reached.
+// Error(bad_url) for a bad URL, RedisError if Redis cannot be reached.
 std::unique_ptr<Router> connect(const std::string& url);
 
 }  // namespace enroll::redis

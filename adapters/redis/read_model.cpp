@@ -9,6 +9,7 @@
 #include "adapters/redis/keyspace.hpp"
 #include "adapters/redis/script.hpp"
 #include "adapters/redis/scripts.hpp"
+#include "errors/errc.hpp"
 
 namespace enroll::redis {
 namespace {
@@ -93,7 +94,7 @@ std::string walked_index(const ListFilter& f) {
 
 ReadModel::ReadModel(Router& redis, std::string ns, std::int32_t partitions)
     : redis_(redis), ns_(std::move(ns)), partitions_(partitions) {
-  if (partitions_ <= 0) throw std::invalid_argument("partition count must be positive");
+  if (partitions_ <= 0) throw Error(Errc::bad_setting, "partition count must be positive");
   list_sha_ = load_script(redis_, list_script());
 }
 

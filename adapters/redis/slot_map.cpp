@@ -4,6 +4,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "errors/errc.hpp"
+
 namespace enroll::redis {
 namespace {
 
@@ -59,7 +61,7 @@ std::int16_t SlotMap::index_of(const NodeAddress& node) {
 
 SlotMap SlotMap::from_cluster_slots(const redisReply& reply, const NodeAddress& asked) {
   const auto bad = [](const std::string& why) {
-    return std::runtime_error("unexpected CLUSTER SLOTS reply: " + why);
+    return Error(Errc::redis_refused, "unexpected CLUSTER SLOTS reply: " + why);
   };
   if (reply.type != REDIS_REPLY_ARRAY) throw bad("not an array");
   SlotMap map;
@@ -114,7 +116,7 @@ std::optional<std::string> SlotMap::first_gap() const {
   for (int s = 0; s < kSlotCount; ++s) {
     if (owner_[static_cast<std::size_t>(s)] != kNobody) continue;
     int last = s;
-    while (last + 1 < kSlotCount && owner_[static_cast<std::size_t>(last + 1)] == kNobody) ++last;
+    while (last + 1 < kSlotCount && owner_[static_cast<std::size_t>(last) + 1] == kNobody) ++last;
     return std::to_string(s) + "-" + std::to_string(last);
   }
   return std::nullopt;

@@ -41,7 +41,7 @@ std::optional<Redirect> parse_redirect(std::string_view error, const NodeAddress
 // Slot -> master. Built from a CLUSTER SLOTS reply; a slot no master serves has no owner.
 class SlotMap {
  public:
-  // Throws std::runtime_error if `reply` is not a CLUSTER SLOTS reply. `asked`: the node
+  // Throws Error(redis_refused) if `reply` is not a CLUSTER SLOTS reply. `asked`: the node
   // that replied (stands in for an empty or '?' host).
   static SlotMap from_cluster_slots(const redisReply& reply, const NodeAddress& asked);
 

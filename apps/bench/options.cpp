@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "errors/errc.hpp"
 #include "sim/channel_mix.hpp"
 #include "sim/citizen_side_options.hpp"
 
@@ -106,7 +107,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
     return std::nullopt;
   } catch (const CLI::ParseError& e) {
     throw UsageError(e.what());
-  } catch (const std::invalid_argument& e) {
+  } catch (const Error& e) {  // bad_setting
     throw UsageError(std::string("--channels: ") + e.what());
   }
   if (o.run_id.empty()) {

@@ -40,7 +40,7 @@ MemoryEstimate estimate_memory(const std::vector<MemorySample>& samples, long lo
 
 class RedisMemory {
  public:
-  explicit RedisMemory(const std::string& url);  // throws RedisError, std::invalid_argument
+  explicit RedisMemory(const std::string& url);  // throws RedisError, Error(bad_url)
   void take_baseline();
   void sample(std::size_t in_flight, std::size_t finished);
   [[nodiscard]] MemoryEstimate estimate() const { return estimate_memory(samples_, baseline_); }

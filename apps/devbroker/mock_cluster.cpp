@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "errors/errc.hpp"
+
 namespace enroll::devbroker {
 namespace {
 
@@ -53,13 +55,14 @@ MockCluster::MockCluster(int brokers) : brokers_(brokers) {
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr.data(), errstr.size());
   if (rk == nullptr) {
     rd_kafka_conf_destroy(conf);
-    throw std::runtime_error(std::string("cannot create the librdkafka handle: ") + errstr.data());
+    throw Error(Errc::io_failed,
+                std::string("cannot create the librdkafka handle: ") + errstr.data());
   }
   handle_ = rk;
   cluster_ = rd_kafka_mock_cluster_new(handle_, brokers);
   if (cluster_ == nullptr) {
     rd_kafka_destroy(handle_);
-    throw std::runtime_error("cannot create the mock cluster");
+    throw Error(Errc::io_failed, "cannot create the mock cluster");
   }
   waker_ = std::make_unique<MockWaker>(broker_ports(bootstraps()));
 }

@@ -18,7 +18,7 @@ namespace enroll::devbroker {
 // work to the cluster's thread and wait for it.
 class MockCluster {
  public:
-  // Starts `brokers` brokers with ids 1..brokers. Throws std::runtime_error on failure.
+  // Starts `brokers` brokers with ids 1..brokers. Throws Error(io_failed) on failure.
   explicit MockCluster(int brokers);
   ~MockCluster();
   MockCluster(const MockCluster&) = delete;

@@ -10,6 +10,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "errors/errc.hpp"
 #include "workflows/audit_chain.hpp"
 
 namespace enroll::ctl {
@@ -89,14 +90,14 @@ bool check_registration(const ServiceClient& client, const std::string& id, Trai
   // The state first: the history may only have grown since (one commit step appends both).
   const auto status = client.get("/v1/registrations/" + url_encode(id));
   if (status.status == 404) return false;
-  if (status.status == 409 && status.error_text().rfind("409 registration_quarantined", 0) == 0) {
+  if (status.error_code() == Errc::registration_quarantined) {
     // Its stored state cannot be decoded: no head to check the chain against. Named, so that
     // the walk goes on and the operator looks (enrollctl list --status quarantined).
     ++report.registrations;
     report.broken.emplace(id, ChainBreak{1, "quarantined: " + status.error_text()});
     return true;
   }
-  if (status.status != 200) throw std::runtime_error(status.error_text());
+  if (status.status != 200) throw status.error();
   const auto state = status.json();
   if (state.contains("purged_at") && state["purged_at"].is_string()) {
     purged.emplace(id, state["purged_at"].get<std::string>());
@@ -106,7 +107,7 @@ bool check_registration(const ServiceClient& client, const std::string& id, Trai
   const auto history = fetch_history(client, id, records);
   // Purged in between: the state now says so (a tombstone stays one).
   if (history.status == 410) return check_registration(client, id, report, purged);
-  if (history.status != 200) throw std::runtime_error(history.error_text());
+  if (history.status != 200) throw history.error();
 
   ++report.registrations;
   report.records += records.size();
@@ -141,14 +142,15 @@ bool check_registration(const ServiceClient& client, const std::string& id, Trai
 int run_audit_verify_file(const GlobalOptions& options, const std::string& file,
                           const std::optional<std::string>& id) {
   std::ifstream in(file);
-  if (!in) throw std::runtime_error("cannot read " + file);
+  if (!in) throw Error(Errc::io_failed, "cannot read " + file);
   std::vector<json> events;
   std::string line;
   for (std::size_t n = 1; std::getline(in, line); ++n) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto e = json::parse(line, nullptr, false);
     if (e.is_discarded() || !e.contains("data") || !e["data"].is_object()) {
-      throw std::runtime_error(file + ":" + std::to_string(n) + ": not an audit.record event");
+      throw Error(Errc::invalid_data,
+                  file + ":" + std::to_string(n) + ": not an audit.record event");
     }
     if (id && e["data"].value("registration_id", "") != *id) continue;
     events.push_back(std::move(e));

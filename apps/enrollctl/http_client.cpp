@@ -8,6 +8,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "errors/errc.hpp"
+
 namespace enroll::ctl {
 namespace {
 
@@ -21,7 +23,7 @@ using tcp = net::ip::tcp;
 ServiceUrl parse_service_url(const std::string& text) {
   static constexpr std::string_view scheme = "http://";
   if (text.rfind(scheme, 0) != 0) {
-    throw std::invalid_argument("url '" + text + "': only http://host:port is supported");
+    throw Error(Errc::bad_url, "url '" + text + "': only http://host:port is supported");
   }
   std::string rest = text.substr(scheme.size());
   ServiceUrl url;
@@ -40,13 +42,13 @@ ServiceUrl parse_service_url(const std::string& text) {
     const auto [p, ec] = std::from_chars(url.port.data(), url.port.data() + url.port.size(), port);
     if (url.port.empty() || ec != std::errc() || p != url.port.data() + url.port.size() ||
         port == 0 || port > 65535) {
-      throw std::invalid_argument("url '" + text + "': bad port '" + url.port + "'");
+      throw Error(Errc::bad_url, "url '" + text + "': bad port '" + url.port + "'");
     }
   }
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
-  if (host.empty()) throw std::invalid_argument("url '" + text + "': no host");
+  if (host.empty()) throw Error(Errc::bad_url, "url '" + text + "': no host");
   url.host = host;
   return url;
 }
@@ -63,6 +65,17 @@ std::string ServiceResponse::error_text() const {
            j["error"].value("message", "");
   }
   return std::to_string(status) + ": " + body.substr(0, 200);
+}
+
+std::optional<Errc> ServiceResponse::error_code() const {
+  const auto j = json();
+  if (!j.is_object() || !j.contains("error") || !j["error"].is_object()) return std::nullopt;
+  const auto& code = j["error"]["code"];
+  return code.is_string() ? errc_from_wire(code.get<std::string>()) : std::nullopt;
+}
+
+Error ServiceResponse::error() const {
+  return {error_code().value_or(Errc::internal), error_text()};
 }
 
 ServiceClient::ServiceClient(ServiceUrl url, std::string token, std::chrono::milliseconds timeout)

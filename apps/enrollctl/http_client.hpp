@@ -7,9 +7,11 @@
 #include <stdexcept>
 #include <string>
 
+#include "errors/errc.hpp"
+
 namespace enroll::ctl {
 
-// http://host[:port][/prefix]; throws std::invalid_argument (a usage error) otherwise.
+// http://host[:port][/prefix]; throws Error(bad_url) (a usage error) otherwise.
 struct ServiceUrl {
   std::string host;
   std::string port = "80";
@@ -30,6 +32,10 @@ struct ServiceResponse {
   [[nodiscard]] nlohmann::json json() const;
   // "409 registration_ended: the registration is issued ..." from the contract's error body.
   [[nodiscard]] std::string error_text() const;
+  // The contract's error body's code (errors/errc.hpp), if the body is one with a known code.
+  [[nodiscard]] std::optional<Errc> error_code() const;
+  // The answer as an exception: its code (internal if the body names none), error_text().
+  [[nodiscard]] Error error() const;
 };
 
 class ServiceClient {

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "adapters/keys/keys.hpp"
+#include "errors/errc.hpp"
 #include "workflows/crypto/random.hpp"
+#include "workflows/reason.hpp"
 
 namespace enroll::ctl {
 namespace {
@@ -17,6 +19,7 @@ using nlohmann::json;
 std::string text_of(const json& v) {
   if (v.is_null()) return "-";
   if (v.is_string()) return v.get<std::string>().empty() ? "-" : v.get<std::string>();
+  if (auto reason = reason_text(v); !reason.empty()) return reason;  // {"code", "detail"}
   return v.dump();
 }
 
@@ -51,7 +54,7 @@ void print_status(const json& v) {
 ServiceClient client_of(const ServiceOptions& service, std::string token) {
   try {
     return ServiceClient(parse_service_url(service.url), std::move(token));
-  } catch (const std::invalid_argument& e) {
+  } catch (const Error& e) {  // bad_url
     throw ServiceUsageError(e.what());
   }
 }

@@ -9,6 +9,7 @@
 
 #include "adapters/keys/keys.hpp"
 #include "adapters/redis/connect.hpp"
+#include "errors/errc.hpp"
 #include "service/http/duration.hpp"
 #include "service/http/server.hpp"
 
@@ -39,13 +40,13 @@ Refusal printable_ascii(std::string_view text, std::size_t max) {
   return std::nullopt;
 }
 
-// Runs a parser that throws std::invalid_argument with a one-line reason.
+// Runs a parser that throws Error (bad_address, bad_url) with a one-line reason.
 template <class Parse>
 Refusal parsed(std::string_view text, std::size_t max, Parse parse) {
   if (auto r = printable_ascii(text, max)) return r;
   try {
     parse(std::string(text));
-  } catch (const std::invalid_argument& e) {
+  } catch (const Error& e) {
     return std::string(e.what());
   }
   return std::nullopt;

@@ -11,6 +11,7 @@
 #include "adapters/codec/known_tasks.hpp"
 #include "adapters/redis/connect.hpp"
 #include "apps/common/atomic_file.hpp"
+#include "errors/errc.hpp"
 #include "service/http/duration.hpp"
 #include "workflows/definition_loader.hpp"
 
@@ -92,10 +93,10 @@ Startup::Startup(const Config& config) {
     redis_ = redis::connect(config.redis);
     redis_->on_every_node({"PING"});
     store_ = std::make_unique<redis::Store>(*redis_, config.redis_namespace);
-  } catch (const std::invalid_argument& e) {
-    throw StartupError(std::string("bad redis setting: ") + e.what());
   } catch (const redis::RedisError& e) {
     throw StartupError(std::string(e.what()));
+  } catch (const Error& e) {  // bad_url
+    throw StartupError(std::string("bad redis setting: ") + e.what());
   }
 
   pipeline_.kafka = {{"bootstrap.servers", config.brokers},

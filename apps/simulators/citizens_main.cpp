@@ -15,6 +15,7 @@
 #include "adapters/keys/keys.hpp"
 #include "apps/common/stop_signals.hpp"
 #include "apps/simulators/citizens_report.hpp"
+#include "errors/errc.hpp"
 #include "sim/channel_mix.hpp"
 #include "sim/citizen_driver.hpp"
 #include "sim/citizen_side_options.hpp"
@@ -125,7 +126,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::cerr << "enroll-sim-citizens: " << e.what() << "\nRun with --help for usage.\n";
     return 2;
-  } catch (const std::invalid_argument& e) {
+  } catch (const Error& e) {  // bad_setting: the mix or the personas
     std::cerr << "enroll-sim-citizens: --" << e.what() << "\n";
     return 2;
   }

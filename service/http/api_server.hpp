@@ -3,7 +3,7 @@
 // (dashboard.hpp), the Redis worker, the inbox writer of the operator actions and the Beast
 // server, started and stopped in the right order.
 //
-// Lifecycle: the constructor binds the listening socket (throws std::runtime_error with a
+// Lifecycle: the constructor binds the listening socket (throws Error(io_failed) with a
 // one-line reason; kafka::KafkaError for a bad producer setting); start() serves; stop() (or
 // the destructor) first stops the server's Asio threads, then the worker, then the writer
 // (which waits a little for the actions in flight), so that no answer is posted to a dead

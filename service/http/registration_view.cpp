@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "workflows/domain/citizen_id.hpp"
+#include "workflows/reason.hpp"
 
 namespace enroll::http {
 namespace {
@@ -38,7 +39,7 @@ json registration_view(const Registration& s) {
       {"created_at", to_rfc3339(s.created_at)},
       {"updated_at", to_rfc3339(s.updated_at)},
       {"expires_at", to_rfc3339(s.expires_at)},
-      {"reason", s.reason},
+      {"reason", reason_json(s.reason)},
       {"purged_at", time_or_null(s.purged_at)},
   };
   if (s.purged()) return view;  // nothing else was kept
@@ -47,7 +48,7 @@ json registration_view(const Registration& s) {
       {"attempt", s.attempt},
       {"tries_used", s.tries_used},
       {"step_deadline", time_or_null(s.step_deadline)},
-      {"step_reason", s.step_reason},
+      {"step_reason", reason_json(s.step_reason)},
       {"locked_step", s.locked_step},
       {"hand_over_channel", s.hand_over_channel},
       {"device", {{"platform", s.device.platform}}},

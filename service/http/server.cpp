@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "errors/errc.hpp"
 #include "service/http/beast_request.hpp"
 
 namespace enroll::http {
@@ -146,7 +147,7 @@ tcp::endpoint resolve(const ServerOptions& o) {
   tcp::resolver resolver(ioc);
   const auto results = resolver.resolve(o.host, std::to_string(o.port), ec);
   if (ec || results.empty()) {
-    throw std::runtime_error("http: cannot resolve host '" + o.host + "': " + ec.message());
+    throw Error(Errc::io_failed, "http: cannot resolve host '" + o.host + "': " + ec.message());
   }
   return results.begin()->endpoint();
 }
@@ -157,7 +158,7 @@ ServerOptions parse_listen_address(const std::string& text) {
   ServerOptions o;
   const auto colon = text.rfind(':');
   if (colon == std::string::npos) {
-    throw std::invalid_argument("http address '" + text + "': expected host:port");
+    throw Error(Errc::bad_address, "http address '" + text + "': expected host:port");
   }
   std::string host = text.substr(0, colon);
   const std::string port = text.substr(colon + 1);
@@ -167,7 +168,7 @@ ServerOptions parse_listen_address(const std::string& text) {
   unsigned value = 0;
   auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (port.empty() || ec != std::errc() || p != port.data() + port.size() || value > 65535) {
-    throw std::invalid_argument("http address '" + text + "': bad port '" + port + "'");
+    throw Error(Errc::bad_address, "http address '" + text + "': bad port '" + port + "'");
   }
   o.host = host;
   o.port = static_cast<std::uint16_t>(value);
@@ -212,7 +213,7 @@ Server::Server(ServerOptions options, const Router& router)
   if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) a.bind(endpoint, ec);
   if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("http " + where + ": " + ec.message());
+  if (ec) throw Error(Errc::io_failed, "http " + where + ": " + ec.message());
   impl_->port = a.local_endpoint().port();
 }
 

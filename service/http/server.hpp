@@ -5,7 +5,7 @@
 // to the connection's strand).
 //
 // Lifecycle: the constructor binds and listens (so the port is known, also with port 0)
-// and throws std::runtime_error with a one-line reason (address in use, bad host); start()
+// and throws Error(io_failed) with a one-line reason (address in use, bad host); start()
 // runs `threads` Asio threads of its own; stop() (or the destructor) closes the listener,
 // stops the io_context and joins its threads. The Router must outlive the server.
 #include <chrono>
@@ -29,7 +29,7 @@ struct ServerOptions {
   std::size_t max_connections = 512;  // more are closed at once
 };
 
-// "host:port", "[v6]:port" or ":port" (all addresses); throws std::invalid_argument with a
+// "host:port", "[v6]:port" or ":port" (all addresses); throws Error(bad_address) with a
 // one-line reason.
 ServerOptions parse_listen_address(const std::string& text);
 

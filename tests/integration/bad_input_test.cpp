@@ -81,7 +81,8 @@ TEST_F(BadInputTest, OutOfOrderCommandIsRejectedAndDuplicateIgnored) {
   EXPECT_EQ(awaiting, 1u);
   const auto& rejected = mine.back();
   EXPECT_EQ(rejected.at("type"), "command.rejected");
-  EXPECT_NE(rejected.at("data").at("reason").get<std::string>().find("selfie.capture"),
+  EXPECT_EQ(rejected.at("data").at("reason").at("code"), "unexpected_command");
+  EXPECT_NE(rejected.at("data").at("reason").at("detail").get<std::string>().find("selfie.capture"),
             std::string::npos);
 
   const auto state = stored_state(id);

@@ -116,7 +116,7 @@ TEST_F(OperatorApiTest, RetryUnlocksALockedSelfieAndTheCitizenCompletes) {
   bool reopened = false;
   for (const auto& a : events) {
     if (a["type"] == "registration.awaiting" && a["data"]["step"] == "selfie" &&
-        a["data"]["reason"] == "operator_retry") {
+        a["data"]["reason"].is_object() && a["data"]["reason"]["code"] == "operator_retry") {
       reopened = true;
       EXPECT_EQ(a["data"]["attempts_left"], 3);
     }
@@ -199,7 +199,8 @@ TEST_F(OperatorApiTest, CancelEndsAnActiveRegistrationOnce) {
   ASSERT_EQ(r.status, 202) << r.body;
   const std::string command_id = r.json().at("command_id");
   const auto v = wait_for(id, [](const json& s) { return s.at("status") == "cancelled"; });
-  EXPECT_EQ(v.at("reason"), "duplicate application");
+  EXPECT_EQ(v.at("reason"),
+            (json{{"code", "operator_cancel"}, {"detail", "duplicate application"}}));
   expect_audited(id, "cancel", "op-cy", "duplicate application", command_id);
 
   // Ended: every action is refused up front, and nothing more reaches the inbox.

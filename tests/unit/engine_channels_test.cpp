@@ -69,7 +69,7 @@ class ChannelEngineTest : public ::testing::Test {
   }
 
   // Scans a QR token; if the step re-shows a token, the console displays it. Returns the
-  // reason the channel is told (empty if the scan was accepted).
+  // code of the reason the channel is told (empty if the scan was accepted).
   std::string scan(const std::string& reg, const std::string& token) {
     auto out = feed(reg, CommandType::qr_scan, QrScan{token});
     if (state(reg).step != "counter-qr") return "";
@@ -77,8 +77,8 @@ class ChannelEngineTest : public ::testing::Test {
       out = result({{"displayed", true}}, TaskStatus::ok, "", reg);
     }
     const auto* ev = last_event(out);
-    return ev != nullptr && ev->data().contains("reason") && ev->data()["reason"].is_string()
-               ? ev->data()["reason"].get<std::string>()
+    return ev != nullptr && ev->data().contains("reason") && ev->data()["reason"].is_object()
+               ? ev->data()["reason"]["code"].get<std::string>()
                : "?";
   }
 
@@ -129,7 +129,8 @@ TEST_F(ChannelEngineTest, OfficerStartNeedsTheCheckedCardAndTheOfficer) {
   const auto bad =
       feed(CommandType::registration_start,
            RegistrationStart{"officer-assisted", {"d", "ios"}, "1101700203451", Officer{"o", "c"}});
-  EXPECT_NE(last_event(bad)->data().at("reason").get<std::string>().find("last digit"),
+  EXPECT_EQ(last_event(bad)->data().at("reason").at("code"), "citizen_id_invalid");
+  EXPECT_NE(last_event(bad)->data().at("reason").at("detail").get<std::string>().find("last digit"),
             std::string::npos)
       << last_event(bad)->data().dump();
 }
@@ -141,7 +142,8 @@ TEST_F(ChannelEngineTest, TypedIdMustEqualTheOfficersCard) {
   feed(CommandType::terms_accept, TermsAccept{"2024-06"});
   const auto out = feed(CommandType::citizen_id_enter, CitizenIdEnter{"1101700203468"});
   EXPECT_EQ(last_event(out)->type(), EventType::awaiting);
-  EXPECT_EQ(last_event(out)->data().at("reason"), "citizen_id_differs_from_checked_card");
+  EXPECT_EQ(last_event(out)->data().at("reason").at("code"),
+            "citizen_id_differs_from_checked_card");
   EXPECT_EQ(last_event(out)->data().at("attempts_left"), 2);
 }
 
@@ -156,7 +158,8 @@ TEST_F(ChannelEngineTest, OfficerRejectionRejects) {
   EXPECT_EQ(request(out)->inputs.at("citizen_id"), "1-xxxx-xxxxx-xx-0");
   result({{"decision", "reject"}, {"reason", "photo does not match"}});
   EXPECT_EQ(state().status(), Status::rejected);
-  EXPECT_EQ(state().reason, "officer_rejected: photo does not match");
+  EXPECT_EQ(reason_from_stored(state().reason),
+            (Reason{ReasonCode::officer_rejected, "photo does not match"}));
 }
 
 TEST_F(ChannelEngineTest, ReviewDeadlineAsksTheOfficerAgainThenRejects) {
@@ -173,7 +176,8 @@ TEST_F(ChannelEngineTest, ReviewDeadlineAsksTheOfficerAgainThenRejects) {
   EXPECT_EQ(request(again)->attempt, 2);
   fire_timer();
   EXPECT_EQ(state().status(), Status::rejected);
-  EXPECT_EQ(state().reason, "review.request_failed: timeout");
+  EXPECT_EQ(reason_from_stored(state().reason),
+            (Reason{ReasonCode::task_failed, "review.request: timeout"}));
 }
 
 TEST_F(ChannelEngineTest, QrTokenIsBoundAndExpiring) {
@@ -193,7 +197,8 @@ TEST_F(ChannelEngineTest, QrTokenIsBoundAndExpiring) {
   // The third failed try exhausts the step.
   scan("reg-a", "123.abc.def");
   EXPECT_EQ(state("reg-a").status(), Status::rejected);
-  EXPECT_NE(state("reg-a").reason.find("qr_invalid"), std::string::npos);
+  EXPECT_EQ(reason_from_stored(state("reg-a").reason),
+            (Reason{ReasonCode::attempts_exhausted, "counter-qr: qr_invalid"}));
 }
 
 TEST_F(ChannelEngineTest, QrTokenCannotBeScannedTwice) {
@@ -219,7 +224,8 @@ TEST_F(ChannelEngineTest, SecondActiveRegistrationOfACitizenIsRejected) {
   const auto out =
       result({{"claimed", false}}, TaskStatus::failed, "citizen_has_active_registration", "reg-3");
   EXPECT_EQ(state("reg-3").status(), Status::rejected);
-  EXPECT_EQ(state("reg-3").reason, "citizen_has_active_registration");
+  EXPECT_EQ(reason_from_stored(state("reg-3").reason),
+            (Reason{ReasonCode::connector_error, "citizen_has_active_registration"}));
   EXPECT_EQ(last_event(out)->type(), EventType::rejected);
 }
 
@@ -232,7 +238,7 @@ TEST_F(ChannelEngineTest, PasscodeResetReactivatesTheEnrolledIdentity) {
   auto out = feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://s")});
   result({{"liveness", 0.95}});
   out = result({{"score", 0.2}});  // not the enrolled face: another selfie
-  EXPECT_EQ(last_event(out)->data().at("reason"), "face_mismatch");
+  EXPECT_EQ(last_event(out)->data().at("reason").at("code"), "face_mismatch");
   EXPECT_EQ(state().step, "selfie");
   feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://s2")});
   result({{"liveness", 0.95}});
@@ -274,7 +280,8 @@ TEST_F(ChannelEngineTest, KioskSelfiesExhaustedHandOverToAnOfficer) {
   EXPECT_EQ(state().status(), Status::active);
   EXPECT_EQ(state().channel, "officer-assisted");
   EXPECT_EQ(state().step, "fingerprint");
-  EXPECT_EQ(last_event(out)->data().at("reason"), "handed_over_from_kiosk");
+  EXPECT_EQ(last_event(out)->data().at("reason"),
+            (json{{"code", "handed_over"}, {"detail", "kiosk"}}));
   EXPECT_TRUE(state().citizen_claimed) << "the claim carries over";
 }
 

@@ -43,7 +43,7 @@ TEST_F(EngineOperatorTest, RetryUnlocksALockedStepWithItsTriesRenewed) {
   EXPECT_TRUE(state_->locked_step.empty());
   ASSERT_NE(awaiting(out), nullptr);
   EXPECT_EQ(awaiting(out)->data().at("attempts_left"), 3);
-  EXPECT_EQ(awaiting(out)->data().at("reason"), "operator_retry");
+  EXPECT_EQ(awaiting(out)->data().at("reason").at("code"), "operator_retry");
   const auto* record = audit_of(out);
   ASSERT_NE(record, nullptr);
   EXPECT_EQ(record->actor_kind, ActorKind::operator_);
@@ -107,7 +107,8 @@ TEST_F(EngineOperatorTest, CancelEndsAnActiveOrLockedRegistrationAndNothingAfter
   lock_at_selfie();
   const auto out = act(CommandType::operator_cancel, "fraud suspected");
   EXPECT_EQ(state_->status(), Status::cancelled);
-  EXPECT_EQ(state_->reason, "fraud suspected");
+  EXPECT_EQ(reason_from_stored(state_->reason),
+            (Reason{ReasonCode::operator_cancel, "fraud suspected"}));
   EXPECT_EQ(audit_of(out)->actor_id, "op-7");
   // A terminal registration refuses every operator action.
   EXPECT_TRUE(rejected(act(CommandType::operator_retry, "again")));

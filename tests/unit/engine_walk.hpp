@@ -10,6 +10,7 @@
 #include "tests/unit/engine_fixture.hpp"
 #include "workflows/definition.hpp"
 #include "workflows/engine.hpp"
+#include "workflows/reason.hpp"
 
 namespace enroll::testing {
 

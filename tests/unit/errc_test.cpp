@@ -14,7 +14,7 @@ namespace {
 
 TEST(ErrcTest, EveryCodeHasItsOwnRowAndWireCode) {
   std::set<std::string_view> wires;
-  for (int i = 0; i <= static_cast<int>(Errc::internal); ++i) {
+  for (int i = 0; i <= static_cast<int>(kLastErrc); ++i) {
     const auto code = static_cast<Errc>(i);
     EXPECT_EQ(info(code).code, code) << "row " << i << " is out of the enum's order";
     EXPECT_TRUE(wires.insert(wire_code(code)).second) << wire_code(code) << " twice";

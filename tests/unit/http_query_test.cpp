@@ -2,6 +2,7 @@
 // opaque paging cursors.
 #include <gtest/gtest.h>
 
+#include "errors/errc.hpp"
 #include "service/http/cursor.hpp"
 #include "service/http/duration.hpp"
 #include "service/http/query.hpp"
@@ -63,7 +64,7 @@ TEST(ListenAddressTest, ReadsHostAndPort) {
   o = parse_listen_address(":9000");
   EXPECT_EQ(o.host, "");
   for (const char* bad : {"localhost", "host:", "host:http", "host:70000", "host:-1"}) {
-    EXPECT_THROW(parse_listen_address(bad), std::invalid_argument) << bad;
+    EXPECT_THROW(parse_listen_address(bad), Error) << bad;
   }
 }
 

@@ -31,7 +31,7 @@ class OutboundCheckTest : public ::testing::Test {
                                       "card-front",
                                       {CommandType::card_front_capture},
                                       4,
-                                      std::string("blurry")}};
+                                      Reason{ReasonCode::blurry}}};
   }
   static RequestTask card_verify(json inputs) {
     return RequestTask{"registry", "card.verify", RequestId("reg-1/card-check/3.1"),
@@ -45,8 +45,8 @@ class OutboundCheckTest : public ::testing::Test {
 TEST_F(OutboundCheckTest, WhatTheEncoderWritesPasses) {
   EXPECT_EQ(check(encoded(awaiting())), "");
   EXPECT_EQ(check(encoded(EmitEvent{events::Locked{
-                "selfie_attempts_exhausted: face_mismatch", RegistrationState::biometrics, "selfie",
-                std::nullopt, std::string("officer-assisted")}})),
+                Reason{ReasonCode::attempts_exhausted, "selfie: face_mismatch"}, RegistrationState::biometrics,
+                "selfie", std::nullopt, std::string("officer-assisted")}})),
             "");
   EXPECT_EQ(check(encoded(card_verify({{"citizen_id", "1101700203450"},
                                        {"first_name", "Somchai"},

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "errors/errc.hpp"
+
 namespace enroll::kafka {
 namespace {
 
@@ -30,9 +32,7 @@ TEST(PartitionerTest, MatchesJavaMurmur2) {
   }
 }
 
-TEST(PartitionerTest, RefusesNoPartitions) {
-  EXPECT_THROW(partition_for("x", 0), std::invalid_argument);
-}
+TEST(PartitionerTest, RefusesNoPartitions) { EXPECT_THROW(partition_for("x", 0), Error); }
 
 }  // namespace
 }  // namespace enroll::kafka

@@ -7,6 +7,7 @@
 
 #include <atomic>
 
+#include "errors/errc.hpp"
 #include "tests/unit/engine_walk.hpp"
 #include "workflows/engine.hpp"
 
@@ -60,8 +61,7 @@ TEST(PasscodePoolTest, AJobThatFailsIsLeftToTheEngine) {
   pool.add_verifier(pass, salt_of(1));
   pool.run([] {});
   EXPECT_EQ(pool.verifier(pass, salt_of(1), refused), std::nullopt);
-  EXPECT_THROW(crypto::make_passcode_verifier(pass, salt_of(1), refused, &pool),
-               std::invalid_argument);
+  EXPECT_THROW(crypto::make_passcode_verifier(pass, salt_of(1), refused, &pool), Error);
 }
 
 // A PasscodeResults that answers every question with a marker and counts them.

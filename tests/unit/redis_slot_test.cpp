@@ -9,6 +9,7 @@
 #include "adapters/redis/connect.hpp"
 #include "adapters/redis/slot.hpp"
 #include "adapters/redis/slot_map.hpp"
+#include "errors/errc.hpp"
 
 namespace enroll::redis {
 namespace {
@@ -124,11 +125,11 @@ TEST(SlotMap, ReportsUnservedSlotsAndTakesMovedSlots) {
 
 TEST(SlotMap, RejectsWhatIsNotAClusterSlotsReply) {
   Replies r;
-  EXPECT_THROW(SlotMap::from_cluster_slots(*r.string("OK"), NodeAddress{}), std::runtime_error);
+  EXPECT_THROW(SlotMap::from_cluster_slots(*r.string("OK"), NodeAddress{}), Error);
   EXPECT_THROW(SlotMap::from_cluster_slots(*r.array({r.range(5, 1, "h", 1)}), NodeAddress{}),
-               std::runtime_error);
+               Error);
   EXPECT_THROW(SlotMap::from_cluster_slots(*r.array({r.array({r.integer(0)})}), NodeAddress{}),
-               std::runtime_error);
+               Error);
 }
 
 TEST(ClusterUrl, ListsTheSeeds) {
@@ -148,7 +149,7 @@ TEST(ClusterUrl, RejectsBadOnesWithOneLine) {
     try {
       check_redis_url(bad);
       ADD_FAILURE() << bad << " accepted";
-    } catch (const std::invalid_argument& e) {
+    } catch (const Error& e) {
       EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
     }
   }

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "errors/errc.hpp"
 #include "workflows/crypto/sodium_init.hpp"
 
 namespace enroll::crypto {
@@ -28,19 +29,19 @@ std::string sha256_hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   if (EVP_Digest(data.data(), data.size(), md, &size, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("SHA-256 failed");
+    throw Error(Errc::crypto_failed, "SHA-256 failed");
   }
   return to_hex(md, size);
 }
 
 std::string keyed_hash_hex(std::span<const unsigned char> key, std::string_view data) {
-  if (key.empty()) throw std::invalid_argument("keyed_hash_hex needs a non-empty key");
+  if (key.empty()) throw Error(Errc::bad_key, "keyed_hash_hex needs a non-empty key");
   unsigned char mac[EVP_MAX_MD_SIZE];
   std::size_t size = 0;
   if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
                 reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, sizeof mac,
                 &size) == nullptr) {
-    throw std::runtime_error("HMAC-SHA256 failed");
+    throw Error(Errc::crypto_failed, "HMAC-SHA256 failed");
   }
   return to_hex(mac, size);
 }

@@ -11,7 +11,7 @@ namespace enroll::crypto {
 std::string sha256_hex(std::string_view data);
 
 // HMAC-SHA256, lowercase hex. Keyed, so a citizen ID cannot be recovered by hashing all
-// 10^12 candidates. Throws std::invalid_argument for an empty key.
+// 10^12 candidates. Throws Error(bad_key) for an empty key.
 std::string keyed_hash_hex(std::span<const unsigned char> key, std::string_view data);
 
 // Equal length and equal bytes, in time independent of where they differ.

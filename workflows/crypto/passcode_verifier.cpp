@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "errors/errc.hpp"
 #include "workflows/crypto/sodium_init.hpp"
 
 namespace enroll::crypto {
@@ -34,12 +35,12 @@ std::string make_passcode_verifier(const SecretString& passcode,
       params.opslimit > crypto_pwhash_argon2id_OPSLIMIT_MAX ||
       params.memlimit < crypto_pwhash_argon2id_MEMLIMIT_MIN ||
       params.memlimit > crypto_pwhash_argon2id_MEMLIMIT_MAX) {
-    throw std::invalid_argument("Argon2id parameters outside libsodium's limits");
+    throw Error(Errc::bad_setting, "Argon2id parameters outside libsodium's limits");
   }
   std::array<unsigned char, kHashBytes> hash{};
   if (crypto_pwhash(hash.data(), hash.size(), passcode.view().data(), passcode.size(), salt.data(),
                     params.opslimit, params.memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    throw std::runtime_error("Argon2id hashing failed (out of memory?)");
+    throw Error(Errc::crypto_failed, "Argon2id hashing failed (out of memory?)");
   }
   // libsodium runs Argon2id with memlimit / 1024 KiB and a single lane.
   std::string out = "$argon2id$v=19$m=" + std::to_string(params.memlimit / 1024) +
@@ -77,7 +78,7 @@ std::array<unsigned char, 16> derive_salt(std::span<const unsigned char> key,
   ensure_sodium();
   if (key.size() < crypto_generichash_KEYBYTES_MIN ||
       key.size() > crypto_generichash_KEYBYTES_MAX) {
-    throw std::invalid_argument("derive_salt needs a key of 16 to 64 bytes");
+    throw Error(Errc::bad_key, "derive_salt needs a key of 16 to 64 bytes");
   }
   std::array<unsigned char, crypto_generichash_BYTES> digest{};
   crypto_generichash(digest.data(), digest.size(),

@@ -21,8 +21,8 @@ struct PasscodeHashParams {
 // Argon2id (one lane) as a PHC string,
 // "$argon2id$v=19$m=<KiB>,t=<ops>,p=1$<salt>$<hash>" (base64 without padding), which
 // crypto_pwhash_str_verify accepts. The caller supplies the salt so that replaying the same
-// events yields the same verifier. Throws std::invalid_argument for parameters outside
-// libsodium's limits, std::runtime_error if the hashing fails (out of memory).
+// events yields the same verifier. Throws Error(bad_setting) for parameters outside
+// libsodium's limits, Error(crypto_failed) if the hashing fails (out of memory).
 std::string make_passcode_verifier(const SecretString& passcode,
                                    std::span<const unsigned char, 16> salt,
                                    const PasscodeHashParams& params);
@@ -64,7 +64,7 @@ bool verify_passcode(const std::string& verifier, const SecretString& passcode,
                      const PasscodeResults* ahead);
 
 // A per-registration salt: keyed BLAKE2b of the context (e.g. the registration id),
-// truncated to 16 bytes. The key must be 16 to 64 bytes (std::invalid_argument otherwise).
+// truncated to 16 bytes. The key must be 16 to 64 bytes (Error(bad_key) otherwise).
 std::array<unsigned char, 16> derive_salt(std::span<const unsigned char> key,
                                           std::string_view context);
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "errors/errc.hpp"
 #include "workflows/crypto/base64.hpp"
 #include "workflows/crypto/sodium_init.hpp"
 
@@ -13,7 +14,7 @@ SealKeyPair generate_seal_keypair() {
   ensure_sodium();
   SealKeyPair keys{};
   if (crypto_box_keypair(keys.pub.bytes.data(), keys.secret.data()) != 0) {
-    throw std::runtime_error("crypto_box_keypair failed");
+    throw Error(Errc::crypto_failed, "crypto_box_keypair failed");
   }
   return keys;
 }
@@ -23,7 +24,7 @@ std::string seal(std::string_view plaintext, const SealPublicKey& key) {
   std::vector<unsigned char> box(crypto_box_SEALBYTES + plaintext.size());
   if (crypto_box_seal(box.data(), reinterpret_cast<const unsigned char*>(plaintext.data()),
                       plaintext.size(), key.bytes.data()) != 0) {
-    throw std::runtime_error("crypto_box_seal failed");
+    throw Error(Errc::crypto_failed, "crypto_box_seal failed");
   }
   return to_base64(box);
 }

@@ -3,7 +3,7 @@
 
 namespace enroll::crypto {
 
-// Thread-safe and idempotent; throws std::runtime_error if libsodium cannot start.
+// Thread-safe and idempotent; throws Error(crypto_failed) if libsodium cannot start.
 void ensure_sodium();
 
 }  // namespace enroll::crypto

@@ -43,7 +43,7 @@ int citizen_id_check_digit(std::string_view first12digits) {
 
 std::string make_citizen_id(std::string_view first12digits) {
   const int check = citizen_id_check_digit(first12digits);
-  if (check < 0) throw std::invalid_argument("make_citizen_id needs exactly 12 digits");
+  if (check < 0) throw std::logic_error("make_citizen_id needs exactly 12 digits");
   std::string id(first12digits);
   id.push_back(static_cast<char>('0' + check));
   return id;

@@ -35,7 +35,7 @@ class CitizenId {
 // Returns -1 if the argument is not exactly 12 digits.
 int citizen_id_check_digit(std::string_view first12digits);
 
-// The 12 digits followed by their check digit; throws std::invalid_argument unless given
+// The 12 digits followed by their check digit; throws std::logic_error unless given
 // exactly 12 digits. Used by simulators to make valid IDs.
 std::string make_citizen_id(std::string_view first12digits);
 

@@ -24,10 +24,12 @@ class SelfieLiveness final : public StepKind {
     return Verdict::start_task({{"image_ref", cmd.image_ref.str()}});
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
-    if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
+    if (r.status != TaskStatus::ok)
+      return Verdict::ask_again({ReasonCode::connector_error, error_code(r)});
     const double score = r.outputs.value("liveness", 0.0);
     ctx.state.captured.selfie.liveness = score;
-    if (score < config_of<Threshold>(ctx.step).value) return Verdict::ask_again("liveness_too_low");
+    if (score < config_of<Threshold>(ctx.step).value)
+      return Verdict::ask_again(ReasonCode::liveness_too_low);
     return Verdict::advance();
   }
 };
@@ -45,14 +47,15 @@ class FaceMatch final : public StepKind {
             {"image_ref", ctx.state.captured.selfie.image_ref}};
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
-    if (r.status != TaskStatus::ok) return Verdict::reject("face_match_failed: " + error_code(r));
+    if (r.status != TaskStatus::ok)
+      return Verdict::reject({ReasonCode::face_match_failed, error_code(r)});
     const double score = r.outputs.value("score", 0.0);
     ctx.state.captured.face.score = score;
     if (score >= config_of<Threshold>(ctx.step).value) return Verdict::advance();
     // Another selfie, counted against the selfie step's tries.
     const auto back = first_step_of(ctx.definition, ctx.step.phase, true);
-    if (back.empty()) return Verdict::reject("face_mismatch");
-    return Verdict::go_back(back.front(), "face_mismatch");
+    if (back.empty()) return Verdict::reject(ReasonCode::face_mismatch);
+    return Verdict::go_back(back.front(), ReasonCode::face_mismatch);
   }
   std::vector<std::string> go_back_targets(const ChannelDefinition& def,
                                            const StepDef& step) const override {
@@ -76,11 +79,12 @@ class FingerprintMatch final : public StepKind {
                                 {"finger", cmd.finger}});
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
-    if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
+    if (r.status != TaskStatus::ok)
+      return Verdict::ask_again({ReasonCode::connector_error, error_code(r)});
     const double score = r.outputs.value("score", 0.0);
     ctx.state.captured.fingerprint.score = score;
     if (score < config_of<Threshold>(ctx.step).value) {
-      return Verdict::ask_again("fingerprint_mismatch");
+      return Verdict::ask_again(ReasonCode::fingerprint_mismatch);
     }
     return Verdict::advance();
   }

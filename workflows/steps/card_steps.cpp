@@ -23,14 +23,14 @@ bool sharp_enough(const StepContext& ctx, const nlohmann::json& out) {
 }
 
 // Takes the citizen ID and the printed fields from a card reading; a reason if unusable.
-std::optional<std::string> take_card_fields(StepContext& ctx, const nlohmann::json& out) {
+std::optional<Reason> take_card_fields(StepContext& ctx, const nlohmann::json& out) {
   auto parsed = CitizenId::parse(out.value("citizen_id", ""));
   if (const auto* err = std::get_if<CitizenIdError>(&parsed)) {
-    return "citizen_id_unreadable: " + std::string(describe(*err));
+    return Reason{ReasonCode::citizen_id_unreadable, std::string(describe(*err))};
   }
   const auto& id = std::get<CitizenId>(parsed);
   if (ctx.state.citizen_id && *ctx.state.citizen_id != id.digits()) {
-    return std::string("citizen_id_differs");
+    return Reason{ReasonCode::citizen_id_differs};
   }
   auto& card = ctx.state.captured.card_front;
   card.first_name = out.value("first_name", "");
@@ -40,16 +40,16 @@ std::optional<std::string> take_card_fields(StepContext& ctx, const nlohmann::js
   card.date_of_birth = out.value("date_of_birth", "");
   card.expiry_date = out.value("expiry_date", "");
   if (card.first_name.empty() || card.last_name.empty() || !buddhist_yyyymmdd(card.date_of_birth)) {
-    return std::string("card_fields_unreadable");
+    return Reason{ReasonCode::card_fields_unreadable};
   }
   ctx.state.citizen_id = id.digits();
   return std::nullopt;
 }
 
-std::optional<std::string> take_laser_code(StepContext& ctx, const nlohmann::json& out) {
+std::optional<Reason> take_laser_code(StepContext& ctx, const nlohmann::json& out) {
   auto parsed = LaserCode::parse(out.value("laser_code", ""));
   if (const auto* err = std::get_if<LaserCodeError>(&parsed)) {
-    return "laser_code_unreadable: " + std::string(describe(*err));
+    return Reason{ReasonCode::laser_code_unreadable, std::string(describe(*err))};
   }
   ctx.state.captured.card_back.laser_code = std::get<LaserCode>(parsed).compact();
   return std::nullopt;
@@ -71,8 +71,9 @@ class CardFrontOcr final : public StepKind {
     return Verdict::start_task({{"image_ref", cmd.image_ref.str()}});
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
-    if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
-    if (!sharp_enough(ctx, r.outputs)) return Verdict::ask_again("blurry");
+    if (r.status != TaskStatus::ok)
+      return Verdict::ask_again({ReasonCode::connector_error, error_code(r)});
+    if (!sharp_enough(ctx, r.outputs)) return Verdict::ask_again(ReasonCode::blurry);
     if (auto why = take_card_fields(ctx, r.outputs)) return Verdict::ask_again(*why);
     return Verdict::advance();
   }
@@ -92,8 +93,9 @@ class CardBackOcr final : public StepKind {
     return Verdict::start_task({{"image_ref", cmd.image_ref.str()}});
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
-    if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
-    if (!sharp_enough(ctx, r.outputs)) return Verdict::ask_again("blurry");
+    if (r.status != TaskStatus::ok)
+      return Verdict::ask_again({ReasonCode::connector_error, error_code(r)});
+    if (!sharp_enough(ctx, r.outputs)) return Verdict::ask_again(ReasonCode::blurry);
     if (auto why = take_laser_code(ctx, r.outputs)) return Verdict::ask_again(*why);
     return Verdict::advance();
   }
@@ -106,7 +108,8 @@ class CardDataTask final : public StepKind {
   std::vector<Slice> slices() const override { return {Slice::card_front, Slice::card_back}; }
   bool needs_task() const override { return true; }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
-    if (r.status != TaskStatus::ok) return Verdict::ask_again(error_code(r));
+    if (r.status != TaskStatus::ok)
+      return Verdict::ask_again({ReasonCode::connector_error, error_code(r)});
     if (auto why = take_card_fields(ctx, r.outputs)) return Verdict::ask_again(*why);
     if (auto why = take_laser_code(ctx, r.outputs)) return Verdict::ask_again(*why);
     return Verdict::advance();
@@ -120,8 +123,8 @@ class ConfirmCardData final : public StepKind {
     if (std::get<CardDataConfirm>(ctx.event.payload).confirmed) return Verdict::advance();
     // The citizen says the data read from the card is wrong: read the card again.
     const auto back = first_step_of(ctx.definition, RegistrationState::card);
-    if (back.empty()) return Verdict::reject("card_data_not_confirmed");
-    return Verdict::go_back(back.front(), "card_data_not_confirmed");
+    if (back.empty()) return Verdict::reject(ReasonCode::card_data_not_confirmed);
+    return Verdict::go_back(back.front(), ReasonCode::card_data_not_confirmed);
   }
   std::vector<std::string> go_back_targets(const ChannelDefinition& def,
                                            const StepDef&) const override {
@@ -143,22 +146,24 @@ class VerifyCard final : public StepKind {
             {"laser_code", s.captured.card_back.laser_code}};
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
-    if (r.status != TaskStatus::ok) return Verdict::reject("card_check_failed: " + error_code(r));
+    if (r.status != TaskStatus::ok)
+      return Verdict::reject({ReasonCode::card_check_failed, error_code(r)});
     const int code = r.outputs.value("code", -1);
     const auto status = r.outputs.value("card_status", std::string("valid"));
-    if (status == "revoked" || status == "expired") return Verdict::reject("card_" + status);
+    if (status == "revoked") return Verdict::reject(ReasonCode::card_revoked);
+    if (status == "expired") return Verdict::reject(ReasonCode::card_expired);
     switch (code) {
       case 0:
         return Verdict::advance();
       case 4:
-        return Verdict::reject("card_not_found_or_mismatch");
+        return Verdict::reject(ReasonCode::card_not_found_or_mismatch);
       case 5: {  // fields missing: read the card again
         const auto back = first_step_of(ctx.definition, RegistrationState::card);
-        if (back.empty()) return Verdict::reject("card_fields_missing");
-        return Verdict::go_back(back.front(), "card_fields_missing");
+        if (back.empty()) return Verdict::reject(ReasonCode::card_fields_missing);
+        return Verdict::go_back(back.front(), ReasonCode::card_fields_missing);
       }
       default:
-        return Verdict::reject("card_check_unknown_code_" + std::to_string(code));
+        return Verdict::reject({ReasonCode::card_check_unknown_code, std::to_string(code)});
     }
   }
   std::vector<std::string> go_back_targets(const ChannelDefinition& def,
@@ -175,13 +180,13 @@ class EnterCitizenId final : public StepKind {
   Verdict on_command(StepContext& ctx) const override {
     auto parsed = CitizenId::parse(std::get<CitizenIdEnter>(ctx.event.payload).citizen_id);
     if (const auto* err = std::get_if<CitizenIdError>(&parsed)) {
-      return Verdict::ask_again("citizen_id_invalid: " + std::string(describe(*err)));
+      return Verdict::ask_again({ReasonCode::citizen_id_invalid, std::string(describe(*err))});
     }
     const auto& id = std::get<CitizenId>(parsed);
     if (!ctx.state.citizen_id) {
       ctx.state.citizen_id = id.digits();
     } else if (*ctx.state.citizen_id != id.digits()) {
-      return Verdict::ask_again("citizen_id_differs_from_checked_card");
+      return Verdict::ask_again(ReasonCode::citizen_id_differs_from_checked_card);
     }
     return Verdict::advance();
   }

@@ -23,7 +23,7 @@ class GrantPermissions final : public StepKind {
   std::string_view name() const override { return "grant_permissions"; }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<PermissionsGrant>(ctx.event.payload);
-    if (cmd.permissions.empty()) return Verdict::ask_again("no_permissions_granted");
+    if (cmd.permissions.empty()) return Verdict::ask_again(ReasonCode::no_permissions_granted);
     return Verdict::advance();
   }
 };
@@ -34,11 +34,11 @@ class ConfirmConsent final : public StepKind {
   std::vector<Slice> slices() const override { return {Slice::confirmation}; }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<ConsentConfirm>(ctx.event.payload);
-    if (!cmd.passcode) return Verdict::ask_again("sealed_passcode_unreadable");
+    if (!cmd.passcode) return Verdict::ask_again(ReasonCode::sealed_passcode_unreadable);
     if (ctx.state.captured.passcode.verifier.empty() ||
         !crypto::verify_passcode(ctx.state.captured.passcode.verifier, *cmd.passcode,
                                  ctx.config.passcode_ahead)) {
-      return Verdict::ask_again("passcode_incorrect");
+      return Verdict::ask_again(ReasonCode::passcode_incorrect);
     }
     ctx.state.captured.confirmation.confirmed_at = ctx.now;
     ctx.state.captured.confirmation.confirmed_by = ctx.event.id.str();
@@ -69,7 +69,7 @@ class ClaimCitizen final : public StepKind {
       ctx.state.citizen_claimed = true;
       return Verdict::advance();
     }
-    return Verdict::reject(error_code(r));
+    return Verdict::reject({ReasonCode::connector_error, error_code(r)});
   }
   bool may_reject() const override { return true; }
 };

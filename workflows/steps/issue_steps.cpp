@@ -15,10 +15,11 @@ class IssueIdentity final : public StepKind {
             {"device", {{"id", ctx.state.device.id}, {"platform", ctx.state.device.platform}}}};
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
-    if (r.status != TaskStatus::ok) return Verdict::reject("identity_failed: " + error_code(r));
+    if (r.status != TaskStatus::ok)
+      return Verdict::reject({ReasonCode::identity_failed, error_code(r)});
     auto& issued = ctx.state.captured.identity;
     issued.digital_id = r.outputs.value("digital_id", "");
-    if (issued.digital_id.empty()) return Verdict::reject("identity_no_digital_id");
+    if (issued.digital_id.empty()) return Verdict::reject(ReasonCode::identity_no_digital_id);
     return Verdict::advance();
   }
   bool may_reject() const override { return true; }

@@ -14,11 +14,11 @@ struct PasscodeSettings final : StepConfig {
 
 // Why `cmd` cannot become a verifier at `step` (both sealed copies readable, the same, within
 // the policy), or nullopt: the one rule, for on_command and for the work done ahead.
-std::optional<std::string> refusal(const PasscodeSet& cmd, const StepDef& step) {
-  if (!cmd.first || !cmd.repeat) return "sealed_passcode_unreadable";
+std::optional<Reason> refusal(const PasscodeSet& cmd, const StepDef& step) {
+  if (!cmd.first || !cmd.repeat) return Reason{ReasonCode::sealed_passcode_unreadable};
   if (auto violation =
           check_passcode(*cmd.first, *cmd.repeat, config_of<PasscodeSettings>(step).policy)) {
-    return std::string(code(*violation));
+    return Reason{ReasonCode::passcode_refused, std::string(code(*violation))};
   }
   return std::nullopt;
 }

@@ -52,7 +52,8 @@ class QrBind final : public StepKind {
             {"counter", s.officer ? s.officer->counter : ""}};
   }
   Verdict on_result(StepContext&, const TaskResult& r) const override {
-    if (r.status != TaskStatus::ok) return Verdict::reject("qr_display_failed: " + error_code(r));
+    if (r.status != TaskStatus::ok)
+      return Verdict::reject({ReasonCode::qr_display_failed, error_code(r)});
     return Verdict::await_input();
   }
   Verdict on_command(StepContext& ctx) const override {
@@ -61,20 +62,22 @@ class QrBind final : public StepKind {
     const auto first = token.find('.');
     const auto second = token.find('.', first == std::string::npos ? first : first + 1);
     if (first == std::string::npos || second == std::string::npos) {
-      return Verdict::ask_again("qr_invalid");
+      return Verdict::ask_again(ReasonCode::qr_invalid);
     }
     const std::string expiry = token.substr(0, first);
     const std::string nonce = token.substr(first + 1, second - first - 1);
     if (!crypto::constant_time_equal(token.substr(second + 1), mac(ctx, expiry, nonce))) {
-      return Verdict::ask_again("qr_invalid");  // another registration, officer or counter
+      return Verdict::ask_again(
+          ReasonCode::qr_invalid);  // another registration, officer or counter
     }
     auto& used = ctx.state.used_qr_tokens;
     if (std::find(used.begin(), used.end(), token) != used.end()) {
-      return Verdict::ask_again("qr_reused");
+      return Verdict::ask_again(ReasonCode::qr_reused);
     }
-    if (!crypto::constant_time_equal(token, qr.token)) return Verdict::ask_again("qr_superseded");
+    if (!crypto::constant_time_equal(token, qr.token))
+      return Verdict::ask_again(ReasonCode::qr_superseded);
     if (!qr.expires_at || ctx.now > *qr.expires_at) {
-      return Verdict::ask_again("qr_expired");  // the retake shows a fresh token
+      return Verdict::ask_again(ReasonCode::qr_expired);  // the retake shows a fresh token
     }
     used.push_back(token);
     return Verdict::advance();

@@ -28,9 +28,11 @@ class OfficerReview final : public StepKind {
             {"officer", officer}};
   }
   Verdict on_result(StepContext&, const TaskResult& r) const override {
-    if (r.status != TaskStatus::ok) return Verdict::reject("review_failed: " + error_code(r));
+    if (r.status != TaskStatus::ok)
+      return Verdict::reject({ReasonCode::review_failed, error_code(r)});
     if (r.outputs.value("decision", "") == "approve") return Verdict::advance();
-    return Verdict::reject("officer_rejected: " + r.outputs.value("reason", std::string("-")));
+    return Verdict::reject(
+        {ReasonCode::officer_rejected, r.outputs.value("reason", std::string("-"))});
   }
   bool may_reject() const override { return true; }
 };

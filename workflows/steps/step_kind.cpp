@@ -32,7 +32,7 @@ nlohmann::json StepKind::task_inputs(const StepContext& /*ctx*/) const {
 
 Verdict StepKind::on_result(StepContext& /*ctx*/, const TaskResult& result) const {
   if (result.status == TaskStatus::ok) return Verdict::advance();
-  return Verdict::ask_again(steps::error_code(result));
+  return Verdict::ask_again({ReasonCode::connector_error, steps::error_code(result)});
 }
 
 const StepKind* find_step_kind(std::string_view name) {

@@ -13,6 +13,7 @@
 #include "workflows/crypto/passcode_verifier.hpp"
 #include "workflows/definition.hpp"
 #include "workflows/engine_config.hpp"
+#include "workflows/reason.hpp"
 #include "workflows/state.hpp"
 #include "workflows/time.hpp"
 
@@ -30,7 +31,7 @@ struct Verdict {
     await_input,  // the task is done; now wait for the step's command (e.g. the QR scan)
   };
   Kind kind = Kind::advance;
-  std::string reason;
+  Reason reason;
   std::string step;
   nlohmann::json task_inputs = nlohmann::json::object();
 
@@ -38,12 +39,12 @@ struct Verdict {
   static Verdict start_task(nlohmann::json inputs) {
     return {Kind::start_task, {}, {}, std::move(inputs)};
   }
-  static Verdict ask_again(std::string why) { return {Kind::ask_again, std::move(why), {}, {}}; }
-  static Verdict go_back(std::string to, std::string why) {
+  static Verdict ask_again(Reason why) { return {Kind::ask_again, std::move(why), {}, {}}; }
+  static Verdict go_back(std::string to, Reason why) {
     return {Kind::go_back, std::move(why), std::move(to), {}};
   }
-  static Verdict retry_task(std::string why) { return {Kind::retry_task, std::move(why), {}, {}}; }
-  static Verdict reject(std::string why) { return {Kind::reject, std::move(why), {}, {}}; }
+  static Verdict retry_task(Reason why) { return {Kind::retry_task, std::move(why), {}, {}}; }
+  static Verdict reject(Reason why) { return {Kind::reject, std::move(why), {}, {}}; }
   static Verdict await_input() { return {Kind::await_input, {}, {}, {}}; }
 };
 
