@@ -191,9 +191,8 @@ TEST_F(RealKafkaSmokeTest, IdempotentProducerDeliversWithMurmur2Partitions) {
 TEST_F(RealKafkaSmokeTest, GroupConsumerRebalancesCommitsAndResumes) {
   const std::string topic = topics_->requests("capture");  // 12 partitions
   const std::string group = test::unique_name("group");
-  const kafka::Settings settings = {{"bootstrap.servers", *brokers_},
-                                    {"group.id", group},
-                                    {"session.timeout.ms", "10000"}};
+  const kafka::Settings settings = {
+      {"bootstrap.servers", *brokers_}, {"group.id", group}, {"session.timeout.ms", "10000"}};
   const auto first = keys("first", 120);
   ASSERT_EQ(produce(topic, first, "a").size(), first.size());
 
@@ -292,7 +291,7 @@ TEST_F(RealKafkaSmokeTest, OffsetsForTimes) {
   e = rd_kafka_offsets_for_times(consumer.get(), times.get(), 10000);
   ASSERT_EQ(e, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(e);
 
-  std::map<std::int32_t, std::int64_t> end_of;    // one past the last offset
+  std::map<std::int32_t, std::int64_t> end_of;      // one past the last offset
   std::map<std::int32_t, std::int64_t> first_late;  // the first offset of the late ones
   for (const auto& d : before) end_of[d.partition] = std::max(end_of[d.partition], d.offset + 1);
   for (const auto& d : after) {
@@ -365,8 +364,9 @@ TEST_F(RealKafkaSmokeTest, InboxRecordsCarryTheBrokersAppendTime) {
 
   // The project's consumer copies the same stamp.
   Assignments listener;
-  kafka::Consumer consumer({{"bootstrap.servers", *brokers_}, {"group.id", test::unique_name("ts")}},
-                           {topics_->inbox()}, &listener);
+  kafka::Consumer consumer(
+      {{"bootstrap.servers", *brokers_}, {"group.id", test::unique_name("ts")}}, {topics_->inbox()},
+      &listener);
   std::optional<kafka::Message> seen;
   const auto until = Clock::now() + 30s;
   while (!seen && Clock::now() < until) {
@@ -404,7 +404,8 @@ TEST_F(RealKafkaSmokeTest, AdminCreatesDescribesAndDeletesTopics) {
   rd_kafka_NewTopic_destroy(topic);
   {
     rd_kafka_event_t* ev = wait_result(RD_KAFKA_EVENT_CREATETOPICS_RESULT);
-    ASSERT_EQ(rd_kafka_event_error(ev), RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_event_error_string(ev);
+    ASSERT_EQ(rd_kafka_event_error(ev), RD_KAFKA_RESP_ERR_NO_ERROR)
+        << rd_kafka_event_error_string(ev);
     std::size_t n = 0;
     const rd_kafka_topic_result_t** results =
         rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
@@ -421,7 +422,8 @@ TEST_F(RealKafkaSmokeTest, AdminCreatesDescribesAndDeletesTopics) {
     rd_kafka_DescribeConfigs(admin.get(), &resource, 1, nullptr, queue.get());
     rd_kafka_ConfigResource_destroy(resource);
     rd_kafka_event_t* ev = wait_result(RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT);
-    ASSERT_EQ(rd_kafka_event_error(ev), RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_event_error_string(ev);
+    ASSERT_EQ(rd_kafka_event_error(ev), RD_KAFKA_RESP_ERR_NO_ERROR)
+        << rd_kafka_event_error_string(ev);
     std::size_t n = 0;
     const rd_kafka_ConfigResource_t** resources =
         rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &n);
@@ -448,7 +450,8 @@ TEST_F(RealKafkaSmokeTest, AdminCreatesDescribesAndDeletesTopics) {
   rd_kafka_DeleteTopics(admin.get(), &del, 1, nullptr, queue.get());
   rd_kafka_DeleteTopic_destroy(del);
   rd_kafka_event_t* ev = wait_result(RD_KAFKA_EVENT_DELETETOPICS_RESULT);
-  EXPECT_EQ(rd_kafka_event_error(ev), RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_event_error_string(ev);
+  EXPECT_EQ(rd_kafka_event_error(ev), RD_KAFKA_RESP_ERR_NO_ERROR)
+      << rd_kafka_event_error_string(ev);
   rd_kafka_event_destroy(ev);
 }
 
