@@ -140,6 +140,7 @@ class RealKafkaSmokeTest : public ::testing::Test {
 
   static std::vector<std::string> keys(const std::string& stem, int count) {
     std::vector<std::string> out;
+    out.reserve(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) out.push_back(stem + "-" + std::to_string(i));
     return out;
   }
