@@ -380,6 +380,76 @@ TEST_F(RealKafkaSmokeTest, InboxRecordsCarryTheBrokersAppendTime) {
   EXPECT_EQ(seen->timestamp_ms, inbox_ts);
 }
 
+// Not what enrollmentd uses (it assigns eagerly), but what a later change might: the
+// cooperative-sticky assignor (incremental assign and unassign) with librdkafka's classic
+// group protocol. A second member takes over some partitions without the first one giving
+// up the rest.
+TEST_F(RealKafkaSmokeTest, CooperativeStickyRebalances) {
+  struct Member {
+    Handle rk{nullptr, &rd_kafka_destroy};
+    std::set<int> owned;
+    int revoked = 0;
+  };
+  const auto rebalance = [](rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                            rd_kafka_topic_partition_list_t* parts, void* opaque) {
+    auto* m = static_cast<Member*>(opaque);
+    rd_kafka_error_t* error = nullptr;
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      error = rd_kafka_incremental_assign(rk, parts);
+      for (int i = 0; i < parts->cnt; ++i) m->owned.insert(parts->elems[i].partition);
+    } else {
+      error = rd_kafka_incremental_unassign(rk, parts);
+      m->revoked += parts->cnt;
+      for (int i = 0; i < parts->cnt; ++i) m->owned.erase(parts->elems[i].partition);
+    }
+    if (error != nullptr) {
+      ADD_FAILURE() << "incremental (un)assign: " << rd_kafka_error_string(error);
+      rd_kafka_error_destroy(error);
+    }
+  };
+  const std::string topic = topics_->requests("registry");  // 12 partitions
+  const std::string group = test::unique_name("coop");
+  const auto join = [&](Member& m) {
+    rd_kafka_conf_t* conf =
+        kafka::make_conf({{"bootstrap.servers", *brokers_},
+                          {"group.id", group},
+                          {"partition.assignment.strategy", "cooperative-sticky"},
+                          {"enable.auto.commit", "false"}});
+    rd_kafka_conf_set_opaque(conf, &m);
+    rd_kafka_conf_set_rebalance_cb(conf, rebalance);
+    std::array<char, 512> err{};
+    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err.data(), err.size());
+    ASSERT_NE(rk, nullptr) << err.data();
+    m.rk.reset(rk);
+    rd_kafka_poll_set_consumer(rk);
+    rd_kafka_topic_partition_list_t* subs = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(subs, topic.c_str(), RD_KAFKA_PARTITION_UA);
+    ASSERT_EQ(rd_kafka_subscribe(rk, subs), RD_KAFKA_RESP_ERR_NO_ERROR);
+    rd_kafka_topic_partition_list_destroy(subs);
+  };
+  const auto poll = [](Member& m) {
+    rd_kafka_message_t* msg = rd_kafka_consumer_poll(m.rk.get(), 50);
+    if (msg != nullptr) rd_kafka_message_destroy(msg);
+  };
+  Member a;
+  Member b;
+  join(a);
+  auto deadline = Clock::now() + 60s;
+  while (a.owned.size() < 12 && Clock::now() < deadline) poll(a);
+  ASSERT_EQ(a.owned.size(), 12U);
+  join(b);
+  deadline = Clock::now() + 60s;
+  while (!(a.owned.size() == 6 && b.owned.size() == 6) && Clock::now() < deadline) {
+    poll(a);
+    poll(b);
+  }
+  EXPECT_EQ(a.owned.size(), 6U);
+  EXPECT_EQ(b.owned.size(), 6U);
+  EXPECT_EQ(a.revoked, 6) << "cooperative: the first member gives up only what moves";
+  rd_kafka_consumer_close(b.rk.get());
+  rd_kafka_consumer_close(a.rk.get());
+}
+
 // The Admin API: CreateTopics with configs, DescribeConfigs (what enrollmentd would ask to
 // check the inbox's timestamp type), DeleteTopics.
 TEST_F(RealKafkaSmokeTest, AdminCreatesDescribesAndDeletesTopics) {
