@@ -2,9 +2,9 @@
 // librdkafka that Debian ships (2.0.2 on bookworm): does every client feature the project
 // uses work against the Kafka version ops/kafka/pom.xml pins (Kafka 4 removed old protocol
 // versions, KIP-896)? Produces with the project's idempotent producer, consumes with its
-// group consumer (eager assignment, as enrollmentd), commits and resumes, reads offsets for
-// times, sees the inbox's LogAppendTime stamps, and creates and describes topics through the
-// Admin API. The topics come from ops/kafka/topics (production settings) under a prefix of
+// group consumer (eager assignment, as enrollmentd; cooperative-sticky too), commits and
+// resumes, reads offsets for times and watermarks, tails with the project's TailReader, sees
+// the inbox's LogAppendTime stamps, and creates and describes topics through the Admin API. The topics come from ops/kafka/topics (production settings) under a prefix of
 // this run's own.
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
@@ -28,6 +28,7 @@
 #include "adapters/kafka/consumer.hpp"
 #include "adapters/kafka/partitioner.hpp"
 #include "adapters/kafka/producer.hpp"
+#include "adapters/kafka/tail_reader.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/kafka_probe.hpp"
 #include "tests/support/services.hpp"
@@ -312,10 +313,40 @@ TEST_F(RealKafkaSmokeTest, OffsetsForTimes) {
     EXPECT_EQ(at.offset, want) << "partition " << at.partition;
   }
 
+  // The same ends as watermarks (ListOffsets "latest", as TailReader and enroll-bench ask).
+  for (int p = 0; p < 6; ++p) {
+    std::int64_t low = -1;
+    std::int64_t high = -1;
+    ASSERT_EQ(
+        rd_kafka_query_watermark_offsets(consumer.get(), topic.c_str(), p, &low, &high, 10000),
+        RD_KAFKA_RESP_ERR_NO_ERROR);
+    EXPECT_EQ(low, 0);
+    EXPECT_EQ(high, end_of.contains(p) ? end_of[p] : 0) << "partition " << p;
+  }
+
   // And the tests' reader, which reads to those ends.
   test::TopicReader reader(*brokers_, topic);
   reader.read_to_end(60s);
   EXPECT_EQ(reader.messages().size(), before.size() + after.size());
+}
+
+// The project's TailReader (the citizen simulator's): from the ends at its start on, every
+// partition, no group.
+TEST_F(RealKafkaSmokeTest, TailReaderSeesOnlyWhatFollowsItsStart) {
+  const std::string topic = topics_->dlq();  // 6 partitions
+  ASSERT_EQ(produce(topic, keys("old", 20), "o").size(), 20U);
+  kafka::TailReader tail({{"bootstrap.servers", *brokers_}}, topic);
+  ASSERT_EQ(produce(topic, keys("new", 20), "n").size(), 20U);
+  std::map<std::string, int> seen;
+  const auto deadline = Clock::now() + 30s;
+  while (seen.size() < 20 && Clock::now() < deadline) {
+    for (const auto& m : tail.poll_batch(100, 100ms)) ++seen[m.key];
+  }
+  EXPECT_EQ(seen.size(), 20U);
+  for (const auto& [key, n] : seen) {
+    EXPECT_EQ(key.rfind("new-", 0), 0U) << key << ": from before the reader started";
+    EXPECT_EQ(n, 1) << key;
+  }
 }
 
 // The inbox's message.timestamp.type=LogAppendTime: whatever time a producer sets, a
