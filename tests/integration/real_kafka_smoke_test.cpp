@@ -4,8 +4,8 @@
 // versions, KIP-896)? Produces with the project's idempotent producer, consumes with its
 // group consumer (eager assignment, as enrollmentd; cooperative-sticky too), commits and
 // resumes, reads offsets for times and watermarks, tails with the project's TailReader, sees
-// the inbox's LogAppendTime stamps, and creates and describes topics through the Admin API. The topics come from ops/kafka/topics (production settings) under a prefix of
-// this run's own.
+// the inbox's LogAppendTime stamps, and creates and describes topics through the Admin API.
+// The topics come from ops/kafka/topics (production settings) under a prefix of this run's own.
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
 
