@@ -146,18 +146,41 @@ class RealKafkaSmokeTest : public ::testing::Test {
     return out;
   }
 
+  // Brokers in the bootstrap list (ops/kafka/start lists every one).
+  static int broker_count() {
+    return static_cast<int>(std::count(brokers_->begin(), brokers_->end(), ',')) + 1;
+  }
+
   static inline std::filesystem::path* dir_ = nullptr;
   static inline std::string* brokers_ = nullptr;
   static inline Topics* topics_ = nullptr;
 };
 
-TEST_F(RealKafkaSmokeTest, TopicsHaveTheirProductionPartitionCounts) {
+TEST_F(RealKafkaSmokeTest, TopicsHaveTheirProductionPartitionCountsAndReplicas) {
   EXPECT_EQ(test::partition_count(*brokers_, topics_->inbox()), 24);
   EXPECT_EQ(test::partition_count(*brokers_, topics_->events()), 24);
   EXPECT_EQ(test::partition_count(*brokers_, topics_->requests("capture")), 12);
   EXPECT_EQ(test::partition_count(*brokers_, topics_->requests("officer")), 6);
   EXPECT_EQ(test::partition_count(*brokers_, topics_->audit()), 24);
   EXPECT_EQ(test::partition_count(*brokers_, topics_->dlq()), 6);
+
+  // Every broker known; every inbox partition on min(3, brokers) of them, all in sync.
+  auto rk = make_handle(RD_KAFKA_PRODUCER, *brokers_, {});
+  const rd_kafka_metadata_t* md = nullptr;
+  ASSERT_EQ(rd_kafka_metadata(rk.get(), 1, nullptr, &md, 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
+  std::unique_ptr<const rd_kafka_metadata_t, decltype(&rd_kafka_metadata_destroy)> owned(
+      md, &rd_kafka_metadata_destroy);
+  EXPECT_EQ(md->broker_cnt, broker_count());
+  bool found = false;
+  for (int t = 0; t < md->topic_cnt; ++t) {
+    if (topics_->inbox() != md->topics[t].topic) continue;
+    found = true;
+    for (int p = 0; p < md->topics[t].partition_cnt; ++p) {
+      EXPECT_EQ(md->topics[t].partitions[p].replica_cnt, std::min(3, broker_count()));
+      EXPECT_EQ(md->topics[t].partitions[p].isr_cnt, std::min(3, broker_count()));
+    }
+  }
+  EXPECT_TRUE(found);
 }
 
 // The idempotent producer's InitProducerId and idempotent Produce, murmur2 partitioning as
@@ -545,6 +568,7 @@ TEST_F(RealKafkaSmokeTest, AdminCreatesDescribesAndDeletesTopics) {
         << t;
     if (t == topics_->inbox()) {
       EXPECT_EQ(configs["retention.ms"], "1209600000");
+      EXPECT_EQ(configs["min.insync.replicas"], broker_count() >= 3 ? "2" : "1");
     }
   }
 
