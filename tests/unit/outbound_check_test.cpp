@@ -44,9 +44,10 @@ class OutboundCheckTest : public ::testing::Test {
 
 TEST_F(OutboundCheckTest, WhatTheEncoderWritesPasses) {
   EXPECT_EQ(check(encoded(awaiting())), "");
-  EXPECT_EQ(check(encoded(EmitEvent{events::Locked{
-                Reason{ReasonCode::attempts_exhausted, "selfie: face_mismatch"}, RegistrationState::biometrics,
-                "selfie", std::nullopt, std::string("officer-assisted")}})),
+  EXPECT_EQ(check(encoded(EmitEvent{
+                events::Locked{Reason{ReasonCode::attempts_exhausted, "selfie: face_mismatch"},
+                               RegistrationState::biometrics, "selfie", std::nullopt,
+                               std::string("officer-assisted")}})),
             "");
   EXPECT_EQ(check(encoded(card_verify({{"citizen_id", "1101700203450"},
                                        {"first_name", "Somchai"},
