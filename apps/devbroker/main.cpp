@@ -14,6 +14,7 @@
 #include <string>
 
 #include "apps/common/atomic_file.hpp"
+#include "apps/common/command_line.hpp"
 #include "apps/devbroker/commands.hpp"
 #include "apps/devbroker/control_server.hpp"
 #include "apps/devbroker/mock_cluster.hpp"
@@ -119,14 +120,8 @@ int parse_and_run(int argc, char** argv) {
                  "write the control port to this file (atomically) once ready");
   app.add_flag("--exit-with-parent", options.exit_with_parent,
                "stop (SIGTERM) when the parent process dies");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "enroll-devbroker: " << e.what() << "\n\n" << app.help();
-    return kExitUsage;
+  if (const auto exit = enroll::app::parse_command_line(app, argc, argv, "enroll-devbroker")) {
+    return *exit;
   }
 
   if (!enroll::devbroker::valid_topic_name(options.topic_prefix + "requests.registry")) {

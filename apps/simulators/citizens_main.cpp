@@ -13,6 +13,7 @@
 #include "adapters/kafka/producer.hpp"
 #include "adapters/kafka/tail_reader.hpp"
 #include "adapters/keys/keys.hpp"
+#include "apps/common/command_line.hpp"
 #include "apps/common/stop_signals.hpp"
 #include "apps/simulators/citizens_report.hpp"
 #include "errors/errc.hpp"
@@ -116,19 +117,16 @@ int main(int argc, char** argv) {
   add_options(app, o);
   sim::PersonaSettings personas;
   std::optional<sim::ChannelMix> mix;
-  try {
-    app.parse(argc, argv);
-    personas = {o.persona_rate, o.persona_seed, parse_personas(o.personas)};
-    mix = o.mix.empty() ? sim::ChannelMix::single(o.channel) : sim::ChannelMix::parse(o.mix);
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "enroll-sim-citizens: " << e.what() << "\nRun with --help for usage.\n";
-    return 2;
-  } catch (const Error& e) {  // bad_setting: the mix or the personas
-    std::cerr << "enroll-sim-citizens: --" << e.what() << "\n";
-    return 2;
+  // A bad mix or persona list is a bad_setting Error whose message starts with its option.
+  if (const auto exit = app::parse_command_line(app, argc, argv, "enroll-sim-citizens", [&] {
+        try {
+          personas = {o.persona_rate, o.persona_seed, parse_personas(o.personas)};
+          mix = o.mix.empty() ? sim::ChannelMix::single(o.channel) : sim::ChannelMix::parse(o.mix);
+        } catch (const Error& e) {
+          throw Error(e.code(), std::string("--") + e.what());
+        }
+      })) {
+    return *exit;
   }
   if (o.run_id.empty()) {
     o.run_id =

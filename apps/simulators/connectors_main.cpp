@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "apps/common/command_line.hpp"
 #include "apps/common/stop_signals.hpp"
 #include "sim/connector_runner.hpp"
 
@@ -68,14 +69,8 @@ int main(int argc, char** argv) {
   app.add_option("--scenario", scenario_path,
                  "JSON file of scripted answers per registration or citizen and task "
                  "(sim/scenario.hpp); read once at start-up");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "enroll-sim-connectors: " << e.what() << "\nRun with --help for usage.\n";
-    return 2;
+  if (const auto exit = app::parse_command_line(app, argc, argv, "enroll-sim-connectors")) {
+    return *exit;
   }
   s.connectors.clear();
   std::stringstream list(connectors);
