@@ -31,26 +31,24 @@ pidfile_alive() {
   echo "$pid"
 }
 
+# signal_and_wait SIGNAL PID NAME TRIES: sends SIGNAL, then waits up to TRIES x 50 ms for
+# the process to be gone. Succeeds if it is.
+signal_and_wait() {
+  local i
+  kill "-$1" "$2" 2>/dev/null || true
+  for ((i = 0; i < $4; i++)); do
+    proc_alive "$2" "$3" || return 0
+    sleep 0.05
+  done
+  ! proc_alive "$2" "$3"
+}
+
 # proc_stop PIDFILE NAME: SIGTERM, up to 10 s for a clean exit, then SIGKILL. Removes the
 # pid file. Succeeds if nothing is left running.
 proc_stop() {
-  local pidfile=$1 name=$2 pid i
+  local pidfile=$1 name=$2 pid
   if pid=$(pidfile_alive "$pidfile" "$name"); then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 200; i++)); do
-      proc_alive "$pid" "$name" || break
-      sleep 0.05
-    done
-    if proc_alive "$pid" "$name"; then
-      kill -KILL "$pid" 2>/dev/null || true
-      for ((i = 0; i < 40; i++)); do
-        proc_alive "$pid" "$name" || break
-        sleep 0.05
-      done
-    fi
-    if proc_alive "$pid" "$name"; then
-      return 1
-    fi
+    signal_and_wait TERM "$pid" "$name" 200 || signal_and_wait KILL "$pid" "$name" 40 || return 1
   fi
   rm -f "$pidfile"
 }
