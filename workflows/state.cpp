@@ -15,7 +15,7 @@ std::optional<Timestamp> Registration::next_timer() const {
 
 Registration tombstone(const Registration& finished, Timestamp purged_at) {
   Registration t;
-  static_cast<RegistrationCore&>(t) = finished;
+  static_cast<RegistrationCore&>(t) = static_cast<const RegistrationCore&>(finished);
   t.purged_at = purged_at;
   // The dedupe window stays (it is in the core): a copy of an input applied before the purge
   // (a re-sent outbox entry, a reference replay's own task results and timers) is still
