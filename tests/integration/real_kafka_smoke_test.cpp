@@ -1,4 +1,4 @@
-// Apache Kafka (ops/kafka/start, the `kafka` ctest fixture, $ENROLL_TEST_KAFKA=DIR) with the
+// Apache Kafka (ops/kafka/start, the `services` ctest fixture, $ENROLL_TEST_KAFKA=DIR) with the
 // librdkafka that Debian ships (2.0.2 on bookworm): does every client feature the project
 // uses work against the Kafka version ops/kafka/pom.xml pins (Kafka 4 removed old protocol
 // versions, KIP-896)? Produces with the project's idempotent producer, consumes with its
@@ -49,7 +49,7 @@ std::filesystem::path kafka_dir() {
   const char* dir = std::getenv("ENROLL_TEST_KAFKA");
   if (dir == nullptr || *dir == '\0') {
     throw std::runtime_error(
-        "ENROLL_TEST_KAFKA is not set: run this test through ctest (fixture 'kafka'), or run "
+        "ENROLL_TEST_KAFKA is not set: run this test through ctest (fixture 'services'), or run "
         "`ops/kafka/start DIR` and export ENROLL_TEST_KAFKA=DIR");
   }
   return dir;
