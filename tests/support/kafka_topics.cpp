@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <cstdint>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -149,8 +151,29 @@ void create_kafka_topic_set(const std::string& brokers, std::string_view prefix,
     break;
   }
   if (!failure.empty()) throw std::runtime_error("CreateTopics: " + failure);
-  // Every client of the test sees them, with their leaders, before it starts.
-  for (const auto& spec : specs) partition_count(brokers, std::string(prefix) + spec.name);
+  // Every client of the test sees them, with their leaders, before it starts; and every
+  // partition's leader serves it (ListOffsets answers). A produce to a partition its leader
+  // has not created yet fails (NOT_LEADER_OR_FOLLOWER) while a later batch of the same
+  // idempotent producer may land first; the retries of the first then fail as out of order
+  // and its records are lost (KAFKA-15591, seen here as a registration.start missing from
+  // poison_test's inbox). Production topics are created long before use; tests must wait.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (const auto& spec : specs) {
+    const std::string topic = std::string(prefix) + spec.name;
+    partition_count(brokers, topic);
+    for (int p = 0; p < partitions; ++p) {
+      std::int64_t low = 0, high = 0;
+      rd_kafka_resp_err_t served = RD_KAFKA_RESP_ERR_NO_ERROR;
+      while ((served = rd_kafka_query_watermark_offsets(admin.get(), topic.c_str(), p, &low, &high,
+                                                        5000)) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (std::chrono::steady_clock::now() > deadline) {
+          throw std::runtime_error("topic " + topic + " partition " + std::to_string(p) +
+                                   " not served within 60 s: " + rd_kafka_err2name(served));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+  }
 }
 
 }  // namespace enroll::test
