@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -21,8 +22,11 @@
 namespace enroll::daemon {
 namespace {
 
-// The inbox's message.timestamp.type (DescribeConfigs), or why it could not be read.
-std::string inbox_timestamp_type(rd_kafka_t* rk, const std::string& inbox) {
+struct UnknownTopic : StartupError {
+  using StartupError::StartupError;
+};
+
+std::string inbox_timestamp_type_once(rd_kafka_t* rk, const std::string& inbox) {
   std::unique_ptr<rd_kafka_queue_t, decltype(&rd_kafka_queue_destroy)> queue(
       rd_kafka_queue_new(rk), &rd_kafka_queue_destroy);
   rd_kafka_ConfigResource_t* resource =
@@ -46,9 +50,14 @@ std::string inbox_timestamp_type(rd_kafka_t* rk, const std::string& inbox) {
   std::size_t n = 0;
   const rd_kafka_ConfigResource_t** resources =
       rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &n);
-  if (n != 1 || rd_kafka_ConfigResource_error(resources[0]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+  if (n != 1) throw StartupError("kafka: cannot read the configs of topic " + inbox);
+  if (rd_kafka_ConfigResource_error(resources[0]) == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+    throw UnknownTopic("kafka: cannot read the configs of topic " + inbox + ": " +
+                       rd_kafka_ConfigResource_error_string(resources[0]));
+  }
+  if (rd_kafka_ConfigResource_error(resources[0]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     throw StartupError("kafka: cannot read the configs of topic " + inbox + ": " +
-                       (n == 1 ? rd_kafka_ConfigResource_error_string(resources[0]) : "no answer"));
+                       rd_kafka_ConfigResource_error_string(resources[0]));
   }
   std::size_t count = 0;
   const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(resources[0], &count);
@@ -59,6 +68,20 @@ std::string inbox_timestamp_type(rd_kafka_t* rk, const std::string& inbox) {
     }
   }
   return "";
+}
+
+// The inbox's message.timestamp.type (DescribeConfigs), or why it could not be read. A broker
+// that does not know the topic yet (just created, its metadata not there: UNKNOWN_TOPIC) is
+// asked again, for up to 10 s.
+std::string inbox_timestamp_type(rd_kafka_t* rk, const std::string& inbox) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return inbox_timestamp_type_once(rk, inbox);
+    } catch (const UnknownTopic& e) {
+      if (attempt == 20) throw StartupError(e.what());
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  }
 }
 
 // Fails unless the brokers answer and the inbox topic exists, and, with `broker_time`, its

@@ -53,6 +53,43 @@ void set_timestamp_type(const std::string& brokers, const std::string& topic,
   }
 }
 
+// `topic`'s message.timestamp.type as the broker describes it ("" if it cannot say).
+std::string timestamp_type_of(const std::string& brokers, const std::string& topic) {
+  std::array<char, 512> err{};
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), err.data(), err.size());
+  std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)> admin(
+      rd_kafka_new(RD_KAFKA_PRODUCER, conf, err.data(), err.size()), &rd_kafka_destroy);
+  if (admin == nullptr) return "";
+  std::unique_ptr<rd_kafka_queue_t, decltype(&rd_kafka_queue_destroy)> queue(
+      rd_kafka_queue_new(admin.get()), &rd_kafka_queue_destroy);
+  rd_kafka_ConfigResource_t* resource =
+      rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
+  rd_kafka_DescribeConfigs(admin.get(), &resource, 1, nullptr, queue.get());
+  rd_kafka_ConfigResource_destroy(resource);
+  std::string type;
+  while (rd_kafka_event_t* ev = rd_kafka_queue_poll(queue.get(), 10000)) {
+    if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT) {
+      std::size_t n = 0;
+      const rd_kafka_ConfigResource_t** resources =
+          rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &n);
+      std::size_t count = 0;
+      const rd_kafka_ConfigEntry_t** entries =
+          n == 1 ? rd_kafka_ConfigResource_configs(resources[0], &count) : nullptr;
+      for (std::size_t i = 0; i < count; ++i) {
+        if (std::string(rd_kafka_ConfigEntry_name(entries[i])) == "message.timestamp.type") {
+          const char* value = rd_kafka_ConfigEntry_value(entries[i]);
+          type = value != nullptr ? value : "";
+        }
+      }
+      rd_kafka_event_destroy(ev);
+      break;
+    }
+    rd_kafka_event_destroy(ev);
+  }
+  return type;
+}
+
 // The dead letters of enroll.dlq whose subject is the inbox position of a record keyed `key`.
 std::vector<nlohmann::json> dead_letters_of(const std::vector<KafkaMessage>& dlq,
                                             const std::string& key) {
@@ -74,6 +111,14 @@ TEST_F(BrokerTimeTest, ARecordWithoutALogAppendTimeStampIsDeadLettered) {
 
   set_timestamp_type(services_.brokers(), topics_.inbox(), "CreateTime");
   if (HasFatalFailure()) return;
+  // The controller has it; the broker applies it to the partitions' logs shortly after (a
+  // record produced at once may still be stamped LogAppendTime).
+  const auto by = std::chrono::steady_clock::now() + 30s;
+  while (timestamp_type_of(services_.brokers(), topics_.inbox()) != "CreateTime") {
+    ASSERT_LT(std::chrono::steady_clock::now(), by) << "the inbox is not CreateTime after 30 s";
+    std::this_thread::sleep_for(200ms);
+  }
+  std::this_thread::sleep_for(2s);
   const auto after = start_self_service(driver, 1, 7101, "bt");
   wait_until_caught_up();
   EXPECT_FALSE(stored_state(after.at(0)).has_value()) << "a producer's stamp was trusted";
