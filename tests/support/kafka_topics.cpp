@@ -40,7 +40,7 @@ std::vector<TopicSpec> production_topics() {
     std::string partitions, extra;
     if (!(fields >> spec.name) || spec.name.front() == '#') continue;
     if (!(fields >> partitions >> spec.retention_ms >> extra)) {
-      throw std::runtime_error("bad line in " + file + ": " + line);
+      throw std::runtime_error(std::string("bad line in ").append(file).append(": ").append(line));
     }
     if (extra != "-") {
       std::istringstream configs(extra);
@@ -48,7 +48,8 @@ std::vector<TopicSpec> production_topics() {
       while (std::getline(configs, config, ',')) {
         const auto eq = config.find('=');
         if (eq == std::string::npos)
-          throw std::runtime_error("bad config in " + file + ": " + config);
+          throw std::runtime_error(
+              std::string("bad config in ").append(file).append(": ").append(config));
         spec.extra.emplace_back(config.substr(0, eq), config.substr(eq + 1));
       }
     }
