@@ -18,6 +18,7 @@ constexpr std::array kTable{
     ErrcInfo{Errc::unknown_type, C::codec, "unknown_type", false, 422},
     ErrcInfo{Errc::key_mismatch, C::codec, "key_mismatch", false, 422},
     ErrcInfo{Errc::undecodable, C::codec, "undecodable", false, 422},
+    ErrcInfo{Errc::untrusted_timestamp, C::codec, "untrusted_timestamp", false, 422},
     ErrcInfo{Errc::engine_fault, C::engine, "engine_fault", false, 500},
     ErrcInfo{Errc::unprocessable, C::engine, "unprocessable", false, 422},
     ErrcInfo{Errc::unencodable, C::engine, "unencodable", false, 500},

@@ -23,6 +23,7 @@ enum class Errc {
   unknown_type,
   key_mismatch,
   undecodable,
+  untrusted_timestamp,  // no LogAppendTime stamp: the broker did not set its time
   // engine: what the ordered path cannot apply or store (dead-lettered)
   engine_fault,
   unprocessable,

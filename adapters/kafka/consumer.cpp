@@ -27,7 +27,11 @@ Message copy_message(const rd_kafka_message_t* m) {
   msg.offset = m->offset;
   if (m->key != nullptr) msg.key.assign(static_cast<const char*>(m->key), m->key_len);
   if (m->payload != nullptr) msg.value.assign(static_cast<const char*>(m->payload), m->len);
-  msg.timestamp_ms = rd_kafka_message_timestamp(m, nullptr);
+  rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  msg.timestamp_ms = rd_kafka_message_timestamp(m, &type);
+  msg.timestamp_type = type == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? TimestampType::log_append_time
+                       : type == RD_KAFKA_TIMESTAMP_CREATE_TIME   ? TimestampType::create_time
+                                                                  : TimestampType::none;
   return msg;
 }
 

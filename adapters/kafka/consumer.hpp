@@ -16,6 +16,10 @@
 
 namespace enroll::kafka {
 
+// Who stamped a record: its producer (the topic's message.timestamp.type is CreateTime), the
+// broker when it appended it (LogAppendTime), or nobody.
+enum class TimestampType { none, create_time, log_append_time };
+
 struct Message {
   std::string topic;
   std::int32_t partition = 0;
@@ -23,6 +27,7 @@ struct Message {
   std::string key;
   std::string value;
   std::int64_t timestamp_ms = 0;  // broker/producer timestamp; -1 when absent
+  TimestampType timestamp_type = TimestampType::none;
 };
 
 // A copy of a consumed librdkafka message (which the caller still destroys).

@@ -191,6 +191,11 @@ std::optional<Config> parse_config(int argc, char** argv) {
         check::integer_in(-1, kMaxPasscodeWorkers));
   s.add("session_timeout_ms", c.session_timeout_ms, "Kafka group session timeout",
         check::integer_in(1000, 300000));
+  s.add("inbox_time", c.inbox_time,
+        "whose stamp is an inbox record's time: broker (the inbox's message.timestamp.type\n"
+        "must be LogAppendTime) or producer (CreateTime too: only for tests on the mock\n"
+        "dev broker)",
+        check::one_of({"broker", "producer"}));
   s.add("log_level", c.log_level, "the least severe level logged",
         check::one_of({"trace", "debug", "info", "warn", "error", "critical"}));
   s.add("http", c.http, "HTTP API address host:port (port 0: any free port, see the log)",

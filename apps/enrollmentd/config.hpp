@@ -21,6 +21,10 @@ struct Config {
   std::size_t passcode_memlimit_kib = 19456;  // 19 MiB: OWASP's Argon2id minimum
   int passcode_workers = -1;  // Argon2id threads ahead of the ordered path; -1: one per core
   int session_timeout_ms = 10000;
+  // Whose stamp is an inbox record's time: "broker" (the inbox must be LogAppendTime; checked
+  // at start-up, and a record without that stamp is dead-lettered) or "producer" (CreateTime
+  // accepted: only for the mock dev broker's tests, which has no LogAppendTime).
+  std::string inbox_time = "broker";
   std::string log_level = "info";
   std::string http = "127.0.0.1:8080";  // host:port of the HTTP API; port 0: any free port
   std::string http_port_file;           // if set, the bound port is written there

@@ -5,6 +5,10 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string_view>
 #include <thread>
 
 #include "adapters/codec/definition_schemas.hpp"
@@ -18,8 +22,73 @@
 namespace enroll::daemon {
 namespace {
 
-// Fails unless the brokers answer and the inbox topic exists; returns its partition count.
-std::int32_t check_kafka(const kafka::Settings& settings, const std::string& inbox) {
+struct UnknownTopic : StartupError {
+  using StartupError::StartupError;
+};
+
+std::string inbox_timestamp_type_once(rd_kafka_t* rk, const std::string& inbox) {
+  std::unique_ptr<rd_kafka_queue_t, decltype(&rd_kafka_queue_destroy)> queue(
+      rd_kafka_queue_new(rk), &rd_kafka_queue_destroy);
+  rd_kafka_ConfigResource_t* resource =
+      rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, inbox.c_str());
+  rd_kafka_DescribeConfigs(rk, &resource, 1, nullptr, queue.get());
+  rd_kafka_ConfigResource_destroy(resource);
+  rd_kafka_event_t* ev = nullptr;
+  while ((ev = rd_kafka_queue_poll(queue.get(), 15000)) != nullptr &&
+         rd_kafka_event_type(ev) != RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT) {
+    rd_kafka_event_destroy(ev);
+  }
+  if (ev == nullptr) {
+    throw StartupError("kafka: no answer to DescribeConfigs of topic " + inbox + " within 15 s");
+  }
+  std::unique_ptr<rd_kafka_event_t, decltype(&rd_kafka_event_destroy)> owned(
+      ev, &rd_kafka_event_destroy);
+  if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw StartupError("kafka: cannot read the configs of topic " + inbox + ": " +
+                       rd_kafka_event_error_string(ev));
+  }
+  std::size_t n = 0;
+  const rd_kafka_ConfigResource_t** resources =
+      rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &n);
+  if (n != 1) throw StartupError("kafka: cannot read the configs of topic " + inbox);
+  if (rd_kafka_ConfigResource_error(resources[0]) == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+    throw UnknownTopic("kafka: cannot read the configs of topic " + inbox + ": " +
+                       rd_kafka_ConfigResource_error_string(resources[0]));
+  }
+  if (rd_kafka_ConfigResource_error(resources[0]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw StartupError("kafka: cannot read the configs of topic " + inbox + ": " +
+                       rd_kafka_ConfigResource_error_string(resources[0]));
+  }
+  std::size_t count = 0;
+  const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(resources[0], &count);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (std::string_view(rd_kafka_ConfigEntry_name(entries[i])) == "message.timestamp.type") {
+      const char* value = rd_kafka_ConfigEntry_value(entries[i]);
+      return value != nullptr ? value : "";
+    }
+  }
+  return "";
+}
+
+// The inbox's message.timestamp.type (DescribeConfigs), or why it could not be read. A broker
+// that does not know the topic yet (just created, its metadata not there: UNKNOWN_TOPIC) is
+// asked again, for up to 10 s.
+std::string inbox_timestamp_type(rd_kafka_t* rk, const std::string& inbox) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return inbox_timestamp_type_once(rk, inbox);
+    } catch (const UnknownTopic& e) {
+      if (attempt == 20) throw StartupError(e.what());
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  }
+}
+
+// Fails unless the brokers answer and the inbox topic exists, and, with `broker_time`, its
+// records are stamped by the broker (message.timestamp.type=LogAppendTime); returns its
+// partition count.
+std::int32_t check_kafka(const kafka::Settings& settings, const std::string& inbox,
+                         bool broker_time) {
   rd_kafka_conf_t* conf = kafka::make_conf(settings);
   std::array<char, 512> err{};
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err.data(), err.size());
@@ -38,12 +107,29 @@ std::int32_t check_kafka(const kafka::Settings& settings, const std::string& inb
     }
     rd_kafka_metadata_destroy(md);
   }
+  std::string timestamp_type;
+  std::optional<StartupError> failed;
+  if (e == RD_KAFKA_RESP_ERR_NO_ERROR && partitions > 0 && broker_time) {
+    try {
+      timestamp_type = inbox_timestamp_type(rk, inbox);
+    } catch (const StartupError& why) {
+      failed = why;
+    }
+  }
   rd_kafka_destroy(rk);
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
     throw StartupError("kafka " + settings.at("bootstrap.servers") +
                        " unreachable: " + rd_kafka_err2str(e));
   }
   if (partitions <= 0) throw StartupError("kafka: topic " + inbox + " does not exist");
+  if (failed) throw *failed;
+  if (broker_time && timestamp_type != "LogAppendTime") {
+    throw StartupError("kafka: topic " + inbox + " has message.timestamp.type=" +
+                       (timestamp_type.empty() ? "(none)" : timestamp_type) +
+                       ": the engine's clock must be the broker's, set it to LogAppendTime "
+                       "(ops/deploy/README.md), or pass --inbox-time producer on the mock dev "
+                       "broker only");
+  }
   return partitions;
 }
 
@@ -110,8 +196,14 @@ Startup::Startup(const Config& config) {
                                    ? static_cast<std::size_t>(config.passcode_workers)
                                    : std::max(1u, std::thread::hardware_concurrency());
   try {
-    inbox_partitions_ =
-        check_kafka({{"bootstrap.servers", config.brokers}}, pipeline_.topics.inbox());
+    pipeline_.producer_time = config.inbox_time == "producer";
+    inbox_partitions_ = check_kafka({{"bootstrap.servers", config.brokers}},
+                                    pipeline_.topics.inbox(), !pipeline_.producer_time);
+    if (pipeline_.producer_time) {
+      spdlog::warn(
+          "--inbox-time producer: inbox records stamped by their producers are trusted "
+          "(for the mock dev broker only)");
+    }
   } catch (const kafka::KafkaError& e) {
     throw StartupError(e.what());
   }

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
 #include <utility>
 
 #include "service/pipeline/passcode_prefetch.hpp"
@@ -14,6 +15,21 @@ Timestamp message_time(const kafka::Message& m) {
   // The broker's timestamp makes a replay see the same time as the first run.
   if (m.timestamp_ms > 0) return from_millis(m.timestamp_ms);
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+// Why `m`'s time cannot be the engine's clock, if it cannot: only the broker's append time is
+// (a producer's clock, or its choice, would decide deadlines).
+std::optional<codec::DecodeError> untrusted_time(const kafka::Message& m, bool producer_time) {
+  if (m.timestamp_type == kafka::TimestampType::log_append_time && m.timestamp_ms > 0) {
+    return std::nullopt;
+  }
+  if (producer_time && m.timestamp_type == kafka::TimestampType::create_time) return std::nullopt;
+  return codec::DecodeError{
+      Errc::untrusted_timestamp,
+      m.timestamp_type == kafka::TimestampType::create_time
+          ? "the record's timestamp is its producer's (CreateTime), not the broker's "
+            "LogAppendTime: is the inbox's message.timestamp.type still LogAppendTime?"
+          : "the record has no timestamp"};
 }
 
 }  // namespace
@@ -116,7 +132,11 @@ void InboxPipeline::process(std::vector<kafka::Message> batch) {
     for (const auto& m : msgs) {
       Item item{&m, InboxRecord{{m.topic, m.partition, m.offset}, m.key, m.value, message_time(m)},
                 codec::DecodeError{}};
-      item.decoded = step_.decode(item.record);
+      if (auto why = untrusted_time(m, settings_.producer_time)) {
+        item.decoded = std::move(*why);
+      } else {
+        item.decoded = step_.decode(item.record);
+      }
       items.push_back(std::move(item));
     }
     apply_and_commit(partition, items, msgs.back().offset + 1);

@@ -1,6 +1,8 @@
 // Dev broker faults while registrations are in flight: a broker down and up again, partition
 // leaders moved, produce and fetch requests failing with NOT_LEADER_FOR_PARTITION. Every
 // registration still ends issued, exactly once, as in a fault-free reference run.
+// On the mock dev broker (DEVBROKER), not Apache Kafka: a real broker cannot be made to fail
+// chosen requests with a chosen error code, nor to move one partition's leader on demand.
 // RUN_SERIAL: the broker is shared. The faults are injected from the test's own thread, between
 // polls, so that a failing control call fails the test instead of aborting it.
 #include "tests/integration/orchestrator_fixture.hpp"

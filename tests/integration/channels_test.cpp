@@ -1,4 +1,4 @@
-// Every channel's happy path end to end through the real stack (dev broker, Redis,
+// Every channel's happy path end to end through the real stack (Apache Kafka, Redis,
 // enrollmentd, the connector simulators), the test playing the citizen (and the officer's
 // scanner) with the citizen simulator's logic.
 #include "tests/integration/orchestrator_fixture.hpp"

@@ -1,7 +1,8 @@
 #pragma once
-// An orchestrator of its own for one test: fresh topics (unique prefix, 12 partitions) on the
-// shared dev broker, a fresh Redis namespace, fresh keys, and enrollmentd plus the connector
-// simulators as child processes. Everything it starts stops with it.
+// An orchestrator of its own for one test: fresh topics (unique prefix, 12 partitions, the
+// production settings) on the shared Kafka, a fresh Redis namespace, fresh keys, and
+// enrollmentd plus the connector simulators as child processes. Everything it starts stops
+// with it.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -39,6 +40,10 @@ class OrchestratorTest : public ::testing::Test {
   // Extra environment variables of enrollmentd.
   virtual std::map<std::string, std::string> daemon_env() { return {}; }
   virtual int partitions() { return 12; }
+  // How the test's inbox stamps its records (the production setting: the broker's
+  // LogAppendTime). On the dev broker, which knows only the producer's stamps, enrollmentd
+  // runs with the override --inbox-time producer.
+  virtual TestServices::InboxTime inbox_time() { return TestServices::InboxTime::log_append; }
   // The Redis that enrollmentd and the checks use (a test may bring its own, or a cluster:
   // redis+cluster://...).
   virtual std::string redis_url() { return services_.redis_url(); }
@@ -88,7 +93,8 @@ class OrchestratorTest : public ::testing::Test {
   // The invariant's other half: a fault-free reference run on the same inputs. Once this run
   // is quiet, its instances and the simulators are stopped (SIGTERM, exit 0 expected); the
   // inbox messages it consumed are copied, with their partitions and timestamps (enrollmentd's
-  // clock), into fresh topics; a fresh enrollmentd with a fresh Redis namespace runs them
+  // clock: the broker's LogAppendTime), into fresh topics (a CreateTime inbox, which keeps
+  // them); a fresh enrollmentd with a fresh Redis namespace runs them
   // without faults. Every registration must then have the same stored state, the same audit
   // chain, and the same set of emitted events (ids and data) in both runs.
   void expect_matches_reference(std::chrono::seconds timeout = std::chrono::seconds(240));

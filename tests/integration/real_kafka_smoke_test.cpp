@@ -1,4 +1,4 @@
-// Apache Kafka (ops/kafka/start, the `kafka` ctest fixture, $ENROLL_TEST_KAFKA=DIR) with the
+// Apache Kafka (ops/kafka/start, the `services` ctest fixture, $ENROLL_TEST_KAFKA=DIR) with the
 // librdkafka that Debian ships (2.0.2 on bookworm): does every client feature the project
 // uses work against the Kafka version ops/kafka/pom.xml pins (Kafka 4 removed old protocol
 // versions, KIP-896)? Produces with the project's idempotent producer, consumes with its
@@ -49,7 +49,7 @@ std::filesystem::path kafka_dir() {
   const char* dir = std::getenv("ENROLL_TEST_KAFKA");
   if (dir == nullptr || *dir == '\0') {
     throw std::runtime_error(
-        "ENROLL_TEST_KAFKA is not set: run this test through ctest (fixture 'kafka'), or run "
+        "ENROLL_TEST_KAFKA is not set: run this test through ctest (fixture 'services'), or run "
         "`ops/kafka/start DIR` and export ENROLL_TEST_KAFKA=DIR");
   }
   return dir;
@@ -542,17 +542,28 @@ TEST_F(RealKafkaSmokeTest, AdminCreatesDescribesAndDeletesTopics) {
   EXPECT_EQ(test::partition_count(*brokers_, name), 4);
 
   for (const std::string& t : {name, topics_->inbox(), topics_->events()}) {
-    rd_kafka_ConfigResource_t* resource =
-        rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, t.c_str());
-    rd_kafka_DescribeConfigs(admin.get(), &resource, 1, nullptr, queue.get());
-    rd_kafka_ConfigResource_destroy(resource);
-    rd_kafka_event_t* ev = wait_result(RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT);
-    ASSERT_EQ(rd_kafka_event_error(ev), RD_KAFKA_RESP_ERR_NO_ERROR)
-        << rd_kafka_event_error_string(ev);
+    rd_kafka_event_t* ev = nullptr;
     std::size_t n = 0;
-    const rd_kafka_ConfigResource_t** resources =
-        rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &n);
-    ASSERT_EQ(n, 1U);
+    const rd_kafka_ConfigResource_t** resources = nullptr;
+    // On the cluster, the broker asked may not know a topic just created yet: ask again.
+    for (int attempt = 1;; ++attempt) {
+      rd_kafka_ConfigResource_t* resource =
+          rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, t.c_str());
+      rd_kafka_DescribeConfigs(admin.get(), &resource, 1, nullptr, queue.get());
+      rd_kafka_ConfigResource_destroy(resource);
+      ev = wait_result(RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT);
+      ASSERT_EQ(rd_kafka_event_error(ev), RD_KAFKA_RESP_ERR_NO_ERROR)
+          << rd_kafka_event_error_string(ev);
+      resources =
+          rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &n);
+      ASSERT_EQ(n, 1U);
+      if (rd_kafka_ConfigResource_error(resources[0]) != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+          attempt == 20) {
+        break;
+      }
+      rd_kafka_event_destroy(ev);
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
     ASSERT_EQ(rd_kafka_ConfigResource_error(resources[0]), RD_KAFKA_RESP_ERR_NO_ERROR)
         << rd_kafka_ConfigResource_error_string(resources[0]);
     std::size_t count = 0;

@@ -1,5 +1,5 @@
 // One self-service registration from registration.start to registration.issued through the
-// real stack: dev broker, Redis, enrollmentd and the connector simulators; the test plays
+// real stack: Apache Kafka, Redis, enrollmentd and the connector simulators; the test plays
 // the citizen (with the citizen simulator's logic) and checks every topic and the final
 // state in Redis.
 #include <algorithm>

@@ -21,7 +21,7 @@ struct KafkaMessage {
   std::int64_t offset = 0;
   std::string key;
   std::string value;
-  std::int64_t timestamp_ms = 0;  // the broker's (CreateTime): enrollmentd's clock for it
+  std::int64_t timestamp_ms = 0;  // LogAppendTime or CreateTime: enrollmentd's clock for it
 };
 
 // An idempotent producer (acks=all, retries), so injected broker errors are retried rather

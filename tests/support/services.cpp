@@ -75,8 +75,10 @@ TestServices::TestServices() : TestServices(services_dir_from_env()) {}
 
 TestServices::TestServices(const std::filesystem::path& dir)
     : brokers_(read_line(dir / "brokers")), redis_url_(read_line(dir / "redis.url")) {
-  control_port_ = static_cast<std::uint16_t>(
-      parse_port(read_line(dir / "control"), (dir / "control").string()));
+  if (std::filesystem::exists(dir / "control")) {  // the dev broker
+    control_port_ = static_cast<std::uint16_t>(
+        parse_port(read_line(dir / "control"), (dir / "control").string()));
+  }
   // redis://HOST:PORT/DB, as ops/redis/start writes it.
   constexpr std::string_view kScheme = "redis://";
   const auto bad_url = [&] {
@@ -94,7 +96,17 @@ TestServices::TestServices(const std::filesystem::path& dir)
       redis_url_);
 }
 
+void TestServices::use_kafka(const std::filesystem::path& dir) {
+  brokers_ = read_line(dir / "brokers");
+  control_port_ = 0;
+}
+
 std::string TestServices::control(std::string_view command) const {
+  if (!devbroker()) {
+    throw std::runtime_error("'" + std::string(command) +
+                             "': the test services run Apache Kafka, which has no control port "
+                             "(a fault-injection test registers with DEVBROKER)");
+  }
   Socket socket(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (socket.get() < 0) fail("socket");
   sockaddr_in addr{};
@@ -135,7 +147,12 @@ std::string TestServices::control(std::string_view command) const {
   return reply;
 }
 
-void TestServices::create_topic_set(std::string_view prefix, int partitions) const {
+void TestServices::create_topic_set(std::string_view prefix, int partitions,
+                                    InboxTime inbox_time) const {
+  if (!devbroker()) {
+    create_kafka_topic_set(brokers_, prefix, partitions, inbox_time);
+    return;
+  }
   const std::string command =
       "topics create-set " + std::string(prefix) + " " + std::to_string(partitions);
   const std::string reply = control(command);

@@ -26,6 +26,8 @@ TEST(ErrcTest, EveryCodeHasItsOwnRowAndWireCode) {
 
 TEST(ErrcTest, WireFormsOfTheContract) {
   EXPECT_EQ(wire_code(Errc::too_large), "too_large");
+  EXPECT_EQ(wire_code(Errc::untrusted_timestamp), "untrusted_timestamp");
+  EXPECT_EQ(info(Errc::untrusted_timestamp).category, ErrorCategory::codec);
   EXPECT_EQ(http_status(Errc::registration_not_found), 404);
   EXPECT_EQ(http_status(Errc::registration_quarantined), 409);
   EXPECT_EQ(http_status(Errc::redis_unavailable), 503);
