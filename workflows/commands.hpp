@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "workflows/ids.hpp"
+#include "workflows/principal.hpp"
 #include "workflows/secret.hpp"
 #include "workflows/time.hpp"
 
@@ -126,6 +127,8 @@ struct Inbound {
   CommandType type = CommandType::registration_start;
   CommandPayload payload;
   std::string traceparent;  // W3C trace context, carried to everything this causes
+  // Who sent it, verified by the shell (issue 13: not yet filled in nor checked).
+  Principal principal;
 };
 
 }  // namespace enroll
