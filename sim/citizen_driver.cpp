@@ -118,10 +118,12 @@ std::optional<Command> CitizenDriver::answer(const std::string& id, Journey& j,
   if (expects == "selfie.capture") {
     return command(id, j, expects, {{"image_ref", selfie_ref(c, ++j.selfies)}});
   }
-  if (expects == "fingerprint.capture") {  // on behalf of the officer's scanner
-    return command(
-        id, j, expects,
-        {{"template_ref", fingerprint_ref(c, ++j.fingerprints)}, {"finger", "right-index"}});
+  if (expects == "fingerprint.capture") {  // on behalf of the officer's scanner, naming them
+    nlohmann::json data{{"template_ref", fingerprint_ref(c, ++j.fingerprints)},
+                        {"finger", "right-index"}};
+    const auto start = start_data(j.channel, j.n, c);
+    if (start.contains("officer")) data["officer"] = {{"id", start["officer"]["id"]}};
+    return command(id, j, expects, std::move(data));
   }
   if (expects == "qr.scan") return scan_qr(id, j);
   if (expects == "passcode.set") {

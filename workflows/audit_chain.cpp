@@ -33,6 +33,15 @@ std::optional<ChainBreak> verify_chain(std::vector<nlohmann::json> records) {
   return std::nullopt;
 }
 
+void count_refusals(const std::vector<nlohmann::json>& records, TrailReport& report) {
+  for (const auto& rec : records) {
+    if (rec.value("outcome", "").rfind("not_authorised", 0) != 0) continue;
+    const auto actor = rec.value("actor", nlohmann::json::object());
+    const auto principal = actor.is_object() ? actor.value("principal", "") : std::string();
+    ++report.refused[principal.empty() ? "(no principal)" : principal];
+  }
+}
+
 TrailReport verify_trail(const std::vector<nlohmann::json>& events) {
   std::map<std::string, std::vector<nlohmann::json>> chains;
   std::set<std::string> seen;
@@ -45,6 +54,7 @@ TrailReport verify_trail(const std::vector<nlohmann::json>& events) {
   }
   report.registrations = chains.size();
   for (auto& [id, records] : chains) {
+    count_refusals(records, report);
     if (auto broken = verify_chain(std::move(records))) report.broken.emplace(id, *broken);
   }
   return report;

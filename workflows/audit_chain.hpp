@@ -26,7 +26,13 @@ struct TrailReport {
   std::size_t registrations = 0;
   std::size_t records = 0;
   std::map<std::string, ChainBreak> broken;  // registration id → its first broken link
+  // Messages refused on the record (outcome not_authorised, issue 13), by the principal that
+  // sent them: a valid key used for what its principal may not do is worth a look.
+  std::map<std::string, std::size_t> refused;
 };
+
+// Adds the refusals among `records` (audit records' data) to `report.refused`.
+void count_refusals(const std::vector<nlohmann::json>& records, TrailReport& report);
 
 // Groups audit.record CloudEvents (one per element; copies with the same event id counted
 // once) by registration and verifies every chain.

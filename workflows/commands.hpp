@@ -76,6 +76,9 @@ struct CitizenIdEnter {
 struct FingerprintCapture {
   std::string template_ref;
   std::string finger;
+  // The officer at the counter who took it (signed by the officer console; issue 13): checked
+  // against the registration's officer (workflows/authorise.hpp). Empty: none named.
+  std::string officer_id;
 };
 struct QrScan {
   std::string token;

@@ -4,27 +4,24 @@
 
 namespace enroll {
 
-std::string_view to_string(ActorKind k) {
-  switch (k) {
-    case ActorKind::citizen:
-      return "citizen";
-    case ActorKind::officer:
-      return "officer";
-    case ActorKind::connector:
-      return "connector";
-    case ActorKind::operator_:
-      return "operator";
-    case ActorKind::system:
-      return "system";
-  }
-  return "?";
+namespace {
+
+// {"principal", "role", "key_id"} and, when someone acts through the principal, "officer" or
+// "operator".
+nlohmann::json actor_json(const AuditActor& a) {
+  nlohmann::json j{{"principal", a.principal}, {"role", a.role}, {"key_id", a.key_id}};
+  if (!a.officer.empty()) j["officer"] = a.officer;
+  if (!a.operator_id.empty()) j["operator"] = a.operator_id;
+  return j;
 }
+
+}  // namespace
 
 nlohmann::json audit_to_json(const AuditRecord& r, bool with_hash) {
   nlohmann::json j{{"registration_id", r.registration_id.str()},
                    {"seq", r.seq},
                    {"at", to_rfc3339(r.at)},
-                   {"actor", {{"kind", to_string(r.actor_kind)}, {"id", r.actor_id}}},
+                   {"actor", actor_json(r.actor)},
                    {"cause", r.cause.str()},
                    {"from", r.from},
                    {"to", r.to},

@@ -27,16 +27,22 @@ struct RequestTask {
   nlohmann::json inputs = nlohmann::json::object();
 };
 
-enum class ActorKind { citizen, officer, connector, operator_, system };
-std::string_view to_string(ActorKind k);
+// Who acted (issue 13): the principal whose key verified the message (as the trust file names
+// it), and the officer or operator acting through it, as the signed data names them.
+struct AuditActor {
+  std::string principal;    // "" if none (a message refused for that)
+  std::string role;         // to_string(Role)
+  std::string key_id;       // the key that verified the message
+  std::string officer;      // "" unless an officer acted (at an officer console)
+  std::string operator_id;  // "" unless an operator acted (on the operator side)
+};
 
 // One link of a registration's hash chain (contract: enroll.audit).
 struct AuditRecord {
   RegistrationId registration_id;
   std::int64_t seq = 0;
   Timestamp at{};
-  ActorKind actor_kind = ActorKind::system;
-  std::string actor_id;
+  AuditActor actor;
   EventId cause;
   std::string from, to, phase, step, outcome;
   std::string prev_hash;

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "workflows/authorise.hpp"
+#include "workflows/crypto/base64.hpp"
 #include "workflows/crypto/hashing.hpp"
 #include "workflows/domain/citizen_id.hpp"
 #include "workflows/reason.hpp"
@@ -19,17 +21,15 @@ std::string position(const Registration& s) {
   return std::string(to_string(s.phase)) + "/" + s.step;
 }
 
-ActorKind actor_of(const Inbound& ev) {
-  if (ev.type == CommandType::timer) return ActorKind::system;
-  if (std::holds_alternative<OperatorAction>(ev.payload)) return ActorKind::operator_;
-  if (ev.type == CommandType::task_result) return ActorKind::connector;
-  if (ev.type == CommandType::registration_start || ev.type == CommandType::fingerprint_capture) {
-    const auto* start = std::get_if<RegistrationStart>(&ev.payload);
-    if (ev.type == CommandType::fingerprint_capture || (start != nullptr && start->officer)) {
-      return ActorKind::officer;
-    }
-  }
-  return ActorKind::citizen;
+// Who acted, for the audit: the verified principal, and the officer or operator it vouches for
+// (a name in the data of another role's message is no one's word).
+AuditActor actor_of(const Inbound& ev) {
+  const auto& p = ev.principal;
+  AuditActor actor{p.name.str(), std::string(to_string(p.role)), p.key_id, "", ""};
+  if (p.role == Role::officer_console) actor.officer = named_officer(ev);
+  const auto* op = std::get_if<OperatorAction>(&ev.payload);
+  if (p.role == Role::operator_ && op != nullptr) actor.operator_id = op->operator_id;
+  return actor;
 }
 
 // Builds the outcome of one event for one registration: the transitions and their effects.
@@ -205,6 +205,12 @@ class Transition {
   void reject_command(const Reason& reason) {
     emit(events::CommandRejected{reason, ev_.type});
     audit(position(s_), position(s_), "command_rejected");
+  }
+
+  // The sender may not send this (workflows/authorise.hpp): refused and on the record.
+  void refuse(const std::string& why) {
+    emit(events::CommandRejected{{ReasonCode::not_authorised, why}, ev_.type});
+    audit(position(s_), position(s_), "not_authorised: " + why);
   }
 
  private:
@@ -420,9 +426,8 @@ class Transition {
     for (const auto& [k, v] : step.task->inputs.items()) inputs[k] = v;
     step_move(step::TaskSent{});
     s_.attempt = attempt;
-    // registration / step / entry . attempt: deterministic, and unique across re-entries.
-    s_.pending_request = RequestId(s_.id.str() + "/" + step.name + "/" +
-                                   std::to_string(s_.entries) + "." + std::to_string(attempt));
+    // Unique across re-entries (entries counts the steps entered) and attempts.
+    s_.pending_request = task_request_id(cfg_, s_.id, step.name, s_.entries, attempt);
     s_.step_deadline = now_ + step.timeout;
     s_.pending_inputs = inputs.dump();
     bump();
@@ -470,9 +475,10 @@ class Transition {
   void release_citizen() {
     if (!s_.citizen_claimed || !s_.citizen_id) return;
     s_.citizen_claimed = false;
-    effects_.emplace_back(RequestTask{"orchestrator", "citizen.release",
-                                      RequestId(s_.id.str() + "/release"), 1, now_,
-                                      json{{"citizen_hash", citizen_hash(cfg_, *s_.citizen_id)}}});
+    // The task's name is no step's (a step name has no dot): an id of its own.
+    effects_.emplace_back(RequestTask{
+        "orchestrator", "citizen.release", task_request_id(cfg_, s_.id, "citizen.release", 0, 1), 1,
+        now_, json{{"citizen_hash", citizen_hash(cfg_, *s_.citizen_id)}}});
   }
 
   void bump() {
@@ -487,9 +493,7 @@ class Transition {
     r.registration_id = s_.id;
     r.seq = ++s_.audit_seq;
     r.at = now_;
-    r.actor_kind = actor_of(ev_);
-    const auto* op = std::get_if<OperatorAction>(&ev_.payload);
-    r.actor_id = op != nullptr ? op->operator_id : ev_.source;
+    r.actor = actor_of(ev_);
     r.cause = ev_.id;
     r.from = from;
     r.to = to;
@@ -564,6 +568,14 @@ std::string citizen_hash(const EngineConfig& config, const std::string& citizen_
   return crypto::keyed_hash_hex(config.citizen_hash_key, citizen_id);
 }
 
+RequestId task_request_id(const EngineConfig& config, const RegistrationId& id,
+                          std::string_view step, int entries, int attempt) {
+  const auto mac = crypto::keyed_hash(config.request_id_key, id.str() + "|" + std::string(step) +
+                                                                 "|" + std::to_string(entries) +
+                                                                 "|" + std::to_string(attempt));
+  return RequestId(crypto::to_base64url(std::span(mac).first<16>()));
+}
+
 std::array<unsigned char, 16> passcode_salt(const EngineConfig& config, const RegistrationId& id,
                                             const EventId& event) {
   return crypto::derive_salt(config.passcode_salt_key, id.str() + "/" + event.str());
@@ -576,6 +588,9 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
     if (event.type != CommandType::registration_start) {
       return rejected_without_state(event, ReasonCode::unknown_registration);
     }
+    if (auto why = refusal(event, nullptr, nullptr, *config.catalog)) {
+      return rejected_without_state(event, {ReasonCode::not_authorised, *why});
+    }
     return start_registration(event, now, config);
   }
   if (std::find(current->applied.begin(), current->applied.end(), event.id.str()) !=
@@ -585,6 +600,15 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
     return dup;
   }
   const ChannelDefinition* def = config.catalog->get(current->channel, current->definition_version);
+  if (auto why = refusal(event, &*current, def, *config.catalog)) {
+    // Nothing changes but the audit chain: not even the inbound ids remembered, so that a
+    // forged message cannot take the id of a genuine one still to come.
+    Transition t(*current, def, event, now, config);
+    t.refuse(*why);
+    Outcome out = std::move(t).finish();
+    out.state->updated_at = current->updated_at;
+    return out;
+  }
   Registration s = *current;
   if (event.type != CommandType::timer) remember(s, event.id, config.dedupe_window);
   if (def == nullptr && event.type == CommandType::timer) {
@@ -644,6 +668,7 @@ std::optional<crypto::PasscodeWork> passcode_work(const Registration& state, con
                                                   const EngineConfig& config) {
   if (!state.active() || state.stage != StepState::awaiting_input) return std::nullopt;
   const ChannelDefinition* def = config.catalog->get(state.channel, state.definition_version);
+  if (refusal(event, &state, def, *config.catalog)) return std::nullopt;  // no work for it
   const StepDef* step = def != nullptr ? def->find(state.step) : nullptr;
   if (step == nullptr ||
       std::find(step->expects.begin(), step->expects.end(), event.type) == step->expects.end()) {

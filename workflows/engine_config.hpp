@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "workflows/crypto/passcode_verifier.hpp"
@@ -19,6 +20,7 @@ struct EngineConfig {
   std::vector<unsigned char> passcode_salt_key;
   std::vector<unsigned char> citizen_hash_key;
   std::vector<unsigned char> qr_mac_key;
+  std::vector<unsigned char> request_id_key;  // makes task request ids unguessable
   crypto::PasscodeHashParams passcode_hash;
   // Argon2id results computed ahead (by enrollmentd's worker pool); none: computed inline.
   const crypto::PasscodeResults* passcode_ahead = nullptr;
@@ -31,6 +33,13 @@ struct EngineConfig {
 // The keyed hash of a citizen ID: what the one-active-registration claim and the audit trail
 // carry instead of the ID.
 std::string citizen_hash(const EngineConfig& config, const std::string& citizen_id);
+
+// The id of a task request: base64url of HMAC-SHA256(request_id_key, registration | step |
+// entries | attempt) truncated to 128 bits. A capability: only the connector sent the request
+// knows it, so a result cannot be made up without it; deterministic, so a replay sends the
+// same request.
+RequestId task_request_id(const EngineConfig& config, const RegistrationId& id,
+                          std::string_view step, int entries, int attempt);
 
 // The salt of the passcode verifier that event `event` sets for registration `id`: derived
 // from a secret key and both ids, so that a replay makes the same verifier.

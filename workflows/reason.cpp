@@ -66,6 +66,7 @@ constexpr std::array kNames{
     Row{ReasonCode::unknown_registration, "unknown_registration"},
     Row{ReasonCode::definition_not_loaded, "definition_not_loaded"},
     Row{ReasonCode::registration_not_active, "registration_not_active"},
+    Row{ReasonCode::not_authorised, "not_authorised"},
 };
 static_assert(kNames.size() == static_cast<std::size_t>(kLastReasonCode) + 1);
 

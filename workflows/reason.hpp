@@ -70,8 +70,10 @@ enum class ReasonCode {
   unknown_registration,
   definition_not_loaded,
   registration_not_active,  // ended or locked; detail: its status
+  not_authorised,  // the sender's principal may not send this (workflows/authorise.hpp); detail:
+                   // the principal and what it tried
 };
-inline constexpr ReasonCode kLastReasonCode = ReasonCode::registration_not_active;
+inline constexpr ReasonCode kLastReasonCode = ReasonCode::not_authorised;
 
 struct Reason {
   ReasonCode code = ReasonCode::other;

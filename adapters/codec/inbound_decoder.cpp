@@ -102,7 +102,9 @@ std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view paylo
       in.payload = CitizenIdEnter{str(data, "citizen_id")};
       break;
     case CommandType::fingerprint_capture:
-      in.payload = FingerprintCapture{str(data, "template_ref"), str(data, "finger")};
+      in.payload = FingerprintCapture{
+          str(data, "template_ref"), str(data, "finger"),
+          data.HasMember("officer") ? str(data["officer"], "id") : std::string()};
       break;
     case CommandType::qr_scan:
       in.payload = QrScan{str(data, "token")};

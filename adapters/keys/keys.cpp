@@ -26,10 +26,11 @@ namespace fs = std::filesystem;
 constexpr const char* kSealPub = "passcode_seal.pub";
 constexpr const char* kSealKey = "passcode_seal.key";
 constexpr const char* kQrMac = "qr_mac.key";
+constexpr const char* kRequestId = "request_id.key";
 constexpr const char* kCitizenHash = "citizen_hash.key";
 constexpr const char* kPasscodeSalt = "passcode_salt.key";
 constexpr const char* kOperatorToken = "operator.token";
-constexpr std::array kAllFiles{kSealPub,     kSealKey,      kQrMac,
+constexpr std::array kAllFiles{kSealPub,     kSealKey,      kQrMac,        kRequestId,
                                kCitizenHash, kPasscodeSalt, kOperatorToken};
 
 constexpr std::size_t kSymmetricKeyBytes = 32;
@@ -174,6 +175,7 @@ Keys load_keys(const fs::path& dir) {
                     quoted(dir / kSealKey));
   }
   keys.qr_mac_key = read_base64_key(dir, kQrMac, kMinKeyBytes, kMaxKeyBytes);
+  keys.request_id_key = read_base64_key(dir, kRequestId, kMinKeyBytes, kMaxKeyBytes);
   keys.citizen_hash_key = read_base64_key(dir, kCitizenHash, kMinKeyBytes, kMaxKeyBytes);
   keys.passcode_salt_key = read_base64_key(dir, kPasscodeSalt, kMinKeyBytes, kMaxKeyBytes);
   keys.operator_token = read_operator_token(dir);
@@ -205,7 +207,7 @@ void generate_keys(const fs::path& dir, bool overwrite) {
   write_key_file(dir / kSealPub, encode(seal.pub.bytes, kPadded), kPublic, overwrite);
   write_key_file(dir / kSealKey, encode(seal.secret, kPadded), kSecret, overwrite);
   sodium_memzero(seal.secret.data(), seal.secret.size());
-  for (const char* name : {kQrMac, kCitizenHash, kPasscodeSalt}) {
+  for (const char* name : {kQrMac, kRequestId, kCitizenHash, kPasscodeSalt}) {
     write_key_file(dir / name, random_base64(kSymmetricKeyBytes, kPadded), kSecret, overwrite);
   }
   write_key_file(dir / kOperatorToken,

@@ -14,6 +14,7 @@ namespace enroll {
 struct Keys {
   crypto::SealKeyPair passcode_seal;             // passcode_seal.pub + passcode_seal.key
   std::vector<unsigned char> qr_mac_key;         // qr_mac.key
+  std::vector<unsigned char> request_id_key;     // request_id.key
   std::vector<unsigned char> citizen_hash_key;   // citizen_hash.key
   std::vector<unsigned char> passcode_salt_key;  // passcode_salt.key
   std::string operator_token;                    // operator.token (base64url text)

@@ -31,12 +31,17 @@ int print_report(const GlobalOptions& options, const TrailReport& report, bool f
     for (const auto& [reg, b] : report.broken) {
       broken.push_back({{"registration_id", reg}, {"seq", b.seq}, {"why", b.why}});
     }
+    json refused = json::array();
+    for (const auto& [principal, n] : report.refused) {
+      refused.push_back({{"principal", principal}, {"records", n}});
+    }
     json gone = json::array();
     for (const auto& [reg, at] : purged) gone.push_back({{"registration_id", reg}, {"at", at}});
     std::cout << json{{"ok", found && report.broken.empty()},
                       {"registrations", report.registrations},
                       {"records", report.records},
                       {"broken", broken},
+                      {"refused", refused},
                       {"purged", gone}}
                      .dump()
               << "\n";
@@ -46,6 +51,10 @@ int print_report(const GlobalOptions& options, const TrailReport& report, bool f
     std::cout << "purged: " << reg << " at " << at
               << ": its history is no longer kept; its trail is on enroll.audit (verify it with "
                  "--file)\n";
+  }
+  for (const auto& [principal, n] : report.refused) {
+    std::cout << "refused: " << principal << ": " << n
+              << " message(s) it may not send (not_authorised)\n";
   }
   if (!found) {
     std::cout << not_found << "\n";
@@ -114,6 +123,7 @@ bool check_registration(const ServiceClient& client, const std::string& id, Trai
   const auto counted = state.value("audit_records", std::int64_t{0});
   const auto head = state.value("audit_head", std::string{});
   std::vector<json> chain(records.begin(), records.end());
+  count_refusals(chain, report);
   if (auto broken = verify_chain(chain)) {
     report.broken.emplace(id, *broken);
     return true;

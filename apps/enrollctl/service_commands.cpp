@@ -94,6 +94,19 @@ int run_status(const GlobalOptions& options, const ServiceOptions& service, cons
   return 0;
 }
 
+// Who acted: "<principal>", with "/officer:<id>" or "/operator:<id>" for the person acting
+// through it; a record from before issue 13 names "<kind>:<id>".
+std::string actor_text(const json& actor) {
+  if (!actor.is_object()) return text_of(actor);
+  if (!actor.contains("principal")) {
+    return text_of(actor.value("kind", json())) + ":" + text_of(actor.value("id", json()));
+  }
+  std::string out = text_of(actor.value("principal", json()));
+  if (actor.contains("officer")) out += "/officer:" + text_of(actor.value("officer", json()));
+  if (actor.contains("operator")) out += "/operator:" + text_of(actor.value("operator", json()));
+  return out;
+}
+
 int run_history(const GlobalOptions& options, const ServiceOptions& service,
                 const std::string& id) {
   json records = json::array();
@@ -106,9 +119,8 @@ int run_history(const GlobalOptions& options, const ServiceOptions& service,
     return 0;
   }
   for (const auto& rec : records) {
-    const auto& actor = rec.value("actor", json::object());
     std::cout << std::right << std::setw(4) << text_of(rec["seq"]) << "  " << text_of(rec["at"])
-              << "  " << text_of(actor["kind"]) << ":" << text_of(actor["id"]) << "  "
+              << "  " << actor_text(rec.value("actor", json::object())) << "  "
               << text_of(rec["from"]) << " -> " << text_of(rec["to"]) << "  "
               << text_of(rec["outcome"]) << "\n";
   }

@@ -167,6 +167,7 @@ Startup::Startup(const Config& config) {
   engine_.passcode_salt_key = keys_.passcode_salt_key;
   engine_.citizen_hash_key = keys_.citizen_hash_key;
   engine_.qr_mac_key = keys_.qr_mac_key;
+  engine_.request_id_key = keys_.request_id_key;
   engine_.passcode_hash.opslimit = config.passcode_opslimit;
   engine_.passcode_hash.memlimit = config.passcode_memlimit_kib * 1024;
   if (const auto keep = http::parse_duration(config.retain_finished).value(); keep.count() > 0) {

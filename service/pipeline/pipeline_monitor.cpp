@@ -97,7 +97,9 @@ void PipelineMonitor::on_outcome(const Inbound& in, const Outcome& outcome) {
   for (const auto& effect : outcome.effects) {
     if (const auto* a = std::get_if<AuditRecord>(&effect)) {
       if (starts_with(a->outcome, "ignored_late_result")) late = true;
-      if (late || a->outcome == "command_rejected") continue;
+      if (late || a->outcome == "command_rejected" || starts_with(a->outcome, "not_authorised")) {
+        continue;  // refused: no transition
+      }
       transitions_.add({a->phase});
     } else if (const auto* r = std::get_if<RequestTask>(&effect)) {
       if (r->attempt > 1) retries_.add({r->task});

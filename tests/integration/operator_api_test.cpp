@@ -62,7 +62,8 @@ class OperatorApiTest : public OrchestratorTest {
                       const std::string& reason, const std::string& command_id) {
     const auto records = records_of(id, "operator_" + action);
     ASSERT_EQ(records.size(), 1u) << id << " " << action;
-    EXPECT_EQ(records[0].at("actor"), (json{{"kind", "operator"}, {"id", who}}));
+    EXPECT_EQ(records[0].at("actor").at("role"), "operator");
+    EXPECT_EQ(records[0].at("actor").at("operator"), who);
     EXPECT_EQ(records[0].at("outcome"), "operator_" + action + ": " + reason);
     EXPECT_EQ(records[0].at("cause"), command_id);
   }
@@ -452,8 +453,8 @@ TEST_F(EnrollctlServiceTest, StatusHistoryListAndTheActions) {
   const auto h = run.as_json();
   EXPECT_EQ(h.at("total"), stored_state(other).value().at("audit_seq"));
   ASSERT_EQ(h.at("records").size(), 3u);
-  EXPECT_EQ(h.at("records")[1].at("actor"), (json{{"kind", "operator"}, {"id", "op-fay"}}));
-  EXPECT_EQ(h.at("records")[2].at("actor"), (json{{"kind", "operator"}, {"id", "op-gus"}}));
+  EXPECT_EQ(h.at("records")[1].at("actor").at("operator"), "op-fay");
+  EXPECT_EQ(h.at("records")[2].at("actor").at("operator"), "op-gus");
   run = ctl({"--url", url, "history", other});
   EXPECT_EQ(run.exit, 0) << run.out;
   EXPECT_NE(run.out.find("operator:op-gus"), std::string::npos) << run.out;

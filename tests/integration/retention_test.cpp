@@ -83,7 +83,7 @@ TEST_F(RetentionTest, FinishedRegistrationsArePurgedToTombstones) {
     ASSERT_FALSE(records.empty());
     EXPECT_EQ(records.rbegin()->first, (*state)["audit_seq"].get<std::int64_t>());
     EXPECT_EQ(records.rbegin()->second["outcome"], "purged");
-    EXPECT_EQ(records.rbegin()->second["actor"]["kind"], "system");
+    EXPECT_EQ(records.rbegin()->second["actor"]["role"], "orchestrator");
     EXPECT_EQ(records.rbegin()->second["hash"], (*state)["audit_head"]);
   }
   expect_exactly_once(ids);

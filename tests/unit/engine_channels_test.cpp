@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tests/unit/engine_fixture.hpp"
+#include "tests/unit/channel_engine.hpp"
 #include "workflows/definition.hpp"
 #include "workflows/engine.hpp"
 
@@ -17,57 +17,8 @@ using nlohmann::json;
 
 constexpr const char* kCitizen = "1101700203450";
 
-class ChannelEngineTest : public ::testing::Test {
+class ChannelEngineTest : public testing::ChannelEngine {
  protected:
-  void SetUp() override {
-    testing::load_all_channels(catalog_);
-    config_ = testing::test_engine_config(catalog_);
-  }
-
-  Outcome feed(const std::string& reg, CommandType type, CommandPayload payload) {
-    Inbound in{EventId("e" + std::to_string(++seq_)),
-               "/test",
-               RegistrationId(reg),
-               type,
-               std::move(payload),
-               ""};
-    now_ += std::chrono::seconds(1);
-    auto& state = states_[reg];
-    Outcome out = apply(state, in, now_, config_);
-    if (out.state) state = *out.state;
-    return out;
-  }
-  Outcome feed(CommandType type, CommandPayload payload) {
-    return feed("reg-1", type, std::move(payload));
-  }
-  Registration& state(const std::string& reg = "reg-1") { return *states_.at(reg); }
-  Outcome result(json outputs, TaskStatus status = TaskStatus::ok, std::string code = "",
-                 const std::string& reg = "reg-1") {
-    TaskResult r;
-    r.request_id = state(reg).pending_request.value_or(RequestId("none"));
-    r.status = status;
-    r.outputs = std::move(outputs);
-    if (!code.empty()) r.error = TaskError{code, code};
-    return feed(reg, CommandType::task_result, r);
-  }
-  Outcome fire_timer(const std::string& reg = "reg-1") {
-    now_ = *state(reg).next_timer() - std::chrono::seconds(1);
-    return feed(reg, CommandType::timer, TimerFired{});
-  }
-  static const EmitEvent* last_event(const Outcome& o) {
-    const EmitEvent* last = nullptr;
-    for (const auto& e : o.effects) {
-      if (const auto* ev = std::get_if<EmitEvent>(&e)) last = ev;
-    }
-    return last;
-  }
-  static const RequestTask* request(const Outcome& o) {
-    for (const auto& e : o.effects) {
-      if (const auto* r = std::get_if<RequestTask>(&e)) return r;
-    }
-    return nullptr;
-  }
-
   // Scans a QR token; if the step re-shows a token, the console displays it. Returns the
   // code of the reason the channel is told (empty if the scan was accepted).
   std::string scan(const std::string& reg, const std::string& token) {
@@ -95,18 +46,13 @@ class ChannelEngineTest : public ::testing::Test {
     feed(reg, CommandType::terms_accept, TermsAccept{"2024-06"});
     feed(reg, CommandType::citizen_id_enter, CitizenIdEnter{kCitizen});
     result({{"decision", "approve"}, {"officer_id", "officer-1"}}, TaskStatus::ok, "", reg);
-    feed(reg, CommandType::fingerprint_capture, FingerprintCapture{"fp://1", "right-index"});
+    feed(reg, CommandType::fingerprint_capture,
+         FingerprintCapture{"fp://1", "right-index", "officer-1"});
     result({{"score", 0.95}}, TaskStatus::ok, "", reg);
     ASSERT_EQ(state(reg).step, "counter-qr");
     result({{"displayed", true}}, TaskStatus::ok, "", reg);
     ASSERT_EQ(state(reg).stage, StepState::awaiting_input);
   }
-
-  DefinitionCatalog catalog_;
-  EngineConfig config_;
-  std::map<std::string, std::optional<Registration>> states_;
-  Timestamp now_{std::chrono::milliseconds(1'800'000'000'000)};
-  int seq_ = 0;
 };
 
 TEST_F(ChannelEngineTest, OfficerAssistedHappyPath) {
@@ -156,7 +102,7 @@ TEST_F(ChannelEngineTest, OfficerRejectionRejects) {
   ASSERT_NE(request(out), nullptr);
   EXPECT_EQ(request(out)->task, "review.request");
   EXPECT_EQ(request(out)->inputs.at("citizen_id"), "1-xxxx-xxxxx-xx-0");
-  result({{"decision", "reject"}, {"reason", "photo does not match"}});
+  result({{"decision", "reject"}, {"officer_id", "officer-1"}, {"reason", "photo does not match"}});
   EXPECT_EQ(state().status(), Status::rejected);
   EXPECT_EQ(reason_from_stored(state().reason),
             (Reason{ReasonCode::officer_rejected, "photo does not match"}));

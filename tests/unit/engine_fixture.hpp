@@ -34,6 +34,7 @@ inline EngineConfig test_engine_config(const DefinitionCatalog& catalog) {
   config.passcode_salt_key.assign(32, 1);
   config.citizen_hash_key.assign(32, 2);
   config.qr_mac_key.assign(32, 3);
+  config.request_id_key.assign(32, 4);
   config.passcode_hash.opslimit = 1;
   config.passcode_hash.memlimit = 8192;  // libsodium's minimum
   return config;

@@ -46,8 +46,16 @@ TEST_F(EngineOperatorTest, RetryUnlocksALockedStepWithItsTriesRenewed) {
   EXPECT_EQ(awaiting(out)->data().at("reason").at("code"), "operator_retry");
   const auto* record = audit_of(out);
   ASSERT_NE(record, nullptr);
-  EXPECT_EQ(record->actor_kind, ActorKind::operator_);
-  EXPECT_EQ(record->actor_id, "op-7");
+  // The operator side's principal and key, and the operator it names.
+  EXPECT_EQ(record->actor.principal, "operator-http");
+  EXPECT_EQ(record->actor.role, "operator");
+  EXPECT_EQ(record->actor.key_id, "key-of-operator-http");
+  EXPECT_EQ(record->actor.operator_id, "op-7");
+  EXPECT_EQ(audit_to_json(*record, true).at("actor"),
+            (nlohmann::json{{"principal", "operator-http"},
+                            {"role", "operator"},
+                            {"key_id", "key-of-operator-http"},
+                            {"operator", "op-7"}}));
   EXPECT_EQ(record->outcome, "operator_retry: citizen called the hotline");
   EXPECT_EQ(record->from, "locked");
   // And the registration completes from there.
@@ -109,7 +117,7 @@ TEST_F(EngineOperatorTest, CancelEndsAnActiveOrLockedRegistrationAndNothingAfter
   EXPECT_EQ(state_->status(), Status::cancelled);
   EXPECT_EQ(reason_from_stored(state_->reason),
             (Reason{ReasonCode::operator_cancel, "fraud suspected"}));
-  EXPECT_EQ(audit_of(out)->actor_id, "op-7");
+  EXPECT_EQ(audit_of(out)->actor.operator_id, "op-7");
   // A terminal registration refuses every operator action.
   EXPECT_TRUE(rejected(act(CommandType::operator_retry, "again")));
   EXPECT_TRUE(rejected(act(CommandType::operator_rewind, "again", "selfie")));

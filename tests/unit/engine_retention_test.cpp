@@ -68,12 +68,13 @@ TEST_F(EngineRetentionTest, OnTheEndSetsThePurgeTimeAndTheTimerMakesATombstone) 
   EXPECT_FALSE(state_->pending_request.has_value());
   EXPECT_EQ(state_->applied, before.applied);
   EXPECT_TRUE(state_->device.id.empty());
-  // One audit record by the system, continuing the chain; no event.
+  // One audit record by enrollmentd (its timer), continuing the chain; no event.
   ASSERT_EQ(out.effects.size(), 1u);
   const auto* record = audit_record(out);
   ASSERT_NE(record, nullptr);
   EXPECT_EQ(record->outcome, "purged");
-  EXPECT_EQ(record->actor_kind, ActorKind::system);
+  EXPECT_EQ(record->actor.role, "orchestrator");
+  EXPECT_EQ(record->actor.principal, "enrollmentd");
   EXPECT_EQ(record->seq, before.audit_seq + 1);
   EXPECT_EQ(record->prev_hash, before.audit_head);
   EXPECT_EQ(state_->audit_seq, record->seq);
@@ -167,8 +168,14 @@ TEST_F(EngineRetentionTest, AnActiveRegistrationOfAnUnloadedDefinitionIgnoresIts
 TEST_F(EngineRetentionTest, ThePurgeIsTheSameOnReplay) {
   config_.retain_finished = 5s;
   issue();
-  const Inbound in{EventId("timer/1"), "/enrollmentd/timers",         RegistrationId("reg-1"),
-                   CommandType::timer, TimerFired{*state_->purge_at}, ""};
+  Inbound in{EventId("timer/1"),
+             "/enrollmentd/timers",
+             RegistrationId("reg-1"),
+             CommandType::timer,
+             TimerFired{*state_->purge_at},
+             "",
+             {}};
+  in.principal = testing::fitting_principal(in, &*state_, catalog_);
   const auto a = apply(state_, in, *state_->purge_at + 10ms, config_);
   const auto b = apply(state_, in, *state_->purge_at + 10ms, config_);
   ASSERT_TRUE(a.state && b.state);

@@ -115,6 +115,40 @@ TEST_F(EngineTest, RetryableErrorBacksOffThenResendsThenGivesUp) {
             (Reason{ReasonCode::task_failed, "card.verify: unavailable"}));
 }
 
+// A request id is a capability (issue 13): a MAC of registration, step, entry and attempt
+// under enrollmentd's key, so a result for it cannot be made up; a guessed id of the old form
+// (<registration>/<step>/<entry>.<attempt>) answers nothing.
+TEST_F(EngineTest, RequestIdsAreUnguessableCapabilities) {
+  walk_to("card-front");
+  const auto out = feed(CommandType::card_front_capture, ImageCapture{ImageRef("img://front")});
+  const auto* req = request(out);
+  ASSERT_NE(req, nullptr);
+  const auto id = req->request_id;
+  EXPECT_EQ(id.str().size(), 22u);  // 128 bits, base64url without padding
+  EXPECT_EQ(id.str().find_first_not_of(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            std::string::npos);
+  const RegistrationId reg("reg-1");
+  const int entries = state_->entries;
+  EXPECT_EQ(id, task_request_id(config_, reg, "card-front", entries, 1));
+  EXPECT_NE(id, task_request_id(config_, RegistrationId("reg-2"), "card-front", entries, 1));
+  EXPECT_NE(id, task_request_id(config_, reg, "card-back", entries, 1));
+  EXPECT_NE(id, task_request_id(config_, reg, "card-front", entries + 1, 1));
+  EXPECT_NE(id, task_request_id(config_, reg, "card-front", entries, 2));
+  auto other = config_;
+  other.request_id_key.assign(32, 6);
+  EXPECT_NE(id, task_request_id(other, reg, "card-front", entries, 1));
+
+  TaskResult guessed;
+  guessed.request_id = RequestId("reg-1/card-front/" + std::to_string(entries) + ".1");
+  guessed.task = "card.front.ocr";
+  guessed.outputs = front_ocr_;
+  const auto ignored = feed(CommandType::task_result, guessed);
+  EXPECT_TRUE(events(ignored).empty());
+  EXPECT_EQ(state_->step, "card-front");
+  EXPECT_EQ(state_->pending_request, id);
+}
+
 TEST_F(EngineTest, StepTimeoutRetriesLikeARetryableError) {
   walk_to("verify-card");
   const auto deadline = *state_->step_deadline;
@@ -240,16 +274,19 @@ TEST_F(EngineTest, OutOfOrderCommandIsRejectedAndStateUnchanged) {
 
 TEST_F(EngineTest, SameInputsGiveTheSameOutputs) {
   walk_to("confirm-consent");
-  const auto a =
-      apply(state_,
-            Inbound{EventId("x"), "/t", RegistrationId("reg-1"), CommandType::consent_confirm,
-                    ConsentConfirm{SecretString("13572468")}, ""},
-            now_, config_);
-  const auto b =
-      apply(state_,
-            Inbound{EventId("x"), "/t", RegistrationId("reg-1"), CommandType::consent_confirm,
-                    ConsentConfirm{SecretString("13572468")}, ""},
-            now_, config_);
+  const auto confirm = [this] {
+    Inbound in{EventId("x"),
+               "/t",
+               RegistrationId("reg-1"),
+               CommandType::consent_confirm,
+               ConsentConfirm{SecretString("13572468")},
+               "",
+               {}};
+    testing::give_fitting_principal(in, &*state_, catalog_);
+    return in;
+  };
+  const auto a = apply(state_, confirm(), now_, config_);
+  const auto b = apply(state_, confirm(), now_, config_);
   ASSERT_TRUE(a.state && b.state);
   EXPECT_EQ(state_to_json(*a.state), state_to_json(*b.state));
   ASSERT_EQ(a.effects.size(), b.effects.size());
@@ -268,6 +305,13 @@ namespace enroll {
 namespace {
 
 TEST_F(EngineTest, ReenteringAStepSendsANewRequestId) {
+  walk_to("card-front");
+  feed(CommandType::card_front_capture, ImageCapture{ImageRef("img://front")});
+  const auto first_front = *state_->pending_request;
+  const auto first_out = result(front_ocr_);
+  const auto* first = request(first_out);
+  ASSERT_NE(first, nullptr);
+  const auto first_claim = first->request_id;
   walk_to("confirm-card-data");
   feed(CommandType::card_data_confirm, CardDataConfirm{false});  // back to the front photo
   ASSERT_EQ(state_->step, "card-front");
@@ -277,11 +321,12 @@ TEST_F(EngineTest, ReenteringAStepSendsANewRequestId) {
   const auto* claim = request(out);
   ASSERT_NE(claim, nullptr);
   EXPECT_EQ(claim->task, "citizen.claim");
-  // The first claim of this registration was ".../claim-citizen/<entry>.1" with an earlier
-  // entry: a connector's result id derived from the request id must not look like a repeat.
-  EXPECT_EQ(claim->request_id.str().rfind("reg-1/claim-citizen/", 0), 0u);
-  EXPECT_NE(claim->request_id.str(), "reg-1/claim-citizen/3.1");
-  EXPECT_NE(front.str(), "reg-1/card-front/2.1");
+  // Each entry of a step has ids of its own: a connector's result id derived from the request
+  // id must not look like a repeat.
+  EXPECT_NE(claim->request_id, first_claim);
+  EXPECT_NE(front, first_front);
+  EXPECT_EQ(claim->request_id,
+            task_request_id(config_, RegistrationId("reg-1"), "claim-citizen", state_->entries, 1));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "tests/unit/engine_fixture.hpp"
+#include "tests/unit/principals.hpp"
 #include "workflows/definition.hpp"
 #include "workflows/engine.hpp"
 #include "workflows/reason.hpp"
@@ -23,6 +24,7 @@ class EngineWalk : public ::testing::Test {
     config_.catalog = &catalog_;
     config_.passcode_salt_key.assign(32, 7);
     config_.citizen_hash_key.assign(32, 9);
+    config_.request_id_key.assign(32, 5);
     config_.passcode_hash.memlimit = 8 * 1024 * 1024;
     config_.passcode_hash.opslimit = 1;
   }
@@ -36,12 +38,15 @@ class EngineWalk : public ::testing::Test {
     in.payload = std::move(payload);
     return feed(in);
   }
-  Outcome feed(const Inbound& in) {
+  // `in` from its fitting sender, unless it names one (tests/unit/principals.hpp).
+  Outcome feed(Inbound& in) {
+    give_fitting_principal(in, state_ ? &*state_ : nullptr, catalog_);
     now_ += std::chrono::seconds(1);
     Outcome out = apply(state_, in, now_, config_);
     if (out.state) state_ = *out.state;
     return out;
   }
+  Outcome feed(Inbound&& in) { return feed(in); }
   // Moves the clock to the registration's next timer and fires it.
   Outcome fire_timer() {
     const auto due = state_->next_timer();
@@ -62,6 +67,7 @@ class EngineWalk : public ::testing::Test {
   Outcome result(json outputs, TaskStatus status = TaskStatus::ok, std::string code = "") {
     TaskResult r;
     r.request_id = state_->pending_request.value_or(RequestId("none"));
+    r.task = awaited_task(*state_, catalog_);
     r.status = status;
     r.outputs = std::move(outputs);
     if (!code.empty()) r.error = TaskError{code, code};

@@ -130,6 +130,7 @@ class OperatorRefusalTest : public enroll::testing::EngineWalk {
     in.subject = RegistrationId("reg-1");
     in.type = action;
     in.payload = OperatorAction{"op", "r", to_step};
+    in.principal = enroll::testing::fitting_principal(in, &*state_, catalog_);
     const auto out = apply(state_, in, now_, config_);
     const auto evs = events(out);
     return !evs.empty() && evs.front()->type() == EventType::command_rejected;

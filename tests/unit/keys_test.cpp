@@ -50,6 +50,8 @@ TEST_F(KeysTest, GenerateThenLoadRoundTrips) {
   generate_keys(dir_);
   const Keys keys = load_keys(dir_);
   EXPECT_EQ(keys.qr_mac_key.size(), 32u);
+  EXPECT_EQ(keys.request_id_key.size(), 32u);
+  EXPECT_NE(keys.request_id_key, keys.qr_mac_key);
   EXPECT_EQ(keys.citizen_hash_key.size(), 32u);
   EXPECT_EQ(keys.passcode_salt_key.size(), 32u);
   EXPECT_NE(keys.qr_mac_key, keys.citizen_hash_key);
@@ -65,7 +67,7 @@ TEST_F(KeysTest, GenerateThenLoadRoundTrips) {
 
 TEST_F(KeysTest, FilesAreBase64AndSecretsArePrivate) {
   generate_keys(dir_);
-  for (const char* name : {"passcode_seal.key", "qr_mac.key", "citizen_hash.key",
+  for (const char* name : {"passcode_seal.key", "qr_mac.key", "request_id.key", "citizen_hash.key",
                            "passcode_salt.key", "operator.token"}) {
     EXPECT_EQ(fs::status(dir_ / name).permissions() & fs::perms::all,
               fs::perms::owner_read | fs::perms::owner_write)

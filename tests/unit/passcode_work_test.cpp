@@ -16,6 +16,7 @@ class PasscodeWorkTest : public EngineWalk {
     in.subject = RegistrationId("reg-1");
     in.type = type;
     in.payload = std::move(payload);
+    in.principal = fitting_principal(in, &*state_, catalog_);
     return in;
   }
   std::optional<crypto::PasscodeWork> work(const Inbound& in) {

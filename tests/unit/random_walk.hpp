@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "tests/unit/principals.hpp"
 #include "workflows/audit_chain.hpp"
 #include "workflows/definition.hpp"
 #include "workflows/engine.hpp"
@@ -44,7 +45,7 @@ class RandomWalk {
       stale_result();
     } else if (pick < 92 && last_id_) {
       // A duplicate: the same id again (the engine must ignore it whatever it carries).
-      feed(Inbound{*last_id_, "/t", id_, last_type_, payload_for(last_type_), ""});
+      feed(Inbound{*last_id_, "/t", id_, last_type_, payload_for(last_type_), "", {}});
     } else if (pick < 99) {
       timer();
     } else {
@@ -63,8 +64,9 @@ class RandomWalk {
                id_,
                CommandType::timer,
                TimerFired{},
-               ""};
-    feed(in);
+               "",
+               {}};
+    feed(std::move(in));
   }
 
   // Moves the clock on (each event moves it by up to 5 s besides).
@@ -117,7 +119,9 @@ class RandomWalk {
   int uniform(int lo, int hi) { return draw_(lo, hi); }
   bool coin(int percent) { return uniform(0, 99) < percent; }
 
-  void feed(const Inbound& in) {
+  // `in` from its fitting sender (tests/unit/principals.hpp).
+  void feed(Inbound in) {
+    give_fitting_principal(in, state_ ? &*state_ : nullptr, *config_.catalog);
     now_ += std::chrono::milliseconds(uniform(1, 5000));
     const bool held = state_ && state_->citizen_claimed;
     Outcome out = apply(state_, in, now_, config_);  // must never throw
@@ -146,7 +150,8 @@ class RandomWalk {
   }
 
   void command(CommandType type, CommandPayload payload) {
-    feed(Inbound{EventId("e" + std::to_string(++seq_)), "/t", id_, type, std::move(payload), ""});
+    feed(Inbound{
+        EventId("e" + std::to_string(++seq_)), "/t", id_, type, std::move(payload), "", {}});
   }
 
   void start() {
@@ -174,7 +179,8 @@ class RandomWalk {
       case CommandType::citizen_id_enter:
         return CitizenIdEnter{coin(80) ? "1101700203450" : "1234567890123"};
       case CommandType::fingerprint_capture:
-        return FingerprintCapture{"fp://1", "right-index"};
+        return FingerprintCapture{"fp://1", "right-index",
+                                  state_ && state_->officer ? state_->officer->id : "officer-1"};
       case CommandType::qr_scan:
         return QrScan{coin(80) && state_ ? state_->captured.qr.token : std::string("1.2.3")};
       case CommandType::passcode_set: {
@@ -239,7 +245,10 @@ class RandomWalk {
           {"code", good ? 0 : std::vector<int>{4, 5, 7}[static_cast<std::size_t>(uniform(0, 2))]},
           {"card_status", good || coin(50) ? "valid" : "revoked"}};
     }
-    if (task == "review.request") return {{"decision", good ? "approve" : "reject"}};
+    if (task == "review.request") {
+      return {{"decision", good ? "approve" : "reject"},
+              {"officer_id", state_ && state_->officer ? state_->officer->id : "officer-1"}};
+    }
     if (task == "qr.display") return {{"displayed", true}};
     if (task == "citizen.claim") return {{"claimed", good}};
     return {{"digital_id", good ? "DID-1" : ""}};

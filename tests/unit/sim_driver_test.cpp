@@ -111,6 +111,8 @@ TEST_F(SimDriverTest, OfficerAssistedStartsWithTheCheckedCardAndScansTheShownTok
   EXPECT_EQ(type, "fingerprint.capture");
   EXPECT_EQ(data.value("template_ref", ""), fingerprint_ref(c, 1));
   EXPECT_EQ(data.value("finger", ""), "right-index");
+  // The officer who opened it, as the engine checks it (workflows/authorise.hpp).
+  EXPECT_EQ(data.at("officer").at("id"), start["officer"]["id"]);
 
   // qr.scan asked before the officer's screen was read: it waits for the token.
   EXPECT_TRUE(driver_.on_event(awaiting("r2", "biometrics", "qr.scan")).empty());

@@ -34,16 +34,23 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(md, size);
 }
 
-std::string keyed_hash_hex(std::span<const unsigned char> key, std::string_view data) {
-  if (key.empty()) throw Error(Errc::bad_key, "keyed_hash_hex needs a non-empty key");
-  unsigned char mac[EVP_MAX_MD_SIZE];
+std::array<unsigned char, 32> keyed_hash(std::span<const unsigned char> key,
+                                         std::string_view data) {
+  if (key.empty()) throw Error(Errc::bad_key, "keyed_hash needs a non-empty key");
+  std::array<unsigned char, 32> mac{};
   std::size_t size = 0;
   if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
-                reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, sizeof mac,
-                &size) == nullptr) {
+                reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data(),
+                mac.size(), &size) == nullptr ||
+      size != mac.size()) {
     throw Error(Errc::crypto_failed, "HMAC-SHA256 failed");
   }
-  return to_hex(mac, size);
+  return mac;
+}
+
+std::string keyed_hash_hex(std::span<const unsigned char> key, std::string_view data) {
+  const auto mac = keyed_hash(key, data);
+  return to_hex(mac.data(), mac.size());
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

@@ -35,6 +35,7 @@ class OfficerReview final : public StepKind {
         {ReasonCode::officer_rejected, r.outputs.value("reason", std::string("-"))});
   }
   bool may_reject() const override { return true; }
+  bool decided_by_officer() const override { return true; }
 };
 
 }  // namespace

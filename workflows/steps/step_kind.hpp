@@ -92,6 +92,10 @@ class StepKind {
   // earlier one forgets what it captured by clearing these, and it is captured again.
   [[nodiscard]] virtual std::vector<Slice> slices() const { return {}; }
 
+  // The step's result is an officer's decision (the review): it is taken only from an officer
+  // console and only naming the registration's officer (`officer_id`, workflows/authorise.hpp).
+  [[nodiscard]] virtual bool decided_by_officer() const { return false; }
+
   // For the graph lint and drawings (enrollctl workflows check|graph): the steps this kind
   // may send the registration back to (besides a retake of the step itself), and whether a
   // result may reject the registration outright.
