@@ -55,6 +55,16 @@ void append_string(std::string& out, std::string_view s) {
   out.push_back('"');
   std::size_t i = 0;
   while (i < s.size()) {
+    // A run of printable ASCII that needs no escape is copied at once (most of an event).
+    std::size_t run = i;
+    while (run < s.size()) {
+      const auto c = static_cast<unsigned char>(s[run]);
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+      ++run;
+    }
+    out.append(s, i, run - i);
+    i = run;
+    if (i == s.size()) break;
     const std::size_t start = i;
     const std::int32_t cp = next_code_point(s, i);
     if (cp < 0) throw CanonicalJsonError("a string that is not UTF-8");
@@ -86,7 +96,7 @@ void append_string(std::string& out, std::string_view s) {
           out.push_back(kHex[cp >> 4]);
           out.push_back(kHex[cp & 0xF]);
         } else {
-          out.append(s.substr(start, i - start));
+          out.append(s, start, i - start);  // a character from U+0080 on, as its UTF-8
         }
     }
   }
@@ -259,6 +269,7 @@ void append_canonical_json(std::string& out, const json& value, std::string_view
 
 std::string canonical_json(const json& value, std::string_view omit) {
   std::string out;
+  out.reserve(1024);  // an inbox event's size: one allocation
   append_value(out, value, omit, 0);
   return out;
 }
