@@ -30,6 +30,11 @@ constexpr std::array<std::pair<Role, std::string_view>, 5> kRoles{{
     {Role::orchestrator, "orchestrator"},
 }};
 
+bool name_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
+}
+
 // Reads one parsed file, naming each field as a path (`keys[2].not_after`) in its errors.
 class Reader {
  public:
@@ -89,6 +94,10 @@ class Reader {
     if (!v.is_string()) fail(field, "must be an RFC 3339 time string");
     const auto t = from_rfc3339(v.get_ref<const std::string&>());
     if (!t) fail(field, "must be an RFC 3339 time (2026-12-03T10:00:00Z)");
+    // Within four-digit years, so that the file as written reads back the same.
+    static const Timestamp kEarliest = *from_rfc3339("1970-01-01T00:00:00Z");
+    static const Timestamp kLatest = *from_rfc3339("9000-01-01T00:00:00Z");
+    if (*t < kEarliest || *t >= kLatest) fail(field, "must be from 1970 to 8999");
     return *t;
   }
 
@@ -96,8 +105,7 @@ class Reader {
   // A name from the file in a message: only its safe characters (no control bytes in logs).
   static std::string printable(const std::string& s) {
     std::string out;
-    for (char c : s.substr(0, kMaxNameLength))
-      out.push_back(valid_name(std::string(1, c)) ? c : '?');
+    for (char c : s.substr(0, kMaxNameLength)) out.push_back(name_char(c) ? c : '?');
     return out;
   }
 
@@ -198,13 +206,9 @@ std::optional<Role> role_from_name(std::string_view name) {
 }
 
 bool valid_name(std::string_view name) {
-  const auto ok = [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_' || c == '-';
-  };
   // "." and ".." are no names: a key id becomes a file name.
   return !name.empty() && name.size() <= kMaxNameLength && name != "." && name != ".." &&
-         std::all_of(name.begin(), name.end(), ok);
+         std::all_of(name.begin(), name.end(), name_char);
 }
 
 const Principal* TrustFile::principal(const PrincipalName& name) const {

@@ -117,6 +117,10 @@ TEST(TrustFileTest, RefusesEachKindOfMistake) {
   with("unknown alg", "/keys/0/alg", "rsa", "keys[0].alg: must be hmac-sha256 or ed25519");
   with("bad time", "/keys/0/not_before", "yesterday", "keys[0].not_before: must be an RFC 3339");
   without("no not_before", "/keys/0", "not_before", "keys[0].not_before: missing");
+  with("time beyond 8999", "/keys/0/not_after", "9999-12-31T23:00:00-05:00",
+       "keys[0].not_after: must be from 1970 to 8999");
+  with("time before 1970", "/keys/0/not_before", "1969-12-31T23:59:59Z",
+       "keys[0].not_before: must be from 1970 to 8999");
   with("not_after before not_before", "/keys/0/not_after", "2026-11-30T00:00:00Z",
        "keys[0].not_after: must be after not_before");
   with("not_after equal to not_before", "/keys/0/not_after", "2026-12-01T00:00:00Z",
@@ -152,8 +156,8 @@ TEST(TrustFileTest, RefusesHostileShapes) {
   EXPECT_NE(refusal(names).find("principals[0].channels: more than 64"), std::string::npos);
   // A control character in an unknown field's name is not echoed.
   json control = good();
-  control["bad\nname"] = 1;
-  EXPECT_NE(refusal(control).find("unknown field 'bad?name'"), std::string::npos);
+  control["bad\nname."] = 1;
+  EXPECT_NE(refusal(control).find("unknown field 'bad?name.'"), std::string::npos);
 }
 
 }  // namespace
