@@ -194,9 +194,11 @@ void append_object(std::string& out, const json& v, std::string_view omit, int d
   }
   if (reorder) {
     std::vector<std::pair<std::u16string, std::size_t>> keys;
+    keys.reserve(members.size());
     for (std::size_t i = 0; i < members.size(); ++i) keys.emplace_back(utf16(*members[i].first), i);
     std::sort(keys.begin(), keys.end());
     std::vector<std::pair<const std::string*, const json*>> sorted;
+    sorted.reserve(keys.size());
     for (const auto& k : keys) sorted.push_back(members[k.second]);
     members = std::move(sorted);
   }

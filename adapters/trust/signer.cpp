@@ -47,8 +47,9 @@ const SigningKey& Signer::current_key(Timestamp at) const {
   const SigningKey* best = nullptr;
   for (const auto& k : keys_) {
     if (!k.key().valid_at(at)) continue;
-    if (best == nullptr || std::tie(k.key().not_before, k.key().id) >
-                               std::tie(best->key().not_before, best->key().id)) {
+    const TrustedKey& a = k.key();
+    if (best == nullptr || a.not_before > best->key().not_before ||
+        (a.not_before == best->key().not_before && a.id.str() > best->key().id.str())) {
       best = &k;
     }
   }
