@@ -79,7 +79,7 @@ NewTrust new_trust(const std::vector<DefaultPrincipal>& principals, Timestamp no
   return out;
 }
 
-KeyId next_key_id(const TrustFile& trust, const PrincipalName& principal) {
+KeyId next_key_id(const TrustFile& trust, const PrincipalName& principal, const KeyIdTaken& taken) {
   const std::string prefix = principal.str() + "-";
   unsigned long largest = 0;
   for (const auto& k : trust.keys) {
@@ -90,7 +90,8 @@ KeyId next_key_id(const TrustFile& trust, const PrincipalName& principal) {
     const auto r = std::from_chars(id.data() + prefix.size(), end, n);
     if (r.ec == std::errc{} && r.ptr == end) largest = std::max(largest, n);
   }
-  KeyId id(prefix + std::to_string(largest + 1));
+  KeyId id(prefix + std::to_string(++largest));
+  while (taken && taken(id)) id = KeyId(prefix + std::to_string(++largest));
   if (!valid_name(id.str())) {
     throw Error(Errc::bad_setting, "key id " + id.str() + " would be longer than 64 characters");
   }
@@ -98,7 +99,7 @@ KeyId next_key_id(const TrustFile& trust, const PrincipalName& principal) {
 }
 
 NewKey rotate(TrustFile& trust, const PrincipalName& principal, Timestamp now,
-              std::chrono::milliseconds overlap) {
+              std::chrono::milliseconds overlap, const KeyIdTaken& taken) {
   if (trust.principal(principal) == nullptr) {
     throw Error(Errc::bad_setting, "no principal " + principal.str() + " in the trust file");
   }
@@ -111,7 +112,7 @@ NewKey rotate(TrustFile& trust, const PrincipalName& principal, Timestamp now,
   if (newest == nullptr) {
     throw Error(Errc::bad_setting, "principal " + principal.str() + " has no key to rotate");
   }
-  NewKey fresh = generate_key(next_key_id(trust, principal), principal, newest->alg, now);
+  NewKey fresh = generate_key(next_key_id(trust, principal, taken), principal, newest->alg, now);
   const Timestamp end = now + overlap;
   for (auto& k : trust.keys) {
     if (k.principal == principal && (!k.not_after || *k.not_after > end)) {

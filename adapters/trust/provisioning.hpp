@@ -4,6 +4,7 @@
 // folder (the trust file public, each secret in signing/<key id>.key with mode 0600).
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -47,15 +48,21 @@ struct NewTrust {
 // A fresh random key, valid from not_before, never expiring.
 [[nodiscard]] NewKey generate_key(KeyId id, PrincipalName principal, Alg alg, Timestamp not_before);
 
-// The next free key id of a principal: <principal>-<n>, n one above the largest in use.
-// Throws Error(bad_setting) if the id would be longer than 64 characters.
-[[nodiscard]] KeyId next_key_id(const TrustFile& trust, const PrincipalName& principal);
+// Whether a key id is taken outside the trust file (its signing key file is left over).
+using KeyIdTaken = std::function<bool(const KeyId&)>;
+
+// The next free key id of a principal: <principal>-<n>, n one above the largest in the trust
+// file, and further while `taken` says so. Throws Error(bad_setting) if the id would be longer
+// than 64 characters.
+[[nodiscard]] KeyId next_key_id(const TrustFile& trust, const PrincipalName& principal,
+                                const KeyIdTaken& taken = {});
 
 // Adds a key for `principal` (its newest key's algorithm), valid from `now`, and ends every
 // other key of the principal that is still open at now + overlap. Returns the new key.
 // Throws Error(bad_setting) for an undeclared principal or one without keys.
 [[nodiscard]] NewKey rotate(TrustFile& trust, const PrincipalName& principal, Timestamp now,
-                            std::chrono::milliseconds overlap = kDefaultRotationOverlap);
+                            std::chrono::milliseconds overlap = kDefaultRotationOverlap,
+                            const KeyIdTaken& taken = {});
 
 // Marks the key revoked. Throws Error(bad_setting) for an unknown key id.
 void revoke(TrustFile& trust, const KeyId& id);

@@ -11,6 +11,7 @@
 #include "adapters/keys/keys.hpp"
 #include "adapters/trust/provisioning.hpp"
 #include "adapters/trust/signer.hpp"
+#include "adapters/trust/signing_key.hpp"
 
 namespace {
 
@@ -36,8 +37,14 @@ void generate(const fs::path& dir, bool force) {
 
 void rotate(const fs::path& dir, const std::string& principal, int overlap_days) {
   trust::TrustFile t = trust::load_trust_file(dir);
+  // A signing key file left over (a folder made again with --force) keeps its id.
+  const auto taken = [&dir](const trust::KeyId& id) {
+    std::error_code ec;
+    return fs::symlink_status(trust::SigningKey::file(dir, id), ec).type() !=
+           fs::file_type::not_found;
+  };
   const trust::NewKey fresh = trust::rotate(t, PrincipalName(principal), trust::system_now(),
-                                            std::chrono::hours(24) * overlap_days);
+                                            std::chrono::hours(24) * overlap_days, taken);
   trust::write_signing_key(dir, fresh.key.id, fresh.secret);
   trust::write_trust_file(dir, t);
   std::cout << "new key " << fresh.key.id.str() << " for " << principal

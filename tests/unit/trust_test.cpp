@@ -231,6 +231,11 @@ TEST_F(TrustTest, RotationKeepsTheOldKeyUntilItExpires) {
   const json old_signed = signed_by("channel-app", kT0);
   NewKey fresh = rotate(trust_, PrincipalName("channel-app"), kT0, std::chrono::hours(24));
   EXPECT_EQ(fresh.key.id.str(), "channel-app-2");
+  // An id whose signing key file is left over is skipped.
+  EXPECT_EQ(next_key_id(trust_, PrincipalName("channel-app"),
+                        [](const KeyId& id) { return id.str() == "channel-app-3"; })
+                .str(),
+            "channel-app-4");
   EXPECT_EQ(fresh.key.alg, Alg::hmac_sha256);
   EXPECT_EQ(trust_.key(KeyId("channel-app-1"))->not_after, kT0 + std::chrono::hours(24));
   EXPECT_FALSE(trust_.key(KeyId("channel-app-2"))->not_after.has_value());
