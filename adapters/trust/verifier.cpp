@@ -81,14 +81,16 @@ std::variant<Principal, Refusal> Verifier::verify(const nlohmann::json& event,
   } else if (sig && entry.mac) {
     good = macs_[*entry.mac].verify_mac(canonical, *sig);
   }
-  if (!good)
+  if (!good) {
     return Refusal{Errc::bad_signature, "signature of key " + key.id.str() + " does not match"};
+  }
   const std::string* time = string_member(event, "time");
   const auto sent = time != nullptr ? from_rfc3339(*time) : std::nullopt;
   if (!sent) return Refusal{Errc::stale_message, "a signed event without its time"};
   const auto skew = *sent > broker_time ? *sent - broker_time : broker_time - *sent;
   if (skew > window_) {
-    return Refusal{Errc::stale_message, "time " + *time + " is more than " +
+    // The time as parsed, not the sender's text: from_rfc3339 ignores what follows the zone.
+    return Refusal{Errc::stale_message, "time " + to_rfc3339(*sent) + " is more than " +
                                             std::to_string(window_.count() / 1000) +
                                             " s from the broker's " + to_rfc3339(broker_time)};
   }
