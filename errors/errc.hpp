@@ -24,6 +24,13 @@ enum class Errc {
   key_mismatch,
   undecodable,
   untrusted_timestamp,  // no LogAppendTime stamp: the broker did not set its time
+  // codec: an inbox message whose sender is not proven (README "Principals and keys")
+  unsigned_message,  // wire "unsigned": no keyid or no signature
+  unknown_key,       // a key id the trust file does not list
+  key_not_valid,     // the broker's time is before the key's not_before or after its not_after
+  revoked_key,       // the trust file marks the key revoked
+  bad_signature,     // the signature does not match the event's canonical bytes
+  stale_message,     // the event's time is missing or too far from the broker's
   // engine: what the ordered path cannot apply or store (dead-lettered)
   engine_fault,
   unprocessable,

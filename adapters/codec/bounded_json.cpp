@@ -6,11 +6,14 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "adapters/codec/limits.hpp"
 
@@ -23,7 +26,7 @@ using rapidjson::SizeType;
 constexpr unsigned kParseFlags =
     rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
 
-enum class Refusal { none, too_deep, bad_utf8, nul, number };
+enum class Refusal { none, too_deep, bad_utf8, nul, number, duplicate };
 
 // Discards what RapidJSON's UTF-8 validator copies.
 struct NullSink {
@@ -71,10 +74,16 @@ class BoundedHandler {
   bool String(const char* s, SizeType n, bool copy) {
     return text_ok(s, n) && doc_.String(s, n, copy);
   }
-  bool Key(const char* s, SizeType n, bool copy) { return text_ok(s, n) && doc_.Key(s, n, copy); }
-  bool StartObject() { return deeper() && doc_.StartObject(); }
+  bool Key(const char* s, SizeType n, bool copy) {
+    return text_ok(s, n) && first_time(std::string_view(s, n)) && doc_.Key(s, n, copy);
+  }
+  bool StartObject() {
+    names_.emplace_back();
+    return deeper() && doc_.StartObject();
+  }
   bool EndObject(SizeType members) {
     --depth_;
+    names_.pop_back();
     return doc_.EndObject(members);
   }
   bool StartArray() { return deeper() && doc_.StartArray(); }
@@ -90,6 +99,15 @@ class BoundedHandler {
     return false;
   }
   bool deeper() { return ++depth_ <= kMaxJsonDepth || refuse(Refusal::too_deep); }
+  // A name twice in one object: RapidJSON's FindMember would read the first, nlohmann (the
+  // signature's canonical form, the task outputs) the last, so that a signed event could be
+  // given other contents than the ones signed. RFC 8785 and I-JSON want unique names anyway.
+  bool first_time(std::string_view name) {
+    auto& seen = names_.back();
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) return refuse(Refusal::duplicate);
+    seen.emplace_back(name);
+    return true;
+  }
   bool text_ok(const char* s, SizeType n) {
     if (std::memchr(s, '\0', n) != nullptr) return refuse(Refusal::nul);
     return valid_utf8(s, n) || refuse(Refusal::bad_utf8);
@@ -97,6 +115,7 @@ class BoundedHandler {
 
   rapidjson::Document& doc_;
   std::size_t depth_ = 0;
+  std::vector<std::vector<std::string>> names_;  // the names of each open object
   Refusal refusal_ = Refusal::none;
 };
 
@@ -141,6 +160,8 @@ std::optional<DecodeError> parse_bounded(std::string_view text, rapidjson::Docum
       return DecodeError{Errc::invalid_data, "a string holding U+0000" + where};
     case Refusal::number:
       return DecodeError{Errc::invalid_data, "a number of magnitude 2^63 or more" + where};
+    case Refusal::duplicate:
+      return DecodeError{Errc::invalid_data, "a member name twice in one object" + where};
     case Refusal::none:
       break;
   }

@@ -15,4 +15,11 @@ nlohmann::json envelope(EnvelopeHead head, nlohmann::json data) {
   return e;
 }
 
+nlohmann::json inbox_envelope(EnvelopeHead head, nlohmann::json data, const trust::Signer& signer) {
+  if (!head.time) head.time = signer.now();
+  nlohmann::json e = envelope(std::move(head), std::move(data));
+  signer.sign(e);
+  return e;
+}
+
 }  // namespace enroll::codec

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "adapters/trust/signer.hpp"
 #include "workflows/time.hpp"
 
 namespace enroll::codec {
@@ -21,5 +22,12 @@ struct EnvelopeHead {
 
 // specversion 1.0, the head's attributes, datacontenttype application/json and `data`.
 [[nodiscard]] nlohmann::json envelope(EnvelopeHead head, nlohmann::json data);
+
+// The envelope of a message to enroll.inbox, signed by its producer: `time` from the signer's
+// clock when the head has none, then `keyid` and `signature` (base64url) over the RFC 8785
+// form of the whole event without its `signature` (trust::Signer::sign; README "Signed
+// envelopes"). Throws trust::CanonicalJsonError (NaN in the data), Error(bad_key) (no valid key).
+[[nodiscard]] nlohmann::json inbox_envelope(EnvelopeHead head, nlohmann::json data,
+                                            const trust::Signer& signer);
 
 }  // namespace enroll::codec

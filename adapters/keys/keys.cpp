@@ -1,18 +1,14 @@
 #include "adapters/keys/keys.hpp"
 
-#include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <span>
 #include <string_view>
 
+#include "adapters/keys/key_file.hpp"
 #include "workflows/crypto/base64.hpp"
 #include "workflows/crypto/sodium_init.hpp"
 #include "workflows/secret.hpp"
@@ -38,33 +34,9 @@ constexpr std::size_t kSymmetricKeyBytes = 32;
 constexpr std::size_t kMinKeyBytes = crypto_generichash_KEYBYTES_MIN;
 constexpr std::size_t kMaxKeyBytes = crypto_generichash_KEYBYTES_MAX;
 constexpr std::size_t kMinTokenChars = 16;
-// Key files are tiny; refuse to slurp something that is obviously not one.
-constexpr std::size_t kMaxFileBytes = 4096;
 
-std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
-
-// The file's text without surrounding whitespace (files end with a newline).
 std::string read_key_file(const fs::path& dir, const char* name) {
-  const fs::path path = dir / name;
-  std::error_code ec;
-  if (!fs::exists(path, ec)) {
-    throw KeysError("missing key file " + quoted(path) + " (generate one with enroll-keygen)");
-  }
-  if (!fs::is_regular_file(path, ec)) {
-    throw KeysError("key file " + quoted(path) + " is not a regular file");
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::string text(kMaxFileBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) throw KeysError("cannot read key file " + quoted(path));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMaxFileBytes) throw KeysError("key file " + quoted(path) + " is too large");
-  const auto space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
-  const auto first = std::find_if_not(text.begin(), text.end(), space);
-  const auto last = std::find_if_not(text.rbegin(), text.rend(), space).base();
-  std::string trimmed = first < last ? std::string(first, last) : std::string();
-  secure_wipe(text);
-  return trimmed;
+  return ::enroll::read_key_file(dir / name);
 }
 
 std::vector<unsigned char> read_base64_key(const fs::path& dir, const char* name,
@@ -108,33 +80,6 @@ std::string encode(std::span<const unsigned char> bytes, int variant) {
   sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), variant);
   out.resize(out.size() - 1);  // the terminating NUL
   return out;
-}
-
-// Written with open(2) so that a secret file never exists, even briefly, with a wider mode.
-void write_key_file(const fs::path& path, std::string content, mode_t mode, bool overwrite) {
-  content.push_back('\n');
-  const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL);
-  int error = 0;
-  const auto failed = [&error] {
-    error = errno;
-    return false;
-  };
-  const int fd = ::open(path.c_str(), flags, mode);
-  // fchmod because an overwritten file keeps its old mode.
-  bool ok = (fd >= 0 && ::fchmod(fd, mode) == 0) || failed();
-  std::size_t done = 0;
-  while (ok && done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0 || failed();
-    if (ok) done += static_cast<std::size_t>(n);
-  }
-  ok = ok && (::fsync(fd) == 0 || failed());
-  if (fd >= 0 && ::close(fd) != 0 && ok) ok = failed();
-  secure_wipe(content);
-  if (!ok) {
-    throw KeysError("cannot write key file " + quoted(path) + ": " + std::strerror(error));
-  }
 }
 
 std::string random_base64(std::size_t size, int variant) {

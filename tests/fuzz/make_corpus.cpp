@@ -252,18 +252,124 @@ void engine_corpus(const fs::path& dir) {
   std::cout << "engine_fuzz: " << files << " walks\n";
 }
 
+// Trust files: a deployment's (rotation, revocation, both algorithms, an offset time) and one
+// of each kind of refusal, as text (the file is JSON text, written by enroll-keygen).
+void trust_file_corpus(const fs::path& dir) {
+  const std::vector<std::pair<std::string, std::string>> seeds{
+      {"good", R"json({
+  "version": 1,
+  "principals": [
+    {
+      "name": "channel-app",
+      "role": "channel",
+      "channels": [
+        "self-service",
+        "passcode-reset"
+      ]
+    },
+    {
+      "name": "channel-kiosk",
+      "role": "channel",
+      "channels": [
+        "kiosk"
+      ]
+    },
+    {
+      "name": "officer-console",
+      "role": "officer_console",
+      "channels": [
+        "officer-assisted"
+      ]
+    },
+    {
+      "name": "connector-capture",
+      "role": "connector",
+      "tasks": [
+        "card.front.ocr",
+        "face.match"
+      ]
+    },
+    {
+      "name": "operator-api",
+      "role": "operator"
+    },
+    {
+      "name": "enrollmentd",
+      "role": "orchestrator",
+      "tasks": [
+        "citizen.claim",
+        "citizen.release"
+      ]
+    }
+  ],
+  "keys": [
+    {
+      "id": "channel-app-1",
+      "principal": "channel-app",
+      "alg": "hmac-sha256",
+      "not_before": "2026-12-01T00:00:00.000Z",
+      "not_after": "2026-12-08T00:00:00.000Z"
+    },
+    {
+      "id": "channel-app-2",
+      "principal": "channel-app",
+      "alg": "hmac-sha256",
+      "not_before": "2026-12-01T10:00:00.000Z"
+    },
+    {
+      "id": "officer-console-1",
+      "principal": "officer-console",
+      "alg": "ed25519",
+      "not_before": "2026-12-01T00:00:00.000Z",
+      "public_key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+    },
+    {
+      "id": "operator-api-1",
+      "principal": "operator-api",
+      "alg": "ed25519",
+      "not_before": "2026-12-01T00:00:00.000Z",
+      "revoked": true,
+      "public_key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+    },
+    {
+      "id": "enrollmentd-1",
+      "principal": "enrollmentd",
+      "alg": "hmac-sha256",
+      "not_before": "2026-12-01T00:00:00+07:00"
+    }
+  ]
+})json"},
+      {"minimal", R"json({"version":1,"principals":[],"keys":[]})json"},
+      {"unknown-field",
+       R"json({"version":1,"principals":[{"name":"a","role":"operator","x":1}],"keys":[]})json"},
+      {"bad-name",
+       R"json({"version":1,"principals":[{"name":"a b","role":"operator"}],"keys":[]})json"},
+      {"undeclared-principal",
+       R"json({"version":1,"principals":[],"keys":[{"id":"k-1","principal":"p","alg":"hmac-sha256","not_before":"2026-12-01T00:00:00Z"}]})json"},
+      {"empty-validity",
+       R"json({"version":1,"principals":[{"name":"p","role":"operator"}],"keys":[{"id":"k-1","principal":"p","alg":"hmac-sha256","not_before":"2026-12-01T00:00:00Z","not_after":"2026-12-01T00:00:00Z"}]})json"},
+      {"short-public-key",
+       R"json({"version":1,"principals":[{"name":"p","role":"operator"}],"keys":[{"id":"k-1","principal":"p","alg":"ed25519","not_before":"2026-12-01T00:00:00Z","public_key":"AAAA"}]})json"},
+      {"deep",
+       R"json([[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]])json"},
+  };
+  for (const auto& [name, text] : seeds) write_file(dir / (name + ".json"), text + "\n");
+  std::cout << "trust_file_fuzz: " << seeds.size() << " trust files\n";
+}
+
 }  // namespace
 }  // namespace enroll::fuzz
 
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: fuzz_make_corpus DIR  (writes DIR/inbound_fuzz, DIR/http_fuzz, "
-                 "DIR/engine_fuzz)\n";
+                 "DIR/engine_fuzz, DIR/trust_file_fuzz)\n";
     return 2;
   }
   const std::filesystem::path dir = argv[1];
   enroll::fuzz::inbound_corpus(dir / "inbound_fuzz");
   enroll::fuzz::http_corpus(dir / "http_fuzz");
   enroll::fuzz::engine_corpus(dir / "engine_fuzz");
+  enroll::fuzz::trust_file_corpus(dir / "trust_file_fuzz");
   return 0;
 }

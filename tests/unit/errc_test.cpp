@@ -28,6 +28,11 @@ TEST(ErrcTest, WireFormsOfTheContract) {
   EXPECT_EQ(wire_code(Errc::too_large), "too_large");
   EXPECT_EQ(wire_code(Errc::untrusted_timestamp), "untrusted_timestamp");
   EXPECT_EQ(info(Errc::untrusted_timestamp).category, ErrorCategory::codec);
+  // The sender's proof (issue 13): `unsigned` is a C++ keyword, hence the enumerator's name.
+  EXPECT_EQ(wire_code(Errc::unsigned_message), "unsigned");
+  EXPECT_EQ(wire_code(Errc::bad_signature), "bad_signature");
+  EXPECT_EQ(info(Errc::stale_message).category, ErrorCategory::codec);
+  EXPECT_FALSE(retryable(Errc::unknown_key));
   EXPECT_EQ(http_status(Errc::registration_not_found), 404);
   EXPECT_EQ(http_status(Errc::registration_quarantined), 409);
   EXPECT_EQ(http_status(Errc::redis_unavailable), 503);

@@ -1,0 +1,30 @@
+#pragma once
+// One file of the key folder, read and written with the care a secret needs: a bounded read
+// whose buffer is wiped, a write that never leaves the file with a wider mode, even briefly.
+// Shared by the key folder's own keys (keys.cpp) and the inbox's trust file and signing keys
+// (adapters/trust/).
+#include <sys/types.h>
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+
+namespace enroll {
+
+// Key files are tiny; a read refuses to slurp something that is obviously not one.
+inline constexpr std::size_t kMaxKeyFileBytes = 4096;
+
+// 'path', quoted for a message.
+std::string quoted(const std::filesystem::path& path);
+
+// The file's text without surrounding whitespace (files end with a newline). Throws KeysError
+// naming the file if it is missing, not a regular file, unreadable or over max_bytes.
+std::string read_key_file(const std::filesystem::path& path,
+                          std::size_t max_bytes = kMaxKeyFileBytes);
+
+// Writes content and a newline with `mode` (O_EXCL unless overwrite), fsynced; wipes content.
+// Throws KeysError naming the file.
+void write_key_file(const std::filesystem::path& path, std::string content, mode_t mode,
+                    bool overwrite);
+
+}  // namespace enroll

@@ -1,0 +1,164 @@
+#include "adapters/trust/provisioning.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <charconv>
+#include <span>
+#include <string>
+
+#include "adapters/keys/key_file.hpp"
+#include "adapters/keys/keys.hpp"
+#include "adapters/trust/signing_key.hpp"
+#include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/sodium_init.hpp"
+
+namespace enroll::trust {
+
+namespace fs = std::filesystem;
+
+NewKey generate_key(KeyId id, PrincipalName principal, Alg alg, Timestamp not_before) {
+  crypto::ensure_sodium();
+  TrustedKey key;
+  key.id = std::move(id);
+  key.principal = std::move(principal);
+  key.alg = alg;
+  key.not_before = not_before;
+  std::string secret(alg == Alg::ed25519 ? kEd25519SecretKeyBytes : kHmacKeyBytes, '\0');
+  auto* bytes = reinterpret_cast<unsigned char*>(secret.data());  // NOLINT: libsodium's bytes
+  if (alg == Alg::ed25519) {
+    crypto_sign_keypair(key.public_key.data(), bytes);
+  } else {
+    randombytes_buf(bytes, secret.size());
+  }
+  return NewKey{std::move(key), SecretString(std::move(secret))};
+}
+
+std::vector<DefaultPrincipal> default_principals(
+    const std::map<std::string, std::string>& task_connectors) {
+  const auto make = [](const char* name, Role role, std::vector<std::string> channels,
+                       std::vector<std::string> tasks, Alg alg) {
+    Principal p;
+    p.name = PrincipalName(name);
+    p.role = role;
+    p.channels = std::move(channels);
+    p.tasks = std::move(tasks);
+    return DefaultPrincipal{std::move(p), alg};
+  };
+  std::vector<DefaultPrincipal> out;
+  out.push_back(
+      make("channel-app", Role::channel, {"self-service", "passcode-reset"}, {}, Alg::hmac_sha256));
+  out.push_back(make("channel-kiosk", Role::channel, {"kiosk"}, {}, Alg::hmac_sha256));
+  out.push_back(
+      make("officer-console", Role::officer_console, {"officer-assisted"}, {}, Alg::ed25519));
+  std::map<std::string, std::vector<std::string>> by_connector;  // ordered: a stable file
+  for (const auto& [task, connector] : task_connectors) by_connector[connector].push_back(task);
+  for (const auto& [connector, tasks] : by_connector) {
+    if (connector == "orchestrator") continue;
+    const std::string name = "connector-" + connector;
+    out.push_back(make(name.c_str(), Role::connector, {}, tasks,
+                       connector == "officer" ? Alg::ed25519 : Alg::hmac_sha256));
+  }
+  out.push_back(make("operator-api", Role::operator_, {}, {}, Alg::ed25519));
+  const auto own = by_connector.find("orchestrator");
+  out.push_back(make("enrollmentd", Role::orchestrator, {},
+                     own != by_connector.end() ? own->second : std::vector<std::string>{},
+                     Alg::hmac_sha256));
+  return out;
+}
+
+NewTrust new_trust(const std::vector<DefaultPrincipal>& principals, Timestamp not_before) {
+  NewTrust out;
+  for (const auto& d : principals) {
+    out.trust.principals.push_back(d.principal);
+    NewKey k =
+        generate_key(KeyId(d.principal.name.str() + "-1"), d.principal.name, d.alg, not_before);
+    out.trust.keys.push_back(std::move(k.key));
+    out.secrets.push_back(std::move(k.secret));
+  }
+  return out;
+}
+
+KeyId next_key_id(const TrustFile& trust, const PrincipalName& principal, const KeyIdTaken& taken) {
+  const std::string prefix = principal.str() + "-";
+  unsigned long largest = 0;
+  for (const auto& k : trust.keys) {
+    const std::string& id = k.id.str();
+    if (id.rfind(prefix, 0) != 0) continue;
+    unsigned long n = 0;
+    const char* end = id.data() + id.size();
+    const auto r = std::from_chars(id.data() + prefix.size(), end, n);
+    if (r.ec == std::errc{} && r.ptr == end) largest = std::max(largest, n);
+  }
+  KeyId id(prefix + std::to_string(++largest));
+  while (taken && taken(id)) id = KeyId(prefix + std::to_string(++largest));
+  if (!valid_name(id.str())) {
+    throw Error(Errc::bad_setting, "key id " + id.str() + " would be longer than 64 characters");
+  }
+  return id;
+}
+
+NewKey rotate(TrustFile& trust, const PrincipalName& principal, Timestamp now,
+              std::chrono::milliseconds overlap, const KeyIdTaken& taken) {
+  if (trust.principal(principal) == nullptr) {
+    throw Error(Errc::bad_setting, "no principal " + principal.str() + " in the trust file");
+  }
+  const TrustedKey* newest = nullptr;
+  for (const auto& k : trust.keys) {
+    if (k.principal == principal && (newest == nullptr || k.not_before >= newest->not_before)) {
+      newest = &k;
+    }
+  }
+  if (newest == nullptr) {
+    throw Error(Errc::bad_setting, "principal " + principal.str() + " has no key to rotate");
+  }
+  NewKey fresh = generate_key(next_key_id(trust, principal, taken), principal, newest->alg, now);
+  const Timestamp end = now + overlap;
+  for (auto& k : trust.keys) {
+    if (k.principal == principal && (!k.not_after || *k.not_after > end)) {
+      // A key that would only start after the end gets an end before its start: keep it valid.
+      k.not_after = std::max(end, k.not_before + std::chrono::milliseconds(1));
+    }
+  }
+  trust.keys.push_back(fresh.key);
+  return fresh;
+}
+
+void revoke(TrustFile& trust, const KeyId& id) {
+  const auto it = std::find_if(trust.keys.begin(), trust.keys.end(),
+                               [&](const TrustedKey& k) { return k.id == id; });
+  if (it == trust.keys.end()) throw Error(Errc::bad_setting, "no key " + id.str() + " to revoke");
+  it->revoked = true;
+}
+
+void write_trust_file(const fs::path& key_dir, const TrustFile& trust) {
+  // Parsed back first: never write a file the readers would refuse.
+  const fs::path path = key_dir / kTrustFileName;
+  const std::string text = trust_file_text(trust);
+  (void)parse_trust_file(text, path.string());
+  // Written aside, then renamed over the old one: a reader sees the old file or the new one.
+  fs::path aside = path;
+  aside += ".new";
+  write_key_file(aside, text.substr(0, text.size() - 1), 0644, true);  // it adds the newline
+  std::error_code ec;
+  fs::rename(aside, path, ec);
+  if (ec) throw KeysError("cannot replace " + quoted(path) + ": " + ec.message());
+}
+
+void write_signing_key(const fs::path& key_dir, const KeyId& id, const SecretString& secret,
+                       bool overwrite) {
+  const fs::path dir = key_dir / kSigningDir;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
+    fs::create_directories(dir, ec);
+    if (ec) throw KeysError("cannot create " + quoted(dir) + ": " + ec.message());
+    fs::permissions(dir, fs::perms::owner_all, ec);
+  }
+  const auto view = secret.view();
+  write_key_file(SigningKey::file(key_dir, id),
+                 crypto::to_base64(std::span(reinterpret_cast<const unsigned char*>(view.data()),
+                                             view.size())),  // NOLINT
+                 0600, overwrite);
+}
+
+}  // namespace enroll::trust

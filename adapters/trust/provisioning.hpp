@@ -1,0 +1,77 @@
+#pragma once
+// Making keys and keeping the trust file (enroll-keygen): a new key for a principal, rotation
+// (a new key, the old one kept until an overlap ends), revocation, and writing both to the key
+// folder (the trust file public, each secret in signing/<key id>.key with mode 0600).
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "adapters/trust/trust_file.hpp"
+#include "workflows/secret.hpp"
+
+namespace enroll::trust {
+
+inline constexpr std::chrono::hours kDefaultRotationOverlap{24 * 7};
+
+struct NewKey {
+  TrustedKey key;       // as the trust file lists it (an Ed25519 key with its public half)
+  SecretString secret;  // what signing/<id>.key holds (raw bytes)
+};
+
+// A principal of a new key folder and the algorithm of its first key.
+struct DefaultPrincipal {
+  Principal principal;
+  Alg alg;
+};
+
+// The principals a dev, test or demo setup needs, for the tasks this build knows (task ->
+// connector, codec::known_tasks()): `channel-app` (self-service, passcode-reset) and
+// `channel-kiosk` (kiosk), HMAC; `officer-console` (officer-assisted), Ed25519; one
+// `connector-<name>` per connector with its tasks (HMAC, but Ed25519 for `officer`: a review
+// decision must be attributable); `operator-api`, Ed25519; `enrollmentd` with the
+// orchestrator's own tasks, HMAC.
+[[nodiscard]] std::vector<DefaultPrincipal> default_principals(
+    const std::map<std::string, std::string>& task_connectors);
+
+// A new trust file with the first key (<name>-1) of each principal, valid from not_before;
+// the secrets in the same order as trust.keys.
+struct NewTrust {
+  TrustFile trust;
+  std::vector<SecretString> secrets;
+};
+[[nodiscard]] NewTrust new_trust(const std::vector<DefaultPrincipal>& principals,
+                                 Timestamp not_before);
+
+// A fresh random key, valid from not_before, never expiring.
+[[nodiscard]] NewKey generate_key(KeyId id, PrincipalName principal, Alg alg, Timestamp not_before);
+
+// Whether a key id is taken outside the trust file (its signing key file is left over).
+using KeyIdTaken = std::function<bool(const KeyId&)>;
+
+// The next free key id of a principal: <principal>-<n>, n one above the largest in the trust
+// file, and further while `taken` says so. Throws Error(bad_setting) if the id would be longer
+// than 64 characters.
+[[nodiscard]] KeyId next_key_id(const TrustFile& trust, const PrincipalName& principal,
+                                const KeyIdTaken& taken = {});
+
+// Adds a key for `principal` (its newest key's algorithm), valid from `now`, and ends every
+// other key of the principal that is still open at now + overlap. Returns the new key.
+// Throws Error(bad_setting) for an undeclared principal or one without keys.
+[[nodiscard]] NewKey rotate(TrustFile& trust, const PrincipalName& principal, Timestamp now,
+                            std::chrono::milliseconds overlap = kDefaultRotationOverlap,
+                            const KeyIdTaken& taken = {});
+
+// Marks the key revoked. Throws Error(bad_setting) for an unknown key id.
+void revoke(TrustFile& trust, const KeyId& id);
+
+// key_dir/trust.json (mode 0644), replacing it.
+void write_trust_file(const std::filesystem::path& key_dir, const TrustFile& trust);
+// key_dir/signing/<id>.key (mode 0600, the folder 0700), base64. Throws KeysError, also for an
+// existing file unless overwrite.
+void write_signing_key(const std::filesystem::path& key_dir, const KeyId& id,
+                       const SecretString& secret, bool overwrite = false);
+
+}  // namespace enroll::trust

@@ -1,0 +1,102 @@
+#include "adapters/trust/verifier.hpp"
+
+#include <sodium.h>
+
+#include <chrono>
+
+#include "adapters/trust/canonical_json.hpp"
+#include "adapters/trust/signer.hpp"
+#include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/sodium_init.hpp"
+
+namespace enroll::trust {
+namespace {
+
+const std::string* string_member(const nlohmann::json& event, const char* name) {
+  const auto it = event.find(name);
+  return it != event.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
+}
+
+}  // namespace
+
+Verifier::Verifier(TrustFile trust, std::vector<SigningKey> hmac_keys,
+                   std::chrono::milliseconds window)
+    : trust_(std::move(trust)), macs_(std::move(hmac_keys)), window_(window) {
+  crypto::ensure_sodium();
+  for (std::size_t i = 0; i < trust_.keys.size(); ++i) {
+    const auto& k = trust_.keys[i];
+    const auto p = std::find_if(trust_.principals.begin(), trust_.principals.end(),
+                                [&](const Principal& pr) { return pr.name == k.principal; });
+    if (p == trust_.principals.end()) {
+      throw Error(Errc::bad_key, "key " + k.id.str() + ": principal not declared");
+    }
+    Entry e{i, static_cast<std::size_t>(p - trust_.principals.begin()), std::nullopt};
+    for (std::size_t m = 0; m < macs_.size(); ++m) {
+      if (macs_[m].key().id == k.id && macs_[m].key().alg == Alg::hmac_sha256) e.mac = m;
+    }
+    by_id_.emplace(k.id.str(), e);
+  }
+}
+
+Verifier Verifier::load(const std::filesystem::path& key_dir, std::chrono::milliseconds window) {
+  TrustFile trust = load_trust_file(key_dir);
+  std::vector<SigningKey> macs;
+  for (const auto& k : trust.keys) {
+    if (k.alg == Alg::hmac_sha256 && !k.revoked) macs.push_back(SigningKey::load(key_dir, k));
+  }
+  return Verifier(std::move(trust), std::move(macs), window);
+}
+
+std::variant<Principal, Refusal> Verifier::verify(const nlohmann::json& event,
+                                                  Timestamp broker_time) const {
+  const std::string* key_id = event.is_object() ? string_member(event, kKeyIdAttribute) : nullptr;
+  const std::string* signature =
+      event.is_object() ? string_member(event, kSignatureAttribute) : nullptr;
+  if (key_id == nullptr || signature == nullptr) {
+    return Refusal{Errc::unsigned_message, "no keyid and signature attributes"};
+  }
+  const auto found = valid_name(*key_id) ? by_id_.find(*key_id) : by_id_.end();
+  if (found == by_id_.end()) return Refusal{Errc::unknown_key, "no key with that keyid"};
+  const Entry& entry = found->second;
+  const TrustedKey& key = trust_.keys[entry.key];
+  if (key.revoked) return Refusal{Errc::revoked_key, "key " + key.id.str() + " is revoked"};
+  if (!key.valid_at(broker_time)) {
+    return Refusal{Errc::key_not_valid,
+                   "key " + key.id.str() + " is not valid at " + to_rfc3339(broker_time)};
+  }
+  const auto sig = signature->size() <= 128 ? crypto::from_base64url(*signature) : std::nullopt;
+  std::string canonical;
+  try {
+    canonical = canonical_json(event, kSignatureAttribute);
+  } catch (const CanonicalJsonError& e) {
+    return Refusal{Errc::bad_signature, std::string("no canonical form: ") + e.what()};
+  }
+  bool good = false;
+  if (sig && key.alg == Alg::ed25519) {
+    good = sig->size() == kEd25519SignatureBytes &&
+           crypto_sign_verify_detached(
+               sig->data(),
+               reinterpret_cast<const unsigned char*>(canonical.data()),  // NOLINT
+               canonical.size(), key.public_key.data()) == 0;
+  } else if (sig && entry.mac) {
+    good = macs_[*entry.mac].verify_mac(canonical, *sig);
+  }
+  if (!good) {
+    return Refusal{Errc::bad_signature, "signature of key " + key.id.str() + " does not match"};
+  }
+  const std::string* time = string_member(event, "time");
+  const auto sent = time != nullptr ? from_rfc3339(*time) : std::nullopt;
+  if (!sent) return Refusal{Errc::stale_message, "a signed event without its time"};
+  const auto skew = *sent > broker_time ? *sent - broker_time : broker_time - *sent;
+  if (skew > window_) {
+    // The time as parsed, not the sender's text: from_rfc3339 ignores what follows the zone.
+    return Refusal{Errc::stale_message, "time " + to_rfc3339(*sent) + " is more than " +
+                                            std::to_string(window_.count() / 1000) +
+                                            " s from the broker's " + to_rfc3339(broker_time)};
+  }
+  Principal who = trust_.principals[entry.principal];
+  who.key_id = key.id.str();
+  return who;
+}
+
+}  // namespace enroll::trust
