@@ -32,6 +32,14 @@ AuditActor actor_of(const Inbound& ev) {
   return actor;
 }
 
+void remember(Registration& s, const EventId& id, std::size_t window) {
+  s.applied.push_back(id.str());
+  if (s.applied.size() > window) {
+    s.applied.erase(s.applied.begin(),
+                    s.applied.begin() + static_cast<std::ptrdiff_t>(s.applied.size() - window));
+  }
+}
+
 // Builds the outcome of one event for one registration: the transitions and their effects.
 class Transition {
  public:
@@ -43,6 +51,11 @@ class Transition {
   Outcome finish() && {
     // A timer that found nothing due changes nothing (the shell reschedules it).
     if (effects_.empty() && ev_.type == CommandType::timer) return Outcome{};
+    // One that acted is remembered like a command: the shell may have written the same timer
+    // to the inbox twice (it re-arms a fired timer whenever the state is stored before the
+    // timer is read back), and a second copy acting later would emit events under the first
+    // copy's ids.
+    if (ev_.type == CommandType::timer) remember(s_, ev_.id, cfg_.dedupe_window);
     s_.updated_at = now_;
     return Outcome{std::move(s_), std::move(effects_), false};
   }
@@ -518,14 +531,6 @@ Outcome rejected_without_state(const Inbound& ev, const Reason& reason) {
   Outcome out;
   out.effects.emplace_back(EmitEvent{events::CommandRejected{reason, ev.type}});
   return out;
-}
-
-void remember(Registration& s, const EventId& id, std::size_t window) {
-  s.applied.push_back(id.str());
-  if (s.applied.size() > window) {
-    s.applied.erase(s.applied.begin(),
-                    s.applied.begin() + static_cast<std::ptrdiff_t>(s.applied.size() - window));
-  }
 }
 
 Outcome start_registration(const Inbound& ev, Timestamp now, const EngineConfig& cfg) {

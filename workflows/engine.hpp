@@ -14,8 +14,9 @@ namespace enroll {
 
 // `current` is nullopt for a registration never seen. The caller has already checked that
 // `event.subject` names the registration.
-// A timer event (CommandType::timer) wakes the registration when `next_timer()` is due; it
-// is not remembered for deduplication (its id is derived from the due time by the shell).
+// A timer event (CommandType::timer) wakes the registration when `next_timer()` is due (its
+// id is derived from the due time by the shell). It is remembered for deduplication only if it
+// changed something: a copy that came too early (nothing due yet) may come again and act.
 Outcome apply(const std::optional<Registration>& current, const Inbound& event, Timestamp now,
               const EngineConfig& config);
 

@@ -2,7 +2,8 @@
 // registrations are in flight, and started again each time. No registration may be lost and
 // no transition applied twice: every registration is issued, its audit chain is one unbroken
 // chain as long as the stored audit_seq, and a fault-free reference run on the same inputs
-// reaches the same states, audit chains and emitted events.
+// reaches the same states, audit chains and emitted events. On the 3-node Kafka cluster
+// (KAFKA_CLUSTER: replication factor 3, min.insync.replicas=2).
 #include <signal.h>
 
 #include <atomic>

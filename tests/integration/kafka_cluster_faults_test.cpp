@@ -26,7 +26,8 @@ std::filesystem::path cluster_dir() {
 
 class KafkaClusterFaultsTest : public OrchestratorTest {
  protected:
-  KafkaClusterFaultsTest() { services_.use_kafka(cluster_dir()); }
+  // The fixture's services already name the cluster (KAFKA_CLUSTER); refuse to run without it.
+  KafkaClusterFaultsTest() { cluster_dir(); }
 
   void TearDown() override {
     // Whatever happened, every node runs again for the tests after this one.

@@ -1,7 +1,8 @@
 // Three enrollmentd instances in one consumer group share the inbox partitions. One is
 // killed (the others take over its partitions), or stopped past the session timeout and
 // resumed (its stale commits must be refused by the partition epochs): the registrations
-// still all end issued, exactly once, as in a fault-free reference run.
+// still all end issued, exactly once, as in a fault-free reference run. On the 3-node Kafka
+// cluster (KAFKA_CLUSTER), where the group coordinator is a real broker's.
 #include <signal.h>
 
 #include <thread>

@@ -71,7 +71,10 @@ class Socket {
 
 }  // namespace
 
-TestServices::TestServices() : TestServices(services_dir_from_env()) {}
+TestServices::TestServices() : TestServices(services_dir_from_env()) {
+  const char* cluster = std::getenv("ENROLL_TEST_KAFKA_CLUSTER");
+  if (cluster != nullptr && *cluster != '\0') use_kafka(cluster);
+}
 
 TestServices::TestServices(const std::filesystem::path& dir)
     : brokers_(read_line(dir / "brokers")), redis_url_(read_line(dir / "redis.url")) {

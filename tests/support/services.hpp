@@ -15,8 +15,10 @@ namespace enroll::test {
 // Immutable after construction; safe to share between threads.
 class TestServices {
  public:
-  // Reads $ENROLL_TEST_SERVICES. Throws std::runtime_error naming what is missing if the
-  // variable is unset or the directory lacks the files ops/services writes.
+  // Reads $ENROLL_TEST_SERVICES; if $ENROLL_TEST_KAFKA_CLUSTER is set too (a test registered
+  // with KAFKA_CLUSTER), Kafka is that 3-node cluster instead (see use_kafka). Throws
+  // std::runtime_error naming what is missing if the variable is unset or the directory lacks
+  // the files ops/services writes.
   TestServices();
   explicit TestServices(const std::filesystem::path& dir);
 

@@ -3,6 +3,8 @@
 // everything and its timers change nothing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/unit/engine_walk.hpp"
 #include "workflows/engine.hpp"
 
@@ -59,14 +61,17 @@ TEST_F(EngineRetentionTest, OnTheEndSetsThePurgeTimeAndTheTimerMakesATombstone) 
   EXPECT_EQ(state_->created_at, before.created_at);
   EXPECT_EQ(state_->expires_at, before.expires_at);
   EXPECT_EQ(state_->state_version, before.state_version + 1);
-  // Dropped: everything captured. Kept: the dedupe window (copies stay ignored).
+  // Dropped: everything captured.
   EXPECT_FALSE(state_->citizen_id.has_value());
   EXPECT_TRUE(state_->captured.passcode.verifier.empty());
   EXPECT_TRUE(state_->captured.identity.digital_id.empty());
   EXPECT_TRUE(state_->captured.card_back.laser_code.empty());
   EXPECT_TRUE(state_->captured.selfie.image_ref.empty());
   EXPECT_FALSE(state_->pending_request.has_value());
-  EXPECT_EQ(state_->applied, before.applied);
+  // The dedupe window, with the purge's timer now in it (a second copy of it is a duplicate).
+  ASSERT_EQ(state_->applied.size(), before.applied.size() + 1);
+  EXPECT_TRUE(std::equal(before.applied.begin(), before.applied.end(), state_->applied.begin()));
+  EXPECT_EQ(state_->applied.back().rfind("timer-", 0), 0u) << state_->applied.back();
   EXPECT_TRUE(state_->device.id.empty());
   // One audit record by enrollmentd (its timer), continuing the chain; no event.
   ASSERT_EQ(out.effects.size(), 1u);

@@ -160,6 +160,59 @@ TEST_F(EngineTest, StepTimeoutRetriesLikeARetryableError) {
   EXPECT_EQ(state_->stage, StepState::retry_scheduled);
 }
 
+// The shell writes a due timer to the inbox and re-arms it whenever the state is stored
+// again before that message is read back (a backlog), so the same timer message can arrive
+// twice. Found on the 3-node Kafka cluster under load: the second copy, read once the retry's
+// backoff was due too, acted again, and its events took the first copy's ids (effect ids are
+// derived from the cause), so consumers deduplicating by id lost one (an audit chain gap).
+// A timer that changed something is remembered like any command: its second copy is a
+// duplicate.
+TEST_F(EngineTest, TheSameTimerTwiceActsOnce) {
+  walk_to("verify-card");
+  Inbound timer;
+  timer.id = EventId("timer/at-the-step-deadline");
+  timer.source = "/test/timers";
+  timer.subject = RegistrationId("reg-1");
+  timer.type = CommandType::timer;
+  timer.payload = TimerFired{};
+  now_ = *state_->step_deadline - std::chrono::seconds(1);  // feed() adds a second
+  const auto first = feed(timer);
+  ASSERT_FALSE(events(first).empty());
+  EXPECT_EQ(events(first)[0]->type(), EventType::step_failed);
+  EXPECT_EQ(state_->stage, StepState::retry_scheduled);
+  // The copy arrives after the retry's backoff (1 s) fell due as well.
+  now_ = *state_->step_deadline + std::chrono::seconds(5);
+  const auto second = feed(timer);
+  EXPECT_TRUE(second.duplicate);
+  EXPECT_TRUE(second.effects.empty());
+  EXPECT_EQ(state_->stage, StepState::retry_scheduled) << "the backoff waits for its own timer";
+  // The backoff's own timer (another id) sends the retry.
+  const auto retry = fire_timer();
+  ASSERT_NE(request(retry), nullptr);
+  EXPECT_EQ(request(retry)->attempt, 2);
+}
+
+// A timer that found nothing due is not remembered: the shell fires it again later (the
+// broker's clock may lag enrollmentd's) and that copy must act.
+TEST_F(EngineTest, ATimerThatChangedNothingMayComeAgain) {
+  walk_to("verify-card");
+  Inbound timer;
+  timer.id = EventId("timer/early");
+  timer.source = "/test/timers";
+  timer.subject = RegistrationId("reg-1");
+  timer.type = CommandType::timer;
+  timer.payload = TimerFired{};
+  now_ = *state_->step_deadline - std::chrono::seconds(3);
+  const auto early = feed(timer);
+  EXPECT_FALSE(early.state.has_value());
+  EXPECT_TRUE(early.effects.empty());
+  now_ = *state_->step_deadline;
+  const auto due = feed(timer);
+  EXPECT_FALSE(due.duplicate);
+  ASSERT_FALSE(events(due).empty());
+  EXPECT_EQ(events(due)[0]->type(), EventType::step_failed);
+}
+
 TEST_F(EngineTest, RegistrationWithoutProgressExpires) {
   walk_to("selfie");
   const auto expires = state_->expires_at;
