@@ -54,8 +54,8 @@ class Transition {
     // One that acted is remembered like a command: the shell may have written the same timer
     // to the inbox twice (it re-arms a fired timer whenever the state is stored before the
     // timer is read back), and a second copy acting later would emit events under the first
-    // copy's ids.
-    if (ev_.type == CommandType::timer) remember(s_, ev_.id, cfg_.dedupe_window);
+    // copy's ids. (Not a refused one: a forgery must not take a genuine timer's id.)
+    if (ev_.type == CommandType::timer && !refused_) remember(s_, ev_.id, cfg_.dedupe_window);
     s_.updated_at = now_;
     return Outcome{std::move(s_), std::move(effects_), false};
   }
@@ -222,6 +222,7 @@ class Transition {
 
   // The sender may not send this (workflows/authorise.hpp): refused and on the record.
   void refuse(const std::string& why) {
+    refused_ = true;
     emit(events::CommandRejected{{ReasonCode::not_authorised, why}, ev_.type});
     audit(position(s_), position(s_), "not_authorised: " + why);
   }
@@ -525,6 +526,7 @@ class Transition {
   Timestamp now_;
   const EngineConfig& cfg_;
   std::vector<Effect> effects_;
+  bool refused_ = false;  // refuse(): the sender may not send this
 };
 
 Outcome rejected_without_state(const Inbound& ev, const Reason& reason) {
