@@ -11,6 +11,9 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
 
 #include "adapters/codec/limits.hpp"
 
@@ -23,7 +26,7 @@ using rapidjson::SizeType;
 constexpr unsigned kParseFlags =
     rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
 
-enum class Refusal { none, too_deep, bad_utf8, nul, number };
+enum class Refusal { none, too_deep, bad_utf8, nul, number, duplicate };
 
 // Discards what RapidJSON's UTF-8 validator copies.
 struct NullSink {
@@ -71,10 +74,16 @@ class BoundedHandler {
   bool String(const char* s, SizeType n, bool copy) {
     return text_ok(s, n) && doc_.String(s, n, copy);
   }
-  bool Key(const char* s, SizeType n, bool copy) { return text_ok(s, n) && doc_.Key(s, n, copy); }
-  bool StartObject() { return deeper() && doc_.StartObject(); }
+  bool Key(const char* s, SizeType n, bool copy) {
+    return text_ok(s, n) && first_time(std::string_view(s, n)) && doc_.Key(s, n, copy);
+  }
+  bool StartObject() {
+    names_.emplace_back();
+    return deeper() && doc_.StartObject();
+  }
   bool EndObject(SizeType members) {
     --depth_;
+    names_.pop_back();
     return doc_.EndObject(members);
   }
   bool StartArray() { return deeper() && doc_.StartArray(); }
@@ -90,6 +99,13 @@ class BoundedHandler {
     return false;
   }
   bool deeper() { return ++depth_ <= kMaxJsonDepth || refuse(Refusal::too_deep); }
+  // A name twice in one object: RapidJSON's FindMember would read the first, nlohmann (the task
+  // outputs; with issue 13 the signature's canonical form) the last, so that what is checked
+  // and what is used could differ. RFC 8785 and I-JSON want unique names anyway.
+  bool first_time(std::string_view name) {
+    // A set per object: a 64 KiB message can hold ~10,000 names, too many for a linear search.
+    return names_.back().emplace(name).second || refuse(Refusal::duplicate);
+  }
   bool text_ok(const char* s, SizeType n) {
     if (std::memchr(s, '\0', n) != nullptr) return refuse(Refusal::nul);
     return valid_utf8(s, n) || refuse(Refusal::bad_utf8);
@@ -97,6 +113,7 @@ class BoundedHandler {
 
   rapidjson::Document& doc_;
   std::size_t depth_ = 0;
+  std::vector<std::unordered_set<std::string>> names_;  // the names of each open object
   Refusal refusal_ = Refusal::none;
 };
 
@@ -141,6 +158,8 @@ std::optional<DecodeError> parse_bounded(std::string_view text, rapidjson::Docum
       return DecodeError{Errc::invalid_data, "a string holding U+0000" + where};
     case Refusal::number:
       return DecodeError{Errc::invalid_data, "a number of magnitude 2^63 or more" + where};
+    case Refusal::duplicate:
+      return DecodeError{Errc::invalid_data, "a member name twice in one object" + where};
     case Refusal::none:
       break;
   }

@@ -152,6 +152,23 @@ TEST_F(InboundDecoderTest, NumbersThatDoNotFitAreRefused) {
   EXPECT_EQ(code_of(with_code("Infinity")), "not_json");
 }
 
+// RapidJSON reads the first of two members of one name, nlohmann (a signature's canonical
+// form, task outputs) the last: a name twice in one object is refused, at any depth.
+TEST_F(InboundDecoderTest, AMemberNameTwiceInOneObjectIsRefused) {
+  const std::string good = envelope("terms.accept", {{"terms_version", "2024-06"}}).dump();
+  EXPECT_EQ(code_of(good), "");
+  std::string twice_top = good;
+  twice_top.insert(1, R"("data":{"terms_version":"forged"},)");
+  EXPECT_EQ(code_of(twice_top), "invalid_data");
+  std::string twice_inner = good;
+  const std::string version = R"("terms_version":"2024-06")";
+  twice_inner.replace(twice_inner.find(version), version.size(),
+                      R"("terms_version":"forged","terms_version":"2024-06")");
+  EXPECT_EQ(code_of(twice_inner), "invalid_data");
+  // The same name in different objects is fine: the envelope's id and the device's.
+  EXPECT_EQ(code_of_event(envelope("registration.start", start_data())), "");
+}
+
 TEST_F(InboundDecoderTest, AMessageWithoutAKeyIsRefused) {
   EXPECT_EQ(code_of(envelope("registration.start", start_data()).dump(), ""), "missing_key");
   EXPECT_EQ(code_of(envelope("registration.start", start_data()).dump(), "reg-2"), "key_mismatch");
