@@ -84,6 +84,18 @@ int broker_count(rd_kafka_t* rk) {
   return n;
 }
 
+// One metadata request for `topic` on `rk`, which updates rk's metadata cache; errors are
+// left to the caller's next try.
+void refresh_metadata(rd_kafka_t* rk, const std::string& topic) {
+  std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> handle(
+      rd_kafka_topic_new(rk, topic.c_str(), nullptr), &rd_kafka_topic_destroy);
+  if (!handle) return;
+  const rd_kafka_metadata_t* md = nullptr;
+  if (rd_kafka_metadata(rk, 0, handle.get(), &md, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    rd_kafka_metadata_destroy(md);
+  }
+}
+
 }  // namespace
 
 void create_kafka_topic_set(const std::string& brokers, std::string_view prefix, int partitions,
@@ -170,6 +182,13 @@ void create_kafka_topic_set(const std::string& brokers, std::string_view prefix,
         if (std::chrono::steady_clock::now() > deadline) {
           throw std::runtime_error("topic " + topic + " partition " + std::to_string(p) +
                                    " not served within 60 s: " + rd_kafka_err2name(served));
+        }
+        if (served == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
+            served == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
+          // The admin handle's own metadata cache does not list the new topic yet and may not
+          // ask for it by itself (seen once after a rolling restart of the 3-node cluster: 60 s
+          // of _UNKNOWN_PARTITION): ask for this topic's metadata, which refreshes the cache.
+          refresh_metadata(admin.get(), topic);
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
