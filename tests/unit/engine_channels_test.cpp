@@ -30,7 +30,8 @@ class ChannelEngineTest : public ::testing::Test {
                RegistrationId(reg),
                type,
                std::move(payload),
-               ""};
+               "",
+               {}};
     now_ += std::chrono::seconds(1);
     auto& state = states_[reg];
     Outcome out = apply(state, in, now_, config_);

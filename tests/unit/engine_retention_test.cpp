@@ -167,8 +167,13 @@ TEST_F(EngineRetentionTest, AnActiveRegistrationOfAnUnloadedDefinitionIgnoresIts
 TEST_F(EngineRetentionTest, ThePurgeIsTheSameOnReplay) {
   config_.retain_finished = 5s;
   issue();
-  const Inbound in{EventId("timer/1"), "/enrollmentd/timers",         RegistrationId("reg-1"),
-                   CommandType::timer, TimerFired{*state_->purge_at}, ""};
+  const Inbound in{EventId("timer/1"),
+                   "/enrollmentd/timers",
+                   RegistrationId("reg-1"),
+                   CommandType::timer,
+                   TimerFired{*state_->purge_at},
+                   "",
+                   {}};
   const auto a = apply(state_, in, *state_->purge_at + 10ms, config_);
   const auto b = apply(state_, in, *state_->purge_at + 10ms, config_);
   ASSERT_TRUE(a.state && b.state);

@@ -240,16 +240,24 @@ TEST_F(EngineTest, OutOfOrderCommandIsRejectedAndStateUnchanged) {
 
 TEST_F(EngineTest, SameInputsGiveTheSameOutputs) {
   walk_to("confirm-consent");
-  const auto a =
-      apply(state_,
-            Inbound{EventId("x"), "/t", RegistrationId("reg-1"), CommandType::consent_confirm,
-                    ConsentConfirm{SecretString("13572468")}, ""},
-            now_, config_);
-  const auto b =
-      apply(state_,
-            Inbound{EventId("x"), "/t", RegistrationId("reg-1"), CommandType::consent_confirm,
-                    ConsentConfirm{SecretString("13572468")}, ""},
-            now_, config_);
+  const auto a = apply(state_,
+                       Inbound{EventId("x"),
+                               "/t",
+                               RegistrationId("reg-1"),
+                               CommandType::consent_confirm,
+                               ConsentConfirm{SecretString("13572468")},
+                               "",
+                               {}},
+                       now_, config_);
+  const auto b = apply(state_,
+                       Inbound{EventId("x"),
+                               "/t",
+                               RegistrationId("reg-1"),
+                               CommandType::consent_confirm,
+                               ConsentConfirm{SecretString("13572468")},
+                               "",
+                               {}},
+                       now_, config_);
   ASSERT_TRUE(a.state && b.state);
   EXPECT_EQ(state_to_json(*a.state), state_to_json(*b.state));
   ASSERT_EQ(a.effects.size(), b.effects.size());

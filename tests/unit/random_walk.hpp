@@ -44,7 +44,7 @@ class RandomWalk {
       stale_result();
     } else if (pick < 92 && last_id_) {
       // A duplicate: the same id again (the engine must ignore it whatever it carries).
-      feed(Inbound{*last_id_, "/t", id_, last_type_, payload_for(last_type_), ""});
+      feed(Inbound{*last_id_, "/t", id_, last_type_, payload_for(last_type_), "", {}});
     } else if (pick < 99) {
       timer();
     } else {
@@ -63,7 +63,8 @@ class RandomWalk {
                id_,
                CommandType::timer,
                TimerFired{},
-               ""};
+               "",
+               {}};
     feed(in);
   }
 
@@ -146,7 +147,8 @@ class RandomWalk {
   }
 
   void command(CommandType type, CommandPayload payload) {
-    feed(Inbound{EventId("e" + std::to_string(++seq_)), "/t", id_, type, std::move(payload), ""});
+    feed(Inbound{
+        EventId("e" + std::to_string(++seq_)), "/t", id_, type, std::move(payload), "", {}});
   }
 
   void start() {
