@@ -72,13 +72,12 @@ TEST_F(PoisonTest, EachKindIsDeadLetteredWithItsReasonAndTheServiceGoesOn) {
   const pid_t pid = daemon_pid();
   std::map<std::string, std::string> expected;  // DLQ key (the original key) -> code
   int n = 0;
-  for (const auto& p : small_poisons(signers(), "x", "0")) {
+  const std::size_t kinds = small_poisons(signers(), "x", "0").size();
+  for (std::size_t i = 0; i < kinds; ++i) {
+    // Each under its own key (and subject: signed as it is), so its dead letter is found by key.
     const std::string key = unique_name("poison");
-    // Each under its own key, so its dead letter is found by key.
-    std::string value = p.value;
-    const auto at = value.find(R"("subject":"x")");
-    if (at != std::string::npos) value.replace(at, 13, R"("subject":")" + key + "\"");
-    send(key, value);
+    const Poison p = small_poisons(signers(), key, "0").at(i);
+    send(key, p.value);
     expected[key] = p.code;
     ++n;
   }
