@@ -28,7 +28,7 @@ enum class Errc {
   unsigned_message,  // wire "unsigned": no keyid or no signature
   unknown_key,       // a key id the trust file does not list
   key_not_valid,     // the broker's time is before the key's not_before or after its not_after
-  revoked_key,       // the trust file marks the key revoked
+  revoked_key,       // the key is revoked at the broker's time (at or after its revoked_at)
   bad_signature,     // the signature does not match the event's canonical bytes
   stale_message,     // the event's time is missing or too far from the broker's
   // engine: what the ordered path cannot apply or store (dead-lettered)

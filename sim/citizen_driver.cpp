@@ -46,9 +46,10 @@ std::string passcode_for(std::uint64_t n) {
   }
 }
 
-CitizenDriver::CitizenDriver(crypto::SealPublicKey passcode_key, std::string source,
-                             std::string channel, PersonaSettings personas)
-    : key_(passcode_key),
+CitizenDriver::CitizenDriver(const trust::Signers& signers, crypto::SealPublicKey passcode_key,
+                             std::string source, std::string channel, PersonaSettings personas)
+    : signers_(signers),
+      key_(passcode_key),
       source_(std::move(source)),
       channel_(std::move(channel)),
       personas_(std::move(personas)) {}
@@ -58,7 +59,9 @@ Command CitizenDriver::command(const std::string& id, Journey& j, const std::str
   // The id names the registration and the journey's step count: unique per producer and
   // the same if the simulator answered the same event twice.
   const std::string event_id = id + "/c" + std::to_string(j.commands++);
-  return Command{id, codec::envelope({event_id, source_, type, id}, std::move(data)).dump()};
+  return Command{id, codec::inbox_envelope({event_id, source_, type, id}, std::move(data),
+                                           signers_.for_channel(j.channel))
+                         .dump()};
 }
 
 Command CitizenDriver::start(const std::string& id, std::uint64_t n) {

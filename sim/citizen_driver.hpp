@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/trust/signers.hpp"
 #include "sim/personas.hpp"
 #include "sim/population.hpp"
 #include "workflows/crypto/sealed_box.hpp"
@@ -42,8 +43,9 @@ struct ChannelStats {
 
 class CitizenDriver {
  public:
-  CitizenDriver(crypto::SealPublicKey passcode_key, std::string source, std::string channel,
-                PersonaSettings personas = {});
+  // `signers`: the channel back-ends' (each command signed by its channel's, issue 13).
+  CitizenDriver(const trust::Signers& signers, crypto::SealPublicKey passcode_key,
+                std::string source, std::string channel, PersonaSettings personas = {});
 
   // The registration.start of citizen `n` under registration id `id`, through the default
   // channel or `channel`, with the persona drawn for `n` or the given one.
@@ -93,6 +95,7 @@ class CitizenDriver {
   std::optional<Command> scan_qr(const std::string& id, Journey& j);
   bool fire(Journey& j, Persona p);
 
+  const trust::Signers& signers_;
   crypto::SealPublicKey key_;
   std::string source_;
   std::string channel_;

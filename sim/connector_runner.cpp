@@ -29,7 +29,7 @@ ConnectorRunner::ConnectorRunner(ConnectorRunnerSettings settings)
       consumer_(consumer_settings(settings_), request_topics(settings_), nullptr) {}
 
 std::string ConnectorRunner::result_event(const TaskRequestView& request, const TaskReply& reply,
-                                          const std::string& source) {
+                                          const std::string& source, const trust::Signer& signer) {
   nlohmann::json data{{"request_id", request.request_id},
                       {"task", request.task},
                       {"status", reply.status},
@@ -37,8 +37,9 @@ std::string ConnectorRunner::result_event(const TaskRequestView& request, const 
   if (reply.status != "ok") {
     data["error"] = {{"code", reply.error_code}, {"message", reply.error_message}};
   }
-  return codec::envelope({"result/" + request.request_id, source, "task.result", request.subject},
-                         std::move(data))
+  return codec::inbox_envelope(
+             {"result/" + request.request_id, source, "task.result", request.subject},
+             std::move(data), signer)
       .dump();
 }
 
@@ -57,11 +58,12 @@ void ConnectorRunner::handle(const kafka::Message& m) {
   const auto& data = ev["data"];
   TaskRequestView req;
   Response response;
+  std::string connector;
   try {  // a malformed request is skipped, not fatal: the engine's timeout handles it
     req = {ev.value("subject", ""), data.value("request_id", ""), data.value("task", ""),
            data.value("attempt", 1), data.value("inputs", nlohmann::json::object())};
     if (!req.inputs.is_object()) req.inputs = nlohmann::json::object();
-    const std::string connector = m.topic.substr(settings_.topics.requests("").size());
+    connector = m.topic.substr(settings_.topics.requests("").size());
     response = responder_.respond(connector, req);
   } catch (const nlohmann::json::exception& e) {
     spdlog::warn("sim connectors: bad task.request at {}/{}@{}: {}", m.topic, m.partition, m.offset,
@@ -74,7 +76,15 @@ void ConnectorRunner::handle(const kafka::Message& m) {
     return;
   }
   const auto due = std::chrono::steady_clock::now() + response.delay.value_or(settings_.latency);
-  pending_.emplace(due, Pending{req.subject, result_event(req, *response.reply, settings_.source)});
+  try {
+    pending_.emplace(
+        due, Pending{req.subject, result_event(req, *response.reply, settings_.source,
+                                               settings_.signers->for_connector(connector))});
+  } catch (const std::exception& e) {  // no key for the connector, or outputs without a
+                                       // canonical form: the engine's timeout acts
+    ++dropped_;
+    spdlog::warn("sim connectors: cannot sign the answer to {}: {}", req.request_id, e.what());
+  }
 }
 
 void ConnectorRunner::run() {

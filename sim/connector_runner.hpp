@@ -6,12 +6,14 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "adapters/codec/topics.hpp"
 #include "adapters/kafka/consumer.hpp"
 #include "adapters/kafka/producer.hpp"
+#include "adapters/trust/signers.hpp"
 #include "sim/responder.hpp"
 
 namespace enroll::sim {
@@ -25,6 +27,8 @@ struct ConnectorRunnerSettings {
   Scenario scenario;  // read once at start-up; never reloaded
   std::chrono::milliseconds latency{0};
   std::string source = "/sim/connectors";
+  // The connectors' signers (connector-<name> each, issue 13): required.
+  std::shared_ptr<const trust::Signers> signers;
 };
 
 class ConnectorRunner {
@@ -35,9 +39,9 @@ class ConnectorRunner {
   [[nodiscard]] std::uint64_t answered() const { return answered_.load(); }
   [[nodiscard]] std::uint64_t dropped() const { return dropped_.load(); }
 
-  // The task.result CloudEvent answering `request` (also used by tests).
+  // The task.result CloudEvent answering `request`, signed by `signer` (also used by tests).
   static std::string result_event(const TaskRequestView& request, const TaskReply& reply,
-                                  const std::string& source);
+                                  const std::string& source, const trust::Signer& signer);
 
  private:
   struct Pending {

@@ -29,15 +29,18 @@ nlohmann::json to_nlohmann(const rapidjson::Value& v) {
 
 }  // namespace
 
-InboundDecoder::InboundDecoder(const SchemaSet& schemas, const crypto::SealKeyPair& passcode_keys)
+InboundDecoder::InboundDecoder(const SchemaSet& schemas, const crypto::SealKeyPair& passcode_keys,
+                               const trust::Verifier& verifier)
     : schemas_(schemas),
       passcode_keys_(passcode_keys),
+      verifier_(verifier),
       envelope_(schemas.find("cloudevent.schema.json")) {
   if (envelope_ == nullptr) throw Error(Errc::bad_schema, "the CloudEvents schema is missing");
 }
 
 std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view payload,
-                                                          std::string_view key) const {
+                                                          std::string_view key,
+                                                          Timestamp broker_time) const {
   if (payload.size() > kMaxInboundBytes) {
     return DecodeError{Errc::too_large, std::to_string(payload.size()) + " bytes, more than " +
                                             std::to_string(kMaxInboundBytes)};
@@ -49,7 +52,14 @@ std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view paylo
   if (auto why = validate(*envelope_, doc); !why.empty()) {
     return DecodeError{Errc::not_cloudevent, "envelope " + why};
   }
+  // Who sent it, before anything looks at what it says. The bytes passed parse_bounded, so
+  // nlohmann's recursive parser stays within the depth limit.
+  auto who = verifier_.verify(to_nlohmann(doc), broker_time);
+  if (auto* refused = std::get_if<trust::Refusal>(&who)) {
+    return DecodeError{refused->code, std::move(refused->message)};
+  }
   Inbound in;
+  in.principal = std::move(std::get<Principal>(who));
   const std::string type = str(doc, "type");
   const auto t = command_type_from(type);
   if (!t) return DecodeError{Errc::unknown_type, "unknown type " + type};

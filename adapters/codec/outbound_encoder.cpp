@@ -9,8 +9,8 @@
 namespace enroll::codec {
 using nlohmann::json;
 
-OutboundEncoder::OutboundEncoder(Topics topics, std::string source)
-    : topics_(std::move(topics)), source_(std::move(source)) {}
+OutboundEncoder::OutboundEncoder(Topics topics, std::string source, const trust::Signer& signer)
+    : topics_(std::move(topics)), source_(std::move(source)), signer_(&signer) {}
 
 std::vector<OutboxMessage> OutboundEncoder::encode(const RegistrationId& subject,
                                                    const EventId& cause, std::int64_t state_version,
@@ -58,9 +58,9 @@ OutboxMessage OutboundEncoder::timer(const RegistrationId& subject, Timestamp du
                                      Timestamp now) const {
   const std::string id = "timer/" + std::to_string(to_millis(due));
   return {topics_.inbox(), subject.str(),
-          envelope({id, source_ + "/timers", std::string(to_string(CommandType::timer)),
-                    subject.str(), now},
-                   json{{"due", to_rfc3339(due)}})
+          inbox_envelope({id, source_ + "/timers", std::string(to_string(CommandType::timer)),
+                          subject.str(), now},
+                         json{{"due", to_rfc3339(due)}}, *signer_)
               .dump()};
 }
 

@@ -9,6 +9,7 @@
 
 #include "adapters/codec/inbound_decoder.hpp"
 #include "adapters/codec/topics.hpp"
+#include "adapters/trust/signer.hpp"
 #include "workflows/effects.hpp"
 
 namespace enroll::codec {
@@ -30,7 +31,8 @@ struct InboxPosition {
 
 class OutboundEncoder {
  public:
-  OutboundEncoder(Topics topics, std::string source);
+  // `signer`: enrollmentd's, for its timers (inbox messages like any other: signed).
+  OutboundEncoder(Topics topics, std::string source, const trust::Signer& signer);
   [[nodiscard]] std::vector<OutboxMessage> encode(const RegistrationId& subject,
                                                   const EventId& cause, std::int64_t state_version,
                                                   std::string_view traceparent, Timestamp now,
@@ -48,6 +50,7 @@ class OutboundEncoder {
  private:
   Topics topics_;
   std::string source_;
+  const trust::Signer* signer_;
 };
 
 }  // namespace enroll::codec

@@ -34,6 +34,16 @@ NewKey generate_key(KeyId id, PrincipalName principal, Alg alg, Timestamp not_be
   return NewKey{std::move(key), SecretString(std::move(secret))};
 }
 
+PrincipalName channel_principal(std::string_view channel) {
+  if (channel == "kiosk") return PrincipalName("channel-kiosk");
+  if (channel == "officer-assisted") return PrincipalName("officer-console");
+  return PrincipalName("channel-app");
+}
+
+PrincipalName connector_principal(std::string_view connector) {
+  return PrincipalName("connector-" + std::string(connector));
+}
+
 std::vector<DefaultPrincipal> default_principals(
     const std::map<std::string, std::string>& task_connectors) {
   const auto make = [](const char* name, Role role, std::vector<std::string> channels,
@@ -55,16 +65,27 @@ std::vector<DefaultPrincipal> default_principals(
   for (const auto& [task, connector] : task_connectors) by_connector[connector].push_back(task);
   for (const auto& [connector, tasks] : by_connector) {
     if (connector == "orchestrator") continue;
-    const std::string name = "connector-" + connector;
+    const std::string name = connector_principal(connector).str();
     out.push_back(make(name.c_str(), Role::connector, {}, tasks,
                        connector == "officer" ? Alg::ed25519 : Alg::hmac_sha256));
   }
-  out.push_back(make("operator-api", Role::operator_, {}, {}, Alg::ed25519));
+  out.push_back(make(kOperatorPrincipal, Role::operator_, {}, {}, Alg::ed25519));
   const auto own = by_connector.find("orchestrator");
-  out.push_back(make("enrollmentd", Role::orchestrator, {},
+  out.push_back(make(kOrchestratorPrincipal, Role::orchestrator, {},
                      own != by_connector.end() ? own->second : std::vector<std::string>{},
                      Alg::hmac_sha256));
   return out;
+}
+
+void provision_key_folder(const fs::path& dir,
+                          const std::map<std::string, std::string>& task_connectors,
+                          Timestamp not_before, bool force) {
+  generate_keys(dir, force);
+  NewTrust fresh = new_trust(default_principals(task_connectors), not_before);
+  for (std::size_t i = 0; i < fresh.trust.keys.size(); ++i) {
+    write_signing_key(dir, fresh.trust.keys[i].id, fresh.secrets[i], force);
+  }
+  write_trust_file(dir, fresh.trust);
 }
 
 NewTrust new_trust(const std::vector<DefaultPrincipal>& principals, Timestamp not_before) {
@@ -124,11 +145,12 @@ NewKey rotate(TrustFile& trust, const PrincipalName& principal, Timestamp now,
   return fresh;
 }
 
-void revoke(TrustFile& trust, const KeyId& id) {
+void revoke(TrustFile& trust, const KeyId& id, Timestamp now) {
   const auto it = std::find_if(trust.keys.begin(), trust.keys.end(),
                                [&](const TrustedKey& k) { return k.id == id; });
   if (it == trust.keys.end()) throw Error(Errc::bad_setting, "no key " + id.str() + " to revoke");
-  it->revoked = true;
+  // Revoked twice: the first time stands (messages between the two stay valid on replay).
+  if (!it->revoked_at) it->revoked_at = now;
 }
 
 void write_trust_file(const fs::path& key_dir, const TrustFile& trust) {

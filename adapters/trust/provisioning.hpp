@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/trust/trust_file.hpp"
@@ -20,6 +21,15 @@ struct NewKey {
   TrustedKey key;       // as the trust file lists it (an Ed25519 key with its public half)
   SecretString secret;  // what signing/<id>.key holds (raw bytes)
 };
+
+// The default principals' names, as the producers of this tree sign with them.
+inline constexpr const char* kOrchestratorPrincipal = "enrollmentd";
+inline constexpr const char* kOperatorPrincipal = "operator-api";
+// The channel back-end that speaks for `channel`: channel-app (self-service, passcode-reset
+// and any channel not listed), channel-kiosk (kiosk), officer-console (officer-assisted).
+[[nodiscard]] PrincipalName channel_principal(std::string_view channel);
+// connector-<name>: the connector that answers the tasks of `connector`.
+[[nodiscard]] PrincipalName connector_principal(std::string_view connector);
 
 // A principal of a new key folder and the algorithm of its first key.
 struct DefaultPrincipal {
@@ -45,6 +55,13 @@ struct NewTrust {
 [[nodiscard]] NewTrust new_trust(const std::vector<DefaultPrincipal>& principals,
                                  Timestamp not_before);
 
+// A new key folder (enroll-keygen DIR, the integration tests): the engine's keys
+// (keys::generate_keys), then the default principals' signing keys, valid from not_before,
+// and trust.json. Throws KeysError (a file exists and not `force`), TrustFileError.
+void provision_key_folder(const std::filesystem::path& dir,
+                          const std::map<std::string, std::string>& task_connectors,
+                          Timestamp not_before, bool force = false);
+
 // A fresh random key, valid from not_before, never expiring.
 [[nodiscard]] NewKey generate_key(KeyId id, PrincipalName principal, Alg alg, Timestamp not_before);
 
@@ -64,8 +81,9 @@ using KeyIdTaken = std::function<bool(const KeyId&)>;
                             std::chrono::milliseconds overlap = kDefaultRotationOverlap,
                             const KeyIdTaken& taken = {});
 
-// Marks the key revoked. Throws Error(bad_setting) for an unknown key id.
-void revoke(TrustFile& trust, const KeyId& id);
+// Revokes the key from `now` on (broker time; kept if it was revoked already). Throws
+// Error(bad_setting) for an unknown key id.
+void revoke(TrustFile& trust, const KeyId& id, Timestamp now);
 
 // key_dir/trust.json (mode 0644), replacing it.
 void write_trust_file(const std::filesystem::path& key_dir, const TrustFile& trust);

@@ -19,7 +19,7 @@ Signer::Signer(PrincipalName principal, std::vector<SigningKey> keys, Clock cloc
     if (k.key().principal != principal_) {
       throw Error(Errc::bad_key, "key " + k.key().id.str() + " is not " + principal_.str() + "'s");
     }
-    if (!k.key().revoked) keys_.push_back(std::move(k));
+    if (!k.key().revoked_at) keys_.push_back(std::move(k));
   }
   if (keys_.empty()) {
     throw Error(Errc::bad_key, "principal " + principal_.str() + " has no signing key");
@@ -35,7 +35,7 @@ Signer Signer::load(const std::filesystem::path& key_dir, const PrincipalName& p
   std::vector<SigningKey> keys;
   std::error_code ec;
   for (const auto& k : trust.keys) {
-    if (k.principal == principal && !k.revoked &&
+    if (k.principal == principal && !k.revoked_at &&
         std::filesystem::exists(SigningKey::file(key_dir, k.id), ec)) {
       keys.push_back(SigningKey::load(key_dir, k));
     }

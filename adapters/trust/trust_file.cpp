@@ -141,7 +141,7 @@ Principal read_principal(const Reader& r, const json& v, const std::string& fiel
 
 TrustedKey read_key(const Reader& r, const json& v, const std::string& field) {
   r.object(v, field,
-           {"id", "principal", "alg", "not_before", "not_after", "revoked", "public_key"});
+           {"id", "principal", "alg", "not_before", "not_after", "revoked_at", "public_key"});
   TrustedKey k;
   k.id = KeyId(r.name(r.member(v, field, "id"), field + ".id"));
   k.principal = PrincipalName(r.name(r.member(v, field, "principal"), field + ".principal"));
@@ -155,10 +155,7 @@ TrustedKey read_key(const Reader& r, const json& v, const std::string& field) {
     k.not_after = r.time(v.at("not_after"), field + ".not_after");
     if (!(k.not_before < *k.not_after)) r.fail(field + ".not_after", "must be after not_before");
   }
-  if (v.contains("revoked")) {
-    if (!v.at("revoked").is_boolean()) r.fail(field + ".revoked", "must be true or false");
-    k.revoked = v.at("revoked").get<bool>();
-  }
+  if (v.contains("revoked_at")) k.revoked_at = r.time(v.at("revoked_at"), field + ".revoked_at");
   const bool has_public = v.contains("public_key");
   if (k.alg == Alg::ed25519) {
     const json& pk = r.member(v, field, "public_key");
@@ -292,7 +289,7 @@ std::string trust_file_text(const TrustFile& trust) {
                {"alg", alg_name(k.alg)},
                {"not_before", to_rfc3339(k.not_before)}};
     if (k.not_after) entry["not_after"] = to_rfc3339(*k.not_after);
-    if (k.revoked) entry["revoked"] = true;
+    if (k.revoked_at) entry["revoked_at"] = to_rfc3339(*k.revoked_at);
     if (k.alg == Alg::ed25519) entry["public_key"] = crypto::to_base64(k.public_key);
     keys.push_back(std::move(entry));
   }

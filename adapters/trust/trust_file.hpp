@@ -37,13 +37,17 @@ struct TrustedKey {
   Alg alg = Alg::hmac_sha256;
   Timestamp not_before{};
   std::optional<Timestamp> not_after{};  // none: valid until revoked
-  bool revoked = false;
+  // Revocation is a time, not a flag: messages the broker appended before it still verify,
+  // so a replay of the log under a later trust file reaches the same states.
+  std::optional<Timestamp> revoked_at{};
   std::array<unsigned char, kEd25519PublicKeyBytes> public_key{};  // ed25519 only
 
   // Within [not_before, not_after] (revocation aside).
   [[nodiscard]] bool valid_at(Timestamp t) const {
     return t >= not_before && (!not_after || t <= *not_after);
   }
+  // Revoked at broker time `t`: at or after revoked_at.
+  [[nodiscard]] bool revoked_by(Timestamp t) const { return revoked_at && t >= *revoked_at; }
 };
 
 struct TrustFile {

@@ -1,10 +1,12 @@
 #pragma once
 // enrollmentd's side: which principal sent an inbox event, proven by its signature, or why
 // it is not (a dead letter's code). Checks, in order: `keyid` and `signature` present
-// (unsigned), the key listed (unknown_key), not revoked (revoked_key), valid at the broker's
-// time (key_not_valid), the signature over the event's canonical form (bad_signature), the
-// event's `time` within the window of the broker's (stale_message: an old signed message
-// cannot be replayed once its id is forgotten).
+// (unsigned), the key listed (unknown_key), not revoked at the broker's time (revoked_key:
+// at or after its revoked_at), valid at the broker's time (key_not_valid), the signature over
+// the event's canonical form (bad_signature), the event's `time` within the window of the
+// broker's (stale_message: an old signed message cannot be replayed once its id is
+// forgotten; not for the orchestrator role, whose timers and own-task results may wait in
+// the outbox past the window and are harmless when replayed).
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -38,8 +40,9 @@ class Verifier {
   Verifier(TrustFile trust, std::vector<SigningKey> hmac_keys,
            std::chrono::milliseconds window = kDefaultTimeWindow);
 
-  // key_dir's trust file and the secrets of its HMAC keys that are not revoked (each must be
-  // in key_dir/signing/). Throws TrustFileError, KeysError.
+  // key_dir's trust file and the secrets of its HMAC keys in key_dir/signing/ (required for
+  // a key not revoked; a revoked key's, if kept, verifies what came before the revocation).
+  // Throws TrustFileError, KeysError.
   static Verifier load(const std::filesystem::path& key_dir,
                        std::chrono::milliseconds window = kDefaultTimeWindow);
 

@@ -60,7 +60,10 @@ class Progress {
 
 int run(const Options& o, const std::atomic<bool>& stop) {
   auto mix = sim::ChannelMix::parse(o.mix_spec);
-  sim::CitizenDriver driver(load_seal_public_key(o.keys), "/bench/" + o.run_id, "self-service");
+  // The channel back-ends' signing keys (and the officer console's) from the key folder.
+  const trust::Signers signers = trust::Signers::load(o.keys);
+  sim::CitizenDriver driver(signers, load_seal_public_key(o.keys), "/bench/" + o.run_id,
+                            "self-service");
   const kafka::Settings k{{"bootstrap.servers", o.brokers}};
   // All positioned at their end before the first command.
   kafka::TailReader events(k, o.topics.events());

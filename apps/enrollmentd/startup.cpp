@@ -14,6 +14,7 @@
 #include "adapters/codec/definition_schemas.hpp"
 #include "adapters/codec/known_tasks.hpp"
 #include "adapters/redis/connect.hpp"
+#include "adapters/trust/provisioning.hpp"
 #include "apps/common/atomic_file.hpp"
 #include "errors/errc.hpp"
 #include "service/http/duration.hpp"
@@ -159,6 +160,15 @@ Startup::Startup(const Config& config) {
     throw StartupError(e.what());
   }
   try {
+    verifier_.emplace(trust::Verifier::load(config.keys));
+    signer_.emplace(trust::Signer::load(config.keys, PrincipalName(trust::kOrchestratorPrincipal)));
+    operator_signer_.emplace(
+        trust::Signer::load(config.keys, PrincipalName(trust::kOperatorPrincipal)));
+  } catch (const std::exception& e) {
+    // One line: the trust file's error names the file and field (enroll-keygen writes it).
+    throw StartupError(std::string("inbox trust: ") + e.what());
+  }
+  try {
     catalog_ = load_workflows(config.workflows, schemas_);
   } catch (const DefinitionError& e) {
     throw StartupError(e.what());
@@ -224,6 +234,7 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
                     {"client.id", "enrollmentd-" + config.instance + "-http"}};
   settings.inbox_topic = startup.pipeline_settings().topics.inbox();
   settings.catalog = &startup.catalog();
+  settings.operator_signer = &startup.operator_signer();
   settings.read.channels = startup.channels();
   settings.read.passcode_key = startup.keys().passcode_seal.pub;
   settings.read.stuck_after = http::parse_duration(config.stuck_after).value();

@@ -3,12 +3,15 @@
 // reason on failure: keys, channel definitions, Redis (PING; for a cluster, every slot
 // served and every master answering) and Kafka (metadata, inbox topic).
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include "adapters/codec/schema_set.hpp"
 #include "adapters/keys/keys.hpp"
 #include "adapters/redis/router.hpp"
 #include "adapters/redis/store.hpp"
+#include "adapters/trust/signer.hpp"
+#include "adapters/trust/verifier.hpp"
 #include "apps/enrollmentd/config.hpp"
 #include "service/http/api_server.hpp"
 #include "service/pipeline/inbox_pipeline.hpp"
@@ -24,6 +27,12 @@ class Startup {
  public:
   explicit Startup(const Config& config);  // throws StartupError
   [[nodiscard]] const Keys& keys() const { return keys_; }
+  // Who may write to the inbox (the key folder's trust.json), and enrollmentd's own signer
+  // (its timers and own-task results).
+  [[nodiscard]] const trust::Verifier& verifier() const { return *verifier_; }
+  [[nodiscard]] const trust::Signer& signer() const { return *signer_; }
+  // operator-api's, for the operator actions of the HTTP API.
+  [[nodiscard]] const trust::Signer& operator_signer() const { return *operator_signer_; }
   [[nodiscard]] const codec::SchemaSet& schemas() const { return schemas_; }
   [[nodiscard]] redis::Store& store() { return *store_; }
   [[nodiscard]] const EngineConfig& engine_config() const { return engine_; }
@@ -36,6 +45,9 @@ class Startup {
 
  private:
   Keys keys_;
+  std::optional<trust::Verifier> verifier_;
+  std::optional<trust::Signer> signer_;
+  std::optional<trust::Signer> operator_signer_;
   codec::SchemaSet schemas_;
   DefinitionCatalog catalog_;
   EngineConfig engine_;

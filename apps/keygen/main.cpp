@@ -26,13 +26,7 @@ void generate(const fs::path& dir, bool force) {
     throw KeysError("refusing to overwrite existing trust file " +
                     quoted(dir / trust::kTrustFileName));
   }
-  generate_keys(dir, force);
-  trust::NewTrust fresh =
-      trust::new_trust(trust::default_principals(codec::known_tasks()), trust::system_now());
-  for (std::size_t i = 0; i < fresh.trust.keys.size(); ++i) {
-    trust::write_signing_key(dir, fresh.trust.keys[i].id, fresh.secrets[i], force);
-  }
-  trust::write_trust_file(dir, fresh.trust);
+  trust::provision_key_folder(dir, codec::known_tasks(), trust::system_now(), force);
 }
 
 void rotate(const fs::path& dir, const std::string& principal, int overlap_days) {
@@ -53,9 +47,9 @@ void rotate(const fs::path& dir, const std::string& principal, int overlap_days)
 
 void revoke(const fs::path& dir, const std::string& key_id) {
   trust::TrustFile t = trust::load_trust_file(dir);
-  trust::revoke(t, trust::KeyId(key_id));
+  trust::revoke(t, trust::KeyId(key_id), trust::system_now());
   trust::write_trust_file(dir, t);
-  std::cout << "key " << key_id << " revoked (restart enrollmentd to apply)\n";
+  std::cout << "key " << key_id << " revoked from now on (restart enrollmentd to apply)\n";
 }
 
 }  // namespace
@@ -79,7 +73,8 @@ int main(int argc, char** argv) {
   app.add_option("--overlap-days", overlap_days, "with --rotate: days the older keys stay valid")
       ->check(CLI::Range(0, 3650))
       ->needs(rotate_opt);
-  app.add_option("--revoke", revoke_key, "mark signing key KEYID revoked in trust.json")
+  app.add_option("--revoke", revoke_key,
+                 "revoke signing key KEYID from now on (revoked_at in trust.json)")
       ->option_text("KEYID")
       ->excludes(rotate_opt)
       ->excludes(force_flag);

@@ -141,7 +141,8 @@ int main(int argc, char** argv) {
   enroll::app::StopOnSignal watcher([&stop] { stop = true; });
   try {
     const auto pub = load_seal_public_key(o.keys);
-    sim::CitizenDriver driver(pub, "/sim/citizens/" + o.run_id, o.channel, personas);
+    const trust::Signers signers = trust::Signers::load(o.keys);  // the channel back-ends'
+    sim::CitizenDriver driver(signers, pub, "/sim/citizens/" + o.run_id, o.channel, personas);
     const kafka::Settings k{{"bootstrap.servers", o.brokers}};
     // Both positioned at their end before the first command.
     kafka::TailReader events(k, o.topics.events());

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   std::string brokers;
   int latency_ms = 0;
   std::string connectors = "capture,registry,officer";
+  std::string keys;
   std::string scenario_path;
   auto& b = s.behaviour;
   CLI::App app{
@@ -50,6 +51,11 @@ int main(int argc, char** argv) {
   app.add_option("--connectors", connectors, "comma-separated: capture,registry,officer")
       ->capture_default_str();
   app.add_option("--group", s.group, "consumer group")->capture_default_str();
+  app.add_option("--keys", keys,
+                 "key folder made by enroll-keygen: the connectors sign their answers with "
+                 "connector-<name>'s keys (or ENROLL_KEYS)")
+      ->envname("ENROLL_KEYS")
+      ->required();
   app.add_option("--latency-ms", latency_ms, "delay before each answer")
       ->check(CLI::Range(0, 600000))
       ->capture_default_str();
@@ -96,6 +102,12 @@ int main(int argc, char** argv) {
   }
   s.latency = std::chrono::milliseconds(latency_ms);
   s.kafka = {{"bootstrap.servers", brokers}};
+  try {
+    s.signers = std::make_shared<const trust::Signers>(trust::Signers::load(keys));
+  } catch (const std::exception& e) {
+    std::cerr << "enroll-sim-connectors: --keys: " << e.what() << "\n";
+    return 2;
+  }
   enroll::app::block_stop_signals();
   try {
     sim::ConnectorRunner runner(s);

@@ -16,7 +16,7 @@ ApiServer::ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
       worker_(settings.redis_url, settings.redis_namespace, settings.partitions),
       writer_(settings.kafka, settings.inbox_topic),
       read_api_(std::move(settings.read), worker_, monitor, registry),
-      operator_api_(*settings.catalog, worker_, writer_),
+      operator_api_(*settings.catalog, worker_, writer_, *settings.operator_signer),
       server_(settings.listen, router_) {
   // Before start(): the router is read-only once serving.
   add_api_routes(router_, read_api_, operator_api_);

@@ -32,6 +32,7 @@ struct ApiServerSettings {
   kafka::Settings kafka;
   std::string inbox_topic;
   const DefinitionCatalog* catalog = nullptr;
+  const trust::Signer* operator_signer = nullptr;  // operator-api's: signs operator actions
 };
 
 // Every route of the API on `router`: the read side, the operator actions and the dashboard
@@ -41,7 +42,7 @@ void add_api_routes(Router& router, ReadApi& read_api, OperatorApi& operator_api
 class ApiServer {
  public:
   ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
-            metrics::Registry& registry);  // settings.catalog must be set
+            metrics::Registry& registry);  // settings.catalog, operator_signer must be set
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;

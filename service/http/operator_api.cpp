@@ -91,12 +91,12 @@ std::optional<Response> refuse_operator_action(const Registration& s,
 }
 
 json operator_event(const std::string& command_id, CommandType action, const RegistrationId& id,
-                    const OperatorAction& request, Timestamp now) {
+                    const OperatorAction& request, Timestamp now, const trust::Signer& signer) {
   json data{{"operator", {{"id", request.operator_id}}}, {"reason", request.reason}};
   if (action == CommandType::operator_rewind) data["to_step"] = request.to_step;
-  return codec::envelope(
+  return codec::inbox_envelope(
       {command_id, "/enrollmentd/operator", std::string(to_string(action)), id.str(), now},
-      std::move(data));
+      std::move(data), signer);
 }
 
 std::string command_id_for(const RegistrationId& id, CommandType action, std::string_view key) {
@@ -112,8 +112,9 @@ std::string command_id_for(const RegistrationId& id, CommandType action, std::st
 
 std::string new_command_id() { return "op/" + crypto::random_hex(16); }
 
-OperatorApi::OperatorApi(const DefinitionCatalog& catalog, ReadJobs& worker, InboxSink& writer)
-    : catalog_(catalog), worker_(worker), writer_(writer) {}
+OperatorApi::OperatorApi(const DefinitionCatalog& catalog, ReadJobs& worker, InboxSink& writer,
+                         const trust::Signer& signer)
+    : catalog_(catalog), worker_(worker), writer_(writer), signer_(signer) {}
 
 void OperatorApi::add_routes(Router& router) {
   for (const auto action :
@@ -151,7 +152,14 @@ void OperatorApi::act(CommandType action, const Request& request, Respond respon
     }
     const auto now =
         std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-    writer_.write(id.str(), operator_event(command_id, action, id, body, now).dump(),
+    std::string event;
+    try {
+      event = operator_event(command_id, action, id, body, now, signer_).dump();
+    } catch (const std::exception& e) {  // no valid operator-api key now (expired, revoked)
+      respond(error_response(Errc::internal, std::string("cannot sign the action: ") + e.what()));
+      return;
+    }
+    writer_.write(id.str(), event,
                   [respond, accepted = std::move(checked)](bool ok, const std::string& error) {
                     if (ok) {
                       respond(accepted);

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/trust/signer.hpp"
 #include "service/http/inbox_writer.hpp"
 #include "service/http/redis_worker.hpp"
 #include "service/http/router.hpp"
@@ -40,10 +41,10 @@ std::optional<Response> refuse_operator_action(const Registration& registration,
                                                const OperatorAction& request);
 
 // The inbox message: a CloudEvent of type operator.<action>, id `command_id`, source
-// /enrollmentd/operator, subject the registration.
+// /enrollmentd/operator, subject the registration, signed by `signer` (operator-api's).
 nlohmann::json operator_event(const std::string& command_id, CommandType action,
                               const RegistrationId& id, const OperatorAction& request,
-                              Timestamp now);
+                              Timestamp now, const trust::Signer& signer);
 
 // "op/" and 32 random hex digits.
 std::string new_command_id();
@@ -55,7 +56,8 @@ std::string command_id_for(const RegistrationId& id, CommandType action, std::st
 
 class OperatorApi {
  public:
-  OperatorApi(const DefinitionCatalog& catalog, ReadJobs& worker, InboxSink& writer);
+  OperatorApi(const DefinitionCatalog& catalog, ReadJobs& worker, InboxSink& writer,
+              const trust::Signer& signer);
   void add_routes(Router& router);
 
  private:
@@ -64,6 +66,7 @@ class OperatorApi {
   const DefinitionCatalog& catalog_;
   ReadJobs& worker_;
   InboxSink& writer_;
+  const trust::Signer& signer_;
 };
 
 }  // namespace enroll::http

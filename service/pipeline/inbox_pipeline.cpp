@@ -36,17 +36,18 @@ std::optional<codec::DecodeError> untrusted_time(const kafka::Message& m, bool p
 
 InboxPipeline::InboxPipeline(PipelineSettings settings, redis::Store& store,
                              const codec::SchemaSet& schemas,
-                             const crypto::SealKeyPair& passcode_keys, EngineConfig engine)
+                             const crypto::SealKeyPair& passcode_keys, EngineConfig engine,
+                             const trust::Verifier& verifier, const trust::Signer& signer)
     : settings_(std::move(settings)),
       store_(store),
-      decoder_(schemas, passcode_keys),
-      encoder_(settings_.topics, settings_.source),
+      decoder_(schemas, passcode_keys, verifier),
+      encoder_(settings_.topics, settings_.source, signer),
       step_(decoder_, encoder_),
       engine_(std::move(engine)),
       relay_(settings_.kafka, store_, stopping_, counters_),
       retry_(stopping_, [this] { relay_.poll(); }),
       own_tasks_(store_, relay_, retry_, settings_.topics, settings_.source,
-                 settings_.citizen_claim_ttl) {
+                 settings_.citizen_claim_ttl, signer) {
   if (settings_.passcode_workers > 0) {
     passcode_pool_ =
         std::make_unique<PasscodePool>(settings_.passcode_workers, engine_.passcode_hash);

@@ -58,7 +58,8 @@ struct PipelineSettings {
 class InboxPipeline final : public kafka::RebalanceListener {
  public:
   InboxPipeline(PipelineSettings settings, redis::Store& store, const codec::SchemaSet& schemas,
-                const crypto::SealKeyPair& passcode_keys, EngineConfig engine);
+                const crypto::SealKeyPair& passcode_keys, EngineConfig engine,
+                const trust::Verifier& verifier, const trust::Signer& signer);
   ~InboxPipeline() override;
 
   void run();

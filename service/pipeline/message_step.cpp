@@ -43,7 +43,7 @@ std::string_view to_string(StepKind kind) {
 std::variant<Inbound, codec::DecodeError> MessageStep::decode(
     const InboxRecord& record) const noexcept {
   try {
-    return decoder_.decode(record.value, record.key);
+    return decoder_.decode(record.value, record.key, record.now);
   } catch (const std::exception& e) {
     // The decoder answers bad input with a DecodeError; a throw is input it did not foresee.
     return codec::DecodeError{Errc::undecodable, e.what()};

@@ -9,14 +9,15 @@
 namespace enroll {
 
 OwnTasks::OwnTasks(redis::Store& store, OutboxRelay& relay, const RedisRetry& retry, Topics topics,
-                   std::string source, std::chrono::seconds claim_ttl)
+                   std::string source, std::chrono::seconds claim_ttl, const trust::Signer& signer)
     : store_(store),
       relay_(relay),
       retry_(retry),
       topics_(std::move(topics)),
       requests_(topics_.requests("orchestrator")),
       source_(std::move(source)),
-      claim_ttl_(claim_ttl) {}
+      claim_ttl_(claim_ttl),
+      signer_(signer) {}
 
 void OwnTasks::run(std::int32_t partition, const codec::OutboxMessage& msg,
                    const std::string& entry_id) {
@@ -67,9 +68,9 @@ void OwnTasks::run(std::int32_t partition, const codec::OutboxMessage& msg,
     result["error"] = {{"code", "unknown_task"},
                        {"message", "the orchestrator does not do " + task}};
   }
-  const auto event =
-      codec::envelope({"result/" + request_id, source_ + "/orchestrator", "task.result", id.str()},
-                      std::move(result));
+  const auto event = codec::inbox_envelope(
+      {"result/" + request_id, source_ + "/orchestrator", "task.result", id.str()},
+      std::move(result), signer_);
   relay_.send(partition, entry_id, topics_.inbox(), id.str(),
               event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }

@@ -13,6 +13,7 @@
 
 #include "adapters/codec/outbound_encoder.hpp"
 #include "adapters/redis/store.hpp"
+#include "adapters/trust/signer.hpp"
 #include "service/pipeline/outbox_relay.hpp"
 #include "service/pipeline/redis_retry.hpp"
 
@@ -21,7 +22,7 @@ namespace enroll {
 class OwnTasks {
  public:
   OwnTasks(redis::Store& store, OutboxRelay& relay, const RedisRetry& retry, Topics topics,
-           std::string source, std::chrono::seconds claim_ttl);
+           std::string source, std::chrono::seconds claim_ttl, const trust::Signer& signer);
 
   // Whether `topic` is the own connector's request topic.
   [[nodiscard]] bool owns(const std::string& topic) const { return topic == requests_; }
@@ -37,6 +38,7 @@ class OwnTasks {
   std::string requests_;
   std::string source_;
   std::chrono::seconds claim_ttl_;
+  const trust::Signer& signer_;  // enrollmentd's: its results go to the inbox
 };
 
 }  // namespace enroll

@@ -22,6 +22,7 @@
 #include "service/http/beast_request.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 #include "tests/fuzz/fuzz_world.hpp"
+#include "tests/unit/test_trust.hpp"
 
 namespace enroll::fuzz {
 namespace {
@@ -46,7 +47,10 @@ class CheckedInbox final : public http::InboxSink {
  public:
   explicit CheckedInbox(const codec::InboundDecoder& decoder) : decoder_(decoder) {}
   void write(std::string key, std::string value, Delivered done) override {
-    const auto decoded = decoder_.decode(value, key);
+    // Signed just now by operator-api: the broker's time is this moment.
+    const auto decoded = decoder_.decode(
+        value, key,
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
     if (const auto* e = std::get_if<codec::DecodeError>(&decoded)) {
       fail("the inbox refuses an operator action (" + std::string(wire_code(e->code)) + ": " +
            e->message + "): " + value);
@@ -58,15 +62,30 @@ class CheckedInbox final : public http::InboxSink {
   const codec::InboundDecoder& decoder_;
 };
 
+// operator-api's keys of the unit tests' trust, on the system clock (the API signs now).
+const trust::Signer& operator_signer() {
+  static const trust::Signer s = [] {
+    const auto& fresh = testing::test_trust();
+    std::vector<trust::SigningKey> keys;
+    for (std::size_t i = 0; i < fresh.trust.keys.size(); ++i) {
+      if (fresh.trust.keys[i].principal.str() == trust::kOperatorPrincipal) {
+        keys.emplace_back(fresh.trust.keys[i], SecretString(std::string(fresh.secrets[i].view())));
+      }
+    }
+    return trust::Signer(PrincipalName(trust::kOperatorPrincipal), std::move(keys));
+  }();
+  return s;
+}
+
 struct Api {
   Api()
-      : decoder(world().schemas, world().seal_keys),
+      : decoder(world().schemas, world().seal_keys, testing::test_verifier()),
         inbox(decoder),
         monitor(registry),
         read_api(http::ReadApiSettings{world().catalog.channels(), world().seal_keys.pub,
                                        std::chrono::minutes(15)},
                  jobs, monitor, registry),
-        operator_api(world().catalog, jobs, inbox),
+        operator_api(world().catalog, jobs, inbox, operator_signer()),
         router(std::string(operator_token)) {
     http::add_api_routes(router, read_api, operator_api);
   }

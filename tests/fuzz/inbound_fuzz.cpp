@@ -20,9 +20,16 @@
 #include "tests/fuzz/fuzz_check.hpp"
 #include "tests/fuzz/fuzz_world.hpp"
 #include "tests/fuzz/inbound_input.hpp"
+#include "tests/unit/test_trust.hpp"
 
 namespace enroll::fuzz {
 namespace {
+
+// `raw` signed by enrollmentd (the orchestrator: no freshness window, so the input's time
+// stays as it is), its other bytes kept.
+std::string resigned(std::string_view raw) {
+  return testing::signed_text(raw, testing::test_signer(trust::kOrchestratorPrincipal));
+}
 
 // The stored state the record applies to, read as Store::load reads it (state_from_record);
 // none for a registration never seen. A record that does not decode is quarantined, never
@@ -69,8 +76,10 @@ void check(const StepResult& r, const codec::OutboundEncoder& encoder, bool fres
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace enroll;
-  static const codec::InboundDecoder decoder(fuzz::world().schemas, fuzz::world().seal_keys);
-  static const codec::OutboundEncoder encoder(Topics{}, "/enrollmentd");
+  static const codec::InboundDecoder decoder(fuzz::world().schemas, fuzz::world().seal_keys,
+                                             testing::test_verifier());
+  static const codec::OutboundEncoder encoder(Topics{}, "/enrollmentd",
+                                              testing::test_signer(trust::kOrchestratorPrincipal));
   static const MessageStep step(decoder, encoder);
   const auto input = fuzz::split_inbound({reinterpret_cast<const char*>(data), size});
   const auto stored = fuzz::stored_state(input.state);
@@ -80,7 +89,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Timestamp now =
       (current ? current->updated_at : Timestamp(std::chrono::milliseconds(1'800'000'000'000))) +
       std::chrono::seconds(1);
-  const InboxRecord record{{Topics{}.inbox(), 0, 42}, input.key, input.value, now};
+  // Signed again, so that coverage goes past the verification (its own test is the unit's).
+  const std::string value = fuzz::resigned(input.value);
+  const InboxRecord record{{Topics{}.inbox(), 0, 42}, input.key, value, now};
 
   const auto decoded = step.decode(record);
   const auto* in = std::get_if<Inbound>(&decoded);

@@ -27,6 +27,7 @@
 #include "sim/responder.hpp"
 #include "tests/fuzz/fuzz_world.hpp"
 #include "tests/fuzz/inbound_input.hpp"
+#include "tests/unit/test_trust.hpp"
 #include "workflows/engine.hpp"
 
 namespace enroll::fuzz {
@@ -50,7 +51,7 @@ class Journey {
   using Seed = std::function<void(const std::string& kind, const std::string& bytes)>;
 
   Journey(const std::string& channel, std::uint64_t n, sim::Behaviour behaviour, Seed seed)
-      : driver_(world().seal_keys.pub, "/sim/citizens", channel),
+      : driver_(testing::test_signers(), world().seal_keys.pub, "/sim/citizens", channel),
         responder_(behaviour, sim::Scenario{}),
         seed_(std::move(seed)),
         id_("reg-" + channel + "-" + std::to_string(n)) {
@@ -76,7 +77,8 @@ class Journey {
   }
 
   void apply_one(const sim::Command& command) {
-    const auto decoded = decoder_.decode(command.value, command.key);
+    // Signed at the test signers' time: the broker's time too (the engine runs at now_).
+    const auto decoded = decoder_.decode(command.value, command.key, testing::kSignedAt);
     const auto* in = std::get_if<Inbound>(&decoded);
     if (in == nullptr) return;
     const std::string state_json = state_ ? state_to_json(*state_).dump() : "";
@@ -118,8 +120,12 @@ class Journey {
       reply = responder_.respond(connector, request).reply;
     }
     if (reply) {
-      inbox_.push_back({request.subject,
-                        sim::ConnectorRunner::result_event(request, *reply, "/sim/connectors")});
+      inbox_.push_back(
+          {request.subject,
+           sim::ConnectorRunner::result_event(
+               request, *reply, "/sim/connectors",
+               connector == "orchestrator" ? testing::test_signer(trust::kOrchestratorPrincipal)
+                                           : testing::test_signers().for_connector(connector))});
     }
   }
 
@@ -127,8 +133,9 @@ class Journey {
   sim::Responder responder_;
   Seed seed_;
   std::string id_;
-  codec::InboundDecoder decoder_{world().schemas, world().seal_keys};
-  codec::OutboundEncoder encoder_{Topics{}, "/enrollmentd"};
+  codec::InboundDecoder decoder_{world().schemas, world().seal_keys, testing::test_verifier()};
+  codec::OutboundEncoder encoder_{Topics{}, "/enrollmentd",
+                                  testing::test_signer(trust::kOrchestratorPrincipal)};
   std::vector<sim::Command> inbox_;
   std::optional<Registration> state_;
   Timestamp now_{std::chrono::milliseconds(1'800'000'000'000)};
@@ -328,7 +335,7 @@ void trust_file_corpus(const fs::path& dir) {
       "principal": "operator-api",
       "alg": "ed25519",
       "not_before": "2026-12-01T00:00:00.000Z",
-      "revoked": true,
+      "revoked_at": "2026-12-02T00:00:00Z",
       "public_key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
     },
     {

@@ -2,19 +2,41 @@
 // reason and nothing else changes; a command out of order is rejected with the state
 // unchanged; a duplicate is ignored.
 #include "adapters/codec/envelope.hpp"
+#include "adapters/trust/canonical_json.hpp"
+#include "adapters/trust/provisioning.hpp"
 #include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
+#include "workflows/crypto/base64.hpp"
 
 namespace enroll::test {
 using namespace std::chrono_literals;
 namespace {
 
-class BadInputTest : public OrchestratorTest {};
-
-std::string event(const std::string& id, const std::string& subject, const std::string& type,
-                  nlohmann::json data) {
-  return codec::envelope({id, "/test", type, subject}, std::move(data)).dump();
-}
+class BadInputTest : public OrchestratorTest {
+ protected:
+  // channel-kiosk's key is revoked from the start (its messages: revoked_key).
+  void adjust_trust(trust::TrustFile& trust) override {
+    trust::revoke(trust, trust::KeyId("channel-kiosk-1"), trust::system_now());
+  }
+  // Signed by the app's back-end.
+  std::string event(const std::string& id, const std::string& subject, const std::string& type,
+                    nlohmann::json data) const {
+    return codec::inbox_envelope({id, "/test", type, subject}, std::move(data),
+                                 signers().for_channel("self-service"))
+        .dump();
+  }
+  // The dead-letter codes, in order, once there are `count`.
+  std::vector<std::string> dead_letter_codes(std::size_t count) {
+    TopicReader dlq(services_.brokers(), topics_.dlq());
+    EXPECT_TRUE(dlq.poll_until([&](const auto& all) { return all.size() >= count; }, 60s))
+        << "dead letters: " << dlq.messages().size();
+    std::vector<std::string> codes;
+    for (const auto& m : dlq.messages()) {
+      codes.push_back(nlohmann::json::parse(m.value).at("data").at("error").at("code"));
+    }
+    return codes;
+  }
+};
 
 TEST_F(BadInputTest, MalformedMessagesAreDeadLetteredAndTheServiceGoesOn) {
   const std::string id = unique_name("bad");
@@ -43,7 +65,7 @@ TEST_F(BadInputTest, MalformedMessagesAreDeadLetteredAndTheServiceGoesOn) {
   EXPECT_FALSE(stored_state(id).has_value()) << "bad input must not create state";
 
   // The service is still serving: a good registration starts after the bad ones.
-  sim::CitizenDriver citizen(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver citizen(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
   const auto start = citizen.start(id, 7);
   send(start.key, start.value);
   TopicReader events(services_.brokers(), topics_.events());
@@ -52,7 +74,7 @@ TEST_F(BadInputTest, MalformedMessagesAreDeadLetteredAndTheServiceGoesOn) {
 
 TEST_F(BadInputTest, OutOfOrderCommandIsRejectedAndDuplicateIgnored) {
   const std::string id = unique_name("order");
-  sim::CitizenDriver citizen(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver citizen(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
   const auto start = citizen.start(id, 9);
   send(start.key, start.value);
   send(start.key, start.value);  // the same id again: a duplicate
@@ -90,6 +112,42 @@ TEST_F(BadInputTest, OutOfOrderCommandIsRejectedAndDuplicateIgnored) {
   EXPECT_EQ(state->at("step"), "accept-terms");
   EXPECT_EQ(state->at("stage"), "awaiting_input");
   EXPECT_EQ(state->at("state_version"), rejected.at("data").at("state_version"));
+}
+
+// Issue 13: a message whose sender is not proven never reaches the engine; each is a dead
+// letter with its code, and no state is made.
+TEST_F(BadInputTest, UnprovenSendersAreDeadLetteredWithTheirCode) {
+  const std::string id = unique_name("who");
+  const nlohmann::json terms{{"terms_version", "2024-06"}};
+  const auto now = trust::system_now();
+  // unsigned
+  send(id, codec::envelope({"u1", "/test", "terms.accept", id, now}, terms).dump());
+  // unknown_key
+  auto stranger = nlohmann::json::parse(event("u2", id, "terms.accept", terms));
+  stranger["keyid"] = "nobody-1";
+  send(id, stranger.dump());
+  // revoked_key: signed with channel-kiosk's revoked key itself (no Signer uses it)
+  const trust::TrustFile trust = trust::load_trust_file(work_ / "keys");
+  const trust::SigningKey kiosk =
+      trust::SigningKey::load(work_ / "keys", *trust.key(trust::KeyId("channel-kiosk-1")));
+  auto revoked = codec::envelope({"u3", "/test", "terms.accept", id, now}, terms);
+  revoked["keyid"] = "channel-kiosk-1";
+  const std::string mac = kiosk.sign(trust::canonical_json(revoked));
+  revoked["signature"] = crypto::to_base64url(
+      std::span(reinterpret_cast<const unsigned char*>(mac.data()), mac.size()));
+  send(id, revoked.dump());
+  // bad_signature: the data changed after signing
+  auto forged = nlohmann::json::parse(event("u4", id, "terms.accept", terms));
+  forged["data"]["terms_version"] = "2099-01";
+  send(id, forged.dump());
+  // stale_message: signed ten minutes before the broker appends it
+  send(id, codec::inbox_envelope({"u5", "/test", "terms.accept", id, now - 10min}, terms,
+                                 signers().for_channel("self-service"))
+               .dump());
+  EXPECT_EQ(dead_letter_codes(5),
+            (std::vector<std::string>{"unsigned", "unknown_key", "revoked_key", "bad_signature",
+                                      "stale_message"}));
+  EXPECT_FALSE(stored_state(id).has_value()) << "an unproven sender must not create state";
 }
 
 }  // namespace

@@ -182,8 +182,8 @@ TEST_F(DashboardTest, ServesThePageAndItsFilesFromMemory) {
 
 TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
   const auto port = http_port();
-  sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
-  sim::CitizenDriver idler(keys_.passcode_seal.pub, "/test/idle", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver idler(signers(), keys_.passcode_seal.pub, "/test/idle", "self-service");
   const auto driven = start_self_service(driver, 4, kFirstCitizen, "dash");
   const auto idle_ids = start_self_service(idler, 2, kFirstCitizen + 4, "dash-idle");
   const std::set<std::string> idle(idle_ids.begin(), idle_ids.end());

@@ -92,8 +92,8 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
   // The run.
   const std::vector<std::string> driven{clean_a_, blurry_, busy_, clean_b_};
   const std::vector<std::string> idle{idle_a_, idle_b_};
-  sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
-  sim::CitizenDriver idler(keys_.passcode_seal.pub, "/test/idle", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver idler(signers(), keys_.passcode_seal.pub, "/test/idle", "self-service");
   std::map<std::string, std::uint64_t> citizen_of;
   std::uint64_t n = 7100;
   for (const auto& id : driven) {

@@ -70,7 +70,7 @@ class OperatorApiTest : public OrchestratorTest {
   // A self-service registration started and left at its first step (accept-terms).
   std::string start_idle(std::uint64_t citizen) {
     const auto id = unique_name("idle");
-    sim::CitizenDriver idler(keys_.passcode_seal.pub, "/test/idle", "self-service");
+    sim::CitizenDriver idler(signers(), keys_.passcode_seal.pub, "/test/idle", "self-service");
     const auto start = idler.start(id, citizen, "self-service", sim::Persona::none);
     send(start.key, start.value);
     wait_for(id, [](const json& v) { return v.at("step") == "accept-terms"; });
@@ -96,7 +96,7 @@ class OperatorApiTest : public OrchestratorTest {
 };
 
 TEST_F(OperatorApiTest, RetryUnlocksALockedSelfieAndTheCitizenCompletes) {
-  sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
   const auto start = driver.start(locked_, 8101, "self-service", sim::Persona::none);
   send(start.key, start.value);
   drive(driver, {locked_}, 120s, true);
@@ -138,7 +138,7 @@ TEST_F(OperatorApiTest, RetryUnlocksALockedSelfieAndTheCitizenCompletes) {
 
 TEST_F(OperatorApiTest, RewindToTheSelfieForgetsWhatCameAfterAndTheCitizenCompletes) {
   const auto id = unique_name("reg-rewind");
-  sim::CitizenDriver driver(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
   const auto start = driver.start(id, 8102, "self-service", sim::Persona::none);
   send(start.key, start.value);
   // The citizen stops after the passcode: never told that the consent confirmation is due.

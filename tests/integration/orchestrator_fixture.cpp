@@ -7,6 +7,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "adapters/codec/known_tasks.hpp"
 #include "adapters/codec/outbound_check.hpp"
 #include "adapters/redis/connect.hpp"
 #include "tests/support/http_client.hpp"
@@ -22,8 +23,12 @@ void OrchestratorTest::SetUp() {
   services_.create_topic_set(topics_.prefix, partitions(), inbox_time());
   work_ = std::filesystem::temp_directory_path() / name;
   std::filesystem::create_directories(work_);
-  generate_keys(work_ / "keys");
+  trust::provision_key_folder(work_ / "keys", codec::known_tasks(), trust::system_now());
+  trust::TrustFile trust = trust::load_trust_file(work_ / "keys");
+  adjust_trust(trust);
+  trust::write_trust_file(work_ / "keys", trust);
   keys_ = load_keys(work_ / "keys");
+  signers_.emplace(trust::Signers::load(work_ / "keys"));
   redis_ = redis::connect(redis_url());
   // The channel definitions, copied so that a test may adjust them.
   const auto workflows = work_ / "workflows";
@@ -74,10 +79,17 @@ void OrchestratorTest::SetUp() {
   for (auto& flag : daemon_flags()) daemon_options_->argv.push_back(std::move(flag));
   daemon_options_->env = daemon_env();
   daemon_ = std::make_unique<ChildProcess>(*daemon_options_);
-  std::vector<std::string> sim{
-      SIM_CONNECTORS_BIN,   "--brokers",    services_.brokers(),
-      "--topic-prefix",     topics_.prefix, "--group",
-      name + "-connectors", "--scenario",   (work_ / "scenario.json").string()};
+  std::vector<std::string> sim{SIM_CONNECTORS_BIN,
+                               "--brokers",
+                               services_.brokers(),
+                               "--topic-prefix",
+                               topics_.prefix,
+                               "--group",
+                               name + "-connectors",
+                               "--scenario",
+                               (work_ / "scenario.json").string(),
+                               "--keys",
+                               (work_ / "keys").string()};
   for (auto& flag : connector_flags()) sim.push_back(std::move(flag));
   connectors_ =
       std::make_unique<ChildProcess>(ChildProcess::Options{sim, work_ / "connectors.log"});

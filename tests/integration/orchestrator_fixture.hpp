@@ -17,6 +17,7 @@
 #include "adapters/codec/topics.hpp"
 #include "adapters/keys/keys.hpp"
 #include "adapters/redis/router.hpp"
+#include "adapters/trust/signers.hpp"
 #include "sim/citizen_driver.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/kafka_probe.hpp"
@@ -28,12 +29,17 @@ class OrchestratorTest : public ::testing::Test {
  protected:
   void SetUp() override;
   void TearDown() override;
+  // The signers of every principal of the test's key folder (what the test writes to the
+  // inbox is signed like the real producers' messages, issue 13).
+  [[nodiscard]] const trust::Signers& signers() const { return *signers_; }
 
   // Hooks for a test class: change a copy of each channel definition (e.g. short deadlines)
   // before enrollmentd reads it; outcomes the connector simulators give per citizen or
   // registration (the --scenario file of enroll-sim-connectors); extra simulator flags.
   virtual void adjust_definition(nlohmann::json& /*definition*/) {}
   virtual nlohmann::json scenario() { return nlohmann::json::object(); }
+  // Hook: change the key folder's trust file before enrollmentd reads it (e.g. revoke a key).
+  virtual void adjust_trust(trust::TrustFile& /*trust*/) {}
   virtual std::vector<std::string> connector_flags() { return {}; }
   // Extra enrollmentd flags; the inbox's partition count (of every topic of the test).
   virtual std::vector<std::string> daemon_flags() { return {}; }
@@ -137,7 +143,8 @@ class OrchestratorTest : public ::testing::Test {
   std::string ns_;
   std::filesystem::path work_;
   Keys keys_;
-  std::unique_ptr<redis::Router> redis_;  // one server or a cluster, as redis_url() says
+  std::optional<trust::Signers> signers_;  // every default principal's (the key folder's)
+  std::unique_ptr<redis::Router> redis_;   // one server or a cluster, as redis_url() says
   std::unique_ptr<TestProducer> producer_;
   std::vector<KafkaMessage> driven_events_;  // what the last drive() read of enroll.events
   std::map<std::string, std::vector<std::string>> sent_;  // key -> the types of what send() sent

@@ -9,16 +9,21 @@
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/metrics_text.hpp"
+#include "tests/unit/test_trust.hpp"
 #include "workflows/crypto/sealed_box.hpp"
 
 namespace enroll::test {
 using namespace std::chrono_literals;
 namespace {
 
-std::string event(const std::string& id, const std::string& subject, const std::string& type,
-                  const std::string& data_json) {
-  return R"({"specversion":"1.0","id":")" + id + R"(","source":"/test","type":")" + type +
-         R"(","subject":")" + subject + R"(","data":)" + data_json + "}";
+// Signed by the app's back-end now (the test's key folder), the bytes otherwise as written.
+std::string event(const trust::Signers& signers, const std::string& id, const std::string& subject,
+                  const std::string& type, const std::string& data_json) {
+  return testing::signed_text(R"({"specversion":"1.0","id":")" + id +
+                                  R"(","source":"/test","type":")" + type + R"(","subject":")" +
+                                  subject + R"(","time":")" + to_rfc3339(trust::system_now()) +
+                                  R"(","data":)" + data_json + "}",
+                              signers.for_channel("self-service"));
 }
 
 // The reason code of each kind of bad input (the README's table of dead-letter codes).
@@ -28,21 +33,22 @@ struct Poison {
 };
 
 // A bad message keyed by `key` (its subject where it has one).
-std::vector<Poison> small_poisons(const std::string& key, const std::string& n) {
+std::vector<Poison> small_poisons(const trust::Signers& signers, const std::string& key,
+                                  const std::string& n) {
   const std::string nested = std::string(2'000, '[') + std::string(2'000, ']');
   return {
       {"not_json", "this is not json " + n},
       {"not_cloudevent", R"({"hello":"world"})"},
-      {"unknown_type", event("u" + n, key, "registration.teleport", "{}")},
-      {"invalid_data", event("i" + n, key, "terms.accept", R"({"terms_version":7})")},
-      {"not_json", event("c" + n, key, "registration.start",
+      {"unknown_type", event(signers, "u" + n, key, "registration.teleport", "{}")},
+      {"invalid_data", event(signers, "i" + n, key, "terms.accept", R"({"terms_version":7})")},
+      {"not_json", event(signers, "c" + n, key, "registration.start",
                          "{\"channel\":\"self-\xff\xfe\",\"device\":{\"id\":\"d\",\"platform\":"
                          "\"ios\"}}")},
       {"too_deep",
-       event("d" + n, key, "task.result",
+       event(signers, "d" + n, key, "task.result",
              R"({"request_id":"r","task":"card.front.ocr","status":"ok","outputs":{"x":)" + nested +
                  "}}")},
-      {"invalid_data", event("h" + n, key, "card.data.confirm", R"({"confirmed":1e300})")},
+      {"invalid_data", event(signers, "h" + n, key, "card.data.confirm", R"({"confirmed":1e300})")},
   };
 }
 
@@ -66,13 +72,12 @@ TEST_F(PoisonTest, EachKindIsDeadLetteredWithItsReasonAndTheServiceGoesOn) {
   const pid_t pid = daemon_pid();
   std::map<std::string, std::string> expected;  // DLQ key (the original key) -> code
   int n = 0;
-  for (const auto& p : small_poisons("x", "0")) {
+  const std::size_t kinds = small_poisons(signers(), "x", "0").size();
+  for (std::size_t i = 0; i < kinds; ++i) {
+    // Each under its own key (and subject: signed as it is), so its dead letter is found by key.
     const std::string key = unique_name("poison");
-    // Each under its own key, so its dead letter is found by key.
-    std::string value = p.value;
-    const auto at = value.find(R"("subject":"x")");
-    if (at != std::string::npos) value.replace(at, 13, R"("subject":")" + key + "\"");
-    send(key, value);
+    const Poison p = small_poisons(signers(), key, "0").at(i);
+    send(key, p.value);
     expected[key] = p.code;
     ++n;
   }
@@ -92,11 +97,11 @@ TEST_F(PoisonTest, EachKindIsDeadLetteredWithItsReasonAndTheServiceGoesOn) {
   big.flush(30s);
   // No key at all.
   const std::string keyless = unique_name("keyless");
-  send("", event("k1", keyless, "terms.accept", R"({"terms_version":"v1"})"));
+  send("", event(signers(), "k1", keyless, "terms.accept", R"({"terms_version":"v1"})"));
   expected[""] = "missing_key";
 
   // A good registration after them all, driven to its end.
-  sim::CitizenDriver citizen(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver citizen(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
   const auto ids = start_self_service(citizen, 3, 500, "good");
   drive(citizen, ids, 180s);
   EXPECT_EQ(issued(citizen, ids), ids.size());
@@ -131,7 +136,7 @@ TEST_F(PoisonTest, EachKindIsDeadLetteredWithItsReasonAndTheServiceGoesOn) {
 
 TEST_F(PoisonTest, TenThousandMalformedAmongTwoHundredGoodRegistrations) {
   const pid_t pid = daemon_pid();
-  sim::CitizenDriver citizen(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver citizen(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
   const auto ids = start_self_service(citizen, 200, 1000, "burst");
   // 10,000 bad messages, keyed by the good registrations (the same partitions, in between
   // their commands), sent a few at a time while the registrations are driven.
@@ -142,7 +147,7 @@ TEST_F(PoisonTest, TenThousandMalformedAmongTwoHundredGoodRegistrations) {
   options.on_tick = [&](std::chrono::steady_clock::duration) {
     for (int k = 0; k < 100 && i < total; ++k, ++i) {
       const auto& key = ids[i % ids.size()];
-      const auto poisons = small_poisons(key, std::to_string(i));
+      const auto poisons = small_poisons(signers(), key, std::to_string(i));
       const auto& p = poisons[i % poisons.size()];
       send(key, p.value);
       ++sent[p.code];
@@ -178,16 +183,16 @@ TEST_F(PoisonTest, WorkPerRegistrationAndSenderIsBounded) {
   const std::string sealed = crypto::seal("135790", keys_.passcode_seal.pub);
   for (int k = 0; k < 300; ++k) {
     const std::string id = unique_name("ghost");
-    send(id, event("p" + std::to_string(k), id, "passcode.set",
+    send(id, event(signers(), "p" + std::to_string(k), id, "passcode.set",
                    nlohmann::json{{"sealed", sealed}, {"sealed_repeat", sealed}}.dump()));
   }
   // One registration, started, then flooded with commands it does not await.
-  sim::CitizenDriver citizen(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver citizen(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
   const auto ids = start_self_service(citizen, 1, 700, "flooded");
   const std::string& id = ids[0];
   const std::size_t flood = 1'100;
   for (std::size_t k = 0; k < flood; ++k) {
-    send(id, event("s" + std::to_string(k), id, "selfie.capture",
+    send(id, event(signers(), "s" + std::to_string(k), id, "selfie.capture",
                    R"({"image_ref":"sim://selfie/x/1"})"));
   }
   TopicReader inbox(services_.brokers(), topics_.inbox());

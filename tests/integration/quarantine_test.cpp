@@ -36,13 +36,15 @@ class QuarantineTest : public OrchestratorTest {
   }
 };
 
-std::string terms_accept(const std::string& event_id, const std::string& id) {
-  return codec::envelope({event_id, "/test", "terms.accept", id}, {{"terms_version", "2024-01"}})
+std::string terms_accept(const trust::Signers& signers, const std::string& event_id,
+                         const std::string& id) {
+  return codec::inbox_envelope({event_id, "/test", "terms.accept", id},
+                               {{"terms_version", "2024-01"}}, signers.for_channel("self-service"))
       .dump();
 }
 
 TEST_F(QuarantineTest, AStateThatNoLongerDecodesIsSetAsideAndTheServiceGoesOn) {
-  sim::CitizenDriver citizen(keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver citizen(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
   TopicReader events(services_.brokers(), topics_.events());
   const std::string id = unique_name("quar");
   start(citizen, id, 11, events);
@@ -56,7 +58,7 @@ TEST_F(QuarantineTest, AStateThatNoLongerDecodesIsSetAsideAndTheServiceGoesOn) {
   redis_->command({key}, {"SET", key, state->dump()});
 
   // The next command for it is dead-lettered with its reason.
-  send(id, terms_accept("quar-terms-1", id));
+  send(id, terms_accept(signers(), "quar-terms-1", id));
   TopicReader dlq(services_.brokers(), topics_.dlq());
   ASSERT_TRUE(dlq.poll_until([](const auto& all) { return !all.empty(); }, 60s));
   const auto letter = nlohmann::json::parse(dlq.messages().at(0).value);

@@ -13,6 +13,7 @@
 #include "adapters/codec/outbound_encoder.hpp"
 #include "tests/unit/engine_fixture.hpp"
 #include "tests/unit/random_walk.hpp"
+#include "tests/unit/test_trust.hpp"
 #include "workflows/definition.hpp"
 #include "workflows/engine.hpp"
 
@@ -58,7 +59,7 @@ class EmittedMessages {
 
  private:
   codec::SchemaSet schemas_;
-  codec::OutboundEncoder encoder_{Topics{}, "/enrollmentd"};
+  codec::OutboundEncoder encoder_{Topics{}, "/enrollmentd", testing::test_signer("enrollmentd")};
   std::optional<std::string> failure_;
   std::size_t checked_ = 0;
 };

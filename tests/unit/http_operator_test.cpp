@@ -8,6 +8,7 @@
 #include "adapters/codec/inbound_decoder.hpp"
 #include "service/http/operator_api.hpp"
 #include "tests/unit/engine_walk.hpp"
+#include "tests/unit/test_trust.hpp"
 
 namespace enroll::http {
 namespace {
@@ -88,7 +89,8 @@ TEST(OperatorEventTest, IsACloudEventOfTheActionKeyedToTheRegistration) {
   EXPECT_NE(id, new_command_id());
   const auto e = operator_event(id, CommandType::operator_rewind, RegistrationId("reg-1"),
                                 OperatorAction{"op-7", "why", "selfie"},
-                                Timestamp{std::chrono::milliseconds(1'800'000'000'000)});
+                                Timestamp{std::chrono::milliseconds(1'800'000'000'000)},
+                                testing::test_signer("operator-api"));
   EXPECT_EQ(e.at("type"), "operator.rewind");
   EXPECT_EQ(e.at("id"), id);
   EXPECT_EQ(e.at("source"), "/enrollmentd/operator");
@@ -96,14 +98,17 @@ TEST(OperatorEventTest, IsACloudEventOfTheActionKeyedToTheRegistration) {
   EXPECT_EQ(e.at("data"),
             (json{{"operator", {{"id", "op-7"}}}, {"reason", "why"}, {"to_step", "selfie"}}));
   const auto c = operator_event(id, CommandType::operator_cancel, RegistrationId("reg-1"),
-                                OperatorAction{"op-7", "why", ""}, Timestamp{});
+                                OperatorAction{"op-7", "why", ""}, Timestamp{},
+                                testing::test_signer("operator-api"));
   EXPECT_FALSE(c.at("data").contains("to_step"));
   // What the inbox makes of them: the typed operator action, nothing dead-lettered.
   const codec::SchemaSet schemas;
   const crypto::SealKeyPair keys{};
-  const codec::InboundDecoder decoder(schemas, keys);
+  const codec::InboundDecoder decoder(schemas, keys, testing::test_verifier());
+  EXPECT_EQ(e.at("keyid"), "operator-api-1");  // signed by the operator side
   for (const auto& event : {e, c}) {
-    const auto decoded = decoder.decode(event.dump(), "reg-1");
+    const auto decoded =
+        decoder.decode(event.dump(), "reg-1", *from_rfc3339(event.at("time").get<std::string>()));
     const auto* in = std::get_if<Inbound>(&decoded);
     ASSERT_NE(in, nullptr) << std::get<codec::DecodeError>(decoded).message;
     const auto& action = std::get<OperatorAction>(in->payload);
@@ -111,9 +116,13 @@ TEST(OperatorEventTest, IsACloudEventOfTheActionKeyedToTheRegistration) {
     EXPECT_EQ(action.reason, "why");
     EXPECT_EQ(in->id.str(), id);
   }
-  EXPECT_EQ(std::get<OperatorAction>(std::get<Inbound>(decoder.decode(e.dump(), "reg-1")).payload)
-                .to_step,
-            "selfie");
+  EXPECT_EQ(
+      std::get<OperatorAction>(
+          std::get<Inbound>(decoder.decode(e.dump(), "reg-1",
+                                           Timestamp{std::chrono::milliseconds(1'800'000'000'000)}))
+              .payload)
+          .to_step,
+      "selfie");
 }
 
 // The early refusal against the engine's verdict, on the engine's own states.

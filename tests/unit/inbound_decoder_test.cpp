@@ -1,6 +1,8 @@
 // The inbox decoder against hostile bytes: every bound of adapters/codec/limits.hpp gives
 // its own dead-letter code before any recursive code (schema validation, the nlohmann copy)
-// runs, and what the simulators and the service itself write still decodes.
+// runs, and what the simulators and the service itself write still decodes. Every message is
+// verified (issue 13): an unproven sender is a dead letter with its code, a proven one fills
+// Inbound::principal.
 #include "adapters/codec/inbound_decoder.hpp"
 
 #include <gtest/gtest.h>
@@ -11,9 +13,12 @@
 #include "adapters/codec/envelope.hpp"
 #include "adapters/codec/limits.hpp"
 #include "adapters/codec/outbound_encoder.hpp"
+#include "adapters/trust/canonical_json.hpp"
 #include "sim/citizen_driver.hpp"
 #include "sim/connector_runner.hpp"
 #include "sim/responder.hpp"
+#include "tests/unit/test_trust.hpp"
+#include "workflows/crypto/base64.hpp"
 
 namespace enroll::codec {
 namespace {
@@ -24,10 +29,18 @@ class InboundDecoderTest : public ::testing::Test {
  protected:
   const SchemaSet schemas_;
   const crypto::SealKeyPair keys_ = crypto::generate_seal_keypair();
-  const InboundDecoder decoder_{schemas_, keys_};
+  const InboundDecoder decoder_{schemas_, keys_, testing::test_verifier()};
+  const Timestamp now_ = testing::kSignedAt;
 
+  // Signed by the app's back-end at now_.
   static json envelope(const std::string& type, json data, const std::string& subject = "reg-1") {
-    return codec::envelope({"ev-1", "/test", type, subject}, std::move(data));
+    return codec::inbox_envelope({"ev-1", "/test", type, subject}, std::move(data),
+                                 testing::test_signer("channel-app"));
+  }
+  // `raw` with its signature made again over what it now says (a test changed the bytes to
+  // reach a later check), the text otherwise as it is; unchanged if nlohmann cannot read it.
+  static std::string resigned(const std::string& raw) {
+    return testing::signed_text(raw, testing::test_signer("channel-app"));
   }
   static json start_data() {
     return {{"channel", "self-service"}, {"device", {{"id", "phone-1"}, {"platform", "android"}}}};
@@ -41,7 +54,11 @@ class InboundDecoderTest : public ::testing::Test {
   }
   // The dead-letter code of `payload`, or "" if it decodes.
   std::string code_of(std::string_view payload, std::string_view key = "reg-1") const {
-    const auto out = decoder_.decode(payload, key);
+    return code_as_sent(resigned(std::string(payload)), key, now_);
+  }
+  // The dead-letter code of `payload` as it is (no signing again), at broker time `at`.
+  std::string code_as_sent(std::string_view payload, std::string_view key, Timestamp at) const {
+    const auto out = decoder_.decode(payload, key, at);
     if (const auto* e = std::get_if<DecodeError>(&out)) {
       EXPECT_FALSE(e->message.empty()) << wire_code(e->code);
       return std::string(wire_code(e->code));
@@ -126,10 +143,12 @@ TEST_F(InboundDecoderTest, NestingInsideTaskOutputsCountsFromTheTop) {
   const std::size_t room = kMaxJsonDepth - 3;
   EXPECT_EQ(code_of_event(envelope("task.result", failed_result({{"x", nested(room)}}))),
             "invalid_data");
-  EXPECT_EQ(code_of_event(envelope("task.result", failed_result({{"x", nested(room + 1)}}))),
-            "too_deep");
-  EXPECT_EQ(code_of_event(envelope("task.result", failed_result({{"x", nested(100)}}))),
-            "too_deep");
+  // Too deep to sign (the canonical form has the same bound): refused before the signature.
+  const auto unsigned_event = [](json data) {
+    return codec::envelope({"ev-1", "/test", "task.result", "reg-1"}, std::move(data));
+  };
+  EXPECT_EQ(code_of_event(unsigned_event(failed_result({{"x", nested(room + 1)}}))), "too_deep");
+  EXPECT_EQ(code_of_event(unsigned_event(failed_result({{"x", nested(100)}}))), "too_deep");
 }
 
 TEST_F(InboundDecoderTest, NumbersThatDoNotFitAreRefused) {
@@ -139,11 +158,15 @@ TEST_F(InboundDecoderTest, NumbersThatDoNotFitAreRefused) {
     return doc.replace(doc.find(zero), zero.size(), "\"code\":" + number);
   };
   EXPECT_EQ(code_of(with_code("4")), "");
-  EXPECT_EQ(code_of(with_code("-9223372036854775808")), "");
+  EXPECT_EQ(code_of(with_code("-9007199254740991")), "");
   EXPECT_EQ(code_of(with_code("0.25")), "");
-  EXPECT_EQ(code_of(with_code("9223372036854775807")), "");               // INT64_MAX
-  EXPECT_EQ(code_of(with_code("9223372036854775808")), "invalid_data");   // INT64_MAX + 1
-  EXPECT_EQ(code_of(with_code("18446744073709551615")), "invalid_data");  // UINT64_MAX
+  EXPECT_EQ(code_of(with_code("9007199254740991")), "");  // 2^53 - 1
+  // Integers beyond 2^53 have no RFC 8785 form (its numbers are doubles): nothing can sign
+  // them, so they are refused as bad_signature before their schema is looked at.
+  EXPECT_EQ(code_of(with_code("9223372036854775807")), "bad_signature");   // INT64_MAX
+  EXPECT_EQ(code_of(with_code("-9223372036854775808")), "bad_signature");  // INT64_MIN
+  EXPECT_EQ(code_of(with_code("9223372036854775808")), "invalid_data");    // INT64_MAX + 1
+  EXPECT_EQ(code_of(with_code("18446744073709551615")), "invalid_data");   // UINT64_MAX
   EXPECT_EQ(code_of(with_code("123456789012345678901234567890")), "invalid_data");
   EXPECT_EQ(code_of(with_code("-123456789012345678901234567890")), "invalid_data");
   EXPECT_EQ(code_of(with_code("1e300")), "invalid_data");
@@ -215,11 +238,11 @@ TEST_F(InboundDecoderTest, CloudEventsExtensionsAreBoundedButAllowed) {
 // What the service's own writers and the simulators send decodes: a bound must not refuse
 // a legitimate message.
 TEST_F(InboundDecoderTest, WhatTheSimulatedCitizensSendDecodes) {
-  sim::CitizenDriver driver(keys_.pub, "/test/citizens", "self-service");
+  sim::CitizenDriver driver(testing::test_signers(), keys_.pub, "/test/citizens", "self-service");
   std::size_t seen = 0;
   const auto check = [&](const sim::Command& c) {
     ++seen;
-    const auto out = decoder_.decode(c.value, c.key);
+    const auto out = decoder_.decode(c.value, c.key, now_);
     const auto* e = std::get_if<DecodeError>(&out);
     EXPECT_EQ(e, nullptr) << c.value << ": "
                           << (e ? std::string(wire_code(e->code)) + " " + e->message : "");
@@ -277,9 +300,10 @@ TEST_F(InboundDecoderTest, WhatTheSimulatedConnectorsAnswerDecodes) {
     const sim::TaskRequestView req{"reg-1", "reg-1/" + task + "/0.1", task, 1, inputs};
     const auto reply = responder.respond(connector, req).reply;
     ASSERT_TRUE(reply.has_value()) << task;
-    const auto event = sim::ConnectorRunner::result_event(req, *reply, "/sim/" + connector);
+    const auto event = sim::ConnectorRunner::result_event(
+        req, *reply, "/sim/" + connector, testing::test_signers().for_connector(connector));
     largest = std::max(largest, event.size());
-    const auto out = decoder_.decode(event, "reg-1");
+    const auto out = decoder_.decode(event, "reg-1", now_);
     const auto* e = std::get_if<DecodeError>(&out);
     EXPECT_EQ(e, nullptr) << event << ": "
                           << (e ? std::string(wire_code(e->code)) + " " + e->message : "");
@@ -289,12 +313,95 @@ TEST_F(InboundDecoderTest, WhatTheSimulatedConnectorsAnswerDecodes) {
 }
 
 TEST_F(InboundDecoderTest, TimersFromTheOutboxDecode) {
-  const OutboundEncoder encoder(Topics{}, "/enrollmentd");
+  const OutboundEncoder encoder(Topics{}, "/enrollmentd", testing::test_signer("enrollmentd"));
   const Timestamp due{std::chrono::milliseconds(1'800'000'000'000)};
   const auto m = encoder.timer(RegistrationId("reg-1"), due, due);
-  const auto out = decoder_.decode(m.value, m.key);
+  const auto out = decoder_.decode(m.value, m.key, due);
   ASSERT_TRUE(std::holds_alternative<Inbound>(out)) << std::get<DecodeError>(out).message;
   EXPECT_EQ(std::get<TimerFired>(std::get<Inbound>(out).payload).due, due);
+  EXPECT_EQ(std::get<Inbound>(out).principal.role, Role::orchestrator);
+  // A timer that waited in the outbox through an outage still fires (no freshness window
+  // for the orchestrator's own messages).
+  const auto late = decoder_.decode(m.value, m.key, due + std::chrono::hours(3));
+  EXPECT_TRUE(std::holds_alternative<Inbound>(late)) << std::get<DecodeError>(late).message;
+}
+
+TEST_F(InboundDecoderTest, TheVerifiedSenderIsTheInboundsPrincipal) {
+  const auto out =
+      decoder_.decode(envelope("terms.accept", {{"terms_version", "v1"}}).dump(), "reg-1", now_);
+  ASSERT_TRUE(std::holds_alternative<Inbound>(out)) << std::get<DecodeError>(out).message;
+  const Principal& who = std::get<Inbound>(out).principal;
+  EXPECT_EQ(who.name.str(), "channel-app");
+  EXPECT_EQ(who.role, Role::channel);
+  EXPECT_EQ(who.key_id, "channel-app-1");
+  EXPECT_EQ(who.channels, (std::vector<std::string>{"self-service", "passcode-reset"}));
+}
+
+// An unproven sender is a dead letter with its code, before anything reads what it says.
+TEST_F(InboundDecoderTest, AnUnprovenSenderIsADeadLetterWithItsCode) {
+  const json terms{{"terms_version", "v1"}};
+  const json good = envelope("terms.accept", terms);
+  EXPECT_EQ(code_as_sent(good.dump(), "reg-1", now_), "");
+  // unsigned: the plain envelope, or a signature without its key id.
+  json plain = codec::envelope({"ev-1", "/test", "terms.accept", "reg-1", now_}, terms);
+  EXPECT_EQ(code_as_sent(plain.dump(), "reg-1", now_), "unsigned");
+  json no_key = good;
+  no_key.erase("keyid");
+  EXPECT_EQ(code_as_sent(no_key.dump(), "reg-1", now_), "unsigned");
+  // Even data that would fail its schema: the sender is checked first.
+  plain["data"] = {{"terms_version", 7}};
+  EXPECT_EQ(code_as_sent(plain.dump(), "reg-1", now_), "unsigned");
+  // unknown_key
+  json stranger = good;
+  stranger["keyid"] = "nobody-1";
+  EXPECT_EQ(code_as_sent(stranger.dump(), "reg-1", now_), "unknown_key");
+  // bad_signature: the data changed after signing, or another principal's key id.
+  json forged = good;
+  forged["data"]["terms_version"] = "v2";
+  EXPECT_EQ(code_as_sent(forged.dump(), "reg-1", now_), "bad_signature");
+  json borrowed = good;
+  borrowed["keyid"] = "channel-kiosk-1";
+  EXPECT_EQ(code_as_sent(borrowed.dump(), "reg-1", now_), "bad_signature");
+  // stale_message: appended more than 5 minutes after the sender's time.
+  EXPECT_EQ(code_as_sent(good.dump(), "reg-1", now_ + std::chrono::minutes(6)), "stale_message");
+}
+
+TEST_F(InboundDecoderTest, RevokedAndExpiredKeysAreDeadLetters) {
+  trust::NewTrust fresh = trust::new_trust(trust::default_principals(codec::known_tasks()),
+                                           now_ - std::chrono::hours(1));
+  for (auto& k : fresh.trust.keys) {
+    if (k.id.str() == "channel-app-1") k.revoked_at = now_ + std::chrono::minutes(1);
+    if (k.id.str() == "channel-kiosk-1") k.not_after = now_ - std::chrono::minutes(1);
+  }
+  const trust::Verifier verifier = trust::verifier_of(fresh);
+  const InboundDecoder decoder(schemas_, keys_, verifier);
+  const auto code = [&](const json& e, Timestamp at) {
+    const auto out = decoder.decode(e.dump(), "reg-1", at);
+    const auto* why = std::get_if<DecodeError>(&out);
+    return why != nullptr ? std::string(wire_code(why->code)) : std::string();
+  };
+  // Signed with the key itself: a Signer never uses a revoked or expired key.
+  const auto event = [&](std::size_t key) {
+    json e = codec::envelope({"ev-1", "/test", "terms.accept", "reg-1", now_},
+                             {{"terms_version", "v1"}});
+    e["keyid"] = fresh.trust.keys[key].id.str();
+    const trust::SigningKey signing(fresh.trust.keys[key],
+                                    SecretString(std::string(fresh.secrets[key].view())));
+    const std::string sig = signing.sign(trust::canonical_json(e, trust::kSignatureAttribute));
+    e["signature"] = crypto::to_base64url(
+        std::span(reinterpret_cast<const unsigned char*>(sig.data()), sig.size()));
+    return e;
+  };
+  const auto index = [&](const char* id) {
+    for (std::size_t i = 0; i < fresh.trust.keys.size(); ++i) {
+      if (fresh.trust.keys[i].id.str() == id) return i;
+    }
+    throw std::logic_error(id);
+  };
+  const json app = event(index("channel-app-1"));
+  EXPECT_EQ(code(app, now_), "");  // before its revocation
+  EXPECT_EQ(code(app, now_ + std::chrono::minutes(1)), "revoked_key");
+  EXPECT_EQ(code(event(index("channel-kiosk-1")), now_), "key_not_valid");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "sim/citizen_driver.hpp"
 #include "tests/unit/engine_fixture.hpp"
 #include "tests/unit/principals.hpp"
+#include "tests/unit/test_trust.hpp"
 #include "workflows/crypto/hashing.hpp"
 
 namespace enroll {
@@ -23,7 +24,7 @@ class MessageStepTest : public ::testing::Test {
   MessageStepTest() { testing::load_all_channels(catalog_); }
 
   InboxRecord record(std::string_view key, std::string_view value) const {
-    return InboxRecord{{"t.enroll.inbox", 3, 42}, key, value, from_millis(1'700'000'000'000)};
+    return InboxRecord{{"t.enroll.inbox", 3, 42}, key, value, testing::kSignedAt};
   }
   // Decodes and applies `value` over `current`, as the pipeline does.
   StepResult run(std::string_view key, std::string_view value,
@@ -48,10 +49,11 @@ class MessageStepTest : public ::testing::Test {
   EngineConfig config_ = testing::test_engine_config(catalog_);
   codec::SchemaSet schemas_;
   crypto::SealKeyPair keys_ = crypto::generate_seal_keypair();
-  codec::InboundDecoder decoder_{schemas_, keys_};
-  codec::OutboundEncoder encoder_{Topics{"t.enroll."}, "/test"};
+  codec::InboundDecoder decoder_{schemas_, keys_, testing::test_verifier()};
+  codec::OutboundEncoder encoder_{Topics{"t.enroll."}, "/test",
+                                  testing::test_signer("enrollmentd")};
   MessageStep step_{decoder_, encoder_};
-  sim::CitizenDriver citizen_{keys_.pub, "/test/citizen", "self-service"};
+  sim::CitizenDriver citizen_{testing::test_signers(), keys_.pub, "/test/citizen", "self-service"};
 };
 
 TEST_F(MessageStepTest, AStartIsAppliedWithItsStateEncodedAndOutputsBounded) {
@@ -76,7 +78,8 @@ TEST_F(MessageStepTest, AnEngineInvariantBreachIsAnEngineFaultNotBadInput) {
   ASSERT_TRUE(state.has_value());
   state->step = "no-such-step";  // a state the engine never makes: its step is not in the channel
   const json terms =
-      codec::envelope({"c-1", "/test", "terms.accept", "reg-2"}, {{"terms_version", "v1"}});
+      codec::inbox_envelope({"c-1", "/test", "terms.accept", "reg-2"}, {{"terms_version", "v1"}},
+                            testing::test_signer("channel-app"));
   const auto r = run("reg-2", terms.dump(), state);
   EXPECT_EQ(r.kind, StepKind::engine_fault);
   ASSERT_TRUE(r.reason.has_value());

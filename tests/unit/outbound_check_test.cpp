@@ -9,6 +9,7 @@
 
 #include "adapters/codec/envelope.hpp"
 #include "adapters/codec/outbound_encoder.hpp"
+#include "tests/unit/test_trust.hpp"
 
 namespace enroll::codec {
 namespace {
@@ -39,7 +40,7 @@ class OutboundCheckTest : public ::testing::Test {
   }
 
   SchemaSet schemas_;
-  OutboundEncoder encoder_{Topics{}, "/enrollmentd"};
+  OutboundEncoder encoder_{Topics{}, "/enrollmentd", testing::test_signer("enrollmentd")};
 };
 
 TEST_F(OutboundCheckTest, WhatTheEncoderWritesPasses) {

@@ -6,6 +6,7 @@
 #include "errors/errc.hpp"
 #include "sim/channel_mix.hpp"
 #include "sim/citizen_driver.hpp"
+#include "tests/unit/test_trust.hpp"
 
 namespace enroll::sim {
 namespace {
@@ -15,7 +16,7 @@ using nlohmann::json;
 class SimDriverTest : public ::testing::Test {
  protected:
   crypto::SealKeyPair keys_ = crypto::generate_seal_keypair();
-  CitizenDriver driver_{keys_.pub, "/test/citizens", "self-service"};
+  CitizenDriver driver_{testing::test_signers(), keys_.pub, "/test/citizens", "self-service"};
   int events_ = 0;
 
   json event(const std::string& id, const std::string& type, json data) {
@@ -230,7 +231,8 @@ TEST_F(SimDriverTest, PersonaDrawsAreDeterministicAtTheGivenRate) {
 }
 
 TEST_F(SimDriverTest, StartWithoutPersonaUsesTheDraw) {
-  CitizenDriver always(keys_.pub, "/t", "self-service", PersonaSettings{1.0, 1, {Persona::cancel}});
+  CitizenDriver always(testing::test_signers(), keys_.pub, "/t", "self-service",
+                       PersonaSettings{1.0, 1, {Persona::cancel}});
   always.start("p", 1);
   EXPECT_EQ(always.persona_of("p"), Persona::cancel);
   driver_.start("q", 1);

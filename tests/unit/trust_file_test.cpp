@@ -26,7 +26,7 @@ json good() {
       {"id": "channel-app-1", "principal": "channel-app", "alg": "hmac-sha256",
        "not_before": "2026-12-01T00:00:00Z", "not_after": "2027-12-01T00:00:00Z"},
       {"id": "operator-api-1", "principal": "operator-api", "alg": "ed25519",
-       "not_before": "2026-12-01T00:00:00Z", "revoked": true,
+       "not_before": "2026-12-01T00:00:00Z", "revoked_at": "2026-12-02T00:00:00Z",
        "public_key": "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="}
     ]
   })");
@@ -56,8 +56,8 @@ TEST(TrustFileTest, ReadsAGoodFile) {
   ASSERT_NE(k, nullptr);
   EXPECT_EQ(k->alg, Alg::hmac_sha256);
   EXPECT_EQ(k->not_after, from_rfc3339("2027-12-01T00:00:00Z"));
-  EXPECT_FALSE(k->revoked);
-  EXPECT_TRUE(t.key(KeyId("operator-api-1"))->revoked);
+  EXPECT_FALSE(k->revoked_at.has_value());
+  EXPECT_EQ(t.key(KeyId("operator-api-1"))->revoked_at, from_rfc3339("2026-12-02T00:00:00Z"));
   EXPECT_EQ(t.key(KeyId("operator-api-1"))->public_key[0], 0xd7);
   // Written and read back to the same.
   const TrustFile again = parse_trust_file(trust_file_text(t), "trust.json");
@@ -125,7 +125,8 @@ TEST(TrustFileTest, RefusesEachKindOfMistake) {
        "keys[0].not_after: must be after not_before");
   with("not_after equal to not_before", "/keys/0/not_after", "2026-12-01T00:00:00Z",
        "keys[0].not_after: must be after not_before");
-  with("revoked not a bool", "/keys/0/revoked", "yes", "keys[0].revoked: must be true or false");
+  with("revoked_at not a time", "/keys/0/revoked_at", "yes",
+       "keys[0].revoked_at: must be an RFC 3339 time");
   with("public key on an HMAC key", "/keys/0/public_key", kPublicKey,
        "keys[0].public_key: only for ed25519 keys");
   without("ed25519 without public key", "/keys/1", "public_key", "keys[1].public_key: missing");
