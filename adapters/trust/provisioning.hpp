@@ -39,12 +39,13 @@ struct DefaultPrincipal {
 
 // The principals a dev, test or demo setup needs, for the tasks this build knows (task ->
 // connector, codec::known_tasks()): `channel-app` (self-service, passcode-reset) and
-// `channel-kiosk` (kiosk), HMAC; `officer-console` (officer-assisted), Ed25519; one
-// `connector-<name>` per connector with its tasks (HMAC, but Ed25519 for `officer`: a review
+// `channel-kiosk` (kiosk); `officer-console` (officer-assisted), Ed25519; one
+// `connector-<name>` per connector with its tasks (but Ed25519 for `officer`: a review
 // decision must be attributable); `operator-api`, Ed25519; `enrollmentd` with the
-// orchestrator's own tasks, HMAC.
+// orchestrator's own tasks. The high-volume ones (channel back-ends, the other connectors,
+// enrollmentd) get `high_volume` (HMAC-SHA256 by default: see the README's Benchmark).
 [[nodiscard]] std::vector<DefaultPrincipal> default_principals(
-    const std::map<std::string, std::string>& task_connectors);
+    const std::map<std::string, std::string>& task_connectors, Alg high_volume = Alg::hmac_sha256);
 
 // A new trust file with the first key (<name>-1) of each principal, valid from not_before;
 // the secrets in the same order as trust.keys.
@@ -56,11 +57,13 @@ struct NewTrust {
                                  Timestamp not_before);
 
 // A new key folder (enroll-keygen DIR, the integration tests): the engine's keys
-// (keys::generate_keys), then the default principals' signing keys, valid from not_before,
-// and trust.json. Throws KeysError (a file exists and not `force`), TrustFileError.
+// (keys::generate_keys), then the default principals' signing keys (the high-volume ones of
+// `high_volume`), valid from not_before, and trust.json. Throws KeysError (a file exists and
+// not `force`), TrustFileError.
 void provision_key_folder(const std::filesystem::path& dir,
                           const std::map<std::string, std::string>& task_connectors,
-                          Timestamp not_before, bool force = false);
+                          Timestamp not_before, bool force = false,
+                          Alg high_volume = Alg::hmac_sha256);
 
 // A fresh random key, valid from not_before, never expiring.
 [[nodiscard]] NewKey generate_key(KeyId id, PrincipalName principal, Alg alg, Timestamp not_before);
