@@ -13,6 +13,7 @@
 
 #include "adapters/codec/definition_schemas.hpp"
 #include "adapters/codec/known_tasks.hpp"
+#include "adapters/kafka/security.hpp"
 #include "adapters/redis/connect.hpp"
 #include "adapters/trust/provisioning.hpp"
 #include "apps/common/atomic_file.hpp"
@@ -154,6 +155,12 @@ DefinitionCatalog load_workflows(const std::filesystem::path& folder,
 }  // namespace
 
 Startup::Startup(const Config& config) {
+  // First: reads only local files (the password, the TLS ones), before any server is tried.
+  try {
+    kafka_ = kafka::client_settings(config.brokers, config.kafka_security);
+  } catch (const Error& e) {  // bad_setting: one line naming the setting or the file
+    throw StartupError("kafka security: " + std::string(e.what()));
+  }
   try {
     keys_ = load_keys(config.keys);
   } catch (const std::exception& e) {
@@ -196,8 +203,8 @@ Startup::Startup(const Config& config) {
     throw StartupError(std::string("bad redis setting: ") + e.what());
   }
 
-  pipeline_.kafka = {{"bootstrap.servers", config.brokers},
-                     {"client.id", "enrollmentd-" + config.instance}};
+  pipeline_.kafka = kafka_;
+  pipeline_.kafka["client.id"] = "enrollmentd-" + config.instance;
   pipeline_.consumer = {{"session.timeout.ms", std::to_string(config.session_timeout_ms)},
                         {"heartbeat.interval.ms", std::to_string(config.session_timeout_ms / 5)}};
   pipeline_.group = config.group;
@@ -208,8 +215,7 @@ Startup::Startup(const Config& config) {
                                    : std::max(1u, std::thread::hardware_concurrency());
   try {
     pipeline_.producer_time = config.inbox_time == "producer";
-    inbox_partitions_ = check_kafka({{"bootstrap.servers", config.brokers}},
-                                    pipeline_.topics.inbox(), !pipeline_.producer_time);
+    inbox_partitions_ = check_kafka(kafka_, pipeline_.topics.inbox(), !pipeline_.producer_time);
     if (pipeline_.producer_time) {
       spdlog::warn(
           "--inbox-time producer: inbox records stamped by their producers are trusted "
@@ -230,8 +236,8 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
   settings.partitions = startup.inbox_partitions();
   settings.operator_token =
       config.operator_token.empty() ? startup.keys().operator_token : config.operator_token;
-  settings.kafka = {{"bootstrap.servers", config.brokers},
-                    {"client.id", "enrollmentd-" + config.instance + "-http"}};
+  settings.kafka = startup.kafka_client();
+  settings.kafka["client.id"] = "enrollmentd-" + config.instance + "-http";
   settings.inbox_topic = startup.pipeline_settings().topics.inbox();
   settings.catalog = &startup.catalog();
   settings.operator_signer = &startup.operator_signer();
