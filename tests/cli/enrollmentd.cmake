@@ -174,9 +174,9 @@ enrollmentd_test(kafka-password-missing EXIT 1
   ARGS ${no_keys} ${sasl} --kafka-sasl-password-file /nonexistent.password)
 enrollmentd_test(kafka-sasl-ok EXIT 1 MATCH ${missing_keys}
   ARGS ${no_keys} ${sasl} --kafka-sasl-password-file ${kafka_secrets}/good.password)
-# Every value passes; start-up then reads the Kafka password file first (not on this machine).
+# Every value passes; start-up then reads the Kafka TLS files first (not on this machine).
 enrollmentd_test(deploy-example-config EXIT 1
-  MATCH "\nenrollmentd: kafka security: sasl.password.file '/etc/enroll/kafka.password': No such file"
+  MATCH "\nenrollmentd: kafka security: ssl.ca.location '/etc/enroll/kafka/ca.pem': No such file"
   ARGS --config ${PROJECT_SOURCE_DIR}/ops/deploy/enrollmentd.json --keys /nonexistent)
 
 # --help lists each setting with its variable, its bounds and its default.
