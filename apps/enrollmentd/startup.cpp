@@ -86,12 +86,24 @@ std::string inbox_timestamp_type(rd_kafka_t* rk, const std::string& inbox) {
   }
 }
 
+// librdkafka's error callback during the check: keeps the last broker error's reason (a
+// refused TLS certificate or SASL login), served by rd_kafka_poll on the checking thread.
+void keep_last_error(rd_kafka_t* /*rk*/, int /*err*/, const char* reason, void* opaque) {
+  try {
+    *static_cast<std::string*>(opaque) = reason;
+  } catch (...) {  // never throw across librdkafka
+  }
+}
+
 // Fails unless the brokers answer and the inbox topic exists, and, with `broker_time`, its
 // records are stamped by the broker (message.timestamp.type=LogAppendTime); returns its
 // partition count.
 std::int32_t check_kafka(const kafka::Settings& settings, const std::string& inbox,
                          bool broker_time) {
   rd_kafka_conf_t* conf = kafka::make_conf(settings);
+  std::string last_error;
+  rd_kafka_conf_set_error_cb(conf, keep_last_error);
+  rd_kafka_conf_set_opaque(conf, &last_error);
   std::array<char, 512> err{};
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err.data(), err.size());
   if (rk == nullptr) {
@@ -108,6 +120,8 @@ std::int32_t check_kafka(const kafka::Settings& settings, const std::string& inb
       }
     }
     rd_kafka_metadata_destroy(md);
+  } else {
+    rd_kafka_poll(rk, 0);  // serves the error callback: why the brokers did not answer
   }
   std::string timestamp_type;
   std::optional<StartupError> failed;
@@ -120,10 +134,16 @@ std::int32_t check_kafka(const kafka::Settings& settings, const std::string& inb
   }
   rd_kafka_destroy(rk);
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    throw StartupError("kafka " + settings.at("bootstrap.servers") +
-                       " unreachable: " + rd_kafka_err2str(e));
+    throw StartupError("kafka " + settings.at("bootstrap.servers") + " unreachable: " +
+                       rd_kafka_err2str(e) + (last_error.empty() ? "" : " (" + last_error + ")"));
   }
-  if (partitions <= 0) throw StartupError("kafka: topic " + inbox + " does not exist");
+  // A cluster lists only the topics this principal may describe (asking for the inbox by name
+  // instead could create it where the brokers auto-create topics).
+  if (partitions <= 0) {
+    throw StartupError("kafka: topic " + inbox +
+                       " does not exist, or this principal may not describe it (its ACLs: "
+                       "ops/deploy/kafka-acls)");
+  }
   if (failed) throw *failed;
   if (broker_time && timestamp_type != "LogAppendTime") {
     throw StartupError("kafka: topic " + inbox + " has message.timestamp.type=" +

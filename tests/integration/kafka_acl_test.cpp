@@ -18,6 +18,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -324,6 +325,43 @@ TEST_F(KafkaAclTest, EnrollmentdOverMutualTlsRunsARegistrationToItsEnd) {
                                                          << daemon.log() << "\nconnector-capture:\n"
                                                          << connectors.front()->log();
   EXPECT_EQ(daemon.stop(), 0) << daemon.log();
+}
+
+// enrollmentd's one-line refusal when the broker will not have it: a principal without ACLs
+// (a valid certificate of the cluster's CA) is not shown the inbox, and the line says that
+// ACLs may be why; a certificate of another CA is refused at the handshake, and librdkafka's
+// reason is in the line.
+TEST_F(KafkaAclTest, EnrollmentdSaysWhyTheBrokerRefusesIt) {
+  ASSERT_EQ(apply_derived_acls(), RD_KAFKA_RESP_ERR_NO_ERROR);
+  const TestServices services;  // its Redis
+  const auto start = [&](const std::map<std::string, std::string>& env, const std::string& name) {
+    ChildProcess daemon(
+        {{ENROLLMENTD_BIN, "--brokers", brokers_, "--redis", services.redis_url(), "--topic-prefix",
+          prefix_, "--group", group_, "--redis-namespace", unique_name("acl"), "--keys",
+          (work_ / "keys").string(), "--workflows", ENROLL_WORKFLOWS_DIR, "--http", "127.0.0.1:0"},
+         work_ / (name + ".log"),
+         env});
+    const std::optional<int> status = daemon.wait_exit(60s);
+    EXPECT_EQ(status, 1) << daemon.log();
+    return daemon.log();
+  };
+  const std::string hidden = start(tls_env("nobody"), "nobody");
+  EXPECT_NE(hidden.find("enrollmentd: kafka: topic " + prefix_ +
+                        "inbox does not exist, or this principal may not describe it (its ACLs: "
+                        "ops/deploy/kafka-acls)\n"),
+            std::string::npos)
+      << hidden;
+  const fs::path stranger = work_ / "stranger";
+  const std::string make = std::string(ENROLL_SOURCE_DIR) + "/ops/kafka/test-certs '" +
+                           stranger.string() + "' enrollmentd";
+  ASSERT_EQ(std::system(make.c_str()), 0);
+  std::map<std::string, std::string> env = tls_env("enrollmentd");
+  env["ENROLL_KAFKA_SSL_CERTIFICATE_LOCATION"] = (stranger / "enrollmentd.pem").string();
+  env["ENROLL_KAFKA_SSL_KEY_LOCATION"] = (stranger / "enrollmentd.key").string();
+  const std::string refused = start(env, "stranger");
+  const auto line = refused.find("enrollmentd: kafka " + brokers_ + " unreachable: ");
+  ASSERT_NE(line, std::string::npos) << refused;
+  EXPECT_NE(refused.find(" (", line), std::string::npos) << "no reason given:\n" << refused;
 }
 
 }  // namespace
