@@ -45,7 +45,7 @@ PrincipalName connector_principal(std::string_view connector) {
 }
 
 std::vector<DefaultPrincipal> default_principals(
-    const std::map<std::string, std::string>& task_connectors) {
+    const std::map<std::string, std::string>& task_connectors, Alg high_volume) {
   const auto make = [](const char* name, Role role, std::vector<std::string> channels,
                        std::vector<std::string> tasks, Alg alg) {
     Principal p;
@@ -63,26 +63,26 @@ std::vector<DefaultPrincipal> default_principals(
     return it != by_connector.end() ? it->second : std::vector<std::string>{};
   };
   out.push_back(make("channel-app", Role::channel,
-                     {"self-service", "passcode-reset", "officer-assisted"}, {}, Alg::hmac_sha256));
-  out.push_back(make("channel-kiosk", Role::channel, {"kiosk"}, {}, Alg::hmac_sha256));
+                     {"self-service", "passcode-reset", "officer-assisted"}, {}, high_volume));
+  out.push_back(make("channel-kiosk", Role::channel, {"kiosk"}, {}, high_volume));
   out.push_back(make(kOfficerConsolePrincipal, Role::officer_console, {"officer-assisted"},
                      tasks_of("officer"), Alg::ed25519));
   for (const auto& [connector, tasks] : by_connector) {
     if (connector == "orchestrator" || connector == "officer") continue;
     const std::string name = connector_principal(connector).str();
-    out.push_back(make(name.c_str(), Role::connector, {}, tasks, Alg::hmac_sha256));
+    out.push_back(make(name.c_str(), Role::connector, {}, tasks, high_volume));
   }
   out.push_back(make(kOperatorPrincipal, Role::operator_, {}, {}, Alg::ed25519));
   out.push_back(make(kOrchestratorPrincipal, Role::orchestrator, {}, tasks_of("orchestrator"),
-                     Alg::hmac_sha256));
+                     high_volume));
   return out;
 }
 
 void provision_key_folder(const fs::path& dir,
                           const std::map<std::string, std::string>& task_connectors,
-                          Timestamp not_before, bool force) {
+                          Timestamp not_before, bool force, Alg high_volume) {
   generate_keys(dir, force);
-  NewTrust fresh = new_trust(default_principals(task_connectors), not_before);
+  NewTrust fresh = new_trust(default_principals(task_connectors, high_volume), not_before);
   for (std::size_t i = 0; i < fresh.trust.keys.size(); ++i) {
     write_signing_key(dir, fresh.trust.keys[i].id, fresh.secrets[i], force);
   }

@@ -44,12 +44,14 @@ struct DefaultPrincipal {
 
 // The principals a dev, test or demo setup needs, for the tasks this build knows (task ->
 // connector, codec::known_tasks()): `channel-app` (self-service, passcode-reset,
-// officer-assisted) and `channel-kiosk` (kiosk), HMAC; `officer-console` (officer-assisted,
-// with the `officer` connector's tasks), Ed25519: its decisions must be attributable; one
-// `connector-<name>` per other connector with its tasks, HMAC; `operator-api`, Ed25519;
-// `enrollmentd` with the orchestrator's own tasks, HMAC.
+// officer-assisted) and `channel-kiosk` (kiosk); `officer-console` (officer-assisted, with
+// the `officer` connector's tasks), Ed25519: its decisions must be attributable; one
+// `connector-<name>` per other connector with its tasks; `operator-api`, Ed25519;
+// `enrollmentd` with the orchestrator's own tasks. The high-volume ones (channel back-ends,
+// the other connectors, enrollmentd) get `high_volume` (HMAC-SHA256 by default: see the
+// README's Benchmark).
 [[nodiscard]] std::vector<DefaultPrincipal> default_principals(
-    const std::map<std::string, std::string>& task_connectors);
+    const std::map<std::string, std::string>& task_connectors, Alg high_volume = Alg::hmac_sha256);
 
 // A new trust file with the first key (<name>-1) of each principal, valid from not_before;
 // the secrets in the same order as trust.keys.
@@ -61,11 +63,13 @@ struct NewTrust {
                                  Timestamp not_before);
 
 // A new key folder (enroll-keygen DIR, the integration tests): the engine's keys
-// (keys::generate_keys), then the default principals' signing keys, valid from not_before,
-// and trust.json. Throws KeysError (a file exists and not `force`), TrustFileError.
+// (keys::generate_keys), then the default principals' signing keys (the high-volume ones of
+// `high_volume`), valid from not_before, and trust.json. Throws KeysError (a file exists and
+// not `force`), TrustFileError.
 void provision_key_folder(const std::filesystem::path& dir,
                           const std::map<std::string, std::string>& task_connectors,
-                          Timestamp not_before, bool force = false);
+                          Timestamp not_before, bool force = false,
+                          Alg high_volume = Alg::hmac_sha256);
 
 // A fresh random key, valid from not_before, never expiring.
 [[nodiscard]] NewKey generate_key(KeyId id, PrincipalName principal, Alg alg, Timestamp not_before);

@@ -64,7 +64,7 @@ int run(const Options& o, const std::atomic<bool>& stop) {
   const trust::Signers signers = trust::Signers::load(o.keys);
   sim::CitizenDriver driver(signers, load_seal_public_key(o.keys), "/bench/" + o.run_id,
                             "self-service");
-  const kafka::Settings k{{"bootstrap.servers", o.brokers}};
+  const kafka::Settings k = kafka::client_settings(o.brokers, o.kafka_security);
   // All positioned at their end before the first command.
   kafka::TailReader events(k, o.topics.events());
   kafka::TailReader officer(k, o.topics.requests("officer"));

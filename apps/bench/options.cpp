@@ -8,6 +8,7 @@
 #include "errors/errc.hpp"
 #include "sim/channel_mix.hpp"
 #include "sim/citizen_side_options.hpp"
+#include "sim/kafka_security_options.hpp"
 
 namespace enroll::bench {
 namespace {
@@ -33,6 +34,7 @@ ProcessRef process_ref(const std::string& item) {
 
 void add_options(CLI::App& app, Options& o) {
   app::add_citizen_side_options(app, o.brokers, o.topics, o.keys);
+  app::add_kafka_security_options(app, o.kafka_security);
   app.add_option("--redis", o.redis, "Redis URL, for INFO memory")
       ->required()
       ->envname("ENROLL_REDIS");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "adapters/codec/topics.hpp"
+#include "adapters/kafka/security.hpp"
 
 namespace enroll::bench {
 
@@ -23,6 +24,7 @@ struct ProcessRef {
 
 struct Options {
   std::string brokers;
+  kafka::Security kafka_security;
   Topics topics;
   std::string keys;
   std::string redis;

@@ -54,6 +54,12 @@ nlohmann::json to_json(const Figures& f) {
   }
   j["cpu_s_per_1000_events"] = nlohmann::json::object();
   for (const auto& p : f.cpu) j["cpu_s_per_1000_events"][p.name] = f.cpu_per_1000_events(p);
+  // The same for enrollmentd in the unit of the orchestration budget (µs per event).
+  for (const auto& p : f.cpu) {
+    if (p.name == "enrollmentd") {
+      j["enrollmentd_cpu_us_per_event"] = f.cpu_per_1000_events(p) * 1000;
+    }
+  }
   const auto& m = f.memory;
   j["redis"] = {{"bytes_per_in_flight_registration",
                  m.bytes_per_in_flight ? nlohmann::json(*m.bytes_per_in_flight) : nullptr},
@@ -84,6 +90,12 @@ void print_human(std::ostream& out, const Figures& f) {
     out << (i == 0 ? "  CPU s/1,000 events   " : "                       ") << f.cpu[i].name << " "
         << fixed(f.cpu_per_1000_events(f.cpu[i]), 2) << " (" << fixed(f.cpu[i].seconds, 1)
         << " s in all)\n";
+  }
+  for (const auto& p : f.cpu) {
+    if (p.name == "enrollmentd") {
+      out << "  enrollmentd CPU      " << fixed(f.cpu_per_1000_events(p) * 1000, 0)
+          << " us per inbound event\n";
+    }
   }
   const auto& m = f.memory;
   out << "  Redis memory         ";

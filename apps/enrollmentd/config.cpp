@@ -169,6 +169,25 @@ std::optional<Config> parse_config(int argc, char** argv) {
   app.add_option("--config", config_file, "JSON config file")->envname("ENROLL_CONFIG");
   s.add("brokers", c.brokers, "Kafka bootstrap list host:port,... (required)",
         check::broker_list());
+  auto& k = c.kafka_security;
+  s.add("kafka_security_protocol", k.protocol,
+        "Kafka security.protocol (sasl_ssl, sasl_plaintext: SCRAM; ssl: mutual TLS)",
+        check::one_of({"plaintext", "ssl", "sasl_plaintext", "sasl_ssl"}));
+  s.add("kafka_sasl_mechanism", k.sasl_mechanism, "Kafka sasl.mechanism (default SCRAM-SHA-512)",
+        check::one_of({"SCRAM-SHA-512", "SCRAM-SHA-256"}));
+  s.add("kafka_sasl_username", k.sasl_username, "Kafka sasl.username (the principal User:NAME)",
+        check::path());
+  s.add("kafka_sasl_password_file", k.sasl_password_file,
+        "file holding the SASL password (one line, not world-readable; never a flag's value)",
+        check::path());
+  s.add("kafka_ssl_ca_location", k.ssl_ca_location,
+        "PEM file of the CAs that sign the brokers' certificates (default: the system's)",
+        check::path());
+  s.add("kafka_ssl_certificate_location", k.ssl_certificate_location,
+        "PEM client certificate (mutual TLS; with the key)", check::path());
+  s.add("kafka_ssl_key_location", k.ssl_key_location,
+        "PEM private key of the client certificate (unencrypted, not world-readable)",
+        check::path());
   s.add("redis", c.redis,
         "Redis URL: redis://host:port/db (one server) or\n"
         "redis+cluster://host:port,host:port,... (a Redis Cluster, from seed nodes)",
@@ -228,6 +247,9 @@ std::optional<Config> parse_config(int argc, char** argv) {
   c.keys = keys;
   if (c.brokers.empty()) throw UsageError("no Kafka brokers: set --brokers or ENROLL_BROKERS");
   if (keys.empty()) throw UsageError("no key folder: set --keys or ENROLL_KEYS");
+  if (auto why = kafka::security_refusal(c.kafka_security)) {
+    throw UsageError("kafka security: " + *why);
+  }
   return c;
 }
 

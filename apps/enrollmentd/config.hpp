@@ -4,10 +4,14 @@
 #include <optional>
 #include <string>
 
+#include "adapters/kafka/security.hpp"
+
 namespace enroll::daemon {
 
 struct Config {
   std::string brokers;
+  // SASL/SCRAM and/or mutual TLS to the cluster (kafka_* settings); plaintext by default.
+  kafka::Security kafka_security;
   // redis://host:port/db (one server) or redis+cluster://host:port,... (seed nodes)
   std::string redis = "redis://127.0.0.1:6379/0";
   std::string group = "enrollmentd";

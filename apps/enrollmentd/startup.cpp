@@ -13,6 +13,7 @@
 
 #include "adapters/codec/definition_schemas.hpp"
 #include "adapters/codec/known_tasks.hpp"
+#include "adapters/kafka/security.hpp"
 #include "adapters/redis/connect.hpp"
 #include "adapters/trust/provisioning.hpp"
 #include "apps/common/atomic_file.hpp"
@@ -85,12 +86,24 @@ std::string inbox_timestamp_type(rd_kafka_t* rk, const std::string& inbox) {
   }
 }
 
+// librdkafka's error callback during the check: keeps the last broker error's reason (a
+// refused TLS certificate or SASL login), served by rd_kafka_poll on the checking thread.
+void keep_last_error(rd_kafka_t* /*rk*/, int /*err*/, const char* reason, void* opaque) {
+  try {
+    *static_cast<std::string*>(opaque) = reason;
+  } catch (...) {  // never throw across librdkafka
+  }
+}
+
 // Fails unless the brokers answer and the inbox topic exists, and, with `broker_time`, its
 // records are stamped by the broker (message.timestamp.type=LogAppendTime); returns its
 // partition count.
 std::int32_t check_kafka(const kafka::Settings& settings, const std::string& inbox,
                          bool broker_time) {
   rd_kafka_conf_t* conf = kafka::make_conf(settings);
+  std::string last_error;
+  rd_kafka_conf_set_error_cb(conf, keep_last_error);
+  rd_kafka_conf_set_opaque(conf, &last_error);
   std::array<char, 512> err{};
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err.data(), err.size());
   if (rk == nullptr) {
@@ -107,6 +120,8 @@ std::int32_t check_kafka(const kafka::Settings& settings, const std::string& inb
       }
     }
     rd_kafka_metadata_destroy(md);
+  } else {
+    rd_kafka_poll(rk, 0);  // serves the error callback: why the brokers did not answer
   }
   std::string timestamp_type;
   std::optional<StartupError> failed;
@@ -119,10 +134,16 @@ std::int32_t check_kafka(const kafka::Settings& settings, const std::string& inb
   }
   rd_kafka_destroy(rk);
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    throw StartupError("kafka " + settings.at("bootstrap.servers") +
-                       " unreachable: " + rd_kafka_err2str(e));
+    throw StartupError("kafka " + settings.at("bootstrap.servers") + " unreachable: " +
+                       rd_kafka_err2str(e) + (last_error.empty() ? "" : " (" + last_error + ")"));
   }
-  if (partitions <= 0) throw StartupError("kafka: topic " + inbox + " does not exist");
+  // A cluster lists only the topics this principal may describe (asking for the inbox by name
+  // instead could create it where the brokers auto-create topics).
+  if (partitions <= 0) {
+    throw StartupError("kafka: topic " + inbox +
+                       " does not exist, or this principal may not describe it (its ACLs: "
+                       "ops/deploy/kafka-acls)");
+  }
   if (failed) throw *failed;
   if (broker_time && timestamp_type != "LogAppendTime") {
     throw StartupError("kafka: topic " + inbox + " has message.timestamp.type=" +
@@ -154,6 +175,12 @@ DefinitionCatalog load_workflows(const std::filesystem::path& folder,
 }  // namespace
 
 Startup::Startup(const Config& config) {
+  // First: reads only local files (the password, the TLS ones), before any server is tried.
+  try {
+    kafka_ = kafka::client_settings(config.brokers, config.kafka_security);
+  } catch (const Error& e) {  // bad_setting: one line naming the setting or the file
+    throw StartupError("kafka security: " + std::string(e.what()));
+  }
   try {
     keys_ = load_keys(config.keys);
   } catch (const std::exception& e) {
@@ -196,8 +223,8 @@ Startup::Startup(const Config& config) {
     throw StartupError(std::string("bad redis setting: ") + e.what());
   }
 
-  pipeline_.kafka = {{"bootstrap.servers", config.brokers},
-                     {"client.id", "enrollmentd-" + config.instance}};
+  pipeline_.kafka = kafka_;
+  pipeline_.kafka["client.id"] = "enrollmentd-" + config.instance;
   pipeline_.consumer = {{"session.timeout.ms", std::to_string(config.session_timeout_ms)},
                         {"heartbeat.interval.ms", std::to_string(config.session_timeout_ms / 5)}};
   pipeline_.group = config.group;
@@ -208,8 +235,7 @@ Startup::Startup(const Config& config) {
                                    : std::max(1u, std::thread::hardware_concurrency());
   try {
     pipeline_.producer_time = config.inbox_time == "producer";
-    inbox_partitions_ = check_kafka({{"bootstrap.servers", config.brokers}},
-                                    pipeline_.topics.inbox(), !pipeline_.producer_time);
+    inbox_partitions_ = check_kafka(kafka_, pipeline_.topics.inbox(), !pipeline_.producer_time);
     if (pipeline_.producer_time) {
       spdlog::warn(
           "--inbox-time producer: inbox records stamped by their producers are trusted "
@@ -230,8 +256,8 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
   settings.partitions = startup.inbox_partitions();
   settings.operator_token =
       config.operator_token.empty() ? startup.keys().operator_token : config.operator_token;
-  settings.kafka = {{"bootstrap.servers", config.brokers},
-                    {"client.id", "enrollmentd-" + config.instance + "-http"}};
+  settings.kafka = startup.kafka_client();
+  settings.kafka["client.id"] = "enrollmentd-" + config.instance + "-http";
   settings.inbox_topic = startup.pipeline_settings().topics.inbox();
   settings.catalog = &startup.catalog();
   settings.operator_signer = &startup.operator_signer();

@@ -37,6 +37,8 @@ class Startup {
   [[nodiscard]] redis::Store& store() { return *store_; }
   [[nodiscard]] const EngineConfig& engine_config() const { return engine_; }
   [[nodiscard]] const PipelineSettings& pipeline_settings() const { return pipeline_; }
+  // bootstrap.servers and the security settings (the password read from its file).
+  [[nodiscard]] const kafka::Settings& kafka_client() const { return kafka_; }
   [[nodiscard]] std::size_t channel_count() const { return catalog_.channels().size(); }
   [[nodiscard]] std::vector<std::string> channels() const { return catalog_.channels(); }
   [[nodiscard]] const DefinitionCatalog& catalog() const { return catalog_; }
@@ -53,6 +55,7 @@ class Startup {
   EngineConfig engine_;
   std::unique_ptr<redis::Router> redis_;
   std::unique_ptr<redis::Store> store_;
+  kafka::Settings kafka_;
   PipelineSettings pipeline_;
   std::int32_t inbox_partitions_ = 0;
 };

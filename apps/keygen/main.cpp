@@ -1,6 +1,6 @@
-// enroll-keygen DIR [--force]: writes a fresh key folder (the ENROLL_KEYS of enrollmentd), with
-// the inbox's trust file and its principals' signing keys; --rotate and --revoke change the
-// trust file of an existing folder.
+// enroll-keygen DIR [--force] [--high-volume-alg ALG]: writes a fresh key folder (the ENROLL_KEYS
+// of enrollmentd), with the inbox's trust file and its principals' signing keys; --rotate and
+// --revoke change the trust file of an existing folder.
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
@@ -19,14 +19,14 @@ namespace fs = std::filesystem;
 using namespace enroll;
 
 // A new folder: the engine's keys, then trust.json and one signing key per default principal.
-void generate(const fs::path& dir, bool force) {
+void generate(const fs::path& dir, bool force, trust::Alg high_volume) {
   std::error_code ec;
   if (!force &&
       fs::symlink_status(dir / trust::kTrustFileName, ec).type() != fs::file_type::not_found) {
     throw KeysError("refusing to overwrite existing trust file " +
                     quoted(dir / trust::kTrustFileName));
   }
-  trust::provision_key_folder(dir, codec::known_tasks(), trust::system_now(), force);
+  trust::provision_key_folder(dir, codec::known_tasks(), trust::system_now(), force, high_volume);
 }
 
 void rotate(const fs::path& dir, const std::string& principal, int overlap_days) {
@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   std::string rotate_principal;
   std::string revoke_key;
   int overlap_days = 7;
+  std::string high_volume_alg(trust::alg_name(trust::Alg::hmac_sha256));
   app.add_option("DIR", dir, "folder to write the keys into (created if missing)")->required();
   auto* force_flag = app.add_flag("--force", force, "replace existing key files");
   auto* rotate_opt = app.add_option("--rotate", rotate_principal,
@@ -73,12 +74,20 @@ int main(int argc, char** argv) {
   app.add_option("--overlap-days", overlap_days, "with --rotate: days the older keys stay valid")
       ->check(CLI::Range(0, 3650))
       ->needs(rotate_opt);
-  app.add_option("--revoke", revoke_key,
-                 "revoke signing key KEYID from now on (revoked_at in trust.json)")
-      ->option_text("KEYID")
-      ->excludes(rotate_opt)
-      ->excludes(force_flag);
+  auto* revoke_opt =
+      app.add_option("--revoke", revoke_key,
+                     "revoke signing key KEYID from now on (revoked_at in trust.json)")
+          ->option_text("KEYID")
+          ->excludes(rotate_opt)
+          ->excludes(force_flag);
   rotate_opt->excludes(force_flag);
+  app.add_option("--high-volume-alg", high_volume_alg,
+                 "algorithm of the channel back-ends', connectors' and enrollmentd's first keys "
+                 "(officer consoles and the operator side always sign with ed25519)")
+      ->check(CLI::IsMember({std::string(trust::alg_name(trust::Alg::hmac_sha256)),
+                             std::string(trust::alg_name(trust::Alg::ed25519))}))
+      ->excludes(rotate_opt)
+      ->excludes(revoke_opt);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help
@@ -96,7 +105,7 @@ int main(int argc, char** argv) {
       revoke(dir, revoke_key);
       return 0;
     }
-    generate(dir, force);
+    generate(dir, force, *trust::alg_from_name(high_volume_alg));
   } catch (const std::exception& e) {
     std::cerr << "enroll-keygen: " << e.what() << '\n';
     return 1;

@@ -20,6 +20,7 @@
 #include "sim/channel_mix.hpp"
 #include "sim/citizen_driver.hpp"
 #include "sim/citizen_side_options.hpp"
+#include "sim/kafka_security_options.hpp"
 
 using namespace enroll;
 using Clock = std::chrono::steady_clock;
@@ -28,6 +29,7 @@ namespace {
 
 struct Options {
   std::string brokers;
+  kafka::Security kafka_security;
   Topics topics;
   std::string keys;
   std::string channel = "self-service";
@@ -58,6 +60,7 @@ std::vector<sim::Persona> parse_personas(const std::string& list) {
 
 void add_options(CLI::App& app, Options& o) {
   app::add_citizen_side_options(app, o.brokers, o.topics, o.keys);
+  app::add_kafka_security_options(app, o.kafka_security);
   auto* channel =
       app.add_option("--channel", o.channel, "channel to register through")->capture_default_str();
   app.add_option("--mix", o.mix,
@@ -143,7 +146,7 @@ int main(int argc, char** argv) {
     const auto pub = load_seal_public_key(o.keys);
     const trust::Signers signers = trust::Signers::load(o.keys);  // the channel back-ends'
     sim::CitizenDriver driver(signers, pub, "/sim/citizens/" + o.run_id, o.channel, personas);
-    const kafka::Settings k{{"bootstrap.servers", o.brokers}};
+    const kafka::Settings k = kafka::client_settings(o.brokers, o.kafka_security);
     // Both positioned at their end before the first command.
     kafka::TailReader events(k, o.topics.events());
     std::unique_ptr<kafka::TailReader> officer;

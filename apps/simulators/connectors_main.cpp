@@ -10,6 +10,7 @@
 #include "apps/common/command_line.hpp"
 #include "apps/common/stop_signals.hpp"
 #include "sim/connector_runner.hpp"
+#include "sim/kafka_security_options.hpp"
 
 using namespace enroll;
 
@@ -33,6 +34,7 @@ sim::Scenario load_scenario(const std::string& path) {
 int main(int argc, char** argv) {
   sim::ConnectorRunnerSettings s;
   std::string brokers;
+  kafka::Security kafka_security;
   int latency_ms = 0;
   std::string connectors = "capture,registry,officer";
   std::string keys;
@@ -45,6 +47,7 @@ int main(int argc, char** argv) {
   app.add_option("--brokers", brokers, "Kafka bootstrap list")
       ->required()
       ->envname("ENROLL_BROKERS");
+  app::add_kafka_security_options(app, kafka_security);
   app.add_option("--topic-prefix", s.topics.prefix, "topic prefix")
       ->envname("ENROLL_TOPIC_PREFIX")
       ->capture_default_str();
@@ -101,7 +104,12 @@ int main(int argc, char** argv) {
     }
   }
   s.latency = std::chrono::milliseconds(latency_ms);
-  s.kafka = {{"bootstrap.servers", brokers}};
+  try {
+    s.kafka = kafka::client_settings(brokers, kafka_security);
+  } catch (const std::exception& e) {
+    std::cerr << "enroll-sim-connectors: kafka security: " << e.what() << "\n";
+    return 2;
+  }
   try {
     s.signers = std::make_shared<const trust::Signers>(trust::Signers::load(keys));
   } catch (const std::exception& e) {

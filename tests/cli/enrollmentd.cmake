@@ -140,7 +140,43 @@ enrollmentd_test(env.leading-zero EXIT 1 MATCH ${missing_keys} ENV ENROLL_BATCH_
   ARGS ${no_keys})
 enrollmentd_test(flag.retain-finished-ok EXIT 1 MATCH ${missing_keys}
   ARGS ${no_keys} --retain-finished 30d)
-enrollmentd_test(deploy-example-config EXIT 1 MATCH ${missing_keys}
+# Kafka security (SASL/SCRAM, mutual TLS): each value checked alone (exit 2), the combination
+# after the parse (exit 2), the files at start-up before any server (exit 1, one line).
+bad_flag(kafka-protocol --kafka-security-protocol sasl
+  "'sasl' is not one of plaintext, ssl, sasl_plaintext, sasl_ssl")
+bad_env(kafka-mechanism ENROLL_KAFKA_SASL_MECHANISM PLAIN
+  "'PLAIN' is not one of SCRAM-SHA-512, SCRAM-SHA-256")
+enrollmentd_test(kafka-sasl-no-user EXIT 2
+  MATCH "^enrollmentd: kafka security: security.protocol sasl_ssl needs sasl.username\n$"
+  ARGS ${no_keys} --kafka-security-protocol sasl_ssl)
+enrollmentd_test(kafka-ssl-without-tls EXIT 2
+  MATCH "^enrollmentd: kafka security: ssl.\\* settings need security.protocol ssl or sasl_ssl, not sasl_plaintext\n$"
+  ENV ENROLL_KAFKA_SASL_USERNAME=enrollmentd ENROLL_KAFKA_SASL_PASSWORD_FILE=/p
+  ARGS ${no_keys} --kafka-security-protocol sasl_plaintext --kafka-ssl-ca-location /ca.pem)
+enrollmentd_test(kafka-password-flag EXIT 2
+  MATCH "^enrollmentd: The following arguments were not expected: secret --kafka-sasl-password\n"
+  ARGS ${no_keys} --kafka-sasl-password secret)
+set(kafka_secrets ${CMAKE_CURRENT_BINARY_DIR}/kafka-secrets)
+file(WRITE ${kafka_secrets}/open.password "not-so-secret\n")  # 0644: anyone may read it
+file(WRITE ${kafka_secrets}/empty.password "\n")
+file(WRITE ${kafka_secrets}/good.password "s3cret-password\n")
+file(CHMOD ${kafka_secrets}/empty.password ${kafka_secrets}/good.password
+  PERMISSIONS OWNER_READ OWNER_WRITE)
+set(sasl --kafka-security-protocol sasl_plaintext --kafka-sasl-username enrollmentd)
+enrollmentd_test(kafka-password-world-readable EXIT 1
+  MATCH "\nenrollmentd: kafka security: sasl.password.file '[^']*/open.password': any user may read it: chmod o-rwx\n$"
+  ARGS ${no_keys} ${sasl} --kafka-sasl-password-file ${kafka_secrets}/open.password)
+enrollmentd_test(kafka-password-empty EXIT 1
+  MATCH "\nenrollmentd: kafka security: sasl.password.file '[^']*/empty.password': empty\n$"
+  ARGS ${no_keys} ${sasl} --kafka-sasl-password-file ${kafka_secrets}/empty.password)
+enrollmentd_test(kafka-password-missing EXIT 1
+  MATCH "\nenrollmentd: kafka security: sasl.password.file '/nonexistent.password': No such file"
+  ARGS ${no_keys} ${sasl} --kafka-sasl-password-file /nonexistent.password)
+enrollmentd_test(kafka-sasl-ok EXIT 1 MATCH ${missing_keys}
+  ARGS ${no_keys} ${sasl} --kafka-sasl-password-file ${kafka_secrets}/good.password)
+# Every value passes; start-up then reads the Kafka TLS files first (not on this machine).
+enrollmentd_test(deploy-example-config EXIT 1
+  MATCH "\nenrollmentd: kafka security: ssl.ca.location '/etc/enroll/kafka/ca.pem': No such file"
   ARGS --config ${PROJECT_SOURCE_DIR}/ops/deploy/enrollmentd.json --keys /nonexistent)
 
 # --help lists each setting with its variable, its bounds and its default.

@@ -21,6 +21,8 @@ keygen_test(rotate-unknown EXIT 1 MATCH "no principal nobody in the trust file"
 keygen_test(revoke EXIT 0 MATCH "key operator-api-1 revoked" ARGS ${keygen_keys} --revoke operator-api-1)
 keygen_test(revoke-unknown EXIT 1 MATCH "no key nobody-1 to revoke"
   ARGS ${keygen_keys} --revoke nobody-1)
+keygen_test(high-volume-alg-unknown EXIT 2 MATCH "--high-volume-alg: .*not in"
+  ARGS ${keygen_keys}-x --high-volume-alg rsa)
 keygen_test(revoke-and-force EXIT 2 MATCH "excludes" ARGS ${keygen_keys} --revoke x-1 --force)
 # Both change trust.json: one after the other.
 set_tests_properties(cli.keygen.revoke PROPERTIES DEPENDS cli.keygen.rotate)

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -59,10 +60,16 @@ std::vector<TopicSpec> production_topics() {
   return out;
 }
 
-rd_kafka_t* make_admin(const std::string& brokers) {
+rd_kafka_t* make_admin(const std::map<std::string, std::string>& client) {
   std::array<char, 512> err{};
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), err.data(), err.size());
+  for (const auto& [key, value] : client) {
+    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err.data(), err.size()) !=
+        RD_KAFKA_CONF_OK) {
+      rd_kafka_conf_destroy(conf);
+      throw std::runtime_error("Kafka admin client: " + key + ": " + err.data());
+    }
+  }
   rd_kafka_conf_set(conf, "log.connection.close", "false", err.data(), err.size());
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err.data(), err.size());
   if (rk == nullptr) {
@@ -100,8 +107,15 @@ void refresh_metadata(rd_kafka_t* rk, const std::string& topic) {
 
 void create_kafka_topic_set(const std::string& brokers, std::string_view prefix, int partitions,
                             TestServices::InboxTime inbox_time) {
+  create_kafka_topic_set(std::map<std::string, std::string>{{"bootstrap.servers", brokers}}, prefix,
+                         partitions, inbox_time);
+}
+
+void create_kafka_topic_set(const std::map<std::string, std::string>& client,
+                            std::string_view prefix, int partitions,
+                            TestServices::InboxTime inbox_time) {
   const auto specs = production_topics();
-  std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)> admin(make_admin(brokers),
+  std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)> admin(make_admin(client),
                                                                  &rd_kafka_destroy);
   const int replicas = std::min(3, broker_count(admin.get()));
   std::array<char, 512> err{};
@@ -173,7 +187,9 @@ void create_kafka_topic_set(const std::string& brokers, std::string_view prefix,
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   for (const auto& spec : specs) {
     const std::string topic = std::string(prefix) + spec.name;
-    partition_count(brokers, topic);
+    // A plaintext cluster: a client of its own sees them too (a secured one's admin handle
+    // asks below, with its credentials).
+    if (client.size() == 1) partition_count(client.at("bootstrap.servers"), topic);
     for (int p = 0; p < partitions; ++p) {
       std::int64_t low = 0, high = 0;
       rd_kafka_resp_err_t served = RD_KAFKA_RESP_ERR_NO_ERROR;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -68,6 +69,11 @@ class TestServices {
 // Creates the seven contract topics for `prefix` on the Apache Kafka at `brokers` (see
 // TestServices::create_topic_set).
 void create_kafka_topic_set(const std::string& brokers, std::string_view prefix, int partitions,
+                            TestServices::InboxTime inbox_time);
+// The same through a client of these librdkafka properties (bootstrap.servers and, on a
+// secured cluster, the super user's SASL settings: kafka::client_settings).
+void create_kafka_topic_set(const std::map<std::string, std::string>& client,
+                            std::string_view prefix, int partitions,
                             TestServices::InboxTime inbox_time);
 
 // `stem` + "-" + pid + "-" + 8 random hex digits, lowered and with every character other

@@ -394,5 +394,21 @@ TEST(DefaultPrincipalsTest, CoverEveryProducerAndTask) {
   }
 }
 
+// enroll-keygen --high-volume-alg ed25519 (ops/bench --signing ed25519): the high-volume
+// principals sign with Ed25519 too; the officer and operator sides stay Ed25519 either way.
+TEST(DefaultPrincipalsTest, HighVolumeAlgorithmIsAChoice) {
+  const auto defaults = default_principals(codec::known_tasks(), Alg::ed25519);
+  for (const auto& d : defaults) EXPECT_EQ(d.alg, Alg::ed25519) << d.principal.name.str();
+  std::map<std::string, Alg> hmac;
+  for (const auto& d : default_principals(codec::known_tasks())) {
+    hmac.emplace(d.principal.name.str(), d.alg);
+  }
+  EXPECT_EQ(hmac.at("enrollmentd"), Alg::hmac_sha256);
+  EXPECT_EQ(hmac.at("connector-capture"), Alg::hmac_sha256);
+  EXPECT_EQ(hmac.at("channel-kiosk"), Alg::hmac_sha256);
+  EXPECT_EQ(hmac.at("officer-console"), Alg::ed25519);
+  EXPECT_EQ(hmac.at("operator-api"), Alg::ed25519);
+}
+
 }  // namespace
 }  // namespace enroll::trust
