@@ -295,7 +295,8 @@ TEST_F(KafkaAclTest, EnrollmentdOverMutualTlsRunsARegistrationToItsEnd) {
                        tls_env("enrollmentd")});
   std::vector<std::unique_ptr<ChildProcess>> connectors;
   for (const std::string c : {"capture", "registry", "officer"}) {
-    const std::string user = "connector-" + c;
+    // The officer connector's tasks are the officer console's (its principal and user).
+    const std::string user = trust::connector_principal(c).str();
     connectors.push_back(std::make_unique<ChildProcess>(ChildProcess::Options{
         {SIM_CONNECTORS_BIN, "--brokers", brokers_, "--topic-prefix", prefix_, "--connectors", c,
          "--group", user + "-sim", "--keys", keys.string()},
