@@ -80,9 +80,7 @@ void revoke_operator(const fs::path& dir, const std::string& id) {
   std::cout << "operator " << id << " revoked from now on (restart enrollmentd to apply)\n";
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{
       "Generate the orchestrator's key folder (passcode sealing key pair, MAC and hashing keys, "
       "the inbox's trust.json with a signing key per principal in signing/, and operators.json "
@@ -105,11 +103,12 @@ int main(int argc, char** argv) {
   app.add_option("--overlap-days", overlap_days, "with --rotate: days the older keys stay valid")
       ->check(CLI::Range(0, 3650))
       ->needs(rotate_opt);
-  app.add_option("--revoke", revoke_key,
-                 "revoke signing key KEYID from now on (revoked_at in trust.json)")
-      ->option_text("KEYID")
-      ->excludes(rotate_opt)
-      ->excludes(force_flag);
+  auto* revoke_opt =
+      app.add_option("--revoke", revoke_key,
+                     "revoke signing key KEYID from now on (revoked_at in trust.json)")
+          ->option_text("KEYID")
+          ->excludes(rotate_opt)
+          ->excludes(force_flag);
   rotate_opt->excludes(force_flag);
   auto* add_op = app.add_option("--add-operator", add_operator_id,
                                 "add operator ID to operators.json (its token's hash only); "
@@ -118,9 +117,10 @@ int main(int argc, char** argv) {
   auto* revoke_op = app.add_option("--revoke-operator", revoke_operator_id,
                                    "revoke operator ID from now on (revoked_at in operators.json)")
                         ->option_text("ID");
-  for (auto* o : {add_op, revoke_op}) o->excludes(rotate_opt)->excludes(force_flag);
+  // One change at a time.
+  for (auto* o : {add_op, revoke_op})
+    o->excludes(rotate_opt)->excludes(force_flag)->excludes(revoke_opt);
   add_op->excludes(revoke_op);
-  for (auto* o : {add_op, revoke_op}) o->excludes(app.get_option("--revoke"));
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help
@@ -156,4 +156,17 @@ int main(int argc, char** argv) {
             << trust::demo_token_file(fs::absolute(dir)).string()
             << " (for enrollctl --keys; move it off a production host)\n";
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {  // setting up the command line (CLI11), printing
+    std::cerr << "enroll-keygen: " << e.what() << '\n';
+  } catch (...) {
+    std::cerr << "enroll-keygen: unknown error\n";
+  }
+  return 1;
 }

@@ -128,7 +128,7 @@ TEST_F(RouterTest, OperatorRoutesNeedTheTokenOfAnOperatorWhoMayAct) {
   const auto ann = operators_.ann_token();
   std::string body;
   for (const std::string& auth :
-       {std::string(), std::string("Bearer"), std::string("Bearer "), "Bearer wrong",
+       {std::string(), std::string("Bearer"), std::string("Bearer "), std::string("Bearer wrong"),
         "Basic " + ann, "Bearer " + ann + "2", "Bearer " + ann.substr(1), "bearer " + ann,
         "Bearer  " + ann, "Bearer " + operators_.bo_token(), "Bearer " + std::string(600, 'x')}) {
     Captured c;
