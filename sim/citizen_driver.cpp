@@ -59,9 +59,15 @@ Command CitizenDriver::command(const std::string& id, Journey& j, const std::str
   // The id names the registration and the journey's step count: unique per producer and
   // the same if the simulator answered the same event twice.
   const std::string event_id = id + "/c" + std::to_string(j.commands++);
-  return Command{id, codec::inbox_envelope({event_id, source_, type, id}, std::move(data),
-                                           signers_.for_channel(j.channel))
-                         .dump()};
+  // What the officer vouches for (a start naming them, the counter's fingerprint) is their
+  // console's to sign; the rest is the citizen's, through the channel's back-end.
+  const bool officer =
+      type == "fingerprint.capture" || (type == "registration.start" && data.contains("officer"));
+  const trust::Signer& signer = officer
+                                    ? signers_.get(PrincipalName(trust::kOfficerConsolePrincipal))
+                                    : signers_.for_channel(j.channel);
+  return Command{
+      id, codec::inbox_envelope({event_id, source_, type, id}, std::move(data), signer).dump()};
 }
 
 Command CitizenDriver::start(const std::string& id, std::uint64_t n) {

@@ -37,11 +37,11 @@ NewKey generate_key(KeyId id, PrincipalName principal, Alg alg, Timestamp not_be
 
 PrincipalName channel_principal(std::string_view channel) {
   if (channel == "kiosk") return PrincipalName("channel-kiosk");
-  if (channel == "officer-assisted") return PrincipalName("officer-console");
   return PrincipalName("channel-app");
 }
 
 PrincipalName connector_principal(std::string_view connector) {
+  if (connector == "officer") return PrincipalName(kOfficerConsolePrincipal);
   return PrincipalName("connector-" + std::string(connector));
 }
 
@@ -57,23 +57,24 @@ std::vector<DefaultPrincipal> default_principals(
     return DefaultPrincipal{std::move(p), alg};
   };
   std::vector<DefaultPrincipal> out;
-  out.push_back(
-      make("channel-app", Role::channel, {"self-service", "passcode-reset"}, {}, Alg::hmac_sha256));
-  out.push_back(make("channel-kiosk", Role::channel, {"kiosk"}, {}, Alg::hmac_sha256));
-  out.push_back(
-      make("officer-console", Role::officer_console, {"officer-assisted"}, {}, Alg::ed25519));
   std::map<std::string, std::vector<std::string>> by_connector;  // ordered: a stable file
   for (const auto& [task, connector] : task_connectors) by_connector[connector].push_back(task);
+  const auto tasks_of = [&](const std::string& connector) {
+    const auto it = by_connector.find(connector);
+    return it != by_connector.end() ? it->second : std::vector<std::string>{};
+  };
+  out.push_back(make("channel-app", Role::channel,
+                     {"self-service", "passcode-reset", "officer-assisted"}, {}, Alg::hmac_sha256));
+  out.push_back(make("channel-kiosk", Role::channel, {"kiosk"}, {}, Alg::hmac_sha256));
+  out.push_back(make(kOfficerConsolePrincipal, Role::officer_console, {"officer-assisted"},
+                     tasks_of("officer"), Alg::ed25519));
   for (const auto& [connector, tasks] : by_connector) {
-    if (connector == "orchestrator") continue;
+    if (connector == "orchestrator" || connector == "officer") continue;
     const std::string name = connector_principal(connector).str();
-    out.push_back(make(name.c_str(), Role::connector, {}, tasks,
-                       connector == "officer" ? Alg::ed25519 : Alg::hmac_sha256));
+    out.push_back(make(name.c_str(), Role::connector, {}, tasks, Alg::hmac_sha256));
   }
   out.push_back(make(kOperatorPrincipal, Role::operator_, {}, {}, Alg::ed25519));
-  const auto own = by_connector.find("orchestrator");
-  out.push_back(make(kOrchestratorPrincipal, Role::orchestrator, {},
-                     own != by_connector.end() ? own->second : std::vector<std::string>{},
+  out.push_back(make(kOrchestratorPrincipal, Role::orchestrator, {}, tasks_of("orchestrator"),
                      Alg::hmac_sha256));
   return out;
 }

@@ -25,10 +25,15 @@ struct NewKey {
 // The default principals' names, as the producers of this tree sign with them.
 inline constexpr const char* kOrchestratorPrincipal = "enrollmentd";
 inline constexpr const char* kOperatorPrincipal = "operator-api";
-// The channel back-end that speaks for `channel`: channel-app (self-service, passcode-reset
-// and any channel not listed), channel-kiosk (kiosk), officer-console (officer-assisted).
+// The registry office's consoles: they start officer-assisted registrations naming the
+// officer, take the counter's steps (fingerprint.capture) and answer the officer's tasks.
+inline constexpr const char* kOfficerConsolePrincipal = "officer-console";
+// The channel back-end that sends the citizen's commands of `channel`: channel-kiosk (kiosk),
+// channel-app (the citizen's own app: self-service, passcode-reset, officer-assisted at the
+// counter, and any channel not listed).
 [[nodiscard]] PrincipalName channel_principal(std::string_view channel);
-// connector-<name>: the connector that answers the tasks of `connector`.
+// Who answers the tasks of `connector`: connector-<name>, but the officer console for
+// `officer` (an officer's review decision is the console's, signed with the officer's id).
 [[nodiscard]] PrincipalName connector_principal(std::string_view connector);
 
 // A principal of a new key folder and the algorithm of its first key.
@@ -38,11 +43,11 @@ struct DefaultPrincipal {
 };
 
 // The principals a dev, test or demo setup needs, for the tasks this build knows (task ->
-// connector, codec::known_tasks()): `channel-app` (self-service, passcode-reset) and
-// `channel-kiosk` (kiosk), HMAC; `officer-console` (officer-assisted), Ed25519; one
-// `connector-<name>` per connector with its tasks (HMAC, but Ed25519 for `officer`: a review
-// decision must be attributable); `operator-api`, Ed25519; `enrollmentd` with the
-// orchestrator's own tasks, HMAC.
+// connector, codec::known_tasks()): `channel-app` (self-service, passcode-reset,
+// officer-assisted) and `channel-kiosk` (kiosk), HMAC; `officer-console` (officer-assisted,
+// with the `officer` connector's tasks), Ed25519: its decisions must be attributable; one
+// `connector-<name>` per other connector with its tasks, HMAC; `operator-api`, Ed25519;
+// `enrollmentd` with the orchestrator's own tasks, HMAC.
 [[nodiscard]] std::vector<DefaultPrincipal> default_principals(
     const std::map<std::string, std::string>& task_connectors);
 

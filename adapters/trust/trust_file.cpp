@@ -46,14 +46,16 @@ Principal read_principal(const Reader& r, const json& v, const std::string& fiel
   p.channels = r.names(v, field, "channels");
   p.tasks = r.names(v, field, "tasks");
   const bool acts_in_channels = p.role == Role::channel || p.role == Role::officer_console;
-  const bool sends_results = p.role == Role::connector || p.role == Role::orchestrator;
+  // An officer console answers the officer's tasks (review, QR display) as well.
+  const bool sends_results =
+      p.role == Role::connector || p.role == Role::orchestrator || p.role == Role::officer_console;
   if (acts_in_channels && p.channels.empty()) r.fail(field + ".channels", "missing or empty");
   if (!acts_in_channels && v.contains("channels")) {
     r.fail(field + ".channels", "only for roles channel and officer_console");
   }
   if (p.role == Role::connector && p.tasks.empty()) r.fail(field + ".tasks", "missing or empty");
   if (!sends_results && v.contains("tasks")) {
-    r.fail(field + ".tasks", "only for roles connector and orchestrator");
+    r.fail(field + ".tasks", "only for roles connector, officer_console and orchestrator");
   }
   return p;
 }

@@ -45,7 +45,7 @@ TEST_F(DuplicatesTest, TwiceDeliveredCommandsAndLateResultsChangeNothing) {
   for (const auto& m : results) {
     auto e = nlohmann::json::parse(m.value);
     e["id"] = e["id"].get<std::string>() + "/late";
-    producer_->send(topics_.inbox(), m.key, e.dump());
+    producer_->send(topics_.inbox(), m.key, resigned(e));
   }
   producer_->flush();
   // Counted incrementally: the predicate runs after every poll.

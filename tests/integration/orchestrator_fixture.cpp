@@ -608,4 +608,12 @@ std::vector<nlohmann::json> OrchestratorTest::of(const std::vector<KafkaMessage>
   return out;
 }
 
+std::string OrchestratorTest::resigned(nlohmann::json event) const {
+  const auto trust = trust::load_trust_file(work_ / "keys");
+  const auto* key = trust.key(trust::KeyId(event.at("keyid").get<std::string>()));
+  if (key == nullptr) throw std::runtime_error("resigned(): no key " + event.at("keyid").dump());
+  signers().get(key->principal).sign(event);
+  return event.dump();
+}
+
 }  // namespace enroll::test

@@ -33,6 +33,9 @@ class OrchestratorTest : public ::testing::Test {
   // The signers of every principal of the test's key folder (what the test writes to the
   // inbox is signed like the real producers' messages, issue 13).
   [[nodiscard]] const trust::Signers& signers() const { return *signers_; }
+  // `event` (a signed message a test changed, e.g. given a new id) signed again by the
+  // principal whose key signed it: what that producer would have sent.
+  [[nodiscard]] std::string resigned(nlohmann::json event) const;
 
   // Hooks for a test class: change a copy of each channel definition (e.g. short deadlines)
   // before enrollmentd reads it; outcomes the connector simulators give per citizen or

@@ -146,7 +146,7 @@ TEST_F(RetentionTest, FinishedRegistrationsArePurgedToTombstones) {
 
   auto again = json::parse(start);
   again["id"] = again["id"].get<std::string>() + "-again";
-  send(ids[0], again.dump());
+  send(ids[0], resigned(again));
   ASSERT_TRUE(events.poll_until(
       [&](const auto& all) {
         const auto mine = of(all, ids[0]);

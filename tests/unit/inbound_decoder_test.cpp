@@ -334,7 +334,8 @@ TEST_F(InboundDecoderTest, TheVerifiedSenderIsTheInboundsPrincipal) {
   EXPECT_EQ(who.name.str(), "channel-app");
   EXPECT_EQ(who.role, Role::channel);
   EXPECT_EQ(who.key_id, "channel-app-1");
-  EXPECT_EQ(who.channels, (std::vector<std::string>{"self-service", "passcode-reset"}));
+  EXPECT_EQ(who.channels,
+            (std::vector<std::string>{"self-service", "passcode-reset", "officer-assisted"}));
 }
 
 // An unproven sender is a dead letter with its code, before anything reads what it says.

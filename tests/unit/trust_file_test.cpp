@@ -106,7 +106,7 @@ TEST(TrustFileTest, RefusesEachKindOfMistake) {
   with("channels on a connector", "/principals/1/channels", json::array({"kiosk"}),
        "principals[1].channels: only for roles channel and officer_console");
   with("tasks on an operator", "/principals/2/tasks", json::array({"face.match"}),
-       "principals[2].tasks: only for roles connector and orchestrator");
+       "principals[2].tasks: only for roles connector, officer_console and orchestrator");
   with("bad channel name", "/principals/0/channels/0", "self service",
        "principals[0].channels[0]: must be 1 to 64");
   with("duplicate channel", "/principals/0/channels/1", "self-service",

@@ -364,19 +364,21 @@ TEST(DefaultPrincipalsTest, CoverEveryProducerAndTask) {
   const auto defaults = default_principals(tasks);
   std::map<std::string, const DefaultPrincipal*> by_name;
   for (const auto& d : defaults) by_name[d.principal.name.str()] = &d;
-  for (const char* name :
-       {"channel-app", "channel-kiosk", "officer-console", "connector-capture",
-        "connector-registry", "connector-officer", "operator-api", "enrollmentd"}) {
+  for (const char* name : {"channel-app", "channel-kiosk", "officer-console", "connector-capture",
+                           "connector-registry", "operator-api", "enrollmentd"}) {
     EXPECT_EQ(by_name.count(name), 1U) << name;
   }
+  // The officer's tasks are the console's: the review decision is signed by it.
+  EXPECT_EQ(by_name.count("connector-officer"), 0U);
+  EXPECT_EQ(by_name.at("officer-console")->principal.role, Role::officer_console);
   EXPECT_EQ(by_name.at("officer-console")->alg, Alg::ed25519);
   EXPECT_EQ(by_name.at("operator-api")->alg, Alg::ed25519);
-  EXPECT_EQ(by_name.at("connector-officer")->alg, Alg::ed25519);
   EXPECT_EQ(by_name.at("channel-app")->alg, Alg::hmac_sha256);
   EXPECT_EQ(by_name.at("enrollmentd")->principal.role, Role::orchestrator);
   for (const auto& [task, connector] : tasks) {
-    const std::string owner =
-        connector == "orchestrator" ? "enrollmentd" : "connector-" + connector;
+    const std::string owner = connector == "orchestrator" ? "enrollmentd"
+                              : connector == "officer"    ? "officer-console"
+                                                          : "connector-" + connector;
     const auto& owned = by_name.at(owner)->principal.tasks;
     EXPECT_NE(std::find(owned.begin(), owned.end(), task), owned.end()) << task;
   }
