@@ -52,6 +52,7 @@ enum class Errc {
   bad_duration,
   unknown_step,
   unauthorized,
+  operator_mismatch,  // the body names another operator than the bearer token's (403)
   not_found,
   registration_not_found,
   method_not_allowed,

@@ -67,4 +67,13 @@ void write_key_file(const fs::path& path, std::string content, mode_t mode, bool
   }
 }
 
+void replace_key_file(const fs::path& path, std::string content, mode_t mode) {
+  fs::path aside = path;
+  aside += ".new";
+  write_key_file(aside, std::move(content), mode, true);
+  std::error_code ec;
+  fs::rename(aside, path, ec);
+  if (ec) throw KeysError("cannot replace " + quoted(path) + ": " + ec.message());
+}
+
 }  // namespace enroll

@@ -27,4 +27,8 @@ std::string read_key_file(const std::filesystem::path& path,
 void write_key_file(const std::filesystem::path& path, std::string content, mode_t mode,
                     bool overwrite);
 
+// Replaces the file with content and a newline, written aside (`<path>.new`) and then renamed
+// over it, so that a reader sees the old file or the new one. Throws KeysError naming the file.
+void replace_key_file(const std::filesystem::path& path, std::string content, mode_t mode);
+
 }  // namespace enroll

@@ -25,15 +25,12 @@ constexpr const char* kQrMac = "qr_mac.key";
 constexpr const char* kRequestId = "request_id.key";
 constexpr const char* kCitizenHash = "citizen_hash.key";
 constexpr const char* kPasscodeSalt = "passcode_salt.key";
-constexpr const char* kOperatorToken = "operator.token";
-constexpr std::array kAllFiles{kSealPub,     kSealKey,      kQrMac,        kRequestId,
-                               kCitizenHash, kPasscodeSalt, kOperatorToken};
+constexpr std::array kAllFiles{kSealPub, kSealKey, kQrMac, kRequestId, kCitizenHash, kPasscodeSalt};
 
 constexpr std::size_t kSymmetricKeyBytes = 32;
 // Accepted sizes for symmetric keys: what keyed BLAKE2b (the passcode salt) accepts.
 constexpr std::size_t kMinKeyBytes = crypto_generichash_KEYBYTES_MIN;
 constexpr std::size_t kMaxKeyBytes = crypto_generichash_KEYBYTES_MAX;
-constexpr std::size_t kMinTokenChars = 16;
 
 std::string read_key_file(const fs::path& dir, const char* name) {
   return ::enroll::read_key_file(dir / name);
@@ -66,15 +63,6 @@ std::array<unsigned char, N> read_fixed_key(const fs::path& dir, const char* nam
   return out;
 }
 
-std::string read_operator_token(const fs::path& dir) {
-  std::string token = read_key_file(dir, kOperatorToken);
-  if (!valid_operator_token(token)) {
-    throw KeysError("key file " + quoted(dir / kOperatorToken) + " must hold at least " +
-                    std::to_string(kMinTokenChars) + " base64url characters");
-  }
-  return token;
-}
-
 std::string encode(std::span<const unsigned char> bytes, int variant) {
   std::string out(sodium_base64_ENCODED_LEN(bytes.size(), variant), '\0');
   sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), variant);
@@ -91,16 +79,6 @@ std::string random_base64(std::size_t size, int variant) {
 }
 
 }  // namespace
-
-bool valid_operator_token(std::string_view token) {
-  const auto base64url = [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_';
-  };
-  return token.size() >= kMinTokenChars && std::all_of(token.begin(), token.end(), base64url);
-}
-
-std::string load_operator_token(const fs::path& dir) { return read_operator_token(dir); }
 
 crypto::SealPublicKey load_seal_public_key(const fs::path& dir) {
   crypto::ensure_sodium();
@@ -123,7 +101,6 @@ Keys load_keys(const fs::path& dir) {
   keys.request_id_key = read_base64_key(dir, kRequestId, kMinKeyBytes, kMaxKeyBytes);
   keys.citizen_hash_key = read_base64_key(dir, kCitizenHash, kMinKeyBytes, kMaxKeyBytes);
   keys.passcode_salt_key = read_base64_key(dir, kPasscodeSalt, kMinKeyBytes, kMaxKeyBytes);
-  keys.operator_token = read_operator_token(dir);
   return keys;
 }
 
@@ -155,9 +132,6 @@ void generate_keys(const fs::path& dir, bool overwrite) {
   for (const char* name : {kQrMac, kRequestId, kCitizenHash, kPasscodeSalt}) {
     write_key_file(dir / name, random_base64(kSymmetricKeyBytes, kPadded), kSecret, overwrite);
   }
-  write_key_file(dir / kOperatorToken,
-                 random_base64(kSymmetricKeyBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                 kSecret, overwrite);
 }
 
 }  // namespace enroll

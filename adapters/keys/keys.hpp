@@ -1,6 +1,7 @@
 #pragma once
 // The folder of secrets named by ENROLL_KEYS: one base64 file per key, written by
-// enroll-keygen (generate_keys) and read once at start-up (load_keys).
+// enroll-keygen (generate_keys) and read once at start-up (load_keys). The inbox's trust and
+// the operators' token hashes are beside them (adapters/trust/).
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -17,7 +18,6 @@ struct Keys {
   std::vector<unsigned char> request_id_key;     // request_id.key
   std::vector<unsigned char> citizen_hash_key;   // citizen_hash.key
   std::vector<unsigned char> passcode_salt_key;  // passcode_salt.key
-  std::string operator_token;                    // operator.token (base64url text)
 };
 
 // A missing, unreadable or malformed key file; the message is one line naming the file.
@@ -30,12 +30,6 @@ Keys load_keys(const std::filesystem::path& dir);
 
 // Only the public half of the sealing key pair: all a simulator or channel back-end needs.
 crypto::SealPublicKey load_seal_public_key(const std::filesystem::path& dir);
-
-// Only the operator token (operator.token): what enrollctl needs to act on registrations.
-std::string load_operator_token(const std::filesystem::path& dir);
-// At least 16 characters, all base64url (A-Z a-z 0-9 - _): what enroll-keygen writes, and what
-// an operator token given another way (ENROLL_OPERATOR_TOKEN) must be.
-bool valid_operator_token(std::string_view token);
 
 // Writes a fresh set of keys into dir (created if missing, mode 0700). Secret files get
 // mode 0600. Throws KeysError, before writing anything, if a key file already exists and

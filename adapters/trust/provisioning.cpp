@@ -9,6 +9,7 @@
 
 #include "adapters/keys/key_file.hpp"
 #include "adapters/keys/keys.hpp"
+#include "adapters/trust/operator_tokens.hpp"
 #include "adapters/trust/signing_key.hpp"
 #include "workflows/crypto/base64.hpp"
 #include "workflows/crypto/sodium_init.hpp"
@@ -73,20 +74,34 @@ std::vector<DefaultPrincipal> default_principals(
     out.push_back(make(name.c_str(), Role::connector, {}, tasks, high_volume));
   }
   out.push_back(make(kOperatorPrincipal, Role::operator_, {}, {}, Alg::ed25519));
-  out.push_back(make(kOrchestratorPrincipal, Role::orchestrator, {}, tasks_of("orchestrator"),
-                     high_volume));
+  out.push_back(
+      make(kOrchestratorPrincipal, Role::orchestrator, {}, tasks_of("orchestrator"), high_volume));
   return out;
 }
 
 void provision_key_folder(const fs::path& dir,
                           const std::map<std::string, std::string>& task_connectors,
                           Timestamp not_before, bool force, Alg high_volume) {
+  const fs::path token_file = demo_token_file(dir);
+  if (!force) {
+    // Before anything is written: a refusal leaves no half-made folder behind.
+    std::error_code ec;
+    for (const fs::path& p : {dir / kOperatorFileName, token_file}) {
+      if (fs::symlink_status(p, ec).type() != fs::file_type::not_found) {
+        throw KeysError("refusing to overwrite existing key file " + quoted(p));
+      }
+    }
+  }
   generate_keys(dir, force);
   NewTrust fresh = new_trust(default_principals(task_connectors, high_volume), not_before);
   for (std::size_t i = 0; i < fresh.trust.keys.size(); ++i) {
     write_signing_key(dir, fresh.trust.keys[i].id, fresh.secrets[i], force);
   }
   write_trust_file(dir, fresh.trust);
+  OperatorFile operators;
+  const NewOperator demo = add_operator(operators, OperatorId(kDemoOperator), not_before);
+  write_operator_file(dir, operators);
+  write_key_file(token_file, std::string(demo.token.view()), 0600, force);
 }
 
 NewTrust new_trust(const std::vector<DefaultPrincipal>& principals, Timestamp not_before) {
@@ -159,13 +174,7 @@ void write_trust_file(const fs::path& key_dir, const TrustFile& trust) {
   const fs::path path = key_dir / kTrustFileName;
   const std::string text = trust_file_text(trust);
   (void)parse_trust_file(text, path.string());
-  // Written aside, then renamed over the old one: a reader sees the old file or the new one.
-  fs::path aside = path;
-  aside += ".new";
-  write_key_file(aside, text.substr(0, text.size() - 1), 0644, true);  // it adds the newline
-  std::error_code ec;
-  fs::rename(aside, path, ec);
-  if (ec) throw KeysError("cannot replace " + quoted(path) + ": " + ec.message());
+  replace_key_file(path, text.substr(0, text.size() - 1), 0644);  // it adds the newline
 }
 
 void write_signing_key(const fs::path& key_dir, const KeyId& id, const SecretString& secret,

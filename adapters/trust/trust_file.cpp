@@ -6,8 +6,7 @@
 #include <set>
 #include <utility>
 
-#include "adapters/keys/key_file.hpp"
-#include "adapters/keys/keys.hpp"
+#include "adapters/trust/file_reader.hpp"
 #include "workflows/crypto/base64.hpp"
 
 namespace enroll::trust {
@@ -30,87 +29,7 @@ constexpr std::array<std::pair<Role, std::string_view>, 5> kRoles{{
     {Role::orchestrator, "orchestrator"},
 }};
 
-bool name_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '_' || c == '-';
-}
-
-// Reads one parsed file, naming each field as a path (`keys[2].not_after`) in its errors.
-class Reader {
- public:
-  explicit Reader(const std::string& file) : file_(file) {}
-
-  [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
-    throw TrustFileError(file_, field, problem);
-  }
-
-  const json& object(const json& v, const std::string& field,
-                     std::initializer_list<std::string_view> allowed) const {
-    if (!v.is_object()) fail(field, "must be an object");
-    for (auto it = v.begin(); it != v.end(); ++it) {
-      if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
-        fail(field, "unknown field '" + printable(it.key()) + "'");
-      }
-    }
-    return v;
-  }
-
-  const json& array(const json& v, const std::string& field, std::size_t max) const {
-    if (!v.is_array()) fail(field, "must be an array");
-    if (v.size() > max) fail(field, "more than " + std::to_string(max) + " entries");
-    return v;
-  }
-
-  const json& member(const json& obj, const std::string& field, const char* name) const {
-    const auto it = obj.find(name);
-    if (it == obj.end()) fail(field + "." + name, "missing");
-    return *it;
-  }
-
-  std::string name(const json& v, const std::string& field) const {
-    if (!v.is_string()) fail(field, "must be a string");
-    const auto& s = v.get_ref<const std::string&>();
-    if (!valid_name(s)) fail(field, "must be 1 to 64 of A-Z a-z 0-9 . _ -");
-    return s;
-  }
-
-  std::vector<std::string> names(const json& obj, const std::string& field, const char* key) const {
-    std::vector<std::string> out;
-    const auto it = obj.find(key);
-    if (it == obj.end()) return out;
-    const std::string path = field + "." + key;
-    const json& list = array(*it, path, kMaxNamesPerPrincipal);
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      std::string n = name(list[i], path + "[" + std::to_string(i) + "]");
-      if (std::find(out.begin(), out.end(), n) != out.end()) {
-        fail(path, "'" + n + "' twice");
-      }
-      out.push_back(std::move(n));
-    }
-    return out;
-  }
-
-  Timestamp time(const json& v, const std::string& field) const {
-    if (!v.is_string()) fail(field, "must be an RFC 3339 time string");
-    const auto t = from_rfc3339(v.get_ref<const std::string&>());
-    if (!t) fail(field, "must be an RFC 3339 time (2026-12-03T10:00:00Z)");
-    // Within four-digit years, so that the file as written reads back the same.
-    static const Timestamp kEarliest = *from_rfc3339("1970-01-01T00:00:00Z");
-    static const Timestamp kLatest = *from_rfc3339("9000-01-01T00:00:00Z");
-    if (*t < kEarliest || *t >= kLatest) fail(field, "must be from 1970 to 8999");
-    return *t;
-  }
-
- private:
-  // A name from the file in a message: only its safe characters (no control bytes in logs).
-  static std::string printable(const std::string& s) {
-    std::string out;
-    for (char c : s.substr(0, kMaxNameLength)) out.push_back(name_char(c) ? c : '?');
-    return out;
-  }
-
-  const std::string& file_;
-};
+using Reader = FileReader;
 
 Principal read_principal(const Reader& r, const json& v, const std::string& field) {
   r.object(v, field, {"name", "role", "channels", "tasks"});
@@ -204,12 +123,6 @@ std::optional<Role> role_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-bool valid_name(std::string_view name) {
-  // "." and ".." are no names: a key id becomes a file name.
-  return !name.empty() && name.size() <= kMaxNameLength && name != "." && name != ".." &&
-         std::all_of(name.begin(), name.end(), name_char);
-}
-
 const Principal* TrustFile::principal(const PrincipalName& name) const {
   const auto it = std::find_if(principals.begin(), principals.end(),
                                [&](const Principal& p) { return p.name == name; });
@@ -224,25 +137,9 @@ const TrustedKey* TrustFile::key(const KeyId& id) const {
 
 TrustFile parse_trust_file(std::string_view text, const std::string& file) {
   const Reader r(file);
-  if (text.size() > kMaxTrustFileBytes) {
-    r.fail("(file)", "more than " + std::to_string(kMaxTrustFileBytes) + " bytes");
-  }
-  json doc;
-  try {
-    // nlohmann's parser keeps its own stack; the callback bounds the depth all the same, so
-    // that nothing recursive ever sees a deep document.
-    doc = json::parse(text, [&](int depth, json::parse_event_t, json&) {
-      if (static_cast<std::size_t>(depth) > kMaxDepth) r.fail("(file)", "nested too deeply");
-      return true;
-    });
-  } catch (const json::exception& e) {
-    r.fail("(file)", std::string("not JSON: ") + e.what());
-  }
+  const json doc = r.parse(text, kMaxTrustFileBytes, kMaxDepth);
   r.object(doc, "(file)", {"version", "principals", "keys"});
-  const json& version = r.member(doc, "(file)", "version");
-  if (!version.is_number_integer() || version.get<std::int64_t>() != kVersion) {
-    r.fail("version", "must be 1");
-  }
+  r.version(doc, kVersion);
   TrustFile trust;
   const json& principals =
       r.array(r.member(doc, "(file)", "principals"), "principals", kMaxPrincipals);
@@ -267,13 +164,7 @@ TrustFile parse_trust_file(std::string_view text, const std::string& file) {
 
 TrustFile load_trust_file(const std::filesystem::path& key_dir) {
   const std::filesystem::path path = key_dir / kTrustFileName;
-  std::string text;
-  try {
-    text = read_key_file(path, kMaxTrustFileBytes);
-  } catch (const KeysError& e) {
-    throw TrustFileError(path.string(), "(file)", e.what());
-  }
-  return parse_trust_file(text, path.string());
+  return parse_trust_file(FileReader::read(path, kMaxTrustFileBytes), path.string());
 }
 
 std::string trust_file_text(const TrustFile& trust) {

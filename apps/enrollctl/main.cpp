@@ -1,7 +1,6 @@
 // enrollctl: the operator's CLI. Exit codes (contract): 0 ok, 1 not found / check failed /
 // refused, 2 usage. `--json` puts one JSON object on stdout instead of human text.
 #include <CLI/CLI.hpp>
-#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <optional>
@@ -28,16 +27,15 @@ int main(int argc, char** argv) {
 
   // A running enrollmentd (status, history, list, retry, rewind, cancel).
   ServiceOptions service;
-  if (const char* user = std::getenv("USER")) service.operator_id = user;
   app.add_option("--url", service.url, "enrollmentd's HTTP API")
       ->envname("ENROLL_URL")
       ->capture_default_str();
-  app.add_option("--token", service.token, "the operator's bearer token")
+  app.add_option("--token", service.token,
+                 "your operator token (from enroll-keygen --add-operator): it says who acts")
       ->envname("ENROLL_OPERATOR_TOKEN");
-  app.add_option("--keys", service.keys, "key folder: the operator token from its operator.token")
+  app.add_option("--keys", service.keys,
+                 "key folder: the demo operator's token from its operator-1.token")
       ->envname("ENROLL_KEYS");
-  app.add_option("--operator", service.operator_id, "who acts (audited; default $USER)")
-      ->envname("ENROLL_OPERATOR");
 
   std::string id;
   auto* status = app.add_subcommand("status", "where a registration stands");

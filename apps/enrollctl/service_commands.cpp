@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "adapters/keys/keys.hpp"
+#include "adapters/trust/operator_tokens.hpp"
 #include "errors/errc.hpp"
 #include "workflows/crypto/random.hpp"
 #include "workflows/reason.hpp"
@@ -176,7 +177,7 @@ int run_action(const GlobalOptions& options, const ServiceOptions& service,
   std::string token = service.token;
   if (token.empty() && !service.keys.empty()) {
     try {
-      token = load_operator_token(service.keys);
+      token = trust::load_demo_operator_token(service.keys);
     } catch (const KeysError& e) {
       throw ServiceUsageError(e.what());
     }
@@ -185,10 +186,8 @@ int run_action(const GlobalOptions& options, const ServiceOptions& service,
     throw ServiceUsageError(
         "the operator's token is needed: --token, ENROLL_OPERATOR_TOKEN, or --keys DIR");
   }
-  if (service.operator_id.empty()) {
-    throw ServiceUsageError("who is acting? --operator ID or ENROLL_OPERATOR (default: $USER)");
-  }
-  json body{{"operator", service.operator_id}, {"reason", reason}};
+  // Who acts is the token's operator: enrollmentd takes it from the token, not from the body.
+  json body{{"reason", reason}};
   if (action == "rewind") body["to_step"] = to_step;
   // The same key makes a repeat the same command (applied once), so an answer that was lost
   // or unsure can be asked again safely.

@@ -1,6 +1,7 @@
 #pragma once
 // The commands that talk to a running enrollmentd over its HTTP API: status, history, list
-// (reads) and retry, rewind, cancel (operator actions, with the operator's bearer token).
+// (reads) and retry, rewind, cancel (operator actions, with the operator's own bearer token,
+// which names who acts).
 // Each returns the exit code: 0 ok, 1 not found / refused / unreachable. Human text by
 // default; with --json, the API's JSON body (or {"status", "error"}) on stdout.
 #include <optional>
@@ -14,9 +15,8 @@ namespace enroll::ctl {
 struct ServiceOptions {
   std::string url = "http://127.0.0.1:8080";  // --url / ENROLL_URL
   std::string token;                          // --token / ENROLL_OPERATOR_TOKEN
-  std::string keys;                           // --keys / ENROLL_KEYS: operator.token from there
-  std::string operator_id;                    // --operator / ENROLL_OPERATOR / $USER
-  std::string idempotency_key;                // --idempotency-key; default: a fresh one per call
+  std::string keys;  // --keys / ENROLL_KEYS: the demo operator's token (operator-1.token)
+  std::string idempotency_key;  // --idempotency-key; default: a fresh one per call
 };
 
 struct ListFilters {
@@ -24,7 +24,7 @@ struct ListFilters {
   std::size_t limit = 100;  // rows at most (pages of the API are followed up to this)
 };
 
-// A usage problem found after parsing (no token, no operator id, a bad --url): exit 2.
+// A usage problem found after parsing (no token, a bad --url): exit 2.
 class ServiceUsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -74,18 +74,13 @@ class Settings {
   CLI::Option* add(const std::string& key, T& field, const std::string& help, SettingCheck check) {
     std::string flag = "--" + key;
     std::replace(flag.begin(), flag.end(), '_', '-');
-    const auto& s = remember(key, field, std::move(check), false);
+    const auto& s = remember(key, field, std::move(check));
     const auto checked = s.check.check;
     return app_.add_option(flag, field, help)
         ->envname(s.env)
         ->capture_default_str()
         ->transform(CLI::Validator(
             [checked](std::string& text) { return checked(text).value_or(""); }, s.check.bounds));
-  }
-
-  // A setting of the file and the environment only, without a flag (secrets).
-  void add_secret(const std::string& key, std::string& field, SettingCheck check) {
-    remember(key, field, std::move(check), true);
   }
 
   void apply_file(const std::string& path) const {
@@ -104,8 +99,7 @@ class Settings {
       named.append("setting '").append(key).append("': ");
       if (s.check.integer ? !value.is_number_integer() : !value.is_string()) {
         const std::string expected = s.check.integer ? "expected an integer" : "expected a string";
-        // A secret's value is not shown, even a wrong one.
-        throw UsageError(named + expected + (s.secret ? "" : ", not " + described(value)));
+        throw UsageError(named + expected + ", not " + described(value));
       }
       std::string text = value.is_string() ? value.get<std::string>() : value.dump();
       if (auto why = s.check.check(text)) throw UsageError(named + *why);
@@ -113,8 +107,8 @@ class Settings {
     }
   }
 
-  // Checks each variable that is set; stores the secrets' (CLI11 reads the others, and its
-  // transform then passes, being the same check).
+  // Checks each variable that is set (CLI11 then reads it, and its transform passes, being the
+  // same check).
   void apply_environment() const {
     for (const auto& [key, s] : settings_) {
       const char* value = std::getenv(s.env.c_str());
@@ -123,7 +117,6 @@ class Settings {
       if (auto why = s.check.check(text)) {
         throw UsageError("environment variable " + s.env + ": " + *why);
       }
-      if (s.secret) s.store(text);
     }
   }
 
@@ -132,15 +125,14 @@ class Settings {
     std::string env;
     SettingCheck check;
     std::function<void(const std::string&)> store;
-    bool secret = false;
   };
 
   template <class T>
-  const Setting& remember(const std::string& key, T& field, SettingCheck check, bool secret) {
+  const Setting& remember(const std::string& key, T& field, SettingCheck check) {
     std::string env = "ENROLL_" + key;
     std::transform(env.begin(), env.end(), env.begin(), ::toupper);
     const auto store_in = [&field](const std::string& text) { store(field, text); };
-    return settings_[key] = Setting{std::move(env), std::move(check), store_in, secret};
+    return settings_[key] = Setting{std::move(env), std::move(check), store_in};
   }
 
   CLI::App& app_;
@@ -163,8 +155,8 @@ std::optional<Config> parse_config(int argc, char** argv) {
       "Every value passes the same checks whichever source gives it (the bounds below); a bad\n"
       "one exits 2 naming the file and key, the variable or the flag, even where a later source\n"
       "overrides it. Names are ASCII letters, digits and . _ - (the Redis namespace also :).\n"
-      "The operator actions' bearer token is the key folder's operator.token, unless the\n"
-      "config file's operator_token or ENROLL_OPERATOR_TOKEN gives another (no flag)."};
+      "Operators act with their own bearer tokens, checked against the key folder's\n"
+      "operators.json (hashes only; enroll-keygen --add-operator), read at start-up."};
   Settings s(app);
   app.add_option("--config", config_file, "JSON config file")->envname("ENROLL_CONFIG");
   s.add("brokers", c.brokers, "Kafka bootstrap list host:port,... (required)",
@@ -229,7 +221,6 @@ std::optional<Config> parse_config(int argc, char** argv) {
         "keep a finished registration whole this long, then purge it to a tombstone (30d, 12h;\n"
         "0: forever)",
         check::duration(true));
-  s.add_secret("operator_token", c.operator_token, check::operator_token());
 
   if (auto path = config_path(argc, argv)) s.apply_file(*path);
   s.apply_environment();

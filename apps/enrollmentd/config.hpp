@@ -36,9 +36,6 @@ struct Config {
   // Retention: a finished registration becomes a tombstone this long after it ended ("30d");
   // "0": kept whole forever.
   std::string retain_finished = "0";
-  // The operator actions' bearer token; empty: the key folder's operator.token. From the
-  // config file (operator_token) or ENROLL_OPERATOR_TOKEN only: a flag would show it in ps.
-  std::string operator_token;
 };
 
 // Parses the command line. Returns the config, or nullopt after printing --help (exit 0).

@@ -7,7 +7,6 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "adapters/keys/keys.hpp"
 #include "adapters/redis/connect.hpp"
 #include "errors/errc.hpp"
 #include "service/http/duration.hpp"
@@ -19,7 +18,6 @@ namespace {
 constexpr std::size_t kMaxPathBytes = 4095;    // PATH_MAX less its NUL
 constexpr std::size_t kMaxAddressBytes = 261;  // "[" 253-byte host "]:65535"
 constexpr std::size_t kMaxListBytes = 4096;    // brokers, Redis seed nodes
-constexpr std::size_t kMaxTokenBytes = 512;
 
 bool control(unsigned char c) { return c < 0x20 || c == 0x7f; }
 
@@ -161,18 +159,6 @@ SettingCheck path() {
             const auto bad = [](char c) { return control(static_cast<unsigned char>(c)); };
             if (std::any_of(text.begin(), text.end(), bad)) {
               return in_quotes(text) + " has a control character";
-            }
-            return std::nullopt;
-          }};
-}
-
-SettingCheck operator_token() {
-  return {false, "", [](std::string& text) -> Refusal {
-            if (text.size() > kMaxTokenBytes) {
-              return "is longer than " + std::to_string(kMaxTokenBytes) + " bytes";
-            }
-            if (!valid_operator_token(text)) {
-              return "must be at least 16 characters of A-Z a-z 0-9 - _";
             }
             return std::nullopt;
           }};

@@ -40,8 +40,6 @@ SettingCheck broker_list();
 SettingCheck name(std::size_t min, std::size_t max, std::string_view extra = "");
 // A file or folder name: at most PATH_MAX bytes, no control character; may be empty.
 SettingCheck path();
-// The operator token; a secret, so its refusals never show it.
-SettingCheck operator_token();
 }  // namespace check
 
 // A value as a one-line message may show it: printable ASCII as it is, any other byte as

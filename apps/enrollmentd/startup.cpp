@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -15,6 +17,7 @@
 #include "adapters/codec/known_tasks.hpp"
 #include "adapters/kafka/security.hpp"
 #include "adapters/redis/connect.hpp"
+#include "adapters/trust/operator_tokens.hpp"
 #include "adapters/trust/provisioning.hpp"
 #include "apps/common/atomic_file.hpp"
 #include "errors/errc.hpp"
@@ -195,6 +198,18 @@ Startup::Startup(const Config& config) {
     // One line: the trust file's error names the file and field (enroll-keygen writes it).
     throw StartupError(std::string("inbox trust: ") + e.what());
   }
+  const auto operator_file = config.keys / trust::kOperatorFileName;
+  std::error_code ec;
+  if (!std::filesystem::exists(operator_file, ec)) {
+    // A key folder made before operators had their own tokens.
+    throw StartupError("operators: missing key file '" + operator_file.string() +
+                       "' (make it with enroll-keygen DIR --add-operator ID)");
+  }
+  try {
+    operators_ = trust::load_operator_file(config.keys);
+  } catch (const trust::TrustFileError& e) {
+    throw StartupError(std::string("operators: ") + e.what());  // one line: the file and field
+  }
   try {
     catalog_ = load_workflows(config.workflows, schemas_);
   } catch (const DefinitionError& e) {
@@ -254,8 +269,7 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
   settings.redis_url = config.redis;                          // checked by parse_config
   settings.redis_namespace = config.redis_namespace;
   settings.partitions = startup.inbox_partitions();
-  settings.operator_token =
-      config.operator_token.empty() ? startup.keys().operator_token : config.operator_token;
+  settings.operators = trust::OperatorTokens(startup.operators());
   settings.kafka = startup.kafka_client();
   settings.kafka["client.id"] = "enrollmentd-" + config.instance + "-http";
   settings.inbox_topic = startup.pipeline_settings().topics.inbox();
@@ -279,10 +293,18 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
     }
   }
   api->start();
-  spdlog::info("http: serving on {}:{}; operator actions take the bearer token of {}", host,
-               api->port(),
-               config.operator_token.empty() ? "the key folder (operator.token)"
-                                             : "the operator_token setting");
+  const auto operators = trust::OperatorTokens(startup.operators()).active_at(trust::system_now());
+  spdlog::info(
+      "http: serving on {}:{}; operator actions take the bearer tokens of {} operator(s) "
+      "(operators.json, read at start-up)",
+      host, api->port(), operators);
+  if (operators == 0) spdlog::warn("http: no operator may act (operators.json has none unrevoked)");
+  if (const char* shared = std::getenv("ENROLL_OPERATOR_TOKEN"); shared && *shared) {
+    // The shared token of earlier versions: enrollctl's variable now, never the server's.
+    spdlog::warn(
+        "ENROLL_OPERATOR_TOKEN is set but not read: operators act with their own "
+        "tokens (operators.json)");
+  }
   return api;
 }
 

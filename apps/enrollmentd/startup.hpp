@@ -10,6 +10,7 @@
 #include "adapters/keys/keys.hpp"
 #include "adapters/redis/router.hpp"
 #include "adapters/redis/store.hpp"
+#include "adapters/trust/operator_file.hpp"
 #include "adapters/trust/signer.hpp"
 #include "adapters/trust/verifier.hpp"
 #include "apps/enrollmentd/config.hpp"
@@ -31,8 +32,10 @@ class Startup {
   // (its timers and own-task results).
   [[nodiscard]] const trust::Verifier& verifier() const { return *verifier_; }
   [[nodiscard]] const trust::Signer& signer() const { return *signer_; }
-  // operator-api's, for the operator actions of the HTTP API.
+  // operator-api's, for the operator actions of the HTTP API; and who may act through it (the
+  // key folder's operators.json: their tokens' hashes).
   [[nodiscard]] const trust::Signer& operator_signer() const { return *operator_signer_; }
+  [[nodiscard]] const trust::OperatorFile& operators() const { return operators_; }
   [[nodiscard]] const codec::SchemaSet& schemas() const { return schemas_; }
   [[nodiscard]] redis::Store& store() { return *store_; }
   [[nodiscard]] const EngineConfig& engine_config() const { return engine_; }
@@ -50,6 +53,7 @@ class Startup {
   std::optional<trust::Verifier> verifier_;
   std::optional<trust::Signer> signer_;
   std::optional<trust::Signer> operator_signer_;
+  trust::OperatorFile operators_;
   codec::SchemaSet schemas_;
   DefinitionCatalog catalog_;
   EngineConfig engine_;

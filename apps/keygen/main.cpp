@@ -1,6 +1,7 @@
-// enroll-keygen DIR [--force] [--high-volume-alg ALG]: writes a fresh key folder (the ENROLL_KEYS
-// of enrollmentd), with the inbox's trust file and its principals' signing keys; --rotate and
-// --revoke change the trust file of an existing folder.
+// enroll-keygen DIR [--force] [--high-volume-alg ALG]: writes a fresh key folder (the
+// ENROLL_KEYS of enrollmentd), with the inbox's trust file and its principals' signing keys, and
+// the operator file with one demo operator; --rotate and --revoke change the trust file of an
+// existing folder, --add-operator and --revoke-operator its operator file.
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include "adapters/codec/known_tasks.hpp"
 #include "adapters/keys/key_file.hpp"
 #include "adapters/keys/keys.hpp"
+#include "adapters/trust/operator_tokens.hpp"
 #include "adapters/trust/provisioning.hpp"
 #include "adapters/trust/signer.hpp"
 #include "adapters/trust/signing_key.hpp"
@@ -52,17 +54,45 @@ void revoke(const fs::path& dir, const std::string& key_id) {
   std::cout << "key " << key_id << " revoked from now on (restart enrollmentd to apply)\n";
 }
 
-}  // namespace
+// A new operator: only the token's hash is written; the token goes to stdout, once.
+void add_operator(const fs::path& dir, const std::string& id) {
+  std::error_code ec;
+  // A folder made before operators had their own tokens has no operator file yet.
+  trust::OperatorFile file;
+  if (fs::symlink_status(dir / trust::kOperatorFileName, ec).type() != fs::file_type::not_found) {
+    file = trust::load_operator_file(dir);
+  } else if (!fs::is_directory(dir, ec)) {
+    throw KeysError("no key folder " + quoted(dir));
+  }
+  const trust::NewOperator fresh =
+      trust::add_operator(file, trust::OperatorId(id), trust::system_now());
+  trust::write_operator_file(dir, file);
+  std::cerr << "operator " << id << " added; their token (on stdout) is shown only now: hand it "
+            << "to them (enrollctl --token / ENROLL_OPERATOR_TOKEN); restart enrollmentd to "
+            << "apply\n";
+  std::cout << fresh.token.view() << '\n';
+}
 
-int main(int argc, char** argv) {
+void revoke_operator(const fs::path& dir, const std::string& id) {
+  trust::OperatorFile file = trust::load_operator_file(dir);
+  trust::revoke_operator(file, trust::OperatorId(id), trust::system_now());
+  trust::write_operator_file(dir, file);
+  std::cout << "operator " << id << " revoked from now on (restart enrollmentd to apply)\n";
+}
+
+int run(int argc, char** argv) {
   CLI::App app{
       "Generate the orchestrator's key folder (passcode sealing key pair, MAC and hashing keys, "
-      "operator token, and the inbox's trust.json with a signing key per principal in "
-      "signing/), or rotate or revoke an inbox signing key in an existing folder."};
+      "the inbox's trust.json with a signing key per principal in signing/, and operators.json "
+      "with the demo operator operator-1, whose token is in operator-1.token), or in an existing "
+      "folder rotate or revoke an inbox signing key, add an operator or revoke one. Operator ids: "
+      "1 to 64 of A-Z a-z 0-9 . _ - (not . or ..), never reused."};
   std::string dir;
   bool force = false;
   std::string rotate_principal;
   std::string revoke_key;
+  std::string add_operator_id;
+  std::string revoke_operator_id;
   int overlap_days = 7;
   std::string high_volume_alg(trust::alg_name(trust::Alg::hmac_sha256));
   app.add_option("DIR", dir, "folder to write the keys into (created if missing)")->required();
@@ -81,13 +111,26 @@ int main(int argc, char** argv) {
           ->excludes(rotate_opt)
           ->excludes(force_flag);
   rotate_opt->excludes(force_flag);
+  auto* add_op = app.add_option("--add-operator", add_operator_id,
+                                "add operator ID to operators.json (its token's hash only); "
+                                "prints the new token on stdout, once")
+                     ->option_text("ID");
+  auto* revoke_op = app.add_option("--revoke-operator", revoke_operator_id,
+                                   "revoke operator ID from now on (revoked_at in operators.json)")
+                        ->option_text("ID");
+  // One change at a time.
+  for (auto* o : {add_op, revoke_op})
+    o->excludes(rotate_opt)->excludes(force_flag)->excludes(revoke_opt);
+  add_op->excludes(revoke_op);
   app.add_option("--high-volume-alg", high_volume_alg,
                  "algorithm of the channel back-ends', connectors' and enrollmentd's first keys "
                  "(officer consoles and the operator side always sign with ed25519)")
       ->check(CLI::IsMember({std::string(trust::alg_name(trust::Alg::hmac_sha256)),
                              std::string(trust::alg_name(trust::Alg::ed25519))}))
       ->excludes(rotate_opt)
-      ->excludes(revoke_opt);
+      ->excludes(revoke_opt)
+      ->excludes(add_op)
+      ->excludes(revoke_op);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help
@@ -105,11 +148,35 @@ int main(int argc, char** argv) {
       revoke(dir, revoke_key);
       return 0;
     }
+    if (add_op->count() > 0) {
+      add_operator(dir, add_operator_id);
+      return 0;
+    }
+    if (revoke_op->count() > 0) {
+      revoke_operator(dir, revoke_operator_id);
+      return 0;
+    }
     generate(dir, force, *trust::alg_from_name(high_volume_alg));
   } catch (const std::exception& e) {
     std::cerr << "enroll-keygen: " << e.what() << '\n';
     return 1;
   }
-  std::cout << "keys written to " << fs::absolute(dir).string() << '\n';
+  std::cout << "keys written to " << fs::absolute(dir).string() << "; the demo operator "
+            << trust::kDemoOperator << "'s token is in "
+            << trust::demo_token_file(fs::absolute(dir)).string()
+            << " (for enrollctl --keys; move it off a production host)\n";
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {  // setting up the command line (CLI11), printing
+    std::cerr << "enroll-keygen: " << e.what() << '\n';
+  } catch (...) {
+    std::cerr << "enroll-keygen: unknown error\n";
+  }
+  return 1;
 }

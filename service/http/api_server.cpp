@@ -12,7 +12,7 @@ void add_api_routes(Router& router, ReadApi& read_api, OperatorApi& operator_api
 
 ApiServer::ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
                      metrics::Registry& registry)
-    : router_(settings.operator_token),
+    : router_(std::move(settings.operators)),
       worker_(settings.redis_url, settings.redis_namespace, settings.partitions),
       writer_(settings.kafka, settings.inbox_topic),
       read_api_(std::move(settings.read), worker_, monitor, registry),

@@ -24,8 +24,8 @@ struct ApiServerSettings {
   ServerOptions listen;
   std::string redis_url;  // redis:// or redis+cluster://, as enrollmentd's setting
   std::string redis_namespace;
-  std::int32_t partitions = 0;  // the inbox's partition count
-  std::string operator_token;   // for the operator actions' routes
+  std::int32_t partitions = 0;      // the inbox's partition count
+  trust::OperatorTokens operators;  // whose bearer tokens the operator actions take
   ReadApiSettings read;
   // The operator actions: their producer (bootstrap.servers, client.id), the inbox topic,
   // and the channel definitions they are checked against.

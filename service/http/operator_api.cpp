@@ -12,7 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t max_operator_id = 128;
+constexpr std::size_t max_step = 128;
 constexpr std::size_t max_reason = 1000;
 
 [[noreturn]] void bad_body(const std::string& why) { throw RequestError(Errc::bad_request, why); }
@@ -36,7 +36,8 @@ std::string text_field(const json& body, const std::string& name, std::size_t ma
 
 }  // namespace
 
-OperatorAction parse_operator_body(std::string_view body, CommandType action) {
+OperatorAction parse_operator_body(std::string_view body, CommandType action,
+                                   const trust::OperatorId& who) {
   const bool rewind = action == CommandType::operator_rewind;
   const auto j = json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) bad_body("the body must be a JSON object");
@@ -47,9 +48,18 @@ OperatorAction parse_operator_body(std::string_view body, CommandType action) {
     }
   }
   OperatorAction a;
-  a.operator_id = text_field(j, "operator", max_operator_id);
   a.reason = text_field(j, "reason", max_reason);
-  if (rewind) a.to_step = text_field(j, "to_step", max_operator_id);
+  if (rewind) a.to_step = text_field(j, "to_step", max_step);
+  if (const auto named = j.find("operator"); named != j.end()) {
+    if (!named->is_string()) bad_body("\"operator\" must be a string");
+    // Not echoed: the message names only the token's own operator.
+    if (named->get_ref<const std::string&>() != who.str()) {
+      throw RequestError(Errc::operator_mismatch,
+                         "\"operator\" names someone else; this token is " + who.str() +
+                             "'s (the operator is the token's: leave \"operator\" out)");
+    }
+  }
+  a.operator_id = who.str();
   return a;
 }
 
@@ -99,14 +109,17 @@ json operator_event(const std::string& command_id, CommandType action, const Reg
       std::move(data), signer);
 }
 
-std::string command_id_for(const RegistrationId& id, CommandType action, std::string_view key) {
+std::string command_id_for(const RegistrationId& id, CommandType action,
+                           const trust::OperatorId& who, std::string_view key) {
   if (key.empty() || key.size() > 128 ||
       !std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 0x7f; })) {
     throw RequestError(Errc::bad_request,
                        "Idempotency-Key must be 1 to 128 visible ASCII characters");
   }
-  const auto digest = crypto::sha256_hex("operator command\n" + id.str() + "\n" +
-                                         std::string(to_string(action)) + "\n" + std::string(key));
+  // Each part is a name or visible ASCII, none with a newline: the parts cannot run together.
+  const auto digest =
+      crypto::sha256_hex("operator command\n" + id.str() + "\n" + std::string(to_string(action)) +
+                         "\n" + who.str() + "\n" + std::string(key));
   return "op/" + digest.substr(0, 32);
 }
 
@@ -130,10 +143,12 @@ void OperatorApi::add_routes(Router& router) {
 void OperatorApi::act(CommandType action, const Request& request, Respond respond) {
   if (!request.query.empty()) throw RequestError(Errc::bad_request, "no query parameters here");
   const auto id = registration_id_of(request);
-  const auto body = parse_operator_body(request.body, action);
-  const auto command_id = request.idempotency_key.empty()
-                              ? new_command_id()
-                              : command_id_for(id, action, request.idempotency_key);
+  // The router has authenticated the operator: Access::operator_token.
+  const auto body = parse_operator_body(request.body, action, request.operator_id);
+  const auto command_id =
+      request.idempotency_key.empty()
+          ? new_command_id()
+          : command_id_for(id, action, request.operator_id, request.idempotency_key);
   // 1. On the Redis worker: is there such a registration, and can the action apply?
   auto check = [this, id, action, body, command_id](redis::ReadModel& m) -> Response {
     const auto found = m.registration(id);

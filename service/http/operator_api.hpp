@@ -1,9 +1,11 @@
 #pragma once
-// The operator actions of enrollmentd's HTTP API (contract: HTTP), behind the operator's
-// bearer token (the router checks it):
-//   POST /v1/registrations/{id}/retry    {"operator": ID, "reason": TEXT}
-//   POST /v1/registrations/{id}/rewind   {"operator": ID, "reason": TEXT, "to_step": STEP}
-//   POST /v1/registrations/{id}/cancel   {"operator": ID, "reason": TEXT}
+// The operator actions of enrollmentd's HTTP API (contract: HTTP), behind an operator's own
+// bearer token (the router checks it and names the operator: the acting operator is always the
+// token's, never the body's):
+//   POST /v1/registrations/{id}/retry    {"reason": TEXT}
+//   POST /v1/registrations/{id}/rewind   {"reason": TEXT, "to_step": STEP}
+//   POST /v1/registrations/{id}/cancel   {"reason": TEXT}
+// each with an optional "operator": the token's operator id (anyone else's is refused).
 // The body is checked on the Asio thread (400); the registration is read on the Redis worker
 // (404, and 409 / 400 where its state or its channel definition make the action impossible);
 // then the operator.<action> CloudEvent goes to the inbox through the InboxWriter, keyed by the
@@ -28,10 +30,14 @@
 
 namespace enroll::http {
 
-// The body of an operator action; throws RequestError 400 bad_request naming what is wrong
-// (not a JSON object, a missing or empty field, a field of the wrong type or unknown, to_step
-// given to another action than a rewind).
-OperatorAction parse_operator_body(std::string_view body, CommandType action);
+// The body of an operator action by `who` (the bearer token's operator); throws RequestError
+// 400 bad_request naming what is wrong (not a JSON object, a missing or empty field, a field of
+// the wrong type or unknown, to_step given to another action than a rewind), or 403
+// operator_mismatch when "operator" names someone else than `who`: the request is well formed
+// and authenticated, but its sender may not act as another (an attempt to be logged as one, not
+// a typo to fix). The action's operator_id is `who`.
+OperatorAction parse_operator_body(std::string_view body, CommandType action,
+                                   const trust::OperatorId& who);
 
 // Why the registration's state or channel definition makes the action impossible, as the
 // API's error (409 registration_ended, rewind_forward, definition_not_loaded; 400
@@ -49,10 +55,12 @@ nlohmann::json operator_event(const std::string& command_id, CommandType action,
 // "op/" and 32 random hex digits.
 std::string new_command_id();
 // With the client's Idempotency-Key: "op/" and 32 hex digits of SHA-256 over the registration,
-// the action and the key, so that a repeated POST is the same command, which the engine
-// applies once (duplicate ids are ignored). Throws RequestError 400 bad_request unless the
-// key is 1 to 128 visible ASCII characters.
-std::string command_id_for(const RegistrationId& id, CommandType action, std::string_view key);
+// the action, the operator and the key, so that a repeated POST is the same command, which the
+// engine applies once (duplicate ids are ignored), and another operator's POST with the same
+// key is not. Throws RequestError 400 bad_request unless the key is 1 to 128 visible ASCII
+// characters.
+std::string command_id_for(const RegistrationId& id, CommandType action,
+                           const trust::OperatorId& who, std::string_view key);
 
 class OperatorApi {
  public:

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "adapters/trust/signer.hpp"
 #include "service/http/query.hpp"
-#include "workflows/crypto/hashing.hpp"
 
 namespace enroll::http {
 namespace {
@@ -28,7 +28,7 @@ bool is_param(const std::string& segment) {
 
 }  // namespace
 
-Router::Router(std::string operator_token) : operator_token_(std::move(operator_token)) {}
+Router::Router(trust::OperatorTokens operators) : operators_(std::move(operators)) {}
 
 void Router::add(Method method, const std::string& pattern, Handler handler, Access access) {
   Route route{method, split_path(pattern), std::move(handler), access};
@@ -64,11 +64,11 @@ bool Router::match(const Route& route, const std::vector<std::string>& path,
   return true;
 }
 
-bool Router::authorized(const Request& request) const {
+std::optional<trust::OperatorId> Router::authenticate(const Request& request) const {
   static constexpr std::string_view scheme = "Bearer ";
-  if (operator_token_.empty() || request.authorization.rfind(scheme, 0) != 0) return false;
-  return crypto::constant_time_equal(std::string_view(request.authorization).substr(scheme.size()),
-                                     operator_token_);
+  if (request.authorization.rfind(scheme, 0) != 0) return std::nullopt;
+  return operators_.authenticate(std::string_view(request.authorization).substr(scheme.size()),
+                                 trust::system_now());
 }
 
 void Router::dispatch(Request request, const Respond& respond) const {
@@ -93,11 +93,17 @@ void Router::dispatch(Request request, const Respond& respond) const {
       if (route.method == Method::get) allowed.emplace_back(to_string(Method::head));
       continue;
     }
-    if (route.access == Access::operator_token && !authorized(request)) {
-      auto r = error_response(Errc::unauthorized, "this action needs the operator's bearer token");
-      r.headers.emplace_back("WWW-Authenticate", "Bearer");
-      respond(std::move(r));
-      return;
+    if (route.access == Access::operator_token) {
+      // An unknown and a revoked token get the same answer.
+      auto who = authenticate(request);
+      if (!who) {
+        auto r = error_response(Errc::unauthorized,
+                                "this action needs the bearer token of an operator who may act");
+        r.headers.emplace_back("WWW-Authenticate", "Bearer");
+        respond(std::move(r));
+        return;
+      }
+      request.operator_id = std::move(*who);
     }
     request.params = std::move(params);
     try {

@@ -1,15 +1,18 @@
 #pragma once
 // Routes of the HTTP API: a method and a path pattern per handler, with the access it needs.
 // Errors the router answers itself, as the contract's JSON: 404 (no route has this path),
-// 405 (a route has the path, not the method; with Allow), 401 (a route that needs the
-// operator's bearer token, without it), 400 (a path that does not percent-decode).
+// 405 (a route has the path, not the method; with Allow), 401 (a route that needs an
+// operator's bearer token, without a token of an operator who may act now), 400 (a path that
+// does not percent-decode).
 //
 // Thread-safety: routes are added before the server starts; dispatch() is const and may run
 // on several threads.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "adapters/trust/operator_tokens.hpp"
 #include "service/http/message.hpp"
 
 namespace enroll::http {
@@ -22,14 +25,15 @@ using Handler = std::function<void(Request&, Respond)>;
 
 enum class Access {
   anyone,          // reads: status, listings, metrics, probes
-  operator_token,  // operator actions: "Authorization: Bearer <operator token>"
+  operator_token,  // operator actions: "Authorization: Bearer <an operator's token>"; the
+                   // handler gets the operator's id in Request::operator_id
 };
 
 class Router {
  public:
-  // `operator_token`: what Access::operator_token routes require (the key folder's
-  // operator.token); when empty, such routes always answer 401.
-  explicit Router(std::string operator_token = {});
+  // `operators`: whose tokens Access::operator_token routes take (the key folder's
+  // operators.json); with none, such routes always answer 401.
+  explicit Router(trust::OperatorTokens operators = {});
 
   // `pattern`: '/'-separated segments, each literal or {name} (one whole segment, handed to
   // the handler percent-decoded in Request::params). Throws std::logic_error for a route
@@ -50,8 +54,9 @@ class Router {
   // The route's parameters if `path` matches its segments.
   static bool match(const Route& route, const std::vector<std::string>& path,
                     std::map<std::string, std::string>& params);
-  [[nodiscard]] bool authorized(const Request& request) const;
-  std::string operator_token_;
+  // The operator of the request's bearer token, if one may act now.
+  [[nodiscard]] std::optional<trust::OperatorId> authenticate(const Request& request) const;
+  trust::OperatorTokens operators_;
   std::vector<Route> routes_;
 };
 

@@ -45,9 +45,8 @@ set(not_duration "is not a duration such as 90s, 15m, 2h, 30d")
 bad_file(unknown-key "unknown setting 'htp'")
 bad_file(http-wrong-type "setting 'http': expected a string, not 8080")
 bad_file(http-bad "setting 'http': http address 'nowhere': expected host:port")
-bad_file(operator-token-short
-  "setting 'operator_token': must be at least 16 characters of A-Z a-z 0-9 - _")
-bad_file(operator-token-number "setting 'operator_token': expected a string")  # a secret: not shown
+# The shared operator token of earlier versions is no setting: operators have their own.
+bad_file(operator-token-gone "unknown setting 'operator_token'")
 bad_file(batch-size-zero "setting 'batch_size': 0 is not in 1\\.\\.10000")
 bad_file(batch-size-huge "setting 'batch_size': 18446744073709551615 is not in 1\\.\\.10000")
 bad_file(batch-size-string "setting 'batch_size': expected an integer, not \"500\"")
@@ -92,8 +91,6 @@ bad_env(retain-finished-bad ENROLL_RETAIN_FINISHED 1y "'1y' ${not_duration}")
 bad_env(http-bad ENROLL_HTTP nowhere "http address 'nowhere': expected host:port")
 bad_env(redis-bad ENROLL_REDIS rediss://a:1 "'rediss://a:1': redis url[^\n]*")
 bad_env(instance-bad ENROLL_INSTANCE node-%v "'node-%v' has a character outside ${name_chars}")
-bad_env(operator-token-short ENROLL_OPERATOR_TOKEN short
-  "must be at least 16 characters of A-Z a-z 0-9 - _")
 enrollmentd_test(env.over-good-file EXIT 2
   MATCH "^enrollmentd: environment variable ENROLL_BATCH_SIZE: 0 is not in 1\\.\\.10000\n$"
   ENV ENROLL_BATCH_SIZE=0 ARGS --config ${configs}/http-ok.json)
@@ -128,8 +125,7 @@ enrollmentd_test(config.bounds-ok EXIT 1 MATCH ${missing_keys} ARGS --config ${c
 enrollmentd_test(config.http-ok EXIT 1 MATCH ${missing_keys} ARGS --config ${configs}/http-ok.json)
 enrollmentd_test(env.bounds-ok EXIT 1 MATCH ${missing_keys}
   ENV ENROLL_BATCH_SIZE=1 ENROLL_PASSCODE_WORKERS=-1 ENROLL_SESSION_TIMEOUT_MS=300000
-      ENROLL_LOG_LEVEL=trace ENROLL_RETAIN_FINISHED=30d ENROLL_STUCK_AFTER=2h
-      ENROLL_OPERATOR_TOKEN=abcdefghijklmnop ARGS ${no_keys})
+      ENROLL_LOG_LEVEL=trace ENROLL_RETAIN_FINISHED=30d ENROLL_STUCK_AFTER=2h ARGS ${no_keys})
 enrollmentd_test(flag.bounds-ok EXIT 1 MATCH ${missing_keys}
   ARGS ${no_keys} --batch-size 10000 --passcode-workers 0 --passcode-opslimit 1
   --passcode-memlimit-kib 2097152 --log-level warn --retain-finished 2s --http 0.0.0.0:0)
@@ -216,3 +212,20 @@ enrollmentd_test(kind-config-refused EXIT 1
   MATCH "\nenrollmentd: [^\n]*kind-config-refused/bad-kind-config.json: ${bad_kind_config_message}\n$"
   ARGS --brokers 127.0.0.1:1 --keys ${cli_keys} --workflows ${CMAKE_CURRENT_BINARY_DIR}/kind-config-refused)
 set_tests_properties(cli.enrollmentd.kind-config-refused PROPERTIES FIXTURES_REQUIRED cli_keys)
+# The operators' token hashes (operators.json) are checked at start-up like the rest of the key
+# folder: missing (a folder made before operators had their own tokens) or bad, exit 1 with one
+# line naming the file (and the field).
+set(cli_keys_no_operators ${CMAKE_CURRENT_BINARY_DIR}/keys-no-operators)
+set(cli_keys_bad_operators ${CMAKE_CURRENT_BINARY_DIR}/keys-bad-operators)
+add_test(NAME cli.enrollmentd.keygen-operators COMMAND sh -c
+  "$<TARGET_FILE:enroll-keygen> ${cli_keys_no_operators} --force >/dev/null && rm ${cli_keys_no_operators}/operators.json && $<TARGET_FILE:enroll-keygen> ${cli_keys_bad_operators} --force >/dev/null && printf '{\"version\": 1, \"operators\": [{\"id\": \"a b\"}]}' > ${cli_keys_bad_operators}/operators.json")
+set_tests_properties(cli.enrollmentd.keygen-operators PROPERTIES LABELS cli
+  FIXTURES_SETUP cli_keys_operators)
+enrollmentd_test(operators-missing EXIT 1
+  MATCH "\nenrollmentd: operators: missing key file '[^\n]*/keys-no-operators/operators.json' \\(make it with enroll-keygen DIR --add-operator ID\\)\n$"
+  ARGS --brokers 127.0.0.1:1 --keys ${cli_keys_no_operators})
+enrollmentd_test(operators-bad EXIT 1
+  MATCH "\nenrollmentd: operators: [^\n]*/keys-bad-operators/operators.json: operators\\[0\\].id: must be 1 to 64 of [^\n]*\n$"
+  ARGS --brokers 127.0.0.1:1 --keys ${cli_keys_bad_operators})
+set_tests_properties(cli.enrollmentd.operators-missing cli.enrollmentd.operators-bad PROPERTIES
+  FIXTURES_REQUIRED cli_keys_operators)

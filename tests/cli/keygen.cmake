@@ -1,5 +1,6 @@
-# enroll-keygen: a new folder with the inbox's trust file, then rotation and revocation in it
-# (its own folder: the enrollmentd tests share theirs).
+# enroll-keygen: a new folder with the inbox's trust file and the operator file, then rotation
+# and revocation in it, operators added and revoked (its own folder: the enrollmentd tests
+# share theirs).
 function(keygen_test name)
   cmake_parse_arguments(T "" "EXIT;MATCH" "ARGS" ${ARGN})
   string(REPLACE ";" "|" args "${T_ARGS}")
@@ -11,7 +12,9 @@ endfunction()
 set(keygen_keys ${CMAKE_CURRENT_BINARY_DIR}/keygen-keys)
 add_test(NAME cli.keygen.new COMMAND enroll-keygen ${keygen_keys} --force)
 set_tests_properties(cli.keygen.new PROPERTIES LABELS cli FIXTURES_SETUP cli_keygen)
-keygen_test(help EXIT 0 MATCH "--rotate PRINCIPAL.*--overlap-days.*--revoke KEYID" ARGS --help)
+keygen_test(help EXIT 0
+  MATCH "--rotate PRINCIPAL.*--overlap-days.*--revoke KEYID.*--add-operator ID.*--revoke-operator ID"
+  ARGS --help)
 keygen_test(no-overwrite EXIT 1 MATCH "refusing to overwrite existing" ARGS ${keygen_keys})
 keygen_test(rotate EXIT 0
   MATCH "new key channel-app-[0-9]+ for channel-app; the older keys end in 2 days"
@@ -26,3 +29,23 @@ keygen_test(high-volume-alg-unknown EXIT 2 MATCH "--high-volume-alg: .*not in"
 keygen_test(revoke-and-force EXIT 2 MATCH "excludes" ARGS ${keygen_keys} --revoke x-1 --force)
 # Both change trust.json: one after the other.
 set_tests_properties(cli.keygen.revoke PROPERTIES DEPENDS cli.keygen.rotate)
+# Operators: the new token alone on stdout (43 base64url characters), what to do with it on
+# stderr; an id that exists (the demo operator's, or one revoked) or is no name is refused.
+string(REPEAT "[A-Za-z0-9_-]" 43 token_re)
+keygen_test(add-operator EXIT 0
+  MATCH "^${token_re}\noperator op-ann added; their token \\(on stdout\\) is shown only now"
+  ARGS ${keygen_keys} --add-operator op-ann)
+keygen_test(add-operator-exists EXIT 1 MATCH "operator operator-1 exists already"
+  ARGS ${keygen_keys} --add-operator operator-1)
+keygen_test(add-operator-bad-id EXIT 1 MATCH "an operator id is 1 to 64 of"
+  ARGS ${keygen_keys} --add-operator "op ann")
+keygen_test(revoke-operator EXIT 0 MATCH "operator op-ann revoked from now on"
+  ARGS ${keygen_keys} --revoke-operator op-ann)
+keygen_test(add-operator-revoked EXIT 1 MATCH "operator op-ann exists already \\(revoked: an id is never reused\\)"
+  ARGS ${keygen_keys} --add-operator op-ann)
+keygen_test(revoke-operator-unknown EXIT 1 MATCH "no operator nobody"
+  ARGS ${keygen_keys} --revoke-operator nobody)
+keygen_test(add-operator-and-force EXIT 2 MATCH "excludes" ARGS ${keygen_keys} --add-operator x --force)
+# Each changes operators.json: one after the other.
+set_tests_properties(cli.keygen.revoke-operator PROPERTIES DEPENDS cli.keygen.add-operator)
+set_tests_properties(cli.keygen.add-operator-revoked PROPERTIES DEPENDS cli.keygen.revoke-operator)

@@ -12,8 +12,11 @@
 
 namespace enroll::fuzz {
 
-// The operator's bearer token of http_fuzz's router (the corpus's requests send it).
+// The bearer token of http_fuzz's operator (the corpus's requests send it), and that
+// operator's id; a second operator's token is revoked.
 constexpr std::string_view operator_token = "fuzz-operator-token-0123456789abcdef";
+constexpr std::string_view operator_id = "op-7";
+constexpr std::string_view revoked_operator_token = "fuzz-revoked-token-0123456789abcdef";
 
 struct World {
   World();

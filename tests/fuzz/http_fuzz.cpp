@@ -7,7 +7,8 @@
 // the operator's body and Idempotency-Key) is the code under test, and an operator action
 // that gets through is encoded and must be one the inbox decoder accepts.
 // Fails on: an exception out of the router, a request answered other than exactly once, a
-// 5xx, a JSON answer that is not JSON, an operator action the inbox refuses.
+// 5xx, a JSON answer that is not JSON, an operator action the inbox refuses or that names
+// another operator than the bearer token's.
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <cstddef>
@@ -55,6 +56,12 @@ class CheckedInbox final : public http::InboxSink {
       fail("the inbox refuses an operator action (" + std::string(wire_code(e->code)) + ": " +
            e->message + "): " + value);
     }
+    // Only one operator may act here: whatever the body said, the action is theirs.
+    const auto& in = std::get<Inbound>(decoded);
+    const auto* action = std::get_if<OperatorAction>(&in.payload);
+    if (action == nullptr || action->operator_id != operator_id) {
+      fail("an operator action not of the bearer token's operator: " + value);
+    }
     done(true, "");
   }
 
@@ -77,6 +84,17 @@ const trust::Signer& operator_signer() {
   return s;
 }
 
+// The router's operators: op-7 with the corpus's token, and one whose token is revoked.
+trust::OperatorTokens operators() {
+  const auto now = trust::system_now();
+  trust::OperatorFile file;
+  file.operators.push_back(
+      {trust::OperatorId(std::string(operator_id)), trust::token_hash(operator_token), now, {}});
+  file.operators.push_back(
+      {trust::OperatorId("op-gone"), trust::token_hash(revoked_operator_token), now, now});
+  return trust::OperatorTokens(std::move(file));
+}
+
 struct Api {
   Api()
       : decoder(world().schemas, world().seal_keys, testing::test_verifier()),
@@ -86,7 +104,7 @@ struct Api {
                                        std::chrono::minutes(15)},
                  jobs, monitor, registry),
         operator_api(world().catalog, jobs, inbox, operator_signer()),
-        router(std::string(operator_token)) {
+        router(operators()) {
     http::add_api_routes(router, read_api, operator_api);
   }
   codec::InboundDecoder decoder;

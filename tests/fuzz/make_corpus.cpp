@@ -9,6 +9,8 @@
 //   http_fuzz: requests to every route, good and bad (queries, cursors, operator bodies,
 //     tokens, Idempotency-Keys, limits, chunked bodies, keep-alive).
 //   engine_fuzz: pseudo-random byte strings (every byte is a choice of the walk).
+//   trust_file_fuzz, operator_file_fuzz: the key folder's trust.json and operators.json, good
+//     and with each kind of mistake.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -227,6 +229,13 @@ void http_corpus(const fs::path& dir) {
       {"cancel", post("/v1/registrations/reg-1/cancel", token,
                       R"({"operator":"op-7","reason":"duplicate"})")},
       {"cancel-no-token", post("/v1/registrations/reg-1/cancel", "", retry)},
+      {"retry-no-operator",
+       post("/v1/registrations/reg-1/retry", token, R"({"reason":"the token says who"})")},
+      {"retry-other-operator", post("/v1/registrations/reg-1/retry", token,
+                                    R"({"operator":"op-8","reason":"as someone else"})")},
+      {"retry-revoked-token",
+       post("/v1/registrations/reg-1/retry",
+            "Authorization: Bearer " + std::string(revoked_operator_token) + "\r\n", retry)},
       {"retry-bad-body", post("/v1/registrations/reg-1/retry", token, R"({"operator":1})")},
       {"retry-chunked", "POST /v1/registrations/reg-1/retry HTTP/1.1\r\nHost: x\r\n" + token +
                             "Transfer-Encoding: chunked\r\n\r\n" + chunk(retry.substr(0, 16)) +
@@ -364,13 +373,56 @@ void trust_file_corpus(const fs::path& dir) {
   std::cout << "trust_file_fuzz: " << seeds.size() << " trust files\n";
 }
 
+// Operator files: one as enroll-keygen writes it (an operator added, one revoked) and one of
+// each kind of refusal.
+void operator_file_corpus(const fs::path& dir) {
+  const std::string ann = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  const std::string bo = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+  const std::vector<std::pair<std::string, std::string>> seeds{
+      {"good", R"json({
+  "version": 1,
+  "operators": [
+    {
+      "created_at": "2026-12-04T09:00:00.000Z",
+      "id": "operator-1",
+      "revoked_at": "2026-12-04T10:00:00.000Z",
+      "token_sha256": ")json" +
+                   ann + R"json("
+    },
+    {
+      "created_at": "2026-12-04T09:30:00.000Z",
+      "id": "op.ann_2",
+      "token_sha256": ")json" +
+                   bo + R"json("
+    }
+  ]
+})json"},
+      {"empty", R"json({"version":1,"operators":[]})json"},
+      {"unknown-field", R"json({"version":1,"operators":[{"id":"a","token":"x"}]})json"},
+      {"bad-id", R"json({"version":1,"operators":[{"id":"a b","token_sha256":")json" + ann +
+                     R"json(","created_at":"2026-12-01T00:00:00Z"}]})json"},
+      {"upper-hash",
+       R"json({"version":1,"operators":[{"id":"a","token_sha256":"BA7816BF","created_at":"2026-12-01T00:00:00Z"}]})json"},
+      {"same-token",
+       R"json({"version":1,"operators":[{"id":"a","token_sha256":")json" + ann +
+           R"json(","created_at":"2026-12-01T00:00:00Z"},{"id":"b","token_sha256":")json" + ann +
+           R"json(","created_at":"2026-12-01T00:00:00Z"}]})json"},
+      {"revoked-before-created",
+       R"json({"version":1,"operators":[{"id":"a","token_sha256":")json" + ann +
+           R"json(","created_at":"2026-12-02T00:00:00Z","revoked_at":"2026-12-01T00:00:00Z"}]})json"},
+      {"deep", R"json({"version":1,"operators":[[[[[[[[]]]]]]]]})json"},
+  };
+  for (const auto& [name, text] : seeds) write_file(dir / (name + ".json"), text + "\n");
+  std::cout << "operator_file_fuzz: " << seeds.size() << " operator files\n";
+}
+
 }  // namespace
 }  // namespace enroll::fuzz
 
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: fuzz_make_corpus DIR  (writes DIR/inbound_fuzz, DIR/http_fuzz, "
-                 "DIR/engine_fuzz, DIR/trust_file_fuzz)\n";
+                 "DIR/engine_fuzz, DIR/trust_file_fuzz, DIR/operator_file_fuzz)\n";
     return 2;
   }
   const std::filesystem::path dir = argv[1];
@@ -378,5 +430,6 @@ int main(int argc, char** argv) {
   enroll::fuzz::http_corpus(dir / "http_fuzz");
   enroll::fuzz::engine_corpus(dir / "engine_fuzz");
   enroll::fuzz::trust_file_corpus(dir / "trust_file_fuzz");
+  enroll::fuzz::operator_file_corpus(dir / "operator_file_fuzz");
   return 0;
 }

@@ -1,14 +1,18 @@
 // The operator actions through the real stack: POST /v1/registrations/{id}/retry|rewind|cancel
-// on enrollmentd's HTTP API with the operator's bearer token, the operator.<action> event on
+// on enrollmentd's HTTP API with an operator's own bearer token, the operator.<action> event on
 // the inbox, applied in order by the engine; each journey then completes (or ends) and its
-// audit chain is exactly once. Then what is refused (400, 401, 404, 409, nothing written to the
-// inbox), the token from ENROLL_OPERATOR_TOKEN, and enrollctl's service commands against the
-// running enrollmentd.
+// audit chain is exactly once, naming the token's operator and the operator side's principal.
+// Then what is refused (400, 401, 403, 404, 409, nothing written to the inbox), several
+// operators each audited under their own id (an unknown or revoked token 401, a body naming
+// another operator 403), and enrollctl's service commands against the running enrollmentd.
 #include <algorithm>
+#include <map>
 #include <set>
 #include <thread>
 #include <tuple>
 
+#include "adapters/trust/provisioning.hpp"
+#include "adapters/trust/signer.hpp"
 #include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "tests/support/http_client.hpp"
@@ -20,12 +24,12 @@ using nlohmann::json;
 
 class OperatorApiTest : public OrchestratorTest {
  protected:
-  // POST with the key folder's operator token (or `token`).
+  // POST with the demo operator's token (operator-1, of the key folder), or `token`.
   HttpResponse post(const std::string& id, const std::string& action, const json& body,
                     const std::optional<std::string>& token = std::nullopt) {
     HttpConnection c(http_port());
     std::map<std::string, std::string> headers{{"Content-Type", "application/json"}};
-    headers["Authorization"] = "Bearer " + token.value_or(keys_.operator_token);
+    headers["Authorization"] = "Bearer " + token.value_or(operator_token_);
     if (token && token->empty()) headers.erase("Authorization");
     return c.request("POST", "/v1/registrations/" + id + "/" + action, headers, body.dump());
   }
@@ -57,11 +61,13 @@ class OperatorApiTest : public OrchestratorTest {
     }
     return out;
   }
-  // The one audit record of an operator action: actor, reason, cause (the command's id).
+  // The one audit record of an operator action: actor (the operator side's principal, and the
+  // operator acting through it), reason, cause (the command's id).
   void expect_audited(const std::string& id, const std::string& action, const std::string& who,
                       const std::string& reason, const std::string& command_id) {
     const auto records = records_of(id, "operator_" + action);
     ASSERT_EQ(records.size(), 1u) << id << " " << action;
+    EXPECT_EQ(records[0].at("actor").at("principal"), trust::kOperatorPrincipal);
     EXPECT_EQ(records[0].at("actor").at("role"), "operator");
     EXPECT_EQ(records[0].at("actor").at("operator"), who);
     EXPECT_EQ(records[0].at("outcome"), "operator_" + action + ": " + reason);
@@ -103,7 +109,7 @@ TEST_F(OperatorApiTest, RetryUnlocksALockedSelfieAndTheCitizenCompletes) {
   ASSERT_EQ(driver.outcome_of(locked_), sim::Outcome::locked);
   EXPECT_EQ(status_of(locked_).at("status"), "locked");
 
-  const auto r = post(locked_, "retry", {{"operator", "op-ann"}, {"reason", "citizen called"}});
+  const auto r = post(locked_, "retry", {{"reason", "citizen called"}});
   ASSERT_EQ(r.status, 202) << r.body;
   const auto accepted = r.json();
   EXPECT_EQ(accepted.at("registration_id"), locked_);
@@ -123,7 +129,7 @@ TEST_F(OperatorApiTest, RetryUnlocksALockedSelfieAndTheCitizenCompletes) {
     }
   }
   EXPECT_TRUE(reopened) << "no registration.awaiting of the selfie after the retry";
-  expect_audited(locked_, "retry", "op-ann", "citizen called", command_id);
+  expect_audited(locked_, "retry", "operator-1", "citizen called", command_id);
   // The command on the inbox is the one the API answered with.
   const auto sent = operator_messages();
   ASSERT_EQ(sent.size(), 1u);
@@ -131,8 +137,8 @@ TEST_F(OperatorApiTest, RetryUnlocksALockedSelfieAndTheCitizenCompletes) {
   EXPECT_EQ(sent[0].at("type"), "operator.retry");
   EXPECT_EQ(sent[0].at("source"), "/enrollmentd/operator");
   EXPECT_EQ(sent[0].at("subject"), locked_);
-  EXPECT_EQ(sent[0].at("data"),
-            (json{{"operator", {{"id", "op-ann"}}}, {"reason", "citizen called"}}));
+  EXPECT_EQ(sent[0].at("data"),  // the operator from the token
+            (json{{"operator", {{"id", "operator-1"}}}, {"reason", "citizen called"}}));
   expect_exactly_once({locked_});
 }
 
@@ -162,9 +168,9 @@ TEST_F(OperatorApiTest, RewindToTheSelfieForgetsWhatCameAfterAndTheCitizenComple
   ASSERT_FALSE(had.at("selfie").at("image_ref").get<std::string>().empty());
   ASSERT_FALSE(had.at("face").at("score").is_null());
 
-  const auto r =
-      post(id, "rewind",
-           {{"operator", "op-bo"}, {"reason", "selfie of someone else"}, {"to_step", "selfie"}});
+  const auto r = post(
+      id, "rewind",
+      {{"operator", "operator-1"}, {"reason", "selfie of someone else"}, {"to_step", "selfie"}});
   ASSERT_EQ(r.status, 202) << r.body;
   const std::string command_id = r.json().at("command_id");
   wait_for(id, [&](const json& v) {
@@ -190,25 +196,25 @@ TEST_F(OperatorApiTest, RewindToTheSelfieForgetsWhatCameAfterAndTheCitizenComple
   EXPECT_EQ(stored_state(id).value().at("machine"), "issued");
   EXPECT_TRUE(std::none_of(events.begin(), events.end(),
                            [](const json& e) { return e["type"] == "command.rejected"; }));
-  expect_audited(id, "rewind", "op-bo", "selfie of someone else", command_id);
+  expect_audited(id, "rewind", "operator-1", "selfie of someone else", command_id);
   expect_exactly_once({id});
 }
 
 TEST_F(OperatorApiTest, CancelEndsAnActiveRegistrationOnce) {
   const auto id = start_idle(8103);
-  auto r = post(id, "cancel", {{"operator", "op-cy"}, {"reason", "duplicate application"}});
+  auto r = post(id, "cancel", {{"reason", "duplicate application"}});
   ASSERT_EQ(r.status, 202) << r.body;
   const std::string command_id = r.json().at("command_id");
   const auto v = wait_for(id, [](const json& s) { return s.at("status") == "cancelled"; });
   EXPECT_EQ(v.at("reason"),
             (json{{"code", "operator_cancel"}, {"detail", "duplicate application"}}));
-  expect_audited(id, "cancel", "op-cy", "duplicate application", command_id);
+  expect_audited(id, "cancel", "operator-1", "duplicate application", command_id);
 
   // Ended: every action is refused up front, and nothing more reaches the inbox.
   for (const auto& [action, body] : std::vector<std::pair<std::string, json>>{
-           {"cancel", {{"operator", "op-cy"}, {"reason", "again"}}},
-           {"retry", {{"operator", "op-cy"}, {"reason", "again"}}},
-           {"rewind", {{"operator", "op-cy"}, {"reason", "again"}, {"to_step", "accept-terms"}}}}) {
+           {"cancel", {{"reason", "again"}}},
+           {"retry", {{"reason", "again"}}},
+           {"rewind", {{"reason", "again"}, {"to_step", "accept-terms"}}}}) {
     r = post(id, action, body);
     EXPECT_EQ(r.status, 409) << action << ": " << r.body;
     EXPECT_EQ(r.error_code(), "registration_ended") << action;
@@ -219,10 +225,10 @@ TEST_F(OperatorApiTest, CancelEndsAnActiveRegistrationOnce) {
 
 TEST_F(OperatorApiTest, RefusesWithoutTheTokenABadBodyAnUnknownOrImpossibleAction) {
   const auto id = start_idle(8104);
-  const json ok{{"operator", "op-di"}, {"reason", "check"}};
+  const json ok{{"reason", "check"}};
   // 401: no token, another token, another scheme; the answer says how to authenticate.
   for (const std::string& token : {std::string(), std::string("not-the-operator-token-at-all"),
-                                   keys_.operator_token + "x", keys_.operator_token.substr(1)}) {
+                                   operator_token_ + "x", operator_token_.substr(1)}) {
     const auto r = post(id, "retry", ok, token);
     EXPECT_EQ(r.status, 401) << token;
     EXPECT_EQ(r.error_code(), "unauthorized");
@@ -231,23 +237,24 @@ TEST_F(OperatorApiTest, RefusesWithoutTheTokenABadBodyAnUnknownOrImpossibleActio
   {
     HttpConnection c(http_port());
     const auto r = c.request("POST", "/v1/registrations/" + id + "/cancel",
-                             {{"Authorization", "Basic " + keys_.operator_token}}, ok.dump());
+                             {{"Authorization", "Basic " + operator_token_}}, ok.dump());
     EXPECT_EQ(r.status, 401);
   }
-  // 400: the body, the id, the step.
-  const std::vector<std::tuple<std::string, std::string, std::string>> bad{
-      {"retry", "not json", "bad_request"},
-      {"retry", R"({"operator":"op-di"})", "bad_request"},
-      {"cancel", R"({"reason":"r"})", "bad_request"},
-      {"cancel", R"({"operator":"op-di","reason":""})", "bad_request"},
-      {"retry", R"({"operator":"op-di","reason":"r","to_step":"selfie"})", "bad_request"},
-      {"rewind", R"({"operator":"op-di","reason":"r"})", "bad_request"},
-      {"rewind", R"({"operator":"op-di","reason":"r","to_step":"teleport"})", "unknown_step"}};
-  for (const auto& [action, body, code] : bad) {
+  // 400: the body, the id, the step; 403: a body naming another operator than the token's.
+  const std::vector<std::tuple<std::string, std::string, int, std::string>> bad{
+      {"retry", "not json", 400, "bad_request"},
+      {"retry", R"({"operator":"operator-1"})", 400, "bad_request"},
+      {"cancel", R"({"operator":1,"reason":"r"})", 400, "bad_request"},
+      {"cancel", R"({"reason":""})", 400, "bad_request"},
+      {"retry", R"({"reason":"r","to_step":"selfie"})", 400, "bad_request"},
+      {"rewind", R"({"reason":"r"})", 400, "bad_request"},
+      {"rewind", R"({"reason":"r","to_step":"teleport"})", 400, "unknown_step"},
+      {"cancel", R"({"operator":"op-di","reason":"r"})", 403, "operator_mismatch"}};
+  for (const auto& [action, body, status, code] : bad) {
     HttpConnection c(http_port());
     const auto r = c.request("POST", "/v1/registrations/" + id + "/" + action,
-                             {{"Authorization", "Bearer " + keys_.operator_token}}, body);
-    EXPECT_EQ(r.status, 400) << action << " " << body << ": " << r.body;
+                             {{"Authorization", "Bearer " + operator_token_}}, body);
+    EXPECT_EQ(r.status, status) << action << " " << body << ": " << r.body;
     EXPECT_EQ(r.error_code(), code) << action << " " << body;
   }
   auto r = post("bad%20id", "retry", ok);
@@ -258,7 +265,7 @@ TEST_F(OperatorApiTest, RefusesWithoutTheTokenABadBodyAnUnknownOrImpossibleActio
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.error_code(), "registration_not_found");
   // 409: forward of where it stands.
-  r = post(id, "rewind", {{"operator", "op-di"}, {"reason", "r"}, {"to_step", "selfie"}});
+  r = post(id, "rewind", {{"reason", "r"}, {"to_step", "selfie"}});
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(r.error_code(), "rewind_forward");
   // 405: the action routes take POST only.
@@ -277,7 +284,7 @@ TEST_F(OperatorApiTest, RefusesWithoutTheTokenABadBodyAnUnknownOrImpossibleActio
   r = post(id, "retry", ok);
   ASSERT_EQ(r.status, 202) << r.body;
   wait_for(id, [](const json& s) { return s.at("audit_records") == 2; });
-  expect_audited(id, "retry", "op-di", "check", r.json().at("command_id"));
+  expect_audited(id, "retry", "operator-1", "check", r.json().at("command_id"));
   expect_exactly_once({id});
 }
 
@@ -287,13 +294,12 @@ TEST_F(OperatorApiTest, RefusesWithoutTheTokenABadBodyAnUnknownOrImpossibleActio
 // final.
 TEST_F(OperatorApiTest, ARepeatedPostWithTheSameIdempotencyKeyIsAppliedOnce) {
   const auto id = start_idle(7301);
-  const json body{{"operator", "op-fay"}, {"reason", "answer lost"}};
+  const json body{{"reason", "answer lost"}};
   const auto keyed = [&](const std::string& key) {
     HttpConnection c(http_port());
-    return c.request(
-        "POST", "/v1/registrations/" + id + "/retry",
-        {{"Authorization", "Bearer " + keys_.operator_token}, {"Idempotency-Key", key}},
-        body.dump());
+    return c.request("POST", "/v1/registrations/" + id + "/retry",
+                     {{"Authorization", "Bearer " + operator_token_}, {"Idempotency-Key", key}},
+                     body.dump());
   };
   const auto first = keyed("retry-7301-a");
   const auto again = keyed("retry-7301-a");
@@ -303,7 +309,7 @@ TEST_F(OperatorApiTest, ARepeatedPostWithTheSameIdempotencyKeyIsAppliedOnce) {
   const auto bad = keyed("two words");
   EXPECT_EQ(bad.status, 400) << bad.body;
   EXPECT_EQ(bad.error_code(), "bad_request");
-  const auto fresh = post(id, "retry", {{"operator", "op-fay"}, {"reason", "after"}});
+  const auto fresh = post(id, "retry", {{"reason", "after"}});
   ASSERT_EQ(fresh.status, 202) << fresh.body;
   const auto fresh_id = fresh.json().at("command_id").get<std::string>();
   ASSERT_NE(fresh_id, first.json().at("command_id").get<std::string>());
@@ -322,21 +328,93 @@ TEST_F(OperatorApiTest, ARepeatedPostWithTheSameIdempotencyKeyIsAppliedOnce) {
   expect_exactly_once({id});
 }
 
-// ENROLL_OPERATOR_TOKEN replaces the key folder's token.
-class OperatorTokenFromEnvironmentTest : public OperatorApiTest {
+// Several operators, each with a token of their own (operators.json holds their hashes): each
+// action is audited under the operator of its token, whatever the body says; a body naming
+// another operator is refused (403); an unknown token, a revoked operator's token and the
+// shared token of earlier versions (ENROLL_OPERATOR_TOKEN in enrollmentd's environment, no
+// longer read) are all 401, alike.
+class NamedOperatorsTest : public OperatorApiTest {
  protected:
-  std::map<std::string, std::string> daemon_env() override {
-    return {{"ENROLL_OPERATOR_TOKEN", token_}};
+  void adjust_operators(trust::OperatorFile& operators) override {
+    const auto now = trust::system_now();
+    const auto token = [&](const char* id) {
+      return std::string(trust::add_operator(operators, trust::OperatorId(id), now).token.view());
+    };
+    ann_ = token("op-ann");
+    bo_ = token("op-bo");
+    gone_ = token("op-gone");
+    trust::revoke_operator(operators, trust::OperatorId("op-gone"), now);
   }
-  std::string token_ = "env-token-" + std::string(24, 'k');
+  std::map<std::string, std::string> daemon_env() override {
+    return {{"ENROLL_OPERATOR_TOKEN", shared_}};
+  }
+  std::string ann_, bo_, gone_;
+  std::string shared_ = "env-token-" + std::string(24, 'k');
 };
 
-TEST_F(OperatorTokenFromEnvironmentTest, OnlyThatTokenIsTaken) {
-  const json body{{"operator", "op-ed"}, {"reason", "r"}};
-  auto r = post("reg-never-started", "cancel", body);  // the key folder's
-  EXPECT_EQ(r.status, 401);
-  r = post("reg-never-started", "cancel", body, token_);
-  EXPECT_EQ(r.status, 404) << r.body;  // past the token: no such registration
+TEST_F(NamedOperatorsTest, EachActionIsAuditedUnderItsOwnOperator) {
+  const auto first = start_idle(8111);
+  const auto second = start_idle(8112);
+  auto r = post(first, "retry", {{"reason", "ann nudges"}}, ann_);
+  ASSERT_EQ(r.status, 202) << r.body;
+  const std::string ann_retry = r.json().at("command_id");
+  r = post(second, "cancel", {{"operator", "op-bo"}, {"reason", "bo cancels"}}, bo_);
+  ASSERT_EQ(r.status, 202) << r.body;
+  const std::string bo_cancel = r.json().at("command_id");
+  // The same Idempotency-Key from two operators: two commands, not a repeat of one.
+  std::string keyed[2];
+  for (int i = 0; i < 2; ++i) {
+    HttpConnection c(http_port());
+    const auto k = c.request(
+        "POST", "/v1/registrations/" + first + "/retry",
+        {{"Authorization", "Bearer " + (i == 0 ? ann_ : bo_)}, {"Idempotency-Key", "shared-key-1"}},
+        json{{"reason", "keyed"}}.dump());
+    ASSERT_EQ(k.status, 202) << k.body;
+    keyed[i] = k.json().at("command_id");
+  }
+  EXPECT_NE(keyed[0], keyed[1]);
+
+  // 403: ann's token with a body naming bo; nothing reaches the inbox.
+  r = post(second, "cancel", {{"operator", "op-bo"}, {"reason", "as bo"}}, ann_);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(r.error_code(), "operator_mismatch");
+  EXPECT_EQ(r.body.find("as bo"), std::string::npos);
+  // 401 alike: unknown, revoked, the shared token of earlier versions.
+  std::string unknown_body;
+  for (const auto& token : {std::string("an-operator-token-nobody-has-0123456789abc"), gone_,
+                            shared_, ann_.substr(0, ann_.size() - 1)}) {
+    r = post(first, "cancel", {{"reason", "who am i"}}, token);
+    EXPECT_EQ(r.status, 401) << r.body;
+    EXPECT_EQ(r.error_code(), "unauthorized");
+    if (unknown_body.empty()) unknown_body = r.body;
+    EXPECT_EQ(r.body, unknown_body) << "a revoked token is answered as an unknown one";
+  }
+
+  wait_for(second, [](const json& s) { return s.at("status") == "cancelled"; });
+  wait_for(first, [&](const json&) { return records_of(first, "operator_retry").size() == 3; });
+  expect_audited(second, "cancel", "op-bo", "bo cancels", bo_cancel);
+  // Who acted, by command: the operator of the token it came with.
+  const std::map<std::string, std::string> by{
+      {ann_retry, "op-ann"}, {keyed[0], "op-ann"}, {keyed[1], "op-bo"}, {bo_cancel, "op-bo"}};
+  const auto retries = records_of(first, "operator_retry");
+  ASSERT_EQ(retries.size(), 3u);
+  for (const auto& rec : retries) {
+    const auto cause = rec.at("cause").get<std::string>();
+    ASSERT_EQ(by.count(cause), 1u) << rec.dump();
+    EXPECT_EQ(rec.at("actor").at("operator"), by.at(cause)) << rec.dump();
+    EXPECT_EQ(rec.at("actor").at("principal"), trust::kOperatorPrincipal);
+  }
+  // On the inbox: four actions, each carrying its token's operator, signed by operator-api.
+  const auto sent = operator_messages();
+  ASSERT_EQ(sent.size(), 4u);
+  for (const auto& m : sent) {
+    const auto id = m.at("id").get<std::string>();
+    ASSERT_EQ(by.count(id), 1u) << m.dump();
+    EXPECT_EQ(m.at("data").at("operator").at("id"), by.at(id)) << m.dump();
+    EXPECT_EQ(m.at("keyid").get<std::string>().rfind(trust::kOperatorPrincipal, 0), 0u);
+  }
+  EXPECT_EQ(status_of(first).at("status"), "active");
+  expect_exactly_once({first, second});
 }
 
 // enrollctl against the running enrollmentd.
@@ -351,11 +429,9 @@ class EnrollctlServiceTest : public OperatorApiTest {
     std::vector<std::string> argv{ENROLLCTL_BIN};
     argv.insert(argv.end(), args.begin(), args.end());
     // Nothing from the test runner's environment decides for the command.
-    for (const char* name :
-         {"ENROLL_URL", "ENROLL_OPERATOR_TOKEN", "ENROLL_KEYS", "ENROLL_OPERATOR"}) {
+    for (const char* name : {"ENROLL_URL", "ENROLL_OPERATOR_TOKEN", "ENROLL_KEYS"}) {
       env.try_emplace(name, "");
     }
-    env.try_emplace("USER", "ci-user");
     ChildProcess p(ChildProcess::Options{
         argv, work_ / ("enrollctl-" + std::to_string(++runs_) + ".log"), env});
     Run run;
@@ -364,7 +440,13 @@ class EnrollctlServiceTest : public OperatorApiTest {
     return run;
   }
   std::string url() { return "http://127.0.0.1:" + std::to_string(http_port()); }
+  void adjust_operators(trust::OperatorFile& operators) override {
+    fay_ =
+        std::string(trust::add_operator(operators, trust::OperatorId("op-fay"), trust::system_now())
+                        .token.view());
+  }
   int runs_ = 0;
+  std::string fay_;  // op-fay's token, given to enrollctl by ENROLL_OPERATOR_TOKEN
 };
 
 TEST_F(EnrollctlServiceTest, StatusHistoryListAndTheActions) {
@@ -430,14 +512,16 @@ TEST_F(EnrollctlServiceTest, StatusHistoryListAndTheActions) {
   EXPECT_NE(run.out.find("409 rewind_forward"), std::string::npos) << run.out;
   run = ctl({"--url", url, "--keys", keys, "rewind", id, "--to", "accept-terms", "--reason",
              "terms shown again", "--json"});
-  ASSERT_EQ(run.exit, 0) << run.out;  // by $USER
+  ASSERT_EQ(run.exit, 0) << run.out;  // by the demo operator, whose token --keys reads
   const std::string rewind_id = run.as_json().at("command_id");
+  // The token says who acts: there is no --operator any more.
   run = ctl({"--url", url, "retry", other, "--reason", "nudge", "--operator", "op-fay"},
-            {{"ENROLL_OPERATOR_TOKEN", keys_.operator_token}});
+            {{"ENROLL_OPERATOR_TOKEN", fay_}});
+  EXPECT_EQ(run.exit, 2) << run.out;
+  run = ctl({"--url", url, "retry", other, "--reason", "nudge"}, {{"ENROLL_OPERATOR_TOKEN", fay_}});
   ASSERT_EQ(run.exit, 0) << run.out;
   EXPECT_NE(run.out.find("retry of " + other + " accepted as op/"), std::string::npos) << run.out;
-  run = ctl({"--url", url, "--keys", keys, "cancel", other, "--reason", "fraud suspected"},
-            {{"ENROLL_OPERATOR", "op-gus"}});
+  run = ctl({"--url", url, "--keys", keys, "cancel", other, "--reason", "fraud suspected"});
   ASSERT_EQ(run.exit, 0) << run.out;
   wait_for(other, [](const json& s) { return s.at("status") == "cancelled"; });
   wait_for(id, [](const json& s) { return s.at("audit_records") == 2; });
@@ -447,17 +531,18 @@ TEST_F(EnrollctlServiceTest, StatusHistoryListAndTheActions) {
   EXPECT_EQ(run.as_json().at("error").value("code", ""), "registration_ended") << run.out;
 
   // history: the operators on the record.
-  expect_audited(id, "rewind", "ci-user", "terms shown again", rewind_id);
+  expect_audited(id, "rewind", "operator-1", "terms shown again", rewind_id);
   run = ctl({"--url", url, "history", other, "--json"});
   ASSERT_EQ(run.exit, 0) << run.out;
   const auto h = run.as_json();
   EXPECT_EQ(h.at("total"), stored_state(other).value().at("audit_seq"));
   ASSERT_EQ(h.at("records").size(), 3u);
   EXPECT_EQ(h.at("records")[1].at("actor").at("operator"), "op-fay");
-  EXPECT_EQ(h.at("records")[2].at("actor").at("operator"), "op-gus");
+  EXPECT_EQ(h.at("records")[2].at("actor").at("operator"), "operator-1");
   run = ctl({"--url", url, "history", other});
   EXPECT_EQ(run.exit, 0) << run.out;
-  EXPECT_NE(run.out.find("operator:op-gus"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("operator:operator-1"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("operator:op-fay"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("operator_cancel: fraud suspected"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("3 record(s)"), std::string::npos) << run.out;
   run = ctl({"--url", url, "history", "reg-never-started"});

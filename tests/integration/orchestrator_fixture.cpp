@@ -27,7 +27,11 @@ void OrchestratorTest::SetUp() {
   trust::TrustFile trust = trust::load_trust_file(work_ / "keys");
   adjust_trust(trust);
   trust::write_trust_file(work_ / "keys", trust);
+  trust::OperatorFile operators = trust::load_operator_file(work_ / "keys");
+  adjust_operators(operators);
+  trust::write_operator_file(work_ / "keys", operators);
   keys_ = load_keys(work_ / "keys");
+  operator_token_ = trust::load_demo_operator_token(work_ / "keys");
   signers_.emplace(trust::Signers::load(work_ / "keys"));
   redis_ = redis::connect(redis_url());
   // The channel definitions, copied so that a test may adjust them.

@@ -17,6 +17,7 @@
 #include "adapters/codec/topics.hpp"
 #include "adapters/keys/keys.hpp"
 #include "adapters/redis/router.hpp"
+#include "adapters/trust/operator_tokens.hpp"
 #include "adapters/trust/signers.hpp"
 #include "sim/citizen_driver.hpp"
 #include "tests/support/child_process.hpp"
@@ -43,6 +44,9 @@ class OrchestratorTest : public ::testing::Test {
   virtual nlohmann::json scenario() { return nlohmann::json::object(); }
   // Hook: change the key folder's trust file before enrollmentd reads it (e.g. revoke a key).
   virtual void adjust_trust(trust::TrustFile& /*trust*/) {}
+  // Hook: change the key folder's operator file before enrollmentd reads it (e.g. add
+  // operators: trust::add_operator gives their tokens).
+  virtual void adjust_operators(trust::OperatorFile& /*operators*/) {}
   virtual std::vector<std::string> connector_flags() { return {}; }
   // Extra enrollmentd flags; the inbox's partition count (of every topic of the test).
   virtual std::vector<std::string> daemon_flags() { return {}; }
@@ -146,6 +150,7 @@ class OrchestratorTest : public ::testing::Test {
   std::string ns_;
   std::filesystem::path work_;
   Keys keys_;
+  std::string operator_token_;  // the demo operator's (operator-1), as enrollctl --keys reads it
   std::optional<trust::Signers> signers_;  // every default principal's (the key folder's)
   std::unique_ptr<redis::Router> redis_;   // one server or a cluster, as redis_url() says
   std::unique_ptr<TestProducer> producer_;

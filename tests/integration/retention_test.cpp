@@ -103,8 +103,8 @@ TEST_F(RetentionTest, FinishedRegistrationsArePurgedToTombstones) {
     HttpConnection c(port);
     const auto r = c.request(
         "POST", "/v1/registrations/" + ids[0] + "/cancel",
-        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + keys_.operator_token}},
-        json{{"operator", "op-1"}, {"reason", "late"}}.dump());
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + operator_token_}},
+        json{{"reason", "late"}}.dump());
     EXPECT_EQ(r.status, 409) << r.body;
     EXPECT_EQ(r.error_code(), "registration_ended");
   }

@@ -1,6 +1,6 @@
-// The HTTP API's operator actions, without servers: the body (400s), the early refusal
-// (409 / 400), which must agree with the engine's own verdict on the same state, and the
-// inbox message, which must pass the inbox's own decoding.
+// The HTTP API's operator actions, without servers: the body (400s; 403 for another operator), the
+// early refusal (409 / 400), which must agree with the engine's own verdict on the same state, and
+// the inbox message, which must pass the inbox's own decoding.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -15,9 +15,11 @@ namespace {
 
 using nlohmann::json;
 
+const trust::OperatorId kAnn("op-ann");  // the bearer token's operator
+
 std::string bad_body(std::string_view body, CommandType action) {
   try {
-    parse_operator_body(body, action);
+    parse_operator_body(body, action, kAnn);
   } catch (const RequestError& e) {
     EXPECT_EQ(http_status(e.code()), 400);
     EXPECT_EQ(e.code(), Errc::bad_request);
@@ -26,60 +28,83 @@ std::string bad_body(std::string_view body, CommandType action) {
   return "accepted";
 }
 
-TEST(OperatorBodyTest, TakesTheOperatorTheReasonAndForARewindTheStep) {
-  const auto a = parse_operator_body(R"({"operator":"op-7","reason":"hotline call"})",
-                                     CommandType::operator_retry);
-  EXPECT_EQ(a.operator_id, "op-7");
+TEST(OperatorBodyTest, TakesTheReasonAndForARewindTheStep) {
+  const auto a =
+      parse_operator_body(R"({"reason":"hotline call"})", CommandType::operator_retry, kAnn);
+  EXPECT_EQ(a.operator_id, "op-ann");  // the token's
   EXPECT_EQ(a.reason, "hotline call");
   EXPECT_EQ(a.to_step, "");
-  const auto r = parse_operator_body(R"({"operator":"op-7","reason":"r","to_step":"selfie"})",
-                                     CommandType::operator_rewind);
+  const auto r = parse_operator_body(R"({"reason":"r","to_step":"selfie"})",
+                                     CommandType::operator_rewind, kAnn);
+  EXPECT_EQ(r.operator_id, "op-ann");
   EXPECT_EQ(r.to_step, "selfie");
+  // "operator" may be given: the token's own id.
+  const auto named = parse_operator_body(R"({"operator":"op-ann","reason":"r"})",
+                                         CommandType::operator_cancel, kAnn);
+  EXPECT_EQ(named.operator_id, "op-ann");
+}
+
+// The body never decides who acts: naming anyone else than the token's operator is refused,
+// 403, and the refusal does not echo the name.
+TEST(OperatorBodyTest, RefusesABodyNamingAnotherOperator) {
+  for (const std::string body :
+       {R"({"operator":"op-bo","reason":"r"})", R"({"operator":"","reason":"r"})",
+        R"({"operator":"OP-ANN","reason":"r"})", R"({"operator":"op-ann ","reason":"r"})",
+        R"({"operator":"op-ann\u0000","reason":"r"})"}) {
+    try {
+      parse_operator_body(body, CommandType::operator_cancel, kAnn);
+      ADD_FAILURE() << "accepted " << body;
+    } catch (const RequestError& e) {
+      EXPECT_EQ(e.code(), Errc::operator_mismatch) << body;
+      EXPECT_EQ(http_status(e.code()), 403);
+      EXPECT_EQ(std::string(e.what()).find("op-bo"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(OperatorBodyTest, RefusesWhatIsMissingWrongOrUnknown) {
   const auto retry = CommandType::operator_retry;
   EXPECT_EQ(bad_body("", retry), "the body must be a JSON object");
-  EXPECT_EQ(bad_body("{\"operator\":", retry), "the body must be a JSON object");
+  EXPECT_EQ(bad_body("{\"reason\":", retry), "the body must be a JSON object");
   EXPECT_EQ(bad_body("[1]", retry), "the body must be a JSON object");
-  EXPECT_EQ(bad_body(R"({"reason":"r"})", retry), "the body needs \"operator\"");
-  EXPECT_EQ(bad_body(R"({"operator":"o"})", retry), "the body needs \"reason\"");
-  EXPECT_EQ(bad_body(R"({"operator":"","reason":"r"})", retry), "\"operator\" must not be empty");
-  EXPECT_EQ(bad_body(R"({"operator":{"id":"o"},"reason":"r"})", retry),
+  EXPECT_EQ(bad_body(R"({})", retry), "the body needs \"reason\"");
+  EXPECT_EQ(bad_body(R"({"operator":"op-ann"})", retry), "the body needs \"reason\"");
+  EXPECT_EQ(bad_body(R"({"reason":""})", retry), "\"reason\" must not be empty");
+  EXPECT_EQ(bad_body(R"({"operator":{"id":"op-ann"},"reason":"r"})", retry),
             "\"operator\" must be a string");
-  EXPECT_EQ(bad_body(R"({"operator":"o","reason":"a\nb"})", retry),
-            "\"reason\" must not hold control characters");
-  EXPECT_EQ(bad_body(R"({"operator":"o","reason":")" + std::string(1001, 'x') + "\"}", retry),
+  EXPECT_EQ(bad_body(R"({"reason":"a\nb"})", retry), "\"reason\" must not hold control characters");
+  EXPECT_EQ(bad_body(R"({"reason":")" + std::string(1001, 'x') + "\"}", retry),
             "\"reason\" is longer than 1000 bytes");
-  EXPECT_EQ(bad_body(R"({"operator":"o","reason":"r","force":true})", retry),
-            "unknown field \"force\"");
-  EXPECT_EQ(bad_body(R"({"operator":"o","reason":"r","to_step":"selfie"})", retry),
+  EXPECT_EQ(bad_body(R"({"reason":"r","force":true})", retry), "unknown field \"force\"");
+  EXPECT_EQ(bad_body(R"({"reason":"r","to_step":"selfie"})", retry),
             "unknown field \"to_step\" (only a rewind has one)");
-  EXPECT_EQ(bad_body(R"({"operator":"o","reason":"r"})", CommandType::operator_rewind),
+  EXPECT_EQ(bad_body(R"({"reason":"r"})", CommandType::operator_rewind),
             "the body needs \"to_step\"");
 }
 
 TEST(OperatorEventTest, AnIdempotencyKeyNamesTheCommand) {
   const RegistrationId reg("reg-1");
   const auto retry = CommandType::operator_retry;
-  const auto id = command_id_for(reg, retry, "4f1c-attempt");
+  const auto id = command_id_for(reg, retry, kAnn, "4f1c-attempt");
   EXPECT_EQ(id.size(), 3u + 32u);
   EXPECT_EQ(id.rfind("op/", 0), 0u);
-  EXPECT_EQ(id, command_id_for(reg, retry, "4f1c-attempt"));  // a repeat: the same command
-  EXPECT_NE(id, command_id_for(reg, retry, "4f1c-attempt2"));
-  EXPECT_NE(id, command_id_for(RegistrationId("reg-2"), retry, "4f1c-attempt"));
-  EXPECT_NE(id, command_id_for(reg, CommandType::operator_cancel, "4f1c-attempt"));
+  EXPECT_EQ(id, command_id_for(reg, retry, kAnn, "4f1c-attempt"));  // a repeat: the same command
+  EXPECT_NE(id, command_id_for(reg, retry, kAnn, "4f1c-attempt2"));
+  EXPECT_NE(id, command_id_for(RegistrationId("reg-2"), retry, kAnn, "4f1c-attempt"));
+  EXPECT_NE(id, command_id_for(reg, CommandType::operator_cancel, kAnn, "4f1c-attempt"));
+  // Another operator's action with the same key is another command, not a repeat of this one.
+  EXPECT_NE(id, command_id_for(reg, retry, trust::OperatorId("op-bo"), "4f1c-attempt"));
   for (const std::string& bad : {std::string(129, 'k'), std::string("two words"),
                                  std::string("tab\t"), std::string("\xc3\xa9")}) {
     try {
-      command_id_for(reg, retry, bad);
+      command_id_for(reg, retry, kAnn, bad);
       ADD_FAILURE() << "accepted '" << bad << "'";
     } catch (const RequestError& e) {
       EXPECT_EQ(http_status(e.code()), 400);
       EXPECT_EQ(e.code(), Errc::bad_request);
     }
   }
-  EXPECT_NO_THROW(command_id_for(reg, retry, std::string(128, 'k')));
+  EXPECT_NO_THROW(command_id_for(reg, retry, kAnn, std::string(128, 'k')));
 }
 
 TEST(OperatorEventTest, IsACloudEventOfTheActionKeyedToTheRegistration) {

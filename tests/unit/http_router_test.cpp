@@ -1,9 +1,11 @@
 // The API's router: routes with parameters, the errors it answers itself (404, 405 with
-// Allow, 401 for operator routes, 400 for a bad path or a handler's RequestError).
+// Allow, 401 for operator routes without a token of an operator who may act, 400 for a bad
+// path or a handler's RequestError), and the operator it hands an operator route's handler.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/trust/signer.hpp"
 #include "service/http/router.hpp"
 
 namespace enroll::http {
@@ -17,6 +19,20 @@ struct Captured {
   [[nodiscard]] std::string code() const {
     return nlohmann::json::parse(response.value().body).at("error").at("code");
   }
+};
+
+// Two operators: ann may act, bo's token was revoked an hour ago.
+struct Operators {
+  trust::NewOperator ann = trust::make_operator(trust::OperatorId("op-ann"), trust::system_now());
+  trust::NewOperator bo = trust::make_operator(trust::OperatorId("op-bo"), trust::system_now());
+  [[nodiscard]] trust::OperatorTokens tokens() const {
+    trust::OperatorFile file{{ann.entry, bo.entry}};
+    file.operators[1].created_at -= std::chrono::hours(2);
+    file.operators[1].revoked_at = trust::system_now() - std::chrono::hours(1);
+    return trust::OperatorTokens(std::move(file));
+  }
+  [[nodiscard]] std::string ann_token() const { return std::string(ann.token.view()); }
+  [[nodiscard]] std::string bo_token() const { return std::string(bo.token.view()); }
 };
 
 Request get(std::string path) {
@@ -35,13 +51,16 @@ class RouterTest : public ::testing::Test {
                 [](Request&, const Respond& respond) { respond(json_response(200, {})); });
     router_.add(
         Method::post, "/v1/registrations/{id}/cancel",
-        [](Request&, const Respond& respond) { respond(json_response(202, {})); },
+        [](Request& r, const Respond& respond) {
+          respond(json_response(202, {{"operator", r.operator_id.str()}}));
+        },
         Access::operator_token);
     router_.add(Method::get, "/bad", [](Request&, const Respond&) {
       throw RequestError(Errc::bad_filter, "no such phase");
     });
   }
-  Router router_{"s3cret-token"};
+  Operators operators_;
+  Router router_{operators_.tokens()};
 };
 
 TEST_F(RouterTest, HandsTheDecodedParameterToTheHandler) {
@@ -96,16 +115,22 @@ TEST_F(RouterTest, HeadIsAnsweredByTheGetRoute) {
   Captured d;  // not for a POST route
   r = get("/v1/registrations/reg-1/cancel");
   r.method = Method::head;
-  r.authorization = "Bearer s3cret-token";
+  r.authorization = "Bearer " + operators_.ann_token();
   router_.dispatch(r, d.respond());
   EXPECT_EQ(d.response->status, 405);
 }
 
-TEST_F(RouterTest, OperatorRoutesNeedTheBearerToken) {
+// An unknown token, a revoked operator's and no token at all get the same answer; a good token
+// names its operator to the handler.
+TEST_F(RouterTest, OperatorRoutesNeedTheTokenOfAnOperatorWhoMayAct) {
   Request r = get("/v1/registrations/x/cancel");
   r.method = Method::post;
-  for (const char* auth : {"", "Bearer", "Bearer wrong", "Basic s3cret-token",
-                           "Bearer s3cret-token2", "bearer s3cret-token"}) {
+  const auto ann = operators_.ann_token();
+  std::string body;
+  for (const std::string& auth :
+       {std::string(), std::string("Bearer"), std::string("Bearer "), std::string("Bearer wrong"),
+        "Basic " + ann, "Bearer " + ann + "2", "Bearer " + ann.substr(1), "bearer " + ann,
+        "Bearer  " + ann, "Bearer " + operators_.bo_token(), "Bearer " + std::string(600, 'x')}) {
     Captured c;
     r.authorization = auth;
     router_.dispatch(r, c.respond());
@@ -113,14 +138,18 @@ TEST_F(RouterTest, OperatorRoutesNeedTheBearerToken) {
     EXPECT_EQ(c.response->status, 401) << auth;
     EXPECT_EQ(c.code(), "unauthorized");
     EXPECT_EQ(c.response->headers.at(0).first, "WWW-Authenticate");
+    if (body.empty()) body = c.response->body;
+    EXPECT_EQ(c.response->body, body) << "one answer for every refusal: " << auth;
   }
   Captured ok;
-  r.authorization = "Bearer s3cret-token";
+  r.authorization = "Bearer " + ann;
+  r.operator_id = trust::OperatorId("op-bo");  // never from the request: the router sets it
   router_.dispatch(r, ok.respond());
   EXPECT_EQ(ok.response->status, 202);
+  EXPECT_EQ(nlohmann::json::parse(ok.response->body).at("operator"), "op-ann");
 }
 
-TEST_F(RouterTest, WithoutAnOperatorTokenOperatorRoutesAlwaysRefuse) {
+TEST_F(RouterTest, WithoutOperatorsOperatorRoutesAlwaysRefuse) {
   Router open;
   open.add(
       Method::post, "/x", [](Request&, const Respond& respond) { respond(json_response(200, {})); },

@@ -55,8 +55,6 @@ TEST_F(KeysTest, GenerateThenLoadRoundTrips) {
   EXPECT_EQ(keys.citizen_hash_key.size(), 32u);
   EXPECT_EQ(keys.passcode_salt_key.size(), 32u);
   EXPECT_NE(keys.qr_mac_key, keys.citizen_hash_key);
-  EXPECT_EQ(keys.operator_token.size(), 43u);  // 32 bytes, base64url without padding
-  EXPECT_EQ(keys.operator_token.find_first_of("+/="), std::string::npos);
   EXPECT_EQ(load_seal_public_key(dir_).bytes, keys.passcode_seal.pub.bytes);
   // The loaded pair works: a box sealed to the public file opens with the loaded keys.
   const auto opened =
@@ -68,7 +66,7 @@ TEST_F(KeysTest, GenerateThenLoadRoundTrips) {
 TEST_F(KeysTest, FilesAreBase64AndSecretsArePrivate) {
   generate_keys(dir_);
   for (const char* name : {"passcode_seal.key", "qr_mac.key", "request_id.key", "citizen_hash.key",
-                           "passcode_salt.key", "operator.token"}) {
+                           "passcode_salt.key"}) {
     EXPECT_EQ(fs::status(dir_ / name).permissions() & fs::perms::all,
               fs::perms::owner_read | fs::perms::owner_write)
         << name;
@@ -96,13 +94,16 @@ TEST_F(KeysTest, RefusesToOverwriteUnlessAsked) {
   // One existing file is enough to refuse, and nothing else is written.
   fs::remove_all(dir_);
   fs::create_directories(dir_);
-  write("operator.token", "my-own-operator-token-1234\n");
+  write("passcode_salt.key", "my-own-salt-key\n");
   EXPECT_THROW(generate_keys(dir_), KeysError);
   EXPECT_FALSE(fs::exists(dir_ / "passcode_seal.pub"));
 
   generate_keys(dir_, /*overwrite=*/true);
-  EXPECT_NE(read("operator.token"), "my-own-operator-token-1234\n");
+  EXPECT_NE(read("passcode_salt.key"), "my-own-salt-key\n");
   EXPECT_NO_THROW(load_keys(dir_));
+  // The shared operator token of earlier versions is gone: operators have their own
+  // (adapters/trust/operator_tokens.hpp).
+  EXPECT_FALSE(fs::exists(dir_ / "operator.token"));
 }
 
 TEST_F(KeysTest, OverwriteTightensTheModeOfAnExistingSecretFile) {
@@ -137,10 +138,6 @@ TEST_F(KeysTest, MalformedFilesAreNamed) {
   write("passcode_salt.key", crypto::to_base64(std::vector<unsigned char>(8, 1)) + "\n");
   EXPECT_NE(load_error().find("passcode_salt.key' holds 8 bytes"), std::string::npos)
       << load_error();
-
-  generate_keys(dir_, true);
-  write("operator.token", "short\n");
-  EXPECT_NE(load_error().find("operator.token"), std::string::npos) << load_error();
 }
 
 TEST_F(KeysTest, MismatchedSealKeyPairIsRefused) {
