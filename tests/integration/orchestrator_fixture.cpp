@@ -24,9 +24,9 @@ void OrchestratorTest::SetUp() {
   work_ = std::filesystem::temp_directory_path() / name;
   std::filesystem::create_directories(work_);
   trust::provision_key_folder(work_ / "keys", codec::known_tasks(), trust::system_now());
-  trust::TrustFile trust = trust::load_trust_file(work_ / "keys");
-  adjust_trust(trust);
-  trust::write_trust_file(work_ / "keys", trust);
+  trust_ = trust::load_trust_file(work_ / "keys");
+  adjust_trust(trust_);
+  trust::write_trust_file(work_ / "keys", trust_);
   trust::OperatorFile operators = trust::load_operator_file(work_ / "keys");
   adjust_operators(operators);
   trust::write_operator_file(work_ / "keys", operators);
@@ -609,8 +609,7 @@ std::vector<nlohmann::json> OrchestratorTest::of(const std::vector<KafkaMessage>
 }
 
 std::string OrchestratorTest::resigned(nlohmann::json event) const {
-  const auto trust = trust::load_trust_file(work_ / "keys");
-  const auto* key = trust.key(trust::KeyId(event.at("keyid").get<std::string>()));
+  const auto* key = trust_.key(trust::KeyId(event.at("keyid").get<std::string>()));
   if (key == nullptr) throw std::runtime_error("resigned(): no key " + event.at("keyid").dump());
   signers().get(key->principal).sign(event);
   return event.dump();

@@ -152,6 +152,7 @@ class OrchestratorTest : public ::testing::Test {
   Keys keys_;
   std::string operator_token_;  // the demo operator's (operator-1), as enrollctl --keys reads it
   std::optional<trust::Signers> signers_;  // every default principal's (the key folder's)
+  trust::TrustFile trust_;                 // the key folder's trust file, as SetUp wrote it
   std::unique_ptr<redis::Router> redis_;   // one server or a cluster, as redis_url() says
   std::unique_ptr<TestProducer> producer_;
   std::vector<KafkaMessage> driven_events_;  // what the last drive() read of enroll.events
