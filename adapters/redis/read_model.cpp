@@ -273,11 +273,11 @@ std::int64_t ReadModel::outbox_backlog(const std::vector<std::int32_t>& partitio
   }));
 }
 
-std::int64_t ReadModel::quarantined(const std::vector<std::int32_t>& partitions) {
-  const std::string quarantined =
-      std::string(keys::index) + "status:" + std::string(to_string(Status::quarantined));
+std::int64_t ReadModel::count_in(const std::vector<std::int32_t>& partitions, Status status) {
+  const std::string by_status =
+      std::string(keys::index) + "status:" + std::string(to_string(status));
   return sum_of(per_partition(partitions, [&](std::int32_t p) {
-    const std::string index = key(p, quarantined);
+    const std::string index = key(p, by_status);
     return RoutedCommand{{index}, {"ZCARD", index}};
   }));
 }

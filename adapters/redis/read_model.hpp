@@ -102,8 +102,9 @@ class ReadModel {
   FunnelCounts funnel();
   // Outbox entries not yet acknowledged by Kafka, summed over `partitions`.
   std::int64_t outbox_backlog(const std::vector<std::int32_t>& partitions);
-  // Quarantined registrations of `partitions` (idx:status:quarantined).
-  std::int64_t quarantined(const std::vector<std::int32_t>& partitions);
+  // Registrations of `partitions` with `status` now (ZCARD of idx:status:<status>), e.g. the
+  // quarantined ones or the incidents.
+  std::int64_t count_in(const std::vector<std::int32_t>& partitions, Status status);
   // Active registrations of `partitions` whose last change is at or before `before`.
   std::int64_t active_changed_before(const std::vector<std::int32_t>& partitions, Timestamp before);
 

@@ -7,6 +7,7 @@
 #include "adapters/redis/keyspace.hpp"
 #include "adapters/redis/script.hpp"
 #include "adapters/redis/scripts.hpp"
+#include "statemachines/lifecycle.hpp"
 
 namespace enroll::redis {
 
@@ -204,19 +205,65 @@ std::map<std::int32_t, std::vector<DueTimer>> Store::due_timers(
   return out;
 }
 
+namespace {
+
+// A claim's holder value: "<partition>|<registration id>".
+std::string claim_holder(std::int32_t partition, const RegistrationId& id) {
+  return std::to_string(partition) + "|" + id.str();
+}
+
+}  // namespace
+
 bool Store::claim_citizen(const std::string& citizen_hash, const RegistrationId& id,
-                          std::chrono::seconds ttl) {
+                          std::int32_t partition) {
   const std::string claim_key = ns_ + ":citizen:" + citizen_hash;
-  std::vector<std::string> argv{
-      "EVALSHA", claim_sha_, "1", claim_key, id.str(), "claim", std::to_string(ttl.count())};
-  auto r = eval_script(redis_, {claim_key}, citizen_claim_script(), argv);
+  const std::string me = claim_holder(partition, id);
+  const auto run = [&](const char* action, const std::string& stale) {
+    return eval_script(redis_, {claim_key}, citizen_claim_script(),
+                       {"EVALSHA", claim_sha_, "1", claim_key, me, action, stale, id.str()});
+  };
+  auto r = run("claim", "");
+  if (r->type == REDIS_REPLY_INTEGER) return r->integer == 1;
+  if (r->type != REDIS_REPLY_STRING) return false;
+  const std::string holder(r->str, r->len);
+  // Held by another: refused, unless that registration has ended (its release was lost, e.g.
+  // with writes a Redis fail-over dropped); then taken over, if still held by it.
+  if (!claim_holder_ended(holder)) return false;
+  r = run("take_over", holder);
   return r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 }
 
-void Store::release_citizen(const std::string& citizen_hash, const RegistrationId& id) {
+bool Store::claim_holder_ended(const std::string& holder) {
+  const auto bar = holder.find('|');
+  if (bar == std::string::npos || bar == 0 || bar > 9) return false;  // an old claim: its TTL
+  std::int32_t partition = 0;
+  for (std::size_t i = 0; i < bar; ++i) {
+    if (holder[i] < '0' || holder[i] > '9') return false;
+    partition = partition * 10 + (holder[i] - '0');
+  }
+  const RegistrationId holder_id(holder.substr(bar + 1));
+  const std::string state = state_key(partition, holder_id);
+  auto r = redis_.command({state}, {"GET", state});
+  if (r->type != REDIS_REPLY_STRING) {
+    // No state: a quarantined registration still holds its claim; an unknown one does not.
+    const std::string quarantined = key(partition, std::string(keys::quarantine) + holder_id.str());
+    auto q = redis_.command({quarantined}, {"EXISTS", quarantined});
+    return q->type == REDIS_REPLY_INTEGER && q->integer == 0;
+  }
+  const auto record = nlohmann::json::parse(std::string_view(r->str, r->len), nullptr, false);
+  if (!record.is_object() || !record.contains("machine") || !record["machine"].is_string()) {
+    return false;  // undecodable: left to the quarantine, the claim stays
+  }
+  const auto machine = registration_state_from(record["machine"].get<std::string>());
+  return machine && is_terminal(*machine);
+}
+
+void Store::release_citizen(const std::string& citizen_hash, const RegistrationId& id,
+                            std::int32_t partition) {
   const std::string claim_key = ns_ + ":citizen:" + citizen_hash;
-  std::vector<std::string> argv{"EVALSHA", claim_sha_, "1", claim_key, id.str(), "release"};
-  eval_script(redis_, {claim_key}, citizen_claim_script(), argv);
+  eval_script(redis_, {claim_key}, citizen_claim_script(),
+              {"EVALSHA", claim_sha_, "1", claim_key, claim_holder(partition, id), "release", "",
+               id.str()});
 }
 
 std::vector<OutboxEntry> Store::pending_outbox(std::int32_t partition) {

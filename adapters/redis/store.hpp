@@ -68,6 +68,8 @@ class Store {
   Store(Router& redis, std::string ns);
 
   std::string state_key(std::int32_t partition, const RegistrationId& id) const;
+  // A claim holder ("<partition>|<id>") whose registration has ended or is unknown.
+  bool claim_holder_ended(const std::string& holder);
 
   // Bumps the partition's epoch (fencing out any previous owner) and reads its offset.
   PartitionClaim claim(std::int32_t partition);
@@ -95,10 +97,14 @@ class Store {
   // `limit` each), in one round trip.
   std::map<std::int32_t, std::vector<DueTimer>> due_timers(
       const std::vector<std::int32_t>& partitions, Timestamp now, std::size_t limit);
-  // The one-active-registration claim (citizen_claim.lua): true if `id` holds it.
+  // The one-active-registration claim (citizen_claim.lua): true if `id` (of inbox partition
+  // `partition`) holds it. No TTL: it lasts until its registration releases it at its end; a
+  // claim whose holder has ended all the same (a release lost with writes Redis dropped) is
+  // taken over.
   bool claim_citizen(const std::string& citizen_hash, const RegistrationId& id,
-                     std::chrono::seconds ttl);
-  void release_citizen(const std::string& citizen_hash, const RegistrationId& id);
+                     std::int32_t partition);
+  void release_citizen(const std::string& citizen_hash, const RegistrationId& id,
+                       std::int32_t partition);
   // Outbox entries not yet acknowledged by Kafka (to re-send after a restart).
   std::vector<OutboxEntry> pending_outbox(std::int32_t partition);
   // Removes delivered entries.

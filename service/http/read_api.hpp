@@ -55,6 +55,7 @@ class ReadApi {
   metrics::GaugeFamily& outbox_backlog_;
   metrics::GaugeFamily& stuck_;
   metrics::GaugeFamily& quarantined_;
+  metrics::GaugeFamily& incidents_;
 };
 
 }  // namespace enroll::http

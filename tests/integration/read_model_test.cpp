@@ -489,7 +489,7 @@ TEST_F(ReadModelTest, AStateThatCannotBeDecodedIsQuarantinedByTheLoad) {
   EXPECT_EQ(funnel("kiosk", "status:quarantined"), 1);
   EXPECT_EQ(funnel("kiosk", "status:active"), 1);
   EXPECT_EQ(funnel("kiosk", "active:card"), 1);
-  EXPECT_EQ(model_->quarantined({0, 1, 2, 3}), 1);
+  EXPECT_EQ(model_->count_in({0, 1, 2, 3}, Status::quarantined), 1);
   seen = model_->registration(bad);
   ASSERT_TRUE(seen.quarantine);
   EXPECT_TRUE(seen.quarantine->at);
