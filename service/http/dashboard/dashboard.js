@@ -152,10 +152,10 @@ function svg(tag, attrs = {}, text) {
 
 // ---- the journey graph -----------------------------------------------------------------
 
-const BOX_W = 150;
-const BOX_H = 58;
-const COL_W = 190;
-const ROW_H = 96;
+const BOX_W = 138;
+const BOX_H = 54;
+const COL_W = 168;
+const ROW_H = 90;
 const TOP = 56;  // room above the steps for the arrows going back
 const LEFT = 12;
 
@@ -200,7 +200,12 @@ function route(a, b, kind) {
   let p1;
   let p2;
   let p3;
-  if (kind === 'back') {  // over the top
+  if (kind === 'back' && a.x === b.x) {  // up the same column: round the right side
+    p0 = [a.x + BOX_W, a.y + BOX_H / 2];
+    p3 = [b.x + BOX_W, b.y + BOX_H / 2];
+    p1 = [p0[0] + 40, p0[1]];
+    p2 = [p3[0] + 40, p3[1]];
+  } else if (kind === 'back') {  // over the top
     p0 = [ax, a.y];
     p3 = [bx, b.y];
     const lift = Math.min(a.y, b.y) - 40 - Math.abs(ax - bx) / 12;
@@ -234,12 +239,15 @@ function renderJourney(journey) {
   const box = document.getElementById('journey');
   const {nodes, edges} = journey;
   const {placed, width, height} = layout(nodes);
-  const root = svg('svg', {viewBox: `0 0 ${width} ${height}`, width, height, role: 'img',
+  // Scaled to the page's width (CSS), its proportions kept.
+  const root = svg('svg', {viewBox: `0 0 ${width} ${height}`, role: 'img',
                            'aria-label': `Journey of ${journey.channel}`,
                            'data-journey': journey.channel});
   const defs = svg('defs');
+  // One size whatever the line's width (a busy edge is drawn thicker).
   const marker = svg('marker', {id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5,
-                                markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse'});
+                                markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse',
+                                orient: 'auto-start-reverse'});
   marker.append(svg('path', {d: 'M0,0 L10,5 L0,10 z', class: 'arrow-head'}));
   defs.append(marker);
   root.append(defs);
@@ -257,6 +265,8 @@ function renderJourney(journey) {
     lines.append(svg('path', {d, class: `edge edge-${e.kind.replace(/\s/g, '-')}${used}`,
                               'stroke-width': 1.5 + 4 * (e.last_hour / busiest),
                               'marker-end': 'url(#arrow)'}));
+    // A count on every way forward, and on any other edge that someone took.
+    if (e.kind !== 'done' && e.last_hour === 0) continue;
     const g = svg('g', {class: `edge-label${used}`});
     g.append(svg('title', {}, `${nodes[e.from].name} → ${nodes[e.to].name} (${e.kind}): ` +
                               `${e.last_hour} in the last hour`));
@@ -279,16 +289,19 @@ function renderJourney(journey) {
                                 (n.task ? `, task ${n.task}` : '') + ')'));
       g.append(svg('rect', {x, y, width: BOX_W, height: BOX_H, rx: 6,
                             class: incidents > 0 ? 'step has-incidents' : 'step'}));
-      g.append(svg('text', {x: x + 8, y: y + 19, class: 'step-name'}, n.name));
-      g.append(svg('text', {x: x + 8, y: y + 42, class: 'waiting', 'data-step': n.name,
-                            'data-step-status': 'active'}, waiting));
-      g.append(svg('text', {x: x + 8 + 10 * String(waiting).length, y: y + 42,
-                            class: 'badge-note'}, ' waiting'));
+      g.append(svg('text', {x: x + 8, y: y + 18, class: 'step-name'}, n.name));
+      const line = svg('text', {x: x + 8, y: y + 40});
+      line.append(svg('tspan', {class: 'waiting', 'data-step': n.name,
+                                'data-step-status': 'active'}, waiting));
+      line.append(svg('tspan', {class: 'badge-note'}, ' waiting'));
+      g.append(line);
       const bx = x + BOX_W - 34;
-      g.append(svg('rect', {x: bx, y: y + 29, width: 28, height: 18, rx: 9,
-                            class: incidents > 0 ? 'incident-badge hot' : 'incident-badge'}));
-      g.append(svg('title', {}, `${incidents} incident(s)`));
-      g.append(svg('text', {x: bx + 14, y: y + 42, 'text-anchor': 'middle',
+      const badge = svg('g', {class: 'badge'});
+      badge.append(svg('title', {}, `${incidents} incident(s)`));
+      badge.append(svg('rect', {x: bx, y: y + 27, width: 28, height: 18, rx: 9,
+                                class: incidents > 0 ? 'incident-badge hot' : 'incident-badge'}));
+      g.append(badge);
+      g.append(svg('text', {x: bx + 14, y: y + 40, 'text-anchor': 'middle',
                             class: incidents > 0 ? 'incidents hot' : 'incidents',
                             'data-step': n.name, 'data-step-status': 'incident'}, incidents));
     } else {
@@ -326,7 +339,7 @@ function renderChannels(funnel) {
 
 function renderFunnelBars(funnel) {
   const out = [];
-  const BAR = 420;
+  const BAR = 380;
   for (const [channel, c] of Object.entries(funnel.channels)) {
     const phases = Object.entries(c.reached);
     const most = Math.max(1, ...phases.map(([, n]) => n));
@@ -537,10 +550,13 @@ async function showTimeline(id) {
     li.append(el('time', new Date(rec.at).toLocaleString(), {datetime: rec.at}));
     const what = el('div', undefined, {class: 'what'});
     what.append(el('strong', rec.outcome, {'data-record-outcome': rec.seq}));
-    const where = rec.from === rec.to ? ` at ${rec.to}` : ` ${rec.from} → ${rec.to}`;
-    what.append(el('span', `${where}${rec.step ? ` (step ${rec.step})` : ''}`));
-    const actor = rec.actor && (rec.actor.id || rec.actor.kind || rec.actor.type);
-    if (actor) what.append(el('span', ` by ${actor}`, {class: 'note'}));
+    // from and to are <phase>/<step> (or the outcome).
+    what.append(el('span', rec.from === rec.to ? ` at ${rec.to}` : ` ${rec.from} → ${rec.to}`));
+    // Who acted, by role (and the officer's or operator's id), never the principal's id.
+    const actor = rec.actor || {};
+    const who = [actor.role, actor.officer && `officer ${actor.officer}`,
+                 actor.operator && `operator ${actor.operator}`].filter(Boolean).join(', ');
+    if (who) what.append(el('span', ` by ${who}`, {class: 'note'}));
     li.append(what);
     return li;
   }));
