@@ -183,6 +183,38 @@ TEST_F(DashboardTest, ServesThePageAndItsFilesFromMemory) {
   EXPECT_EQ(post.headers.at("allow"), "GET, HEAD");
 }
 
+// The dashboard's pictures before anything ran: every step and edge at 0, 60 quiet minutes;
+// and what they refuse.
+TEST_F(DashboardTest, JourneyAndActivityOfAQuietServerAndWhatTheyRefuse) {
+  const auto port = http_port();
+  for (const std::string channel :
+       {"self-service", "kiosk", "officer-assisted", "passcode-reset"}) {
+    const auto r = http_get(port, "/v1/stats/journey?channel=" + channel);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto j = r.json();
+    EXPECT_EQ(j.at("channel"), channel);
+    EXPECT_FALSE(j.at("since").get<std::string>().empty());
+    ASSERT_FALSE(j.at("nodes").empty());
+    EXPECT_EQ(j.at("nodes").at(0).at("kind"), "step");
+    for (const auto& e : j.at("edges")) EXPECT_EQ(e.at("last_hour"), 0) << e;
+    EXPECT_TRUE(j.at("elsewhere").at("moves").empty());
+  }
+  const auto activity = http_get(port, "/v1/stats/activity").json();
+  ASSERT_EQ(activity.at("minutes").size(), 60u);
+  for (const auto& m : activity.at("minutes")) EXPECT_EQ(m.at("applied"), 0) << m;
+  EXPECT_EQ(activity.at("minutes").at(0).at("at"), activity.at("since"));
+  for (const auto& [target, code] : std::vector<std::pair<std::string, std::string>>{
+           {"/v1/stats/journey", "bad_filter"},
+           {"/v1/stats/journey?channel=", "bad_filter"},
+           {"/v1/stats/journey?channel=carrier-pigeon", "bad_filter"},
+           {"/v1/stats/journey?channel=kiosk&since=1h", "bad_request"},
+           {"/v1/stats/activity?minutes=5", "bad_request"}}) {
+    const auto r = http_get(port, target);
+    EXPECT_EQ(r.status, 400) << target;
+    EXPECT_EQ(r.error_code(), code) << target << ": " << r.body;
+  }
+}
+
 TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
   const auto port = http_port();
   sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");

@@ -231,7 +231,12 @@ function route(a, b, kind) {
     p2 = [p3[0], p3[1] + dy];
   }
   const d = `M${p0} C${p1} ${p2} ${p3}`;
-  const mid = [0, 1].map((i) => (p0[i] + 3 * p1[i] + 3 * p2[i] + p3[i]) / 8);
+  // The label's place on the curve: the middle, or near the end for an arrow down into the
+  // outcomes' row (their middles pass over the steps in between).
+  const t = b.outcome && b.y > a.y + BOX_H ? 0.85 : 0.5;
+  const u = 1 - t;
+  const mid = [0, 1].map((i) => u * u * u * p0[i] + 3 * u * u * t * p1[i] +
+                                 3 * u * t * t * p2[i] + t * t * t * p3[i]);
   return {d, mid};
 }
 
