@@ -582,7 +582,15 @@ function showView() {
     else a.removeAttribute('aria-current');
   }
   document.body.dataset.view = name;
-  if (name === 'timeline' && arg) showTimeline(decodeURIComponent(arg));
+  if (name === 'timeline' && arg) {
+    let id = null;
+    try {
+      id = decodeURIComponent(arg);
+    } catch (e) {  // a hand-typed address with a broken escape
+      document.getElementById('timeline-note').textContent = `Not a registration id: ${arg}`;
+    }
+    if (id) showTimeline(id);
+  }
 }
 
 async function get(path, as) {
