@@ -131,7 +131,8 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
                                        std::optional<std::int64_t> next_offset,
                                        const std::vector<StoredState>& states,
                                        const std::vector<codec::OutboxMessage>& outbox,
-                                       const std::vector<RegistrationId>& fired_timers) {
+                                       const std::vector<RegistrationId>& fired_timers,
+                                       const Activity& activity) {
   std::vector<std::string> argv{"EVALSHA",
                                 commit_sha_,
                                 std::to_string(4 + states.size()),
@@ -146,6 +147,15 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   argv.push_back(std::to_string(fired_timers.size()));
   argv.push_back(keys::partition_prefix(ns_, partition));
   argv.push_back(std::to_string(history_cap));
+  // The activity bucket's minute: the wall clock's, as the API reads the last hour by it.
+  argv.push_back(std::to_string(to_millis(
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()))));
+  argv.push_back(std::to_string(activity.applied));
+  argv.push_back(std::to_string(activity.failures.size()));
+  for (const auto& [task, n] : activity.failures) {
+    argv.push_back(task);
+    argv.push_back(std::to_string(n));
+  }
   for (const auto& stored : states) {
     const Registration& s = stored.state;
     argv.push_back(stored.json);
@@ -155,6 +165,7 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
     // What the read side's indexes and funnel need (see commit.lua).
     argv.push_back(s.channel);
     argv.emplace_back(to_string(s.phase));
+    argv.push_back(s.step);
     argv.emplace_back(to_string(s.status()));
     argv.push_back(std::to_string(to_millis(s.updated_at)));
     argv.emplace_back(s.purged() ? "1" : "");  // a tombstone leaves the read side

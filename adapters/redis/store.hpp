@@ -48,6 +48,13 @@ struct StoredState {
 // (history_dropped) instead, and the whole trail stays on enroll.audit.
 inline constexpr std::size_t history_cap = 1000;
 
+// What a commit did besides its states, counted in the minute's activity bucket for the
+// dashboard's charts (commit.lua).
+struct Activity {
+  std::int64_t applied = 0;                      // events applied by the engine
+  std::map<std::string, std::int64_t> failures;  // step failures by task (bounded label values)
+};
+
 // What Store::load found for a batch's registrations.
 struct LoadedStates {
   // Each id asked for that is not quarantined: its state, or nullopt for an unknown one.
@@ -86,13 +93,15 @@ class Store {
   // timers), the removal of fired timers and the outbox, with the read side kept in step
   // (indexes, funnel, each audit record appended to its registration's history; a tombstone
   // taken out of the indexes, its meta and history deleted; commit.lua), if `epoch` is still
-  // current. Returns the outbox entry ids in the order of `outbox`.
+  // current; `activity` and the moves between journey steps are counted in the bucket of the
+  // current minute. Returns the outbox entry ids in the order of `outbox`.
   // Throws StaleEpochError.
   std::vector<std::string> commit(std::int32_t partition, std::int64_t epoch,
                                   std::optional<std::int64_t> next_offset,
                                   const std::vector<StoredState>& states,
                                   const std::vector<codec::OutboxMessage>& outbox,
-                                  const std::vector<RegistrationId>& fired_timers = {});
+                                  const std::vector<RegistrationId>& fired_timers = {},
+                                  const Activity& activity = {});
   // Registrations of each partition whose timer is due at `now`, with their due times (at most
   // `limit` each), in one round trip.
   std::map<std::int32_t, std::vector<DueTimer>> due_timers(

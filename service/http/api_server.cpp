@@ -4,8 +4,10 @@
 
 namespace enroll::http {
 
-void add_api_routes(Router& router, ReadApi& read_api, OperatorApi& operator_api) {
+void add_api_routes(Router& router, ReadApi& read_api, JourneyApi& journey_api,
+                    OperatorApi& operator_api) {
   read_api.add_routes(router);
+  journey_api.add_routes(router);
   operator_api.add_routes(router);
   add_dashboard_routes(router, read_api.stuck_after());
 }
@@ -16,10 +18,11 @@ ApiServer::ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
       worker_(settings.redis_url, settings.redis_namespace, settings.partitions),
       writer_(settings.kafka, settings.inbox_topic),
       read_api_(std::move(settings.read), worker_, monitor, registry),
+      journey_api_(*settings.catalog, worker_),
       operator_api_(*settings.catalog, worker_, writer_, *settings.operator_signer),
       server_(settings.listen, router_) {
   // Before start(): the router is read-only once serving.
-  add_api_routes(router_, read_api_, operator_api_);
+  add_api_routes(router_, read_api_, journey_api_, operator_api_);
 }
 
 ApiServer::~ApiServer() { stop(); }

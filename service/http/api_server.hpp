@@ -12,6 +12,7 @@
 #include <string>
 
 #include "service/http/inbox_writer.hpp"
+#include "service/http/journey_api.hpp"
 #include "service/http/operator_api.hpp"
 #include "service/http/read_api.hpp"
 #include "service/http/redis_worker.hpp"
@@ -35,9 +36,11 @@ struct ApiServerSettings {
   const trust::Signer* operator_signer = nullptr;  // operator-api's: signs operator actions
 };
 
-// Every route of the API on `router`: the read side, the operator actions and the dashboard
-// (what ApiServer serves; the HTTP fuzz target routes the same). Before serving.
-void add_api_routes(Router& router, ReadApi& read_api, OperatorApi& operator_api);
+// Every route of the API on `router`: the read side, the dashboard's pictures, the operator
+// actions and the dashboard (what ApiServer serves; the HTTP fuzz target routes the same).
+// Before serving.
+void add_api_routes(Router& router, ReadApi& read_api, JourneyApi& journey_api,
+                    OperatorApi& operator_api);
 
 class ApiServer {
  public:
@@ -56,6 +59,7 @@ class ApiServer {
   RedisWorker worker_;
   InboxWriter writer_;
   ReadApi read_api_;
+  JourneyApi journey_api_;
   OperatorApi operator_api_;
   Server server_;  // last: destroyed first, after stop()
 };

@@ -95,7 +95,10 @@ class InboxPipeline final : public kafka::RebalanceListener {
       std::int32_t partition, std::optional<std::int64_t> next_offset,
       const std::vector<redis::StoredState>& states,
       const std::vector<codec::OutboxMessage>& outbox,
-      const std::vector<RegistrationId>& fired_timers);
+      const std::vector<RegistrationId>& fired_timers, const redis::Activity& activity = {});
+  // What `batch` comes to in the minute's activity (the dashboard's charts): events applied,
+  // step failures by task.
+  [[nodiscard]] redis::Activity activity_of(const Batch& batch) const;
   // Runs the engine over `items` of one partition and commits the result in one step.
   // next_offset: the inbox position after the batch, committed with the states. If Redis
   // refuses the step for good, the items are committed one by one (commit_one).

@@ -103,9 +103,10 @@ struct Api {
         read_api(http::ReadApiSettings{world().catalog.channels(), world().seal_keys.pub,
                                        std::chrono::minutes(15)},
                  jobs, monitor, registry),
+        journey_api(world().catalog, jobs),
         operator_api(world().catalog, jobs, inbox, operator_signer()),
         router(operators()) {
-    http::add_api_routes(router, read_api, operator_api);
+    http::add_api_routes(router, read_api, journey_api, operator_api);
   }
   codec::InboundDecoder decoder;
   AnsweredJobs jobs;
@@ -113,6 +114,7 @@ struct Api {
   metrics::Registry registry;
   PipelineMonitor monitor;
   http::ReadApi read_api;
+  http::JourneyApi journey_api;
   http::OperatorApi operator_api;
   http::Router router;
 };
