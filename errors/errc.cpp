@@ -49,6 +49,7 @@ constexpr std::array kTable{
     ErrcInfo{Errc::method_not_allowed, C::http, "method_not_allowed", false, 405},
     ErrcInfo{Errc::definition_not_loaded, C::http, "definition_not_loaded", false, 409},
     ErrcInfo{Errc::registration_ended, C::http, "registration_ended", false, 409},
+    ErrcInfo{Errc::registration_moved, C::http, "registration_moved", false, 409},
     ErrcInfo{Errc::rewind_forward, C::http, "rewind_forward", false, 409},
     ErrcInfo{Errc::history_purged, C::http, "history_purged", false, 410},
     ErrcInfo{Errc::payload_too_large, C::http, "payload_too_large", false, 413},

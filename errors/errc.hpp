@@ -58,6 +58,7 @@ enum class Errc {
   method_not_allowed,
   definition_not_loaded,
   registration_ended,
+  registration_moved,  // no longer matches the bulk query the action was sent for
   rewind_forward,
   history_purged,
   payload_too_large,

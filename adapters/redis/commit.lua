@@ -5,7 +5,7 @@
 -- ARGV[3] n, ARGV[4] m, ARGV[5] the partition's key prefix '<ns>:{p<N>}:', ARGV[6] the cap of
 -- a history list (records past it are counted in meta's history_dropped), then for each
 -- state: value, registration id, next timer in ms ('' for none), channel, phase, status, last
--- change in ms, purged ('1' for a tombstone, else ''); then m registration ids whose due timer was fired (its timer.fire is in the
+-- change in ms, purged ('1' for a tombstone, else ''), current step; then m registration ids whose due timer was fired (its timer.fire is in the
 -- outbox): each is removed from the timers; then (topic, key, value, history) quadruples for
 -- the outbox: history is the audit record to append to the registration's history list ('' for
 -- none).
@@ -15,7 +15,9 @@
 --   idx:all, idx:phase:<phase>, idx:status:<status>, idx:channel:<channel>: sorted sets of
 --     registration ids scored by their last change;
 --   meta:<id>: a small hash (channel, phase, status; r:<channel>:<phase> once reached), the
---     previous values an update must take out of the indexes and the funnel;
+--     previous values an update must take out of the indexes and the funnel; and step, the
+--     current step, which the listing filters on (no index per step: memory; a registration
+--     committed before meta had it gets it at its next change);
 --   funnel: a hash of counters per channel: reached:<channel>:<phase> (registrations that
 --     ever got there), status:<channel>:<status> and active:<channel>:<phase> (now);
 --   hist:<id>: the registration's audit records, oldest first, the first ARGV[6] of them (a
@@ -61,10 +63,11 @@ local function forget(id, channel, phase, status)
 end
 
 -- Keeps a registration's meta, index entries and funnel counters in step with its state.
-local function index(id, channel, phase, status, changed)
+local function index(id, channel, phase, status, changed, step)
   local meta = prefix .. 'meta:' .. id
-  local old = redis.call('HMGET', meta, 'channel', 'phase', 'status')
+  local old = redis.call('HMGET', meta, 'channel', 'phase', 'status', 'step')
   local oc, op, os = old[1], old[2], old[3]
+  if old[4] ~= step then redis.call('HSET', meta, 'step', step) end
   redis.call('ZADD', prefix .. 'idx:all', changed, id)
   reindex('phase', op, phase, id, changed)
   reindex('status', os, status, id, changed)
@@ -87,7 +90,7 @@ end
 
 local purged = {}  -- tombstones of this batch: their audit records go to no history
 for i = 1, n do
-  local a = 7 + (i - 1) * 8
+  local a = 7 + (i - 1) * 9
   local id, due = ARGV[a + 1], ARGV[a + 2]
   local channel, phase, status, changed = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6]
   redis.call('SET', KEYS[4 + i], ARGV[a])
@@ -100,11 +103,11 @@ for i = 1, n do
     forget(id, channel, phase, status)
     purged[id] = true
   else
-    index(id, channel, phase, status, changed)
+    index(id, channel, phase, status, changed, ARGV[a + 8])
   end
 end
 
-local j = 7 + n * 8
+local j = 7 + n * 9
 for _ = 1, m do
   redis.call('ZREM', KEYS[4], ARGV[j])
   j = j + 1

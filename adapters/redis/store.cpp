@@ -157,6 +157,7 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
     argv.emplace_back(to_string(s.status()));
     argv.push_back(std::to_string(to_millis(s.updated_at)));
     argv.emplace_back(s.purged() ? "1" : "");  // a tombstone leaves the read side
+    argv.push_back(s.step);                    // what a listing's step filter reads
   }
   for (const auto& id : fired_timers) argv.push_back(id.str());
   for (const auto& m : outbox) {

@@ -1,8 +1,19 @@
 #include "service/http/api_server.hpp"
 
 #include "service/http/dashboard.hpp"
+#include "service/http/registration_filter.hpp"
 
 namespace enroll::http {
+namespace {
+
+// The read side's settings with the step names of every loaded definition (a listing's step
+// filter must name one).
+ReadApiSettings with_steps(ReadApiSettings read, const DefinitionCatalog& catalog) {
+  read.steps = filter_names(catalog).steps;
+  return read;
+}
+
+}  // namespace
 
 void add_api_routes(Router& router, ReadApi& read_api, OperatorApi& operator_api) {
   read_api.add_routes(router);
@@ -15,7 +26,8 @@ ApiServer::ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
     : router_(std::move(settings.operators)),
       worker_(settings.redis_url, settings.redis_namespace, settings.partitions),
       writer_(settings.kafka, settings.inbox_topic),
-      read_api_(std::move(settings.read), worker_, monitor, registry),
+      read_api_(with_steps(std::move(settings.read), *settings.catalog), worker_, monitor,
+                registry),
       operator_api_(*settings.catalog, worker_, writer_, *settings.operator_signer),
       server_(settings.listen, router_) {
   // Before start(): the router is read-only once serving.
