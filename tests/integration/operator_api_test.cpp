@@ -606,7 +606,8 @@ TEST_F(BulkActionsTest, CountAndCancelByQueryActOnTheMatchingOnesExactlyOnce) {
   auto r = http_get(http_port(), "/v1/registrations?step=selfie&channel=self-service");
   ASSERT_EQ(r.status, 200) << r.body;
   std::set<std::string> listed;
-  for (const auto& item : r.json().at("items")) {
+  const auto page = r.json();
+  for (const auto& item : page.at("items")) {
     EXPECT_EQ(item.at("step"), "selfie");
     listed.insert(item.at("id"));
   }
