@@ -73,9 +73,11 @@ int main(int argc, char** argv) {
     auto* one = action->add_option("ID", id, "the registration");
     auto* many = action->add_option("--query", bulk.query, query_help);
     one->excludes(many);
-    action->add_flag("--yes", bulk.yes, "with --query: act without asking for confirmation");
+    action->add_flag("--yes", bulk.yes, "with --query: act without asking for confirmation")
+        ->needs(many);
     action->add_option("--rate", bulk.rate, "with --query: actions per second at most")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->needs(many);
   }
   for (auto* action : {retry, rewind, cancel}) {
     action->add_option("--reason", reason, "why (audited)")->required();
