@@ -28,10 +28,12 @@ namespace enroll::http {
 
 struct ReadApiSettings {
   std::vector<std::string> channels;  // known channels: a listing filter must name one
-  std::vector<std::string> steps;     // known steps (of every definition loaded): likewise
   crypto::SealPublicKey passcode_key{};
   // /metrics counts active registrations without a change for longer than this as stuck.
   std::chrono::milliseconds stuck_after{std::chrono::minutes(15)};
+  // Known steps (of every definition loaded): a step filter must name one. ApiServer fills
+  // it from the catalog.
+  std::vector<std::string> steps{};
 };
 
 class ReadApi {
