@@ -50,6 +50,8 @@ constexpr std::array kTable{
     ErrcInfo{Errc::definition_not_loaded, C::http, "definition_not_loaded", false, 409},
     ErrcInfo{Errc::registration_ended, C::http, "registration_ended", false, 409},
     ErrcInfo{Errc::registration_moved, C::http, "registration_moved", false, 409},
+    ErrcInfo{Errc::count_changed, C::http, "count_changed", false, 409},
+    ErrcInfo{Errc::job_not_found, C::http, "job_not_found", false, 404},
     ErrcInfo{Errc::rewind_forward, C::http, "rewind_forward", false, 409},
     ErrcInfo{Errc::history_purged, C::http, "history_purged", false, 410},
     ErrcInfo{Errc::payload_too_large, C::http, "payload_too_large", false, 413},

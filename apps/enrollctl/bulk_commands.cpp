@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "statemachines/lifecycle.hpp"
-#include "workflows/crypto/hashing.hpp"
 #include "workflows/crypto/random.hpp"
 
 namespace enroll::ctl {
@@ -30,9 +29,8 @@ constexpr std::array<std::string_view, 5> query_keys{"phase", "status", "channel
                                                      "stuck_for"};
 // POSTs in flight at most: enough to reach the rate while each waits for Kafka's ack.
 constexpr std::size_t max_in_flight = 8;
-// A run key given with --idempotency-key: short enough that each derived key fits the API's
-// 128 characters.
-constexpr std::size_t max_run_key = 64;
+// A run key given with --idempotency-key: the API's Idempotency-Key.
+constexpr std::size_t max_run_key = 128;
 
 [[noreturn]] void usage(const std::string& why) { throw ServiceUsageError(why); }
 
@@ -129,8 +127,9 @@ void send_all(const ServiceClient& client, const std::string& action,
       const auto& id = ids[i];
       ServiceResponse r;
       try {
-        r = client.post("/v1/registrations/" + url_encode(id) + "/" + action, body,
-                        bulk_key_for(run_key, id));
+        // One key for the run: enrollmentd derives each command's id from it, the
+        // registration, the action and the operator (command_id_for).
+        r = client.post("/v1/registrations/" + url_encode(id) + "/" + action, body, run_key);
       } catch (const ServiceUnreachable& e) {
         r = ServiceResponse{0, e.what()};
       }
@@ -249,11 +248,6 @@ int rate_of(const std::string& text) {
   return rate;
 }
 
-std::string bulk_key_for(const std::string& run_key, const std::string& id) {
-  // Registration ids may be long: a digest keeps the key within the API's 128 characters.
-  return run_key + ":" + crypto::sha256_hex(id).substr(0, 32);
-}
-
 int run_count(const GlobalOptions& options, const ServiceOptions& service,
               const std::string& query) {
   const auto api_query = api_query_of(query);
@@ -275,8 +269,8 @@ int run_bulk(const GlobalOptions& options, const ServiceOptions& service, const 
   const int rate = rate_of(bulk.rate);
   if (service.idempotency_key.size() > max_run_key ||
       !std::all_of(service.idempotency_key.begin(), service.idempotency_key.end(),
-                   [](char c) { return c > ' ' && c < 0x7f && c != ':'; })) {
-    usage("--idempotency-key: at most 64 visible ASCII characters, no ':'");
+                   [](char c) { return c > ' ' && c < 0x7f; })) {
+    usage("--idempotency-key: at most 128 visible ASCII characters");
   }
   const auto client = client_of(service, operator_token(service));
   ServiceResponse answer;

@@ -10,9 +10,10 @@
 // registration through the ordinary route (so each goes through enroll.inbox in the
 // registration's order, like a single action) at most --rate per second, with a progress line
 // on stderr and a summary. Each POST carries the query: enrollmentd refuses (409
-// registration_moved) one that no longer matches when it is checked. Each POST's
-// Idempotency-Key is derived from the run's key (printed; --idempotency-key K repeats a run)
-// and the registration id, so a repeated run is the same commands, applied once.
+// registration_moved) one that no longer matches when it is checked. Every POST of a run
+// carries the run's key as its Idempotency-Key (printed; --idempotency-key K repeats a run):
+// enrollmentd derives each command's id from the key and the registration (with the action
+// and the operator), so a repeated run is the same commands, applied once.
 #include <string>
 
 #include "apps/enrollctl/service_commands.hpp"
@@ -33,8 +34,6 @@ struct BulkOptions {
 std::string api_query_of(const std::string& query);
 // "N/s" or "N", N from 1 to 10,000; throws ServiceUsageError.
 int rate_of(const std::string& text);
-// The Idempotency-Key of the action on registration `id` in the bulk run `run_key`.
-std::string bulk_key_for(const std::string& run_key, const std::string& id);
 
 // Exit codes: 0 ok; 1 refused, unreachable, not confirmed, or (bulk) any action failed;
 // 2 usage (also the service's 400 for the query).

@@ -29,8 +29,11 @@ ApiServer::ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
       read_api_(with_steps(std::move(settings.read), *settings.catalog), worker_, monitor,
                 registry),
       operator_api_(*settings.catalog, worker_, writer_, *settings.operator_signer),
+      bulk_api_(operator_api_, worker_, *settings.catalog),
       server_(settings.listen, router_) {
-  // Before start(): the router is read-only once serving.
+  // Before start(): the router is read-only once serving. The bulk routes first: the first
+  // route that matches serves, and /v1/registrations/{id}/retry would take "bulk" for an id.
+  bulk_api_.add_routes(router_);
   add_api_routes(router_, read_api_, operator_api_);
 }
 
@@ -38,7 +41,8 @@ ApiServer::~ApiServer() { stop(); }
 
 void ApiServer::stop() {
   server_.stop();
-  worker_.stop();  // before the writer: a finished check may still hand it an action
+  bulk_api_.stop();  // answers of its actions in flight still come: the worker and writer run
+  worker_.stop();    // before the writer: a finished check may still hand it an action
   writer_.stop();
 }
 

@@ -121,13 +121,17 @@ json operator_event(const std::string& command_id, CommandType action, const Reg
       std::move(data), signer);
 }
 
-std::string command_id_for(const RegistrationId& id, CommandType action,
-                           const trust::OperatorId& who, std::string_view key) {
+void check_idempotency_key(std::string_view key) {
   if (key.empty() || key.size() > 128 ||
       !std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 0x7f; })) {
     throw RequestError(Errc::bad_request,
                        "Idempotency-Key must be 1 to 128 visible ASCII characters");
   }
+}
+
+std::string command_id_for(const RegistrationId& id, CommandType action,
+                           const trust::OperatorId& who, std::string_view key) {
+  check_idempotency_key(key);
   // Each part is a name or visible ASCII, none with a newline: the parts cannot run together.
   const auto digest =
       crypto::sha256_hex("operator command\n" + id.str() + "\n" + std::string(to_string(action)) +

@@ -64,6 +64,9 @@ nlohmann::json operator_event(const std::string& command_id, CommandType action,
                               const RegistrationId& id, const OperatorAction& request,
                               Timestamp now, const trust::Signer& signer);
 
+// Throws RequestError 400 bad_request unless `key` is 1 to 128 visible ASCII characters.
+void check_idempotency_key(std::string_view key);
+
 // "op/" and 32 random hex digits.
 std::string new_command_id();
 // With the client's Idempotency-Key: "op/" and 32 hex digits of SHA-256 over the registration,
@@ -79,10 +82,12 @@ class OperatorApi {
   OperatorApi(const DefinitionCatalog& catalog, ReadJobs& worker, InboxSink& writer,
               const trust::Signer& signer);
   void add_routes(Router& router);
-
- private:
+  // One action, as its route serves it (also for BulkApi's jobs): the request's params["id"],
+  // body, operator_id and idempotency_key; answered through `respond`, from the worker's or
+  // the writer's thread. Throws RequestError for what is wrong with the request itself.
   void act(CommandType action, const Request& request, Respond respond);
 
+ private:
   const DefinitionCatalog& catalog_;
   ReadJobs& worker_;
   InboxSink& writer_;

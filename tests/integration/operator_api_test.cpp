@@ -574,6 +574,30 @@ class BulkActionsTest : public EnrollctlServiceTest {
     }
     return out;
   }
+  // POST /v1/registrations/bulk/<action> with the demo operator's token (none if `token` is
+  // false), and an Idempotency-Key if given.
+  HttpResponse bulk(const std::string& action, const json& body, const std::string& key = {},
+                    bool token = true) {
+    HttpConnection c(http_port());
+    std::map<std::string, std::string> headers{{"Content-Type", "application/json"}};
+    if (token) headers["Authorization"] = "Bearer " + operator_token_;
+    if (!key.empty()) headers["Idempotency-Key"] = key;
+    return c.request("POST", "/v1/registrations/bulk/" + action, headers, body.dump());
+  }
+  // GET /v1/bulk/{job} until the job has ended.
+  json job_when_ended(const std::string& job) {
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    json v;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const auto r = http_get(http_port(), "/v1/bulk/" + job);
+      EXPECT_EQ(r.status, 200) << r.body;
+      v = r.json();
+      if (v.value("state", "") == "done" || v.value("state", "") == "failed") return v;
+      std::this_thread::sleep_for(100ms);
+    }
+    ADD_FAILURE() << job << " never ended; last seen " << v.dump();
+    return v;
+  }
   // The summary of a --json bulk run: its one line of JSON (stderr has the progress).
   static json summary_of(const std::string& out) {
     std::size_t at = 0;
@@ -728,6 +752,74 @@ TEST_F(BulkActionsTest, CountAndCancelByQueryActOnTheMatchingOnesExactlyOnce) {
   }
   std::vector<std::string> all = locked_ids_;
   all.insert(all.end(), idle.begin(), idle.end());
+  expect_exactly_once(all);
+}
+
+// The server-side form: POST /v1/registrations/bulk/retry confirms the count, runs a job that
+// sends one action per registration, and GET /v1/bulk/{job} follows it.
+TEST_F(BulkActionsTest, AServerSideBulkRetryIsAJobThatActsOnceOnEachMatchingOne) {
+  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  for (std::size_t i = 0; i < locked_ids_.size(); ++i) {
+    const auto start = driver.start(locked_ids_[i], 8301 + i, "self-service", sim::Persona::none);
+    send(start.key, start.value);
+  }
+  drive(driver, locked_ids_, 120s, true);
+  for (const auto& id : locked_ids_) ASSERT_EQ(driver.outcome_of(id), sim::Outcome::locked) << id;
+  const auto idle = start_idle(8311);
+  const std::string query = "status=locked&step=selfie&channel=self-service";
+  const json ok{{"query", query}, {"reason", "liveness service fixed"}, {"expect_count", 3}};
+
+  EXPECT_EQ(bulk("retry", ok, {}, false).status, 401);
+  auto r = bulk("retry", {{"query", query}, {"reason", "r"}});
+  EXPECT_EQ(r.status, 400) << r.body;  // no expect_count
+  r = bulk("retry", {{"query", "step=nowhere"}, {"reason", "r"}, {"expect_count", 0}});
+  EXPECT_EQ(r.error_code(), "bad_filter") << r.body;
+  r = bulk("retry", {{"query", query}, {"reason", "r"}, {"expect_count", 3}, {"force", true}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  r = bulk("retry", {{"query", query}, {"reason", "r"}, {"expect_count", 2}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.error_code(), "count_changed");
+  EXPECT_EQ(http_get(http_port(), "/v1/bulk/bulk-nope").error_code(), "job_not_found");
+  EXPECT_TRUE(operator_messages().empty());
+
+  r = bulk("retry", ok, "outage-42");
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(r.json().at("count"), 3);
+  auto job = job_when_ended(r.json().at("job"));
+  EXPECT_EQ(job.at("state"), "done") << job.dump();
+  EXPECT_EQ(job.at("total"), 3);
+  EXPECT_EQ(job.at("accepted"), 3) << job.dump();
+  EXPECT_EQ(job.at("failed"), 0) << job.dump();
+  EXPECT_EQ(job.at("operator"), "operator-1");
+  for (const auto& id : locked_ids_) {
+    // The retry re-opens the selfie (the citizen is not driven: it waits there).
+    wait_for(id, [](const json& v) { return v.at("status") == "active"; });
+  }
+  wait_until_caught_up();
+  const auto first = operator_ids("operator.retry");
+  EXPECT_EQ(first.size(), 3u);
+  for (const auto& id : locked_ids_) {
+    EXPECT_EQ(records_of(id, "operator_retry").size(), 1u) << id;
+    EXPECT_EQ(first.at(id).size(), 1u) << id;
+  }
+  EXPECT_TRUE(records_of(idle, "operator_").empty());
+
+  // The same run again (same key), by a query they still match: the same commands, sent
+  // again, applied once.
+  r = bulk(
+      "retry",
+      {{"query", "step=selfie&channel=self-service"}, {"reason", "again"}, {"expect_count", 3}},
+      "outage-42");
+  ASSERT_EQ(r.status, 202) << r.body;
+  job = job_when_ended(r.json().at("job"));
+  EXPECT_EQ(job.at("accepted"), 3) << job.dump();
+  wait_until_caught_up();
+  EXPECT_EQ(operator_ids("operator.retry"), first);
+  for (const auto& id : locked_ids_) {
+    EXPECT_EQ(records_of(id, "operator_retry").size(), 1u) << id;
+  }
+  std::vector<std::string> all = locked_ids_;
+  all.push_back(idle);
   expect_exactly_once(all);
 }
 
