@@ -35,6 +35,8 @@ std::string_view to_string(Outcome o) {
       return "cancelled";
     case Outcome::failed_to_start:
       return "failed_to_start";
+    case Outcome::incident:
+      return "incident";
   }
   return "?";
 }
@@ -157,8 +159,15 @@ std::vector<Command> CitizenDriver::on_event(const nlohmann::json& event) {
   const std::string type = event.value("type", "");
   const auto& data = event.contains("data") && event["data"].is_object() ? event["data"]
                                                                          : nlohmann::json::object();
-  if (j.outcome == Outcome::locked && type == "registration.awaiting") {
-    j.outcome = Outcome::pending;  // the cool-down is over: carry on
+  // The cool-down is over, an operator resumed an incident, or a held registration ended
+  // (cancelled): carry on with the news.
+  const bool ended = type == "registration.cancelled" || type == "registration.rejected" ||
+                     type == "registration.expired";
+  const bool resumed = (j.outcome == Outcome::locked && (type == "registration.awaiting" || ended)) ||
+                       (j.outcome == Outcome::incident && (type == "registration.awaiting" ||
+                                                           type == "step.completed" || ended));
+  if (resumed) {
+    j.outcome = Outcome::pending;
     --finished_;
   }
   if (j.outcome != Outcome::pending) return {};
@@ -189,6 +198,7 @@ std::vector<Command> CitizenDriver::on_event(const nlohmann::json& event) {
   if (type == "registration.issued") finish(Outcome::issued);
   if (type == "registration.rejected") finish(Outcome::rejected);
   if (type == "registration.locked") finish(Outcome::locked);
+  if (type == "registration.incident") finish(Outcome::incident);
   if (type == "registration.expired") finish(Outcome::expired);
   if (type == "registration.cancelled") finish(Outcome::cancelled);
   return {};

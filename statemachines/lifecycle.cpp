@@ -10,7 +10,7 @@ namespace {
 
 using S = RegistrationState;
 
-constexpr NameTable kStates{std::array<std::pair<S, std::string_view>, 11>{{
+constexpr NameTable kStates{std::array<std::pair<S, std::string_view>, 12>{{
     {S::consent, "consent"},
     {S::card, "card"},
     {S::review, "review"},
@@ -22,8 +22,9 @@ constexpr NameTable kStates{std::array<std::pair<S, std::string_view>, 11>{{
     {S::expired, "expired"},
     {S::cancelled, "cancelled"},
     {S::locked, "locked"},
+    {S::incident, "incident"},
 }}};
-constexpr NameTable kStatuses{std::array<std::pair<Status, std::string_view>, 7>{{
+constexpr NameTable kStatuses{std::array<std::pair<Status, std::string_view>, 8>{{
     {Status::active, "active"},
     {Status::issued, "issued"},
     {Status::rejected, "rejected"},
@@ -31,6 +32,7 @@ constexpr NameTable kStatuses{std::array<std::pair<Status, std::string_view>, 7>
     {Status::cancelled, "cancelled"},
     {Status::locked, "locked"},
     {Status::quarantined, "quarantined"},
+    {Status::incident, "incident"},
 }}};
 
 }  // namespace
@@ -67,6 +69,8 @@ Status status_of(RegistrationState s) {
       return Status::cancelled;
     case S::locked:
       return Status::locked;
+    case S::incident:
+      return Status::incident;
     default:
       return Status::active;
   }

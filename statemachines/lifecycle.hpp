@@ -19,11 +19,14 @@ enum class RegistrationState {
   rejected,
   expired,
   cancelled,
-  locked
+  locked,
+  // A task's retries ran out on an error that may go away (a registry outage): parked with
+  // its step for an operator to retry (Camunda's incident); no timer, no expiry meanwhile.
+  incident
 };
 
 // Wire names: "consent", "card", "review", "biometrics", "pin", "consent-confirm", "issued",
-// "rejected", "expired", "cancelled", "locked".
+// "rejected", "expired", "cancelled", "locked", "incident".
 std::string_view to_string(RegistrationState s);
 std::optional<RegistrationState> registration_state_from(std::string_view s);
 
@@ -31,7 +34,7 @@ std::optional<RegistrationState> registration_state_from(std::string_view s);
 bool is_active_phase(RegistrationState s);
 // An active phase or issued: what a step's `phase` may be.
 bool is_phase(RegistrationState s);
-// Only the names of phases (is_phase); nullopt for an outcome or locked.
+// Only the names of phases (is_phase); nullopt for an outcome, locked or incident.
 std::optional<RegistrationState> phase_from(std::string_view s);
 // issued, rejected, expired, cancelled: no event leaves them.
 bool is_terminal(RegistrationState s);
@@ -41,7 +44,7 @@ RegistrationState phase_state(RegistrationState phase);
 
 // quarantined is not a life-cycle state (the engine never reaches it): it is the read side's
 // status of a registration whose stored state could not be decoded and was moved aside.
-enum class Status { active, issued, rejected, expired, cancelled, locked, quarantined };
+enum class Status { active, issued, rejected, expired, cancelled, locked, quarantined, incident };
 
 Status status_of(RegistrationState s);
 std::string_view to_string(Status s);

@@ -1,9 +1,9 @@
 // The registration machine in Boost.MSM (functor front-end). This is the only translation unit
 // that includes MSM for it: an MSM machine costs seconds and hundreds of MB to compile.
 //
-// Shape: an outer machine {Active, Locked, Issued, Rejected, Expired, Cancelled} whose
-// Active state is a submachine over the six active phases with shallow history, so that
-// Unlock/HandOver re-enter the phase the registration was locked in. NextPhase from
+// Shape: an outer machine {Active, Locked, Incident, Issued, Rejected, Expired, Cancelled}
+// whose Active state is a submachine over the six active phases with shallow history, so that
+// Unlock/HandOver/Resume re-enter the phase the registration was locked or parked in. NextPhase from
 // consent_confirm is an outer row Active → Issued guarded on the inner phase: the inner
 // machine has no NextPhase row in consent_confirm, MSM then tries the outer rows. (An exit
 // pseudo-state would need a boost::function per machine and the outer event queue, for the
@@ -71,11 +71,10 @@ struct Active_ : msm::front::state_machine_def<Active_> {
   template <class Fsm, class Event>
   void no_transition(const Event&, Fsm&, int) {}
 };
-// Shallow history, only for the events that return from Locked: the initial entry (start)
-// still goes to consent.
-using Active =
-    msm::back::state_machine<Active_,
-                             msm::back::ShallowHistory<mpl::vector<reg::Unlock, reg::HandOver>>>;
+// Shallow history, only for the events that return from Locked or Incident: the initial entry
+// (start) still goes to consent.
+using Active = msm::back::state_machine<
+    Active_, msm::back::ShallowHistory<mpl::vector<reg::Unlock, reg::HandOver, reg::Resume>>>;
 
 constexpr std::array<std::pair<int, S>, 6> kPhaseIds{{
     {id_of<Active, Active_::Consent>, S::consent},
@@ -96,6 +95,7 @@ struct Registration_ : msm::front::state_machine_def<Registration_>, msm_support
   using no_message_queue = int;
 
   struct Locked : msm::front::state<> {};
+  struct Incident : msm::front::state<> {};
   struct Issued : msm::front::state<> {};
   struct Rejected : msm::front::state<> {};
   struct Expired : msm::front::state<> {};
@@ -109,11 +109,11 @@ struct Registration_ : msm::front::state_machine_def<Registration_>, msm_support
       return phase_of(active) == S::consent_confirm;
     }
   };
-  // Action: note the phase being locked (the history restores it; this reports it).
+  // Action: note the phase being locked or parked (the history restores it; this reports it).
   struct RememberPhase {
     template <class Event, class Fsm, class Source, class Target>
     void operator()(const Event&, Fsm& fsm, Source& active, Target&) const {
-      fsm.locked_in = phase_of(active);
+      fsm.held_in = phase_of(active);
     }
   };
 
@@ -129,11 +129,15 @@ struct Registration_ : msm::front::state_machine_def<Registration_>, msm_support
     Row<Locked, reg::HandOver,  Active>,
     Row<Locked, reg::Reject,    Rejected>,
     Row<Locked, reg::Expire,    Expired>,
-    Row<Locked, reg::Cancel,    Cancelled>
+    Row<Locked, reg::Cancel,    Cancelled>,
+    // No Expire nor Reject from Incident: it waits for an operator (or the citizen's cancel).
+    Row<Active,   reg::Park,    Incident,  RememberPhase>,
+    Row<Incident, reg::Resume,  Active>,
+    Row<Incident, reg::Cancel,  Cancelled>
   > {};
   // clang-format on
 
-  S locked_in = S::consent;
+  S held_in = S::consent;
 };
 using Registration = msm::back::state_machine<Registration_>;
 using R = Registration_;
@@ -143,7 +147,8 @@ RegistrationPosition position_of(const Registration& m) {
   if (id == id_of<Registration, Active>) {
     return {phase_of(m.get_state<const Active&>()), S::consent};
   }
-  if (id == id_of<Registration, R::Locked>) return {S::locked, m.locked_in};
+  if (id == id_of<Registration, R::Locked>) return {S::locked, m.held_in};
+  if (id == id_of<Registration, R::Incident>) return {S::incident, m.held_in};
   if (id == id_of<Registration, R::Issued>) return {S::issued, S::consent};
   if (id == id_of<Registration, R::Rejected>) return {S::rejected, S::consent};
   if (id == id_of<Registration, R::Expired>) return {S::expired, S::consent};
@@ -165,7 +170,9 @@ bool advance_to(Registration& m, S phase) {
 bool restore(Registration& m, const RegistrationPosition& to) {
   switch (to.state) {
     case S::locked:
-      return advance_to(m, to.locked_in) && fire(m, reg::Lock{});
+      return advance_to(m, to.held_in) && fire(m, reg::Lock{});
+    case S::incident:
+      return advance_to(m, to.held_in) && fire(m, reg::Park{});
     case S::rejected:
       return fire(m, reg::Reject{});
     case S::expired:
@@ -181,10 +188,11 @@ bool restore(Registration& m, const RegistrationPosition& to) {
 
 std::optional<RegistrationPosition> registration_transition(const RegistrationPosition& from,
                                                             const RegistrationEvent& event) {
-  // Locked in something that is not an active phase: no sequence of events leads there.
-  if (from.state == S::locked && !is_active_phase(from.locked_in)) return std::nullopt;
-  const RegistrationPosition canonical{from.state,
-                                       from.state == S::locked ? from.locked_in : S::consent};
+  // Locked or parked in something that is not an active phase: no sequence of events leads
+  // there.
+  const bool held = from.state == S::locked || from.state == S::incident;
+  if (held && !is_active_phase(from.held_in)) return std::nullopt;
+  const RegistrationPosition canonical{from.state, held ? from.held_in : S::consent};
 
   Registration m;  // on the stack: no shared state between calls or threads
   m.start();

@@ -28,16 +28,22 @@ struct Unlock {};
 // Locked → the phase it was locked in, in another channel: the same move as Unlock, a
 // separate event so that the audit trail tells them apart.
 struct HandOver {};
+// Any active phase (not issued) → incident, remembering the phase: a task's retries ran out.
+struct Park {};
+// Incident → the phase it was parked in (an operator's retry or rewind).
+struct Resume {};
 }  // namespace reg
 
 using RegistrationEvent = std::variant<reg::NextPhase, reg::PreviousPhase, reg::Reject, reg::Expire,
-                                       reg::Cancel, reg::Lock, reg::Unlock, reg::HandOver>;
+                                       reg::Cancel, reg::Lock, reg::Unlock, reg::HandOver,
+                                       reg::Park, reg::Resume>;
 
-// Where a registration stands: its state, and for `locked` the phase it was locked in.
-// `locked_in` means nothing in other states; the machine returns it as `consent` there.
+// Where a registration stands: its state, and for `locked` or `incident` the phase it was
+// locked or parked in. `held_in` means nothing in other states; the machine returns it as
+// `consent` there.
 struct RegistrationPosition {
   RegistrationState state = RegistrationState::consent;
-  RegistrationState locked_in = RegistrationState::consent;
+  RegistrationState held_in = RegistrationState::consent;
   auto operator<=>(const RegistrationPosition&) const = default;
 };
 

@@ -12,8 +12,18 @@ std::chrono::milliseconds RetryPolicy::backoff(int next_attempt) const {
       static_cast<std::int64_t>(std::min(ms, static_cast<double>(max_backoff.count()))));
 }
 
+std::chrono::milliseconds RetryPolicy::jittered_backoff(int next_attempt, double draw) const {
+  const double d = std::clamp(draw, 0.0, 1.0);
+  return std::chrono::milliseconds(
+      static_cast<std::int64_t>(static_cast<double>(backoff(next_attempt).count()) * d));
+}
+
 bool RetryPolicy::retryable(std::string_view code) const {
   return std::find(retryable_codes.begin(), retryable_codes.end(), code) != retryable_codes.end();
+}
+
+std::string_view to_string(RetriesExhausted e) {
+  return e == RetriesExhausted::incident ? "incident" : "reject";
 }
 
 std::string_view to_string(Exhaustion e) {

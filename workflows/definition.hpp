@@ -29,15 +29,28 @@ struct TaskRef {
   nlohmann::json inputs = nlohmann::json::object();  // fixed inputs added to the step's own
 };
 
+// What a step does when its task's retries run out on a retryable error.
+enum class RetriesExhausted {
+  incident,  // park the registration for an operator (the default)
+  reject     // end it: for a step where waiting for repair is wrong
+};
+std::string_view to_string(RetriesExhausted e);
+
 struct RetryPolicy {
   int max_attempts = 3;
   std::chrono::milliseconds initial_backoff{1000};
   double multiplier = 2.0;
   std::chrono::milliseconds max_backoff{30000};
   std::vector<std::string> retryable_codes{"unavailable", "timeout"};
+  RetriesExhausted on_exhausted = RetriesExhausted::incident;
 
-  // The wait before attempt `next_attempt` (2, 3, ...): initial * multiplier^(n-2), capped.
+  // The longest wait before attempt `next_attempt` (2, 3, ...): initial * multiplier^(n-2),
+  // capped.
   [[nodiscard]] std::chrono::milliseconds backoff(int next_attempt) const;
+  // "Full jitter": backoff(next_attempt) scaled by `draw` in [0, 1), so that the retries of
+  // many registrations failed together spread out instead of reaching a recovering service
+  // at once. The engine derives `draw` from the registration and attempt (replays stay exact).
+  [[nodiscard]] std::chrono::milliseconds jittered_backoff(int next_attempt, double draw) const;
   [[nodiscard]] bool retryable(std::string_view code) const;
 };
 

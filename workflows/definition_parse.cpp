@@ -82,6 +82,9 @@ std::optional<StepProblem> read_step(StepDef& s, const json& j, const std::strin
     s.retry.max_backoff =
         std::chrono::milliseconds(r.value("max_backoff_ms", s.retry.max_backoff.count()));
     s.retry.retryable_codes = r.value("retryable_codes", s.retry.retryable_codes);
+    if (r.value("on_exhausted", std::string("incident")) == "reject") {
+      s.retry.on_exhausted = RetriesExhausted::reject;
+    }
   }
   s.tries = j.value("tries", 0);
   if (j.contains("on_exhausted")) {

@@ -29,6 +29,8 @@ nlohmann::json audit_to_json(const AuditRecord& r, bool with_hash) {
                    {"step", r.step},
                    {"outcome", r.outcome},
                    {"prev_hash", r.prev_hash}};
+  // Only where there is one: the records before consent records existed hash as they did.
+  if (r.consent) j["consent"] = consent_to_json(*r.consent);
   if (with_hash) j["hash"] = r.hash;
   return j;
 }

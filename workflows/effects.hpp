@@ -45,6 +45,7 @@ struct AuditRecord {
   AuditActor actor;
   EventId cause;
   std::string from, to, phase, step, outcome;
+  std::optional<ConsentRecord> consent;  // on the record of the transition that confirmed it
   std::string prev_hash;
   std::string hash;
 };

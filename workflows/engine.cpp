@@ -105,7 +105,7 @@ class Transition {
     apply_verdict(run_kind(step, [&](StepContext& ctx) { return kind(step).on_result(ctx, r); }));
   }
 
-  // operator.retry / rewind / cancel, on an active or locked registration.
+  // operator.retry / rewind / cancel, on an active, locked or incident registration.
   void on_operator() {
     const auto& op = std::get<OperatorAction>(ev_.payload);
     if (ev_.type == CommandType::operator_cancel) {
@@ -114,11 +114,13 @@ class Transition {
       return;
     }
     const bool locked = s_.status() == Status::locked;
+    const bool incident = s_.status() == Status::incident;
     const auto from = position(s_);
     const std::size_t current = def_->index_of(locked ? s_.locked_step : s_.step).value();
     if (ev_.type == CommandType::operator_retry) {
       // The step again from its start, with its tries and its task attempts renewed.
       if (locked) leave_lock();
+      if (incident) leave_incident();
       s_.tries_used.erase(def_->steps.at(current).name);
       enter_step(current, ReasonCode::operator_retry, "operator_retry: " + op.reason, from);
       return;
@@ -134,6 +136,7 @@ class Transition {
       return;
     }
     if (locked) leave_lock();
+    if (incident) leave_incident();
     // Everything captured from the target step on is forgotten and asked for again.
     for (std::size_t i = *target; i < def_->steps.size(); ++i) {
       for (const Slice slice : kind(def_->steps[i]).slices()) s_.captured.clear(slice);
@@ -143,6 +146,7 @@ class Transition {
   }
 
   void on_timer() {
+    if (s_.status() == Status::incident) return;  // waits for an operator: nothing is due
     if (!s_.active() && s_.status() != Status::locked) {
       // After the end only the purge can be due; a tombstone has nothing left to do.
       if (!s_.purged() && s_.purge_at && now_ >= *s_.purge_at) purge();
@@ -193,7 +197,7 @@ class Transition {
     }
     const StepDef* first = nullptr;
     for (const auto& st : target->steps) {
-      if (phase_state(st.phase) >= s_.position.locked_in) {
+      if (phase_state(st.phase) >= s_.position.held_in) {
         first = &st;
         break;
       }
@@ -321,12 +325,14 @@ class Transition {
     schedule_purge();
   }
 
-  // A connector error that may go away: try again after the backoff, or give up.
+  // A connector error that may go away: try again after a jittered backoff; once the retries
+  // are spent, park the registration as an incident for an operator (or reject it, where the
+  // definition says so).
   void retry_or_fail(const StepDef& step, const std::string& code) {
     const int next = s_.attempt + 1;
     const bool again = next <= step.retry.max_attempts;
     step_move(step::RetryableError{again});
-    const auto at = now_ + step.retry.backoff(next);
+    const auto at = now_ + step.retry.jittered_backoff(next, jitter_draw(step, next));
     emit(events::StepFailed{step.phase, step.name, step.task ? step.task->name : "", code, again,
                             s_.attempt, again ? std::optional(at) : std::nullopt});
     if (again) {
@@ -336,10 +342,46 @@ class Transition {
       audit(position(s_), position(s_), "retry_scheduled:" + code);
       return;
     }
-    end<events::Rejected>(
-        reg::Reject{},
-        {ReasonCode::task_failed, (step.task ? step.task->name : step.name) + ": " + code},
-        "rejected");
+    const Reason why{ReasonCode::task_failed,
+                     (step.task ? step.task->name : step.name) + ": " + code};
+    if (step.retry.on_exhausted == RetriesExhausted::reject) {
+      end<events::Rejected>(reg::Reject{}, why, "rejected");
+      return;
+    }
+    park(step, code, why);
+  }
+
+  // The full-jitter draw in [0, 1) for `attempt` of `step`: from the registration, the step's
+  // entry and the attempt, so that a replay waits exactly as long.
+  [[nodiscard]] double jitter_draw(const StepDef& step, int attempt) const {
+    const auto digest = crypto::sha256_hex(s_.id.str() + "|" + step.name + "|" +
+                                           std::to_string(s_.entries) + "|" +
+                                           std::to_string(attempt));
+    const std::uint64_t bits = std::stoull(digest.substr(0, 16), nullptr, 16);
+    return static_cast<double>(bits >> 11) / static_cast<double>(std::uint64_t{1} << 53);
+  }
+
+  // Active → incident at `step`: no deadline, no expiry; an operator's retry or rewind resumes
+  // it, a cancel (operator's or citizen's) ends it.
+  void park(const StepDef& step, const std::string& code, const Reason& why) {
+    const auto from = position(s_);
+    move(reg::Park{});
+    s_.reason = stored(why);
+    s_.incident = Incident{step.task ? step.task->name : "", code, now_, s_.attempt};
+    clear_step_wait();
+    bump();
+    emit(events::Incident{why, step.phase, step.name, s_.incident->task, code, s_.attempt});
+    audit(from, position(s_), "incident:" + code);
+  }
+
+  // Incident → the phase it was parked in; returns the index of the step it was parked at.
+  std::size_t leave_incident() {
+    const auto step = def_->index_of(s_.step);
+    if (!step) throw std::logic_error("incident step " + s_.step + " unknown");
+    move(reg::Resume{});
+    s_.incident.reset();
+    s_.reason.clear();
+    return *step;
   }
 
   // One more try at `step` (which may be an earlier one), unless its tries are exhausted.
@@ -514,10 +556,24 @@ class Transition {
     r.phase = std::string(to_string(s_.phase));
     r.step = s_.step;
     r.outcome = outcome;
+    r.consent = newly_confirmed_consent();
     r.prev_hash = s_.audit_head;
     r.hash = audit_hash(r);
     s_.audit_head = r.hash;
     effects_.emplace_back(std::move(r));
+  }
+
+  // The consent record, when this transition confirmed consent (the confirmation slice names
+  // another event than the last record did): kept in the core, returned for the audit record.
+  std::optional<ConsentRecord> newly_confirmed_consent() {
+    const auto& confirmation = s_.captured.confirmation;
+    if (!confirmation.confirmed_at ||
+        (s_.consent && s_.consent->confirmed_by == confirmation.confirmed_by)) {
+      return std::nullopt;
+    }
+    s_.consent = ConsentRecord{s_.captured.terms.terms_version, s_.captured.terms.accepted_at,
+                               *confirmation.confirmed_at, confirmation.confirmed_by, "passcode"};
+    return s_.consent;
   }
 
   Registration s_;
@@ -651,7 +707,7 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
     case CommandType::operator_retry:
     case CommandType::operator_rewind:
     case CommandType::operator_cancel:
-      if (current->active() || current->status() == Status::locked) {
+      if (current->active() || current->held()) {
         t.on_operator();
       } else {
         t.reject_command(
@@ -659,9 +715,9 @@ Outcome apply(const std::optional<Registration>& current, const Inbound& event, 
       }
       break;
     default:
-      // A locked registration takes its cancellation only.
+      // A locked registration, or one in an incident, takes its cancellation only.
       if (current->active() ||
-          (current->status() == Status::locked && event.type == CommandType::registration_cancel)) {
+          (current->held() && event.type == CommandType::registration_cancel)) {
         t.on_command();
       } else {
         t.reject_command(

@@ -26,6 +26,8 @@ std::string_view to_string(EventType t) {
       return "registration.cancelled";
     case EventType::locked:
       return "registration.locked";
+    case EventType::incident:
+      return "registration.incident";
   }
   return "?";
 }
@@ -83,6 +85,11 @@ void to_json(json& j, const Locked& e) {
   j = {{"reason", e.reason}, {"phase", to_string(e.phase)}, {"step", e.step}};
   if (e.until) j["until"] = to_rfc3339(*e.until);
   if (e.hand_over) j["hand_over"] = *e.hand_over;
+}
+
+void to_json(json& j, const Incident& e) {
+  j = {{"reason", e.reason}, {"phase", to_string(e.phase)}, {"step", e.step},
+       {"task", e.task},     {"error", e.error},             {"attempts", e.attempts}};
 }
 
 }  // namespace events

@@ -28,6 +28,7 @@ enum class EventType {
   expired,
   cancelled,
   locked,
+  incident,
 };
 std::string_view to_string(EventType t);  // registration.started, ...
 
@@ -99,6 +100,18 @@ struct Locked {
   std::optional<std::string> hand_over;  // or another channel takes over
 };
 
+// A task's retries ran out on an error that may go away: the registration waits for an
+// operator (retry, rewind or cancel) at this step.
+struct Incident {
+  static constexpr EventType type = EventType::incident;
+  Reason reason;
+  RegistrationState phase = RegistrationState::consent;
+  std::string step;
+  std::string task;
+  std::string error;  // the last error code
+  int attempts = 0;
+};
+
 void to_json(nlohmann::json& j, const Started& e);
 void to_json(nlohmann::json& j, const Awaiting& e);
 void to_json(nlohmann::json& j, const StepCompleted& e);
@@ -110,13 +123,14 @@ void to_json(nlohmann::json& j, const Ended<T>& e) {
   j = {{"reason", e.reason}, {"phase", to_string(e.phase)}, {"step", e.step}};
 }
 void to_json(nlohmann::json& j, const Locked& e);
+void to_json(nlohmann::json& j, const Incident& e);
 
 }  // namespace events
 
 using EventPayload =
     std::variant<events::Started, events::Awaiting, events::StepCompleted, events::StepFailed,
                  events::CommandRejected, events::Issued, events::Rejected, events::Expired,
-                 events::Cancelled, events::Locked>;
+                 events::Cancelled, events::Locked, events::Incident>;
 
 // An event on enroll.events; its type follows from its payload.
 struct EmitEvent {

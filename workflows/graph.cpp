@@ -25,6 +25,10 @@ std::string_view to_string(EdgeKind kind) {
       return "cool-down";
     case EdgeKind::hand_over:
       return "hand over";
+    case EdgeKind::incident:
+      return "incident";
+    case EdgeKind::resume:
+      return "operator retry";
     case EdgeKind::cancel:
       return "cancel";
     case EdgeKind::expire:
@@ -93,10 +97,15 @@ void step_edges(const ChannelDefinition& def, std::size_t i, std::vector<Pending
   }
   const bool tries_exhaust = s.tries > 0;  // 0 = unlimited: never exhausted
   const auto action = s.on_exhausted.action;
-  // Exhausted task retries always reject, whatever on_exhausted says.
+  // A task may fail for good (a permanent error); its exhausted retries park the registration
+  // as an incident unless the step's retry policy says reject.
   const bool rejects = (kind != nullptr && kind->may_reject()) || s.task.has_value() ||
                        (tries_exhaust && action == Exhaustion::reject);
   if (rejects) out.push_back({self, outcome_end("rejected"), EdgeKind::rejected});
+  if (s.task && s.retry.on_exhausted == RetriesExhausted::incident) {
+    out.push_back({self, outcome_end("incident"), EdgeKind::incident});
+    out.push_back({outcome_end("incident"), self, EdgeKind::resume});
+  }
   if (tries_exhaust && action == Exhaustion::lock) {
     out.push_back({self, outcome_end("locked"), EdgeKind::locked});
     out.push_back({outcome_end("locked"), self, EdgeKind::cool_down});
@@ -114,9 +123,10 @@ int outcome_rank(std::string_view name) {
   if (name == "issued") return 0;
   if (name == "rejected") return 1;
   if (name == "locked") return 2;
-  if (name.substr(0, kHandOverPrefix.size()) == kHandOverPrefix) return 3;
-  if (name == "expired") return 4;
-  return 5;  // cancelled
+  if (name == "incident") return 3;
+  if (name.substr(0, kHandOverPrefix.size()) == kHandOverPrefix) return 4;
+  if (name == "expired") return 5;
+  return 6;  // cancelled
 }
 
 }  // namespace

@@ -25,6 +25,8 @@ enum class EdgeKind {
   locked,     // tries exhausted with on_exhausted lock
   cool_down,  // from `locked` back to the step once the cool-down has passed
   hand_over,  // tries exhausted with on_exhausted hand_over
+  incident,   // a task's retries exhausted (retry.on_exhausted incident): parked for an operator
+  resume,     // from `incident` back to the step: an operator's retry
   cancel,     // registration.cancel (possible in every step)
   expire,     // no progress for expire_after_s (possible in every step)
 };
@@ -33,7 +35,7 @@ std::string_view to_string(EdgeKind kind);
 struct GraphNode {
   enum class Kind { step, outcome };
   Kind kind = Kind::step;
-  // A step's name; for outcomes issued, rejected, expired, cancelled, locked or
+  // A step's name; for outcomes issued, rejected, expired, cancelled, locked, incident or
   // hand_over:<channel>. Edges refer to nodes by index, so a step named like an outcome
   // stays a distinct node.
   std::string name;

@@ -44,6 +44,7 @@ constexpr std::array kNames{
     Row{ReasonCode::officer_rejected, "officer_rejected"},
     Row{ReasonCode::identity_failed, "identity_failed"},
     Row{ReasonCode::identity_no_digital_id, "identity_no_digital_id"},
+    Row{ReasonCode::not_enrolled, "not_enrolled"},
     Row{ReasonCode::qr_display_failed, "qr_display_failed"},
     Row{ReasonCode::face_match_failed, "face_match_failed"},
     Row{ReasonCode::card_check_failed, "card_check_failed"},

@@ -47,6 +47,7 @@ enum class ReasonCode {
   officer_rejected,    // detail: the officer's reason
   identity_failed,
   identity_no_digital_id,
+  not_enrolled,  // passcode-reset: the registry holds no issued identity for the citizen
   qr_display_failed,
   face_match_failed,
   card_check_failed,

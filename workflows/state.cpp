@@ -9,6 +9,7 @@ namespace enroll {
 
 std::optional<Timestamp> Registration::next_timer() const {
   if (is_terminal(position.state)) return purged() ? std::nullopt : purge_at;
+  if (status() == Status::incident) return std::nullopt;  // waits for an operator, no expiry
   if (step_deadline && *step_deadline < expires_at) return step_deadline;
   return expires_at;
 }
@@ -46,6 +47,7 @@ void core_fields(V& v, S& s) {
   v.field("updated_at", s.updated_at);
   v.field("purge_at", s.purge_at);
   v.field("purged_at", s.purged_at);
+  v.field("consent", s.consent);
   v.field("applied", s.applied);
 }
 
@@ -67,6 +69,7 @@ void live_fields(V& v, S& s) {
   v.field("used_qr_tokens", s.used_qr_tokens);
   v.field("locked_step", s.locked_step);
   v.field("hand_over_channel", s.hand_over_channel);
+  v.field("incident", s.incident);
 }
 
 template <class V, class S>
@@ -78,6 +81,21 @@ template <class V, class S>
 void officer_fields(V& v, S& o) {
   v.field("id", o.id);
   v.field("counter", o.counter);
+}
+template <class V, class S>
+void consent_fields(V& v, S& c) {
+  v.field("terms_version", c.terms_version);
+  v.field("accepted_at", c.accepted_at);
+  v.field("confirmed_at", c.confirmed_at);
+  v.field("confirmed_by", c.confirmed_by);
+  v.field("method", c.method);
+}
+template <class V, class S>
+void incident_fields(V& v, S& i) {
+  v.field("task", i.task);
+  v.field("error", i.error);
+  v.field("since", i.since);
+  v.field("attempts", i.attempts);
 }
 
 // Writes the listed fields into a JSON object.
@@ -120,6 +138,18 @@ class Writer {
     officer_fields(w, o);
     return j;
   }
+  static json encode(const ConsentRecord& c) {
+    json j;
+    Writer w(j);
+    consent_fields(w, c);
+    return j;
+  }
+  static json encode(const Incident& i) {
+    json j;
+    Writer w(j);
+    incident_fields(w, i);
+    return j;
+  }
   static json encode(const RequestId& v) { return v.str(); }
   template <class T>
   static json encode(const std::optional<T>& v) {
@@ -156,6 +186,18 @@ class Reader {
     Reader inner(r_.object(key));
     officer_fields(inner, v.emplace());
   }
+  void field(const char* key, std::optional<ConsentRecord>& v) {
+    v.reset();
+    if (!r_.has(key)) return;
+    Reader inner(r_.object(key));
+    consent_fields(inner, v.emplace());
+  }
+  void field(const char* key, std::optional<Incident>& v) {
+    v.reset();
+    if (!r_.has(key)) return;
+    Reader inner(r_.object(key));
+    incident_fields(inner, v.emplace());
+  }
   template <class E>
   void field(const char* key, E& v, std::optional<E> (*parse)(std::string_view)) {
     v = r_.name(key, parse);
@@ -178,6 +220,15 @@ class Reader {
 
 }  // namespace
 
+json consent_to_json(const ConsentRecord& c) {
+  // Times as RFC 3339 here: this form is for people and the audit trail, not the store.
+  return {{"terms_version", c.terms_version},
+          {"accepted_at", c.accepted_at ? json(to_rfc3339(*c.accepted_at)) : json(nullptr)},
+          {"confirmed_at", to_rfc3339(c.confirmed_at)},
+          {"confirmed_by", c.confirmed_by},
+          {"method", c.method}};
+}
+
 json state_to_json(const Registration& s) {
   json j;
   Writer w(j);
@@ -198,7 +249,10 @@ Registration state_from_json(const json& j) {
   core_fields(r, s);
   if (s.purged()) return s;  // a tombstone: nothing else was kept
   live_fields(r, s);
-  if (s.position.state == RegistrationState::locked) s.position.locked_in = phase_state(s.phase);
+  if (s.held()) s.position.held_in = phase_state(s.phase);
+  if ((s.status() == Status::incident) != s.incident.has_value()) {
+    throw StateDecodeError("field 'incident': must be set exactly while in status incident");
+  }
   return s;
 }
 

@@ -20,10 +20,23 @@
 
 namespace enroll {
 
+// The citizen's consent, once confirmed: which terms, when accepted, when and how confirmed.
+// Written into the audit record of the confirming transition (so it is on enroll.audit) and
+// kept by the tombstone after a purge: the proof of consent outlives the personal data.
+struct ConsentRecord {
+  std::string terms_version;                // empty, with accepted_at, in a channel without terms
+  std::optional<Timestamp> accepted_at;
+  Timestamp confirmed_at{};
+  std::string confirmed_by;  // id of the consent.confirm event
+  std::string method;        // how it was confirmed: "passcode" (the first log-in)
+  bool operator==(const ConsentRecord&) const = default;
+};
+nlohmann::json consent_to_json(const ConsentRecord& c);
+
 // What every stored registration has, and all that a purged one (a tombstone) keeps: id,
 // channel, definition version, where it stands (machine state and phase), its step and stage,
-// the reason, the times, state_version, the audit chain's seq and head, and the dedupe window
-// (copies of earlier inputs stay ignored, so a replay stays exact).
+// the reason, the times, state_version, the audit chain's seq and head, the consent record,
+// and the dedupe window (copies of earlier inputs stay ignored, so a replay stays exact).
 struct RegistrationCore {
   RegistrationId id;
   std::string channel;
@@ -46,7 +59,18 @@ struct RegistrationCore {
   // on), and when it was.
   std::optional<Timestamp> purge_at;
   std::optional<Timestamp> purged_at;
-  std::vector<std::string> applied;  // ids of recently applied inbound events (dedupe)
+  std::optional<ConsentRecord> consent;  // set when consent is confirmed
+  std::vector<std::string> applied;      // ids of recently applied inbound events (dedupe)
+};
+
+// Why a registration waits in status incident: its step's task (at the step the registration
+// stands at) ran out of retries on an error that may go away.
+struct Incident {
+  std::string task;   // e.g. card.verify
+  std::string error;  // the last error code, e.g. unavailable, timeout
+  Timestamp since{};
+  int attempts = 0;   // task attempts made
+  bool operator==(const Incident&) const = default;
 };
 
 // One registration's state as the engine keeps it.
@@ -70,7 +94,12 @@ struct Registration : RegistrationCore {
   std::vector<std::string> used_qr_tokens;
   std::string locked_step;        // the step whose tries ran out (when locked)
   std::string hand_over_channel;  // the channel that may take over a locked registration
+  std::optional<Incident> incident;  // set while in status incident
 
+  // Locked or in an incident: out of the active flow, holding its phase (position.held_in).
+  [[nodiscard]] bool held() const {
+    return status() == Status::locked || status() == Status::incident;
+  }
   [[nodiscard]] Status status() const { return status_of(position.state); }
   [[nodiscard]] bool active() const { return status() == Status::active; }
   [[nodiscard]] bool purged() const { return purged_at.has_value(); }

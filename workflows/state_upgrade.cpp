@@ -72,8 +72,18 @@ void from_v1(json& record) {
   if (!record.contains("purged_at")) record["captured"] = std::move(captured);
 }
 
+// 2 -> 3: "incident" (null: no registration was in one before incidents existed) and, in the
+// core, "consent" (null: a registration confirmed before keeps its consent in "captured"
+// until purged; the audit trail of that time did not carry it).
+void from_v2(json& record) {
+  record.emplace("consent", nullptr);
+  if (!record.contains("purged_at") || record["purged_at"].is_null()) {
+    record.emplace("incident", nullptr);
+  }
+}
+
 // upgrades[n] brings a record of version n to n + 1.
-constexpr std::array<Upgrade, state_format_version> upgrades{&from_v0, &from_v1};
+constexpr std::array<Upgrade, state_format_version> upgrades{&from_v0, &from_v1, &from_v2};
 
 }  // namespace
 

@@ -9,7 +9,7 @@
 
 namespace enroll {
 
-inline constexpr int state_format_version = 2;
+inline constexpr int state_format_version = 3;
 
 // `record` (a JSON object) brought to state_format_version through each upgrade in turn, "v"
 // set. Throws StateDecodeError for a "v" that is not a whole number from 0 to

@@ -1,15 +1,32 @@
--- One active registration per citizen: KEYS[1] the claim (ns:citizen:<keyed hash>),
--- ARGV[1] the registration id, ARGV[2] 'claim' (with ARGV[3] a TTL in seconds) or 'release'.
--- claim: 1 if the registration holds the claim (now or already), 0 if another one does.
+-- One active registration per citizen: KEYS[1] the claim (ns:citizen:<keyed hash>), held as
+-- '<partition>|<registration id>' (so a stale claim's holder can be looked up), no TTL: a
+-- claim lives exactly as long as its registration, which releases it when it ends.
+-- ARGV[1] the holder value, ARGV[2] 'claim', 'release' or 'take_over' (ARGV[3]: the stale
+-- holder value to replace), ARGV[4] the bare registration id (claims written before the
+-- partition was part of the value, which carried a TTL, are recognised by it).
+-- claim: 1 if the registration holds the claim (now or already), else the holder's value.
 -- release: deletes the claim only if this registration holds it.
+-- take_over: replaces the holder only if it is still ARGV[3] (checked and set in one step).
 local holder = redis.call('GET', KEYS[1])
+local mine = holder == ARGV[1] or holder == ARGV[4]
 if ARGV[2] == 'release' then
-  if holder == ARGV[1] then redis.call('DEL', KEYS[1]) end
+  if mine then redis.call('DEL', KEYS[1]) end
   return 1
+end
+if ARGV[2] == 'take_over' then
+  if holder == ARGV[3] then
+    redis.call('SET', KEYS[1], ARGV[1])
+    return 1
+  end
+  if mine then return 1 end
+  return holder or 0
 end
 if not holder then
-  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+  redis.call('SET', KEYS[1], ARGV[1])
   return 1
 end
-if holder == ARGV[1] then return 1 end
-return 0
+if mine then
+  if holder ~= ARGV[1] then redis.call('SET', KEYS[1], ARGV[1]) end  -- drops an old TTL
+  return 1
+end
+return holder

@@ -3,30 +3,37 @@
 -- KEYS[5..4+n] state keys
 -- ARGV[1] expected epoch, ARGV[2] next offset ('' for a batch of timers: no offset moves),
 -- ARGV[3] n, ARGV[4] m, ARGV[5] the partition's key prefix '<ns>:{p<N>}:', ARGV[6] the cap of
--- a history list (records past it are counted in meta's history_dropped), then for each
--- state: value, registration id, next timer in ms ('' for none), channel, phase, status, last
--- change in ms, purged ('1' for a tombstone, else ''), current step; then m registration ids whose due timer was fired (its timer.fire is in the
--- outbox): each is removed from the timers; then (topic, key, value, history) quadruples for
--- the outbox: history is the audit record to append to the registration's history list ('' for
--- none).
+-- a history list (records past it are counted in meta's history_dropped), ARGV[7] now in ms
+-- (the minute of the activity bucket), ARGV[8] events applied in the batch, ARGV[9] f, then f
+-- (task, step failures) pairs; then for each state: value, registration id, next timer in ms
+-- ('' for none), channel, phase, step, status, last change in ms, purged ('1' for a
+-- tombstone, else ''); then m registration ids whose due timer was fired (its timer.fire is in
+-- the outbox): each is removed from the timers; then (topic, key, value, history) quadruples
+-- for the outbox: history is the audit record to append to the registration's history list
+-- ('' for none).
 --
 -- Besides states and outbox, the read side (the HTTP API) is kept here, in the same step, so
 -- that it never lags behind or runs ahead of the states (keyspace.hpp names the keys):
 --   idx:all, idx:phase:<phase>, idx:status:<status>, idx:channel:<channel>: sorted sets of
 --     registration ids scored by their last change;
---   meta:<id>: a small hash (channel, phase, status; r:<channel>:<phase> once reached), the
---     previous values an update must take out of the indexes and the funnel; and step, the
---     current step, which the listing filters on (no index per step: memory; a registration
---     committed before meta had it gets it at its next change);
+--   meta:<id>: a small hash (channel, phase, step, status; r:<channel>:<phase> once reached),
+--     the previous values an update must take out of the indexes and the counters;
 --   funnel: a hash of counters per channel: reached:<channel>:<phase> (registrations that
 --     ever got there), status:<channel>:<status> and active:<channel>:<phase> (now);
+--   steps: a hash of counters <channel>:<step>:<status>, registrations at that step with that
+--     status now (any status: a new one is counted without a change here);
+--   act:<minute>: the activity of one minute (ms / 60000), expiring an hour after it ends:
+--     applied (events), f:<task> (step failures) and e:<channel>:<from>:<to> (registrations
+--     that moved from one node of the journey graph to another: a step's name while active,
+--     else the status, as the graph names its outcomes). Retakes and retries stay at their
+--     node: they are not moves;
 --   hist:<id>: the registration's audit records, oldest first, the first ARGV[6] of them (a
 --     registration flooded with rejected commands cannot grow it without bound; the whole
 --     trail is on enroll.audit).
 -- A tombstone (a finished registration purged by the retention policy) leaves the read side:
 -- its meta, its history and its index entries go (its trail stays on enroll.audit), and no
--- audit record is appended to a history again. The funnel keeps counting it: its counters
--- are aggregates of every registration that ever got somewhere, not listings.
+-- audit record is appended to a history again. The funnel and steps keep counting it: their
+-- counters are aggregates of every registration that ever got somewhere, not listings.
 -- Every one of these keys starts with the prefix, so it is in the partition's slot.
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   -- A typed error reply: its first word is the code (errors/errc.hpp: stale_epoch); Redis would
@@ -41,6 +48,27 @@ local m = tonumber(ARGV[4])
 local prefix = ARGV[5]
 local history_cap = tonumber(ARGV[6])
 local funnel = prefix .. 'funnel'
+local steps = prefix .. 'steps'
+local minute = math.floor(tonumber(ARGV[7]) / 60000)
+local activity = prefix .. 'act:' .. minute
+local active = false  -- whether this batch wrote to the activity bucket
+
+local function count_activity(field, by)
+  redis.call('HINCRBY', activity, field, by)
+  active = true
+end
+if tonumber(ARGV[8]) > 0 then count_activity('applied', tonumber(ARGV[8])) end
+local f = tonumber(ARGV[9])
+for k = 0, f - 1 do
+  count_activity('f:' .. ARGV[10 + 2 * k], tonumber(ARGV[11 + 2 * k]))
+end
+local first_state = 10 + 2 * f
+
+-- A registration's node in the journey graph: its step while active, else its status.
+local function node(step, status)
+  if status == 'active' then return step end
+  return status
+end
 
 -- Moves `id` from the index of its old value (if any and different) to that of the new one.
 local function reindex(kind, old, new, id, score)
@@ -62,12 +90,11 @@ local function forget(id, channel, phase, status)
   redis.call('DEL', meta, prefix .. 'hist:' .. id)
 end
 
--- Keeps a registration's meta, index entries and funnel counters in step with its state.
-local function index(id, channel, phase, status, changed, step)
+-- Keeps a registration's meta, index entries and counters in step with its state.
+local function index(id, channel, phase, step, status, changed)
   local meta = prefix .. 'meta:' .. id
   local old = redis.call('HMGET', meta, 'channel', 'phase', 'status', 'step')
-  local oc, op, os = old[1], old[2], old[3]
-  if old[4] ~= step then redis.call('HSET', meta, 'step', step) end
+  local oc, op, os, ostep = old[1], old[2], old[3], old[4]
   redis.call('ZADD', prefix .. 'idx:all', changed, id)
   reindex('phase', op, phase, id, changed)
   reindex('status', os, status, id, changed)
@@ -86,28 +113,45 @@ local function index(id, channel, phase, status, changed, step)
       redis.call('HINCRBY', funnel, 'reached:' .. channel .. ':' .. phase, 1)
     end
   end
+  if ostep ~= step or oc ~= channel or os ~= status then
+    redis.call('HSET', meta, 'step', step)
+    -- A meta without a step (written before the step counters existed) was never counted.
+    if ostep then
+      redis.call('HINCRBY', steps, oc .. ':' .. ostep .. ':' .. os, -1)
+      if oc == channel then
+        local from, to = node(ostep, os), node(step, status)
+        if from ~= to then count_activity('e:' .. channel .. ':' .. from .. ':' .. to, 1) end
+      end
+    end
+    redis.call('HINCRBY', steps, channel .. ':' .. step .. ':' .. status, 1)
+  end
 end
 
 local purged = {}  -- tombstones of this batch: their audit records go to no history
 for i = 1, n do
-  local a = 7 + (i - 1) * 9
+  local a = first_state + (i - 1) * 9
   local id, due = ARGV[a + 1], ARGV[a + 2]
-  local channel, phase, status, changed = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6]
+  local channel, phase, step = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
+  local status, changed = ARGV[a + 6], ARGV[a + 7]
   redis.call('SET', KEYS[4 + i], ARGV[a])
   if due == '' then
     redis.call('ZREM', KEYS[4], id)
   else
     redis.call('ZADD', KEYS[4], due, id)
   end
-  if ARGV[a + 7] == '1' then
+  if ARGV[a + 8] == '1' then
     forget(id, channel, phase, status)
     purged[id] = true
   else
-    index(id, channel, phase, status, changed, ARGV[a + 8])
+    index(id, channel, phase, step, status, changed)
   end
 end
+if active then
+  -- Kept for the hour after the minute ends (the API shows the last 60 minutes).
+  redis.call('EXPIREAT', activity, (minute + 1) * 60 + 3600)
+end
 
-local j = 7 + n * 9
+local j = first_state + n * 9
 for _ = 1, m do
   redis.call('ZREM', KEYS[4], ARGV[j])
   j = j + 1

@@ -19,10 +19,15 @@ inline std::string partition_key(std::string_view ns, std::int32_t partition,
 }
 
 // Suffixes (after the partition prefix).
-inline constexpr std::string_view state = "reg:";         // + id: the state (JSON)
-inline constexpr std::string_view meta = "meta:";         // + id: channel, phase, status (hash)
-inline constexpr std::string_view history = "hist:";      // + id: audit records (list)
-inline constexpr std::string_view funnel = "funnel";      // counters per channel (hash)
+inline constexpr std::string_view state = "reg:";     // + id: the state (JSON)
+inline constexpr std::string_view meta = "meta:";     // + id: channel, phase, status (hash)
+inline constexpr std::string_view history = "hist:";  // + id: audit records (list)
+inline constexpr std::string_view funnel = "funnel";  // counters per channel (hash)
+// registrations now per <channel>:<step>:<status> (hash)
+inline constexpr std::string_view steps = "steps";
+// + minute (ms / 60000): that minute's activity, expiring an hour after it (hash: applied,
+// f:<task>, e:<channel>:<from>:<to>)
+inline constexpr std::string_view activity = "act:";
 inline constexpr std::string_view outbox = "outbox";      // stream
 inline constexpr std::string_view parked = "parked";      // stream: outbox entries refused for good
 inline constexpr std::string_view index_all = "idx:all";  // ids by last change (sorted set)

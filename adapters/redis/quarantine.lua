@@ -13,7 +13,8 @@
 -- The read side follows in the same step (keyspace.hpp names the keys): meta:<id> gets status
 -- 'quarantined' and the id moves from idx:status:<old> to idx:status:quarantined (its place in
 -- the order, its last change, stays); the funnel moves it from status:<channel>:<old> (and
--- active:<channel>:<phase>) to status:<channel>:quarantined. Its history list stays. A state
+-- active:<channel>:<phase>) to status:<channel>:quarantined, and steps from
+-- <channel>:<step>:<old> to <channel>:<step>:quarantined. Its history list stays. A state
 -- without meta (committed before the read model existed) is listed with channel and phase ''.
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   -- A typed error reply: its first word is the code (errors/errc.hpp: stale_epoch); Redis would
@@ -27,8 +28,8 @@ end
 local prefix, id, now = ARGV[5], ARGV[6], ARGV[4]
 local funnel = prefix .. 'funnel'
 local meta = prefix .. 'meta:' .. id
-local old = redis.call('HMGET', meta, 'channel', 'phase', 'status')
-local channel, phase, status = old[1], old[2], old[3]
+local old = redis.call('HMGET', meta, 'channel', 'phase', 'status', 'step')
+local channel, phase, status, step = old[1], old[2], old[3], old[4]
 
 redis.call('HSET', KEYS[3], 'record', record, 'reason', ARGV[3], 'at', now,
            'timer', redis.call('ZSCORE', KEYS[4], id) or '', 'status', status or '')
@@ -43,6 +44,11 @@ if status then
     redis.call('HINCRBY', funnel, 'active:' .. channel .. ':' .. phase, -1)
   end
   redis.call('HINCRBY', funnel, 'status:' .. channel .. ':quarantined', 1)
+  if step then
+    local steps = prefix .. 'steps'
+    redis.call('HINCRBY', steps, channel .. ':' .. step .. ':' .. status, -1)
+    redis.call('HINCRBY', steps, channel .. ':' .. step .. ':quarantined', 1)
+  end
   redis.call('HSET', meta, 'status', 'quarantined')
 else
   redis.call('HSET', meta, 'channel', '', 'phase', '', 'status', 'quarantined')

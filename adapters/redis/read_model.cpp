@@ -349,6 +349,57 @@ FunnelCounts ReadModel::funnel() {
   return out;
 }
 
+StepCounts ReadModel::steps() {
+  std::vector<std::int32_t> all(static_cast<std::size_t>(partitions_));
+  std::iota(all.begin(), all.end(), 0);
+  StepCounts out;
+  for (const auto& r : per_partition(all, [this](std::int32_t p) {
+         const std::string steps = key(p, keys::steps);
+         return RoutedCommand{{steps}, {"HGETALL", steps}};
+       })) {
+    if (r->type != REDIS_REPLY_ARRAY) continue;
+    for (std::size_t i = 0; i + 1 < r->elements; i += 2) {
+      // <channel>:<step>:<status>; channel and step names have no ':' (the definition schema).
+      const std::string field = str(r->element[i]);
+      const auto first = field.find(':');
+      const auto last = field.rfind(':');
+      if (first == std::string::npos || first == last) continue;
+      const auto n = std::strtoll(str(r->element[i + 1]).c_str(), nullptr, 10);
+      if (n == 0) continue;
+      out[field.substr(0, first)][field.substr(first + 1, last - first - 1)]
+         [field.substr(last + 1)] += n;
+    }
+  }
+  return out;
+}
+
+ActivityCounts ReadModel::activity(std::int64_t first_minute, std::int64_t last_minute) {
+  if (last_minute < first_minute || last_minute - first_minute > 60) {
+    throw Error(Errc::bad_setting, "activity: at most 61 minutes at a time");
+  }
+  std::vector<RoutedCommand> commands;
+  std::vector<std::int64_t> minute_of;
+  for (std::int32_t p = 0; p < partitions_; ++p) {
+    for (auto m = first_minute; m <= last_minute; ++m) {
+      const std::string bucket = key(p, std::string(keys::activity) + std::to_string(m));
+      commands.push_back({{bucket}, {"HGETALL", bucket}});
+      minute_of.push_back(m);
+    }
+  }
+  ActivityCounts out;
+  const auto replies = redis_.pipeline(commands);
+  for (std::size_t c = 0; c < replies.size(); ++c) {
+    const auto& r = replies[c];
+    if (r->type == REDIS_REPLY_ERROR) throw error_reply(str(r.get()));
+    if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) continue;
+    auto& counts = out[minute_of[c]];
+    for (std::size_t i = 0; i + 1 < r->elements; i += 2) {
+      counts[str(r->element[i])] += std::strtoll(str(r->element[i + 1]).c_str(), nullptr, 10);
+    }
+  }
+  return out;
+}
+
 std::int64_t ReadModel::outbox_backlog(const std::vector<std::int32_t>& partitions) {
   return sum_of(per_partition(partitions, [this](std::int32_t p) {
     const std::string outbox = key(p, keys::outbox);
@@ -356,11 +407,11 @@ std::int64_t ReadModel::outbox_backlog(const std::vector<std::int32_t>& partitio
   }));
 }
 
-std::int64_t ReadModel::quarantined(const std::vector<std::int32_t>& partitions) {
-  const std::string quarantined =
-      std::string(keys::index) + "status:" + std::string(to_string(Status::quarantined));
+std::int64_t ReadModel::count_in(const std::vector<std::int32_t>& partitions, Status status) {
+  const std::string by_status =
+      std::string(keys::index) + "status:" + std::string(to_string(status));
   return sum_of(per_partition(partitions, [&](std::int32_t p) {
-    const std::string index = key(p, quarantined);
+    const std::string index = key(p, by_status);
     return RoutedCommand{{index}, {"ZCARD", index}};
   }));
 }

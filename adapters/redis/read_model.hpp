@@ -89,6 +89,15 @@ struct HistoryPage {
 // summed over the partitions.
 using FunnelCounts = std::map<std::string, std::map<std::string, std::int64_t>>;
 
+// Per channel, step and status: the registrations there now (commit.lua's steps), summed over
+// the partitions.
+using StepCounts =
+    std::map<std::string, std::map<std::string, std::map<std::string, std::int64_t>>>;
+
+// Per minute (ms since the epoch / 60000): the activity counters commit.lua keeps (applied,
+// f:<task>, e:<channel>:<from>:<to>), summed over the partitions.
+using ActivityCounts = std::map<std::int64_t, std::map<std::string, std::int64_t>>;
+
 class ReadModel {
  public:
   // `partitions`: the inbox's partition count (where a registration's keys live).
@@ -120,10 +129,15 @@ class ReadModel {
   // to count_budget per partition.
   ListCount count(const ListFilter& filter);
   FunnelCounts funnel();
+  StepCounts steps();
+  // The minutes [first, last] (at most 61) that have activity, over every partition in one
+  // round trip. A minute's counters expire an hour after it ends.
+  ActivityCounts activity(std::int64_t first_minute, std::int64_t last_minute);
   // Outbox entries not yet acknowledged by Kafka, summed over `partitions`.
   std::int64_t outbox_backlog(const std::vector<std::int32_t>& partitions);
-  // Quarantined registrations of `partitions` (idx:status:quarantined).
-  std::int64_t quarantined(const std::vector<std::int32_t>& partitions);
+  // Registrations of `partitions` with `status` now (ZCARD of idx:status:<status>), e.g. the
+  // quarantined ones or the incidents.
+  std::int64_t count_in(const std::vector<std::int32_t>& partitions, Status status);
   // Active registrations of `partitions` whose last change is at or before `before`.
   std::int64_t active_changed_before(const std::vector<std::int32_t>& partitions, Timestamp before);
 

@@ -7,6 +7,7 @@
 #include "adapters/redis/keyspace.hpp"
 #include "adapters/redis/script.hpp"
 #include "adapters/redis/scripts.hpp"
+#include "statemachines/lifecycle.hpp"
 
 namespace enroll::redis {
 
@@ -130,7 +131,8 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
                                        std::optional<std::int64_t> next_offset,
                                        const std::vector<StoredState>& states,
                                        const std::vector<codec::OutboxMessage>& outbox,
-                                       const std::vector<RegistrationId>& fired_timers) {
+                                       const std::vector<RegistrationId>& fired_timers,
+                                       const Activity& activity) {
   std::vector<std::string> argv{"EVALSHA",
                                 commit_sha_,
                                 std::to_string(4 + states.size()),
@@ -145,6 +147,15 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   argv.push_back(std::to_string(fired_timers.size()));
   argv.push_back(keys::partition_prefix(ns_, partition));
   argv.push_back(std::to_string(history_cap));
+  // The activity bucket's minute: the wall clock's, as the API reads the last hour by it.
+  argv.push_back(std::to_string(to_millis(
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()))));
+  argv.push_back(std::to_string(activity.applied));
+  argv.push_back(std::to_string(activity.failures.size()));
+  for (const auto& [task, n] : activity.failures) {
+    argv.push_back(task);
+    argv.push_back(std::to_string(n));
+  }
   for (const auto& stored : states) {
     const Registration& s = stored.state;
     argv.push_back(stored.json);
@@ -154,10 +165,10 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
     // What the read side's indexes and funnel need (see commit.lua).
     argv.push_back(s.channel);
     argv.emplace_back(to_string(s.phase));
+    argv.push_back(s.step);
     argv.emplace_back(to_string(s.status()));
     argv.push_back(std::to_string(to_millis(s.updated_at)));
     argv.emplace_back(s.purged() ? "1" : "");  // a tombstone leaves the read side
-    argv.push_back(s.step);                    // what a listing's step filter reads
   }
   for (const auto& id : fired_timers) argv.push_back(id.str());
   for (const auto& m : outbox) {
@@ -205,19 +216,65 @@ std::map<std::int32_t, std::vector<DueTimer>> Store::due_timers(
   return out;
 }
 
+namespace {
+
+// A claim's holder value: "<partition>|<registration id>".
+std::string claim_holder(std::int32_t partition, const RegistrationId& id) {
+  return std::to_string(partition) + "|" + id.str();
+}
+
+}  // namespace
+
 bool Store::claim_citizen(const std::string& citizen_hash, const RegistrationId& id,
-                          std::chrono::seconds ttl) {
+                          std::int32_t partition) {
   const std::string claim_key = ns_ + ":citizen:" + citizen_hash;
-  std::vector<std::string> argv{
-      "EVALSHA", claim_sha_, "1", claim_key, id.str(), "claim", std::to_string(ttl.count())};
-  auto r = eval_script(redis_, {claim_key}, citizen_claim_script(), argv);
+  const std::string me = claim_holder(partition, id);
+  const auto run = [&](const char* action, const std::string& stale) {
+    return eval_script(redis_, {claim_key}, citizen_claim_script(),
+                       {"EVALSHA", claim_sha_, "1", claim_key, me, action, stale, id.str()});
+  };
+  auto r = run("claim", "");
+  if (r->type == REDIS_REPLY_INTEGER) return r->integer == 1;
+  if (r->type != REDIS_REPLY_STRING) return false;
+  const std::string holder(r->str, r->len);
+  // Held by another: refused, unless that registration has ended (its release was lost, e.g.
+  // with writes a Redis fail-over dropped); then taken over, if still held by it.
+  if (!claim_holder_ended(holder)) return false;
+  r = run("take_over", holder);
   return r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 }
 
-void Store::release_citizen(const std::string& citizen_hash, const RegistrationId& id) {
+bool Store::claim_holder_ended(const std::string& holder) {
+  const auto bar = holder.find('|');
+  if (bar == std::string::npos || bar == 0 || bar > 9) return false;  // an old claim: its TTL
+  std::int32_t partition = 0;
+  for (std::size_t i = 0; i < bar; ++i) {
+    if (holder[i] < '0' || holder[i] > '9') return false;
+    partition = partition * 10 + (holder[i] - '0');
+  }
+  const RegistrationId holder_id(holder.substr(bar + 1));
+  const std::string state = state_key(partition, holder_id);
+  auto r = redis_.command({state}, {"GET", state});
+  if (r->type != REDIS_REPLY_STRING) {
+    // No state: a quarantined registration still holds its claim; an unknown one does not.
+    const std::string quarantined = key(partition, std::string(keys::quarantine) + holder_id.str());
+    auto q = redis_.command({quarantined}, {"EXISTS", quarantined});
+    return q->type == REDIS_REPLY_INTEGER && q->integer == 0;
+  }
+  const auto record = nlohmann::json::parse(std::string_view(r->str, r->len), nullptr, false);
+  if (!record.is_object() || !record.contains("machine") || !record["machine"].is_string()) {
+    return false;  // undecodable: left to the quarantine, the claim stays
+  }
+  const auto machine = registration_state_from(record["machine"].get<std::string>());
+  return machine && is_terminal(*machine);
+}
+
+void Store::release_citizen(const std::string& citizen_hash, const RegistrationId& id,
+                            std::int32_t partition) {
   const std::string claim_key = ns_ + ":citizen:" + citizen_hash;
-  std::vector<std::string> argv{"EVALSHA", claim_sha_, "1", claim_key, id.str(), "release"};
-  eval_script(redis_, {claim_key}, citizen_claim_script(), argv);
+  eval_script(redis_, {claim_key}, citizen_claim_script(),
+              {"EVALSHA", claim_sha_, "1", claim_key, claim_holder(partition, id), "release", "",
+               id.str()});
 }
 
 std::vector<OutboxEntry> Store::pending_outbox(std::int32_t partition) {

@@ -48,6 +48,13 @@ struct StoredState {
 // (history_dropped) instead, and the whole trail stays on enroll.audit.
 inline constexpr std::size_t history_cap = 1000;
 
+// What a commit did besides its states, counted in the minute's activity bucket for the
+// dashboard's charts (commit.lua).
+struct Activity {
+  std::int64_t applied = 0;                      // events applied by the engine
+  std::map<std::string, std::int64_t> failures;  // step failures by task (bounded label values)
+};
+
 // What Store::load found for a batch's registrations.
 struct LoadedStates {
   // Each id asked for that is not quarantined: its state, or nullopt for an unknown one.
@@ -68,6 +75,8 @@ class Store {
   Store(Router& redis, std::string ns);
 
   std::string state_key(std::int32_t partition, const RegistrationId& id) const;
+  // A claim holder ("<partition>|<id>") whose registration has ended or is unknown.
+  bool claim_holder_ended(const std::string& holder);
 
   // Bumps the partition's epoch (fencing out any previous owner) and reads its offset.
   PartitionClaim claim(std::int32_t partition);
@@ -84,21 +93,27 @@ class Store {
   // timers), the removal of fired timers and the outbox, with the read side kept in step
   // (indexes, funnel, each audit record appended to its registration's history; a tombstone
   // taken out of the indexes, its meta and history deleted; commit.lua), if `epoch` is still
-  // current. Returns the outbox entry ids in the order of `outbox`.
+  // current; `activity` and the moves between journey steps are counted in the bucket of the
+  // current minute. Returns the outbox entry ids in the order of `outbox`.
   // Throws StaleEpochError.
   std::vector<std::string> commit(std::int32_t partition, std::int64_t epoch,
                                   std::optional<std::int64_t> next_offset,
                                   const std::vector<StoredState>& states,
                                   const std::vector<codec::OutboxMessage>& outbox,
-                                  const std::vector<RegistrationId>& fired_timers = {});
+                                  const std::vector<RegistrationId>& fired_timers = {},
+                                  const Activity& activity = {});
   // Registrations of each partition whose timer is due at `now`, with their due times (at most
   // `limit` each), in one round trip.
   std::map<std::int32_t, std::vector<DueTimer>> due_timers(
       const std::vector<std::int32_t>& partitions, Timestamp now, std::size_t limit);
-  // The one-active-registration claim (citizen_claim.lua): true if `id` holds it.
+  // The one-active-registration claim (citizen_claim.lua): true if `id` (of inbox partition
+  // `partition`) holds it. No TTL: it lasts until its registration releases it at its end; a
+  // claim whose holder has ended all the same (a release lost with writes Redis dropped) is
+  // taken over.
   bool claim_citizen(const std::string& citizen_hash, const RegistrationId& id,
-                     std::chrono::seconds ttl);
-  void release_citizen(const std::string& citizen_hash, const RegistrationId& id);
+                     std::int32_t partition);
+  void release_citizen(const std::string& citizen_hash, const RegistrationId& id,
+                       std::int32_t partition);
   // Outbox entries not yet acknowledged by Kafka (to re-send after a restart).
   std::vector<OutboxEntry> pending_outbox(std::int32_t partition);
   // Removes delivered entries.

@@ -41,6 +41,13 @@ void print_status(const json& v) {
                            "reason", "citizen_id"}) {
     if (field(name) != "-") row(name, field(name));
   }
+  if (const auto incident = v.value("incident", json()); incident.is_object()) {
+    row("incident", text_of(incident.value("task", json())) + ": " +
+                        text_of(incident.value("error", json())) + " after " +
+                        text_of(incident.value("attempts", json())) + " attempts, since " +
+                        text_of(incident.value("since", json())) +
+                        " (enrollctl retry ID --reason R resumes it)");
+  }
   row("created", field("created_at"));
   row("updated", field("updated_at"));
   row("expires", field("expires_at"));

@@ -15,8 +15,10 @@ ReadApiSettings with_steps(ReadApiSettings read, const DefinitionCatalog& catalo
 
 }  // namespace
 
-void add_api_routes(Router& router, ReadApi& read_api, OperatorApi& operator_api) {
+void add_api_routes(Router& router, ReadApi& read_api, JourneyApi& journey_api,
+                    OperatorApi& operator_api) {
   read_api.add_routes(router);
+  journey_api.add_routes(router);
   operator_api.add_routes(router);
   add_dashboard_routes(router, read_api.stuck_after());
 }
@@ -28,13 +30,14 @@ ApiServer::ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
       writer_(settings.kafka, settings.inbox_topic),
       read_api_(with_steps(std::move(settings.read), *settings.catalog), worker_, monitor,
                 registry),
+      journey_api_(*settings.catalog, worker_),
       operator_api_(*settings.catalog, worker_, writer_, *settings.operator_signer),
       bulk_api_(operator_api_, worker_, *settings.catalog),
       server_(settings.listen, router_) {
   // Before start(): the router is read-only once serving. The bulk routes first: the first
   // route that matches serves, and /v1/registrations/{id}/retry would take "bulk" for an id.
   bulk_api_.add_routes(router_);
-  add_api_routes(router_, read_api_, operator_api_);
+  add_api_routes(router_, read_api_, journey_api_, operator_api_);
 }
 
 ApiServer::~ApiServer() { stop(); }

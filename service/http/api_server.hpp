@@ -14,6 +14,7 @@
 
 #include "service/http/bulk_api.hpp"
 #include "service/http/inbox_writer.hpp"
+#include "service/http/journey_api.hpp"
 #include "service/http/operator_api.hpp"
 #include "service/http/read_api.hpp"
 #include "service/http/redis_worker.hpp"
@@ -37,9 +38,11 @@ struct ApiServerSettings {
   const trust::Signer* operator_signer = nullptr;  // operator-api's: signs operator actions
 };
 
-// Every route of the API on `router`: the read side, the operator actions and the dashboard
-// (what ApiServer serves; the HTTP fuzz target routes the same). Before serving.
-void add_api_routes(Router& router, ReadApi& read_api, OperatorApi& operator_api);
+// Every route of the API on `router`: the read side, the dashboard's pictures, the operator
+// actions and the dashboard (what ApiServer serves; the HTTP fuzz target routes the same).
+// Before serving.
+void add_api_routes(Router& router, ReadApi& read_api, JourneyApi& journey_api,
+                    OperatorApi& operator_api);
 
 class ApiServer {
  public:
@@ -58,6 +61,7 @@ class ApiServer {
   RedisWorker worker_;
   InboxWriter writer_;
   ReadApi read_api_;
+  JourneyApi journey_api_;
   OperatorApi operator_api_;
   BulkApi bulk_api_;  // its jobs' thread: stopped before the worker and the writer
   Server server_;     // last: destroyed first, after stop()

@@ -96,7 +96,7 @@ std::optional<Response> refuse_operator_action(const Registration& s,
     }
   }
   const bool locked = s.status() == Status::locked;
-  if (!s.active() && !locked) {
+  if (!s.active() && !s.held()) {
     return error_response(
         Errc::registration_ended,
         "the registration is " + std::string(to_string(s.status())) + ": nothing to act on");

@@ -37,7 +37,7 @@ Timestamp wall_now() {
 
 constexpr Status all_statuses[] = {Status::active,     Status::issued,    Status::rejected,
                                    Status::expired,    Status::cancelled, Status::locked,
-                                   Status::quarantined};
+                                   Status::quarantined, Status::incident};
 
 }  // namespace
 
@@ -59,7 +59,11 @@ ReadApi::ReadApi(ReadApiSettings settings, ReadJobs& worker, const PipelineMonit
       quarantined_(registry.gauge("enroll_registrations_quarantined",
                                   "Registrations of the partitions owned whose stored state "
                                   "could not be decoded and was moved aside (read from Redis "
-                                  "at scrape time).")) {}
+                                  "at scrape time).")),
+      incidents_(registry.gauge("enroll_registrations_incident",
+                                "Registrations of the partitions owned waiting in an incident "
+                                "(a task's retries ran out) for an operator (read from Redis at "
+                                "scrape time).")) {}
 
 void ReadApi::add_routes(Router& router) {
   router.add(Method::get, "/healthz", [](Request&, const Respond& respond) {
@@ -107,7 +111,8 @@ void ReadApi::metrics(Respond respond) {
           outbox_backlog_.set({}, static_cast<double>(m.outbox_backlog(owned)));
           stuck_.set({}, static_cast<double>(
                              m.active_changed_before(owned, wall_now() - settings_.stuck_after)));
-          quarantined_.set({}, static_cast<double>(m.quarantined(owned)));
+          quarantined_.set({}, static_cast<double>(m.count_in(owned, Status::quarantined)));
+          incidents_.set({}, static_cast<double>(m.count_in(owned, Status::incident)));
           redis_up_.set({}, 1);
         } catch (const redis::RedisError&) {
           // The pipeline's figures still matter when Redis is away; say so and leave out
@@ -116,6 +121,7 @@ void ReadApi::metrics(Respond respond) {
           outbox_backlog_.replace({});
           stuck_.replace({});
           quarantined_.replace({});
+          incidents_.replace({});
         }
         return Response{200, metrics::content_type, registry_.render(), {}};
       },

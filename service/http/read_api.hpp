@@ -64,6 +64,7 @@ class ReadApi {
   metrics::GaugeFamily& outbox_backlog_;
   metrics::GaugeFamily& stuck_;
   metrics::GaugeFamily& quarantined_;
+  metrics::GaugeFamily& incidents_;
 };
 
 }  // namespace enroll::http

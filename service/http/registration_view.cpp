@@ -41,6 +41,8 @@ json registration_view(const Registration& s) {
       {"expires_at", to_rfc3339(s.expires_at)},
       {"reason", reason_json(s.reason)},
       {"purged_at", time_or_null(s.purged_at)},
+      // The consent record once confirmed; a tombstone keeps it.
+      {"consent", s.consent ? consent_to_json(*s.consent) : json(nullptr)},
   };
   if (s.purged()) return view;  // nothing else was kept
   view.update(json{
@@ -51,15 +53,23 @@ json registration_view(const Registration& s) {
       {"step_reason", reason_json(s.step_reason)},
       {"locked_step", s.locked_step},
       {"hand_over_channel", s.hand_over_channel},
+      {"incident", s.incident ? json{{"task", s.incident->task},
+                                     {"error", s.incident->error},
+                                     {"since", to_rfc3339(s.incident->since)},
+                                     {"attempts", s.incident->attempts}}
+                              : json(nullptr)},
       {"device", {{"platform", s.device.platform}}},
       {"officer",
        s.officer ? json{{"id", s.officer->id}, {"counter", s.officer->counter}} : json(nullptr)},
       {"citizen_id", masked_citizen(s.citizen_id)},
-      {"consent",
-       {{"terms_version", s.captured.terms.terms_version},
-        {"accepted_at", time_or_null(s.captured.terms.accepted_at)},
-        {"confirmed_at", time_or_null(s.captured.confirmation.confirmed_at)}}},
   });
+  if (!s.consent) {  // not confirmed yet: what has been accepted so far
+    view["consent"] = {{"terms_version", s.captured.terms.terms_version},
+                       {"accepted_at", time_or_null(s.captured.terms.accepted_at)},
+                       {"confirmed_at", nullptr},
+                       {"confirmed_by", nullptr},
+                       {"method", nullptr}};
+  }
   return view;
 }
 

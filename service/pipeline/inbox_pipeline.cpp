@@ -47,7 +47,7 @@ InboxPipeline::InboxPipeline(PipelineSettings settings, redis::Store& store,
       relay_(settings_.kafka, store_, stopping_, counters_),
       retry_(stopping_, [this] { relay_.poll(); }),
       own_tasks_(store_, relay_, retry_, settings_.topics, settings_.source,
-                 settings_.citizen_claim_ttl, signer) {
+                 signer) {
   if (settings_.passcode_workers > 0) {
     passcode_pool_ =
         std::make_unique<PasscodePool>(settings_.passcode_workers, engine_.passcode_hash);
@@ -220,7 +220,8 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
   for (auto& [id, s] : batch.dirty) to_store.push_back(std::move(s));
   std::optional<std::vector<std::string>> entry_ids;
   try {
-    entry_ids = commit_fenced(partition, next_offset, to_store, batch.outbox, {});
+    entry_ids =
+        commit_fenced(partition, next_offset, to_store, batch.outbox, {}, activity_of(batch));
   } catch (const redis::RedisError& e) {
     // Refused for good (not a stale epoch, not a passing state of the server): something in
     // this batch. Nothing of it was written; one message at a time finds which.
@@ -241,7 +242,8 @@ void InboxPipeline::commit_one(std::int32_t partition, Item& item) {
   for (auto& [id, s] : batch.dirty) to_store.push_back(std::move(s));
   std::optional<std::vector<std::string>> entry_ids;
   try {
-    entry_ids = commit_fenced(partition, next_offset, to_store, batch.outbox, {});
+    entry_ids =
+        commit_fenced(partition, next_offset, to_store, batch.outbox, {}, activity_of(batch));
   } catch (const redis::RedisError& e) {
     batch = Batch{};
     batch.results.push_back(step_.dead_letter(item.record, {Errc::commit_failed, e.what()}));
@@ -309,11 +311,11 @@ void InboxPipeline::hash_ahead(
 std::optional<std::vector<std::string>> InboxPipeline::commit_fenced(
     std::int32_t partition, std::optional<std::int64_t> next_offset,
     const std::vector<redis::StoredState>& states, const std::vector<codec::OutboxMessage>& outbox,
-    const std::vector<RegistrationId>& fired_timers) {
+    const std::vector<RegistrationId>& fired_timers, const redis::Activity& activity) {
   try {
     auto ids = retry_("commit", [&] {
       return store_.commit(partition, epochs_.at(partition), next_offset, states, outbox,
-                           fired_timers);
+                           fired_timers, activity);
     });
     ++counters_.commits;
     return ids;
@@ -325,6 +327,19 @@ std::optional<std::vector<std::string>> InboxPipeline::commit_fenced(
     publish_owned();
     return std::nullopt;
   }
+}
+
+redis::Activity InboxPipeline::activity_of(const Batch& batch) const {
+  redis::Activity a;
+  for (std::size_t i = 0; i < batch.results.size(); ++i) {
+    if (batch.results[i].kind == StepKind::applied) ++a.applied;
+    if (monitor_ != nullptr && batch.inputs[i] != nullptr) {
+      for (const auto& f : monitor_->step_failures(*batch.inputs[i], batch.results[i].outcome)) {
+        ++a.failures[f.task];
+      }
+    }
+  }
+  return a;
 }
 
 void InboxPipeline::relay(std::int32_t partition, const std::vector<codec::OutboxMessage>& msgs,

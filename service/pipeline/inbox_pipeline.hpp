@@ -48,7 +48,6 @@ struct PipelineSettings {
   std::size_t passcode_workers = 0;  // Argon2id threads ahead of the engine; 0: inline
   std::chrono::milliseconds poll_timeout{100};
   std::chrono::milliseconds timer_interval{200};       // how often due timers are looked for
-  std::chrono::seconds citizen_claim_ttl{30 * 86400};  // safety net for a lost release
   // Whose stamp is a record's time: the broker's only (a record without a LogAppendTime stamp
   // is dead-lettered, untrusted_timestamp), or also its producer's (enrollmentd's
   // --inbox-time producer: the mock dev broker's tests only).
@@ -96,7 +95,10 @@ class InboxPipeline final : public kafka::RebalanceListener {
       std::int32_t partition, std::optional<std::int64_t> next_offset,
       const std::vector<redis::StoredState>& states,
       const std::vector<codec::OutboxMessage>& outbox,
-      const std::vector<RegistrationId>& fired_timers);
+      const std::vector<RegistrationId>& fired_timers, const redis::Activity& activity = {});
+  // What `batch` comes to in the minute's activity (the dashboard's charts): events applied,
+  // step failures by task.
+  [[nodiscard]] redis::Activity activity_of(const Batch& batch) const;
   // Runs the engine over `items` of one partition and commits the result in one step.
   // next_offset: the inbox position after the batch, committed with the states. If Redis
   // refuses the step for good, the items are committed one by one (commit_one).

@@ -9,14 +9,13 @@
 namespace enroll {
 
 OwnTasks::OwnTasks(redis::Store& store, OutboxRelay& relay, const RedisRetry& retry, Topics topics,
-                   std::string source, std::chrono::seconds claim_ttl, const trust::Signer& signer)
+                   std::string source, const trust::Signer& signer)
     : store_(store),
       relay_(relay),
       retry_(retry),
       topics_(std::move(topics)),
       requests_(topics_.requests("orchestrator")),
       source_(std::move(source)),
-      claim_ttl_(claim_ttl),
       signer_(signer) {}
 
 void OwnTasks::run(std::int32_t partition, const codec::OutboxMessage& msg,
@@ -47,7 +46,7 @@ void OwnTasks::run(std::int32_t partition, const codec::OutboxMessage& msg,
           : std::string();
   if (task == "citizen.release") {
     retry_("release", [&] {
-      store_.release_citizen(hash, id);
+      store_.release_citizen(hash, id, partition);
       return 0;
     });
     relay_.done(partition, entry_id);  // nothing to answer
@@ -55,7 +54,7 @@ void OwnTasks::run(std::int32_t partition, const codec::OutboxMessage& msg,
   }
   nlohmann::json result{{"request_id", request_id}, {"task", task}};
   if (task == "citizen.claim") {
-    const bool held = retry_("claim", [&] { return store_.claim_citizen(hash, id, claim_ttl_); });
+    const bool held = retry_("claim", [&] { return store_.claim_citizen(hash, id, partition); });
     result["status"] = held ? "ok" : "failed";
     result["outputs"] = {{"claimed", held}};
     if (!held) {

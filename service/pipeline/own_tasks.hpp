@@ -22,7 +22,7 @@ namespace enroll {
 class OwnTasks {
  public:
   OwnTasks(redis::Store& store, OutboxRelay& relay, const RedisRetry& retry, Topics topics,
-           std::string source, std::chrono::seconds claim_ttl, const trust::Signer& signer);
+           std::string source, const trust::Signer& signer);
 
   // Whether `topic` is the own connector's request topic.
   [[nodiscard]] bool owns(const std::string& topic) const { return topic == requests_; }
@@ -37,7 +37,6 @@ class OwnTasks {
   Topics topics_;
   std::string requests_;
   std::string source_;
-  std::chrono::seconds claim_ttl_;
   const trust::Signer& signer_;  // enrollmentd's: its results go to the inbox
 };
 

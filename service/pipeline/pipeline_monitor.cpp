@@ -103,11 +103,24 @@ void PipelineMonitor::on_outcome(const Inbound& in, const Outcome& outcome) {
       transitions_.add({a->phase});
     } else if (const auto* r = std::get_if<RequestTask>(&effect)) {
       if (r->attempt > 1) retries_.add({r->task});
+    }
+  }
+  for (const auto& f : step_failures(in, outcome)) step_failures_.add({f.task, f.code});
+}
+
+std::vector<StepFailure> PipelineMonitor::step_failures(const Inbound& in,
+                                                        const Outcome& outcome) const {
+  std::vector<StepFailure> out;
+  if (outcome.duplicate) return out;
+  bool late = false;
+  for (const auto& effect : outcome.effects) {
+    if (const auto* a = std::get_if<AuditRecord>(&effect)) {
+      if (starts_with(a->outcome, "ignored_late_result")) late = true;
     } else if (const auto* e = std::get_if<EmitEvent>(&effect);
                e != nullptr && in.type == CommandType::timer) {
       // A deadline passed without a result: the step failed with the engine's code.
       if (const auto* failed = std::get_if<events::StepFailed>(&e->payload)) {
-        count_failure(failed->task, failed->error);
+        out.push_back(labelled(failed->task, failed->error));
       }
     }
   }
@@ -116,8 +129,9 @@ void PipelineMonitor::on_outcome(const Inbound& in, const Outcome& outcome) {
     const std::string code = result->error                             ? result->error->code
                              : result->status == TaskStatus::retryable ? "retryable"
                                                                        : "failed";
-    count_failure(result->task, code);
+    out.push_back(labelled(result->task, code));
   }
+  return out;
 }
 
 std::map<std::string, std::set<std::string>> failure_labels(const DefinitionCatalog& catalog) {
@@ -141,17 +155,11 @@ void PipelineMonitor::set_failure_labels(std::map<std::string, std::set<std::str
   failure_labels_ = std::move(known);
 }
 
-void PipelineMonitor::count_failure(const std::string& task, const std::string& code) {
-  if (failure_labels_.empty()) {
-    step_failures_.add({task, code});
-    return;
-  }
+StepFailure PipelineMonitor::labelled(const std::string& task, const std::string& code) const {
+  if (failure_labels_.empty()) return {task, code};
   const auto it = failure_labels_.find(task);
-  if (it == failure_labels_.end()) {
-    step_failures_.add({"other", "other"});
-  } else {
-    step_failures_.add({task, it->second.count(code) != 0 ? code : "other"});
-  }
+  if (it == failure_labels_.end()) return {"other", "other"};
+  return {task, it->second.count(code) != 0 ? code : "other"};
 }
 
 void PipelineMonitor::on_committed(Timestamp received) {

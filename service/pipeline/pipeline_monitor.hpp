@@ -28,6 +28,12 @@ class DefinitionCatalog;
 // schema's x-error-codes.
 std::map<std::string, std::set<std::string>> failure_labels(const DefinitionCatalog& catalog);
 
+// A connector task that failed, as counted: both values are bounded label values.
+struct StepFailure {
+  std::string task;
+  std::string code;
+};
+
 class PipelineMonitor {
  public:
   explicit PipelineMonitor(metrics::Registry& registry);
@@ -43,6 +49,10 @@ class PipelineMonitor {
   void set_lag(const std::map<std::int32_t, std::int64_t>& lag);
   // One engine outcome for `in` (not called for dead letters).
   void on_outcome(const Inbound& in, const Outcome& outcome);
+  // The step failures in one engine outcome for `in` (what on_outcome counts), mapped to the
+  // label values (set_failure_labels); also counted per minute in Redis for the dashboard.
+  [[nodiscard]] std::vector<StepFailure> step_failures(const Inbound& in,
+                                                       const Outcome& outcome) const;
   // One inbound message committed; `received` is its broker timestamp.
   void on_committed(Timestamp received);
 
@@ -59,7 +69,7 @@ class PipelineMonitor {
   mutable std::mutex mutex_;
   std::vector<std::int32_t> owned_;
   std::map<std::string, std::set<std::string>> failure_labels_;
-  void count_failure(const std::string& task, const std::string& code);
+  [[nodiscard]] StepFailure labelled(const std::string& task, const std::string& code) const;
 };
 
 }  // namespace enroll

@@ -37,6 +37,11 @@ TaskReply answer_registry(const TaskRequestView& req, const Behaviour& b) {
   const auto person = lookup(req.inputs.value("citizen_id", ""));
   TaskReply r;
   if (req.task == "card.verify") return verify_card(req.inputs, person, b);
+  if (req.task == "identity.status") {
+    // Every synthetic citizen counts as enrolled; anyone else holds no identity.
+    r.outputs = {{"enrolled", person.has_value()}};
+    return r;
+  }
   if (req.task == "face.match") {
     if (!person) return failed_reply("no_reference_photo", "unknown citizen");
     // Only the first selfie of a drawn citizen mismatches, so a retake recovers.

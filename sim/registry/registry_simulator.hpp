@@ -7,7 +7,8 @@
 
 namespace enroll::sim {
 
-// Tasks: card.verify, face.match, fingerprint.match, identity.issue, identity.reactivate.
+// Tasks: card.verify, face.match, fingerprint.match, identity.issue, identity.reactivate,
+// identity.status.
 TaskReply answer_registry(const TaskRequestView& request, const Behaviour& behaviour);
 
 }  // namespace enroll::sim

@@ -71,6 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return !s || (is_terminal(s->position.state) && (!config.retain_finished || s->purged()));
   };
   for (int i = 0; i < fuzz::max_timers && !settled(); ++i) {
+    walk.cancel_incident();  // an incident waits for an operator, not for time
     walk.timer();
     fuzz::check(walk, "after a timer");
   }

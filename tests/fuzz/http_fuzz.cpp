@@ -105,9 +105,10 @@ struct Api {
                                        std::chrono::minutes(15),
                                        http::filter_names(world().catalog).steps},
                  jobs, monitor, registry),
+        journey_api(world().catalog, jobs),
         operator_api(world().catalog, jobs, inbox, operator_signer()),
         router(operators()) {
-    http::add_api_routes(router, read_api, operator_api);
+    http::add_api_routes(router, read_api, journey_api, operator_api);
   }
   codec::InboundDecoder decoder;
   AnsweredJobs jobs;
@@ -115,6 +116,7 @@ struct Api {
   metrics::Registry registry;
   PipelineMonitor monitor;
   http::ReadApi read_api;
+  http::JourneyApi journey_api;
   http::OperatorApi operator_api;
   http::Router router;
 };

@@ -66,7 +66,7 @@ TEST_F(ChannelsTest, PasscodeReset) {
   EXPECT_EQ(asked_steps(events),
             (std::vector<std::string>{"selfie", "set-passcode", "confirm-consent"}));
   EXPECT_EQ(tasks_on("registry", last_id_),
-            (std::vector<std::string>{"face.match", "identity.reactivate"}));
+            (std::vector<std::string>{"identity.status", "face.match", "identity.reactivate"}));
   EXPECT_EQ(stored_state(last_id_)->at("machine"), "issued");
 }
 

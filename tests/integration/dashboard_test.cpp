@@ -1,9 +1,12 @@
 // The dashboard (GET /) in a real browser: a known run (self-service registrations: issued,
 // one after a blurry photo, one after a busy registry, one rejected for a revoked card; two
-// left idle, hence stuck), then headless Chromium loads the page, lets its script refresh a
-// few times, and the figures in its DOM are compared with /v1/stats/funnel, /metrics and the
-// stuck listing. The screenshot is kept in the build tree's test-output/ folder. Chromium is
-// required (ops/setup installs it): without it the test fails.
+// left idle, hence stuck), then headless Chromium loads each view of the page, lets its script
+// refresh a few times, and the figures in its DOM are compared with the API: the journey graph
+// with /v1/stats/journey, the charts with /v1/stats/activity, the funnel with
+// /v1/stats/funnel, the tables with /metrics and the stuck and incident listings, a
+// registration's timeline with its history. A screenshot of each view is kept in the build
+// tree's test-output/ folder. Chromium is required (ops/setup installs it): without it the
+// test fails.
 #include <fstream>
 #include <iostream>
 #include <regex>
@@ -95,7 +98,7 @@ std::string text_of(const std::vector<Element>& elements,
 // saves a screenshot to `screenshot`, and returns the DOM as the page's script left it.
 // Chromium's profile and its output go to `scratch`; the profile is removed after.
 std::string load_in_chromium(const std::string& url, const fs::path& screenshot,
-                             const fs::path& scratch) {
+                             const fs::path& scratch, const std::string& window = "1280,1600") {
   const auto profile = scratch / "chromium-profile";
   struct RemoveOnExit {
     fs::path path;
@@ -107,7 +110,7 @@ std::string load_in_chromium(const std::string& url, const fs::path& screenshot,
   fs::create_directories(profile);
   ChildProcess::Options options{
       {"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-       "--user-data-dir=" + profile.string(), "--window-size=1280,1600",
+       "--user-data-dir=" + profile.string(), "--window-size=" + window,
        "--virtual-time-budget=12000", "--screenshot=" + screenshot.string(), "--dump-dom", url},
       scratch / "dom.html"};
   options.error_file = scratch / "chromium.log";
@@ -178,6 +181,38 @@ TEST_F(DashboardTest, ServesThePageAndItsFilesFromMemory) {
   const auto post = c.request("POST", "/");
   EXPECT_EQ(post.status, 405);
   EXPECT_EQ(post.headers.at("allow"), "GET, HEAD");
+}
+
+// The dashboard's pictures before anything ran: every step and edge at 0, 60 quiet minutes;
+// and what they refuse.
+TEST_F(DashboardTest, JourneyAndActivityOfAQuietServerAndWhatTheyRefuse) {
+  const auto port = http_port();
+  for (const std::string channel :
+       {"self-service", "kiosk", "officer-assisted", "passcode-reset"}) {
+    const auto r = http_get(port, "/v1/stats/journey?channel=" + channel);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto j = r.json();
+    EXPECT_EQ(j.at("channel"), channel);
+    EXPECT_FALSE(j.at("since").get<std::string>().empty());
+    ASSERT_FALSE(j.at("nodes").empty());
+    EXPECT_EQ(j.at("nodes").at(0).at("kind"), "step");
+    for (const auto& e : j.at("edges")) EXPECT_EQ(e.at("last_hour"), 0) << e;
+    EXPECT_TRUE(j.at("elsewhere").at("moves").empty());
+  }
+  const auto activity = http_get(port, "/v1/stats/activity").json();
+  ASSERT_EQ(activity.at("minutes").size(), 60u);
+  for (const auto& m : activity.at("minutes")) EXPECT_EQ(m.at("applied"), 0) << m;
+  EXPECT_EQ(activity.at("minutes").at(0).at("at"), activity.at("since"));
+  for (const auto& [target, code] : std::vector<std::pair<std::string, std::string>>{
+           {"/v1/stats/journey", "bad_filter"},
+           {"/v1/stats/journey?channel=", "bad_filter"},
+           {"/v1/stats/journey?channel=carrier-pigeon", "bad_filter"},
+           {"/v1/stats/journey?channel=kiosk&since=1h", "bad_request"},
+           {"/v1/stats/activity?minutes=5", "bad_request"}}) {
+    const auto r = http_get(port, target);
+    EXPECT_EQ(r.status, 400) << target;
+    EXPECT_EQ(r.error_code(), code) << target << ": " << r.body;
+  }
 }
 
 TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
@@ -297,10 +332,149 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
     EXPECT_EQ(dom.find(sim::citizen(c).citizen_id), std::string::npos) << "citizen " << c;
   }
 
+  // The journey graph of the default channel: each step's waiting and incidents, each edge's
+  // moves of the last hour (every way forward labelled; other edges when taken), as the API
+  // counts them.
+  EXPECT_EQ(body[0].attrs.at("data-view"), "journey");
+  const auto journey = http_get(port, "/v1/stats/journey?channel=self-service").json();
+  ASSERT_EQ(matching(elements, {{"data-journey", "self-service"}}).size(), 1u) << dom;
+  const auto& nodes = journey.at("nodes");
+  std::size_t steps = 0;
+  for (const auto& n : nodes) {
+    if (n.at("kind") != "step") continue;
+    ++steps;
+    const std::string name = n.at("name");
+    const auto& counts = n.at("registrations");
+    EXPECT_EQ(text_of(elements, {{"data-step", name}, {"data-step-status", "active"}}),
+              counts.at("active").dump())
+        << name;
+    EXPECT_EQ(text_of(elements, {{"data-step", name}, {"data-step-status", "incident"}}),
+              counts.value("incident", json(0)).dump())
+        << name;
+  }
+  EXPECT_EQ(matching(elements, {{"data-step-status", "active"}}).size(), steps);
+  std::size_t labelled = 0;
+  std::map<std::string, std::int64_t> moves;  // "from>to kind" -> last hour
+  for (const auto& e : journey.at("edges")) {
+    const std::string from = nodes.at(e.at("from").get<std::size_t>()).at("name");
+    const std::string to = nodes.at(e.at("to").get<std::size_t>()).at("name");
+    const std::string kind = e.at("kind");
+    const std::int64_t n = e.at("last_hour");
+    moves[from + ">" + to + " " + kind] = n;
+    if (from == to || (kind != "done" && n == 0)) continue;
+    ++labelled;
+    EXPECT_EQ(text_of(elements,
+                      {{"data-edge-from", from}, {"data-edge-to", to}, {"data-edge-kind", kind}}),
+              std::to_string(n))
+        << from << " -> " << to << " " << kind;
+  }
+  EXPECT_EQ(matching(elements, {{"data-edge-from", ""}}).size(), labelled);
+  // The run as the graph counts it (so the comparison above is not of zeros).
+  EXPECT_EQ(text_of(elements, {{"data-step", "accept-terms"}, {"data-step-status", "active"}}),
+            "2");
+  EXPECT_EQ(moves["accept-terms>card-front done"], 4);
+  EXPECT_EQ(moves["verify-card>rejected rejected"], 1);
+  EXPECT_EQ(moves["issue>issued done"], 3);
+
+  // The funnel as bars: one per channel and phase, labelled with its count.
+  for (const auto& [channel, c] : funnel.items()) {
+    for (const auto& [phase, count] : c.at("reached").items()) {
+      EXPECT_EQ(text_of(elements, {{"data-bar-channel", channel}, {"data-bar-phase", phase}}),
+                count.dump())
+          << channel << " " << phase;
+    }
+  }
+
+  // The last hour's charts: a point per minute, the totals of /v1/stats/activity, which
+  // counts what /metrics counts (one instance, started for this test).
+  const auto minutes = http_get(port, "/v1/stats/activity").json().at("minutes");
+  ASSERT_EQ(minutes.size(), 60u);
+  std::int64_t applied = 0;
+  std::int64_t failed = 0;
+  for (const auto& m : minutes) {
+    applied += m.at("applied").get<std::int64_t>();
+    failed += m.at("failed").get<std::int64_t>();
+  }
+  EXPECT_EQ(static_cast<double>(applied), metrics.at("enroll_events_applied_total"));
+  EXPECT_EQ(failed, 2);  // the blurry photo and the busy registry
+  for (const auto& [name, sum] : {std::pair{"applied", applied}, std::pair{"failed", failed}}) {
+    const auto chart = matching(elements, {{"data-chart", name}});
+    ASSERT_EQ(chart.size(), 1u) << name;
+    EXPECT_EQ(chart[0].attrs.at("data-total"), std::to_string(sum)) << name;
+    EXPECT_EQ(chart[0].attrs.at("data-points"), "60") << name;
+  }
+  EXPECT_EQ(text_of(elements, {{"data-hour-task", "card.front.ocr"}}), "1");
+  EXPECT_EQ(text_of(elements, {{"data-hour-task", "card.verify"}}), "1");
+
+  // Incidents: this run has none; a server that knows no status `incident` says so.
+  const auto incidents = http_get(port, "/v1/registrations?status=incident&limit=20");
+  if (incidents.status == 400) {
+    EXPECT_NE(dom.find("This server knows no incidents"), std::string::npos);
+  } else {
+    ASSERT_EQ(incidents.status, 200) << incidents.body;
+    EXPECT_TRUE(incidents.json().at("items").empty());
+    EXPECT_NE(dom.find("No incidents"), std::string::npos);
+  }
+  EXPECT_TRUE(matching(elements, {{"data-incident", ""}}).empty());
+
   // The screenshot, for people.
   ASSERT_TRUE(fs::exists(screenshot)) << file_text(work_ / "chromium.log");
   EXPECT_EQ(file_text(screenshot).substr(0, 8), "\x89PNG\r\n\x1a\n");
   EXPECT_GT(fs::file_size(screenshot), 20'000u) << "a blank page?";
+
+  // The other views, each with its screenshot: the one asked for shows, the others are hidden.
+  for (const std::string view : {"activity", "incidents"}) {
+    const auto shot = out_dir / ("dashboard-" + view + ".png");
+    fs::remove(shot);
+    const auto view_dom = load_in_chromium("http://127.0.0.1:" + std::to_string(port) + "/#" + view,
+                                           shot, work_, "1280,1000");
+    const auto view_elements = data_elements(view_dom);
+    const auto page_body = matching(view_elements, {{"data-loaded", "true"}});
+    ASSERT_EQ(page_body.size(), 1u) << view_dom;
+    EXPECT_EQ(page_body[0].attrs.at("data-view"), view);
+    EXPECT_NE(view_dom.find("<div data-view=\"" + view + "\">"), std::string::npos) << view_dom;
+    EXPECT_NE(view_dom.find("<div data-view=\"journey\" hidden=\"\">"), std::string::npos);
+    ASSERT_TRUE(fs::exists(shot)) << view;
+    EXPECT_GT(fs::file_size(shot), 10'000u) << view;
+    std::cout << "dashboard screenshot: " << shot.string() << "\n";
+  }
+}
+
+// A registration's timeline (#timeline/<id>): every record of its history, in order, with its
+// outcome.
+TEST_F(DashboardTest, ShowsARegistrationsTimelineFromItsHistory) {
+  const auto port = http_port();
+  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  const auto ids = start_self_service(driver, 1, kFirstCitizen, "dash-timeline");
+  drive(driver, ids, 150s);
+  ASSERT_EQ(driver.outcome_of(ids[0]), sim::Outcome::issued);
+  const auto history = http_get(port, "/v1/registrations/" + ids[0] + "/history?limit=1000").json();
+  const auto& records = history.at("records");
+  ASSERT_GT(records.size(), 5u);
+
+  const fs::path out_dir = ENROLL_TEST_OUTPUT_DIR;
+  fs::create_directories(out_dir);
+  const auto shot = out_dir / "dashboard-timeline.png";
+  fs::remove(shot);
+  const auto dom =
+      load_in_chromium("http://127.0.0.1:" + std::to_string(port) + "/#timeline/" + ids[0], shot,
+                       work_, "1280,2400");
+  const auto elements = data_elements(dom);
+  const auto list = matching(elements, {{"data-registration", ids[0]}, {"data-loaded", ""}});
+  ASSERT_EQ(list.size(), 1u) << dom;
+  EXPECT_EQ(list[0].attrs.at("data-loaded"), "true");
+  const auto items = matching(elements, {{"data-seq", ""}});
+  ASSERT_EQ(items.size(), records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto seq = records[i].at("seq").dump();
+    EXPECT_EQ(items[i].attrs.at("data-seq"), seq);
+    EXPECT_EQ(text_of(elements, {{"data-record-outcome", seq}}),
+              records[i].at("outcome").get<std::string>())
+        << seq;
+  }
+  ASSERT_TRUE(fs::exists(shot));
+  EXPECT_GT(fs::file_size(shot), 10'000u);
+  std::cout << "dashboard screenshot: " << shot.string() << "\n";
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/metrics_text.hpp"
 
 namespace enroll::test {
 namespace {
@@ -96,9 +97,12 @@ class OperatorApiTest : public OrchestratorTest {
   }
 
   std::string locked_ = unique_name("reg-locked");  // known before SetUp writes the scenario
+  std::string incident_ = unique_name("reg-incident");
   json scenario() override {
     const json low{{"outputs", {{"liveness", 0.1}}}};
-    return {{locked_, {{"face.liveness", {low, low, low}}}}};  // then the default: alive
+    const json busy{{"status", "retryable"}, {"error", {{"code", "unavailable"}}}};
+    return {{locked_, {{"face.liveness", {low, low, low}}}},  // then the default: alive
+            {incident_, {{"card.verify", {busy, busy, busy, busy, busy}}}}};  // then: valid
   }
 };
 
@@ -141,6 +145,37 @@ TEST_F(OperatorApiTest, RetryUnlocksALockedSelfieAndTheCitizenCompletes) {
   EXPECT_EQ(sent[0].at("data"),  // the operator from the token
             (json{{"operator", {{"id", "operator-1"}}}, {"reason", "citizen called"}}));
   expect_exactly_once({locked_});
+}
+
+// A registry outage longer than the step's retries (issue 14): an incident, not a rejection;
+// shown by the API and /metrics; the operator's retry resumes it and the citizen completes.
+TEST_F(OperatorApiTest, AnIncidentWaitsForTheOperatorsRetryThenCompletes) {
+  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  const auto start = driver.start(incident_, 8103, "self-service", sim::Persona::none);
+  send(start.key, start.value);
+  drive(driver, {incident_}, 120s, true);
+  ASSERT_EQ(driver.outcome_of(incident_), sim::Outcome::incident);
+  const auto v = wait_for(incident_, [](const json& s) { return s.at("status") == "incident"; });
+  EXPECT_EQ(v.at("step"), "verify-card");
+  EXPECT_EQ(v.at("incident").at("task"), "card.verify");
+  EXPECT_EQ(v.at("incident").at("error"), "unavailable");
+  EXPECT_EQ(v.at("incident").at("attempts"), 5);
+  EXPECT_EQ(v.at("reason").at("code"), "task_failed");
+  const auto listed = http_get(http_port(), "/v1/registrations?status=incident").json();
+  ASSERT_EQ(listed.at("items").size(), 1u) << listed.dump();
+  EXPECT_EQ(listed.at("items")[0].at("id"), incident_);
+  const auto metrics = parse_metrics(http_get(http_port(), "/metrics").body);
+  EXPECT_EQ(metrics.at("enroll_registrations_incident"), 1);
+
+  const auto r = post(incident_, "retry", {{"reason", "registry back"}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  drive(driver, {incident_}, 120s);
+  EXPECT_EQ(driver.outcome_of(incident_), sim::Outcome::issued);
+  EXPECT_EQ(status_of(incident_).at("incident"), nullptr);
+  expect_audited(incident_, "retry", "operator-1", "registry back",
+                 r.json().at("command_id").get<std::string>());
+  EXPECT_EQ(records_of(incident_, "incident:unavailable").size(), 1u);
+  expect_exactly_once({incident_});
 }
 
 TEST_F(OperatorApiTest, RewindToTheSelfieForgetsWhatCameAfterAndTheCitizenCompletes) {

@@ -452,7 +452,9 @@ std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
   const auto all_done = [&] {
     return std::all_of(ids.begin(), ids.end(), [&](const std::string& id) {
       const auto o = driver.outcome_of(id);
-      return o && *o != sim::Outcome::pending && (locked_is_final || *o != sim::Outcome::locked);
+      // Locked and incident wait for time or an operator: final only when the test says so.
+      const bool held = o == sim::Outcome::locked || o == sim::Outcome::incident;
+      return o && *o != sim::Outcome::pending && (locked_is_final || !held);
     });
   };
   while (!all_done() && std::chrono::steady_clock::now() < deadline) {

@@ -80,7 +80,7 @@ class OrchestratorTest : public ::testing::Test {
                                   std::chrono::seconds timeout, bool locked_is_final = false,
                                   const Tick& on_tick = {});
   struct DriveOptions {
-    bool locked_is_final = false;
+    bool locked_is_final = false;  // a locked or incident outcome ends the drive
     Tick on_tick;
     // Events of enroll.events the driver must not see (a citizen who stops at a step: e.g.
     // the registration.awaiting of one step); with `stop_when_withheld`, drive() returns as

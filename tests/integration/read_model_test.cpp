@@ -489,7 +489,7 @@ TEST_F(ReadModelTest, AStateThatCannotBeDecodedIsQuarantinedByTheLoad) {
   EXPECT_EQ(funnel("kiosk", "status:quarantined"), 1);
   EXPECT_EQ(funnel("kiosk", "status:active"), 1);
   EXPECT_EQ(funnel("kiosk", "active:card"), 1);
-  EXPECT_EQ(model_->quarantined({0, 1, 2, 3}), 1);
+  EXPECT_EQ(model_->count_in({0, 1, 2, 3}, Status::quarantined), 1);
   seen = model_->registration(bad);
   ASSERT_TRUE(seen.quarantine);
   EXPECT_TRUE(seen.quarantine->at);
@@ -623,6 +623,74 @@ TEST_F(ReadModelTest, ACountWalksEveryPartitionInSlices) {
   EXPECT_EQ(c.count, 15'000);
   EXPECT_TRUE(c.exact);
   EXPECT_EQ(model_->count({.status = Status::active, .step = "card-back"}).count, 30'000);
+}
+
+}  // namespace
+}  // namespace enroll::test
+
+namespace enroll::test {
+namespace {
+
+// The dashboard's counters (commit.lua): registrations per step and status now, and each
+// minute's activity: moves between the journey's nodes, events applied, step failures.
+TEST_F(ReadModelTest, StepCountersAndTheMinutesActivityFollowEveryMove) {
+  using RS = RegistrationState;
+  const auto at = [](Registration s, std::string step) {
+    s.step = std::move(step);
+    return s;
+  };
+  const std::string a = "reg-steps-a", b = "reg-steps-b";
+  commit({at(reg(a, "kiosk", RS::card, RS::card, 1'000), "read-chip"),
+          at(reg(b, "kiosk", RS::card, RS::card, 1'000), "read-chip")});
+  EXPECT_EQ(model_->steps(), (redis::StepCounts{{"kiosk", {{"read-chip", {{"active", 2}}}}}}));
+  // a moves on within the phase, then is rejected there; b stays.
+  commit({at(reg(a, "kiosk", RS::card, RS::card, 2'000), "claim-citizen")});
+  commit({at(reg(a, "kiosk", RS::card, RS::rejected, 3'000), "claim-citizen")});
+  // Committed again unchanged (a refused command): no move, nothing counted twice.
+  commit({at(reg(a, "kiosk", RS::card, RS::rejected, 4'000), "claim-citizen")});
+  EXPECT_EQ(
+      model_->steps(),
+      (redis::StepCounts{
+          {"kiosk", {{"read-chip", {{"active", 1}}}, {"claim-citizen", {{"rejected", 1}}}}}}));
+
+  // The activity of a batch: events applied and failures by task, in the current minute.
+  const auto p = kafka::partition_for(b, kPartitions);
+  const auto moved = at(reg(b, "kiosk", RS::card, RS::card, 5'000), "claim-citizen");
+  store_->commit(p, epochs_[p], std::nullopt, {{moved, state_to_json(moved).dump()}}, {}, {},
+                 {3, {{"card.verify", 2}, {"other", 1}}});
+  const auto now = std::chrono::duration_cast<std::chrono::minutes>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  const auto minutes = model_->activity(now - 59, now);
+  std::map<std::string, std::int64_t> hour;
+  for (const auto& [minute, counts] : minutes) {
+    EXPECT_GE(minute, now - 1);  // this minute (or the one before, if it just turned)
+    for (const auto& [field, n] : counts) hour[field] += n;
+  }
+  EXPECT_EQ(hour, (std::map<std::string, std::int64_t>{{"applied", 3},
+                                                       {"f:card.verify", 2},
+                                                       {"f:other", 1},
+                                                       {"e:kiosk:read-chip:claim-citizen", 2},
+                                                       {"e:kiosk:claim-citizen:rejected", 1}}));
+  // Each bucket expires an hour after its minute ends.
+  const auto bucket = redis::keys::partition_key(
+      ns_, p, std::string(redis::keys::activity) + std::to_string(minutes.rbegin()->first));
+  const auto ttl = redis_->command({bucket}, {"TTL", bucket})->integer;
+  EXPECT_GT(ttl, 3540);
+  EXPECT_LE(ttl, 3660);
+
+  // A tombstone keeps its count (an aggregate, as the funnel's); a quarantine moves it.
+  commit({tombstone(at(reg(a, "kiosk", RS::card, RS::rejected, 6'000), "claim-citizen"),
+                    from_millis(6'000))});
+  EXPECT_EQ(model_->steps().at("kiosk").at("claim-citizen").at("rejected"), 1);
+  const auto state_key = store_->state_key(p, RegistrationId(b));
+  redis_->command({state_key}, {"SET", state_key, "not json"});
+  EXPECT_EQ(store_->load(p, epochs_[p], {RegistrationId(b)}).quarantined.size(), 1u);
+  EXPECT_EQ(
+      model_->steps(),
+      (redis::StepCounts{{"kiosk", {{"claim-citizen", {{"rejected", 1}, {"quarantined", 1}}}}}}));
+  // A Redis without the activity of an hour ago: nothing, not an error.
+  EXPECT_TRUE(model_->activity(now - 200, now - 141).empty());
 }
 
 }  // namespace

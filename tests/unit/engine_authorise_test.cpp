@@ -57,6 +57,7 @@ class EngineAuthoriseTest : public testing::ChannelEngine {
   void reset_to_face_match() {
     feed(CommandType::registration_start,
          RegistrationStart{"passcode-reset", {"dev", "ios"}, kCitizen, std::nullopt});
+    answer({{"enrolled", true}});
     answer({{"claimed", true}});
     feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://s")});
     ASSERT_EQ(testing::awaited_task(state(), catalog_), "face.liveness");

@@ -176,12 +176,17 @@ TEST_F(ChannelEngineTest, SecondActiveRegistrationOfACitizenIsRejected) {
 }
 
 TEST_F(ChannelEngineTest, PasscodeResetReactivatesTheEnrolledIdentity) {
-  feed(CommandType::registration_start,
-       RegistrationStart{"passcode-reset", {"dev", "ios"}, kCitizen, std::nullopt});
+  auto out = feed(CommandType::registration_start,
+                  RegistrationStart{"passcode-reset", {"dev", "ios"}, kCitizen, std::nullopt});
   EXPECT_EQ(state().phase, RegistrationState::biometrics);
   EXPECT_EQ(state().position.state, RegistrationState::biometrics);
+  // First the registry: does the citizen hold an issued identity?
+  ASSERT_NE(request(out), nullptr);
+  EXPECT_EQ(request(out)->task, "identity.status");
+  EXPECT_EQ(request(out)->inputs, (json{{"citizen_id", kCitizen}}));
+  result({{"enrolled", true}});
   result({{"claimed", true}});
-  auto out = feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://s")});
+  out = feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://s")});
   result({{"liveness", 0.95}});
   out = result({{"score", 0.2}});  // not the enrolled face: another selfie
   EXPECT_EQ(last_event(out)->data().at("reason").at("code"), "face_mismatch");
@@ -196,6 +201,19 @@ TEST_F(ChannelEngineTest, PasscodeResetReactivatesTheEnrolledIdentity) {
   EXPECT_EQ(request(out)->task, "identity.reactivate");
   out = result({{"digital_id", "DID-7"}});
   EXPECT_EQ(state().status(), Status::issued);
+}
+
+// A reset for someone without an issued identity ends before any claim or selfie: the
+// citizen's own registration is not blocked by it.
+TEST_F(ChannelEngineTest, PasscodeResetForSomeoneNotEnrolledIsRejectedBeforeTheClaim) {
+  feed(CommandType::registration_start,
+       RegistrationStart{"passcode-reset", {"dev", "ios"}, kCitizen, std::nullopt});
+  const auto out = result({{"enrolled", false}});
+  EXPECT_EQ(state().status(), Status::rejected);
+  EXPECT_EQ(reason_from_stored(state().reason), Reason{ReasonCode::not_enrolled});
+  EXPECT_FALSE(state().citizen_claimed);
+  EXPECT_EQ(request(out), nullptr) << "no claim asked for, none to release";
+  EXPECT_EQ(last_event(out)->type(), EventType::rejected);
 }
 
 TEST_F(ChannelEngineTest, KioskSelfiesExhaustedHandOverToAnOfficer) {
@@ -234,6 +252,7 @@ TEST_F(ChannelEngineTest, KioskSelfiesExhaustedHandOverToAnOfficer) {
 TEST_F(ChannelEngineTest, CancelWhileLocked) {
   feed(CommandType::registration_start,
        RegistrationStart{"passcode-reset", {"dev", "ios"}, kCitizen, std::nullopt});
+  result({{"enrolled", true}});
   result({{"claimed", true}});
   for (int i = 0; i < 3; ++i) {
     feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://s")});

@@ -86,8 +86,10 @@ TEST_F(EngineRandomTest, RandomSequencesStayInTheMachinesAndAlwaysEnd) {
         ASSERT_NO_THROW(walk.step()) << channel << " seed " << seed << " event " << i;
         ASSERT_TRUE(keeps_invariants(walk)) << channel << " seed " << seed;
       }
-      // Time advances: every registration must end (issued, rejected, expired, cancelled).
+      // Time advances: every registration must end (issued, rejected, expired, cancelled); an
+      // incident waits for an operator, who cancels it here.
       for (int i = 0; i < 200 && walk.state() && !is_terminal(walk.state()->position.state); ++i) {
+        ASSERT_NO_THROW(walk.cancel_incident());
         ASSERT_NO_THROW(walk.timer());
         ASSERT_TRUE(keeps_invariants(walk)) << channel << " seed " << seed;
       }
@@ -119,6 +121,9 @@ TEST_F(EngineRandomTest, WithRetentionEveryEndIsPurgedAndTheTombstoneStays) {
       walk.observe([&](const Inbound& in, const Outcome& out) { emitted.check(in, out); });
       walk.start_with(channel);
       for (int i = 0; i < 400 && !(walk.state() && walk.state()->purged()); ++i) {
+        if (i >= 120) {
+          ASSERT_NO_THROW(walk.cancel_incident());
+        }
         ASSERT_NO_THROW(i < 120 ? walk.step() : walk.timer()) << channel << " seed " << seed;
         ASSERT_TRUE(keeps_invariants(walk)) << channel << " seed " << seed;
       }

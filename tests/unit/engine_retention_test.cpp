@@ -61,6 +61,10 @@ TEST_F(EngineRetentionTest, OnTheEndSetsThePurgeTimeAndTheTimerMakesATombstone) 
   EXPECT_EQ(state_->created_at, before.created_at);
   EXPECT_EQ(state_->expires_at, before.expires_at);
   EXPECT_EQ(state_->state_version, before.state_version + 1);
+  // The consent record outlives the personal data (issue 14).
+  ASSERT_TRUE(state_->consent.has_value());
+  EXPECT_EQ(state_->consent, before.consent);
+  EXPECT_EQ(state_->consent->terms_version, "2024-06");
   // Dropped: everything captured.
   EXPECT_FALSE(state_->citizen_id.has_value());
   EXPECT_TRUE(state_->captured.passcode.verifier.empty());
@@ -88,6 +92,7 @@ TEST_F(EngineRetentionTest, OnTheEndSetsThePurgeTimeAndTheTimerMakesATombstone) 
   const auto stored = state_to_json(*state_);
   EXPECT_LT(stored.dump().size(), 1000u) << stored.dump();
   EXPECT_FALSE(stored.contains("card"));
+  EXPECT_EQ(stored.at("consent").at("terms_version"), "2024-06");
   EXPECT_EQ(state_to_json(state_from_json(stored)), stored);
 }
 

@@ -87,7 +87,7 @@ TEST_F(EngineTest, RegistryMismatchRejectsAndMissingFieldsAskForTheCardAgain) {
   EXPECT_EQ(state_->status(), Status::rejected);
 }
 
-TEST_F(EngineTest, RetryableErrorBacksOffThenResendsThenGivesUp) {
+TEST_F(EngineTest, RetryableErrorBacksOffThenResendsThenBecomesAnIncident) {
   walk_to("verify-card");
   const auto first = *state_->pending_request;
   auto out = result({}, TaskStatus::retryable, "unavailable");
@@ -96,21 +96,22 @@ TEST_F(EngineTest, RetryableErrorBacksOffThenResendsThenGivesUp) {
   EXPECT_EQ(events(out)[0]->type(), EventType::step_failed);
   EXPECT_EQ(events(out)[0]->data().at("retryable"), true);
   EXPECT_EQ(state_->stage, StepState::retry_scheduled);
-  // 1 s initial backoff (self-service verify-card), then doubled.
-  EXPECT_EQ(*state_->step_deadline, now_ + std::chrono::milliseconds(1000));
+  // Full jitter over a 1 s initial backoff (self-service verify-card), then doubled.
+  EXPECT_LE(*state_->step_deadline, now_ + std::chrono::milliseconds(1000));
+  EXPECT_GE(*state_->step_deadline, now_);
   out = fire_timer();
   const auto* req = request(out);
   ASSERT_NE(req, nullptr);
   EXPECT_EQ(req->attempt, 2);
   EXPECT_NE(req->request_id, first);
   result({}, TaskStatus::retryable, "timeout");
-  EXPECT_EQ(*state_->step_deadline, now_ + std::chrono::milliseconds(2000));
+  EXPECT_LE(*state_->step_deadline, now_ + std::chrono::milliseconds(2000));
   for (int attempt = 3; attempt <= 5; ++attempt) {
     fire_timer();
     ASSERT_EQ(state_->attempt, attempt);
     result({}, TaskStatus::failed, "unavailable");  // a failed status with a retryable code
   }
-  EXPECT_EQ(state_->status(), Status::rejected);
+  EXPECT_EQ(state_->status(), Status::incident);
   EXPECT_EQ(reason_from_stored(state_->reason),
             (Reason{ReasonCode::task_failed, "card.verify: unavailable"}));
 }
@@ -267,7 +268,7 @@ TEST_F(EngineTest, EachPasscodePolicyViolationAwaitsWithItsReason) {
       {"1357246a/1357246a", "passcode_not_digits"},
       {"1357246/1357246", "passcode_length"},
       {"12345680/12345680", "passcode_sequence"},
-      {"11112111/11112111", "passcode_repeated_digit"}};
+      {"11112580/11112580", "passcode_repeated_digit"}};  // four ones: refused since v2
   for (const auto& [pair, code] : cases) {
     const auto slash = pair.find('/');
     const auto out = feed(
@@ -285,6 +286,35 @@ TEST_F(EngineTest, EachPasscodePolicyViolationAwaitsWithItsReason) {
     }
   }
   EXPECT_TRUE(state_->captured.passcode.verifier.empty());
+}
+
+// Consent as a record (issue 14): on the audit record of the confirming transition (so on
+// enroll.audit), once, and in the registration's core (a tombstone keeps it).
+TEST_F(EngineTest, ConsentRecordIsAuditedWhereItIsConfirmed) {
+  walk_to("confirm-consent");
+  EXPECT_FALSE(state_->consent.has_value());
+  const auto accepted = state_->captured.terms.accepted_at;
+  const auto out = feed(CommandType::consent_confirm, ConsentConfirm{SecretString("13572468")});
+  ASSERT_TRUE(state_->consent.has_value());
+  const ConsentRecord expected{"2024-06", accepted, now_, "e" + std::to_string(seq_), "passcode"};
+  EXPECT_EQ(*state_->consent, expected);
+  int with_consent = 0;
+  for (const auto& e : out.effects) {
+    const auto* a = std::get_if<AuditRecord>(&e);
+    if (a == nullptr || !a->consent) continue;
+    ++with_consent;
+    EXPECT_EQ(*a->consent, expected);
+    const auto j = audit_to_json(*a, true);
+    EXPECT_EQ(j.at("consent").at("terms_version"), "2024-06");
+    EXPECT_EQ(j.at("consent").at("method"), "passcode");
+    EXPECT_EQ(j.at("consent").at("confirmed_by"), expected.confirmed_by);
+    EXPECT_EQ(audit_hash(*a), a->hash) << "the consent is part of what the hash covers";
+  }
+  EXPECT_EQ(with_consent, 1);
+  // The records after it carry none.
+  walk_to("");
+  EXPECT_EQ(state_->status(), Status::issued);
+  EXPECT_EQ(*state_->consent, expected);
 }
 
 TEST_F(EngineTest, WrongPasscodeAtConsentConfirmAsksAgainThenLocks) {

@@ -19,8 +19,11 @@ using nlohmann::json;
 
 class EngineWalk : public ::testing::Test {
  protected:
+  // The definition file the walk runs on: the current self-service one unless a test says.
+  virtual std::string definition_file() const { return "self-service.v2.json"; }
+
   void SetUp() override {
-    catalog_ = load_channels({channels_folder() / "self-service.v1.json"});
+    catalog_ = load_channels({channels_folder() / definition_file()});
     config_.catalog = &catalog_;
     config_.passcode_salt_key.assign(32, 7);
     config_.citizen_hash_key.assign(32, 9);
@@ -33,7 +36,7 @@ class EngineWalk : public ::testing::Test {
     Inbound in;
     in.id = EventId("e" + std::to_string(++seq_));
     in.source = "/test";
-    in.subject = RegistrationId("reg-1");
+    in.subject = RegistrationId(reg_id_);
     in.type = type;
     in.payload = std::move(payload);
     return feed(in);
@@ -59,7 +62,7 @@ class EngineWalk : public ::testing::Test {
     Inbound in;
     in.id = EventId("timer-" + std::to_string(++seq_));
     in.source = "/test/timers";
-    in.subject = RegistrationId("reg-1");
+    in.subject = RegistrationId(reg_id_);
     in.type = CommandType::timer;
     in.payload = TimerFired{};
     return feed(in);
@@ -152,6 +155,7 @@ class EngineWalk : public ::testing::Test {
   DefinitionCatalog catalog_;
   EngineConfig config_;
   std::optional<Registration> state_;
+  std::string reg_id_ = "reg-1";  // the registration fed (reset state_ to start another)
   Timestamp now_{std::chrono::milliseconds(1'800'000'000'000)};
   int seq_ = 0;
   json front_ocr_{

@@ -22,7 +22,7 @@ TEST(PasscodePolicy, AcceptsGoodPasscodes) {
   EXPECT_EQ(check("12312312"), std::nullopt);  // runs of 3 are allowed
   EXPECT_EQ(check("78907890"), std::nullopt);  // no wrap-around: 9 -> 0 breaks the run
   EXPECT_EQ(check("21092109"), std::nullopt);  // nor 0 -> 9 descending
-  EXPECT_EQ(check("11112580"), std::nullopt);  // exactly 4 ones is allowed
+  EXPECT_EQ(check("11125806"), std::nullopt);  // exactly 3 ones is allowed
   EXPECT_EQ(check("11335577"), std::nullopt);
 }
 
@@ -70,7 +70,22 @@ TEST(PasscodePolicy, RepeatedDigit) {
   EXPECT_EQ(check("11111390"), PasscodeViolation::repeated_digit);  // five ones in a row
   EXPECT_EQ(check("15171811"), PasscodeViolation::repeated_digit);  // five ones, spread out
   EXPECT_EQ(check("00000000"), PasscodeViolation::repeated_digit);
-  EXPECT_EQ(check("15171813"), std::nullopt);  // four ones
+  EXPECT_EQ(check("15171813"), PasscodeViolation::repeated_digit);  // four ones, spread out
+  EXPECT_EQ(check("11112580"), PasscodeViolation::repeated_digit);  // four ones (domain.md)
+  EXPECT_EQ(check("15171803"), std::nullopt);                        // three ones
+}
+
+// domain.md's own examples, on a 4-digit policy: 1234 (a run) and 1111 (four of one digit)
+// are refused, each with its reason.
+TEST(PasscodePolicy, TheSeedsExamplesAreRefusedWithTheirReason) {
+  const PasscodePolicy four{.length = 4};
+  EXPECT_EQ(PasscodePolicy{}.max_same_digit, 3u) << "the default refuses four of one digit";
+  EXPECT_EQ(check("1234", four), PasscodeViolation::sequence);
+  EXPECT_EQ(check("1111", four), PasscodeViolation::repeated_digit);
+  EXPECT_EQ(check("1357", four), std::nullopt);
+  EXPECT_EQ(check("1131", four), std::nullopt);
+  EXPECT_NE(describe(PasscodeViolation::sequence).find("run of 4"), std::string_view::npos);
+  EXPECT_NE(describe(PasscodeViolation::repeated_digit).find("1111"), std::string_view::npos);
 }
 
 TEST(PasscodePolicy, LimitsAreConfigurable) {

@@ -38,7 +38,7 @@ TEST_F(PasscodeWorkTest, AVerifierOnlyForAPairThePolicyAccepts) {
   for (const auto& [first, repeat] : std::vector<std::pair<std::string, std::string>>{
            {"13572468", "13572469"},  // not the same twice
            {"12345678", "12345678"},  // a run
-           {"11111580", "11111580"},  // five of one digit (max_same_digit 4)
+           {"11112580", "11112580"},  // four of one digit (max_same_digit 3)
            {"1357", "1357"}}) {       // too short
     EXPECT_FALSE(work(
         command(CommandType::passcode_set, PasscodeSet{SecretString(first), SecretString(repeat)})))

@@ -81,6 +81,30 @@ TEST_F(PipelineMonitorTest, FailureLabelsComeOnlyFromTheLoadedDefinitions) {
   EXPECT_EQ(registry_.render().find("made-up"), std::string::npos);
 }
 
+// What the pipeline also counts per minute in Redis for the dashboard: the same failures,
+// with the same bounded labels, and nothing for a late result or a duplicate.
+TEST_F(PipelineMonitorTest, StepFailuresAreWhatIsCountedWithTheSameLabels) {
+  monitor_.set_failure_labels({{"card.verify", {"unavailable", "timeout"}}});
+  const auto failures = [this](const Inbound& in, const Outcome& o) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& f : monitor_.step_failures(in, o)) out.emplace_back(f.task, f.code);
+    return out;
+  };
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(failures(result("card.verify", TaskStatus::retryable, "unavailable"), with({})),
+            (Pairs{{"card.verify", "unavailable"}}));
+  EXPECT_EQ(failures(result("evil.task", TaskStatus::failed, "x"), with({})),
+            (Pairs{{"other", "other"}}));
+  EXPECT_TRUE(failures(result("card.verify", TaskStatus::ok, std::nullopt), with({})).empty());
+  EXPECT_TRUE(failures(result("card.verify", TaskStatus::failed, "unavailable"),
+                       with({audit("review", "ignored_late_result:r/1")}))
+                  .empty());
+  auto duplicate = with({});
+  duplicate.duplicate = true;
+  EXPECT_TRUE(
+      failures(result("card.verify", TaskStatus::failed, "unavailable"), duplicate).empty());
+}
+
 TEST_F(PipelineMonitorTest, FailureLabelsOfTheShippedChannelsIncludeTheirCodes) {
   DefinitionCatalog catalog;
   testing::load_all_channels(catalog);

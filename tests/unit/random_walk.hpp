@@ -35,6 +35,19 @@ class RandomWalk {
     const int pick = uniform(0, 99);
     if (!state_) {
       start();
+    } else if (state_->status() == Status::incident && pick < 30) {
+      // An operator on duty: an incident is retried (a rewind or cancel now and then).
+      const int action = uniform(0, 9);
+      if (action < 8) {
+        command(CommandType::operator_retry, OperatorAction{"op-1", "registry back", ""});
+      } else if (action < 9) {
+        command(CommandType::operator_cancel, OperatorAction{"op-1", "given up", ""});
+      } else {
+        const ChannelDefinition* def = config_.catalog->get(state_->channel,
+                                                            state_->definition_version);
+        command(CommandType::operator_rewind,
+                OperatorAction{"op-1", "from the start", def->steps.front().name});
+      }
     } else if (pick < 45) {
       expected_command();
     } else if (pick < 75) {
@@ -69,6 +82,14 @@ class RandomWalk {
     feed(std::move(in));
   }
 
+  // An incident waits for an operator, not for time: when time alone should end a walk, the
+  // operator cancels it.
+  void cancel_incident() {
+    if (state_ && state_->status() == Status::incident) {
+      command(CommandType::operator_cancel, OperatorAction{"op-1", "closing the run", ""});
+    }
+  }
+
   // Moves the clock on (each event moves it by up to 5 s besides).
   void advance(std::chrono::milliseconds by) { now_ += by; }
 
@@ -91,6 +112,13 @@ class RandomWalk {
       if ((s.stage == StepState::awaiting_connector) != s.pending_request.has_value()) {
         return "awaiting a connector and a pending request disagree";
       }
+    }
+    if ((s.status() == Status::incident) != s.incident.has_value()) {
+      return "an incident's details and its status disagree";
+    }
+    if (s.status() == Status::incident) {
+      if (s.next_timer()) return "an incident with a timer (it waits for an operator)";
+      if (s.pending_request) return "an incident with a pending request";
     }
     if (is_terminal(s.position.state)) {
       // Its only timer is the purge (retention), until it is a tombstone.

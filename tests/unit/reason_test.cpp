@@ -64,8 +64,8 @@ TEST(ReasonTest, EventSchemasListTheCodes) {
     const auto& code = schema["properties"]["reason"]["properties"]["code"];
     EXPECT_EQ(code["enum"].get<std::set<std::string>>(), names) << path;
   }
-  EXPECT_EQ(schemas,
-            6);  // command.rejected, registration.awaiting/rejected/expired/cancelled/locked
+  // command.rejected, registration.awaiting/rejected/expired/cancelled/locked/incident
+  EXPECT_EQ(schemas, 7);
 }
 
 }  // namespace

@@ -274,6 +274,27 @@ TEST_F(SimDriverTest, DuplicatesAreIgnoredAndALockedJourneyResumes) {
   EXPECT_EQ(driver_.finished(), 0u);
 }
 
+TEST_F(SimDriverTest, AnIncidentIsAnOutcomeUntilAnOperatorResumesOrEndsIt) {
+  start_data("i", 42, "self-service");
+  driver_.on_event(event("i", "registration.incident",
+                         {{"reason", {{"code", "task_failed"}, {"detail", "card.verify: timeout"}}},
+                          {"task", "card.verify"},
+                          {"error", "timeout"}}));
+  EXPECT_EQ(driver_.outcome_of("i"), Outcome::incident);
+  EXPECT_EQ(to_string(Outcome::incident), "incident");
+  EXPECT_EQ(driver_.finished(), 1u);
+  // An operator's retry: the step completes and the journey goes on.
+  driver_.on_event(event("i", "step.completed", {{"phase", "review"}, {"step", "verify-card"}}));
+  EXPECT_EQ(driver_.outcome_of("i"), Outcome::pending);
+  EXPECT_EQ(driver_.finished(), 0u);
+  // Parked again, then cancelled by an operator: the cancellation is the outcome.
+  driver_.on_event(event("i", "registration.incident", {{"task", "card.verify"}}));
+  driver_.on_event(event("i", "registration.cancelled",
+                         {{"reason", {{"code", "operator_cancel"}, {"detail", "x"}}}}));
+  EXPECT_EQ(driver_.outcome_of("i"), Outcome::cancelled);
+  EXPECT_EQ(driver_.finished(), 1u);
+}
+
 TEST_F(SimDriverTest, CountsOutcomesPerChannel) {
   start_data("a", 1, "self-service");
   start_data("b", 2, "officer-assisted", Persona::cancel);

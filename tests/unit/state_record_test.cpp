@@ -122,6 +122,16 @@ constexpr const char* v2_record = R"({
   "v": 2
 })";
 
+// The current form (version 3) of v2_record: version 3 added "consent" (the core's consent
+// record) and "incident", both null for a registration written before.
+json current_record() {
+  auto j = json::parse(v2_record);
+  j["consent"] = nullptr;
+  j["incident"] = nullptr;
+  j["v"] = 3;
+  return j;
+}
+
 // The reason of the StateDecodeError that decoding `record` throws ("" if none is thrown).
 std::string refusal(const std::string& record) {
   try {
@@ -135,8 +145,8 @@ std::string refusal(const json& record) { return refusal(record.dump()); }
 
 TEST(StateRecordTest, WritesTheFormatVersion) {
   const auto s = state_from_record(v0_record);
-  EXPECT_EQ(state_to_json(s).at("v"), 2);
-  EXPECT_EQ(state_to_json(tombstone(s, from_millis(1700000099000))).at("v"), 2);
+  EXPECT_EQ(state_to_json(s).at("v"), 3);
+  EXPECT_EQ(state_to_json(tombstone(s, from_millis(1700000099000))).at("v"), 3);
 }
 
 TEST(StateRecordTest, AVersion0RecordIsUpgradedAndReadsTheSame) {
@@ -153,13 +163,14 @@ TEST(StateRecordTest, AVersion0RecordIsUpgradedAndReadsTheSame) {
   EXPECT_EQ(s.captured.card_front.first_name, "Somchai");
   EXPECT_EQ(s.captured.terms.terms_version, "2024-01");
   // Written again, it is the current form; and that reads back the same.
-  EXPECT_EQ(state_to_json(s), json::parse(v2_record));
-  EXPECT_EQ(state_to_json(state_from_record(v2_record)), json::parse(v2_record));
+  EXPECT_EQ(state_to_json(s), current_record());
+  EXPECT_EQ(state_to_json(state_from_record(v2_record)), current_record());
+  EXPECT_EQ(state_to_json(state_from_record(current_record().dump())), current_record());
 }
 
 TEST(StateRecordTest, AVersion1RecordIsUpgradedToTheSlices) {
   const auto s = state_from_record(v1().dump());
-  EXPECT_EQ(state_to_json(s), json::parse(v2_record));
+  EXPECT_EQ(state_to_json(s), current_record());
   EXPECT_EQ(s.position.state, RegistrationState::biometrics);
   EXPECT_EQ(s.phase, RegistrationState::biometrics);
   // A locked v1 record: its locked_in now follows from its phase.
@@ -171,7 +182,7 @@ TEST(StateRecordTest, AVersion1RecordIsUpgradedToTheSlices) {
   locked["qr"]["used"] = {"t-1"};
   const auto l = state_from_record(locked.dump());
   EXPECT_EQ(l.position.state, RegistrationState::locked);
-  EXPECT_EQ(l.position.locked_in, RegistrationState::consent_confirm);
+  EXPECT_EQ(l.position.held_in, RegistrationState::consent_confirm);
   EXPECT_EQ(l.used_qr_tokens, std::vector<std::string>{"t-1"});
   // A v1 tombstone keeps its core only.
   auto tomb = v1();
@@ -185,8 +196,8 @@ TEST(StateRecordTest, AVersion1RecordIsUpgradedToTheSlices) {
 
 TEST(StateRecordTest, AVersionNewerThanTheCodeIsRefusedNotGuessed) {
   auto j = v0();
-  j["v"] = 3;
-  EXPECT_NE(refusal(j).find("version 3"), std::string::npos) << refusal(j);
+  j["v"] = 4;
+  EXPECT_NE(refusal(j).find("version 4"), std::string::npos) << refusal(j);
   for (const auto& bad : {json("1"), json(-1), json(1.5), json(nullptr)}) {
     j["v"] = bad;
     EXPECT_FALSE(refusal(j).empty()) << bad.dump();

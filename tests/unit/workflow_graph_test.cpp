@@ -71,7 +71,12 @@ TEST(WorkflowGraph, EdgesOfALinearChannel) {
   EXPECT_TRUE(g.has_edge("card-front", "card-front", EdgeKind::retry));
   EXPECT_TRUE(g.has_edge("card-front", "rejected", EdgeKind::rejected));
   EXPECT_TRUE(g.has_edge("issue", "issued", EdgeKind::done));
-  EXPECT_TRUE(g.has_edge("issue", "rejected", EdgeKind::rejected));  // task retries exhausted
+  EXPECT_TRUE(g.has_edge("issue", "rejected", EdgeKind::rejected));  // a permanent task error
+  // Exhausted task retries park the registration for an operator, whose retry leads back.
+  EXPECT_TRUE(g.has_edge("issue", "incident", EdgeKind::incident));
+  EXPECT_TRUE(g.has_edge("incident", "issue", EdgeKind::resume));
+  EXPECT_TRUE(g.has_edge("card-front", "incident", EdgeKind::incident));
+  EXPECT_FALSE(g.has_edge("accept-terms", "incident", EdgeKind::incident)) << "no task";
   for (const auto* s : {"accept-terms", "card-front", "issue"}) {
     EXPECT_TRUE(g.has_edge(s, "cancelled", EdgeKind::cancel)) << s;
     EXPECT_TRUE(g.has_edge(s, "expired", EdgeKind::expire)) << s;
@@ -81,7 +86,16 @@ TEST(WorkflowGraph, EdgesOfALinearChannel) {
   for (std::size_t i = g.step_count(); i < g.nodes.size(); ++i) {
     outcomes.push_back(g.nodes[i].name);
   }
-  EXPECT_EQ(outcomes, (Lines{"issued", "rejected", "expired", "cancelled"}));
+  EXPECT_EQ(outcomes, (Lines{"issued", "rejected", "incident", "expired", "cancelled"}));
+}
+
+TEST(WorkflowGraph, RetriesThatRejectDrawNoIncident) {
+  auto d = mini();
+  d.steps.back().retry.on_exhausted = RetriesExhausted::reject;
+  const Graph g = build_graph(d);
+  EXPECT_FALSE(g.has_edge("issue", "incident", EdgeKind::incident));
+  EXPECT_TRUE(g.has_edge("issue", "rejected", EdgeKind::rejected));
+  EXPECT_TRUE(g.has_edge("card-front", "incident", EdgeKind::incident));
 }
 
 TEST(WorkflowGraph, CleanChannelHasNoFindings) {

@@ -50,7 +50,8 @@ std::string_view describe(PasscodeViolation violation) {
     case PasscodeViolation::sequence:
       return "the passcode must not contain an ascending or descending run of 4 or more digits";
     case PasscodeViolation::repeated_digit:
-      return "the passcode must not use the same digit more than 4 times";
+      return "the passcode must not use the same digit too many times (four of one digit, as in "
+             "1111, is refused by default)";
   }
   return "the passcode is not acceptable";
 }

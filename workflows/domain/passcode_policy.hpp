@@ -21,8 +21,9 @@ struct PasscodePolicy {
   // A run of more than max_run consecutive ascending or descending digits (1234, 9876) is
   // refused. No wrap-around: 8901 is not a run.
   std::size_t max_run = 3;
-  // Any digit occurring more than this many times in the passcode is refused.
-  std::size_t max_same_digit = 4;
+  // Any digit occurring more than this many times in the passcode is refused (domain.md: four
+  // of one digit, as in 1111, is refused).
+  std::size_t max_same_digit = 3;
 };
 
 // The first violation in the order mismatch, not_digits, wrong_length, sequence,

@@ -11,6 +11,7 @@ const StepKind& accept_terms();       // terms.accept → the consent record
 const StepKind& grant_permissions();  // permissions.grant
 const StepKind& confirm_consent();    // consent.confirm: the passcode again, verified
 const StepKind& claim_citizen();      // one active registration per citizen ID
+const StepKind& check_enrolled();     // identity.status: the citizen holds an issued identity
 const StepKind& card_front_ocr();     // card.front.capture → card.front.ocr
 const StepKind& card_back_ocr();      // card.back.capture → card.back.ocr (laser code)
 const StepKind& card_data_task();     // a task that returns the whole card (chip reader)

@@ -9,9 +9,9 @@ namespace enroll {
 namespace {
 
 const auto& registry() {
-  static const std::array<std::reference_wrapper<const StepKind>, 17> kinds{
+  static const std::array<std::reference_wrapper<const StepKind>, 18> kinds{
       steps::accept_terms(),     steps::grant_permissions(), steps::confirm_consent(),
-      steps::claim_citizen(),    steps::card_front_ocr(),    steps::card_back_ocr(),
+      steps::claim_citizen(),    steps::check_enrolled(),    steps::card_front_ocr(),    steps::card_back_ocr(),
       steps::card_data_task(),   steps::confirm_card_data(), steps::verify_card(),
       steps::enter_citizen_id(), steps::officer_review(),    steps::selfie_liveness(),
       steps::face_match(),       steps::fingerprint_match(), steps::qr_bind(),
