@@ -106,7 +106,10 @@ std::optional<Command> CitizenDriver::scan_qr(const std::string& id, Journey& j)
   }
   j.qr_waiting = false;
   j.qr_used = true;
-  return command(id, j, "qr.scan", {{"token", j.qr_token}});
+  // The citizen's own phone scans it: the device the identity is issued to.
+  return command(id, j, "qr.scan",
+                 {{"token", j.qr_token},
+                  {"device", {{"id", "device-" + std::to_string(j.n)}, {"platform", "android"}}}});
 }
 
 std::optional<Command> CitizenDriver::answer(const std::string& id, Journey& j,
@@ -211,7 +214,9 @@ std::vector<Command> CitizenDriver::on_request(const nlohmann::json& request) {
     return {};
   }
   const auto& data = request["data"];
-  if (data.value("task", "") != "qr.display") return {};
+  // The code on the officer's screen, or on the kiosk's (pairing).
+  const std::string task = data.value("task", "");
+  if (task != "qr.display" && task != "pairing.display") return {};
   const auto inputs = data.value("inputs", nlohmann::json::object());
   const std::string token = inputs.is_object() ? inputs.value("token", "") : "";
   Journey& j = it->second;

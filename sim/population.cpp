@@ -51,6 +51,13 @@ SyntheticCitizen citizen(std::uint64_t n) {
   return c;
 }
 
+nlohmann::json card_face(const SyntheticCitizen& c) {
+  return {{"citizen_id", c.citizen_id},     {"first_name", c.first_name},
+          {"last_name", c.last_name},       {"first_name_en", c.first_name_en},
+          {"last_name_en", c.last_name_en}, {"date_of_birth", c.date_of_birth},
+          {"expiry_date", c.expiry_date}};
+}
+
 std::optional<SyntheticCitizen> lookup(const std::string& citizen_id) {
   if (citizen_id.size() != 13 || citizen_id[0] != '1') return std::nullopt;
   std::uint64_t n = 0;

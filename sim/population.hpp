@@ -3,6 +3,7 @@
 // and deterministic card data, so the capture and registry simulators agree on every
 // citizen without sharing state.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,8 @@ struct SyntheticCitizen {
 SyntheticCitizen citizen(std::uint64_t n);
 // The citizen whose ID this is, if it is one of ours.
 std::optional<SyntheticCitizen> lookup(const std::string& citizen_id);
+// What the card says (its face), as a reader or OCR gives it: citizen ID, names, dates.
+nlohmann::json card_face(const SyntheticCitizen& c);
 
 // Image (and fingerprint template) references the citizen simulator sends and the
 // simulated connectors read back: "sim://<kind>/<citizen id>/<take>". The take (1, 2, ...)

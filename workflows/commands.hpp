@@ -82,6 +82,9 @@ struct FingerprintCapture {
 };
 struct QrScan {
   std::string token;
+  // The citizen's app that scanned it: at a step that binds the device, the device the
+  // identity is issued to.
+  std::optional<Device> device;
 };
 // The shell opens the sealed boxes; nullopt means the box could not be opened.
 struct PasscodeSet {

@@ -498,6 +498,7 @@ class Transition {
     const auto from = position(s_);
     move(e);
     s_.reason = stored(reason);
+    s_.incident.reset();  // an incident ends with the registration (a cancel)
     clear_step_wait();
     bump();
     emit(Event{reason, s_.phase, s_.step});

@@ -34,6 +34,8 @@ constexpr std::array kNames{
     Row{ReasonCode::qr_reused, "qr_reused"},
     Row{ReasonCode::qr_superseded, "qr_superseded"},
     Row{ReasonCode::qr_expired, "qr_expired"},
+    Row{ReasonCode::qr_device_missing, "qr_device_missing"},
+    Row{ReasonCode::wrong_finger, "wrong_finger"},
     Row{ReasonCode::operator_retry, "operator_retry"},
     Row{ReasonCode::operator_rewind, "operator_rewind"},
     Row{ReasonCode::cool_down_over, "cool_down_over"},

@@ -36,6 +36,8 @@ enum class ReasonCode {
   qr_reused,
   qr_superseded,
   qr_expired,
+  qr_device_missing,  // a qr.scan at a step that binds the device names none
+  wrong_finger,       // detail: the finger given; the step takes the ones its config names
   operator_retry,  // an operator asked for the step again
   operator_rewind,
   cool_down_over,

@@ -149,11 +149,15 @@ int main(int argc, char** argv) {
     const kafka::Settings k = kafka::client_settings(o.brokers, o.kafka_security);
     // Both positioned at their end before the first command.
     kafka::TailReader events(k, o.topics.events());
-    std::unique_ptr<kafka::TailReader> officer;
-    try {
-      officer = std::make_unique<kafka::TailReader>(k, o.topics.requests("officer"));
-    } catch (const std::exception& e) {
-      std::cerr << "enroll-sim-citizens: no QR tokens (qr.scan will wait): " << e.what() << "\n";
+    // The codes to scan: on the officer's screen (qr.display) and the kiosk's (pairing.display).
+    std::vector<std::unique_ptr<kafka::TailReader>> screens;
+    for (const char* connector : {"officer", "capture"}) {
+      try {
+        screens.push_back(std::make_unique<kafka::TailReader>(k, o.topics.requests(connector)));
+      } catch (const std::exception& e) {
+        std::cerr << "enroll-sim-citizens: no codes from " << connector
+                  << " (qr.scan will wait): " << e.what() << "\n";
+      }
     }
     kafka::Producer producer(k, nullptr);
     const auto send = [&](const std::vector<sim::Command>& cmds) {
@@ -171,9 +175,9 @@ int main(int argc, char** argv) {
         send({driver.start(id, n, mix->next())});
         ++started;
       }
-      // The officer's screen first, so a QR token is usually known before qr.scan is asked.
-      if (officer) {
-        for (const auto& m : officer->poll_batch(1000, std::chrono::milliseconds(0))) {
+      // The screens first, so a code is usually known before qr.scan is asked.
+      for (const auto& screen : screens) {
+        for (const auto& m : screen->poll_batch(1000, std::chrono::milliseconds(0))) {
           send(tolerant([&] { return driver.on_request(parse_or_null(m.value)); }));
         }
       }

@@ -5,18 +5,11 @@
 namespace enroll::sim {
 namespace {
 
-nlohmann::json front_fields(const SyntheticCitizen& c) {
-  return {{"citizen_id", c.citizen_id},     {"first_name", c.first_name},
-          {"last_name", c.last_name},       {"first_name_en", c.first_name_en},
-          {"last_name_en", c.last_name_en}, {"date_of_birth", c.date_of_birth},
-          {"expiry_date", c.expiry_date}};
-}
-
 // A chip read has no photo: the whole card at once, no sharpness.
 TaskReply chip_read(const TaskRequestView& req) {
   const SyntheticCitizen c = card_in_reader(req.subject);
   TaskReply r;
-  r.outputs = front_fields(c);
+  r.outputs = card_face(c);
   r.outputs["laser_code"] = c.laser_code;
   return r;
 }
@@ -33,6 +26,11 @@ std::optional<std::string> capture_subject_citizen(const TaskRequestView& req) {
 TaskReply answer_capture(const TaskRequestView& req, const Behaviour& b) {
   if (chance(req.request_id, b.unavailable_rate, b.seed)) return unavailable_reply("capture busy");
   if (req.task == "card.chip.read") return chip_read(req);
+  if (req.task == "pairing.display") {  // the kiosk's screen shows the pairing code
+    TaskReply shown;
+    shown.outputs = {{"displayed", true}};
+    return shown;
+  }
   const std::string image_ref = req.inputs.value("image_ref", "");
   const auto owner = owner_of(image_ref);
   if (!owner) return failed_reply("not_a_card", "image not recognised");
@@ -44,7 +42,7 @@ TaskReply answer_capture(const TaskRequestView& req, const Behaviour& b) {
       return failed_reply("blurry", "the photo is not sharp enough");
     }
     if (req.task == "card.front.ocr") {
-      r.outputs = front_fields(*owner);
+      r.outputs = card_face(*owner);
       r.outputs["sharpness"] = 0.93;
     } else {
       r.outputs = {{"laser_code", owner->laser_code}, {"sharpness", 0.91}};

@@ -1,5 +1,7 @@
 #include "sim/officer/officer_simulator.hpp"
 
+#include "sim/population.hpp"
+
 namespace enroll::sim {
 namespace {
 
@@ -22,6 +24,14 @@ TaskReply answer_officer(const TaskRequestView& req, const Behaviour& b) {
     r.outputs = {{"decision", reject ? "reject" : "approve"},
                  {"officer_id", officer_id(req.inputs)},
                  {"reason", reject ? "card photo does not match the citizen" : "checked"}};
+    return r;
+  }
+  if (req.task == "card.counter.read") {  // the citizen's card in the counter's reader
+    const auto person = lookup(req.inputs.value("citizen_id", ""));
+    if (!person) return failed_reply("no_card", "no card of that citizen");
+    r.outputs = card_face(*person);
+    r.outputs["laser_code"] = person->laser_code;
+    r.outputs["method"] = "chip";
     return r;
   }
   if (req.task == "qr.display") {

@@ -34,6 +34,17 @@ class ChannelsTest : public OrchestratorTest {
     for (const auto& m : of(r.messages(), id)) out.push_back(m.at("data").at("task"));
     return out;
   }
+  // The device identity.issue was asked for.
+  std::string issued_to(const std::string& id) {
+    TopicReader r(services_.brokers(), topics_.requests("registry"));
+    r.read_to_end();
+    for (const auto& m : of(r.messages(), id)) {
+      if (m.at("data").at("task") == "identity.issue") {
+        return m.at("data").at("inputs").at("device").at("id");
+      }
+    }
+    return "";
+  }
   std::string last_id_;
 };
 
@@ -51,14 +62,19 @@ TEST_F(ChannelsTest, OfficerAssisted) {
       asked_steps(events),
       (std::vector<std::string>{"grant-permissions", "accept-terms", "enter-citizen-id",
                                 "fingerprint", "counter-qr", "set-passcode", "confirm-consent"}));
+  // The counter reads the card and the registry checks it before anything else (v2).
   EXPECT_EQ(tasks_on("officer", last_id_),
-            (std::vector<std::string>{"review.request", "qr.display"}));
+            (std::vector<std::string>{"card.counter.read", "review.request", "qr.display"}));
   EXPECT_EQ(tasks_on("registry", last_id_),
-            (std::vector<std::string>{"fingerprint.match", "identity.issue"}));
+            (std::vector<std::string>{"card.verify", "fingerprint.match", "identity.issue"}));
   const auto state = stored_state(last_id_);
   EXPECT_EQ(state->at("machine"), "issued");
+  EXPECT_EQ(state->at("definition_version"), 2);
   EXPECT_EQ(state->at("used_qr_tokens").size(), 1u);
   EXPECT_EQ(state->at("officer").at("counter").get<std::string>().empty(), false);
+  // Issued to the phone that scanned the counter's code, not to the console that started it.
+  EXPECT_EQ(state->at("device").at("id"), "device-102");
+  EXPECT_EQ(issued_to(last_id_), "device-102");
 }
 
 TEST_F(ChannelsTest, PasscodeReset) {
@@ -73,11 +89,13 @@ TEST_F(ChannelsTest, PasscodeReset) {
 TEST_F(ChannelsTest, Kiosk) {
   const auto events = run("kiosk", 104);
   EXPECT_EQ(asked_steps(events),
-            (std::vector<std::string>{"accept-terms", "confirm-card-data", "selfie", "set-passcode",
-                                      "confirm-consent"}));
+            (std::vector<std::string>{"accept-terms", "confirm-card-data", "selfie", "pair-phone",
+                                      "set-passcode", "confirm-consent"}));
   EXPECT_EQ(tasks_on("capture", last_id_),
-            (std::vector<std::string>{"card.chip.read", "face.liveness"}));
+            (std::vector<std::string>{"card.chip.read", "face.liveness", "pairing.display"}));
   EXPECT_EQ(stored_state(last_id_)->at("machine"), "issued");
+  // Paired: the identity is issued to the citizen's phone, not to the kiosk.
+  EXPECT_EQ(issued_to(last_id_), "device-104");
 }
 
 }  // namespace

@@ -83,20 +83,24 @@ void OrchestratorTest::SetUp() {
   for (auto& flag : daemon_flags()) daemon_options_->argv.push_back(std::move(flag));
   daemon_options_->env = daemon_env();
   daemon_ = std::make_unique<ChildProcess>(*daemon_options_);
+  connectors_ = std::make_unique<ChildProcess>(connectors_options("connectors", connector_flags()));
+}
+
+ChildProcess::Options OrchestratorTest::connectors_options(const std::string& name,
+                                                           std::vector<std::string> flags) {
   std::vector<std::string> sim{SIM_CONNECTORS_BIN,
                                "--brokers",
                                services_.brokers(),
                                "--topic-prefix",
                                topics_.prefix,
                                "--group",
-                               name + "-connectors",
+                               topics_.prefix + name,
                                "--scenario",
                                (work_ / "scenario.json").string(),
                                "--keys",
                                (work_ / "keys").string()};
-  for (auto& flag : connector_flags()) sim.push_back(std::move(flag));
-  connectors_ =
-      std::make_unique<ChildProcess>(ChildProcess::Options{sim, work_ / "connectors.log"});
+  for (auto& flag : flags) sim.push_back(std::move(flag));
+  return ChildProcess::Options{sim, work_ / (name + ".log")};
 }
 
 void OrchestratorTest::TearDown() {
@@ -434,7 +438,8 @@ std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
   const auto started = std::chrono::steady_clock::now();
   TopicReader events(services_.brokers(), topics_.events());
   TopicReader officer(services_.brokers(), topics_.requests("officer"));
-  std::size_t fed_events = 0, fed_requests = 0;
+  TopicReader kiosk(services_.brokers(), topics_.requests("capture"));  // pairing codes
+  std::size_t fed_events = 0, fed_requests = 0, fed_kiosk = 0;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   // Per registration: when it last moved, and the commands the driver sent then.
   struct Last {
@@ -467,6 +472,12 @@ std::vector<KafkaMessage> OrchestratorTest::drive(sim::CitizenDriver& driver,
                        std::chrono::milliseconds(5));
     for (; fed_requests < officer.messages().size(); ++fed_requests) {
       const auto& m = officer.messages()[fed_requests];
+      sent(m.key, driver.on_request(nlohmann::json::parse(m.value)));
+    }
+    kiosk.poll_until([&](const auto& all) { return all.size() > fed_kiosk; },
+                     std::chrono::milliseconds(5));
+    for (; fed_kiosk < kiosk.messages().size(); ++fed_kiosk) {
+      const auto& m = kiosk.messages()[fed_kiosk];
       sent(m.key, driver.on_request(nlohmann::json::parse(m.value)));
     }
     for (; fed_events < events.messages().size(); ++fed_events) {

@@ -69,6 +69,13 @@ class EngineAuthoriseTest : public testing::ChannelEngine {
     feed(reg, CommandType::registration_start,
          RegistrationStart{
              "officer-assisted", {"dev", "android"}, kCitizen, Officer{officer, "c-7"}});
+    answer({{"citizen_id", kCitizen},
+            {"first_name", "A"},
+            {"last_name", "B"},
+            {"date_of_birth", "1990-05-17"},
+            {"laser_code", "JT0-1234567-89"}},
+           std::nullopt, reg);
+    answer({{"code", 0}, {"card_status", "valid"}}, std::nullopt, reg);
     answer({{"claimed", true}}, std::nullopt, reg);
     feed(reg, CommandType::permissions_grant, PermissionsGrant{{"camera"}});
     feed(reg, CommandType::terms_accept, TermsAccept{"2024-06"});

@@ -22,7 +22,7 @@ class ChannelEngineTest : public testing::ChannelEngine {
   // Scans a QR token; if the step re-shows a token, the console displays it. Returns the
   // code of the reason the channel is told (empty if the scan was accepted).
   std::string scan(const std::string& reg, const std::string& token) {
-    auto out = feed(reg, CommandType::qr_scan, QrScan{token});
+    auto out = feed(reg, CommandType::qr_scan, QrScan{token, Device{"phone-7", "android"}});
     if (state(reg).step != "counter-qr") return "";
     if (const auto* r = request(out); r != nullptr && r->task == "qr.display") {
       out = result({{"displayed", true}}, TaskStatus::ok, "", reg);
@@ -33,10 +33,22 @@ class ChannelEngineTest : public testing::ChannelEngine {
                : "?";
   }
 
+  // The card in the counter's reader: the citizen's.
+  static json counter_card() {
+    return {{"citizen_id", kCitizen},      {"first_name", "A"},
+            {"last_name", "B"},            {"date_of_birth", "1990-05-17"},
+            {"laser_code", "JT0-1234567-89"}, {"method", "chip"}};
+  }
+  // Officer-assisted v2 started: the counter reads the card, the registry checks it.
   void start_officer(const std::string& reg = "reg-1", const std::string& counter = "c-7") {
     feed(reg, CommandType::registration_start,
          RegistrationStart{
-             "officer-assisted", {"dev", "android"}, kCitizen, Officer{"officer-1", counter}});
+             "officer-assisted", {"console-9", "counter"}, kCitizen, Officer{"officer-1", counter}});
+    ASSERT_EQ(state(reg).step, "read-card");
+    result(counter_card(), TaskStatus::ok, "", reg);
+    ASSERT_EQ(state(reg).step, "verify-card");
+    result({{"code", 0}, {"card_status", "valid"}}, TaskStatus::ok, "", reg);
+    ASSERT_EQ(state(reg).step, "claim-citizen");
   }
   // Officer-assisted up to the QR scan: the token is on the officer's screen.
   void officer_to_qr(const std::string& reg = "reg-1", const std::string& counter = "c-7") {
@@ -57,13 +69,82 @@ class ChannelEngineTest : public testing::ChannelEngine {
 
 TEST_F(ChannelEngineTest, OfficerAssistedHappyPath) {
   officer_to_qr();
-  feed(CommandType::qr_scan, QrScan{state().captured.qr.token});
+  // The review showed the officer the card the counter read.
+  feed(CommandType::qr_scan, QrScan{state().captured.qr.token, Device{"phone-7", "android"}});
   EXPECT_EQ(state().step, "set-passcode");
+  EXPECT_EQ(state().device.id, "phone-7") << "the phone that scanned is the one bound";
   feed(CommandType::passcode_set, PasscodeSet{SecretString("13572468"), SecretString("13572468")});
-  feed(CommandType::consent_confirm, ConsentConfirm{SecretString("13572468")});
+  const auto issue = feed(CommandType::consent_confirm, ConsentConfirm{SecretString("13572468")});
+  ASSERT_NE(request(issue), nullptr);
+  EXPECT_EQ(request(issue)->task, "identity.issue");
+  EXPECT_EQ(request(issue)->inputs.at("device"), (json{{"id", "phone-7"}, {"platform", "android"}}));
   const auto out = result({{"digital_id", "DID-9"}});
   EXPECT_EQ(state().status(), Status::issued);
   EXPECT_EQ(last_event(out)->type(), EventType::issued);
+}
+
+// The seed's first step at the counter (issue 14): the officer's console reads the card and
+// the registry checks it before anything else; a revoked card ends it there, unclaimed.
+TEST_F(ChannelEngineTest, TheCounterReadsTheCardAndTheRegistryChecksItFirst) {
+  auto out = feed(CommandType::registration_start,
+                  RegistrationStart{"officer-assisted", {"console-9", "counter"}, kCitizen,
+                                    Officer{"officer-1", "c-7"}});
+  ASSERT_NE(request(out), nullptr);
+  EXPECT_EQ(request(out)->connector, "officer");
+  EXPECT_EQ(request(out)->task, "card.counter.read");
+  EXPECT_EQ(request(out)->inputs, (json{{"citizen_id", kCitizen}}));
+  // Another citizen's card in the reader: read again.
+  auto other = counter_card();
+  other["citizen_id"] = "1101700203468";
+  out = result(other);
+  EXPECT_EQ(state().step, "read-card");
+  EXPECT_EQ(reason_from_stored(state().step_reason).code, ReasonCode::citizen_id_differs);
+  ASSERT_NE(request(out), nullptr);
+  EXPECT_EQ(request(out)->task, "card.counter.read");
+  out = result(counter_card());
+  ASSERT_NE(request(out), nullptr);
+  EXPECT_EQ(request(out)->task, "card.verify");
+  EXPECT_EQ(request(out)->inputs.at("first_name"), "A");
+  EXPECT_EQ(request(out)->inputs.at("laser_code"), "JT0123456789");
+  out = result({{"code", 0}, {"card_status", "revoked"}});
+  EXPECT_EQ(state().status(), Status::rejected);
+  EXPECT_EQ(reason_from_stored(state().reason), Reason{ReasonCode::card_revoked});
+  EXPECT_FALSE(state().citizen_claimed);
+  EXPECT_EQ(request(out), nullptr) << "never claimed: nothing to release";
+}
+
+TEST_F(ChannelEngineTest, TheAppNeedsTheCameraAndTheScannerAnIndexFinger) {
+  start_officer();
+  result({{"claimed", true}});
+  auto out = feed(CommandType::permissions_grant, PermissionsGrant{{"nfc"}});
+  EXPECT_EQ(last_event(out)->data().at("reason"),
+            (json{{"code", "no_permissions_granted"}, {"detail", "camera"}}));
+  feed(CommandType::permissions_grant, PermissionsGrant{{"nfc", "camera"}});
+  feed(CommandType::terms_accept, TermsAccept{"2024-06"});
+  out = feed(CommandType::citizen_id_enter, CitizenIdEnter{kCitizen});
+  // The review carries the card the counter read.
+  ASSERT_NE(request(out), nullptr);
+  EXPECT_EQ(request(out)->inputs.at("card").at("first_name"), "A");
+  result({{"decision", "approve"}, {"officer_id", "officer-1"}});
+  out = feed(CommandType::fingerprint_capture,
+             FingerprintCapture{"fp://1", "right-thumb", "officer-1"});
+  EXPECT_EQ(last_event(out)->data().at("reason"),
+            (json{{"code", "wrong_finger"}, {"detail", "right-thumb"}}));
+  EXPECT_EQ(request(out), nullptr) << "nothing sent to the registry";
+  out = feed(CommandType::fingerprint_capture,
+             FingerprintCapture{"fp://2", "left-index", "officer-1"});
+  ASSERT_NE(request(out), nullptr);
+  EXPECT_EQ(request(out)->task, "fingerprint.match");
+}
+
+TEST_F(ChannelEngineTest, AQrScanMustNameTheDeviceToBind) {
+  officer_to_qr();
+  const auto out = feed(CommandType::qr_scan, QrScan{state().captured.qr.token, std::nullopt});
+  EXPECT_EQ(state().step, "counter-qr");
+  EXPECT_EQ(reason_from_stored(state().step_reason).code, ReasonCode::qr_device_missing);
+  ASSERT_NE(request(out), nullptr) << "a fresh code on the officer's screen";
+  EXPECT_EQ(request(out)->task, "qr.display");
+  EXPECT_EQ(state().device.id, "console-9");
 }
 
 TEST_F(ChannelEngineTest, OfficerStartNeedsTheCheckedCardAndTheOfficer) {
@@ -150,7 +231,7 @@ TEST_F(ChannelEngineTest, QrTokenIsBoundAndExpiring) {
 TEST_F(ChannelEngineTest, QrTokenCannotBeScannedTwice) {
   officer_to_qr();
   const std::string token = state().captured.qr.token;
-  feed(CommandType::qr_scan, QrScan{token});
+  feed(CommandType::qr_scan, QrScan{token, Device{"phone-7", "android"}});
   ASSERT_EQ(state().step, "set-passcode");
   // Rewound to the QR step (as an operator's rewind will): the old token is spent.
   auto& s = state();
@@ -214,6 +295,38 @@ TEST_F(ChannelEngineTest, PasscodeResetForSomeoneNotEnrolledIsRejectedBeforeTheC
   EXPECT_FALSE(state().citizen_claimed);
   EXPECT_EQ(request(out), nullptr) << "no claim asked for, none to release";
   EXPECT_EQ(last_event(out)->type(), EventType::rejected);
+}
+
+// Kiosk v2 (issue 14): the citizen's phone is paired by scanning a code on the kiosk's screen;
+// the identity is issued to the phone, not to the kiosk.
+TEST_F(ChannelEngineTest, KioskPairingBindsTheCitizensPhone) {
+  feed(CommandType::registration_start,
+       RegistrationStart{"kiosk", {"kiosk-9", "kiosk"}, std::nullopt, std::nullopt});
+  feed(CommandType::terms_accept, TermsAccept{"2024-06"});
+  result({{"citizen_id", kCitizen},
+          {"first_name", "A"},
+          {"last_name", "B"},
+          {"date_of_birth", "1990-05-17"},
+          {"laser_code", "JT0-1234567-89"}});
+  result({{"claimed", true}});
+  feed(CommandType::card_data_confirm, CardDataConfirm{true});
+  result({{"code", 0}, {"card_status", "valid"}});
+  feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://s")});
+  result({{"liveness", 0.95}});
+  auto out = result({{"score", 0.9}});
+  ASSERT_EQ(state().step, "pair-phone");
+  ASSERT_NE(request(out), nullptr);
+  EXPECT_EQ(request(out)->connector, "capture");
+  EXPECT_EQ(request(out)->task, "pairing.display");
+  const std::string token = request(out)->inputs.at("token");
+  result({{"displayed", true}});
+  feed(CommandType::qr_scan, QrScan{token, Device{"phone-3", "ios"}});
+  EXPECT_EQ(state().step, "set-passcode");
+  EXPECT_EQ(state().device.id, "phone-3");
+  feed(CommandType::passcode_set, PasscodeSet{SecretString("24681357"), SecretString("24681357")});
+  out = feed(CommandType::consent_confirm, ConsentConfirm{SecretString("24681357")});
+  ASSERT_NE(request(out), nullptr);
+  EXPECT_EQ(request(out)->inputs.at("device"), (json{{"id", "phone-3"}, {"platform", "ios"}}));
 }
 
 TEST_F(ChannelEngineTest, KioskSelfiesExhaustedHandOverToAnOfficer) {

@@ -210,7 +210,8 @@ class RandomWalk {
         return FingerprintCapture{"fp://1", "right-index",
                                   state_ && state_->officer ? state_->officer->id : "officer-1"};
       case CommandType::qr_scan:
-        return QrScan{coin(80) && state_ ? state_->captured.qr.token : std::string("1.2.3")};
+        return QrScan{coin(80) && state_ ? state_->captured.qr.token : std::string("1.2.3"),
+                      coin(90) ? std::optional(Device{"phone-1", "android"}) : std::nullopt};
       case CommandType::passcode_set: {
         const std::string p = coin(75) ? "13572468" : "12345678";
         return PasscodeSet{SecretString(p), SecretString(coin(90) ? p : "13572469")};
@@ -256,13 +257,13 @@ class RandomWalk {
   }
 
   nlohmann::json outputs_for(const std::string& task, bool good) {
-    if (task == "card.front.ocr" || task == "card.chip.read") {
+    if (task == "card.front.ocr" || task == "card.chip.read" || task == "card.counter.read") {
       nlohmann::json o{{"citizen_id", good ? "1101700203450" : "1101700203451"},
                        {"first_name", "A"},
                        {"last_name", "B"},
                        {"date_of_birth", "1990-05-17"},
                        {"sharpness", good ? 0.9 : 0.1}};
-      if (task == "card.chip.read") o["laser_code"] = "JT0123456789";
+      if (task != "card.front.ocr") o["laser_code"] = "JT0123456789";
       return o;
     }
     if (task == "card.back.ocr") return {{"laser_code", good ? "JT0123456789" : "X"}};
@@ -277,7 +278,8 @@ class RandomWalk {
       return {{"decision", good ? "approve" : "reject"},
               {"officer_id", state_ && state_->officer ? state_->officer->id : "officer-1"}};
     }
-    if (task == "qr.display") return {{"displayed", true}};
+    if (task == "qr.display" || task == "pairing.display") return {{"displayed", true}};
+    if (task == "identity.status") return {{"enrolled", good}};
     if (task == "citizen.claim") return {{"claimed", good}};
     return {{"digital_id", good ? "DID-1" : ""}};
   }

@@ -64,16 +64,30 @@ class FaceMatch final : public StepKind {
   bool may_reject() const override { return true; }
 };
 
+// fingerprint_match's settings: the least score, and the fingers it takes (domain.md: the
+// index finger), "any" for every finger.
+struct FingerprintSettings final : StepConfig {
+  double min_score = 0;
+  std::vector<std::string> fingers;  // empty: any
+};
+
 class FingerprintMatch final : public StepKind {
  public:
   std::string_view name() const override { return "fingerprint_match"; }
   std::shared_ptr<const StepConfig> parse_config(const nlohmann::json& config) const override {
-    return min_score(config);
+    auto out = std::make_shared<FingerprintSettings>();
+    out->min_score = config.at("min_score").get<double>();
+    out->fingers = name_list(config.at("fingers").get<std::string>());
+    return out;
   }
   std::vector<Slice> slices() const override { return {Slice::fingerprint}; }
   bool needs_task() const override { return true; }
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<FingerprintCapture>(ctx.event.payload);
+    const auto& fingers = config_of<FingerprintSettings>(ctx.step).fingers;
+    if (!fingers.empty() && std::find(fingers.begin(), fingers.end(), cmd.finger) == fingers.end()) {
+      return Verdict::ask_again({ReasonCode::wrong_finger, cmd.finger});
+    }
     return Verdict::start_task({{"citizen_id", ctx.state.citizen_id.value_or("")},
                                 {"template_ref", cmd.template_ref},
                                 {"finger", cmd.finger}});
@@ -83,7 +97,7 @@ class FingerprintMatch final : public StepKind {
       return Verdict::ask_again({ReasonCode::connector_error, error_code(r)});
     const double score = r.outputs.value("score", 0.0);
     ctx.state.captured.fingerprint.score = score;
-    if (score < config_of<Threshold>(ctx.step).value) {
+    if (score < config_of<FingerprintSettings>(ctx.step).min_score) {
       return Verdict::ask_again(ReasonCode::fingerprint_mismatch);
     }
     return Verdict::advance();

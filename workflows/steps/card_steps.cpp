@@ -107,6 +107,12 @@ class CardDataTask final : public StepKind {
   std::string_view name() const override { return "card_data_task"; }
   std::vector<Slice> slices() const override { return {Slice::card_front, Slice::card_back}; }
   bool needs_task() const override { return true; }
+  // The citizen the card must belong to, when the start named one (at the counter); a kiosk
+  // knows no one yet.
+  nlohmann::json task_inputs(const StepContext& ctx) const override {
+    if (!ctx.state.citizen_id) return nlohmann::json::object();
+    return {{"citizen_id", *ctx.state.citizen_id}};
+  }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
     if (r.status != TaskStatus::ok)
       return Verdict::ask_again({ReasonCode::connector_error, error_code(r)});
@@ -158,7 +164,7 @@ class VerifyCard final : public StepKind {
       case 4:
         return Verdict::reject(ReasonCode::card_not_found_or_mismatch);
       case 5: {  // fields missing: read the card again
-        const auto back = first_step_of(ctx.definition, RegistrationState::card);
+        const auto back = card_reading_step(ctx.definition, ctx.step);
         if (back.empty()) return Verdict::reject(ReasonCode::card_fields_missing);
         return Verdict::go_back(back.front(), ReasonCode::card_fields_missing);
       }
@@ -167,8 +173,8 @@ class VerifyCard final : public StepKind {
     }
   }
   std::vector<std::string> go_back_targets(const ChannelDefinition& def,
-                                           const StepDef&) const override {
-    return first_step_of(def, RegistrationState::card);
+                                           const StepDef& step) const override {
+    return card_reading_step(def, step);
   }
   bool may_reject() const override { return true; }
 };

@@ -18,12 +18,29 @@ class AcceptTerms final : public StepKind {
   }
 };
 
+// The permissions the app needs ("config": {"required": "camera,nfc"}; "" or "any": any one).
+struct PermissionSettings final : StepConfig {
+  std::vector<std::string> required;
+};
+
 class GrantPermissions final : public StepKind {
  public:
   std::string_view name() const override { return "grant_permissions"; }
+  std::shared_ptr<const StepConfig> parse_config(const nlohmann::json& config) const override {
+    auto out = std::make_shared<PermissionSettings>();
+    out->required = name_list(config.at("required").get<std::string>());
+    return out;
+  }
   Verdict on_command(StepContext& ctx) const override {
-    const auto& cmd = std::get<PermissionsGrant>(ctx.event.payload);
-    if (cmd.permissions.empty()) return Verdict::ask_again(ReasonCode::no_permissions_granted);
+    const auto& granted = std::get<PermissionsGrant>(ctx.event.payload).permissions;
+    if (granted.empty()) return Verdict::ask_again(ReasonCode::no_permissions_granted);
+    std::string missing;
+    for (const auto& p : config_of<PermissionSettings>(ctx.step).required) {
+      if (std::find(granted.begin(), granted.end(), p) == granted.end()) {
+        missing += (missing.empty() ? "" : ",") + p;
+      }
+    }
+    if (!missing.empty()) return Verdict::ask_again({ReasonCode::no_permissions_granted, missing});
     return Verdict::advance();
   }
 };

@@ -35,6 +35,11 @@ struct Threshold final : StepConfig {
 std::shared_ptr<const StepConfig> threshold(const nlohmann::json& config, const char* key);
 // The error code of a failed result, or "failed" when the connector gave none.
 std::string error_code(const TaskResult& r);
+// "a,b,c" as its names; "" and "any" as none (no restriction).
+std::vector<std::string> name_list(std::string_view text);
+// The first step before `step` that reads the card (its kind writes the card_front slice):
+// where a card check sends the registration back to read the card again.
+std::vector<std::string> card_reading_step(const ChannelDefinition& def, const StepDef& step);
 // The first step of `phase` (with_input: the first one that expects a command), if any.
 std::vector<std::string> first_step_of(const ChannelDefinition& def, RegistrationState phase,
                                        bool with_input = false);

@@ -16,9 +16,12 @@ std::string mac(const StepContext& ctx, const std::string& expiry, const std::st
                                                            expiry + "|" + nonce);
 }
 
-// How long a token is valid ("config": {"ttl_s": seconds}).
+// How long a token is valid, and whether the scan binds the device ("config": {"ttl_s":
+// seconds, "bind_device": bool}): the app that scans must say which device it is, and the
+// identity is issued to that device (the citizen's phone, not the counter's or kiosk's).
 struct QrSettings final : StepConfig {
   std::chrono::seconds ttl{0};
+  bool bind_device = false;
 };
 
 class QrBind final : public StepKind {
@@ -27,6 +30,7 @@ class QrBind final : public StepKind {
   std::shared_ptr<const StepConfig> parse_config(const nlohmann::json& config) const override {
     auto out = std::make_shared<QrSettings>();
     out->ttl = std::chrono::seconds(config.at("ttl_s").get<std::int64_t>());
+    out->bind_device = config.at("bind_device").get<bool>();
     return out;
   }
   // Scanned tokens are not in it (Registration::used_qr_tokens): a token is single use for
@@ -57,7 +61,10 @@ class QrBind final : public StepKind {
     return Verdict::await_input();
   }
   Verdict on_command(StepContext& ctx) const override {
-    const std::string token = std::get<QrScan>(ctx.event.payload).token;
+    const auto& scan = std::get<QrScan>(ctx.event.payload);
+    const std::string& token = scan.token;
+    const bool bind = config_of<QrSettings>(ctx.step).bind_device;
+    if (bind && !scan.device) return Verdict::ask_again(ReasonCode::qr_device_missing);
     auto& qr = ctx.state.captured.qr;
     const auto first = token.find('.');
     const auto second = token.find('.', first == std::string::npos ? first : first + 1);
@@ -80,6 +87,7 @@ class QrBind final : public StepKind {
       return Verdict::ask_again(ReasonCode::qr_expired);  // the retake shows a fresh token
     }
     used.push_back(token);
+    if (bind) ctx.state.device = *scan.device;  // the device the identity is issued to
     return Verdict::advance();
   }
 };

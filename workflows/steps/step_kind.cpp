@@ -56,6 +56,29 @@ std::shared_ptr<const StepConfig> threshold(const nlohmann::json& config, const 
   return out;
 }
 
+std::vector<std::string> name_list(std::string_view text) {
+  std::vector<std::string> out;
+  if (text.empty() || text == "any") return out;
+  std::size_t from = 0;
+  for (;;) {
+    const auto comma = text.find(',', from);
+    out.emplace_back(text.substr(from, comma == std::string_view::npos ? text.npos : comma - from));
+    if (comma == std::string_view::npos) return out;
+    from = comma + 1;
+  }
+}
+
+std::vector<std::string> card_reading_step(const ChannelDefinition& def, const StepDef& step) {
+  for (const auto& s : def.steps) {
+    if (s.name == step.name) break;
+    const StepKind* kind = find_step_kind(s.kind);
+    if (kind == nullptr) continue;
+    const auto slices = kind->slices();
+    if (std::find(slices.begin(), slices.end(), Slice::card_front) != slices.end()) return {s.name};
+  }
+  return {};
+}
+
 std::string error_code(const TaskResult& r) { return r.error ? r.error->code : "failed"; }
 
 std::vector<std::string> first_step_of(const ChannelDefinition& def, RegistrationState phase,

@@ -1,0 +1,93 @@
+// A civil-registry outage of two minutes in the middle of a run of 500 self-service
+// registrations (issue 14): the registry simulator is stopped (SIGSTOP: its requests time
+// out) and continued (SIGCONT) two minutes later. None is rejected; a registration whose
+// registry task ran out of retries during the outage waits as an incident; one bulk retry
+// after the outage (`enrollctl retry --query status=incident --yes`) resumes them all, and
+// every registration is issued, each exactly once (one audit chain, every transition once).
+#include <csignal>
+
+#include "sim/citizen_driver.hpp"
+#include "tests/integration/orchestrator_fixture.hpp"
+#include "tests/support/http_client.hpp"
+
+namespace enroll::test {
+namespace {
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+constexpr int kRegistrations = 500;
+constexpr auto kOutage = 120s;
+
+class RegistryOutageTest : public OrchestratorTest {
+ protected:
+  // The registry in a process of its own, so that it alone goes down.
+  std::vector<std::string> connector_flags() override {
+    return {"--connectors", "capture,officer"};
+  }
+  void SetUp() override {
+    OrchestratorTest::SetUp();
+    registry_ = std::make_unique<ChildProcess>(
+        connectors_options("registry", {"--connectors", "registry"}));
+  }
+  void TearDown() override {
+    if (registry_) {
+      registry_->signal(SIGCONT);
+      registry_->stop();
+    }
+    OrchestratorTest::TearDown();
+  }
+  std::size_t count(const std::string& query) {
+    const auto r = http_get(http_port(), "/v1/registrations/count?" + query);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? r.json().at("count").get<std::size_t>() : 0;
+  }
+  std::unique_ptr<ChildProcess> registry_;
+};
+
+TEST_F(RegistryOutageTest, NoneRejectedTheStalledBecomeIncidentsOneBulkRetryIssuesThemAll) {
+  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  const auto ids = start_self_service(driver, kRegistrations, 9001, "outage");
+  // The outage starts once the run is under way and lasts two minutes.
+  bool down = false;
+  bool up = false;
+  const auto outage = [&](std::chrono::steady_clock::duration elapsed) {
+    if (!down && elapsed > 10s) {
+      registry_->signal(SIGSTOP);
+      down = true;
+    } else if (down && !up && elapsed > 10s + kOutage) {
+      registry_->signal(SIGCONT);
+      up = true;
+    }
+  };
+  DriveOptions options;
+  options.locked_is_final = true;  // an incident waits for the operator below
+  options.on_tick = outage;
+  drive(driver, ids, 600s, options);
+  ASSERT_TRUE(down && up) << "the run ended before the outage was over";
+
+  std::map<sim::Outcome, int> outcomes;
+  for (const auto& id : ids) ++outcomes[driver.outcome_of(id).value_or(sim::Outcome::pending)];
+  EXPECT_EQ(outcomes[sim::Outcome::rejected], 0) << "no registration is rejected by an outage";
+  EXPECT_EQ(outcomes[sim::Outcome::pending], 0) << unfinished(driver, ids);
+  const int incidents = outcomes[sim::Outcome::incident];
+  std::cout << "outcomes after the outage: " << outcomes[sim::Outcome::issued] << " issued, "
+            << incidents << " incidents\n";
+  ASSERT_GT(incidents, 0) << "an outage of two minutes parks the registrations it stalled";
+  EXPECT_EQ(count("status=incident"), static_cast<std::size_t>(incidents));
+
+  // One bulk retry, then the citizens carry on.
+  std::string out;
+  const int exit = enrollctl({"--url", "http://127.0.0.1:" + std::to_string(http_port()),
+                              "--keys", (work_ / "keys").string(), "retry", "--query",
+                              "status=incident", "--reason", "registry back after the outage",
+                              "--yes"},
+                             out);
+  ASSERT_EQ(exit, 0) << out;
+  drive(driver, ids, 300s);
+  EXPECT_EQ(issued(driver, ids), ids.size()) << unfinished(driver, ids);
+  EXPECT_EQ(count("status=incident"), 0u);
+  expect_exactly_once(ids);
+}
+
+}  // namespace
+}  // namespace enroll::test
