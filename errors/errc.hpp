@@ -58,6 +58,9 @@ enum class Errc {
   method_not_allowed,
   definition_not_loaded,
   registration_ended,
+  registration_moved,  // no longer matches the bulk query the action was sent for
+  count_changed,       // a bulk action's query no longer matches the count confirmed
+  job_not_found,       // no such bulk job (here: jobs live in the instance that runs them)
   rewind_forward,
   history_purged,
   payload_too_large,

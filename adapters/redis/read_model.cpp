@@ -17,6 +17,8 @@ namespace {
 // Members examined at most per partition and page. Bounds the time a listing holds Redis
 // (a script runs alone) when a filter is not the walked index; the largest page is 1,000.
 constexpr std::size_t list_budget = 1000;
+// Members examined per partition and script call by a count (a script runs alone: a few ms).
+constexpr std::size_t count_slice = 10000;
 
 std::string str(const redisReply* r) { return {r->str, r->len}; }
 
@@ -42,19 +44,39 @@ struct PartitionWalk {
 };
 
 PartitionWalk parse_walk(const redisReply* r) {
-  if (r->type != REDIS_REPLY_ARRAY || r->elements < 3 || (r->elements - 3) % 5 != 0) {
+  if (r->type != REDIS_REPLY_ARRAY || r->elements < 3 || (r->elements - 3) % 6 != 0) {
     throw RedisError(Errc::redis_refused, "list: unexpected reply");
   }
   PartitionWalk w;
   w.done = str(r->element[0]) == "done";
   if (r->element[2]->len > 0) w.last = ListPosition{score_ms(r->element[1]), str(r->element[2])};
-  for (std::size_t i = 3; i < r->elements; i += 5) {
+  for (std::size_t i = 3; i < r->elements; i += 6) {
     w.items.push_back(ListedRegistration{{score_ms(r->element[i + 1]), str(r->element[i])},
                                          str(r->element[i + 2]),
                                          str(r->element[i + 3]),
-                                         str(r->element[i + 4])});
+                                         str(r->element[i + 4]),
+                                         str(r->element[i + 5])});
   }
   return w;
+}
+
+// What one partition's list.lua counted: {state, last score, last id, matches}.
+struct PartitionCount {
+  bool done = false;
+  std::optional<ListPosition> last;
+  std::int64_t found = 0;
+};
+
+PartitionCount parse_count(const redisReply* r) {
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 4 ||
+      r->element[3]->type != REDIS_REPLY_INTEGER) {
+    throw RedisError(Errc::redis_refused, "list (count): unexpected reply");
+  }
+  PartitionCount c;
+  c.done = str(r->element[0]) == "done";
+  if (r->element[2]->len > 0) c.last = ListPosition{score_ms(r->element[1]), str(r->element[2])};
+  c.found = r->element[3]->integer;
+  return c;
 }
 
 // The quarantine of an HMGET reason at reply; none if the key does not exist.
@@ -88,6 +110,13 @@ std::string walked_index(const ListFilter& f) {
   if (f.phase) return idx + "phase:" + std::string(to_string(*f.phase));
   if (f.channel) return idx + "channel:" + *f.channel;
   return std::string(keys::index_all);
+}
+
+// Whether the walked index answers the filter alone (its score range is stuck_for's).
+bool index_answers(const ListFilter& f) {
+  const int indexed =
+      int(f.phase.has_value()) + int(f.status.has_value()) + int(f.channel.has_value());
+  return !f.step && indexed <= 1;
 }
 
 }  // namespace
@@ -184,38 +213,45 @@ std::optional<HistoryPage> ReadModel::history(const RegistrationId& id, std::int
   return page;
 }
 
-ListPage ReadModel::list(const ListFilter& filter, const std::optional<ListPosition>& after,
-                         std::size_t limit) {
-  const std::string index = walked_index(filter);
+RoutedCommand ReadModel::list_command(std::int32_t p, const ListFilter& filter,
+                                      const std::optional<ListPosition>& after, std::size_t limit,
+                                      std::size_t budget, bool counting) const {
   const std::string min = after ? std::to_string(after->changed_ms) : "-inf";
   const std::string max =
       filter.changed_before ? std::to_string(to_millis(*filter.changed_before)) : "+inf";
-  const std::string phase = filter.phase ? std::string(to_string(*filter.phase)) : "";
-  const std::string status = filter.status ? std::string(to_string(*filter.status)) : "";
-  const std::string channel = filter.channel.value_or("");
+  // Every key the script reads is in the partition's slot: routed by the walked index.
+  const std::string walked = key(p, walked_index(filter));
+  return {{walked},
+          {"EVALSHA_RO", list_sha_, "1", walked, keys::partition_prefix(ns_, p), min,
+           after ? after->id : "", max, std::to_string(limit), std::to_string(budget),
+           filter.phase ? std::string(to_string(*filter.phase)) : "",
+           filter.status ? std::string(to_string(*filter.status)) : "", filter.channel.value_or(""),
+           filter.step.value_or(""), counting ? "count" : ""}};
+}
 
+std::vector<Reply> ReadModel::run_list(const std::vector<RoutedCommand>& commands) {
+  auto replies = redis_.pipeline(commands);
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    if (replies[i]->type != REDIS_REPLY_ERROR) continue;
+    const std::string error = str(replies[i].get());
+    if (!is_noscript(error)) throw RedisError(Errc::redis_refused, error);
+    // A node without the script (restarted, or new in the cluster): EVAL_RO caches it there.
+    replies[i] = redis_.command(commands[i].key, eval_with_text(commands[i].argv, list_script()));
+  }
+  return replies;
+}
+
+ListPage ReadModel::list(const ListFilter& filter, const std::optional<ListPosition>& after,
+                         std::size_t limit) {
   std::vector<RoutedCommand> commands;
   commands.reserve(static_cast<std::size_t>(partitions_));
   for (std::int32_t p = 0; p < partitions_; ++p) {
-    // Every key the script reads is in the partition's slot: routed by the walked index.
-    const std::string walked = key(p, index);
-    commands.push_back({{walked},
-                        {"EVALSHA_RO", list_sha_, "1", walked, keys::partition_prefix(ns_, p), min,
-                         after ? after->id : "", max, std::to_string(limit),
-                         std::to_string(list_budget), phase, status, channel}});
+    commands.push_back(list_command(p, filter, after, limit, list_budget, false));
   }
-  auto replies = redis_.pipeline(commands);
+  const auto replies = run_list(commands);
   std::vector<PartitionWalk> walks;
   walks.reserve(replies.size());
-  for (std::size_t i = 0; i < replies.size(); ++i) {
-    if (replies[i]->type == REDIS_REPLY_ERROR) {
-      const std::string error = str(replies[i].get());
-      if (!is_noscript(error)) throw RedisError(Errc::redis_refused, error);
-      // A node without the script (restarted, or new in the cluster): EVAL_RO caches it there.
-      replies[i] = redis_.command(commands[i].key, eval_with_text(commands[i].argv, list_script()));
-    }
-    walks.push_back(parse_walk(replies[i].get()));
-  }
+  for (const auto& r : replies) walks.push_back(parse_walk(r.get()));
 
   // Merge. A partition that is not done was examined only up to its last position, so the
   // page may not go past the smallest of those: beyond, that partition may hold more.
@@ -241,6 +277,53 @@ ListPage ReadModel::list(const ListFilter& filter, const std::optional<ListPosit
   }
   page.items = std::move(merged);
   return page;
+}
+
+ListCount ReadModel::count(const ListFilter& filter) {
+  std::vector<std::int32_t> all(static_cast<std::size_t>(partitions_));
+  std::iota(all.begin(), all.end(), 0);
+  ListCount out;
+  if (index_answers(filter)) {
+    const std::string index = walked_index(filter);
+    const std::string max =
+        filter.changed_before ? std::to_string(to_millis(*filter.changed_before)) : "+inf";
+    out.count = sum_of(per_partition(all, [&](std::int32_t p) {
+      const std::string walked = key(p, index);
+      return RoutedCommand{{walked}, {"ZCOUNT", walked, "-inf", max}};
+    }));
+    return out;
+  }
+  // Each partition walks its index from the start, a slice per round, until done or bound.
+  struct Walk {
+    std::int32_t partition;
+    std::optional<ListPosition> after;
+    std::int64_t examined = 0;
+  };
+  std::vector<Walk> open;
+  for (const auto p : all) open.push_back({p, std::nullopt});
+  while (!open.empty()) {
+    std::vector<RoutedCommand> commands;
+    for (const auto& w : open) {
+      commands.push_back(list_command(w.partition, filter, w.after, 1, count_slice, true));
+    }
+    const auto replies = run_list(commands);
+    std::vector<Walk> next;
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+      const auto c = parse_count(replies[i].get());
+      out.count += c.found;
+      auto w = open[i];
+      w.after = c.last;
+      w.examined += static_cast<std::int64_t>(count_slice);
+      if (c.done) continue;
+      if (w.examined >= count_budget) {
+        out.exact = false;
+        continue;
+      }
+      next.push_back(std::move(w));
+    }
+    open = std::move(next);
+  }
+  return out;
 }
 
 FunnelCounts ReadModel::funnel() {

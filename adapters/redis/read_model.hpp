@@ -31,12 +31,24 @@ struct ListFilter {
   std::optional<RegistrationState> phase{};
   std::optional<Status> status{};
   std::optional<std::string> channel{};
+  // The current step (meta's, which a registration committed before meta had it lacks until
+  // its next change: such a registration matches no step filter).
+  std::optional<std::string> step{};
   std::optional<Timestamp> changed_before{};  // last change at or before this (stuck_for)
 };
 
 struct ListedRegistration {
   ListPosition position;  // position.id is the registration id
   std::string channel, phase, status;
+  std::string step;  // empty when meta has none yet (see ListFilter::step)
+};
+
+// How many registrations match a filter. Exact unless the walk hit its bound
+// (ReadModel::count_budget registrations examined per partition): then `count` is those found
+// among the registrations examined, a lower bound.
+struct ListCount {
+  std::int64_t count = 0;
+  bool exact = true;
 };
 
 struct ListPage {
@@ -108,6 +120,14 @@ class ReadModel {
   // (one script call per partition, in one round trip), merged.
   ListPage list(const ListFilter& filter, const std::optional<ListPosition>& after,
                 std::size_t limit);
+  // Registrations examined at most per partition by count().
+  static constexpr std::int64_t count_budget = 200000;
+  // The registrations matching `filter`, over every partition. A filter that the walked index
+  // answers alone (one of phase, status, channel, with or without stuck_for) is a ZCOUNT per
+  // partition, exact at any size; any other is walked in list.lua's counting mode, in slices
+  // of 10,000 registrations per partition and script call (a script holds Redis alone), up
+  // to count_budget per partition.
+  ListCount count(const ListFilter& filter);
   FunnelCounts funnel();
   StepCounts steps();
   // The minutes [first, last] (at most 61) that have activity, over every partition in one
@@ -123,6 +143,12 @@ class ReadModel {
 
  private:
   [[nodiscard]] std::string key(std::int32_t partition, std::string_view suffix) const;
+  // list.lua's call for partition `p` ('count' mode, or a listing of `limit`).
+  RoutedCommand list_command(std::int32_t p, const ListFilter& filter,
+                             const std::optional<ListPosition>& after, std::size_t limit,
+                             std::size_t budget, bool counting) const;
+  // The replies of list.lua's `commands`, loading the script where a node lacks it.
+  std::vector<Reply> run_list(const std::vector<RoutedCommand>& commands);
   // One command per partition (make(p) -> RoutedCommand), pipelined; replies in that order.
   template <class MakeCommand>
   std::vector<Reply> per_partition(const std::vector<std::int32_t>& partitions, MakeCommand make);

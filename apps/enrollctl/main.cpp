@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "apps/enrollctl/audit_commands.hpp"
+#include "apps/enrollctl/bulk_commands.hpp"
 #include "apps/enrollctl/service_commands.hpp"
 #include "apps/enrollctl/workflow_commands.hpp"
 
@@ -25,7 +26,7 @@ int main(int argc, char** argv) {
       ->envname("ENROLL_WORKFLOWS")
       ->capture_default_str();
 
-  // A running enrollmentd (status, history, list, retry, rewind, cancel).
+  // A running enrollmentd (status, history, list, count, retry, rewind, cancel).
   ServiceOptions service;
   app.add_option("--url", service.url, "enrollmentd's HTTP API")
       ->envname("ENROLL_URL")
@@ -48,24 +49,45 @@ int main(int argc, char** argv) {
   list->add_option("--status", filters.status,
                    "active, issued, rejected, expired, cancelled, locked, quarantined");
   list->add_option("--channel", filters.channel, "a channel");
+  list->add_option("--step", filters.step, "the current step (a step name of a definition)");
   list->add_option("--stuck-for", filters.stuck_for,
                    "no change for longer than this (90s, 15m, 2h, 1d); active unless --status");
   list->add_option("--limit", filters.limit, "rows at most")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
+  BulkOptions bulk;
+  const std::string query_help =
+      "the registrations matching this query (the listing's filters):\n"
+      "'status=incident&step=verify-card&channel=self-service' (keys phase, status,\n"
+      "channel, step, stuck_for)";
+  auto* count = app.add_subcommand("count", "how many registrations match a query");
+  count->add_option("--query", bulk.query, query_help)->required();
   std::string reason, to_step;
-  auto* retry = app.add_subcommand("retry", "re-enter the current step (unlocks a locked one)");
+  auto* retry = app.add_subcommand(
+      "retry", "re-enter the current step (unlocks a locked one): one registration, or --query");
   auto* rewind = app.add_subcommand("rewind", "re-enter an earlier step, forgetting from there");
-  auto* cancel = app.add_subcommand("cancel", "end an active or locked registration");
+  auto* cancel = app.add_subcommand(
+      "cancel", "end an active or locked registration: one, or every one of --query");
+  rewind->add_option("ID", id, "the registration")->required();
+  for (auto* action : {retry, cancel}) {
+    auto* one = action->add_option("ID", id, "the registration");
+    auto* many = action->add_option("--query", bulk.query, query_help);
+    one->excludes(many);
+    action->add_flag("--yes", bulk.yes, "with --query: act without asking for confirmation")
+        ->needs(many);
+    action->add_option("--rate", bulk.rate, "with --query: actions per second at most")
+        ->capture_default_str()
+        ->needs(many);
+  }
   for (auto* action : {retry, rewind, cancel}) {
-    action->add_option("ID", id, "the registration")->required();
     action->add_option("--reason", reason, "why (audited)")->required();
   }
   rewind->add_option("--to", to_step, "the step to go back to")->required();
   for (auto* action : {retry, rewind, cancel}) {
     action->add_option("--idempotency-key", service.idempotency_key,
-                       "repeat an action whose answer was lost: the same key is the same\n"
-                       "command, applied once (default: a fresh key, printed on failure)");
+                       "repeat an action (or a --query run) whose answer was lost: the same\n"
+                       "key is the same command(s), applied once (default: a fresh key,\n"
+                       "printed on failure, and for a --query run at its start)");
   }
 
   auto* workflows = app.add_subcommand("workflows", "check and draw channel definitions");
@@ -103,6 +125,10 @@ int main(int argc, char** argv) {
       throw CLI::RequiredError("a workflows subcommand (check or graph)");
     if (audit->parsed() && !verify->parsed())
       throw CLI::RequiredError("an audit subcommand (verify)");
+    for (auto* action : {retry, cancel}) {
+      if (action->parsed() && id.empty() && bulk.query.empty())
+        throw CLI::RequiredError("ID or --query");
+    }
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help
     // help() shows the deepest subcommand that was recognised.
@@ -114,9 +140,17 @@ int main(int argc, char** argv) {
     if (status->parsed()) return run_status(options, service, id);
     if (history->parsed()) return run_history(options, service, id);
     if (list->parsed()) return run_list(options, service, filters);
-    if (retry->parsed()) return run_action(options, service, "retry", id, reason, {});
+    bulk.reason = reason;
+    if (count->parsed()) return run_count(options, service, bulk.query);
+    if (retry->parsed()) {
+      return bulk.query.empty() ? run_action(options, service, "retry", id, reason, {})
+                                : run_bulk(options, service, "retry", bulk);
+    }
     if (rewind->parsed()) return run_action(options, service, "rewind", id, reason, to_step);
-    if (cancel->parsed()) return run_action(options, service, "cancel", id, reason, {});
+    if (cancel->parsed()) {
+      return bulk.query.empty() ? run_action(options, service, "cancel", id, reason, {})
+                                : run_bulk(options, service, "cancel", bulk);
+    }
     if (check->parsed()) return run_check(options, file);
     if (graph->parsed()) return run_graph(options, name, format);
     if (verify->parsed()) {

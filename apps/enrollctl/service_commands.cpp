@@ -143,6 +143,7 @@ int run_list(const GlobalOptions& options, const ServiceOptions& service,
   const std::vector<std::pair<std::string, std::string>> given{{"phase", filters.phase},
                                                                {"status", filters.status},
                                                                {"channel", filters.channel},
+                                                               {"step", filters.step},
                                                                {"stuck_for", filters.stuck_for}};
   for (const auto& [name, value] : given) {
     if (!value.empty()) query += "&" + name + "=" + url_encode(value);
@@ -166,21 +167,20 @@ int run_list(const GlobalOptions& options, const ServiceOptions& service,
     return 0;
   }
   std::cout << std::left << std::setw(40) << "ID" << std::setw(18) << "CHANNEL" << std::setw(17)
-            << "PHASE" << std::setw(12) << "STATUS"
+            << "PHASE" << std::setw(12) << "STATUS" << std::setw(20) << "STEP"
             << "UPDATED\n";
   for (const auto& item : items) {
     std::cout << std::left << std::setw(40) << text_of(item["id"]) << std::setw(18)
               << text_of(item["channel"]) << std::setw(17) << text_of(item["phase"])
-              << std::setw(12) << text_of(item["status"]) << text_of(item["updated_at"]) << "\n";
+              << std::setw(12) << text_of(item["status"]) << std::setw(20)
+              << text_of(item.value("step", json())) << text_of(item["updated_at"]) << "\n";
   }
   std::cout << items.size() << " registration(s)"
             << (next.is_null() ? "" : " (more: raise --limit)") << "\n";
   return 0;
 }
 
-int run_action(const GlobalOptions& options, const ServiceOptions& service,
-               const std::string& action, const std::string& id, const std::string& reason,
-               const std::string& to_step) {
+std::string operator_token(const ServiceOptions& service) {
   std::string token = service.token;
   if (token.empty() && !service.keys.empty()) {
     try {
@@ -193,6 +193,13 @@ int run_action(const GlobalOptions& options, const ServiceOptions& service,
     throw ServiceUsageError(
         "the operator's token is needed: --token, ENROLL_OPERATOR_TOKEN, or --keys DIR");
   }
+  return token;
+}
+
+int run_action(const GlobalOptions& options, const ServiceOptions& service,
+               const std::string& action, const std::string& id, const std::string& reason,
+               const std::string& to_step) {
+  const auto token = operator_token(service);
   // Who acts is the token's operator: enrollmentd takes it from the token, not from the body.
   json body{{"reason", reason}};
   if (action == "rewind") body["to_step"] = to_step;

@@ -20,7 +20,7 @@ struct ServiceOptions {
 };
 
 struct ListFilters {
-  std::string phase, status, channel, stuck_for;
+  std::string phase, status, channel, step, stuck_for;
   std::size_t limit = 100;  // rows at most (pages of the API are followed up to this)
 };
 
@@ -36,6 +36,9 @@ ServiceResponse fetch_history(const ServiceClient& client, const std::string& id
                               nlohmann::json& records);
 // The client for --url (a bad URL is a ServiceUsageError).
 ServiceClient client_of(const ServiceOptions& service, std::string token = {});
+// The operator's token: --token, else the demo operator's of --keys; a ServiceUsageError
+// when there is none.
+std::string operator_token(const ServiceOptions& service);
 // An answer other than 2xx: said on stderr (or as JSON on stdout); returns exit code 1.
 int refused(const GlobalOptions& options, const ServiceResponse& r);
 

@@ -5,12 +5,14 @@
 //
 // Lifecycle: the constructor binds the listening socket (throws Error(io_failed) with a
 // one-line reason; kafka::KafkaError for a bad producer setting); start() serves; stop() (or
-// the destructor) first stops the server's Asio threads, then the worker, then the writer
+// the destructor) first stops the server's Asio threads, then the bulk jobs' thread, then the
+// worker, then the writer
 // (which waits a little for the actions in flight), so that no answer is posted to a dead
 // io_context. The monitor, the registry and the catalog must outlive it.
 #include <cstdint>
 #include <string>
 
+#include "service/http/bulk_api.hpp"
 #include "service/http/inbox_writer.hpp"
 #include "service/http/journey_api.hpp"
 #include "service/http/operator_api.hpp"
@@ -61,7 +63,8 @@ class ApiServer {
   ReadApi read_api_;
   JourneyApi journey_api_;
   OperatorApi operator_api_;
-  Server server_;  // last: destroyed first, after stop()
+  BulkApi bulk_api_;  // its jobs' thread: stopped before the worker and the writer
+  Server server_;     // last: destroyed first, after stop()
 };
 
 }  // namespace enroll::http

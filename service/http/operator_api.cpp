@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "adapters/codec/envelope.hpp"
+#include "service/http/query.hpp"
 #include "service/http/registration_view.hpp"
 #include "workflows/crypto/hashing.hpp"
 #include "workflows/crypto/random.hpp"
@@ -14,6 +15,7 @@ using nlohmann::json;
 
 constexpr std::size_t max_step = 128;
 constexpr std::size_t max_reason = 1000;
+constexpr std::size_t max_query = 1000;
 
 [[noreturn]] void bad_body(const std::string& why) { throw RequestError(Errc::bad_request, why); }
 
@@ -42,7 +44,8 @@ OperatorAction parse_operator_body(std::string_view body, CommandType action,
   const auto j = json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) bad_body("the body must be a JSON object");
   for (const auto& [name, value] : j.items()) {
-    if (name != "operator" && name != "reason" && !(rewind && name == "to_step")) {
+    if (name != "operator" && name != "reason" && name != "query" &&
+        !(rewind && name == "to_step")) {
       bad_body("unknown field \"" + name + "\"" +
                (name == "to_step" ? std::string(" (only a rewind has one)") : std::string()));
     }
@@ -61,6 +64,15 @@ OperatorAction parse_operator_body(std::string_view body, CommandType action,
   }
   a.operator_id = who.str();
   return a;
+}
+
+std::optional<redis::ListFilter> parse_action_condition(std::string_view body,
+                                                        const FilterNames& names, Timestamp now) {
+  const auto j = json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("query")) return std::nullopt;
+  const auto query = parse_query(text_field(j, "query", max_query));
+  reject_unknown(query, {"phase", "status", "channel", "step", "stuck_for"});
+  return parse_filter(query, names, now);
 }
 
 std::optional<Response> refuse_operator_action(const Registration& s,
@@ -109,13 +121,17 @@ json operator_event(const std::string& command_id, CommandType action, const Reg
       std::move(data), signer);
 }
 
-std::string command_id_for(const RegistrationId& id, CommandType action,
-                           const trust::OperatorId& who, std::string_view key) {
+void check_idempotency_key(std::string_view key) {
   if (key.empty() || key.size() > 128 ||
       !std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 0x7f; })) {
     throw RequestError(Errc::bad_request,
                        "Idempotency-Key must be 1 to 128 visible ASCII characters");
   }
+}
+
+std::string command_id_for(const RegistrationId& id, CommandType action,
+                           const trust::OperatorId& who, std::string_view key) {
+  check_idempotency_key(key);
   // Each part is a name or visible ASCII, none with a newline: the parts cannot run together.
   const auto digest =
       crypto::sha256_hex("operator command\n" + id.str() + "\n" + std::string(to_string(action)) +
@@ -127,7 +143,11 @@ std::string new_command_id() { return "op/" + crypto::random_hex(16); }
 
 OperatorApi::OperatorApi(const DefinitionCatalog& catalog, ReadJobs& worker, InboxSink& writer,
                          const trust::Signer& signer)
-    : catalog_(catalog), worker_(worker), writer_(writer), signer_(signer) {}
+    : catalog_(catalog),
+      worker_(worker),
+      writer_(writer),
+      signer_(signer),
+      names_(filter_names(catalog)) {}
 
 void OperatorApi::add_routes(Router& router) {
   for (const auto action :
@@ -145,18 +165,27 @@ void OperatorApi::act(CommandType action, const Request& request, Respond respon
   const auto id = registration_id_of(request);
   // The router has authenticated the operator: Access::operator_token.
   const auto body = parse_operator_body(request.body, action, request.operator_id);
+  const auto condition = parse_action_condition(
+      request.body, names_,
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
   const auto command_id =
       request.idempotency_key.empty()
           ? new_command_id()
           : command_id_for(id, action, request.operator_id, request.idempotency_key);
   // 1. On the Redis worker: is there such a registration, and can the action apply?
-  auto check = [this, id, action, body, command_id](redis::ReadModel& m) -> Response {
+  auto check = [this, id, action, body, command_id, condition](redis::ReadModel& m) -> Response {
     const auto found = m.registration(id);
     if (found.quarantine) return quarantined_response(id, *found.quarantine);
     if (!found.state)
       return error_response(Errc::registration_not_found, "no registration " + id.str());
     if (auto refused = refuse_operator_action(*found.state, catalog_, action, body))
       return *refused;
+    if (condition && !matches(*found.state, *condition)) {
+      return error_response(Errc::registration_moved,
+                            "the registration no longer matches the query (it is " +
+                                std::string(to_string(found.state->status())) + " at step " +
+                                found.state->step + ")");
+    }
     return json_response(202, {{"command_id", command_id}, {"registration_id", id.str()}});
   };
   // 2. Then to the inbox; answered once Kafka has it.

@@ -5,7 +5,11 @@
 //   POST /v1/registrations/{id}/retry    {"reason": TEXT}
 //   POST /v1/registrations/{id}/rewind   {"reason": TEXT, "to_step": STEP}
 //   POST /v1/registrations/{id}/cancel   {"reason": TEXT}
-// each with an optional "operator": the token's operator id (anyone else's is refused).
+// each with an optional "operator": the token's operator id (anyone else's is refused), and an
+// optional "query": the bulk query the action was sent for (registration_filter.hpp's keys,
+// as a query string): the registration must still match it when checked, else 409
+// registration_moved (a bulk retry must not re-enter the step of one that someone else
+// retried in between).
 // The body is checked on the Asio thread (400); the registration is read on the Redis worker
 // (404, and 409 / 400 where its state or its channel definition make the action impossible);
 // then the operator.<action> CloudEvent goes to the inbox through the InboxWriter, keyed by the
@@ -23,6 +27,7 @@
 #include "adapters/trust/signer.hpp"
 #include "service/http/inbox_writer.hpp"
 #include "service/http/redis_worker.hpp"
+#include "service/http/registration_filter.hpp"
 #include "service/http/router.hpp"
 #include "workflows/commands.hpp"
 #include "workflows/definition.hpp"
@@ -39,6 +44,13 @@ namespace enroll::http {
 OperatorAction parse_operator_body(std::string_view body, CommandType action,
                                    const trust::OperatorId& who);
 
+// The body's "query", if any: the filter the registration must still match. Throws
+// RequestError 400 bad_request (not a string, too long, a bad escape or an unknown key),
+// bad_filter or bad_duration (registration_filter.hpp). The body is otherwise
+// parse_operator_body's to check.
+std::optional<redis::ListFilter> parse_action_condition(std::string_view body,
+                                                        const FilterNames& names, Timestamp now);
+
 // Why the registration's state or channel definition makes the action impossible, as the
 // API's error (409 registration_ended, rewind_forward, definition_not_loaded; 400
 // unknown_step); nullopt when it may go to the inbox. The engine's own rules, checked early.
@@ -51,6 +63,9 @@ std::optional<Response> refuse_operator_action(const Registration& registration,
 nlohmann::json operator_event(const std::string& command_id, CommandType action,
                               const RegistrationId& id, const OperatorAction& request,
                               Timestamp now, const trust::Signer& signer);
+
+// Throws RequestError 400 bad_request unless `key` is 1 to 128 visible ASCII characters.
+void check_idempotency_key(std::string_view key);
 
 // "op/" and 32 random hex digits.
 std::string new_command_id();
@@ -67,14 +82,17 @@ class OperatorApi {
   OperatorApi(const DefinitionCatalog& catalog, ReadJobs& worker, InboxSink& writer,
               const trust::Signer& signer);
   void add_routes(Router& router);
-
- private:
+  // One action, as its route serves it (also for BulkApi's jobs): the request's params["id"],
+  // body, operator_id and idempotency_key; answered through `respond`, from the worker's or
+  // the writer's thread. Throws RequestError for what is wrong with the request itself.
   void act(CommandType action, const Request& request, Respond respond);
 
+ private:
   const DefinitionCatalog& catalog_;
   ReadJobs& worker_;
   InboxSink& writer_;
   const trust::Signer& signer_;
+  FilterNames names_;  // of the catalog: what a "query" may name
 };
 
 }  // namespace enroll::http

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "service/http/cursor.hpp"
-#include "service/http/duration.hpp"
 #include "service/http/query.hpp"
+#include "service/http/registration_filter.hpp"
 #include "service/http/registration_view.hpp"
 #include "workflows/crypto/base64.hpp"
 
@@ -31,41 +31,13 @@ std::size_t limit_of(const Request& request) {
   return v;
 }
 
-template <class T>
-std::optional<T> enum_filter(const Request& request, const std::string& name,
-                             std::optional<T> (*parse)(std::string_view), std::string_view valid) {
-  const auto text = query_value(request.query, name);
-  if (!text) return std::nullopt;
-  auto value = parse(*text);
-  if (!value) {
-    throw RequestError(Errc::bad_filter,
-                       "unknown " + name + " '" + *text + "'; one of " + std::string(valid));
-  }
-  return value;
-}
-
 Timestamp wall_now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
-constexpr RegistrationState all_phases[] = {
-    RegistrationState::consent,    RegistrationState::card, RegistrationState::review,
-    RegistrationState::biometrics, RegistrationState::pin,  RegistrationState::consent_confirm,
-    RegistrationState::issued};
 constexpr Status all_statuses[] = {Status::active,     Status::issued,    Status::rejected,
                                    Status::expired,    Status::cancelled, Status::locked,
                                    Status::quarantined, Status::incident};
-
-std::string names_of_phases() {
-  std::string out;
-  for (auto p : all_phases) out += (out.empty() ? "" : ", ") + std::string(to_string(p));
-  return out;
-}
-std::string names_of_statuses() {
-  std::string out;
-  for (auto s : all_statuses) out += (out.empty() ? "" : ", ") + std::string(to_string(s));
-  return out;
-}
 
 }  // namespace
 
@@ -103,6 +75,9 @@ void ReadApi::add_routes(Router& router) {
              [this](Request&, Respond respond) { metrics(std::move(respond)); });
   router.add(Method::get, "/v1/registrations",
              [this](Request& r, Respond respond) { list(r, std::move(respond)); });
+  // Before /v1/registrations/{id}: the first route that matches serves.
+  router.add(Method::get, "/v1/registrations/count",
+             [this](Request& r, Respond respond) { count(r, std::move(respond)); });
   router.add(Method::get, "/v1/registrations/{id}",
              [this](Request& r, Respond respond) { registration(r, std::move(respond)); });
   router.add(Method::get, "/v1/registrations/{id}/history",
@@ -202,28 +177,24 @@ void ReadApi::history(const Request& request, Respond respond) {
       std::move(respond));
 }
 
+redis::ListFilter ReadApi::filter_of(const Request& request) const {
+  return parse_filter(request.query, {settings_.channels, settings_.steps}, wall_now());
+}
+
+void ReadApi::count(const Request& request, Respond respond) {
+  reject_unknown(request.query, {"phase", "status", "channel", "step", "stuck_for"});
+  worker_.submit(
+      [filter = filter_of(request)](redis::ReadModel& m) {
+        const auto c = m.count(filter);
+        return json_response(200, {{"count", c.count}, {"exact", c.exact}});
+      },
+      std::move(respond));
+}
+
 void ReadApi::list(const Request& request, Respond respond) {
-  reject_unknown(request.query, {"phase", "status", "channel", "stuck_for", "limit", "cursor"});
-  redis::ListFilter filter;
-  filter.phase = enum_filter<RegistrationState>(request, "phase", &phase_from, names_of_phases());
-  filter.status = enum_filter<Status>(request, "status", &status_from, names_of_statuses());
-  if (const auto channel = query_value(request.query, "channel")) {
-    if (std::find(settings_.channels.begin(), settings_.channels.end(), *channel) ==
-        settings_.channels.end()) {
-      throw RequestError(Errc::bad_filter, "unknown channel '" + *channel + "'");
-    }
-    filter.channel = *channel;
-  }
-  if (const auto text = query_value(request.query, "stuck_for")) {
-    const auto d = parse_duration(*text);
-    if (!d) {
-      throw RequestError(Errc::bad_duration,
-                         "stuck_for '" + *text + "' is not a duration such as 90s, 15m, 2h, 1d");
-    }
-    // Stuck: no change for longer than the duration; without a status, active ones.
-    filter.changed_before = wall_now() - *d;
-    if (!filter.status) filter.status = Status::active;
-  }
+  reject_unknown(request.query,
+                 {"phase", "status", "channel", "step", "stuck_for", "limit", "cursor"});
+  const auto filter = filter_of(request);
   const auto limit = limit_of(request);
   std::optional<redis::ListPosition> after;
   if (const auto cursor = query_value(request.query, "cursor")) {
@@ -239,6 +210,7 @@ void ReadApi::list(const Request& request, Respond respond) {
                            {"channel", r.channel},
                            {"phase", r.phase},
                            {"status", r.status},
+                           {"step", r.step.empty() ? json() : json(r.step)},
                            {"updated_at", to_rfc3339(from_millis(r.position.changed_ms))}});
         }
         return json_response(

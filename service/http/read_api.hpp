@@ -5,7 +5,9 @@
 //   GET /metrics                          Prometheus text
 //   GET /v1/registrations/{id}            status (registration_view.hpp)
 //   GET /v1/registrations/{id}/history    audit records, oldest first, paged
-//   GET /v1/registrations?phase=&status=&channel=&stuck_for=&limit=&cursor=
+//   GET /v1/registrations?phase=&status=&channel=&step=&stuck_for=&limit=&cursor=
+//   GET /v1/registrations/count?phase=&status=&channel=&step=&stuck_for=
+//                                         {"count", "exact"} (ReadModel::count's bound)
 //   GET /v1/stats/funnel                  counts per channel and phase
 //   GET /v1/keys/passcode                 the passcode sealing public key
 // Handlers check the request on the Asio thread and hand the Redis reads to the worker.
@@ -29,6 +31,9 @@ struct ReadApiSettings {
   crypto::SealPublicKey passcode_key{};
   // /metrics counts active registrations without a change for longer than this as stuck.
   std::chrono::milliseconds stuck_after{std::chrono::minutes(15)};
+  // Known steps (of every definition loaded): a step filter must name one. ApiServer fills
+  // it from the catalog.
+  std::vector<std::string> steps{};
 };
 
 class ReadApi {
@@ -45,6 +50,10 @@ class ReadApi {
   void registration(const Request& request, Respond respond);
   void history(const Request& request, Respond respond);
   void list(const Request& request, Respond respond);
+  void count(const Request& request, Respond respond);
+  // The listing's filters (phase, status, channel, step, stuck_for) of the query; throws
+  // RequestError 400 (bad_filter, bad_duration) for an unknown value.
+  [[nodiscard]] redis::ListFilter filter_of(const Request& request) const;
   void funnel(Respond respond);
 
   ReadApiSettings settings_;

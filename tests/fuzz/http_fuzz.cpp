@@ -21,6 +21,7 @@
 #include "adapters/codec/inbound_decoder.hpp"
 #include "service/http/api_server.hpp"
 #include "service/http/beast_request.hpp"
+#include "service/http/registration_filter.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 #include "tests/fuzz/fuzz_world.hpp"
 #include "tests/unit/test_trust.hpp"
@@ -101,7 +102,8 @@ struct Api {
         inbox(decoder),
         monitor(registry),
         read_api(http::ReadApiSettings{world().catalog.channels(), world().seal_keys.pub,
-                                       std::chrono::minutes(15)},
+                                       std::chrono::minutes(15),
+                                       http::filter_names(world().catalog).steps},
                  jobs, monitor, registry),
         journey_api(world().catalog, jobs),
         operator_api(world().catalog, jobs, inbox, operator_signer()),

@@ -4,7 +4,8 @@
 // audit chain is exactly once, naming the token's operator and the operator side's principal.
 // Then what is refused (400, 401, 403, 404, 409, nothing written to the inbox), several
 // operators each audited under their own id (an unknown or revoked token 401, a body naming
-// another operator 403), and enrollctl's service commands against the running enrollmentd.
+// another operator 403), and enrollctl's service commands against the running enrollmentd,
+// the bulk actions by query (count, cancel --query) included.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -587,6 +588,278 @@ TEST_F(EnrollctlServiceTest, StatusHistoryListAndTheActions) {
   run = ctl({"--url", url, "history", "reg-never-started"});
   EXPECT_EQ(run.exit, 1);
   expect_exactly_once({id, other});
+}
+
+// Bulk actions by query (issue 14): registrations stopped at a step by the simulators'
+// injected failures (three selfies locked), others left waiting at another step (two idle at
+// accept-terms). `count` and `cancel --query` act on the matching ones only, each once; the
+// same run again (same key) applies nothing new, and two runs of one key side by side are one
+// command per registration.
+class BulkActionsTest : public EnrollctlServiceTest {
+ protected:
+  std::vector<std::string> locked_ids_{unique_name("bulk-locked-a"), unique_name("bulk-locked-b"),
+                                       unique_name("bulk-locked-c")};
+  json scenario() override {
+    const json low{{"outputs", {{"liveness", 0.1}}}};
+    json s = json::object();
+    for (const auto& id : locked_ids_) s[id] = {{"face.liveness", {low, low, low}}};
+    return s;
+  }
+  // Every operator.<action> message on the inbox per registration: their ids.
+  std::map<std::string, std::set<std::string>> operator_ids(const std::string& type) {
+    std::map<std::string, std::set<std::string>> out;
+    for (const auto& m : operator_messages()) {
+      if (m.at("type") == type) out[m.at("subject")].insert(m.at("id").get<std::string>());
+    }
+    return out;
+  }
+  // POST /v1/registrations/bulk/<action> with the demo operator's token (none if `token` is
+  // false), and an Idempotency-Key if given.
+  HttpResponse bulk(const std::string& action, const json& body, const std::string& key = {},
+                    bool token = true) {
+    HttpConnection c(http_port());
+    std::map<std::string, std::string> headers{{"Content-Type", "application/json"}};
+    if (token) headers["Authorization"] = "Bearer " + operator_token_;
+    if (!key.empty()) headers["Idempotency-Key"] = key;
+    return c.request("POST", "/v1/registrations/bulk/" + action, headers, body.dump());
+  }
+  // GET /v1/bulk/{job} until the job has ended.
+  json job_when_ended(const std::string& job) {
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    json v;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const auto r = http_get(http_port(), "/v1/bulk/" + job);
+      EXPECT_EQ(r.status, 200) << r.body;
+      v = r.json();
+      if (v.value("state", "") == "done" || v.value("state", "") == "failed") return v;
+      std::this_thread::sleep_for(100ms);
+    }
+    ADD_FAILURE() << job << " never ended; last seen " << v.dump();
+    return v;
+  }
+  // The summary of a --json bulk run: its one line of JSON (stderr has the progress).
+  static json summary_of(const std::string& out) {
+    std::size_t at = 0;
+    json last;
+    while (at < out.size()) {
+      const auto end = out.find('\n', at);
+      const auto line = out.substr(at, end == std::string::npos ? std::string::npos : end - at);
+      if (line.rfind('{', 0) == 0) last = json::parse(line, nullptr, false);
+      if (end == std::string::npos) break;
+      at = end + 1;
+    }
+    return last;
+  }
+};
+
+TEST_F(BulkActionsTest, CountAndCancelByQueryActOnTheMatchingOnesExactlyOnce) {
+  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  for (std::size_t i = 0; i < locked_ids_.size(); ++i) {
+    const auto start = driver.start(locked_ids_[i], 8201 + i, "self-service", sim::Persona::none);
+    send(start.key, start.value);
+  }
+  drive(driver, locked_ids_, 120s, true);
+  for (const auto& id : locked_ids_) ASSERT_EQ(driver.outcome_of(id), sim::Outcome::locked) << id;
+  const std::vector<std::string> idle{start_idle(8211), start_idle(8212)};
+  const auto url = this->url();
+  const auto keys = (work_ / "keys").string();
+  const std::string query = "status=locked&step=selfie&channel=self-service";
+
+  // The listing's step filter, and the counts: by one index (exact ZCOUNT) and by a walk.
+  auto r = http_get(http_port(), "/v1/registrations?step=selfie&channel=self-service");
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::set<std::string> listed;
+  const auto page = r.json();
+  for (const auto& item : page.at("items")) {
+    EXPECT_EQ(item.at("step"), "selfie");
+    listed.insert(item.at("id"));
+  }
+  EXPECT_EQ(listed, (std::set<std::string>(locked_ids_.begin(), locked_ids_.end())));
+  r = http_get(http_port(), "/v1/registrations/count?status=locked");
+  EXPECT_EQ(r.json(), (json{{"count", 3}, {"exact", true}})) << r.body;
+  r = http_get(http_port(), "/v1/registrations/count?step=accept-terms&channel=self-service");
+  EXPECT_EQ(r.json(), (json{{"count", 2}, {"exact", true}})) << r.body;
+  r = http_get(http_port(), "/v1/registrations/count?step=nowhere");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.error_code(), "bad_filter");
+  r = http_get(http_port(), "/v1/registrations/count?limit=5");
+  EXPECT_EQ(r.status, 400) << r.body;
+
+  auto run = ctl({"--url", url, "count", "--query", query});
+  EXPECT_EQ(run.exit, 0) << run.out;
+  EXPECT_NE(run.out.find("3 registration(s) match " + query), std::string::npos) << run.out;
+  run = ctl({"--url", url, "--json", "count", "--query", "step=accept-terms"});
+  EXPECT_EQ(run.exit, 0) << run.out;
+  EXPECT_EQ(run.as_json().value("count", -1), 2) << run.out;
+  run = ctl({"--url", url, "count", "--query", "step=nowhere"});
+  EXPECT_EQ(run.exit, 2) << run.out;  // the service's 400: a usage error
+  EXPECT_NE(run.out.find("unknown step 'nowhere'"), std::string::npos) << run.out;
+
+  // An action sent for a query that the registration no longer matches is refused.
+  const auto moved = post(idle[0], "cancel", {{"reason", "bulk"}, {"query", query}});
+  EXPECT_EQ(moved.status, 409) << moved.body;
+  EXPECT_EQ(moved.error_code(), "registration_moved");
+
+  // Without --yes it asks; stdin says nothing: nothing is sent.
+  run = ctl({"--url", url, "--keys", keys, "cancel", "--query", query, "--reason", "fraud"});
+  EXPECT_EQ(run.exit, 1) << run.out;
+  EXPECT_NE(run.out.find("cancel 3 registration(s) matching " + query + "? [y/N]"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("not confirmed"), std::string::npos) << run.out;
+  EXPECT_TRUE(operator_messages().empty());
+
+  const std::vector<std::string> cancel{"--url",       url,          "--keys",  keys,
+                                        "--json",      "cancel",     "--query", query,
+                                        "--reason",    "fraud ring", "--yes",   "--idempotency-key",
+                                        "bulk-test-1", "--rate",     "50/s"};
+  run = ctl(cancel);
+  ASSERT_EQ(run.exit, 0) << run.out;
+  const auto summary = summary_of(run.out);
+  EXPECT_EQ(summary.value("matched", -1), 3) << run.out;
+  EXPECT_EQ(summary.value("accepted", -1), 3) << run.out;
+  EXPECT_EQ(summary.value("failed", -1), 0) << run.out;
+  EXPECT_NE(run.out.find("cancel: 3/3 done"), std::string::npos) << run.out;  // progress
+  for (const auto& id : locked_ids_) {
+    wait_for(id, [](const json& v) { return v.at("status") == "cancelled"; });
+  }
+  wait_until_caught_up();
+  for (const auto& id : locked_ids_) {
+    EXPECT_EQ(records_of(id, "operator_cancel").size(), 1u) << id;
+  }
+  for (const auto& id : idle) {  // not matching: untouched
+    const auto v = status_of(id);
+    EXPECT_EQ(v.at("status"), "active") << id;
+    EXPECT_EQ(v.at("step"), "accept-terms") << id;
+    EXPECT_TRUE(records_of(id, "operator_").empty()) << id;
+  }
+  const auto first = operator_ids("operator.cancel");
+  EXPECT_EQ(first.size(), 3u);
+
+  // The same run again, by a query that still matches them: nothing new reaches the inbox.
+  // (In human words this time.)
+  auto again = cancel;
+  std::replace(again.begin(), again.end(), query, std::string("step=selfie&channel=self-service"));
+  again.erase(std::find(again.begin(), again.end(), "--json"));
+  run = ctl(again);
+  EXPECT_EQ(run.exit, 0) << run.out;
+  EXPECT_NE(run.out.find("bulk run key bulk-test-1 (to repeat this run safely: "
+                         "--idempotency-key bulk-test-1)"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("cancel of 3 registration(s) matching step=selfie&channel=self-service: "
+                         "0 accepted, 3 skipped (registration_ended 3), 0 failed; bulk run key "
+                         "bulk-test-1"),
+            std::string::npos)
+      << run.out;
+  EXPECT_EQ(operator_ids("operator.cancel"), first);
+
+  // Two runs of one key at once (the second before the first is applied): the same command
+  // per registration, which the engine applies once.
+  const std::vector<std::string> idle_cancel{"--url",
+                                             url,
+                                             "--keys",
+                                             keys,
+                                             "cancel",
+                                             "--query",
+                                             "step=accept-terms",
+                                             "--reason",
+                                             "stale",
+                                             "--yes",
+                                             "--idempotency-key",
+                                             "bulk-test-2"};
+  ChildProcess one(ChildProcess::Options{
+      [&] {
+        std::vector<std::string> argv{ENROLLCTL_BIN};
+        argv.insert(argv.end(), idle_cancel.begin(), idle_cancel.end());
+        return argv;
+      }(),
+      work_ / "enrollctl-side-by-side.log",
+      {{"ENROLL_URL", ""}, {"ENROLL_OPERATOR_TOKEN", ""}, {"ENROLL_KEYS", ""}}});
+  run = ctl(idle_cancel);
+  EXPECT_EQ(run.exit, 0) << run.out;
+  EXPECT_EQ(one.wait_exit(60s).value_or(-1), 0) << one.log();
+  for (const auto& id : idle) {
+    wait_for(id, [](const json& v) { return v.at("status") == "cancelled"; });
+  }
+  wait_until_caught_up();
+  const auto idle_ids = operator_ids("operator.cancel");
+  for (const auto& id : idle) {
+    EXPECT_EQ(records_of(id, "operator_cancel").size(), 1u) << id;
+    ASSERT_EQ(idle_ids.count(id), 1u) << id;
+    EXPECT_EQ(idle_ids.at(id).size(), 1u) << id << ": one command id, however often sent";
+  }
+  std::vector<std::string> all = locked_ids_;
+  all.insert(all.end(), idle.begin(), idle.end());
+  expect_exactly_once(all);
+}
+
+// The server-side form: POST /v1/registrations/bulk/retry confirms the count, runs a job that
+// sends one action per registration, and GET /v1/bulk/{job} follows it.
+TEST_F(BulkActionsTest, AServerSideBulkRetryIsAJobThatActsOnceOnEachMatchingOne) {
+  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  for (std::size_t i = 0; i < locked_ids_.size(); ++i) {
+    const auto start = driver.start(locked_ids_[i], 8301 + i, "self-service", sim::Persona::none);
+    send(start.key, start.value);
+  }
+  drive(driver, locked_ids_, 120s, true);
+  for (const auto& id : locked_ids_) ASSERT_EQ(driver.outcome_of(id), sim::Outcome::locked) << id;
+  const auto idle = start_idle(8311);
+  const std::string query = "status=locked&step=selfie&channel=self-service";
+  const json ok{{"query", query}, {"reason", "liveness service fixed"}, {"expect_count", 3}};
+
+  EXPECT_EQ(bulk("retry", ok, {}, false).status, 401);
+  auto r = bulk("retry", {{"query", query}, {"reason", "r"}});
+  EXPECT_EQ(r.status, 400) << r.body;  // no expect_count
+  r = bulk("retry", {{"query", "step=nowhere"}, {"reason", "r"}, {"expect_count", 0}});
+  EXPECT_EQ(r.error_code(), "bad_filter") << r.body;
+  r = bulk("retry", {{"query", query}, {"reason", "r"}, {"expect_count", 3}, {"force", true}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  r = bulk("retry", {{"query", query}, {"reason", "r"}, {"expect_count", 2}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.error_code(), "count_changed");
+  EXPECT_EQ(http_get(http_port(), "/v1/bulk/bulk-nope").error_code(), "job_not_found");
+  EXPECT_TRUE(operator_messages().empty());
+
+  r = bulk("retry", ok, "outage-42");
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(r.json().at("count"), 3);
+  auto job = job_when_ended(r.json().at("job"));
+  EXPECT_EQ(job.at("state"), "done") << job.dump();
+  EXPECT_EQ(job.at("total"), 3);
+  EXPECT_EQ(job.at("accepted"), 3) << job.dump();
+  EXPECT_EQ(job.at("failed"), 0) << job.dump();
+  EXPECT_EQ(job.at("operator"), "operator-1");
+  for (const auto& id : locked_ids_) {
+    // The retry re-opens the selfie (the citizen is not driven: it waits there).
+    wait_for(id, [](const json& v) { return v.at("status") == "active"; });
+  }
+  wait_until_caught_up();
+  const auto first = operator_ids("operator.retry");
+  EXPECT_EQ(first.size(), 3u);
+  for (const auto& id : locked_ids_) {
+    EXPECT_EQ(records_of(id, "operator_retry").size(), 1u) << id;
+    EXPECT_EQ(first.at(id).size(), 1u) << id;
+  }
+  EXPECT_TRUE(records_of(idle, "operator_").empty());
+
+  // The same run again (same key), by a query they still match: the same commands, sent
+  // again, applied once.
+  r = bulk(
+      "retry",
+      {{"query", "step=selfie&channel=self-service"}, {"reason", "again"}, {"expect_count", 3}},
+      "outage-42");
+  ASSERT_EQ(r.status, 202) << r.body;
+  job = job_when_ended(r.json().at("job"));
+  EXPECT_EQ(job.at("accepted"), 3) << job.dump();
+  wait_until_caught_up();
+  EXPECT_EQ(operator_ids("operator.retry"), first);
+  for (const auto& id : locked_ids_) {
+    EXPECT_EQ(records_of(id, "operator_retry").size(), 1u) << id;
+  }
+  std::vector<std::string> all = locked_ids_;
+  all.push_back(idle);
+  expect_exactly_once(all);
 }
 
 }  // namespace

@@ -546,6 +546,85 @@ TEST_F(ReadModelTest, AQuarantineIsFencedByThePartitionsEpoch) {
   EXPECT_EQ(redis_->command({k}, {"EXISTS", k})->integer, 0);
 }
 
+TEST_F(ReadModelTest, TheStepFilterReadsMetaAndCountsMatchTheListing) {
+  using RS = RegistrationState;
+  std::vector<Registration> all;
+  const auto at = [&](const std::string& id, const std::string& channel, RS phase, RS state,
+                      const std::string& step) {
+    auto s = reg(id, channel, phase, state, 10'000 + static_cast<std::int64_t>(all.size()));
+    s.step = step;
+    all.push_back(s);
+  };
+  for (int i = 0; i < 12; ++i)
+    at("sel-" + std::to_string(i), "kiosk", RS::biometrics, RS::biometrics, "selfie");
+  for (int i = 0; i < 8; ++i)
+    at("card-" + std::to_string(i), "kiosk", RS::card, RS::card, "card-front");
+  for (int i = 0; i < 5; ++i)
+    at("done-" + std::to_string(i), "self-service", RS::biometrics, RS::issued, "selfie");
+  commit(all);
+
+  const auto count = [&](const redis::ListFilter& f) { return model_->count(f); };
+  const auto listed = [&](const redis::ListFilter& f) { return all_pages(f, 7).size(); };
+  const redis::ListFilter selfie{.step = "selfie"};
+  const redis::ListFilter active_selfie{.status = Status::active, .step = "selfie"};
+  EXPECT_EQ(listed(selfie), 17u);
+  EXPECT_EQ(listed(active_selfie), 12u);
+  for (const auto& item : all_pages(active_selfie, 100)) EXPECT_EQ(item.step, "selfie");
+  EXPECT_EQ(count(selfie).count, 17);  // walked
+  EXPECT_TRUE(count(selfie).exact);
+  EXPECT_EQ(count(active_selfie).count, 12);
+  EXPECT_EQ(count({.channel = "kiosk", .step = "card-front"}).count, 8);
+  EXPECT_EQ(count({.status = Status::active}).count, 20);  // one index: ZCOUNT
+  EXPECT_EQ(count({.status = Status::issued, .channel = "kiosk"}).count, 0);
+  EXPECT_EQ(count({}).count, 25);
+  EXPECT_EQ(count({.step = "nowhere"}).count, 0);
+  EXPECT_EQ(count({.status = Status::active, .changed_before = from_millis(10'000 + 5)}).count,
+            6);  // stuck_for: a score range of the index
+
+  // A change of step alone (same channel, phase and status) moves it between step filters.
+  auto moved = all[12];  // card-0
+  moved.step = "card-back";
+  moved.updated_at = from_millis(20'000);
+  commit({moved});
+  EXPECT_EQ(count({.step = "card-front"}).count, 7);
+  EXPECT_EQ(count({.step = "card-back"}).count, 1);
+
+  // Meta without a step (committed before meta had one): no step filter matches it until its
+  // next change; listed with an empty step.
+  const auto p = kafka::partition_for("sel-0", kPartitions);
+  const auto meta = redis::keys::partition_key(ns_, p, std::string(redis::keys::meta) + "sel-0");
+  redis_->command({meta}, {"HDEL", meta, "step"});
+  EXPECT_EQ(count(active_selfie).count, 11);
+  bool seen = false;
+  for (const auto& item : all_pages({.status = Status::active}, 100)) {
+    if (item.position.id == "sel-0") {
+      seen = true;
+      EXPECT_EQ(item.step, "");
+    }
+  }
+  EXPECT_TRUE(seen);
+  auto again = all[0];
+  again.updated_at = from_millis(30'000);
+  commit({again});
+  EXPECT_EQ(count(active_selfie).count, 12);
+}
+
+TEST_F(ReadModelTest, ACountWalksEveryPartitionInSlices) {
+  // More than one slice (10,000 examined per partition and call) in some partition.
+  std::vector<Registration> all;
+  for (int i = 0; i < 45'000; ++i) {
+    auto s = reg("r-" + std::to_string(i), "kiosk", RegistrationState::card,
+                 RegistrationState::card, 10'000 + i);
+    s.step = i % 3 == 0 ? "card-front" : "card-back";
+    all.push_back(std::move(s));
+  }
+  commit(all, {}, 1000);
+  const auto c = model_->count({.step = "card-front"});
+  EXPECT_EQ(c.count, 15'000);
+  EXPECT_TRUE(c.exact);
+  EXPECT_EQ(model_->count({.status = Status::active, .step = "card-back"}).count, 30'000);
+}
+
 }  // namespace
 }  // namespace enroll::test
 

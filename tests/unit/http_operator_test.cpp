@@ -3,6 +3,7 @@
 // the inbox message, which must pass the inbox's own decoding.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "adapters/codec/inbound_decoder.hpp"
@@ -226,6 +227,69 @@ TEST_F(OperatorRefusalTest, ARegistrationOfADefinitionNotLoadedIsRefused) {
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 409);
   EXPECT_EQ(json::parse(r->body).at("error").at("code"), "definition_not_loaded");
+}
+
+// The filters' one grammar (registration_filter.hpp) and a bulk action's condition: a
+// registration matches a filter exactly as the listing matches its meta, and an action sent
+// for a query the registration has left is for 409 registration_moved.
+TEST_F(OperatorRefusalTest, ABulkQueryIsTheListingsFilterAndMatchesTheState) {
+  const auto names = filter_names(catalog_);
+  EXPECT_EQ(names.channels, std::vector<std::string>{"self-service"});
+  EXPECT_NE(std::find(names.steps.begin(), names.steps.end(), "selfie"), names.steps.end());
+  const auto body = [](const std::string& query) {
+    return json{{"reason", "r"}, {"query", query}}.dump();
+  };
+  const auto condition = [&](const std::string& query) {
+    return parse_action_condition(body(query), names, now_).value();
+  };
+  const auto refused = [&](const std::string& query) {
+    try {
+      parse_action_condition(body(query), names, now_);
+    } catch (const RequestError& e) {
+      return std::string(wire_code(e.code())) + ": " + e.what();
+    }
+    return std::string("accepted");
+  };
+  EXPECT_FALSE(parse_action_condition(R"({"reason":"r"})", names, now_).has_value());
+  EXPECT_EQ(parse_operator_body(body("status=locked"), CommandType::operator_retry, kAnn).reason,
+            "r");  // the body may hold a query
+
+  walk_to("selfie");
+  EXPECT_TRUE(matches(*state_, condition("status=active&step=selfie&channel=self-service")));
+  EXPECT_TRUE(matches(*state_, condition("phase=biometrics")));
+  EXPECT_FALSE(matches(*state_, condition("status=locked&step=selfie")));
+  EXPECT_FALSE(matches(*state_, condition("step=accept-terms")));
+  // stuck_for: no change for longer than that (and active unless a status is given).
+  EXPECT_TRUE(matches(*state_, parse_action_condition(body("stuck_for=1h"), names,
+                                                      state_->updated_at + std::chrono::hours(2))
+                                   .value()));
+  EXPECT_FALSE(matches(*state_, condition("stuck_for=1h")));
+  for (int i = 0; i < 3; ++i) {  // locked at the selfie
+    feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://selfie")});
+    result({{"liveness", 0.1}});
+  }
+  ASSERT_EQ(state_->status(), Status::locked);
+  EXPECT_TRUE(matches(*state_, condition("status=locked&step=selfie")));
+  EXPECT_FALSE(matches(*state_, condition("status=active&step=selfie")));
+
+  EXPECT_EQ(refused("colour=red"), "bad_request: unknown query parameter 'colour'");
+  EXPECT_EQ(
+      refused("step=nope"), "bad_filter: unknown step 'nope'; one of " + [&] {
+        std::string all;
+        for (const auto& s : names.steps) all += (all.empty() ? "" : ", ") + s;
+        return all;
+      }());
+  EXPECT_EQ(refused("channel=kiosk"), "bad_filter: unknown channel 'kiosk'; one of self-service");
+  EXPECT_EQ(refused("status=sleeping"), "bad_filter: unknown status 'sleeping'");
+  EXPECT_EQ(refused("phase=issued-ish")
+                .rfind("bad_filter: unknown phase 'issued-ish'; one of "
+                       "consent, card,",
+                       0),
+            0u);
+  EXPECT_EQ(refused("stuck_for=soon"),
+            "bad_duration: stuck_for 'soon' is not a duration such as 90s, 15m, 2h, 1d");
+  EXPECT_EQ(refused("step=selfie&step=selfie"), "bad_request: query parameter 'step' given twice");
+  EXPECT_EQ(refused(std::string(1001, 'x')), "bad_request: \"query\" is longer than 1000 bytes");
 }
 
 }  // namespace
