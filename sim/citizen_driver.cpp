@@ -166,9 +166,10 @@ std::vector<Command> CitizenDriver::on_event(const nlohmann::json& event) {
   // (cancelled): carry on with the news.
   const bool ended = type == "registration.cancelled" || type == "registration.rejected" ||
                      type == "registration.expired";
-  const bool resumed = (j.outcome == Outcome::locked && (type == "registration.awaiting" || ended)) ||
-                       (j.outcome == Outcome::incident && (type == "registration.awaiting" ||
-                                                           type == "step.completed" || ended));
+  const bool resumed =
+      (j.outcome == Outcome::locked && (type == "registration.awaiting" || ended)) ||
+      (j.outcome == Outcome::incident &&
+       (type == "registration.awaiting" || type == "step.completed" || ended));
   if (resumed) {
     j.outcome = Outcome::pending;
     --finished_;

@@ -30,7 +30,16 @@ struct Command {
 
 // failed_to_start: registration.start got command.rejected (e.g. the channel's definition
 // is not loaded).
-enum class Outcome { pending, issued, rejected, locked, expired, cancelled, failed_to_start, incident };
+enum class Outcome {
+  pending,
+  issued,
+  rejected,
+  locked,
+  expired,
+  cancelled,
+  failed_to_start,
+  incident
+};
 std::string_view to_string(Outcome o);
 
 struct ChannelStats {

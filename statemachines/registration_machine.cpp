@@ -3,8 +3,8 @@
 //
 // Shape: an outer machine {Active, Locked, Incident, Issued, Rejected, Expired, Cancelled}
 // whose Active state is a submachine over the six active phases with shallow history, so that
-// Unlock/HandOver/Resume re-enter the phase the registration was locked or parked in. NextPhase from
-// consent_confirm is an outer row Active → Issued guarded on the inner phase: the inner
+// Unlock/HandOver/Resume re-enter the phase the registration was locked or parked in. NextPhase
+// from consent_confirm is an outer row Active → Issued guarded on the inner phase: the inner
 // machine has no NextPhase row in consent_confirm, MSM then tries the outer rows. (An exit
 // pseudo-state would need a boost::function per machine and the outer event queue, for the
 // same move.)

@@ -34,9 +34,9 @@ struct Park {};
 struct Resume {};
 }  // namespace reg
 
-using RegistrationEvent = std::variant<reg::NextPhase, reg::PreviousPhase, reg::Reject, reg::Expire,
-                                       reg::Cancel, reg::Lock, reg::Unlock, reg::HandOver,
-                                       reg::Park, reg::Resume>;
+using RegistrationEvent =
+    std::variant<reg::NextPhase, reg::PreviousPhase, reg::Reject, reg::Expire, reg::Cancel,
+                 reg::Lock, reg::Unlock, reg::HandOver, reg::Park, reg::Resume>;
 
 // Where a registration stands: its state, and for `locked` or `incident` the phase it was
 // locked or parked in. `held_in` means nothing in other states; the machine returns it as

@@ -354,9 +354,9 @@ class Transition {
   // The full-jitter draw in [0, 1) for `attempt` of `step`: from the registration, the step's
   // entry and the attempt, so that a replay waits exactly as long.
   [[nodiscard]] double jitter_draw(const StepDef& step, int attempt) const {
-    const auto digest = crypto::sha256_hex(s_.id.str() + "|" + step.name + "|" +
-                                           std::to_string(s_.entries) + "|" +
-                                           std::to_string(attempt));
+    const auto digest =
+        crypto::sha256_hex(s_.id.str() + "|" + step.name + "|" + std::to_string(s_.entries) + "|" +
+                           std::to_string(attempt));
     const std::uint64_t bits = std::stoull(digest.substr(0, 16), nullptr, 16);
     return static_cast<double>(bits >> 11) / static_cast<double>(std::uint64_t{1} << 53);
   }

@@ -88,8 +88,8 @@ void to_json(json& j, const Locked& e) {
 }
 
 void to_json(json& j, const Incident& e) {
-  j = {{"reason", e.reason}, {"phase", to_string(e.phase)}, {"step", e.step},
-       {"task", e.task},     {"error", e.error},             {"attempts", e.attempts}};
+  j = {{"reason", e.reason}, {"phase", to_string(e.phase)}, {"step", e.step}, {"task", e.task},
+       {"error", e.error},   {"attempts", e.attempts}};
 }
 
 }  // namespace events

@@ -38,7 +38,7 @@ enum class ReasonCode {
   qr_expired,
   qr_device_missing,  // a qr.scan at a step that binds the device names none
   wrong_finger,       // detail: the finger given; the step takes the ones its config names
-  operator_retry,  // an operator asked for the step again
+  operator_retry,     // an operator asked for the step again
   operator_rewind,
   cool_down_over,
   handed_over,  // detail: the channel handed over from

@@ -24,7 +24,7 @@ namespace enroll {
 // Written into the audit record of the confirming transition (so it is on enroll.audit) and
 // kept by the tombstone after a purge: the proof of consent outlives the personal data.
 struct ConsentRecord {
-  std::string terms_version;                // empty, with accepted_at, in a channel without terms
+  std::string terms_version;  // empty, with accepted_at, in a channel without terms
   std::optional<Timestamp> accepted_at;
   Timestamp confirmed_at{};
   std::string confirmed_by;  // id of the consent.confirm event
@@ -69,7 +69,7 @@ struct Incident {
   std::string task;   // e.g. card.verify
   std::string error;  // the last error code, e.g. unavailable, timeout
   Timestamp since{};
-  int attempts = 0;   // task attempts made
+  int attempts = 0;  // task attempts made
   bool operator==(const Incident&) const = default;
 };
 
@@ -92,8 +92,8 @@ struct Registration : RegistrationCore {
   // QR tokens already scanned: single use for the registration's whole life, so not in the
   // qr slice that a rewind clears.
   std::vector<std::string> used_qr_tokens;
-  std::string locked_step;        // the step whose tries ran out (when locked)
-  std::string hand_over_channel;  // the channel that may take over a locked registration
+  std::string locked_step;           // the step whose tries ran out (when locked)
+  std::string hand_over_channel;     // the channel that may take over a locked registration
   std::optional<Incident> incident;  // set while in status incident
 
   // Locked or in an incident: out of the active flow, holding its phase (position.held_in).

@@ -117,11 +117,11 @@ std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view paylo
           data.HasMember("officer") ? str(data["officer"], "id") : std::string()};
       break;
     case CommandType::qr_scan:
-      in.payload = QrScan{str(data, "token"),
-                          data.HasMember("device")
-                              ? std::optional(Device{str(data["device"], "id"),
-                                                     str(data["device"], "platform")})
-                              : std::nullopt};
+      in.payload = QrScan{
+          str(data, "token"),
+          data.HasMember("device")
+              ? std::optional(Device{str(data["device"], "id"), str(data["device"], "platform")})
+              : std::nullopt};
       break;
     case CommandType::passcode_set:
       in.payload = PasscodeSet{crypto::open_sealed(str(data, "sealed"), passcode_keys_),

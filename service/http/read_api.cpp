@@ -35,8 +35,8 @@ Timestamp wall_now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
-constexpr Status all_statuses[] = {Status::active,     Status::issued,    Status::rejected,
-                                   Status::expired,    Status::cancelled, Status::locked,
+constexpr Status all_statuses[] = {Status::active,      Status::issued,    Status::rejected,
+                                   Status::expired,     Status::cancelled, Status::locked,
                                    Status::quarantined, Status::incident};
 
 }  // namespace

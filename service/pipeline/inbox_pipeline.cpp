@@ -46,8 +46,7 @@ InboxPipeline::InboxPipeline(PipelineSettings settings, redis::Store& store,
       engine_(std::move(engine)),
       relay_(settings_.kafka, store_, stopping_, counters_),
       retry_(stopping_, [this] { relay_.poll(); }),
-      own_tasks_(store_, relay_, retry_, settings_.topics, settings_.source,
-                 signer) {
+      own_tasks_(store_, relay_, retry_, settings_.topics, settings_.source, signer) {
   if (settings_.passcode_workers > 0) {
     passcode_pool_ =
         std::make_unique<PasscodePool>(settings_.passcode_workers, engine_.passcode_hash);

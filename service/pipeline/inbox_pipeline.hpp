@@ -47,7 +47,7 @@ struct PipelineSettings {
   std::size_t batch_size = 500;
   std::size_t passcode_workers = 0;  // Argon2id threads ahead of the engine; 0: inline
   std::chrono::milliseconds poll_timeout{100};
-  std::chrono::milliseconds timer_interval{200};       // how often due timers are looked for
+  std::chrono::milliseconds timer_interval{200};  // how often due timers are looked for
   // Whose stamp is a record's time: the broker's only (a record without a LogAppendTime stamp
   // is dead-lettered, untrusted_timestamp), or also its producer's (enrollmentd's
   // --inbox-time producer: the mock dev broker's tests only).

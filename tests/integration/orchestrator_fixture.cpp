@@ -87,14 +87,15 @@ void OrchestratorTest::SetUp() {
 }
 
 ChildProcess::Options OrchestratorTest::connectors_options(const std::string& name,
-                                                           std::vector<std::string> flags) {
+                                                           std::vector<std::string> flags,
+                                                           const std::string& group) {
   std::vector<std::string> sim{SIM_CONNECTORS_BIN,
                                "--brokers",
                                services_.brokers(),
                                "--topic-prefix",
                                topics_.prefix,
                                "--group",
-                               topics_.prefix + name,
+                               topics_.prefix + (group.empty() ? name : group),
                                "--scenario",
                                (work_ / "scenario.json").string(),
                                "--keys",

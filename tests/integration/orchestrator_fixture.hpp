@@ -48,9 +48,10 @@ class OrchestratorTest : public ::testing::Test {
   // operators: trust::add_operator gives their tokens).
   virtual void adjust_operators(trust::OperatorFile& /*operators*/) {}
   virtual std::vector<std::string> connector_flags() { return {}; }
-  // The connector simulators' command line, with `flags` (e.g. --connectors registry), in a
-  // consumer group and log of their own named `name`.
-  ChildProcess::Options connectors_options(const std::string& name, std::vector<std::string> flags);
+  // The connector simulators' command line, with `flags` (e.g. --connectors registry), logging
+  // to `name`.log, in the consumer group `group` (default: `name`).
+  ChildProcess::Options connectors_options(const std::string& name, std::vector<std::string> flags,
+                                           const std::string& group = "");
   // Extra enrollmentd flags; the inbox's partition count (of every topic of the test).
   virtual std::vector<std::string> daemon_flags() { return {}; }
   // Extra environment variables of enrollmentd.

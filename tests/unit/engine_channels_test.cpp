@@ -35,15 +35,19 @@ class ChannelEngineTest : public testing::ChannelEngine {
 
   // The card in the counter's reader: the citizen's.
   static json counter_card() {
-    return {{"citizen_id", kCitizen},      {"first_name", "A"},
-            {"last_name", "B"},            {"date_of_birth", "1990-05-17"},
-            {"laser_code", "JT0-1234567-89"}, {"method", "chip"}};
+    return {{"citizen_id", kCitizen},
+            {"first_name", "A"},
+            {"last_name", "B"},
+            {"date_of_birth", "1990-05-17"},
+            {"laser_code", "JT0-1234567-89"},
+            {"method", "chip"}};
   }
   // Officer-assisted v2 started: the counter reads the card, the registry checks it.
   void start_officer(const std::string& reg = "reg-1", const std::string& counter = "c-7") {
-    feed(reg, CommandType::registration_start,
-         RegistrationStart{
-             "officer-assisted", {"console-9", "counter"}, kCitizen, Officer{"officer-1", counter}});
+    feed(
+        reg, CommandType::registration_start,
+        RegistrationStart{
+            "officer-assisted", {"console-9", "counter"}, kCitizen, Officer{"officer-1", counter}});
     ASSERT_EQ(state(reg).step, "read-card");
     result(counter_card(), TaskStatus::ok, "", reg);
     ASSERT_EQ(state(reg).step, "verify-card");
@@ -77,7 +81,8 @@ TEST_F(ChannelEngineTest, OfficerAssistedHappyPath) {
   const auto issue = feed(CommandType::consent_confirm, ConsentConfirm{SecretString("13572468")});
   ASSERT_NE(request(issue), nullptr);
   EXPECT_EQ(request(issue)->task, "identity.issue");
-  EXPECT_EQ(request(issue)->inputs.at("device"), (json{{"id", "phone-7"}, {"platform", "android"}}));
+  EXPECT_EQ(request(issue)->inputs.at("device"),
+            (json{{"id", "phone-7"}, {"platform", "android"}}));
   const auto out = result({{"digital_id", "DID-9"}});
   EXPECT_EQ(state().status(), Status::issued);
   EXPECT_EQ(last_event(out)->type(), EventType::issued);
@@ -86,9 +91,10 @@ TEST_F(ChannelEngineTest, OfficerAssistedHappyPath) {
 // The seed's first step at the counter (issue 14): the officer's console reads the card and
 // the registry checks it before anything else; a revoked card ends it there, unclaimed.
 TEST_F(ChannelEngineTest, TheCounterReadsTheCardAndTheRegistryChecksItFirst) {
-  auto out = feed(CommandType::registration_start,
-                  RegistrationStart{"officer-assisted", {"console-9", "counter"}, kCitizen,
-                                    Officer{"officer-1", "c-7"}});
+  auto out = feed(
+      CommandType::registration_start,
+      RegistrationStart{
+          "officer-assisted", {"console-9", "counter"}, kCitizen, Officer{"officer-1", "c-7"}});
   ASSERT_NE(request(out), nullptr);
   EXPECT_EQ(request(out)->connector, "officer");
   EXPECT_EQ(request(out)->task, "card.counter.read");

@@ -56,13 +56,13 @@ TEST_F(EngineIncidentTest, ExhaustedRetriesParkTheRegistrationInsteadOfRejecting
   EXPECT_FALSE(state_->pending_request.has_value());
   const auto* ev = event_of(out, EventType::incident);
   ASSERT_NE(ev, nullptr);
-  EXPECT_EQ(ev->data(), (json{{"reason", {{"code", "task_failed"},
-                                          {"detail", "card.verify: unavailable"}}},
-                              {"phase", "review"},
-                              {"step", "verify-card"},
-                              {"task", "card.verify"},
-                              {"error", "unavailable"},
-                              {"attempts", 5}}));
+  EXPECT_EQ(ev->data(),
+            (json{{"reason", {{"code", "task_failed"}, {"detail", "card.verify: unavailable"}}},
+                  {"phase", "review"},
+                  {"step", "verify-card"},
+                  {"task", "card.verify"},
+                  {"error", "unavailable"},
+                  {"attempts", 5}}));
   EXPECT_EQ(event_of(out, EventType::rejected), nullptr);
   const auto* record = audit_of(out);
   ASSERT_NE(record, nullptr);
@@ -112,8 +112,7 @@ TEST_F(EngineIncidentTest, OperatorRewindResumesAtAnEarlierStep) {
 
 TEST_F(EngineIncidentTest, OperatorOrCitizenMayCancelButTheCitizenCannotGoOn) {
   outage_at_verify_card();
-  const auto refused =
-      feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://selfie")});
+  const auto refused = feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://selfie")});
   const auto* rejected = event_of(refused, EventType::command_rejected);
   ASSERT_NE(rejected, nullptr);
   EXPECT_EQ(rejected->data().at("reason").at("code"), "registration_not_active");

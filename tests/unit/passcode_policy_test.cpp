@@ -72,7 +72,7 @@ TEST(PasscodePolicy, RepeatedDigit) {
   EXPECT_EQ(check("00000000"), PasscodeViolation::repeated_digit);
   EXPECT_EQ(check("15171813"), PasscodeViolation::repeated_digit);  // four ones, spread out
   EXPECT_EQ(check("11112580"), PasscodeViolation::repeated_digit);  // four ones (domain.md)
-  EXPECT_EQ(check("15171803"), std::nullopt);                        // three ones
+  EXPECT_EQ(check("15171803"), std::nullopt);                       // three ones
 }
 
 // domain.md's own examples, on a 4-digit policy: 1234 (a run) and 1111 (four of one digit)

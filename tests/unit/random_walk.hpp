@@ -43,8 +43,8 @@ class RandomWalk {
       } else if (action < 9) {
         command(CommandType::operator_cancel, OperatorAction{"op-1", "given up", ""});
       } else {
-        const ChannelDefinition* def = config_.catalog->get(state_->channel,
-                                                            state_->definition_version);
+        const ChannelDefinition* def =
+            config_.catalog->get(state_->channel, state_->definition_version);
         command(CommandType::operator_rewind,
                 OperatorAction{"op-1", "from the start", def->steps.front().name});
       }

@@ -85,7 +85,8 @@ class FingerprintMatch final : public StepKind {
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<FingerprintCapture>(ctx.event.payload);
     const auto& fingers = config_of<FingerprintSettings>(ctx.step).fingers;
-    if (!fingers.empty() && std::find(fingers.begin(), fingers.end(), cmd.finger) == fingers.end()) {
+    if (!fingers.empty() &&
+        std::find(fingers.begin(), fingers.end(), cmd.finger) == fingers.end()) {
       return Verdict::ask_again({ReasonCode::wrong_finger, cmd.finger});
     }
     return Verdict::start_task({{"citizen_id", ctx.state.citizen_id.value_or("")},

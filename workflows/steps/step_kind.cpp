@@ -10,12 +10,12 @@ namespace {
 
 const auto& registry() {
   static const std::array<std::reference_wrapper<const StepKind>, 18> kinds{
-      steps::accept_terms(),     steps::grant_permissions(), steps::confirm_consent(),
-      steps::claim_citizen(),    steps::check_enrolled(),    steps::card_front_ocr(),    steps::card_back_ocr(),
-      steps::card_data_task(),   steps::confirm_card_data(), steps::verify_card(),
-      steps::enter_citizen_id(), steps::officer_review(),    steps::selfie_liveness(),
-      steps::face_match(),       steps::fingerprint_match(), steps::qr_bind(),
-      steps::set_passcode(),     steps::issue_identity()};
+      steps::accept_terms(),    steps::grant_permissions(), steps::confirm_consent(),
+      steps::claim_citizen(),   steps::check_enrolled(),    steps::card_front_ocr(),
+      steps::card_back_ocr(),   steps::card_data_task(),    steps::confirm_card_data(),
+      steps::verify_card(),     steps::enter_citizen_id(),  steps::officer_review(),
+      steps::selfie_liveness(), steps::face_match(),        steps::fingerprint_match(),
+      steps::qr_bind(),         steps::set_passcode(),      steps::issue_identity()};
   return kinds;
 }
 
