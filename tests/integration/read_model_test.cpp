@@ -427,6 +427,44 @@ TEST_F(ReadModelTest, AHistoryStopsGrowingAtItsCapAndCountsWhatItDrops) {
 
 // Quarantine: a stored state that cannot be decoded is moved aside by Store::load in one
 // fenced step (quarantine.lua), the read side follows, and later loads keep reporting it.
+// The one-active-registration claim (issue 14): no TTL, held until its registration releases
+// it at its end. A claim whose holder has ended all the same (its release lost with writes a
+// Redis fail-over dropped) or is unknown is taken over; one a running registration holds, or
+// one written before holders named their partition, is not.
+TEST_F(ReadModelTest, ACitizenClaimLastsExactlyAsLongAsItsRegistration) {
+  using RS = RegistrationState;
+  const std::string hash = unique_name("citizen");
+  const std::string claim_key = ns_ + ":citizen:" + hash;
+  const auto partition = [](const RegistrationId& id) {
+    return kafka::partition_for(id.str(), kPartitions);
+  };
+  const RegistrationId a("claim-a"), b("claim-b"), c("claim-c");
+  commit({reg(a.str(), "self-service", RS::card, RS::card, 1000),
+          reg(b.str(), "self-service", RS::card, RS::card, 1000)});
+  ASSERT_TRUE(store_->claim_citizen(hash, a, partition(a)));
+  EXPECT_TRUE(store_->claim_citizen(hash, a, partition(a))) << "held already";
+  EXPECT_EQ(redis_->command({claim_key}, {"TTL", claim_key})->integer, -1) << "no TTL";
+  EXPECT_FALSE(store_->claim_citizen(hash, b, partition(b))) << "a is still running";
+
+  // a ends, but its release never comes: b finds a ended and takes the claim over.
+  commit({reg(a.str(), "self-service", RS::card, RS::cancelled, 2000)});
+  EXPECT_TRUE(store_->claim_citizen(hash, b, partition(b)));
+  store_->release_citizen(hash, a, partition(a));  // a's release, late: b keeps it
+  EXPECT_FALSE(store_->claim_citizen(hash, c, partition(c))) << "b is running";
+  store_->release_citizen(hash, b, partition(b));
+  EXPECT_EQ(redis_->command({claim_key}, {"EXISTS", claim_key})->integer, 0);
+
+  // A holder no partition knows (its state gone): taken over.
+  redis_->command({claim_key}, {"SET", claim_key, "3|claim-ghost"});
+  EXPECT_TRUE(store_->claim_citizen(hash, c, partition(c)));
+  // A claim of the old form (a bare id, with its TTL): left to its TTL, refused meanwhile; its
+  // holder's own claim still recognises it, and renews it in the new form without the TTL.
+  redis_->command({claim_key}, {"SET", claim_key, b.str(), "EX", "600"});
+  EXPECT_FALSE(store_->claim_citizen(hash, c, partition(c)));
+  EXPECT_TRUE(store_->claim_citizen(hash, b, partition(b)));
+  EXPECT_EQ(redis_->command({claim_key}, {"TTL", claim_key})->integer, -1);
+}
+
 TEST_F(ReadModelTest, AStateThatCannotBeDecodedIsQuarantinedByTheLoad) {
   using RS = RegistrationState;
   const auto in_partition_0 = [](const std::string& stem) {
