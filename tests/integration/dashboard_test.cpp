@@ -134,12 +134,13 @@ std::string load_in_chromium(const std::string& url, const fs::path& screenshot,
   return chromium->log();
 }
 
-// Citizens 8201-8204 are driven: clean, blurry photo once, registry busy once, revoked
-// card; 8205 and 8206 stay idle.
+// Citizens 8201-8205 are driven: clean, blurry photo once, registry busy once, revoked
+// card, registry busy past the retries (an incident); 8206 and 8207 stay idle.
 class DashboardTest : public OrchestratorTest {
  protected:
   static constexpr std::uint64_t kFirstCitizen = 8201;
   std::vector<std::string> daemon_flags() override { return {"--stuck-after", "1s"}; }
+  static json busy() { return {{"status", "retryable"}, {"error", {{"code", "unavailable"}}}}; }
   json scenario() override {
     const auto citizen = [](std::uint64_t n) { return sim::citizen(kFirstCitizen + n).citizen_id; };
     return {{citizen(1),
@@ -147,7 +148,8 @@ class DashboardTest : public OrchestratorTest {
             {citizen(2),
              {{"card.verify", {{{"status", "retryable"}, {"error", {{"code", "unavailable"}}}}}}}},
             {citizen(3),
-             {{"card.verify", {{{"outputs", {{"code", 0}, {"card_status", "revoked"}}}}}}}}};
+             {{"card.verify", {{{"outputs", {{"code", 0}, {"card_status", "revoked"}}}}}}}},
+            {citizen(4), {{"card.verify", json::array({busy(), busy(), busy(), busy(), busy()})}}}};
   }
 };
 
@@ -219,14 +221,15 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
   const auto port = http_port();
   sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
   sim::CitizenDriver idler(signers(), keys_.passcode_seal.pub, "/test/idle", "self-service");
-  const auto driven = start_self_service(driver, 4, kFirstCitizen, "dash");
-  const auto idle_ids = start_self_service(idler, 2, kFirstCitizen + 4, "dash-idle");
+  const auto driven = start_self_service(driver, 5, kFirstCitizen, "dash");
+  const auto idle_ids = start_self_service(idler, 2, kFirstCitizen + 5, "dash-idle");
   const std::set<std::string> idle(idle_ids.begin(), idle_ids.end());
-  drive(driver, driven, 150s);
+  drive(driver, driven, 150s, true);  // the incident waits for an operator
   for (std::size_t i = 0; i < 3; ++i) {
     ASSERT_EQ(driver.outcome_of(driven[i]), sim::Outcome::issued) << driven[i];
   }
   ASSERT_EQ(driver.outcome_of(driven[3]), sim::Outcome::rejected) << driven[3];
+  ASSERT_EQ(driver.outcome_of(driven[4]), sim::Outcome::incident) << driven[4];
 
   // Quiet, so that the page and the checks below see the same figures.
   TopicReader inbox(services_.brokers(), topics_.inbox());
@@ -282,7 +285,9 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
   EXPECT_EQ(text_of(elements, {{"data-channel", "self-service"}, {"data-status", "issued"}}), "3");
   EXPECT_EQ(text_of(elements, {{"data-channel", "self-service"}, {"data-status", "rejected"}}),
             "1");
-  EXPECT_EQ(text_of(elements, {{"data-channel", "self-service"}, {"data-phase", "consent"}}), "6");
+  EXPECT_EQ(text_of(elements, {{"data-channel", "self-service"}, {"data-status", "incident"}}),
+            "1");
+  EXPECT_EQ(text_of(elements, {{"data-channel", "self-service"}, {"data-phase", "consent"}}), "7");
 
   // Failures by task and code: each series of /metrics, and only those.
   const std::regex series(R"re(enroll_step_failures_total\{task="([^"]*)",code="([^"]*)"\})re");
@@ -296,7 +301,7 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
   }
   EXPECT_EQ(matching(elements, {{"data-task", ""}}).size(), failures);
   EXPECT_EQ(text_of(elements, {{"data-task", "card.front.ocr"}, {"data-code", "blurry"}}), "1");
-  EXPECT_EQ(text_of(elements, {{"data-task", "card.verify"}, {"data-code", "unavailable"}}), "1");
+  EXPECT_EQ(text_of(elements, {{"data-task", "card.verify"}, {"data-code", "unavailable"}}), "6");
 
   // Stuck: the gauge, and the listing's registrations (the idle ones).
   EXPECT_EQ(text_of(elements, {{"data-metric", "enroll_registrations_stuck"}}), "2");
@@ -372,8 +377,11 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
   // The run as the graph counts it (so the comparison above is not of zeros).
   EXPECT_EQ(text_of(elements, {{"data-step", "accept-terms"}, {"data-step-status", "active"}}),
             "2");
-  EXPECT_EQ(moves["accept-terms>card-front done"], 4);
+  EXPECT_EQ(moves["accept-terms>card-front done"], 5);
   EXPECT_EQ(moves["verify-card>rejected rejected"], 1);
+  EXPECT_EQ(moves["verify-card>incident incident"], 1);
+  EXPECT_EQ(text_of(elements, {{"data-step", "verify-card"}, {"data-step-status", "incident"}}),
+            "1");
   EXPECT_EQ(moves["issue>issued done"], 3);
 
   // The funnel as bars: one per channel and phase, labelled with its count.
@@ -396,7 +404,7 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
     failed += m.at("failed").get<std::int64_t>();
   }
   EXPECT_EQ(static_cast<double>(applied), metrics.at("enroll_events_applied_total"));
-  EXPECT_EQ(failed, 2);  // the blurry photo and the busy registry
+  EXPECT_EQ(failed, 7);  // the blurry photo, the busy registry once and five times
   for (const auto& [name, sum] : {std::pair{"applied", applied}, std::pair{"failed", failed}}) {
     const auto chart = matching(elements, {{"data-chart", name}});
     ASSERT_EQ(chart.size(), 1u) << name;
@@ -404,18 +412,20 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
     EXPECT_EQ(chart[0].attrs.at("data-points"), "60") << name;
   }
   EXPECT_EQ(text_of(elements, {{"data-hour-task", "card.front.ocr"}}), "1");
-  EXPECT_EQ(text_of(elements, {{"data-hour-task", "card.verify"}}), "1");
+  EXPECT_EQ(text_of(elements, {{"data-hour-task", "card.verify"}}), "6");
 
-  // Incidents: this run has none; a server that knows no status `incident` says so.
+  // Incidents: the one of this run, listed with a retry for the operator.
   const auto incidents = http_get(port, "/v1/registrations?status=incident&limit=20");
-  if (incidents.status == 400) {
-    EXPECT_NE(dom.find("This server knows no incidents"), std::string::npos);
-  } else {
-    ASSERT_EQ(incidents.status, 200) << incidents.body;
-    EXPECT_TRUE(incidents.json().at("items").empty());
-    EXPECT_NE(dom.find("No incidents"), std::string::npos);
-  }
-  EXPECT_TRUE(matching(elements, {{"data-incident", ""}}).empty());
+  ASSERT_EQ(incidents.status, 200) << incidents.body;
+  ASSERT_EQ(incidents.json().at("items").size(), 1u) << incidents.body;
+  EXPECT_EQ(incidents.json().at("items").at(0).at("id"), driven[4]);
+  const auto incident_rows = matching(elements, {{"data-incident", ""}});
+  ASSERT_EQ(incident_rows.size(), 1u) << dom;
+  EXPECT_EQ(incident_rows[0].attrs.at("data-incident"), driven[4]);
+  EXPECT_EQ(text_of(elements, {{"data-field", "incident-step"}}), "verify-card");
+  EXPECT_NE(dom.find("card.verify: unavailable"), std::string::npos) << "the task and last error";
+  EXPECT_EQ(matching(elements, {{"data-retry", driven[4]}}).size(), 1u) << "its retry button";
+  EXPECT_EQ(dom.find("No incidents"), std::string::npos);
 
   // The screenshot, for people.
   ASSERT_TRUE(fs::exists(screenshot)) << file_text(work_ / "chromium.log");
