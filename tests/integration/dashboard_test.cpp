@@ -15,6 +15,7 @@
 
 #include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
+#include "tests/support/devtools_page.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/metrics_text.hpp"
 
@@ -143,13 +144,13 @@ class DashboardTest : public OrchestratorTest {
   static json busy() { return {{"status", "retryable"}, {"error", {{"code", "unavailable"}}}}; }
   json scenario() override {
     const auto citizen = [](std::uint64_t n) { return sim::citizen(kFirstCitizen + n).citizen_id; };
-    return {{citizen(1),
-             {{"card.front.ocr", {{{"status", "failed"}, {"error", {{"code", "blurry"}}}}}}}},
-            {citizen(2),
-             {{"card.verify", {{{"status", "retryable"}, {"error", {{"code", "unavailable"}}}}}}}},
-            {citizen(3),
-             {{"card.verify", {{{"outputs", {{"code", 0}, {"card_status", "revoked"}}}}}}}},
-            {citizen(4), {{"card.verify", json::array({busy(), busy(), busy(), busy(), busy()})}}}};
+    return {
+        {citizen(1),
+         {{"card.front.ocr", {{{"status", "failed"}, {"error", {{"code", "blurry"}}}}}}}},
+        {citizen(2),
+         {{"card.verify", {{{"status", "retryable"}, {"error", {{"code", "unavailable"}}}}}}}},
+        {citizen(3), {{"card.verify", {{{"outputs", {{"code", 0}, {"card_status", "revoked"}}}}}}}},
+        {citizen(4), {{"card.verify", json::array({busy(), busy(), busy(), busy(), busy()})}}}};
   }
 };
 
@@ -485,6 +486,55 @@ TEST_F(DashboardTest, ShowsARegistrationsTimelineFromItsHistory) {
   ASSERT_TRUE(fs::exists(shot));
   EXPECT_GT(fs::file_size(shot), 10'000u);
   std::cout << "dashboard screenshot: " << shot.string() << "\n";
+}
+
+}  // namespace
+}  // namespace enroll::test
+
+namespace enroll::test {
+namespace {
+
+// The incident list's Retry in a browser, clicked: it asks for the operator's token (kept
+// nowhere), sends the retry with it, says so on the page, and the registration resumes and
+// completes, audited under the token's operator.
+TEST_F(DashboardTest, AnOperatorRetriesAnIncidentFromThePage) {
+  const auto port = http_port();
+  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  const auto ids = start_self_service(driver, 1, kFirstCitizen + 4, "dash-retry");  // busy x5
+  drive(driver, ids, 120s, true);
+  ASSERT_EQ(driver.outcome_of(ids[0]), sim::Outcome::incident) << ids[0];
+  const std::string id = ids[0];
+
+  DevToolsPage page("http://127.0.0.1:" + std::to_string(port) + "/#incidents", work_);
+  const std::string button = "document.querySelector('[data-retry=\"" + id + "\"]')";
+  ASSERT_TRUE(page.wait_for(button + " !== null", 30s)) << "no Retry button for " << id;
+  // Retry asks for the token in a dialog.
+  page.evaluate(button + ".click()");
+  ASSERT_EQ(page.evaluate("document.querySelector('dialog.retry').open"), true);
+  page.evaluate("document.querySelector('dialog.retry input[type=password]').value = '" +
+                operator_token_ + "'");
+  page.evaluate("document.querySelector('dialog.retry input[type=text]').value = 'from the page'");
+  page.evaluate("document.querySelector('dialog.retry button[value=send]').click()");
+  ASSERT_TRUE(
+      page.wait_for("document.getElementById('retry-result').textContent.includes('sent')", 30s))
+      << page.evaluate("document.getElementById('retry-result').textContent").dump();
+  EXPECT_EQ(page.evaluate("document.querySelector('dialog.retry') === null"), true)
+      << "the dialog, and the token typed into it, are gone";
+  const std::string said = page.evaluate("document.getElementById('retry-result').textContent");
+  EXPECT_NE(said.find("Retry of " + id + " sent (command op/"), std::string::npos) << said;
+
+  // The registration resumes and completes; the audit names the token's operator.
+  drive(driver, ids, 120s);
+  EXPECT_EQ(driver.outcome_of(id), sim::Outcome::issued);
+  const auto history =
+      http_get(port, "/v1/registrations/" + id + "/history?limit=1000").json().at("records");
+  int retries = 0;
+  for (const auto& r : history) {
+    if (r.at("outcome").get<std::string>().rfind("operator_retry: from the page", 0) != 0) continue;
+    ++retries;
+    EXPECT_EQ(r.at("actor").at("operator"), "operator-1");
+  }
+  EXPECT_EQ(retries, 1);
 }
 
 }  // namespace
