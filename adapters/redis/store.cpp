@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "adapters/redis/keyspace.hpp"
@@ -246,11 +247,13 @@ bool Store::claim_citizen(const std::string& citizen_hash, const RegistrationId&
 
 bool Store::claim_holder_ended(const std::string& holder) {
   const auto bar = holder.find('|');
-  if (bar == std::string::npos || bar == 0 || bar > 9) return false;  // an old claim: its TTL
-  std::int32_t partition = 0;
-  for (std::size_t i = 0; i < bar; ++i) {
-    if (holder[i] < '0' || holder[i] > '9') return false;
-    partition = partition * 10 + (holder[i] - '0');
+  std::int32_t partition = -1;
+  const auto [end, ec] =
+      std::from_chars(holder.data(), holder.data() + std::min(bar, holder.size()), partition);
+  // An old claim (a bare id, with its TTL) or a value no partition wrote: left alone.
+  if (bar == std::string::npos || ec != std::errc() || end != holder.data() + bar ||
+      partition < 0) {
+    return false;
   }
   const RegistrationId holder_id(holder.substr(bar + 1));
   const std::string state = state_key(partition, holder_id);
