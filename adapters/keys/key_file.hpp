@@ -17,10 +17,21 @@ inline constexpr std::size_t kMaxKeyFileBytes = 4096;
 // 'path', quoted for a message.
 std::string quoted(const std::filesystem::path& path);
 
+// Who may see a file of the key folder: a secret only its owner; a public one (a public key,
+// the trust file) anyone, but no one else may write it.
+enum class Exposure { secret, public_ };
+
 // The file's text without surrounding whitespace (files end with a newline). Throws KeysError
-// naming the file if it is missing, not a regular file, unreadable or over max_bytes.
+// with a one-line reason naming the file if it is missing, a symbolic link, not a regular
+// file, not owned by this process's user, readable (secret) or writable (public) by others,
+// unreadable or over max_bytes. The checks are made on the opened file (no race).
 std::string read_key_file(const std::filesystem::path& path,
-                          std::size_t max_bytes = kMaxKeyFileBytes);
+                          std::size_t max_bytes = kMaxKeyFileBytes,
+                          Exposure exposure = Exposure::secret);
+
+// The key folder itself: a directory (not a symbolic link), owned by this process's user, that
+// no one else may write. Throws KeysError with a one-line reason.
+void check_key_folder(const std::filesystem::path& dir);
 
 // Writes content and a newline with `mode` (O_EXCL unless overwrite), fsynced; wipes content.
 // Throws KeysError naming the file.

@@ -33,7 +33,9 @@ constexpr std::size_t kMinKeyBytes = crypto_generichash_KEYBYTES_MIN;
 constexpr std::size_t kMaxKeyBytes = crypto_generichash_KEYBYTES_MAX;
 
 std::string read_key_file(const fs::path& dir, const char* name) {
-  return ::enroll::read_key_file(dir / name);
+  return ::enroll::read_key_file(
+      dir / name, kMaxKeyFileBytes,
+      std::string_view(name).ends_with(".pub") ? Exposure::public_ : Exposure::secret);
 }
 
 std::vector<unsigned char> read_base64_key(const fs::path& dir, const char* name,
@@ -87,6 +89,7 @@ crypto::SealPublicKey load_seal_public_key(const fs::path& dir) {
 
 Keys load_keys(const fs::path& dir) {
   crypto::ensure_sodium();
+  check_key_folder(dir);
   Keys keys;
   keys.passcode_seal.pub = load_seal_public_key(dir);
   keys.passcode_seal.secret = read_fixed_key<crypto_box_SECRETKEYBYTES>(dir, kSealKey);

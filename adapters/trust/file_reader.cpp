@@ -24,7 +24,7 @@ bool valid_name(std::string_view name) {
 
 std::string FileReader::read(const std::filesystem::path& path, std::size_t max_bytes) {
   try {
-    return read_key_file(path, max_bytes);
+    return read_key_file(path, max_bytes, Exposure::public_);
   } catch (const KeysError& e) {
     throw TrustFileError(path.string(), "(file)", e.what());
   }

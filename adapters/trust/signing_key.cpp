@@ -53,10 +53,6 @@ std::filesystem::path SigningKey::file(const std::filesystem::path& key_dir, con
 
 SigningKey SigningKey::load(const std::filesystem::path& key_dir, const TrustedKey& key) {
   const auto path = file(key_dir, key.id);
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
-    throw KeysError("signing key " + quoted(path) + " is readable by others (chmod 600 it)");
-  }
   std::string text = read_key_file(path);
   auto bytes = crypto::from_base64(text);
   secure_wipe(text);

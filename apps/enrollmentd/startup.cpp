@@ -16,6 +16,7 @@
 #include "adapters/codec/definition_schemas.hpp"
 #include "adapters/codec/known_tasks.hpp"
 #include "adapters/kafka/security.hpp"
+#include "adapters/keys/secret_bytes.hpp"
 #include "adapters/redis/connect.hpp"
 #include "adapters/trust/operator_tokens.hpp"
 #include "adapters/trust/provisioning.hpp"
@@ -185,6 +186,7 @@ Startup::Startup(const Config& config) {
     throw StartupError("kafka security: " + std::string(e.what()));
   }
   try {
+    no_core_dumps();  // before a key is read: a crash must not write one to disk
     keys_ = load_keys(config.keys);
   } catch (const std::exception& e) {
     throw StartupError(e.what());
