@@ -143,12 +143,13 @@ std::optional<Command> CitizenDriver::answer(const std::string& id, Journey& j,
   if (expects == "passcode.set") {
     const std::string p = fire(j, Persona::weak_passcode_once) ? kWeakPasscode : j.passcode;
     return command(id, j, expects,
-                   {{"sealed", crypto::seal(p, key_)}, {"sealed_repeat", crypto::seal(p, key_)}});
+                   {{"sealed", crypto::seal_passcode(id, j.step, p, key_)},
+                    {"sealed_repeat", crypto::seal_passcode(id, j.step, p, key_)}});
   }
   if (expects == "consent.confirm") {
     const std::string p =
         fire(j, Persona::wrong_passcode_once) ? wrong_passcode_for(j.n, j.passcode) : j.passcode;
-    return command(id, j, expects, {{"sealed", crypto::seal(p, key_)}});
+    return command(id, j, expects, {{"sealed", crypto::seal_passcode(id, j.step, p, key_)}});
   }
   return std::nullopt;  // a command this simulator does not know
 }
@@ -190,6 +191,7 @@ std::vector<Command> CitizenDriver::on_event(const nlohmann::json& event) {
   }
   j.acknowledged = true;
   if (type == "registration.awaiting") {
+    j.step = data.value("step", "");  // what a sealed passcode is bound to
     if (data.value("phase", "") == "biometrics" && fire(j, Persona::cancel)) {
       return {command(id, j, "registration.cancel", {{"reason", "citizen changed their mind"}})};
     }

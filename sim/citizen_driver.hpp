@@ -90,6 +90,7 @@ class CitizenDriver {
     bool persona_fired = false;
     bool acknowledged = false;  // an event other than command.rejected was seen
     int commands = 0;
+    std::string step;  // the step the latest registration.awaiting asked for
     int fronts = 0, backs = 0, selfies = 0, fingerprints = 0;  // takes so far
     std::string qr_token;  // the latest token shown on the officer's screen
     bool qr_used = false;

@@ -3,7 +3,8 @@
 // named beside it and by nothing else (the engine checks this after every step), so that an
 // operator's rewind forgets a step's data by clearing the slices its kind owns
 // (StepKind::slices). Each slice lists its stored fields once, in fields(): the one mapping to
-// and from the stored JSON (state.cpp) goes through these lists.
+// and from the stored JSON (state.cpp) goes through these lists. `personal` marks a citizen's
+// data, sealed at rest (crypto/field_cipher.hpp).
 #include <array>
 #include <optional>
 #include <string>
@@ -47,13 +48,13 @@ struct CardFrontSlice {
   bool operator==(const CardFrontSlice&) const = default;
   template <class V, class S>
   static void fields(V& v, S& s) {
-    v.field("first_name", s.first_name);
-    v.field("last_name", s.last_name);
-    v.field("first_name_en", s.first_name_en);
-    v.field("last_name_en", s.last_name_en);
-    v.field("date_of_birth", s.date_of_birth);
-    v.field("expiry_date", s.expiry_date);
-    v.field("front_ref", s.front_ref);
+    v.personal("first_name", s.first_name);
+    v.personal("last_name", s.last_name);
+    v.personal("first_name_en", s.first_name_en);
+    v.personal("last_name_en", s.last_name_en);
+    v.personal("date_of_birth", s.date_of_birth);
+    v.personal("expiry_date", s.expiry_date);
+    v.personal("front_ref", s.front_ref);
   }
 };
 
@@ -64,8 +65,8 @@ struct CardBackSlice {
   bool operator==(const CardBackSlice&) const = default;
   template <class V, class S>
   static void fields(V& v, S& s) {
-    v.field("laser_code", s.laser_code);
-    v.field("back_ref", s.back_ref);
+    v.personal("laser_code", s.laser_code);
+    v.personal("back_ref", s.back_ref);
   }
 };
 
@@ -76,7 +77,7 @@ struct SelfieSlice {
   bool operator==(const SelfieSlice&) const = default;
   template <class V, class S>
   static void fields(V& v, S& s) {
-    v.field("image_ref", s.image_ref);
+    v.personal("image_ref", s.image_ref);
     v.field("liveness", s.liveness);
   }
 };
@@ -98,7 +99,7 @@ struct QrSlice {
   bool operator==(const QrSlice&) const = default;
   template <class V, class S>
   static void fields(V& v, S& s) {
-    v.field("token", s.token);
+    v.personal("token", s.token);
     v.field("expires_at", s.expires_at);
   }
 };

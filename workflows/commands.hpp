@@ -87,12 +87,17 @@ struct QrScan {
   std::optional<Device> device;
 };
 // The shell opens the sealed boxes; nullopt means the box could not be opened.
+// Sealed passcodes: nullopt where a box did not open. `step` is the step the boxes were sealed
+// for (crypto::BoundPasscode; the decoder has checked the registration); the step kind refuses
+// another.
 struct PasscodeSet {
   std::optional<SecretString> first;
   std::optional<SecretString> repeat;
+  std::string step;
 };
 struct ConsentConfirm {
   std::optional<SecretString> passcode;
+  std::string step;
 };
 struct RegistrationCancel {
   std::string reason;

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "workflows/crypto/field_cipher.hpp"
 #include "workflows/crypto/passcode_verifier.hpp"
 #include "workflows/definition.hpp"
 #include "workflows/ids.hpp"
@@ -22,6 +23,9 @@ struct EngineConfig {
   std::vector<unsigned char> qr_mac_key;
   std::vector<unsigned char> request_id_key;  // makes task request ids unguessable
   crypto::PasscodeHashParams passcode_hash;
+  // Seals the personal fields of the stored state (issue 15); none: stored in the clear (tests
+  // of the engine alone). Used where the state is written, not by the engine.
+  const crypto::FieldCipher* field_cipher = nullptr;
   // Argon2id results computed ahead (by enrollmentd's worker pool); none: computed inline.
   const crypto::PasscodeResults* passcode_ahead = nullptr;
   std::size_t dedupe_window = 256;  // inbound ids remembered per registration

@@ -28,6 +28,7 @@ constexpr std::array kNames{
     Row{ReasonCode::fingerprint_mismatch, "fingerprint_mismatch"},
     Row{ReasonCode::no_permissions_granted, "no_permissions_granted"},
     Row{ReasonCode::sealed_passcode_unreadable, "sealed_passcode_unreadable"},
+    Row{ReasonCode::sealed_passcode_misbound, "sealed_passcode_misbound"},
     Row{ReasonCode::passcode_refused, "passcode_refused"},
     Row{ReasonCode::passcode_incorrect, "passcode_incorrect"},
     Row{ReasonCode::qr_invalid, "qr_invalid"},

@@ -30,6 +30,7 @@ enum class ReasonCode {
   fingerprint_mismatch,
   no_permissions_granted,
   sealed_passcode_unreadable,
+  sealed_passcode_misbound,
   passcode_refused,    // detail: the policy's violation (passcode_length, passcode_sequence, ...)
   passcode_incorrect,  // consent confirmation with a wrong passcode
   qr_invalid,

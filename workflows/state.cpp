@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "workflows/crypto/field_cipher.hpp"
 #include "workflows/state_reader.hpp"
 #include "workflows/state_upgrade.hpp"
 
@@ -57,13 +58,13 @@ void live_fields(V& v, S& s) {
   v.field("attempt", s.attempt);
   v.field("entries", s.entries);
   v.field("pending_request", s.pending_request);
-  v.field("pending_inputs", s.pending_inputs);
+  v.personal("pending_inputs", s.pending_inputs);
   v.field("step_deadline", s.step_deadline);
   v.field("step_reason", s.step_reason);
   v.field("tries_used", s.tries_used);
   v.object("device", s.device);
   v.field("officer", s.officer);
-  v.field("citizen_id", s.citizen_id);
+  v.personal("citizen_id", s.citizen_id);
   v.field("citizen_claimed", s.citizen_claimed);
   v.object("captured", s.captured);
   v.field("used_qr_tokens", s.used_qr_tokens);
@@ -98,14 +99,37 @@ void incident_fields(V& v, S& i) {
   v.field("attempts", i.attempts);
 }
 
+// Where personal fields are sealed and opened: the cipher (none: written in the clear, as in
+// tests of the engine alone) and the registration, which with the field's name is the place a
+// sealed value is bound to.
+struct Sealing {
+  const crypto::FieldCipher* cipher = nullptr;
+  std::string registration;
+  [[nodiscard]] std::string place(const char* key) const { return registration + "/" + key; }
+};
+
 // Writes the listed fields into a JSON object.
 class Writer {
  public:
-  explicit Writer(json& out) : out_(out) { out_ = json::object(); }
+  explicit Writer(json& out, const Sealing* sealing = nullptr) : out_(out), sealing_(sealing) {
+    out_ = json::object();
+  }
 
   template <class T>
   void field(const char* key, const T& value) {
     out_[key] = encode(value);
+  }
+  void personal(const char* key, const std::string& value) {
+    out_[key] = sealing_ != nullptr && sealing_->cipher != nullptr && !value.empty()
+                    ? sealing_->cipher->seal(value, sealing_->place(key))
+                    : value;
+  }
+  void personal(const char* key, const std::optional<std::string>& value) {
+    if (value) {
+      personal(key, *value);
+    } else {
+      out_[key] = nullptr;
+    }
   }
   template <class E, class Parse>
   void field(const char* key, const E& value, Parse /*parse*/) {
@@ -113,7 +137,7 @@ class Writer {
   }
   template <class T>
   void object(const char* key, const T& value) {
-    Writer inner(out_[key]);
+    Writer inner(out_[key], sealing_);
     inner.fields(value);
   }
 
@@ -158,12 +182,20 @@ class Writer {
   static json encode(double v) { return v; }
 
   json& out_;
+  const Sealing* sealing_;
 };
 
 // Reads the listed fields from a JSON object, each checked (StateReader).
 class Reader {
  public:
-  explicit Reader(StateReader r) : r_(std::move(r)) {}
+  explicit Reader(StateReader r, const Sealing* sealing = nullptr)
+      : r_(std::move(r)), sealing_(sealing) {}
+
+  void personal(const char* key, std::string& v) { v = opened(key, r_.text(key)); }
+  void personal(const char* key, std::optional<std::string>& v) {
+    v = r_.opt_text(key);
+    if (v) v = opened(key, std::move(*v));
+  }
 
   void field(const char* key, std::string& v) { v = r_.text(key); }
   void field(const char* key, RegistrationId& v) { v = RegistrationId(r_.text(key)); }
@@ -204,7 +236,7 @@ class Reader {
   }
   template <class T>
   void object(const char* key, T& value) {
-    Reader inner(r_.object(key));
+    Reader inner(r_.object(key), sealing_);
     inner.fields(value);
   }
 
@@ -215,7 +247,23 @@ class Reader {
   }
 
  private:
+  // A stored value in the clear (written before issue 15, or without a cipher) is taken as it
+  // is; a sealed one must open in its place.
+  std::string opened(const char* key, std::string stored) const {
+    if (!crypto::FieldCipher::is_sealed(stored)) return stored;
+    if (sealing_ == nullptr || sealing_->cipher == nullptr) {
+      throw StateDecodeError(std::string("field '") + key +
+                             "' is sealed and no field key was given");
+    }
+    try {
+      return sealing_->cipher->open(stored, sealing_->place(key));
+    } catch (const crypto::FieldCipherError& e) {
+      throw StateDecodeError(std::string("field '") + key + "': " + e.what());
+    }
+  }
+
   StateReader r_;
+  const Sealing* sealing_;
 };
 
 }  // namespace
@@ -229,23 +277,27 @@ json consent_to_json(const ConsentRecord& c) {
           {"method", c.method}};
 }
 
-json state_to_json(const Registration& s) {
+json state_to_json(const Registration& s, const crypto::FieldCipher* cipher) {
   json j;
-  Writer w(j);
+  const Sealing sealing{cipher, s.id.str()};
+  Writer w(j, &sealing);
   core_fields(w, s);
   if (!s.purged()) live_fields(w, s);  // a tombstone's stored form: only its core
   j["v"] = state_format_version;
   return j;
 }
 
-Registration state_from_json(const json& j) {
+Registration state_from_json(const json& j, const crypto::FieldCipher* cipher) {
   if (!j.is_object()) throw StateDecodeError("the record is not a JSON object");
   const auto current = j.find("v");
   const json upgraded =
       current != j.end() && *current == state_format_version ? json() : upgrade_state(j);
   const json& record = upgraded.is_null() ? j : upgraded;
   Registration s;
-  Reader r(StateReader(record, ""));
+  const auto id = record.find("id");
+  const Sealing sealing{cipher,
+                        id != record.end() && id->is_string() ? id->get<std::string>() : ""};
+  Reader r(StateReader(record, ""), &sealing);
   core_fields(r, s);
   if (s.purged()) return s;  // a tombstone: nothing else was kept
   live_fields(r, s);

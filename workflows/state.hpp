@@ -20,6 +20,10 @@
 
 namespace enroll {
 
+namespace crypto {
+class FieldCipher;
+}
+
 // The citizen's consent, once confirmed: which terms, when accepted, when and how confirmed.
 // Written into the audit record of the confirming transition (so it is on enroll.audit) and
 // kept by the tombstone after a purge: the proof of consent outlives the personal data.
@@ -120,11 +124,15 @@ class StateDecodeError : public std::runtime_error {
   explicit StateDecodeError(const std::string& reason) : std::runtime_error(reason) {}
 };
 
-nlohmann::json state_to_json(const Registration& s);
-// Throws StateDecodeError on a malformed record.
-Registration state_from_json(const nlohmann::json& j);
+// With a cipher, the personal fields (captured.hpp's `personal`, the citizen ID, the pending
+// task's inputs) are sealed, bound to the registration and the field (issue 15).
+nlohmann::json state_to_json(const Registration& s, const crypto::FieldCipher* cipher = nullptr);
+// Throws StateDecodeError on a malformed record, or a sealed field that does not open (or
+// no cipher to open it); a personal field in the clear (stored before issue 15) is read as is.
+Registration state_from_json(const nlohmann::json& j, const crypto::FieldCipher* cipher = nullptr);
 // A stored record (its bytes, as read from Redis): bounded parse, then state_from_json.
 // Throws StateDecodeError.
-Registration state_from_record(std::string_view record);
+Registration state_from_record(std::string_view record,
+                               const crypto::FieldCipher* cipher = nullptr);
 
 }  // namespace enroll

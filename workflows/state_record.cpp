@@ -17,7 +17,7 @@ constexpr int max_record_depth = 32;
 
 }  // namespace
 
-Registration state_from_record(std::string_view record) {
+Registration state_from_record(std::string_view record, const crypto::FieldCipher* cipher) {
   if (record.size() > max_record_bytes) {
     throw StateDecodeError("record too large (" + std::to_string(record.size()) +
                            " bytes, at most " + std::to_string(max_record_bytes) + ")");
@@ -39,7 +39,7 @@ Registration state_from_record(std::string_view record) {
     // The parser's other refusals (e.g. out_of_range 406, a number no double holds).
     throw StateDecodeError("not readable JSON (nlohmann error " + std::to_string(e.id) + ")");
   }
-  return state_from_json(j);
+  return state_from_json(j, cipher);
 }
 
 }  // namespace enroll

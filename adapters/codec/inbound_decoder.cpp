@@ -4,7 +4,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <initializer_list>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "adapters/codec/bounded_json.hpp"
 #include "adapters/codec/limits.hpp"
@@ -25,6 +28,42 @@ nlohmann::json to_nlohmann(const rapidjson::Value& v) {
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   v.Accept(w);
   return nlohmann::json::parse(buf.GetString(), buf.GetString() + buf.GetSize());
+}
+
+// A command's sealed passcodes, opened (nullopt where a box does not open: the step kind answers
+// sealed_passcode_unreadable) with the one step they were sealed for.
+struct OpenedBoxes {
+  std::vector<std::optional<SecretString>> passcodes;
+  std::string step;
+};
+
+// Refuses, as forged or replayed, a box bound to another registration than the message's
+// subject, and boxes that name different steps.
+std::variant<OpenedBoxes, DecodeError> open_boxes(const rapidjson::Value& data,
+                                                  std::initializer_list<const char*> members,
+                                                  const RegistrationId& subject,
+                                                  const crypto::SealKeyPair& keys) {
+  OpenedBoxes out;
+  bool named = false;
+  for (const char* member : members) {
+    auto box = crypto::open_sealed_passcode(str(data, member), keys);
+    if (!box) {
+      out.passcodes.emplace_back(std::nullopt);
+      continue;
+    }
+    if (box->registration != subject.str()) {
+      return DecodeError{Errc::invalid_data, std::string(member) +
+                                                 ": the sealed passcode is bound to another "
+                                                 "registration (replayed?)"};
+    }
+    if (named && box->step != out.step) {
+      return DecodeError{Errc::invalid_data, "the sealed passcodes name different steps"};
+    }
+    named = true;
+    out.step = std::move(box->step);
+    out.passcodes.emplace_back(std::move(box->passcode));
+  }
+  return out;
 }
 
 }  // namespace
@@ -123,13 +162,21 @@ std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view paylo
               ? std::optional(Device{str(data["device"], "id"), str(data["device"], "platform")})
               : std::nullopt};
       break;
-    case CommandType::passcode_set:
-      in.payload = PasscodeSet{crypto::open_sealed(str(data, "sealed"), passcode_keys_),
-                               crypto::open_sealed(str(data, "sealed_repeat"), passcode_keys_)};
+    case CommandType::passcode_set: {
+      auto boxes = open_boxes(data, {"sealed", "sealed_repeat"}, in.subject, passcode_keys_);
+      if (auto* refused = std::get_if<DecodeError>(&boxes)) return std::move(*refused);
+      auto& opened = std::get<OpenedBoxes>(boxes);
+      in.payload = PasscodeSet{std::move(opened.passcodes[0]), std::move(opened.passcodes[1]),
+                               std::move(opened.step)};
       break;
-    case CommandType::consent_confirm:
-      in.payload = ConsentConfirm{crypto::open_sealed(str(data, "sealed"), passcode_keys_)};
+    }
+    case CommandType::consent_confirm: {
+      auto boxes = open_boxes(data, {"sealed"}, in.subject, passcode_keys_);
+      if (auto* refused = std::get_if<DecodeError>(&boxes)) return std::move(*refused);
+      auto& opened = std::get<OpenedBoxes>(boxes);
+      in.payload = ConsentConfirm{std::move(opened.passcodes[0]), std::move(opened.step)};
       break;
+    }
     case CommandType::registration_cancel:
       in.payload = RegistrationCancel{str(data, "reason")};
       break;

@@ -80,7 +80,48 @@ std::string random_base64(std::size_t size, int variant) {
   return text;
 }
 
+std::string add_pepper(const fs::path& keys) {
+  return add_random_key_version(keys, kPasscodePepper, kSymmetricKeyBytes);
+}
+std::string add_field_key(const fs::path& keys) {
+  return add_random_key_version(keys, kFieldKey, crypto::kFieldKeyBytes);
+}
+
 }  // namespace
+
+const std::vector<KeyringKind>& keyring_kinds() {
+  static const std::vector<KeyringKind> kinds{
+      {kPasscodePepper, kMinKeyBytes, kMaxKeyBytes,
+       "new passcode verifiers are keyed with the new version; verifiers made with an older one "
+       "verify while it is kept: retire it once every registration that set a passcode before "
+       "the rotation has ended (expire_after_s of the longest channel)",
+       &add_pepper},
+      {kFieldKey, crypto::kFieldKeyBytes, crypto::kFieldKeyBytes,
+       "personal fields are sealed with the new version from their next write on; run "
+       "`enrollctl rekey` to reseal every stored registration now, then retire the older versions",
+       &add_field_key},
+  };
+  return kinds;
+}
+
+const KeyringKind* find_keyring_kind(std::string_view purpose) {
+  for (const KeyringKind& k : keyring_kinds()) {
+    if (k.purpose == purpose) return &k;
+  }
+  return nullptr;
+}
+
+crypto::Peppers pepper_versions(const Keyring& ring) {
+  crypto::Peppers out;
+  for (const KeyVersion& v : ring.versions()) out.push_back({v.id, v.secret.view()});
+  return out;
+}
+
+std::vector<crypto::FieldKey> field_keys(const Keyring& ring) {
+  std::vector<crypto::FieldKey> out;
+  for (const KeyVersion& v : ring.versions()) out.push_back({v.id, v.secret.view()});
+  return out;
+}
 
 crypto::SealPublicKey load_seal_public_key(const fs::path& dir) {
   crypto::ensure_sodium();
@@ -104,6 +145,11 @@ Keys load_keys(const fs::path& dir) {
   keys.request_id_key = read_base64_key(dir, kRequestId, kMinKeyBytes, kMaxKeyBytes);
   keys.citizen_hash_key = read_base64_key(dir, kCitizenHash, kMinKeyBytes, kMaxKeyBytes);
   keys.passcode_salt_key = read_base64_key(dir, kPasscodeSalt, kMinKeyBytes, kMaxKeyBytes);
+  const KeyringKind& pepper = *find_keyring_kind(kPasscodePepper);
+  keys.passcode_pepper.emplace(
+      Keyring::load(dir, pepper.purpose, pepper.min_bytes, pepper.max_bytes));
+  const KeyringKind& field = *find_keyring_kind(kFieldKey);
+  keys.field.emplace(Keyring::load(dir, field.purpose, field.min_bytes, field.max_bytes));
   return keys;
 }
 
@@ -124,6 +170,12 @@ void generate_keys(const fs::path& dir, bool overwrite) {
         throw KeysError("refusing to overwrite existing key file " + quoted(dir / name));
       }
     }
+    for (const KeyringKind& kind : keyring_kinds()) {
+      const fs::path ring = keyring_dir(dir, kind.purpose);
+      if (fs::symlink_status(ring, ec).type() != fs::file_type::not_found) {
+        throw KeysError("refusing to overwrite existing keyring " + quoted(ring));
+      }
+    }
   }
   constexpr mode_t kSecret = 0600;
   constexpr mode_t kPublic = 0644;
@@ -135,6 +187,7 @@ void generate_keys(const fs::path& dir, bool overwrite) {
   for (const char* name : {kQrMac, kRequestId, kCitizenHash, kPasscodeSalt}) {
     write_key_file(dir / name, random_base64(kSymmetricKeyBytes, kPadded), kSecret, overwrite);
   }
+  for (const KeyringKind& kind : keyring_kinds()) kind.add_version(dir);
 }
 
 }  // namespace enroll

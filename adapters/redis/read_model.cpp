@@ -92,10 +92,10 @@ std::optional<Quarantine> quarantine_of(const redisReply* r) {
 
 // A stored record as the API sees it: its state, or, if it cannot be decoded, a quarantine
 // that the pipeline has yet to make (at its next message for the registration).
-StoredRegistration decoded(const std::string& record) {
+StoredRegistration decoded(const std::string& record, const crypto::FieldCipher* cipher) {
   StoredRegistration out;
   try {
-    out.state = state_from_record(record);
+    out.state = state_from_record(record, cipher);
   } catch (const StateDecodeError& e) {
     out.quarantine = Quarantine{e.what(), std::nullopt};
   }
@@ -121,8 +121,9 @@ bool index_answers(const ListFilter& f) {
 
 }  // namespace
 
-ReadModel::ReadModel(Router& redis, std::string ns, std::int32_t partitions)
-    : redis_(redis), ns_(std::move(ns)), partitions_(partitions) {
+ReadModel::ReadModel(Router& redis, std::string ns, std::int32_t partitions,
+                     const crypto::FieldCipher* field_cipher)
+    : redis_(redis), ns_(std::move(ns)), partitions_(partitions), field_cipher_(field_cipher) {
   if (partitions_ <= 0) throw Error(Errc::bad_setting, "partition count must be positive");
   list_sha_ = load_script(redis_, list_script());
 }
@@ -160,7 +161,7 @@ StoredRegistration ReadModel::registration(const RegistrationId& id) {
   if (auto q = quarantine_of(replies[1].get())) {
     out.quarantine = std::move(q);
   } else if (replies[0]->type == REDIS_REPLY_STRING) {
-    out = decoded(str(replies[0].get()));
+    out = decoded(str(replies[0].get()), field_cipher_);
   }
   return out;
 }
@@ -197,7 +198,7 @@ std::optional<HistoryPage> ReadModel::history(const RegistrationId& id, std::int
     // (or committed before the history lists existed): only then is the state read.
     const auto stored = redis_.command({state}, {"GET", state});
     if (stored->type == REDIS_REPLY_STRING) {
-      auto found = decoded(str(stored.get()));
+      auto found = decoded(str(stored.get()), field_cipher_);
       if (found.quarantine) {
         page.quarantine = std::move(found.quarantine);
         return page;

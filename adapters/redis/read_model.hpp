@@ -102,7 +102,9 @@ class ReadModel {
  public:
   // `partitions`: the inbox's partition count (where a registration's keys live).
   // Loads list.lua on every node; throws RedisError.
-  ReadModel(Router& redis, std::string ns, std::int32_t partitions);
+  // `field_cipher`: opens the personal fields of stored states (none: only states in the clear).
+  ReadModel(Router& redis, std::string ns, std::int32_t partitions,
+            const crypto::FieldCipher* field_cipher = nullptr);
 
   [[nodiscard]] std::int32_t partition_of(const RegistrationId& id) const;
 
@@ -155,6 +157,7 @@ class ReadModel {
   Router& redis_;
   std::string ns_;
   std::int32_t partitions_;
+  const crypto::FieldCipher* field_cipher_;
   std::string list_sha_;
 };
 

@@ -9,12 +9,23 @@
 #include "adapters/redis/script.hpp"
 #include "adapters/redis/scripts.hpp"
 #include "statemachines/lifecycle.hpp"
+#include "workflows/crypto/field_cipher.hpp"
 
 namespace enroll::redis {
 
-Store::Store(Router& redis, std::string ns)
+namespace {
+
+// Where a sealed outbox value is bound: its topic and key.
+std::string outbox_place(const codec::OutboxMessage& m) {
+  return "outbox/" + m.topic + "/" + m.key;
+}
+
+}  // namespace
+
+Store::Store(Router& redis, std::string ns, const crypto::FieldCipher* field_cipher)
     : redis_(redis),
       ns_(std::move(ns)),
+      field_cipher_(field_cipher),
       commit_sha_(load_script(redis_, commit_script())),
       claim_sha_(load_script(redis_, citizen_claim_script())),
       park_sha_(load_script(redis_, park_script())),
@@ -75,7 +86,7 @@ LoadedStates Store::load(std::int32_t partition, std::int64_t epoch,
       } else {
         std::string record(e->str, e->len);
         try {
-          out.states[id] = state_from_record(record);
+          out.states[id] = state_from_record(record, field_cipher_);
         } catch (const StateDecodeError& bad) {
           if (quarantine(partition, epoch, id, record, bad.what())) {
             out.quarantined.insert(id);
@@ -175,7 +186,10 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   for (const auto& m : outbox) {
     argv.push_back(m.topic);
     argv.push_back(m.key);
-    argv.push_back(m.value);
+    // Sealed whole (issue 15): a task request carries the citizen ID and the card data, and the
+    // AOF keeps every outbox entry ever written.
+    argv.push_back(field_cipher_ != nullptr ? field_cipher_->seal(m.value, outbox_place(m))
+                                            : m.value);
     argv.push_back(m.history);
   }
   Reply r;
@@ -218,6 +232,7 @@ std::map<std::int32_t, std::vector<DueTimer>> Store::due_timers(
 }
 
 namespace {
+
 
 // A claim's holder value: "<partition>|<registration id>".
 std::string claim_holder(std::int32_t partition, const RegistrationId& id) {
@@ -298,6 +313,16 @@ std::vector<OutboxEntry> Store::pending_outbox(std::int32_t partition) {
         e.message.key = std::move(value);
       else if (name == "v")
         e.message.value = std::move(value);
+    }
+    if (crypto::FieldCipher::is_sealed(e.message.value)) {
+      try {
+        if (field_cipher_ == nullptr) throw crypto::FieldCipherError("no field key was given");
+        e.message.value = field_cipher_->open(e.message.value, outbox_place(e.message));
+      } catch (const crypto::FieldCipherError& bad) {
+        // Never sent as it is, never retried: set aside with the reason, like a refused entry.
+        park_outbox(partition, e.entry_id, std::string("cannot open: ") + bad.what());
+        continue;
+      }
     }
     out.push_back(std::move(e));
   }

@@ -72,7 +72,8 @@ struct OutboxEntry {
 class Store {
  public:
   // Loads the Lua scripts on every node; throws RedisError.
-  Store(Router& redis, std::string ns);
+  // `field_cipher`: opens the personal fields of stored states (none: only states in the clear).
+  Store(Router& redis, std::string ns, const crypto::FieldCipher* field_cipher = nullptr);
 
   std::string state_key(std::int32_t partition, const RegistrationId& id) const;
   // A claim holder ("<partition>|<id>") whose registration has ended or is unknown.
@@ -133,6 +134,7 @@ class Store {
                   const std::string& record, const std::string& reason);
   Router& redis_;
   std::string ns_;
+  const crypto::FieldCipher* field_cipher_;
   std::string commit_sha_;
   std::string claim_sha_;
   std::string park_sha_;

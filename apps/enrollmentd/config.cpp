@@ -12,6 +12,7 @@
 
 #include "apps/enrollmentd/config_file.hpp"
 #include "apps/enrollmentd/setting_check.hpp"
+#include "workflows/crypto/passcode_verifier.hpp"
 
 namespace enroll::daemon {
 namespace {
@@ -238,6 +239,15 @@ std::optional<Config> parse_config(int argc, char** argv) {
   c.keys = keys;
   if (c.brokers.empty()) throw UsageError("no Kafka brokers: set --brokers or ENROLL_BROKERS");
   if (keys.empty()) throw UsageError("no key folder: set --keys or ENROLL_KEYS");
+  // Issue 15: a release build refuses a cost an offline search could afford.
+  if (!ENROLL_WEAK_PASSCODE_COST &&
+      !crypto::meets_owasp_floor(
+          {.opslimit = c.passcode_opslimit, .memlimit = c.passcode_memlimit_kib * 1024})) {
+    throw UsageError("passcode_memlimit_kib " + std::to_string(c.passcode_memlimit_kib) +
+                     " with passcode_opslimit " + std::to_string(c.passcode_opslimit) +
+                     " is below OWASP's Argon2id floor (" + crypto::kOwaspFloorText +
+                     "); only the dev, fuzz and bench presets accept less");
+  }
   if (auto why = kafka::security_refusal(c.kafka_security)) {
     throw UsageError("kafka security: " + *why);
   }

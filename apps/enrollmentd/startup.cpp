@@ -224,6 +224,10 @@ Startup::Startup(const Config& config) {
   engine_.request_id_key = keys_.request_id_key;
   engine_.passcode_hash.opslimit = config.passcode_opslimit;
   engine_.passcode_hash.memlimit = config.passcode_memlimit_kib * 1024;
+  peppers_ = pepper_versions(*keys_.passcode_pepper);
+  engine_.passcode_hash.peppers = &peppers_;
+  field_cipher_.emplace(field_keys(*keys_.field));
+  engine_.field_cipher = &*field_cipher_;
   if (const auto keep = http::parse_duration(config.retain_finished).value(); keep.count() > 0) {
     engine_.retain_finished = keep;
     spdlog::info("retention: a finished registration is purged {} after it ends",
@@ -233,7 +237,7 @@ Startup::Startup(const Config& config) {
   try {
     redis_ = redis::connect(config.redis);
     redis_->on_every_node({"PING"});
-    store_ = std::make_unique<redis::Store>(*redis_, config.redis_namespace);
+    store_ = std::make_unique<redis::Store>(*redis_, config.redis_namespace, &*field_cipher_);
   } catch (const redis::RedisError& e) {
     throw StartupError(std::string(e.what()));
   } catch (const Error& e) {  // bad_url
@@ -271,6 +275,7 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
   settings.redis_url = config.redis;                          // checked by parse_config
   settings.redis_namespace = config.redis_namespace;
   settings.partitions = startup.inbox_partitions();
+  settings.field_cipher = startup.engine_config().field_cipher;
   settings.operators = trust::OperatorTokens(startup.operators());
   settings.kafka = startup.kafka_client();
   settings.kafka["client.id"] = "enrollmentd-" + config.instance + "-http";

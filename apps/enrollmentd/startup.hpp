@@ -50,6 +50,8 @@ class Startup {
 
  private:
   Keys keys_;
+  crypto::Peppers peppers_;  // views of keys_'s pepper keyring, for engine_.passcode_hash
+  std::optional<crypto::FieldCipher> field_cipher_;  // of keys_'s field keyring
   std::optional<trust::Verifier> verifier_;
   std::optional<trust::Signer> signer_;
   std::optional<trust::Signer> operator_signer_;

@@ -3,6 +3,7 @@
 // the operator file with one demo operator; --rotate and --revoke change the trust file of an
 // existing folder, --add-operator and --revoke-operator its operator file.
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -45,6 +46,29 @@ void rotate(const fs::path& dir, const std::string& principal, int overlap_days)
   trust::write_trust_file(dir, t);
   std::cout << "new key " << fresh.key.id.str() << " for " << principal
             << "; the older keys end in " << overlap_days << " days\n";
+}
+
+void rotate_keyring(const fs::path& dir, const std::string& purpose) {
+  const KeyringKind* kind = find_keyring_kind(purpose);
+  if (kind == nullptr) throw KeysError("no keyring " + purpose + " (see --help)");
+  const std::string id = kind->add_version(dir);
+  std::cout << "keyring " << purpose << ": " << id
+            << " is current (restart enrollmentd to use it); " << kind->rotation << '\n';
+}
+
+// "<purpose>-<n>": the versions of <purpose> below n go.
+void retire_keyring(const fs::path& dir, const std::string& id) {
+  const auto dash = id.rfind('-');
+  unsigned n = 0;
+  const char* end = id.data() + id.size();
+  if (dash == std::string::npos || std::from_chars(id.data() + dash + 1, end, n).ptr != end ||
+      n == 0 || find_keyring_kind(id.substr(0, dash)) == nullptr) {
+    throw KeysError("--retire-key-before wants a keyring version such as passcode_pepper-3, not '" +
+                    id + "'");
+  }
+  const std::size_t removed = retire_key_versions(dir, id.substr(0, dash), n);
+  std::cout << "keyring " << id.substr(0, dash) << ": " << removed
+            << " older version(s) deleted (restart enrollmentd)\n";
 }
 
 void revoke(const fs::path& dir, const std::string& key_id) {
@@ -94,6 +118,8 @@ int run(int argc, char** argv) {
   std::string add_operator_id;
   std::string revoke_operator_id;
   int overlap_days = 7;
+  std::string rotate_key;
+  std::string retire_before;
   std::string high_volume_alg(trust::alg_name(trust::Alg::hmac_sha256));
   app.add_option("DIR", dir, "folder to write the keys into (created if missing)")->required();
   auto* force_flag = app.add_flag("--force", force, "replace existing key files");
@@ -118,10 +144,25 @@ int run(int argc, char** argv) {
   auto* revoke_op = app.add_option("--revoke-operator", revoke_operator_id,
                                    "revoke operator ID from now on (revoked_at in operators.json)")
                         ->option_text("ID");
+  std::string kinds;
+  for (const KeyringKind& k : keyring_kinds())
+    kinds += (kinds.empty() ? "" : ", ") + std::string(k.purpose);
+  auto* rotate_key_opt =
+      app.add_option("--rotate-key", rotate_key,
+                     "add a new version of keyring PURPOSE (" + kinds +
+                         "), which becomes current; older versions stay readable until retired")
+          ->option_text("PURPOSE");
+  auto* retire_opt =
+      app.add_option("--retire-key-before", retire_before,
+                     "delete the versions of a keyring older than ID (e.g. passcode_pepper-3); "
+                     "never the current one")
+          ->option_text("ID");
   // One change at a time.
-  for (auto* o : {add_op, revoke_op})
+  for (auto* o : {add_op, revoke_op, rotate_key_opt, retire_opt})
     o->excludes(rotate_opt)->excludes(force_flag)->excludes(revoke_opt);
   add_op->excludes(revoke_op);
+  for (auto* o : {add_op, revoke_op}) o->excludes(rotate_key_opt)->excludes(retire_opt);
+  rotate_key_opt->excludes(retire_opt);
   app.add_option("--high-volume-alg", high_volume_alg,
                  "algorithm of the channel back-ends', connectors' and enrollmentd's first keys "
                  "(officer consoles and the operator side always sign with ed25519)")
@@ -150,6 +191,14 @@ int run(int argc, char** argv) {
     }
     if (add_op->count() > 0) {
       add_operator(dir, add_operator_id);
+      return 0;
+    }
+    if (rotate_key_opt->count() > 0) {
+      rotate_keyring(dir, rotate_key);
+      return 0;
+    }
+    if (retire_opt->count() > 0) {
+      retire_keyring(dir, retire_before);
       return 0;
     }
     if (revoke_op->count() > 0) {

@@ -20,6 +20,7 @@
 #include "service/http/redis_worker.hpp"
 #include "service/http/router.hpp"
 #include "service/http/server.hpp"
+#include "workflows/crypto/field_cipher.hpp"
 
 namespace enroll::http {
 
@@ -27,7 +28,9 @@ struct ApiServerSettings {
   ServerOptions listen;
   std::string redis_url;  // redis:// or redis+cluster://, as enrollmentd's setting
   std::string redis_namespace;
-  std::int32_t partitions = 0;      // the inbox's partition count
+  std::int32_t partitions = 0;  // the inbox's partition count
+  // Opens the personal fields of stored states (issue 15); enrollmentd's, outliving the server.
+  const crypto::FieldCipher* field_cipher = nullptr;
   trust::OperatorTokens operators;  // whose bearer tokens the operator actions take
   ReadApiSettings read;
   // The operator actions: their producer (bootstrap.servers, client.id), the inbox topic,

@@ -7,10 +7,11 @@
 namespace enroll::http {
 
 RedisWorker::RedisWorker(std::string redis_url, std::string ns, std::int32_t partitions,
-                         std::size_t max_queue)
+                         const crypto::FieldCipher* field_cipher, std::size_t max_queue)
     : redis_url_(std::move(redis_url)),
       ns_(std::move(ns)),
       partitions_(partitions),
+      field_cipher_(field_cipher),
       max_queue_(max_queue),
       thread_([this] { run(); }) {}
 
@@ -56,7 +57,7 @@ void RedisWorker::run() {
 redis::ReadModel& RedisWorker::model() {
   if (!model_) {
     if (!redis_) redis_ = redis::connect(redis_url_);
-    model_ = std::make_unique<redis::ReadModel>(*redis_, ns_, partitions_);
+    model_ = std::make_unique<redis::ReadModel>(*redis_, ns_, partitions_, field_cipher_);
   }
   return *model_;
 }

@@ -25,6 +25,7 @@
 #include "adapters/redis/read_model.hpp"
 #include "adapters/redis/router.hpp"
 #include "service/http/router.hpp"
+#include "workflows/crypto/field_cipher.hpp"
 
 namespace enroll::http {
 
@@ -47,7 +48,7 @@ class RedisWorker final : public ReadJobs {
   // `partitions`: the inbox's partition count; `max_queue`: jobs waiting at most (more are
   // answered 503 busy at once).
   RedisWorker(std::string redis_url, std::string ns, std::int32_t partitions,
-              std::size_t max_queue = 256);
+              const crypto::FieldCipher* field_cipher, std::size_t max_queue = 256);
   ~RedisWorker() override;
   RedisWorker(const RedisWorker&) = delete;
   RedisWorker& operator=(const RedisWorker&) = delete;
@@ -63,6 +64,7 @@ class RedisWorker final : public ReadJobs {
   std::string redis_url_;
   std::string ns_;
   std::int32_t partitions_;
+  const crypto::FieldCipher* field_cipher_;
   std::size_t max_queue_;
   // Used by the worker thread only.
   std::unique_ptr<redis::Router> redis_;

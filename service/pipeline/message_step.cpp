@@ -90,7 +90,7 @@ StepResult MessageStep::apply(const InboxRecord& record, const Inbound& in,
       }
     }
     if (outcome.state) {
-      r.state_json = state_to_json(*outcome.state).dump();
+      r.state_json = state_to_json(*outcome.state, engine.field_cipher).dump();
       if (r.state_json.size() > codec::max_state_bytes) {
         return dead_letter(
             record, {Errc::state_too_large,

@@ -43,7 +43,7 @@ void PasscodePool::add_check(const std::string& verifier, const SecretString& pa
 void PasscodePool::work(Job& job) const {
   try {
     if (job.check) {
-      job.matches = crypto::verify_passcode(job.verifier, job.passcode);
+      job.matches = crypto::verify_passcode(job.verifier, job.passcode, params_.peppers);
     } else {
       job.verifier = crypto::make_passcode_verifier(job.passcode, job.salt, params_);
     }

@@ -120,7 +120,7 @@ enrollmentd_test(config.operator-token-not-a-flag EXIT 2 MATCH "not expected: [^
   ARGS ${no_keys} --operator-token abcdefghijklmnopqrstuvwxyz)
 
 # Values at the bounds, from each source, get as far as the key folder.
-set(missing_keys "missing key file '/nonexistent/")
+set(missing_keys "missing key folder '/nonexistent")
 enrollmentd_test(config.bounds-ok EXIT 1 MATCH ${missing_keys} ARGS --config ${configs}/bounds-ok.json)
 enrollmentd_test(config.http-ok EXIT 1 MATCH ${missing_keys} ARGS --config ${configs}/http-ok.json)
 enrollmentd_test(env.bounds-ok EXIT 1 MATCH ${missing_keys}

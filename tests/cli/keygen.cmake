@@ -13,7 +13,7 @@ set(keygen_keys ${CMAKE_CURRENT_BINARY_DIR}/keygen-keys)
 add_test(NAME cli.keygen.new COMMAND enroll-keygen ${keygen_keys} --force)
 set_tests_properties(cli.keygen.new PROPERTIES LABELS cli FIXTURES_SETUP cli_keygen)
 keygen_test(help EXIT 0
-  MATCH "--rotate PRINCIPAL.*--overlap-days.*--revoke KEYID.*--add-operator ID.*--revoke-operator ID"
+  MATCH "--rotate PRINCIPAL.*--overlap-days.*--revoke KEYID.*--add-operator ID.*--revoke-operator ID.*--rotate-key PURPOSE.*--retire-key-before ID"
   ARGS --help)
 keygen_test(no-overwrite EXIT 1 MATCH "refusing to overwrite existing" ARGS ${keygen_keys})
 keygen_test(rotate EXIT 0
@@ -49,3 +49,16 @@ keygen_test(add-operator-and-force EXIT 2 MATCH "excludes" ARGS ${keygen_keys} -
 # Each changes operators.json: one after the other.
 set_tests_properties(cli.keygen.revoke-operator PROPERTIES DEPENDS cli.keygen.add-operator)
 set_tests_properties(cli.keygen.add-operator-revoked PROPERTIES DEPENDS cli.keygen.revoke-operator)
+# Keyrings (issue 15): a new version of a key becomes current; older ones are retired by id.
+keygen_test(rotate-key EXIT 0
+  MATCH "keyring passcode_pepper: passcode_pepper-[0-9]+ is current \\(restart enrollmentd to use it\\); new passcode verifiers"
+  ARGS ${keygen_keys} --rotate-key passcode_pepper)
+keygen_test(rotate-key-unknown EXIT 1 MATCH "no keyring nothing \\(see --help\\)"
+  ARGS ${keygen_keys} --rotate-key nothing)
+keygen_test(retire-key EXIT 0 MATCH "keyring passcode_pepper: [0-9]+ older version\\(s\\) deleted"
+  ARGS ${keygen_keys} --retire-key-before passcode_pepper-2)
+keygen_test(retire-key-bad EXIT 1 MATCH "wants a keyring version such as passcode_pepper-3, not 'pepper'"
+  ARGS ${keygen_keys} --retire-key-before pepper)
+keygen_test(rotate-key-and-force EXIT 2 MATCH "excludes"
+  ARGS ${keygen_keys} --rotate-key passcode_pepper --force)
+set_tests_properties(cli.keygen.retire-key PROPERTIES DEPENDS cli.keygen.rotate-key)

@@ -295,6 +295,44 @@ TEST_F(ForgeryTest, AReplayedSignedMessageChangesNothing) {
   EXPECT_EQ(events.messages().size(), events_before) << "a replay must cause nothing";
 }
 
+// Issue 15: a sealed passcode read off the inbox (kept for days) and sent again by a sender that
+// may write citizens' commands, into another registration: the box names the registration it
+// was sealed for, so the message is dead-lettered before the engine and B's state is unchanged.
+TEST_F(ForgeryTest, ASealedPasscodeReplayedIntoAnotherRegistrationIsADeadLetter) {
+  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  const auto start_a = driver.start(a_, kCitizen, "self-service", sim::Persona::none);
+  send(start_a.key, start_a.value);
+  drive(driver, {a_}, 90s);
+  ASSERT_EQ(driver.outcome_of(a_), sim::Outcome::issued);
+  TopicReader inbox(services_.brokers(), topics_.inbox());
+  std::string box;
+  ASSERT_TRUE(inbox.poll_until(
+      [&](const auto& all) {
+        for (const auto& m : all) {
+          const json e = json::parse(m.value, nullptr, false);
+          if (e.is_object() && e.value("subject", "") == a_ &&
+              e.value("type", "") == "passcode.set") {
+            box = e.at("data").at("sealed").get<std::string>();
+          }
+        }
+        return !box.empty();
+      },
+      60s));
+  const auto start_b = driver.start(b_, kCitizen + 1, "self-service", sim::Persona::none);
+  send(start_b.key, start_b.value);
+  const auto before = state_when(b_, [](const json& s) { return s.contains("step"); });
+  forge("channel-app", "passcode.set", b_, {{"sealed", box}, {"sealed_repeat", box}});
+  TopicReader dlq(services_.brokers(), topics_.dlq());
+  ASSERT_TRUE(dlq.poll_until([](const auto& all) { return !all.empty(); }, 60s));
+  const auto error = json::parse(dlq.messages().front().value).at("data").at("error");
+  EXPECT_EQ(error.at("code"), "invalid_data") << error;
+  EXPECT_NE(error.at("message").get<std::string>().find("bound to another registration"),
+            std::string::npos)
+      << error;
+  wait_until_caught_up();
+  expect_unchanged(before, *stored_state(b_));
+}
+
 // A result for another registration's request: from a channel, refused; from the connector that
 // holds the task, ignored as a late answer. Neither moves the registration it was sent to, and
 // the registration whose request it names still finishes with its own answer.

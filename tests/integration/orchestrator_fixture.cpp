@@ -13,6 +13,7 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/metrics_text.hpp"
 #include "workflows/audit_chain.hpp"
+#include "workflows/state.hpp"
 
 namespace enroll::test {
 
@@ -31,6 +32,7 @@ void OrchestratorTest::SetUp() {
   adjust_operators(operators);
   trust::write_operator_file(work_ / "keys", operators);
   keys_ = load_keys(work_ / "keys");
+  field_cipher_.emplace(field_keys(*keys_.field));
   operator_token_ = trust::load_demo_operator_token(work_ / "keys");
   signers_.emplace(trust::Signers::load(work_ / "keys"));
   redis_ = redis::connect(redis_url());
@@ -555,12 +557,19 @@ void OrchestratorTest::send(const std::string& key, const std::string& value) {
   producer_->poll();
 }
 
-std::optional<nlohmann::json> OrchestratorTest::stored_state(const std::string& id) {
+std::optional<std::string> OrchestratorTest::stored_record(const std::string& id) {
   const auto keys = redis_keys(ns_ + ":{p*}:reg:" + id);
   if (keys.size() != 1) return std::nullopt;
   auto value = redis_->command({keys[0]}, {"GET", keys[0]});
   if (value->type != REDIS_REPLY_STRING) return std::nullopt;
-  return nlohmann::json::parse(std::string(value->str, value->len));
+  return std::string(value->str, value->len);
+}
+
+std::optional<nlohmann::json> OrchestratorTest::stored_state(const std::string& id) {
+  const auto record = stored_record(id);
+  if (!record) return std::nullopt;
+  // The personal fields opened (issue 15): what the engine reads, in the clear.
+  return state_to_json(state_from_record(*record, &*field_cipher_));
 }
 
 std::vector<std::string> OrchestratorTest::redis_keys(const std::string& pattern) {

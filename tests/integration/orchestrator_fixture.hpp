@@ -136,7 +136,10 @@ class OrchestratorTest : public ::testing::Test {
   // Sends one message to the inbox, keyed by `key`, partitioned as Java clients do.
   void send(const std::string& key, const std::string& value);
   // The stored state of a registration, if any (found in this test's Redis namespace).
+  // The registration's stored state with its personal fields opened (as enrollmentd reads it).
   std::optional<nlohmann::json> stored_state(const std::string& registration_id);
+  // The stored bytes as they are in Redis (personal fields sealed).
+  std::optional<std::string> stored_record(const std::string& registration_id);
   // Every Redis value under this test's namespace, for "no plaintext" checks.
   std::vector<std::string> all_redis_values();
   // The keys matching a KEYS pattern, from every node of a cluster.
@@ -154,6 +157,7 @@ class OrchestratorTest : public ::testing::Test {
   std::string ns_;
   std::filesystem::path work_;
   Keys keys_;
+  std::optional<crypto::FieldCipher> field_cipher_;  // of keys_.field, as enrollmentd's
   std::string operator_token_;  // the demo operator's (operator-1), as enrollctl --keys reads it
   std::optional<trust::Signers> signers_;  // every default principal's (the key folder's)
   trust::TrustFile trust_;                 // the key folder's trust file, as SetUp wrote it

@@ -180,9 +180,10 @@ TEST_F(PoisonTest, TenThousandMalformedAmongTwoHundredGoodRegistrations) {
 // in Redis past its cap (the whole trail stays on enroll.audit).
 TEST_F(PoisonTest, WorkPerRegistrationAndSenderIsBounded) {
   const std::uint16_t port = http_port();
-  const std::string sealed = crypto::seal("135790", keys_.passcode_seal.pub);
   for (int k = 0; k < 300; ++k) {
     const std::string id = unique_name("ghost");
+    const std::string sealed =
+        crypto::seal_passcode(id, "set-passcode", "135790", keys_.passcode_seal.pub);
     send(id, event(signers(), "p" + std::to_string(k), id, "passcode.set",
                    nlohmann::json{{"sealed", sealed}, {"sealed_repeat", sealed}}.dump()));
   }

@@ -105,9 +105,20 @@ TEST_F(SelfServiceTest, OneRegistrationGoesFromStartToIssued) {
   EXPECT_EQ(state->at("captured").at("identity").at("digital_id"), "DID-000000004242");
   EXPECT_EQ(state->at("citizen_id"), person.citizen_id);
   EXPECT_EQ(state->at("state_version"), last_version);
-  EXPECT_EQ(
-      state->at("captured").at("passcode").at("verifier").get<std::string>().rfind("$argon2id$", 0),
-      0u);
+  // Issue 15: the verifier is keyed by the key folder's pepper, which it names.
+  EXPECT_EQ(state->at("captured")
+                .at("passcode")
+                .at("verifier")
+                .get<std::string>()
+                .rfind("pepper:passcode_pepper-1:$argon2id$", 0),
+            0u);
+  // Issue 15: the stored bytes hold the citizen's data only sealed with the field key.
+  const std::string raw = stored_record(id).value();
+  for (const std::string& plain : {person.citizen_id, person.first_name, person.last_name_en,
+                                   person.date_of_birth, person.laser_code}) {
+    EXPECT_EQ(raw.find(plain), std::string::npos) << plain << " in " << raw;
+  }
+  EXPECT_NE(raw.find("\"citizen_id\":\"enc:field-1:"), std::string::npos) << raw;
   EXPECT_EQ(state->at("captured").at("terms").at("terms_version"), "2024-06");
   EXPECT_FALSE(
       state->at("captured").at("confirmation").at("confirmed_by").get<std::string>().empty());

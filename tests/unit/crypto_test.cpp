@@ -89,6 +89,40 @@ TEST(SealedBox, TamperedOrForeignBoxesDoNotOpen) {
   EXPECT_FALSE(open_sealed("", keys).has_value());
 }
 
+// Issue 15: the sealed plaintext names the registration and step, so a box copied from the log
+// cannot be replayed elsewhere; the form is one line each, after a header.
+TEST(SealedBox, APasscodeIsSealedBoundToItsRegistrationAndStep) {
+  const SealKeyPair keys = generate_seal_keypair();
+  const auto opened =
+      open_sealed_passcode(seal_passcode("reg-7", "set-passcode", "13572468", keys.pub), keys);
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_EQ(opened->registration, "reg-7");
+  EXPECT_EQ(opened->step, "set-passcode");
+  EXPECT_EQ(opened->passcode.view(), "13572468");
+  // What a channel back-end in another language seals: the same bytes.
+  const auto by_hand = open_sealed_passcode(
+      seal("enroll-passcode-v1\nreg-7\nconfirm-consent\n24681357", keys.pub), keys);
+  ASSERT_TRUE(by_hand.has_value());
+  EXPECT_EQ(by_hand->step, "confirm-consent");
+  EXPECT_EQ(by_hand->passcode.view(), "24681357");
+}
+
+TEST(SealedBox, AnUnboundOrMalformedPlaintextIsNoPasscode) {
+  const SealKeyPair keys = generate_seal_keypair();
+  for (const char* plain :
+       {"13572468",  // the form before issue 15: bound to nothing
+        "enroll-passcode-v2\nreg-7\nset-passcode\n13572468",
+        "enroll-passcode-v1\n\nset-passcode\n13572468", "enroll-passcode-v1\nreg-7\n\n13572468",
+        "enroll-passcode-v1\nreg-7\nset-passcode\n", "enroll-passcode-v1\nreg-7\nset-passcode"}) {
+    EXPECT_FALSE(open_sealed_passcode(seal(plain, keys.pub), keys).has_value()) << plain;
+  }
+  EXPECT_FALSE(open_sealed_passcode(
+                   seal("enroll-passcode-v1\n" + std::string(129, 'r') + "\ns\n1", keys.pub), keys)
+                   .has_value());
+  EXPECT_THROW(seal_passcode("reg\n7", "s", "1", keys.pub), Error);
+  EXPECT_THROW(seal_passcode("reg-7", "", "1", keys.pub), Error);
+}
+
 TEST(PasscodeVerifier, IsAPhcStringThatLibsodiumVerifies) {
   const SecretString passcode(std::string("13572468"));
   const std::string verifier = make_passcode_verifier(passcode, kSalt, kFast);
@@ -98,11 +132,70 @@ TEST(PasscodeVerifier, IsAPhcStringThatLibsodiumVerifies) {
   EXPECT_NE(crypto_pwhash_str_verify(verifier.c_str(), "13572469", 8), 0);
   // The parameters are encoded the way libsodium reads them.
   EXPECT_EQ(crypto_pwhash_str_needs_rehash(verifier.c_str(), kFast.opslimit, kFast.memlimit), 0);
-  EXPECT_TRUE(verify_passcode(verifier, passcode));
-  EXPECT_FALSE(verify_passcode(verifier, SecretString(std::string("13572469"))));
-  EXPECT_FALSE(verify_passcode(verifier, SecretString(std::string(""))));
-  EXPECT_FALSE(verify_passcode("not a verifier", passcode));
-  EXPECT_FALSE(verify_passcode("", passcode));
+  EXPECT_TRUE(verify_passcode(verifier, passcode, nullptr));
+  EXPECT_FALSE(verify_passcode(verifier, SecretString(std::string("13572469")), nullptr));
+  EXPECT_FALSE(verify_passcode(verifier, SecretString(std::string("")), nullptr));
+  EXPECT_FALSE(verify_passcode("not a verifier", passcode, nullptr));
+  EXPECT_FALSE(verify_passcode("", passcode, nullptr));
+  EXPECT_EQ(pepper_of(verifier), "");
+}
+
+// Issue 15: the verifier is keyed by a pepper from the key folder: Argon2id over
+// HMAC-SHA-256(pepper, passcode), the pepper's id in front. Without the pepper, the stored string
+// is useless to an offline search: libsodium's verify of the plain passcode fails.
+TEST(PasscodeVerifier, APepperedVerifierNeedsThePepperItNames) {
+  const std::array<unsigned char, 32> one{1}, two{2};
+  const Peppers first{{"passcode_pepper-1", one}};
+  const Peppers rotated{{"passcode_pepper-1", one}, {"passcode_pepper-2", two}};
+  const Peppers retired{{"passcode_pepper-2", two}};
+  const SecretString passcode(std::string("13572468"));
+  PasscodeHashParams params = kFast;
+  params.peppers = &first;
+  const std::string verifier = make_passcode_verifier(passcode, kSalt, params);
+  EXPECT_EQ(verifier.rfind("pepper:passcode_pepper-1:$argon2id$v=19$m=64,t=1,p=1$", 0), 0u)
+      << verifier;
+  EXPECT_EQ(pepper_of(verifier), "passcode_pepper-1");
+  const std::string phc = verifier.substr(verifier.find('$'));
+  EXPECT_NE(crypto_pwhash_str_verify(phc.c_str(), "13572468", 8), 0);  // the pepper is needed
+  // The same input over HMAC-SHA-256(pepper, passcode) is what libsodium verifies.
+  std::array<unsigned char, crypto_auth_hmacsha256_BYTES> keyed{};
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, one.data(), one.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>("13572468"), 8);
+  crypto_auth_hmacsha256_final(&st, keyed.data());
+  EXPECT_EQ(crypto_pwhash_str_verify(phc.c_str(), reinterpret_cast<const char*>(keyed.data()),
+                                     keyed.size()),
+            0);
+
+  EXPECT_TRUE(verify_passcode(verifier, passcode, &first));
+  EXPECT_FALSE(verify_passcode(verifier, SecretString(std::string("13572469")), &first));
+  // A rotation: new verifiers take the current version, older ones still verify with theirs.
+  EXPECT_TRUE(verify_passcode(verifier, passcode, &rotated));
+  params.peppers = &rotated;
+  const std::string newer = make_passcode_verifier(passcode, kSalt, params);
+  EXPECT_EQ(pepper_of(newer), "passcode_pepper-2");
+  EXPECT_TRUE(verify_passcode(newer, passcode, &rotated));
+  // A retired version, a missing ring, another pepper under the same id: no match.
+  EXPECT_FALSE(verify_passcode(verifier, passcode, &retired));
+  EXPECT_FALSE(verify_passcode(verifier, passcode, nullptr));
+  const Peppers swapped{{"passcode_pepper-1", two}};
+  EXPECT_FALSE(verify_passcode(verifier, passcode, &swapped));
+  // An unpeppered verifier (made before issue 15) still verifies, peppers or not.
+  EXPECT_TRUE(verify_passcode(make_passcode_verifier(passcode, kSalt, kFast), passcode, &rotated));
+}
+
+TEST(PasscodeVerifier, TheOwaspFloor) {
+  const auto cost = [](std::size_t kib, unsigned long long passes) {
+    return PasscodeHashParams{.opslimit = passes, .memlimit = kib * 1024};
+  };
+  EXPECT_TRUE(meets_owasp_floor(cost(19456, 2)));  // the defaults
+  EXPECT_TRUE(meets_owasp_floor(cost(47104, 1)));
+  EXPECT_TRUE(meets_owasp_floor(cost(7168, 5)));
+  EXPECT_TRUE(meets_owasp_floor(cost(65536, 3)));
+  EXPECT_FALSE(meets_owasp_floor(cost(19455, 2)));
+  EXPECT_FALSE(meets_owasp_floor(cost(46000, 1)));
+  EXPECT_FALSE(meets_owasp_floor(cost(8, 1)));  // the issue's 1 pass / 8 KiB
+  EXPECT_FALSE(meets_owasp_floor(cost(7168, 4)));
 }
 
 TEST(PasscodeVerifier, DeterministicForTheSameSalt) {

@@ -248,9 +248,10 @@ TEST_F(EngineAuthoriseTest, AConsoleOfAnotherChannelCannotAct) {
 TEST_F(EngineAuthoriseTest, AChannelCannotFireATimer) {
   reset_to_face_match();
   answer({{"score", 0.9}});
-  feed(CommandType::passcode_set, PasscodeSet{SecretString("24681357"), SecretString("24681357")});
+  feed(CommandType::passcode_set,
+       PasscodeSet{SecretString("24681357"), SecretString("24681357"), "set-passcode"});
   for (int i = 0; i < 3; ++i) {
-    feed(CommandType::consent_confirm, ConsentConfirm{SecretString("13572468")});
+    feed(CommandType::consent_confirm, ConsentConfirm{SecretString("13572468"), "confirm-consent"});
   }
   ASSERT_EQ(state().status(), Status::locked);
   const auto before = state();
@@ -331,7 +332,7 @@ TEST_F(EngineAuthoriseTest, NoPasscodeWorkForARefusedSender) {
              "/t",
              RegistrationId("reg-1"),
              CommandType::passcode_set,
-             PasscodeSet{SecretString("24681357"), SecretString("24681357")},
+             PasscodeSet{SecretString("24681357"), SecretString("24681357"), "set-passcode"},
              "",
              {}};
   in.principal = app_;

@@ -77,8 +77,10 @@ TEST_F(ChannelEngineTest, OfficerAssistedHappyPath) {
   feed(CommandType::qr_scan, QrScan{state().captured.qr.token, Device{"phone-7", "android"}});
   EXPECT_EQ(state().step, "set-passcode");
   EXPECT_EQ(state().device.id, "phone-7") << "the phone that scanned is the one bound";
-  feed(CommandType::passcode_set, PasscodeSet{SecretString("13572468"), SecretString("13572468")});
-  const auto issue = feed(CommandType::consent_confirm, ConsentConfirm{SecretString("13572468")});
+  feed(CommandType::passcode_set,
+       PasscodeSet{SecretString("13572468"), SecretString("13572468"), "set-passcode"});
+  const auto issue = feed(CommandType::consent_confirm,
+                          ConsentConfirm{SecretString("13572468"), "confirm-consent"});
   ASSERT_NE(request(issue), nullptr);
   EXPECT_EQ(request(issue)->task, "identity.issue");
   EXPECT_EQ(request(issue)->inputs.at("device"),
@@ -282,8 +284,10 @@ TEST_F(ChannelEngineTest, PasscodeResetReactivatesTheEnrolledIdentity) {
   result({{"liveness", 0.95}});
   out = result({{"score", 0.9}});
   EXPECT_EQ(state().step, "set-passcode");
-  feed(CommandType::passcode_set, PasscodeSet{SecretString("24681357"), SecretString("24681357")});
-  out = feed(CommandType::consent_confirm, ConsentConfirm{SecretString("24681357")});
+  feed(CommandType::passcode_set,
+       PasscodeSet{SecretString("24681357"), SecretString("24681357"), "set-passcode"});
+  out = feed(CommandType::consent_confirm,
+             ConsentConfirm{SecretString("24681357"), "confirm-consent"});
   ASSERT_NE(request(out), nullptr);
   EXPECT_EQ(request(out)->task, "identity.reactivate");
   out = result({{"digital_id", "DID-7"}});
@@ -329,8 +333,10 @@ TEST_F(ChannelEngineTest, KioskPairingBindsTheCitizensPhone) {
   feed(CommandType::qr_scan, QrScan{token, Device{"phone-3", "ios"}});
   EXPECT_EQ(state().step, "set-passcode");
   EXPECT_EQ(state().device.id, "phone-3");
-  feed(CommandType::passcode_set, PasscodeSet{SecretString("24681357"), SecretString("24681357")});
-  out = feed(CommandType::consent_confirm, ConsentConfirm{SecretString("24681357")});
+  feed(CommandType::passcode_set,
+       PasscodeSet{SecretString("24681357"), SecretString("24681357"), "set-passcode"});
+  out = feed(CommandType::consent_confirm,
+             ConsentConfirm{SecretString("24681357"), "confirm-consent"});
   ASSERT_NE(request(out), nullptr);
   EXPECT_EQ(request(out)->inputs.at("device"), (json{{"id", "phone-3"}, {"platform", "ios"}}));
 }

@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 // What the engine's unit tests share: every channel definition of workflows/channels and an
 // engine configuration with fixed keys and the cheapest Argon2id (these tests are about
 // states, not about hashing cost).
@@ -28,6 +29,13 @@ inline void load_all_channels(DefinitionCatalog& catalog) {
   catalog = load_channels(definition_files(channels_folder()));
 }
 
+// Two versions, as after a rotation: verifiers are made with the second.
+inline const crypto::Peppers& test_peppers() {
+  static const std::array<unsigned char, 32> first{5}, second{6};
+  static const crypto::Peppers peppers{{"passcode_pepper-1", first}, {"passcode_pepper-2", second}};
+  return peppers;
+}
+
 inline EngineConfig test_engine_config(const DefinitionCatalog& catalog) {
   EngineConfig config;
   config.catalog = &catalog;
@@ -37,6 +45,7 @@ inline EngineConfig test_engine_config(const DefinitionCatalog& catalog) {
   config.request_id_key.assign(32, 4);
   config.passcode_hash.opslimit = 1;
   config.passcode_hash.memlimit = 8192;  // libsodium's minimum
+  config.passcode_hash.peppers = &test_peppers();
   return config;
 }
 

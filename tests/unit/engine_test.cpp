@@ -29,8 +29,10 @@ TEST_F(EngineTest, HappyPathEndsIssued) {
   EXPECT_EQ(events(out).back()->type(), EventType::issued);
   EXPECT_EQ(state_->captured.terms.terms_version, "2024-06");
   EXPECT_TRUE(state_->captured.confirmation.confirmed_at.has_value());
-  EXPECT_TRUE(
-      crypto::verify_passcode(state_->captured.passcode.verifier, SecretString("13572468")));
+  EXPECT_TRUE(crypto::verify_passcode(state_->captured.passcode.verifier, SecretString("13572468"),
+                                      &testing::test_peppers()));
+  // Made with the current pepper (issue 15).
+  EXPECT_EQ(crypto::pepper_of(state_->captured.passcode.verifier), "passcode_pepper-2");
 }
 
 TEST_F(EngineTest, CardVerifyGetsBuddhistEraDateAndCompactLaserCode) {
@@ -271,9 +273,9 @@ TEST_F(EngineTest, EachPasscodePolicyViolationAwaitsWithItsReason) {
       {"11112580/11112580", "passcode_repeated_digit"}};  // four ones: refused since v2
   for (const auto& [pair, code] : cases) {
     const auto slash = pair.find('/');
-    const auto out = feed(
-        CommandType::passcode_set,
-        PasscodeSet{SecretString(pair.substr(0, slash)), SecretString(pair.substr(slash + 1))});
+    const auto out = feed(CommandType::passcode_set,
+                          PasscodeSet{SecretString(pair.substr(0, slash)),
+                                      SecretString(pair.substr(slash + 1)), "set-passcode"});
     if (code != cases.back().second) {
       ASSERT_NE(awaiting(out), nullptr) << code;
       EXPECT_EQ(awaiting(out)->data().at("reason"),
@@ -288,13 +290,34 @@ TEST_F(EngineTest, EachPasscodePolicyViolationAwaitsWithItsReason) {
   EXPECT_TRUE(state_->captured.passcode.verifier.empty());
 }
 
+// Issue 15: a passcode sealed for another step (the set-passcode box replayed at the consent, or
+// the reverse) is not taken; the citizen is asked again.
+TEST_F(EngineTest, APasscodeSealedForAnotherStepIsAskedAgain) {
+  walk_to("set-passcode");
+  auto out =
+      feed(CommandType::passcode_set,
+           PasscodeSet{SecretString("13572468"), SecretString("13572468"), "confirm-consent"});
+  ASSERT_NE(awaiting(out), nullptr);
+  EXPECT_EQ(awaiting(out)->data().at("reason"),
+            (json{{"code", "sealed_passcode_misbound"}, {"detail", "confirm-consent"}}));
+  EXPECT_TRUE(state_->captured.passcode.verifier.empty());
+  walk_to("confirm-consent");
+  out =
+      feed(CommandType::consent_confirm, ConsentConfirm{SecretString("13572468"), "set-passcode"});
+  ASSERT_NE(awaiting(out), nullptr);
+  EXPECT_EQ(awaiting(out)->data().at("reason"),
+            (json{{"code", "sealed_passcode_misbound"}, {"detail", "set-passcode"}}));
+  EXPECT_FALSE(state_->consent.has_value());
+}
+
 // Consent as a record (issue 14): on the audit record of the confirming transition (so on
 // enroll.audit), once, and in the registration's core (a tombstone keeps it).
 TEST_F(EngineTest, ConsentRecordIsAuditedWhereItIsConfirmed) {
   walk_to("confirm-consent");
   EXPECT_FALSE(state_->consent.has_value());
   const auto accepted = state_->captured.terms.accepted_at;
-  const auto out = feed(CommandType::consent_confirm, ConsentConfirm{SecretString("13572468")});
+  const auto out = feed(CommandType::consent_confirm,
+                        ConsentConfirm{SecretString("13572468"), "confirm-consent"});
   ASSERT_TRUE(state_->consent.has_value());
   const ConsentRecord expected{"2024-06", accepted, now_, "e" + std::to_string(seq_), "passcode"};
   EXPECT_EQ(*state_->consent, expected);
@@ -319,11 +342,13 @@ TEST_F(EngineTest, ConsentRecordIsAuditedWhereItIsConfirmed) {
 
 TEST_F(EngineTest, WrongPasscodeAtConsentConfirmAsksAgainThenLocks) {
   walk_to("confirm-consent");
-  auto out = feed(CommandType::consent_confirm, ConsentConfirm{SecretString("24681357")});
+  auto out = feed(CommandType::consent_confirm,
+                  ConsentConfirm{SecretString("24681357"), "confirm-consent"});
   ASSERT_NE(awaiting(out), nullptr);
   EXPECT_EQ(awaiting(out)->data().at("reason").at("code"), "passcode_incorrect");
-  feed(CommandType::consent_confirm, ConsentConfirm{SecretString("24681357")});
-  out = feed(CommandType::consent_confirm, ConsentConfirm{SecretString("24681357")});
+  feed(CommandType::consent_confirm, ConsentConfirm{SecretString("24681357"), "confirm-consent"});
+  out = feed(CommandType::consent_confirm,
+             ConsentConfirm{SecretString("24681357"), "confirm-consent"});
   EXPECT_EQ(state_->status(), Status::locked);
   EXPECT_EQ(events(out).back()->type(), EventType::locked);
 }
@@ -362,7 +387,7 @@ TEST_F(EngineTest, SameInputsGiveTheSameOutputs) {
                "/t",
                RegistrationId("reg-1"),
                CommandType::consent_confirm,
-               ConsentConfirm{SecretString("13572468")},
+               ConsentConfirm{SecretString("13572468"), "confirm-consent"},
                "",
                {}};
     testing::give_fitting_principal(in, &*state_, catalog_);

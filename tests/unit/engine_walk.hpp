@@ -30,6 +30,7 @@ class EngineWalk : public ::testing::Test {
     config_.request_id_key.assign(32, 5);
     config_.passcode_hash.memlimit = 8 * 1024 * 1024;
     config_.passcode_hash.opslimit = 1;
+    config_.passcode_hash.peppers = &test_peppers();
   }
 
   Outcome feed(CommandType type, CommandPayload payload) {
@@ -136,10 +137,13 @@ class EngineWalk : public ::testing::Test {
         {"set-passcode",
          [&] {
            feed(CommandType::passcode_set,
-                PasscodeSet{SecretString("13572468"), SecretString("13572468")});
+                PasscodeSet{SecretString("13572468"), SecretString("13572468"), "set-passcode"});
          }},
         {"confirm-consent",
-         [&] { feed(CommandType::consent_confirm, ConsentConfirm{SecretString("13572468")}); }},
+         [&] {
+           feed(CommandType::consent_confirm,
+                ConsentConfirm{SecretString("13572468"), "confirm-consent"});
+         }},
         {"issue",
          [&] {
            result({{"digital_id", "DID-1"}, {"revoked", nullptr}});

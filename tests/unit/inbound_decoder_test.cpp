@@ -272,6 +272,44 @@ TEST_F(InboundDecoderTest, WhatTheSimulatedCitizensSendDecodes) {
   EXPECT_GE(seen, channels.size() * 10);
 }
 
+// Issue 15: a sealed passcode copied from another registration's command (the inbox keeps them
+// for days) is a dead letter, not a passcode; boxes for two different steps too.
+TEST_F(InboundDecoderTest, ASealedPasscodeBoundElsewhereIsADeadLetter) {
+  const auto box = [&](const char* reg, const char* step) {
+    return crypto::seal_passcode(reg, step, "13572468", keys_.pub);
+  };
+  const auto set = [&](const std::string& a, const std::string& b) {
+    return decoder_.decode(envelope("passcode.set", {{"sealed", a}, {"sealed_repeat", b}}).dump(),
+                           "reg-1", now_);
+  };
+  const auto ok = set(box("reg-1", "set-passcode"), box("reg-1", "set-passcode"));
+  ASSERT_TRUE(std::holds_alternative<Inbound>(ok));
+  const auto& cmd = std::get<PasscodeSet>(std::get<Inbound>(ok).payload);
+  EXPECT_EQ(cmd.step, "set-passcode");
+  ASSERT_TRUE(cmd.first && cmd.repeat);
+  EXPECT_EQ(cmd.first->view(), "13572468");
+
+  const auto replayed = set(box("reg-2", "set-passcode"), box("reg-1", "set-passcode"));
+  ASSERT_TRUE(std::holds_alternative<DecodeError>(replayed));
+  EXPECT_EQ(wire_code(std::get<DecodeError>(replayed).code), "invalid_data");
+  EXPECT_NE(std::get<DecodeError>(replayed).message.find("bound to another registration"),
+            std::string::npos);
+  const auto mixed = set(box("reg-1", "set-passcode"), box("reg-1", "confirm-consent"));
+  ASSERT_TRUE(std::holds_alternative<DecodeError>(mixed));
+  EXPECT_NE(std::get<DecodeError>(mixed).message.find("different steps"), std::string::npos);
+
+  const auto confirm = decoder_.decode(
+      envelope("consent.confirm", {{"sealed", box("reg-9", "confirm-consent")}}).dump(), "reg-1",
+      now_);
+  EXPECT_TRUE(std::holds_alternative<DecodeError>(confirm));
+  // An unbound box (the form before issue 15) does not open as a passcode: the step asks again.
+  const auto unbound = decoder_.decode(
+      envelope("consent.confirm", {{"sealed", crypto::seal("13572468", keys_.pub)}}).dump(),
+      "reg-1", now_);
+  ASSERT_TRUE(std::holds_alternative<Inbound>(unbound));
+  EXPECT_FALSE(std::get<ConsentConfirm>(std::get<Inbound>(unbound).payload).passcode.has_value());
+}
+
 TEST_F(InboundDecoderTest, WhatTheSimulatedConnectorsAnswerDecodes) {
   sim::Responder responder(sim::Behaviour{}, sim::Scenario{});
   const auto c = sim::citizen(21);

@@ -56,6 +56,14 @@ TEST_F(KeysTest, GenerateThenLoadRoundTrips) {
   EXPECT_EQ(keys.passcode_salt_key.size(), 32u);
   EXPECT_NE(keys.qr_mac_key, keys.citizen_hash_key);
   EXPECT_EQ(load_seal_public_key(dir_).bytes, keys.passcode_seal.pub.bytes);
+  // Issue 15: the pepper is a keyring, its first version made with the folder.
+  ASSERT_TRUE(keys.passcode_pepper.has_value());
+  EXPECT_EQ(keys.passcode_pepper->current().id, "passcode_pepper-1");
+  EXPECT_EQ(keys.passcode_pepper->current().secret.size(), 32u);
+  const crypto::Peppers peppers = pepper_versions(*keys.passcode_pepper);
+  ASSERT_EQ(peppers.size(), 1u);
+  EXPECT_EQ(peppers[0].id, "passcode_pepper-1");
+  EXPECT_EQ(peppers[0].key.data(), keys.passcode_pepper->current().secret.view().data());
   // The loaded pair works: a box sealed to the public file opens with the loaded keys.
   const auto opened =
       crypto::open_sealed(crypto::seal("13572468", load_seal_public_key(dir_)), keys.passcode_seal);
@@ -126,6 +134,45 @@ TEST_F(KeysTest, MissingFileIsNamed) {
   fs::remove_all(dir_);
   EXPECT_NE(load_error().find("missing key folder"), std::string::npos) << load_error();
   EXPECT_THROW(load_seal_public_key(dir_), KeysError);
+}
+
+// A folder made before issue 15 has no pepper: refused, saying how to make one; a rotation adds a
+// version that becomes current; --force on a folder adds a version rather than refusing.
+TEST_F(KeysTest, ThePepperKeyringIsRequiredAndRotates) {
+  generate_keys(dir_);
+  fs::remove_all(dir_ / "passcode_pepper");
+  EXPECT_NE(load_error().find("missing key folder"), std::string::npos) << load_error();
+  EXPECT_NE(load_error().find("passcode_pepper"), std::string::npos) << load_error();
+  EXPECT_EQ(find_keyring_kind(kPasscodePepper)->add_version(dir_), "passcode_pepper-1");
+  EXPECT_EQ(find_keyring_kind(kPasscodePepper)->add_version(dir_), "passcode_pepper-2");
+  EXPECT_EQ(load_keys(dir_).passcode_pepper->current().id, "passcode_pepper-2");
+  EXPECT_THROW(generate_keys(dir_), KeysError);
+  generate_keys(dir_, /*overwrite=*/true);
+  EXPECT_EQ(load_keys(dir_).passcode_pepper->current().id, "passcode_pepper-3");
+  EXPECT_EQ(find_keyring_kind("nothing"), nullptr);
+}
+
+// Issue 15: the folder and its secrets are checked at start-up: owner, mode, links.
+TEST_F(KeysTest, TheFolderItselfIsChecked) {
+  generate_keys(dir_);
+  fs::permissions(dir_, fs::perms::group_write, fs::perm_options::add);
+  EXPECT_NE(load_error().find("others may write it (chmod 700 it)"), std::string::npos)
+      << load_error();
+  fs::permissions(dir_, fs::perms::owner_all);
+  fs::permissions(dir_ / "qr_mac.key", fs::perms::others_read, fs::perm_options::add);
+  EXPECT_NE(load_error().find("qr_mac.key' has mode 0604: others may read it"), std::string::npos)
+      << load_error();
+  fs::permissions(dir_ / "qr_mac.key", fs::perms::owner_read | fs::perms::owner_write);
+  // A public half may be read by anyone, not written.
+  fs::permissions(dir_ / "passcode_seal.pub", fs::perms::others_write, fs::perm_options::add);
+  EXPECT_NE(load_error().find("passcode_seal.pub' has mode 0646: others may write it"),
+            std::string::npos)
+      << load_error();
+  fs::permissions(dir_ / "passcode_seal.pub", fs::perms::others_write, fs::perm_options::remove);
+  EXPECT_EQ(load_error(), "<no error>");
+  fs::rename(dir_, root_ / "real");
+  fs::create_directory_symlink(root_ / "real", dir_);
+  EXPECT_NE(load_error().find("is a symbolic link"), std::string::npos) << load_error();
 }
 
 TEST_F(KeysTest, MalformedFilesAreNamed) {

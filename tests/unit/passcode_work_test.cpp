@@ -26,8 +26,9 @@ class PasscodeWorkTest : public EngineWalk {
 
 TEST_F(PasscodeWorkTest, AVerifierOnlyForAPairThePolicyAccepts) {
   walk_to("set-passcode");
-  const auto good = command(CommandType::passcode_set,
-                            PasscodeSet{SecretString("13572468"), SecretString("13572468")});
+  const auto good =
+      command(CommandType::passcode_set,
+              PasscodeSet{SecretString("13572468"), SecretString("13572468"), "set-passcode"});
   const auto w = work(good);
   ASSERT_TRUE(w.has_value());
   const auto* make = std::get_if<crypto::MakeVerifier>(&*w);
@@ -40,28 +41,34 @@ TEST_F(PasscodeWorkTest, AVerifierOnlyForAPairThePolicyAccepts) {
            {"12345678", "12345678"},  // a run
            {"11112580", "11112580"},  // four of one digit (max_same_digit 3)
            {"1357", "1357"}}) {       // too short
-    EXPECT_FALSE(work(
-        command(CommandType::passcode_set, PasscodeSet{SecretString(first), SecretString(repeat)})))
+    EXPECT_FALSE(
+        work(command(CommandType::passcode_set,
+                     PasscodeSet{SecretString(first), SecretString(repeat), "set-passcode"})))
         << first << "/" << repeat;
   }
-  EXPECT_FALSE(work(command(CommandType::passcode_set, PasscodeSet{std::nullopt, std::nullopt})));
+  EXPECT_FALSE(work(
+      command(CommandType::passcode_set, PasscodeSet{std::nullopt, std::nullopt, "set-passcode"})));
 }
 
 TEST_F(PasscodeWorkTest, ACheckOnlyAgainstAStoredVerifier) {
   walk_to("confirm-consent");
-  const auto w = work(command(CommandType::consent_confirm, ConsentConfirm{SecretString("1")}));
+  const auto w = work(
+      command(CommandType::consent_confirm, ConsentConfirm{SecretString("1"), "confirm-consent"}));
   ASSERT_TRUE(w.has_value());
   const auto* check = std::get_if<crypto::CheckPasscode>(&*w);
   ASSERT_NE(check, nullptr);
   EXPECT_EQ(*check->verifier, state_->captured.passcode.verifier);
-  EXPECT_FALSE(work(command(CommandType::consent_confirm, ConsentConfirm{std::nullopt})));
+  EXPECT_FALSE(
+      work(command(CommandType::consent_confirm, ConsentConfirm{std::nullopt, "confirm-consent"})));
 }
 
 TEST_F(PasscodeWorkTest, NothingForACommandTheStepDoesNotAwait) {
   walk_to("selfie");
-  EXPECT_FALSE(work(command(CommandType::passcode_set,
-                            PasscodeSet{SecretString("13572468"), SecretString("13572468")})));
-  EXPECT_FALSE(work(command(CommandType::consent_confirm, ConsentConfirm{SecretString("1")})));
+  EXPECT_FALSE(work(
+      command(CommandType::passcode_set,
+              PasscodeSet{SecretString("13572468"), SecretString("13572468"), "set-passcode"})));
+  EXPECT_FALSE(work(
+      command(CommandType::consent_confirm, ConsentConfirm{SecretString("1"), "confirm-consent"})));
 }
 
 }  // namespace

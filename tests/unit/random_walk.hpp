@@ -214,10 +214,11 @@ class RandomWalk {
                       coin(90) ? std::optional(Device{"phone-1", "android"}) : std::nullopt};
       case CommandType::passcode_set: {
         const std::string p = coin(75) ? "13572468" : "12345678";
-        return PasscodeSet{SecretString(p), SecretString(coin(90) ? p : "13572469")};
+        return PasscodeSet{SecretString(p), SecretString(coin(90) ? p : "13572469"),
+                           "set-passcode"};
       }
       case CommandType::consent_confirm:
-        return ConsentConfirm{SecretString(coin(75) ? "13572468" : "24681357")};
+        return ConsentConfirm{SecretString(coin(75) ? "13572468" : "24681357"), "confirm-consent"};
       case CommandType::registration_cancel:
         return RegistrationCancel{"bye"};
       case CommandType::registration_start:

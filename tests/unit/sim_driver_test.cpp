@@ -54,8 +54,10 @@ class SimDriverTest : public ::testing::Test {
     return only(driver_.on_event(awaiting(id, phase, expects)));
   }
   std::string opened(const json& sealed) {
-    const auto p = crypto::open_sealed(sealed.get<std::string>(), keys_);
-    return p ? std::string(p->view()) : "<unreadable>";
+    const auto p = crypto::open_sealed_passcode(sealed.get<std::string>(), keys_);
+    if (!p) return "<unreadable>";
+    EXPECT_EQ(p->step, "s");  // the step of the registration.awaiting it answers
+    return std::string(p->passcode.view());
   }
   json start_data(const std::string& id, std::uint64_t n, const std::string& channel,
                   Persona p = Persona::none) {

@@ -43,4 +43,55 @@ std::optional<SecretString> open_sealed(std::string_view base64, const SealKeyPa
   return secret;
 }
 
+namespace {
+
+constexpr std::size_t kMaxBoundField = 128;
+
+bool valid_field(std::string_view field) {
+  return !field.empty() && field.size() <= kMaxBoundField &&
+         field.find_first_of("\r\n") == std::string_view::npos;
+}
+
+}  // namespace
+
+std::string seal_passcode(std::string_view registration, std::string_view step,
+                          std::string_view passcode, const SealPublicKey& key) {
+  if (!valid_field(registration) || !valid_field(step)) {
+    throw Error(Errc::invalid_data,
+                "a bound passcode needs a registration and a step, one line each");
+  }
+  std::string plain;
+  plain.reserve(kBoundPasscodeHeader.size() + registration.size() + step.size() + passcode.size() +
+                3);
+  plain.append(kBoundPasscodeHeader).append("\n").append(registration).append("\n");
+  plain.append(step).append("\n").append(passcode);
+  std::string box = seal(plain, key);
+  secure_wipe(plain);
+  return box;
+}
+
+std::optional<BoundPasscode> open_sealed_passcode(std::string_view base64,
+                                                  const SealKeyPair& keys) {
+  const auto opened = open_sealed(base64, keys);
+  if (!opened) return std::nullopt;
+  std::string_view rest = opened->view();
+  // The next line of `rest`, consumed; nullopt if there is no line break left.
+  const auto line = [&rest]() -> std::optional<std::string_view> {
+    const auto end = rest.find('\n');
+    if (end == std::string_view::npos) return std::nullopt;
+    const std::string_view out = rest.substr(0, end);
+    rest.remove_prefix(end + 1);
+    return out;
+  };
+  const auto header = line();
+  const auto registration = line();
+  const auto step = line();
+  if (!header || *header != kBoundPasscodeHeader || !registration || !valid_field(*registration) ||
+      !step || !valid_field(*step) || rest.empty()) {
+    return std::nullopt;
+  }
+  return BoundPasscode{std::string(*registration), std::string(*step),
+                       SecretString(std::string(rest))};
+}
+
 }  // namespace enroll::crypto

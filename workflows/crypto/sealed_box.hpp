@@ -29,4 +29,24 @@ std::string seal(std::string_view plaintext, const SealPublicKey& key);
 // nullopt if the text is not base64 or the box does not open with this key pair.
 std::optional<SecretString> open_sealed(std::string_view base64, const SealKeyPair& keys);
 
+// A passcode bound to the registration and step it was typed for. A channel back-end seals
+// "enroll-passcode-v1\n<registration>\n<step>\n<passcode>", so a box copied from the log (the
+// inbox keeps it for days) cannot be replayed into another registration or another step: the
+// decoder refuses another registration, the step kind another step.
+struct BoundPasscode {
+  std::string registration;
+  std::string step;
+  SecretString passcode;
+};
+inline constexpr std::string_view kBoundPasscodeHeader = "enroll-passcode-v1";
+
+// Base64 of the sealed, bound plaintext. Throws Error(invalid_data) if the registration or the
+// step is empty or holds a line break.
+std::string seal_passcode(std::string_view registration, std::string_view step,
+                          std::string_view passcode, const SealPublicKey& key);
+
+// nullopt if the box does not open (open_sealed) or its plaintext is not a bound passcode
+// (another header, a missing or empty field, a field over 128 bytes).
+std::optional<BoundPasscode> open_sealed_passcode(std::string_view base64, const SealKeyPair& keys);
+
 }  // namespace enroll::crypto

@@ -52,9 +52,12 @@ class ConfirmConsent final : public StepKind {
   Verdict on_command(StepContext& ctx) const override {
     const auto& cmd = std::get<ConsentConfirm>(ctx.event.payload);
     if (!cmd.passcode) return Verdict::ask_again(ReasonCode::sealed_passcode_unreadable);
+    if (cmd.step != ctx.step.name) {
+      return Verdict::ask_again({ReasonCode::sealed_passcode_misbound, cmd.step});
+    }
     if (ctx.state.captured.passcode.verifier.empty() ||
         !crypto::verify_passcode(ctx.state.captured.passcode.verifier, *cmd.passcode,
-                                 ctx.config.passcode_ahead)) {
+                                 ctx.config.passcode_hash.peppers, ctx.config.passcode_ahead)) {
       return Verdict::ask_again(ReasonCode::passcode_incorrect);
     }
     ctx.state.captured.confirmation.confirmed_at = ctx.now;
@@ -62,11 +65,12 @@ class ConfirmConsent final : public StepKind {
     return Verdict::advance();
   }
   // The check on_command makes, when it gets as far as hashing.
-  std::optional<crypto::PasscodeWork> passcode_work(const Registration& state,
-                                                    const StepDef& /*step*/, const Inbound& event,
+  std::optional<crypto::PasscodeWork> passcode_work(const Registration& state, const StepDef& step,
+                                                    const Inbound& event,
                                                     const EngineConfig& /*config*/) const override {
     const auto* cmd = std::get_if<ConsentConfirm>(&event.payload);
-    if (cmd == nullptr || !cmd->passcode || state.captured.passcode.verifier.empty())
+    if (cmd == nullptr || !cmd->passcode || cmd->step != step.name ||
+        state.captured.passcode.verifier.empty())
       return std::nullopt;
     return crypto::CheckPasscode{&state.captured.passcode.verifier, &*cmd->passcode};
   }

@@ -12,10 +12,12 @@ struct PasscodeSettings final : StepConfig {
   PasscodePolicy policy;
 };
 
-// Why `cmd` cannot become a verifier at `step` (both sealed copies readable, the same, within
-// the policy), or nullopt: the one rule, for on_command and for the work done ahead.
+// Why `cmd` cannot become a verifier at `step` (both sealed copies readable, sealed for this
+// step, the same, within the policy), or nullopt: the one rule, for on_command and for the
+// work done ahead.
 std::optional<Reason> refusal(const PasscodeSet& cmd, const StepDef& step) {
   if (!cmd.first || !cmd.repeat) return Reason{ReasonCode::sealed_passcode_unreadable};
+  if (cmd.step != step.name) return Reason{ReasonCode::sealed_passcode_misbound, cmd.step};
   if (auto violation =
           check_passcode(*cmd.first, *cmd.repeat, config_of<PasscodeSettings>(step).policy)) {
     return Reason{ReasonCode::passcode_refused, std::string(code(*violation))};

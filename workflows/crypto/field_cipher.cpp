@@ -1,0 +1,100 @@
+#include "workflows/crypto/field_cipher.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+#include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/sodium_init.hpp"
+
+namespace enroll::crypto {
+namespace {
+
+constexpr std::size_t kNonceBytes = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+constexpr std::size_t kTagBytes = crypto_aead_xchacha20poly1305_ietf_ABYTES;
+constexpr char kContext[crypto_kdf_CONTEXTBYTES] = {'e', 'n', 'r', 'o', 'l', 'l', 'f', 'd'};
+
+const unsigned char* bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+}  // namespace
+
+FieldCipher::FieldCipher(std::vector<FieldKey> keys) {
+  ensure_sodium();
+  if (keys.empty()) throw Error(Errc::bad_key, "no field key");
+  for (const FieldKey& k : keys) {
+    if (k.key.size() != kFieldKeyBytes) {
+      throw Error(Errc::bad_key, "field key " + k.id + " is not 32 bytes");
+    }
+    if (k.id.empty() || k.id.find(':') != std::string::npos) {
+      throw Error(Errc::bad_key, "a field key id is not empty and holds no ':'");
+    }
+    Derived d{k.id, {}, {}};
+    // Two subkeys: one for the cipher, one for the synthetic nonce.
+    crypto_kdf_derive_from_key(d.cipher_key.data(), d.cipher_key.size(), 1, kContext, k.key.data());
+    crypto_kdf_derive_from_key(d.nonce_key.data(), d.nonce_key.size(), 2, kContext, k.key.data());
+    keys_.push_back(std::move(d));
+  }
+}
+
+FieldCipher::~FieldCipher() {
+  for (Derived& d : keys_) {
+    sodium_memzero(d.cipher_key.data(), d.cipher_key.size());
+    sodium_memzero(d.nonce_key.data(), d.nonce_key.size());
+  }
+}
+
+std::string FieldCipher::seal(std::string_view plaintext, std::string_view place) const {
+  const Derived& k = keys_.back();
+  std::vector<unsigned char> out(kNonceBytes + plaintext.size() + kTagBytes);
+  // nonce = BLAKE2b(nonce key; len(place) ‖ place ‖ plaintext), 24 bytes.
+  crypto_generichash_state h;
+  crypto_generichash_init(&h, k.nonce_key.data(), k.nonce_key.size(), kNonceBytes);
+  const auto place_size = static_cast<std::uint64_t>(place.size());
+  crypto_generichash_update(&h, reinterpret_cast<const unsigned char*>(&place_size),
+                            sizeof place_size);
+  crypto_generichash_update(&h, bytes(place), place.size());
+  crypto_generichash_update(&h, bytes(plaintext), plaintext.size());
+  crypto_generichash_final(&h, out.data(), kNonceBytes);
+  unsigned long long written = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(out.data() + kNonceBytes, &written, bytes(plaintext),
+                                             plaintext.size(), bytes(place), place.size(), nullptr,
+                                             out.data(), k.cipher_key.data());
+  out.resize(kNonceBytes + static_cast<std::size_t>(written));
+  return std::string(kSealedFieldPrefix) + k.id + ":" + to_base64url(out);
+}
+
+std::string_view FieldCipher::key_id_of(std::string_view sealed) {
+  if (!is_sealed(sealed)) return {};
+  sealed.remove_prefix(kSealedFieldPrefix.size());
+  const auto end = sealed.find(':');
+  return end == std::string_view::npos ? std::string_view{} : sealed.substr(0, end);
+}
+
+std::string FieldCipher::open(std::string_view sealed, std::string_view place) const {
+  const std::string_view id = key_id_of(sealed);
+  if (id.empty()) throw FieldCipherError("a sealed field without a key id");
+  const auto key =
+      std::find_if(keys_.begin(), keys_.end(), [&](const Derived& d) { return d.id == id; });
+  if (key == keys_.end()) {
+    throw FieldCipherError("a field sealed with key " + std::string(id) +
+                           ", which the key folder no longer holds");
+  }
+  const auto box = from_base64url(sealed.substr(kSealedFieldPrefix.size() + id.size() + 1));
+  if (!box || box->size() < kNonceBytes + kTagBytes) {
+    throw FieldCipherError("a sealed field that is not base64url or too short");
+  }
+  std::string plain(box->size() - kNonceBytes - kTagBytes, '\0');
+  unsigned long long written = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          reinterpret_cast<unsigned char*>(plain.data()), &written, nullptr,
+          box->data() + kNonceBytes, box->size() - kNonceBytes, bytes(place), place.size(),
+          box->data(), key->cipher_key.data()) != 0) {
+    throw FieldCipherError("a sealed field that does not open in its place (moved or changed)");
+  }
+  plain.resize(static_cast<std::size_t>(written));
+  return plain;
+}
+
+}  // namespace enroll::crypto

@@ -1,0 +1,70 @@
+#pragma once
+// Personal fields sealed at rest (issue 15): the citizen ID, names, dates, card data, image
+// references and the QR token of a stored registration, and the outbox's messages, are kept in
+// Redis only as "enc:<key id>:<base64url(nonce ‖ ciphertext)>" (XChaCha20-Poly1305, a key of the
+// key folder's `field` keyring). The associated data is the value's place (registration and
+// field), so a sealed value copied into another field or registration does not open.
+//
+// The nonce is synthetic (SIV-like): a keyed BLAKE2b of the place and the plaintext under a key
+// derived apart from the cipher's. The same value in the same place seals to the same bytes, so
+// a replay writes the same records, and no nonce is ever reused for two plaintexts.
+#include <array>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "errors/errc.hpp"
+
+namespace enroll::crypto {
+
+inline constexpr std::size_t kFieldKeyBytes = 32;
+inline constexpr std::string_view kSealedFieldPrefix = "enc:";
+
+struct FieldKey {
+  std::string id;                      // the keyring version's id, e.g. "field-2"
+  std::span<const unsigned char> key;  // 32 bytes, in the key folder's locked memory
+};
+
+// A sealed value that does not open: an unknown key id (a retired key), a wrong place, changed
+// bytes. Not retryable: the stored record is quarantined, never guessed at.
+class FieldCipherError : public Error {
+ public:
+  explicit FieldCipherError(const std::string& message) : Error(Errc::invalid_data, message) {}
+};
+
+class FieldCipher {
+ public:
+  // `keys`: every version, the last the current one. Throws Error(bad_key) if there is none or
+  // a key is not 32 bytes.
+  explicit FieldCipher(std::vector<FieldKey> keys);
+
+  // Sealed with the current key.
+  [[nodiscard]] std::string seal(std::string_view plaintext, std::string_view place) const;
+  // The plaintext of a sealed value; throws FieldCipherError.
+  [[nodiscard]] std::string open(std::string_view sealed, std::string_view place) const;
+
+  [[nodiscard]] static bool is_sealed(std::string_view stored) {
+    return stored.starts_with(kSealedFieldPrefix);
+  }
+  // The key id a sealed value names ("" if it is not one): what a re-key looks for.
+  [[nodiscard]] static std::string_view key_id_of(std::string_view sealed);
+  [[nodiscard]] const std::string& current_id() const noexcept { return keys_.back().id; }
+
+ private:
+  struct Derived {
+    std::string id;
+    std::array<unsigned char, 32> cipher_key;
+    std::array<unsigned char, 32> nonce_key;
+  };
+  std::vector<Derived> keys_;
+
+ public:
+  FieldCipher(const FieldCipher&) = delete;
+  FieldCipher& operator=(const FieldCipher&) = delete;
+  ~FieldCipher();
+};
+
+}  // namespace enroll::crypto
