@@ -11,6 +11,7 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/metrics_text.hpp"
 #include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 #include "workflows/crypto/hashing.hpp"
 #include "workflows/domain/citizen_id.hpp"
 #include "workflows/time.hpp"
@@ -234,7 +235,7 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
       EXPECT_EQ(records[i].at("prev_hash"), prev);
       auto unhashed = records[i];
       unhashed.erase("hash");
-      EXPECT_EQ(crypto::sha256_hex(prev + unhashed.dump()), records[i].at("hash"));
+      EXPECT_EQ(crypto::sha256_hex(crypto::canonical_json(unhashed)), records[i].at("hash"));
       prev = records[i].at("hash");
       retried = retried || records[i].at("outcome") == "retry_scheduled:unavailable";
     }
