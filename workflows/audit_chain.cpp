@@ -53,8 +53,8 @@ void count_refusals(const std::vector<nlohmann::json>& records, TrailReport& rep
 bool is_checkpoint_event(const nlohmann::json& event) {
   const auto type = event.is_object() ? event.value("type", "") : std::string();
   static constexpr std::string_view kType = "audit.checkpoint";
-  return type.size() >= kType.size() && type.compare(type.size() - kType.size(), kType.size(),
-                                                     kType) == 0;
+  return type.size() >= kType.size() &&
+         type.compare(type.size() - kType.size(), kType.size(), kType) == 0;
 }
 
 namespace {
@@ -70,7 +70,8 @@ void check_checkpoint_runs(const std::vector<CheckedCheckpoint>& checked, TrailR
   for (const auto& c : checked) {
     auto [it, fresh] = runs[c.checkpoint.partition].emplace(c.checkpoint.number, &c);
     if (!fresh && it->second->root != c.root) {
-      report.findings.push_back({"checkpoint_fork", name(c.checkpoint.partition, c.checkpoint.number),
+      report.findings.push_back({"checkpoint_fork",
+                                 name(c.checkpoint.partition, c.checkpoint.number),
                                  "two checkpoints of that number with different roots"});
     }
   }
@@ -84,10 +85,10 @@ void check_checkpoint_runs(const std::vector<CheckedCheckpoint>& checked, TrailR
                                      "the first checkpoint names a predecessor"});
         }
       } else if (number != before->checkpoint.number + 1) {
-        report.findings.push_back(
-            {"checkpoint_gap", name(partition, before->checkpoint.number + 1),
-             "missing: the checkpoints go from " + std::to_string(before->checkpoint.number) +
-                 " to " + std::to_string(number)});
+        report.findings.push_back({"checkpoint_gap", name(partition, before->checkpoint.number + 1),
+                                   "missing: the checkpoints go from " +
+                                       std::to_string(before->checkpoint.number) + " to " +
+                                       std::to_string(number)});
       } else if (c->checkpoint.prev_root != before->root) {
         report.findings.push_back({"checkpoint_gap", name(partition, number),
                                    "prev_root is not the root of checkpoint " +

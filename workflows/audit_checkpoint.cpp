@@ -56,9 +56,14 @@ nlohmann::json unsigned_json(const Checkpoint& c, const std::string& root,
                              const std::string& key_id) {
   nlohmann::json leaves = nlohmann::json::array();
   for (const auto& l : c.leaves) leaves.push_back(leaf_to_json(l));
-  return {{"v", kCheckpointFormat}, {"partition", c.partition}, {"number", c.number},
-          {"prev_root", c.prev_root}, {"at", c.at},           {"leaves", std::move(leaves)},
-          {"root", root},             {"key_id", key_id}};
+  return {{"v", kCheckpointFormat},
+          {"partition", c.partition},
+          {"number", c.number},
+          {"prev_root", c.prev_root},
+          {"at", c.at},
+          {"leaves", std::move(leaves)},
+          {"root", root},
+          {"key_id", key_id}};
 }
 
 bool is_hex64(const nlohmann::json& v, bool empty_ok) {
@@ -150,15 +155,15 @@ std::variant<CheckedCheckpoint, CheckpointRefusal> check_checkpoint(
   for (const auto& l : data["leaves"]) {
     if (!l.is_object() || l.size() != 3 || !l.contains("registration_id") ||
         !is_short_string(l["registration_id"], 128) || !l.contains("seq") ||
-        !l["seq"].is_number_integer() || l["seq"].get<std::int64_t>() < 1 ||
-        !l.contains("hash") || !is_hex64(l["hash"], false)) {
+        !l["seq"].is_number_integer() || l["seq"].get<std::int64_t>() < 1 || !l.contains("hash") ||
+        !is_hex64(l["hash"], false)) {
       return malformed("a leaf is not {registration_id, seq, hash}");
     }
     out.checkpoint.leaves.push_back({l["registration_id"].get<std::string>(),
                                      l["seq"].get<std::int64_t>(), l["hash"].get<std::string>()});
   }
-  const auto key = std::find_if(keys.begin(), keys.end(),
-                                [&](const auto& k) { return k.id == out.key_id; });
+  const auto key =
+      std::find_if(keys.begin(), keys.end(), [&](const auto& k) { return k.id == out.key_id; });
   if (key == keys.end()) return CheckpointRefusal{"unknown_key", "no public key " + out.key_id};
   const auto sig = crypto::from_base64url(data["signature"].get<std::string>());
   std::string bytes;

@@ -53,8 +53,8 @@ struct Checkpoint {
 
 // An Ed25519 key pair's halves, as the keyring holds them.
 struct CheckpointSigningKey {
-  std::string id;                          // "audit_checkpoint-<n>"
-  std::span<const unsigned char> secret;   // 64 bytes (libsodium's seed || public key)
+  std::string id;                         // "audit_checkpoint-<n>"
+  std::span<const unsigned char> secret;  // 64 bytes (libsodium's seed || public key)
 };
 struct CheckpointPublicKey {
   std::string id;

@@ -605,7 +605,7 @@ class Transition {
   Timestamp now_;
   const EngineConfig& cfg_;
   std::vector<Effect> effects_;
-  bool refused_ = false;  // refuse(): the sender may not send this
+  bool refused_ = false;            // refuse(): the sender may not send this
   json evidence_ = json::object();  // what the last step kind hook said decided it
 };
 

@@ -8,6 +8,7 @@
 #include <span>
 #include <string_view>
 
+#include "adapters/keys/audit_checkpoint_key.hpp"
 #include "adapters/keys/key_file.hpp"
 #include "workflows/crypto/base64.hpp"
 #include "workflows/crypto/sodium_init.hpp"
@@ -134,6 +135,10 @@ void generate_keys(const fs::path& dir, bool overwrite) {
   sodium_memzero(seal.secret.data(), seal.secret.size());
   for (const char* name : {kQrMac, kRequestId, kCitizenHash, kPasscodeSalt}) {
     write_key_file(dir / name, random_base64(kSymmetricKeyBytes, kPadded), kSecret, overwrite);
+  }
+  // The audit checkpoint key (issue 15, item 5): a first version, or a new one with overwrite.
+  if (overwrite || !fs::exists(keyring_dir(dir, kAuditCheckpointPurpose), ec)) {
+    add_audit_checkpoint_key(dir);
   }
 }
 

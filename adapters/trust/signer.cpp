@@ -4,8 +4,8 @@
 #include <chrono>
 #include <span>
 
-#include "workflows/crypto/canonical_json.hpp"
 #include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 
 namespace enroll::trust {
 

@@ -4,9 +4,9 @@
 
 #include <chrono>
 
-#include "workflows/crypto/canonical_json.hpp"
 #include "adapters/trust/signer.hpp"
 #include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 #include "workflows/crypto/sodium_init.hpp"
 
 namespace enroll::trust {

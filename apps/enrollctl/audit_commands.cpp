@@ -42,14 +42,10 @@ int print_report(const GlobalOptions& options, const TrailReport& report, bool f
     for (const auto& f : report.findings) {
       findings.push_back({{"kind", f.kind}, {"subject", f.subject}, {"why", f.why}});
     }
-    std::cout << json{{"ok", found && report.ok()},
-                      {"registrations", report.registrations},
-                      {"records", report.records},
-                      {"checkpoints", report.checkpoints},
-                      {"broken", broken},
-                      {"findings", findings},
-                      {"refused", refused},
-                      {"purged", gone}}
+    std::cout << json{{"ok", found && report.ok()}, {"registrations", report.registrations},
+                      {"records", report.records},  {"checkpoints", report.checkpoints},
+                      {"broken", broken},           {"findings", findings},
+                      {"refused", refused},         {"purged", gone}}
                      .dump()
               << "\n";
     return found && report.ok() ? 0 : 1;
@@ -82,8 +78,7 @@ int print_report(const GlobalOptions& options, const TrailReport& report, bool f
       std::cout << f.kind << ": " << f.subject << ": " << f.why << "\n";
     }
     if (!report.broken.empty()) {
-      std::cout << report.broken.size() << " of " << report.registrations
-                << " chain(s) broken\n";
+      std::cout << report.broken.size() << " of " << report.registrations << " chain(s) broken\n";
     }
   }
   return found && report.ok() ? 0 : 1;

@@ -161,9 +161,9 @@ int main(int argc, char** argv) {
     if (check->parsed()) return run_check(options, file);
     if (graph->parsed()) return run_graph(options, name, format);
     if (verify->parsed()) {
-      return audit_file.empty() ? run_audit_verify_service(options, service, audit_id)
-                                : run_audit_verify_file(options, audit_file, audit_id,
-                                                        checkpoint_keys);
+      return audit_file.empty()
+                 ? run_audit_verify_service(options, service, audit_id)
+                 : run_audit_verify_file(options, audit_file, audit_id, checkpoint_keys);
     }
   } catch (const ServiceUsageError& e) {
     std::cerr << "enrollctl: " << e.what() << "\n";

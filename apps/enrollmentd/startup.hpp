@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "adapters/codec/schema_set.hpp"
+#include "adapters/keys/keyring.hpp"
 #include "adapters/keys/keys.hpp"
 #include "adapters/redis/router.hpp"
 #include "adapters/redis/store.hpp"
@@ -50,6 +51,7 @@ class Startup {
 
  private:
   Keys keys_;
+  std::optional<Keyring> checkpoint_keys_;  // the audit checkpoint key: signs, never leaves
   std::optional<trust::Verifier> verifier_;
   std::optional<trust::Signer> signer_;
   std::optional<trust::Signer> operator_signer_;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "adapters/codec/known_tasks.hpp"
+#include "adapters/keys/audit_checkpoint_key.hpp"
 #include "adapters/keys/key_file.hpp"
 #include "adapters/keys/keys.hpp"
 #include "adapters/trust/operator_tokens.hpp"
@@ -97,6 +98,12 @@ int run(int argc, char** argv) {
   std::string high_volume_alg(trust::alg_name(trust::Alg::hmac_sha256));
   app.add_option("DIR", dir, "folder to write the keys into (created if missing)")->required();
   auto* force_flag = app.add_flag("--force", force, "replace existing key files");
+  bool new_checkpoint_key = false;
+  auto* checkpoint_flag = app.add_flag(
+      "--new-checkpoint-key", new_checkpoint_key,
+      "add a version of the audit checkpoint key (audit_checkpoint/audit_checkpoint-<n>.key and "
+      ".pub): the new current one; hand its .pub to the auditors");
+  checkpoint_flag->excludes(force_flag);
   auto* rotate_opt = app.add_option("--rotate", rotate_principal,
                                     "give PRINCIPAL a new signing key; its older keys stay "
                                     "valid until the overlap ends")
@@ -140,6 +147,10 @@ int run(int argc, char** argv) {
     return 2;
   }
   try {
+    if (new_checkpoint_key) {
+      std::cout << "audit checkpoint key " << add_audit_checkpoint_key(dir) << " added\n";
+      return 0;
+    }
     if (!rotate_principal.empty()) {
       rotate(dir, rotate_principal, overlap_days);
       return 0;

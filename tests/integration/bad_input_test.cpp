@@ -2,11 +2,11 @@
 // reason and nothing else changes; a command out of order is rejected with the state
 // unchanged; a duplicate is ignored.
 #include "adapters/codec/envelope.hpp"
-#include "workflows/crypto/canonical_json.hpp"
 #include "adapters/trust/provisioning.hpp"
 #include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 
 namespace enroll::test {
 using namespace std::chrono_literals;

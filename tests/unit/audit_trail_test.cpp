@@ -62,10 +62,17 @@ TEST(AuditRecordFormat, Version2HashesTheRfc8785BytesWithoutHash) {
 
 TEST(AuditRecordFormat, Version1RecordsStillVerifyAndAScoreChangeIsCaught) {
   // Written before format 2: no "v", hashed over prev_hash and nlohmann's dump.
-  json old{{"registration_id", "reg-1"}, {"seq", 1}, {"at", "2026-01-01T00:00:00.000Z"},
+  json old{{"registration_id", "reg-1"},
+           {"seq", 1},
+           {"at", "2026-01-01T00:00:00.000Z"},
            {"actor", {{"principal", "p"}, {"role", "channel"}, {"key_id", "k"}}},
-           {"cause", "e"}, {"from", ""}, {"to", "x"}, {"phase", "consent"}, {"step", "s"},
-           {"outcome", "started"}, {"prev_hash", ""}};
+           {"cause", "e"},
+           {"from", ""},
+           {"to", "x"},
+           {"phase", "consent"},
+           {"step", "s"},
+           {"outcome", "started"},
+           {"prev_hash", ""}};
   old["hash"] = crypto::sha256_hex(old.dump());
   EXPECT_EQ(verify_chain({old}), std::nullopt);
 
@@ -84,8 +91,9 @@ TEST(AuditRecordFormat, Version1RecordsStillVerifyAndAScoreChangeIsCaught) {
 }
 
 TEST(AuditCheckpoint, MerkleTreeIsRfc6962OverJcsLeaves) {
-  const std::vector<CheckpointLeaf> leaves{
-      {"a", 1, std::string(64, '1')}, {"b", 2, std::string(64, '2')}, {"c", 3, std::string(64, '3')}};
+  const std::vector<CheckpointLeaf> leaves{{"a", 1, std::string(64, '1')},
+                                           {"b", 2, std::string(64, '2')},
+                                           {"c", 3, std::string(64, '3')}};
   // leaf = SHA-256(0x00 || {"hash":"11…","registration_id":"a","seq":1})
   EXPECT_EQ(merkle_root_hex({leaves.front()}),
             "59fe9993348207b4cb382df9ce801f80a92e9789ce59b1231270b8e7165968b2");

@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "adapters/codec/envelope.hpp"
-#include "workflows/crypto/canonical_json.hpp"
 #include "adapters/trust/verifier.hpp"
 #include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 
 namespace enroll::codec {
 namespace {

@@ -1,7 +1,7 @@
 // The officer's review: a human task with its own deadline (the step's timeout; a timeout
 // asks again per the retry policy). The officer sees the masked citizen ID and the card.
-#include "workflows/domain/citizen_id.hpp"
 #include "workflows/authorise.hpp"
+#include "workflows/domain/citizen_id.hpp"
 #include "workflows/steps/kinds.hpp"
 
 namespace enroll::steps {
