@@ -137,7 +137,7 @@ struct Inbound {
   Principal principal;
   // SHA-256 (hex) of the event's RFC 8785 bytes as it arrived, signature included, computed
   // by the shell's decoder: the audit records it causes carry it (input_sha256).
-  std::string input_sha256;
+  std::string input_sha256{};
 };
 
 }  // namespace enroll
