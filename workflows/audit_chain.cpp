@@ -41,17 +41,35 @@ std::optional<ChainBreak> verify_chain(std::vector<nlohmann::json> records) {
   return std::nullopt;
 }
 
+namespace {
+
+// The member `name` of `j` if it is a string, else "" (records from an export are hostile).
+std::string string_of(const nlohmann::json& j, const char* name) {
+  const auto it = j.is_object() ? j.find(name) : j.end();
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// What verify_chain and the anchoring read of a record, of the right types.
+bool well_formed_record(const nlohmann::json& r) {
+  const auto is_string = [&](const char* name) { return r.contains(name) && r[name].is_string(); };
+  return r.is_object() && is_string("registration_id") && !r["registration_id"].empty() &&
+         r.contains("seq") && r["seq"].is_number_integer() && r["seq"].get<std::int64_t>() >= 1 &&
+         is_string("prev_hash") && is_string("hash");
+}
+
+}  // namespace
+
 void count_refusals(const std::vector<nlohmann::json>& records, TrailReport& report) {
   for (const auto& rec : records) {
-    if (rec.value("outcome", "").rfind("not_authorised", 0) != 0) continue;
-    const auto actor = rec.value("actor", nlohmann::json::object());
-    const auto principal = actor.is_object() ? actor.value("principal", "") : std::string();
+    if (string_of(rec, "outcome").rfind("not_authorised", 0) != 0) continue;
+    const auto it = rec.find("actor");
+    const auto principal = it != rec.end() ? string_of(*it, "principal") : std::string();
     ++report.refused[principal.empty() ? "(no principal)" : principal];
   }
 }
 
 bool is_checkpoint_event(const nlohmann::json& event) {
-  const auto type = event.is_object() ? event.value("type", "") : std::string();
+  const auto type = string_of(event, "type");
   static constexpr std::string_view kType = "audit.checkpoint";
   return type.size() >= kType.size() &&
          type.compare(type.size() - kType.size(), kType.size(), kType) == 0;
@@ -157,20 +175,27 @@ TrailReport verify_trail(const std::vector<nlohmann::json>& events,
   TrailReport report;
   std::vector<CheckedCheckpoint> checked;
   for (const auto& e : events) {
-    if (!seen.insert(e.value("id", "")).second) continue;  // re-sent from an outbox
-    const auto& data = e.at("data");
+    const auto id = string_of(e, "id");
+    if (!id.empty() && !seen.insert(id).second) continue;  // re-sent from an outbox
+    const auto data_it = e.is_object() ? e.find("data") : e.end();
     if (is_checkpoint_event(e)) {
       if (keys.empty()) continue;
-      auto result = check_checkpoint(data, keys);
+      auto result = check_checkpoint(data_it != e.end() ? *data_it : nlohmann::json(), keys);
       if (auto* refused = std::get_if<CheckpointRefusal>(&result)) {
-        report.findings.push_back({refused->kind, "event " + e.value("id", ""), refused->why});
+        report.findings.push_back({refused->kind, "event " + id, refused->why});
       } else {
         checked.push_back(std::move(std::get<CheckedCheckpoint>(result)));
         ++report.checkpoints;
       }
       continue;
     }
-    chains[data.value("registration_id", "")].push_back(data);
+    if (data_it == e.end() || !well_formed_record(*data_it)) {
+      report.findings.push_back({"malformed_record", "event " + id,
+                                 "registration_id, seq, prev_hash or hash missing or mistyped"});
+      continue;
+    }
+    const auto& data = *data_it;
+    chains[data["registration_id"].get<std::string>()].push_back(data);
     ++report.records;
   }
   report.registrations = chains.size();

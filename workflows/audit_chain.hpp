@@ -37,8 +37,8 @@ struct TrailReport {
   // With checkpoint keys: the checkpoints that verified, and what the anchoring found.
   std::size_t checkpoints = 0;
   struct Finding {
-    // dropped_chain, cut_tail, rewritten_history, unanchored_head (chains); malformed_checkpoint,
-    // unknown_key, forged_checkpoint, checkpoint_gap, checkpoint_fork (checkpoints)
+    // dropped_chain, cut_tail, rewritten_history, unanchored_head (chains); malformed_record;
+    // malformed_checkpoint, unknown_key, forged_checkpoint, checkpoint_gap, checkpoint_fork
     std::string kind;
     std::string subject;  // the registration id, or "partition <p> checkpoint <n>"
     std::string why;

@@ -257,5 +257,28 @@ TEST_F(AuditExport, RefusesMalformedCheckpoints) {
   EXPECT_EQ(parse_checkpoint_public_key("not base64"), std::nullopt);
 }
 
+TEST_F(AuditExport, NamesMalformedRecordsWithoutThrowing) {
+  const auto a = chain("reg-a", 1);
+  for (const auto& bad :
+       {json{{"id", "x"}}, json{{"id", "x"}, {"data", "text"}},
+        json{{"id", "x"}, {"data", {{"registration_id", "r"}, {"seq", "1"}}}},
+        json{{"id", "x"},
+             {"data", {{"registration_id", "r"}, {"seq", 1}, {"prev_hash", 1}, {"hash", ""}}}}}) {
+    auto evs = events({a}, {checkpoint(1, {head(a)})});
+    evs.push_back(bad);
+    const auto report = verify(evs);
+    EXPECT_EQ(kinds(report), std::vector<std::string>{"malformed_record event x"}) << bad.dump();
+    EXPECT_EQ(report.records, 1U);
+  }
+  auto evs = events({a}, {});
+  evs.push_back(json(42));
+  EXPECT_EQ(verify_trail(evs).findings.front().kind, "malformed_record");
+  // A record whose outcome or actor is of another type than a string: no refusal counted.
+  auto odd = a.front();
+  odd["outcome"] = 7;
+  odd["actor"] = "text";
+  EXPECT_NO_THROW((void)verify_trail({json{{"id", "1"}, {"type", "audit.record"}, {"data", odd}}}));
+}
+
 }  // namespace
 }  // namespace enroll
