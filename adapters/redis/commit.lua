@@ -165,9 +165,13 @@ local ids = {}
 while j <= #ARGV do
   ids[#ids + 1] = redis.call('XADD', KEYS[3], '*', 't', ARGV[j], 'k', ARGV[j + 1], 'v', ARGV[j + 2])
   if ARGV[j + 3] ~= '' then
-    local record = cjson.decode(ARGV[j + 3])
-    redis.call('HSET', prefix .. 'audit:pending', ARGV[j + 1],
-               string.format('%d', record['seq']) .. ' ' .. record['hash'])
+    -- The head for the next checkpoint (a record without seq and hash has none to give).
+    local ok, record = pcall(cjson.decode, ARGV[j + 3])
+    if ok and type(record) == 'table' and type(record['seq']) == 'number' and
+        type(record['hash']) == 'string' then
+      redis.call('HSET', prefix .. 'audit:pending', ARGV[j + 1],
+                 string.format('%d', record['seq']) .. ' ' .. record['hash'])
+    end
   end
   if ARGV[j + 3] ~= '' and not purged[ARGV[j + 1]] then
     local hist = prefix .. 'hist:' .. ARGV[j + 1]
