@@ -43,12 +43,9 @@ Digest tree_head(std::span<const Digest> leaves) {
 }
 
 std::string hex(const Digest& d) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (const unsigned char c : d) {
-    out += kDigits[c >> 4U];
-    out += kDigits[c & 0xfU];
-  }
+  std::string out(d.size() * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), d.data(), d.size());
+  out.pop_back();  // the terminating NUL
   return out;
 }
 
