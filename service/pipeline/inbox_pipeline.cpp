@@ -86,6 +86,9 @@ std::vector<std::optional<std::int64_t>> InboxPipeline::on_assigned(
                  claim.next_offset ? std::to_string(*claim.next_offset) : "start", msgs.size());
   }
   publish_owned();
+  // Heads the previous owner committed but did not checkpoint (a crash) are anchored now, not
+  // an interval later.
+  next_checkpoint_ = {};
   return starts;
 }
 

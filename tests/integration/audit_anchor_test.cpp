@@ -5,7 +5,10 @@
 // in Redis to match, so that the Redis-side check passes), drops a second chain and cuts the
 // tail of a third: the export's checkpoints name all three, and a checkpoint signed by another
 // key is named forged.
+#include <algorithm>
+#include <csignal>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "adapters/keys/audit_checkpoint_key.hpp"
@@ -147,6 +150,52 @@ TEST_F(AuditAnchorTest, AnExportAloneNamesRewrittenDroppedAndCutChains) {
   add_audit_checkpoint_key(other);
   const auto forged_out = verify(intact, other / "audit_checkpoint" / "audit_checkpoint-1.pub", 1);
   EXPECT_NE(forged_out.find("forged_checkpoint: "), std::string::npos) << forged_out;
+}
+
+// A crash between the commit of heads and their checkpoint: with an interval too long to strike,
+// enrollmentd is killed with the heads pending in Redis; its successor checkpoints them as soon
+// as it owns their partitions, and the export verifies anchored.
+class AuditAnchorCrashTest : public AuditAnchorTest {
+ protected:
+  std::vector<std::string> daemon_flags() override { return {"--audit-checkpoint-interval", "1h"}; }
+};
+
+TEST_F(AuditAnchorCrashTest, HeadsCommittedBeforeACrashAreCheckpointedAfterIt) {
+  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  const auto ids = start_self_service(driver, 2, 5400, "anchor-crash");
+  drive(driver, ids, 120s);
+  ASSERT_EQ(issued(driver, ids), ids.size());
+  ASSERT_FALSE(wait_anchored(1s)) << "the heads should still be pending (interval 1h)";
+
+  restart_daemon(SIGKILL);
+  ASSERT_TRUE(wait_anchored(60s)) << "the successor did not checkpoint the pending heads";
+  wait_until_caught_up();
+  TopicReader audit(services_.brokers(), topics_.audit());
+  ASSERT_TRUE(audit.poll_until(
+      [&](const std::vector<KafkaMessage>& messages) {
+        std::set<std::string> anchored;
+        for (const auto& m : messages) {
+          const auto e = json::parse(m.value);
+          if (e["type"] != "audit.checkpoint") continue;
+          for (const auto& leaf : e["data"]["leaves"]) anchored.insert(leaf["registration_id"]);
+        }
+        return std::all_of(ids.begin(), ids.end(),
+                           [&](const auto& id) { return anchored.count(id) == 1; });
+      },
+      30s));
+  audit.read_to_end();
+  std::vector<json> events;
+  for (const auto& m : audit.messages()) {
+    auto e = json::parse(m.value);
+    if (e["type"] == "audit.checkpoint" ||
+        std::find(ids.begin(), ids.end(), e["subject"]) != ids.end()) {
+      events.push_back(std::move(e));
+    }
+  }
+  const auto file = work_ / "after-crash.jsonl";
+  write(file, events);
+  const auto out = verify(file, work_ / "keys" / "audit_checkpoint" / "audit_checkpoint-1.pub", 0);
+  EXPECT_NE(out.find("anchored by "), std::string::npos) << out;
 }
 
 }  // namespace
