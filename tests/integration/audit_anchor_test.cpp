@@ -13,6 +13,8 @@
 
 #include "adapters/keys/audit_checkpoint_key.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/metrics_text.hpp"
 #include "workflows/effects.hpp"
 
 namespace enroll::test {
@@ -92,6 +94,8 @@ TEST_F(AuditAnchorTest, AnExportAloneNamesRewrittenDroppedAndCutChains) {
   write(intact, events);
   const auto out = verify(intact, pub, 0);
   EXPECT_NE(out.find("anchored by "), std::string::npos) << out;
+  const auto metrics = parse_metrics(http_get(http_port(), "/metrics").body);
+  EXPECT_GE(metrics.at("enroll_audit_checkpoints_total"), 1.0);
 
   // ids[0]: history rewritten from record 3 on (another outcome), every link re-hashed.
   std::vector<json> forged;
