@@ -140,6 +140,9 @@ struct Inbound {
   std::string traceparent;  // W3C trace context, carried to everything this causes
   // Who sent it, verified by the shell (issue 13: not yet filled in nor checked).
   Principal principal;
+  // SHA-256 (hex) of the event's RFC 8785 bytes as it arrived, signature included, computed
+  // by the shell's decoder: the audit records it causes carry it (input_sha256).
+  std::string input_sha256{};
 };
 
 }  // namespace enroll

@@ -1,5 +1,6 @@
 #include "workflows/effects.hpp"
 
+#include "workflows/crypto/canonical_json.hpp"
 #include "workflows/crypto/hashing.hpp"
 
 namespace enroll {
@@ -31,12 +32,25 @@ nlohmann::json audit_to_json(const AuditRecord& r, bool with_hash) {
                    {"prev_hash", r.prev_hash}};
   // Only where there is one: the records before consent records existed hash as they did.
   if (r.consent) j["consent"] = consent_to_json(*r.consent);
+  if (r.format >= 2) {
+    j["v"] = r.format;
+    j["input_sha256"] = r.input_sha256;
+    j["inputs"] = r.inputs;
+  }
   if (with_hash) j["hash"] = r.hash;
   return j;
 }
 
-std::string audit_hash(const AuditRecord& r) {
-  return crypto::sha256_hex(r.prev_hash + audit_to_json(r, false).dump());
+std::string audit_hash(const AuditRecord& r) { return audit_hash_of(audit_to_json(r, false)); }
+
+std::string audit_hash_of(const nlohmann::json& record) {
+  const auto v = record.find("v");
+  if (v == record.end()) {  // format 1, as written before format 2
+    auto body = record;
+    body.erase("hash");
+    return crypto::sha256_hex(record.value("prev_hash", "") + body.dump());
+  }
+  return crypto::sha256_hex(crypto::canonical_json(record, "hash"));
 }
 
 }  // namespace enroll

@@ -37,8 +37,13 @@ struct AuditActor {
   std::string operator_id;  // "" unless an operator acted (on the operator side)
 };
 
+// The record formats (README, audit trail): 1 hashed SHA-256(prev_hash || nlohmann dump), no
+// "v" member; 2 carries "v": 2, input_sha256 and inputs, and is hashed over its RFC 8785 bytes.
+inline constexpr int kAuditFormat = 2;
+
 // One link of a registration's hash chain (contract: enroll.audit).
 struct AuditRecord {
+  int format = kAuditFormat;  // 1 only for records read back from before format 2
   RegistrationId registration_id;
   std::int64_t seq = 0;
   Timestamp at{};
@@ -46,13 +51,22 @@ struct AuditRecord {
   EventId cause;
   std::string from, to, phase, step, outcome;
   std::optional<ConsentRecord> consent;  // on the record of the transition that confirmed it
+  // Format 2: SHA-256 (hex) of the inbound event's RFC 8785 bytes (given by the shell), and the
+  // decisive inputs of the move (a score and its threshold, a decision, a registry answer):
+  // never a citizen ID, a passcode or an image.
+  std::string input_sha256;
+  nlohmann::json inputs = nlohmann::json::object();
   std::string prev_hash;
   std::string hash;
 };
-// The record's canonical JSON (sorted keys, no spaces); with_hash=false is what is hashed.
+// The record's JSON; with_hash=false is what is hashed.
 nlohmann::json audit_to_json(const AuditRecord& r, bool with_hash);
-// hash = SHA-256(prev_hash || canonical JSON without hash), lowercase hex.
+// Lowercase hex. Format 2: SHA-256(RFC 8785 bytes of the record without "hash"); format 1:
+// SHA-256(prev_hash || nlohmann dump without "hash").
 std::string audit_hash(const AuditRecord& r);
+// The same for a record as JSON (an export): its "v" says the format (none: 1). Throws
+// crypto::CanonicalJsonError for a format 2 record JCS cannot represent.
+std::string audit_hash_of(const nlohmann::json& record);
 
 using Effect = std::variant<EmitEvent, RequestTask, AuditRecord>;
 

@@ -246,6 +246,7 @@ class Transition {
     const Captured before = s_.captured;
     StepContext ctx{s_, *def_, step, ev_, now_, cfg_};
     auto out = hook(ctx);
+    if (!ctx.evidence.empty()) evidence_ = std::move(ctx.evidence);
     const auto owned = kind(step).slices();
     for (const Slice changed : s_.captured.changed_since(before)) {
       if (std::find(owned.begin(), owned.end(), changed) == owned.end()) {
@@ -558,10 +559,31 @@ class Transition {
     r.step = s_.step;
     r.outcome = outcome;
     r.consent = newly_confirmed_consent();
+    r.input_sha256 = ev_.input_sha256;
+    r.inputs = decisive_inputs();
     r.prev_hash = s_.audit_head;
     r.hash = audit_hash(r);
     s_.audit_head = r.hash;
     effects_.emplace_back(std::move(r));
+  }
+
+  // What justified the move (README, audit trail): the inbound event's type, a task's name,
+  // status and error code, and what the step kind said decided it (a score and its threshold,
+  // a decision, a registry answer).
+  nlohmann::json decisive_inputs() const {
+    json j{{"event", std::string(to_string(ev_.type))}};
+    if (const auto* r = std::get_if<TaskResult>(&ev_.payload)) {
+      j["task"] = r->task;
+      j["status"] = r->status == TaskStatus::ok          ? "ok"
+                    : r->status == TaskStatus::retryable ? "retryable"
+                                                         : "failed";
+      if (r->error) j["error"] = r->error->code;
+    }
+    if (const auto* op = std::get_if<OperatorAction>(&ev_.payload); op && !op->to_step.empty()) {
+      j["to_step"] = op->to_step;
+    }
+    for (const auto& [k, v] : evidence_.items()) j[k] = v;
+    return j;
   }
 
   // The consent record, when this transition confirmed consent (the confirmation slice names
@@ -583,7 +605,8 @@ class Transition {
   Timestamp now_;
   const EngineConfig& cfg_;
   std::vector<Effect> effects_;
-  bool refused_ = false;  // refuse(): the sender may not send this
+  bool refused_ = false;            // refuse(): the sender may not send this
+  json evidence_ = json::object();  // what the last step kind hook said decided it
 };
 
 Outcome rejected_without_state(const Inbound& ev, const Reason& reason) {

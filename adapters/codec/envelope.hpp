@@ -26,7 +26,7 @@ struct EnvelopeHead {
 // The envelope of a message to enroll.inbox, signed by its producer: `time` from the signer's
 // clock when the head has none, then `keyid` and `signature` (base64url) over the RFC 8785
 // form of the whole event without its `signature` (trust::Signer::sign; README "Signed
-// envelopes"). Throws trust::CanonicalJsonError (NaN in the data), Error(bad_key) (no valid key).
+// envelopes"). Throws crypto::CanonicalJsonError (NaN in the data), Error(bad_key) (no valid key).
 [[nodiscard]] nlohmann::json inbox_envelope(EnvelopeHead head, nlohmann::json data,
                                             const trust::Signer& signer);
 

@@ -12,6 +12,8 @@
 #include "adapters/codec/bounded_json.hpp"
 #include "adapters/codec/limits.hpp"
 #include "errors/errc.hpp"
+#include "workflows/crypto/canonical_json.hpp"
+#include "workflows/crypto/hashing.hpp"
 
 namespace enroll::codec {
 namespace {
@@ -93,12 +95,19 @@ std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view paylo
   }
   // Who sent it, before anything looks at what it says. The bytes passed parse_bounded, so
   // nlohmann's recursive parser stays within the depth limit.
-  auto who = verifier_.verify(to_nlohmann(doc), broker_time);
+  const auto event = to_nlohmann(doc);
+  auto who = verifier_.verify(event, broker_time);
   if (auto* refused = std::get_if<trust::Refusal>(&who)) {
     return DecodeError{refused->code, std::move(refused->message)};
   }
   Inbound in;
   in.principal = std::move(std::get<Principal>(who));
+  // What the audit records of this event name as their input.
+  try {
+    in.input_sha256 = crypto::sha256_hex(crypto::canonical_json(event));
+  } catch (const crypto::CanonicalJsonError& e) {
+    return DecodeError{Errc::invalid_data, std::string("no canonical form: ") + e.what()};
+  }
   const std::string type = str(doc, "type");
   const auto t = command_type_from(type);
   if (!t) return DecodeError{Errc::unknown_type, "unknown type " + type};

@@ -64,6 +64,15 @@ OutboxMessage OutboundEncoder::timer(const RegistrationId& subject, Timestamp du
               .dump()};
 }
 
+OutboxMessage OutboundEncoder::checkpoint(const nlohmann::json& data, Timestamp now) const {
+  const std::string partition = "p" + std::to_string(data.at("partition").get<std::int32_t>());
+  const std::string id =
+      "checkpoint/" + partition + "/" + std::to_string(data.at("number").get<std::int64_t>());
+  // Subject and key name the partition (a subject has no "/").
+  return {topics_.audit(), "checkpoint-" + partition,
+          envelope({id, source_, "audit.checkpoint", "checkpoint-" + partition, now}, data).dump()};
+}
+
 OutboxMessage OutboundEncoder::dead_letter(const InboxPosition& from, std::string_view key,
                                            std::string_view payload, const DecodeError& error,
                                            Timestamp now) const {

@@ -3,6 +3,7 @@
 // output is derived from the registration, the inbound event that caused it and its index,
 // so a replay after a crash emits the same ids and consumers can drop duplicates.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,9 @@ class OutboundEncoder {
   // firing the same deadline again is recognised).
   [[nodiscard]] OutboxMessage timer(const RegistrationId& subject, Timestamp due,
                                     Timestamp now) const;
+  // A signed audit checkpoint (`data`: sign_checkpoint's) on enroll.audit; id
+  // "checkpoint/p<partition>/<number>", so a re-sent copy is recognised.
+  [[nodiscard]] OutboxMessage checkpoint(const nlohmann::json& data, Timestamp now) const;
   [[nodiscard]] OutboxMessage dead_letter(const InboxPosition& from, std::string_view key,
                                           std::string_view payload, const DecodeError& error,
                                           Timestamp now) const;

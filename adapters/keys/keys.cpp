@@ -8,6 +8,7 @@
 #include <span>
 #include <string_view>
 
+#include "adapters/keys/audit_checkpoint_key.hpp"
 #include "adapters/keys/key_file.hpp"
 #include "workflows/crypto/base64.hpp"
 #include "workflows/crypto/sodium_init.hpp"
@@ -100,6 +101,10 @@ const std::vector<KeyringKind>& keyring_kinds() {
        "personal fields are sealed with the new version from their next write on; run "
        "`enrollctl rekey` to reseal every stored registration now, then retire the older versions",
        &add_field_key},
+      {kAuditCheckpointPurpose, crypto_sign_SECRETKEYBYTES, crypto_sign_SECRETKEYBYTES,
+       "new checkpoints are signed with the new version (its .pub beside it: hand it to the "
+       "auditors); keep the older versions' .pub files for verifying older checkpoints",
+       &add_audit_checkpoint_key},
   };
   return kinds;
 }

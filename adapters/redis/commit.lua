@@ -29,7 +29,11 @@
 --     node: they are not moves;
 --   hist:<id>: the registration's audit records, oldest first, the first ARGV[6] of them (a
 --     registration flooded with rejected commands cannot grow it without bound; the whole
---     trail is on enroll.audit).
+--     trail is on enroll.audit);
+--   audit:pending: a hash of the chain heads not yet in a signed checkpoint, id → '<seq>
+--     <hash>' (the last record of the batch; tombstones' too): what the next checkpoint of
+--     the partition covers (checkpoint.lua), kept here so that a head committed before a crash
+--     is still covered after it.
 -- A tombstone (a finished registration purged by the retention policy) leaves the read side:
 -- its meta, its history and its index entries go (its trail stays on enroll.audit), and no
 -- audit record is appended to a history again. The funnel and steps keep counting it: their
@@ -160,6 +164,15 @@ end
 local ids = {}
 while j <= #ARGV do
   ids[#ids + 1] = redis.call('XADD', KEYS[3], '*', 't', ARGV[j], 'k', ARGV[j + 1], 'v', ARGV[j + 2])
+  if ARGV[j + 3] ~= '' then
+    -- The head for the next checkpoint (a record without seq and hash has none to give).
+    local ok, record = pcall(cjson.decode, ARGV[j + 3])
+    if ok and type(record) == 'table' and type(record['seq']) == 'number' and
+        type(record['hash']) == 'string' then
+      redis.call('HSET', prefix .. 'audit:pending', ARGV[j + 1],
+                 string.format('%d', record['seq']) .. ' ' .. record['hash'])
+    end
+  end
   if ARGV[j + 3] ~= '' and not purged[ARGV[j + 1]] then
     local hist = prefix .. 'hist:' .. ARGV[j + 1]
     if redis.call('LLEN', hist) < history_cap then

@@ -8,4 +8,5 @@ std::string_view citizen_claim_script();  // citizen_claim.lua
 std::string_view list_script();           // list.lua (read-only)
 std::string_view park_script();           // park.lua
 std::string_view quarantine_script();     // quarantine.lua
+std::string_view checkpoint_script();     // checkpoint.lua
 }  // namespace enroll::redis

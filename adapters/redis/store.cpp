@@ -29,7 +29,8 @@ Store::Store(Router& redis, std::string ns, const crypto::FieldCipher* field_cip
       commit_sha_(load_script(redis_, commit_script())),
       claim_sha_(load_script(redis_, citizen_claim_script())),
       park_sha_(load_script(redis_, park_script())),
-      quarantine_sha_(load_script(redis_, quarantine_script())) {}
+      quarantine_sha_(load_script(redis_, quarantine_script())),
+      checkpoint_sha_(load_script(redis_, checkpoint_script())) {}
 
 std::string Store::key(std::int32_t partition, const std::string& suffix) const {
   return keys::partition_key(ns_, partition, suffix);
@@ -334,6 +335,55 @@ void Store::ack_outbox(std::int32_t partition, const std::vector<std::string>& e
   std::vector<std::string> argv{"XDEL", key(partition, "outbox")};
   argv.insert(argv.end(), entry_ids.begin(), entry_ids.end());
   redis_.command({argv[1]}, argv);
+}
+
+AuditPending Store::audit_pending(std::int32_t partition) {
+  const auto pending = key(partition, "audit:pending");
+  const auto last = key(partition, "audit:checkpoint");
+  auto replies = redis_.pipeline({{{pending}, {"HGETALL", pending}}, {{last}, {"GET", last}}});
+  AuditPending out;
+  const auto& h = replies[0];
+  if (h->type == REDIS_REPLY_ARRAY) {
+    for (std::size_t i = 0; i + 1 < h->elements; i += 2) {
+      out.heads.emplace(std::string(h->element[i]->str, h->element[i]->len),
+                        std::string(h->element[i + 1]->str, h->element[i + 1]->len));
+    }
+  }
+  if (replies[1]->type == REDIS_REPLY_STRING) {
+    out.last_checkpoint.assign(replies[1]->str, replies[1]->len);
+  }
+  return out;
+}
+
+std::string Store::commit_checkpoint(std::int32_t partition, std::int64_t epoch,
+                                     const std::string& last, const std::string& next,
+                                     const codec::OutboxMessage& message,
+                                     const std::map<std::string, std::string>& covered) {
+  std::vector<std::string> argv{"EVALSHA",
+                                checkpoint_sha_,
+                                "4",
+                                key(partition, "epoch"),
+                                key(partition, std::string(keys::outbox)),
+                                key(partition, "audit:pending"),
+                                key(partition, "audit:checkpoint"),
+                                std::to_string(epoch),
+                                last,
+                                next,
+                                message.topic,
+                                message.key,
+                                message.value};
+  for (const auto& [id, head] : covered) {
+    argv.push_back(id);
+    argv.push_back(head);
+  }
+  Reply r;
+  try {
+    r = eval_script(redis_, {key(partition, "epoch")}, checkpoint_script(), argv);
+  } catch (const RedisError& e) {
+    if (e.code() == Errc::stale_epoch) throw StaleEpochError(partition);
+    throw;
+  }
+  return {r->str, r->len};
 }
 
 bool Store::park_outbox(std::int32_t partition, const std::string& entry_id,

@@ -64,6 +64,13 @@ struct LoadedStates {
   std::set<RegistrationId> quarantined;
 };
 
+// A partition's audit chain heads not yet in a signed checkpoint (commit.lua's audit:pending),
+// and its last checkpoint ('<number> <root>', "" for none).
+struct AuditPending {
+  std::map<std::string, std::string> heads;  // registration id → '<seq> <hash>'
+  std::string last_checkpoint;
+};
+
 struct OutboxEntry {
   std::string entry_id;  // the stream id in Redis
   codec::OutboxMessage message;
@@ -115,6 +122,15 @@ class Store {
                      std::int32_t partition);
   void release_citizen(const std::string& citizen_hash, const RegistrationId& id,
                        std::int32_t partition);
+  // The partition's pending audit heads and last checkpoint, in one round trip.
+  AuditPending audit_pending(std::int32_t partition);
+  // checkpoint.lua: `message` (a signed audit.checkpoint) into the outbox, the last checkpoint
+  // moved from `last` to `next`, the `covered` heads (as audit_pending read them) no longer
+  // pending, if `epoch` is current and the last checkpoint is still `last`. Returns the outbox
+  // entry id. Throws StaleEpochError.
+  std::string commit_checkpoint(std::int32_t partition, std::int64_t epoch, const std::string& last,
+                                const std::string& next, const codec::OutboxMessage& message,
+                                const std::map<std::string, std::string>& covered);
   // Outbox entries not yet acknowledged by Kafka (to re-send after a restart).
   std::vector<OutboxEntry> pending_outbox(std::int32_t partition);
   // Removes delivered entries.
@@ -139,6 +155,7 @@ class Store {
   std::string claim_sha_;
   std::string park_sha_;
   std::string quarantine_sha_;
+  std::string checkpoint_sha_;
 };
 
 }  // namespace enroll::redis

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <span>
 
-#include "adapters/trust/canonical_json.hpp"
 #include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 
 namespace enroll::trust {
 
@@ -65,7 +65,7 @@ void Signer::sign(nlohmann::json& event) const {
   if (!event.contains("time")) event["time"] = to_rfc3339(at);
   const SigningKey& key = current_key(at);
   event[kKeyIdAttribute] = key.key().id.str();
-  const std::string sig = key.sign(canonical_json(event, kSignatureAttribute));
+  const std::string sig = key.sign(crypto::canonical_json(event, kSignatureAttribute));
   event[kSignatureAttribute] = crypto::to_base64url(
       std::span(reinterpret_cast<const unsigned char*>(sig.data()), sig.size()));  // NOLINT
 }

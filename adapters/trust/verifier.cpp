@@ -4,9 +4,9 @@
 
 #include <chrono>
 
-#include "adapters/trust/canonical_json.hpp"
 #include "adapters/trust/signer.hpp"
 #include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 #include "workflows/crypto/sodium_init.hpp"
 
 namespace enroll::trust {
@@ -76,8 +76,8 @@ std::variant<Principal, Refusal> Verifier::verify(const nlohmann::json& event,
   const auto sig = signature->size() <= 128 ? crypto::from_base64url(*signature) : std::nullopt;
   std::string canonical;
   try {
-    canonical = canonical_json(event, kSignatureAttribute);
-  } catch (const CanonicalJsonError& e) {
+    canonical = crypto::canonical_json(event, kSignatureAttribute);
+  } catch (const crypto::CanonicalJsonError& e) {
     return Refusal{Errc::bad_signature, std::string("no canonical form: ") + e.what()};
   }
   bool good = false;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -37,15 +38,17 @@ int print_report(const GlobalOptions& options, const TrailReport& report, bool f
     }
     json gone = json::array();
     for (const auto& [reg, at] : purged) gone.push_back({{"registration_id", reg}, {"at", at}});
-    std::cout << json{{"ok", found && report.broken.empty()},
-                      {"registrations", report.registrations},
-                      {"records", report.records},
-                      {"broken", broken},
-                      {"refused", refused},
-                      {"purged", gone}}
+    json findings = json::array();
+    for (const auto& f : report.findings) {
+      findings.push_back({{"kind", f.kind}, {"subject", f.subject}, {"why", f.why}});
+    }
+    std::cout << json{{"ok", found && report.ok()}, {"registrations", report.registrations},
+                      {"records", report.records},  {"checkpoints", report.checkpoints},
+                      {"broken", broken},           {"findings", findings},
+                      {"refused", refused},         {"purged", gone}}
                      .dump()
               << "\n";
-    return found && report.broken.empty() ? 0 : 1;
+    return found && report.ok() ? 0 : 1;
   }
   for (const auto& [reg, at] : purged) {
     std::cout << "purged: " << reg << " at " << at
@@ -60,16 +63,25 @@ int print_report(const GlobalOptions& options, const TrailReport& report, bool f
     std::cout << not_found << "\n";
   } else if (!purged.empty() && report.registrations == 0) {
     // Only purged ones asked for: nothing else to say.
-  } else if (report.broken.empty()) {
+  } else if (report.ok()) {
     std::cout << "intact: " << report.records << " records, " << report.registrations
-              << " registration(s)\n";
+              << " registration(s)"
+              << (report.checkpoints > 0
+                      ? ", anchored by " + std::to_string(report.checkpoints) + " checkpoint(s)"
+                      : std::string())
+              << "\n";
   } else {
     for (const auto& [reg, b] : report.broken) {
       std::cout << "broken: " << reg << " at seq " << b.seq << ": " << b.why << "\n";
     }
-    std::cout << report.broken.size() << " of " << report.registrations << " chain(s) broken\n";
+    for (const auto& f : report.findings) {
+      std::cout << f.kind << ": " << f.subject << ": " << f.why << "\n";
+    }
+    if (!report.broken.empty()) {
+      std::cout << report.broken.size() << " of " << report.registrations << " chain(s) broken\n";
+    }
   }
-  return found && report.broken.empty() ? 0 : 1;
+  return found && report.ok() ? 0 : 1;
 }
 
 // A line on stderr now and then while a long walk runs: each second on a terminal (rewritten
@@ -149,8 +161,31 @@ bool check_registration(const ServiceClient& client, const std::string& id, Trai
 
 }  // namespace
 
+namespace {
+
+// The public halves, each named by its file (<key id>.pub).
+std::vector<CheckpointPublicKey> read_checkpoint_keys(const std::vector<std::string>& files) {
+  std::vector<CheckpointPublicKey> keys;
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    std::string text(512, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    const auto key = parse_checkpoint_public_key(text);
+    if (!key) {
+      throw Error(Errc::bad_key, file + ": not an Ed25519 public key (base64 of 32 bytes)");
+    }
+    keys.push_back({std::filesystem::path(file).stem().string(), *key});
+  }
+  return keys;
+}
+
+}  // namespace
+
 int run_audit_verify_file(const GlobalOptions& options, const std::string& file,
-                          const std::optional<std::string>& id) {
+                          const std::optional<std::string>& id,
+                          const std::vector<std::string>& checkpoint_keys) {
+  const auto keys = read_checkpoint_keys(checkpoint_keys);
   std::ifstream in(file);
   if (!in) throw Error(Errc::io_failed, "cannot read " + file);
   std::vector<json> events;
@@ -160,12 +195,19 @@ int run_audit_verify_file(const GlobalOptions& options, const std::string& file,
     auto e = json::parse(line, nullptr, false);
     if (e.is_discarded() || !e.contains("data") || !e["data"].is_object()) {
       throw Error(Errc::invalid_data,
-                  file + ":" + std::to_string(n) + ": not an audit.record event");
+                  file + ":" + std::to_string(n) + ": not an enroll.audit event");
     }
-    if (id && e["data"].value("registration_id", "") != *id) continue;
+    // One registration's: its records, and the checkpoints (which may name it).
+    if (id && !is_checkpoint_event(e) && e["data"].value("registration_id", "") != *id) continue;
     events.push_back(std::move(e));
   }
-  const auto report = verify_trail(events);
+  auto report = verify_trail(events, keys);
+  if (id) {  // what the checkpoints say of other registrations is not asked for
+    std::erase_if(report.findings, [&](const auto& f) {
+      return f.subject != *id && f.subject.rfind("event ", 0) != 0 &&
+             f.subject.rfind("partition ", 0) != 0;
+    });
+  }
   return print_report(options, report, !id || report.registrations > 0,
                       id ? "no audit records of " + *id + " in " + file : "");
 }

@@ -115,6 +115,13 @@ int main(int argc, char** argv) {
                    "exported enroll.audit records, one CloudEvent (JSON) per line\n"
                    "(default: the histories in Redis, through enrollmentd at --url)")
       ->check(CLI::ExistingFile);
+  std::vector<std::string> checkpoint_keys;
+  verify
+      ->add_option("--checkpoint-key", checkpoint_keys,
+                   "the public half of an audit checkpoint key (audit_checkpoint-<n>.pub, from\n"
+                   "enroll-keygen; repeat for each version): with --file, also checks the\n"
+                   "signed checkpoints and that they anchor every chain")
+      ->check(CLI::ExistingFile);
 
   // The subcommands are required by hand, after parsing: CLI11 reports a missing
   // subcommand before an unknown flag, which would hide the real mistake.
@@ -154,8 +161,9 @@ int main(int argc, char** argv) {
     if (check->parsed()) return run_check(options, file);
     if (graph->parsed()) return run_graph(options, name, format);
     if (verify->parsed()) {
-      return audit_file.empty() ? run_audit_verify_service(options, service, audit_id)
-                                : run_audit_verify_file(options, audit_file, audit_id);
+      return audit_file.empty()
+                 ? run_audit_verify_service(options, service, audit_id)
+                 : run_audit_verify_file(options, audit_file, audit_id, checkpoint_keys);
     }
   } catch (const ServiceUsageError& e) {
     std::cerr << "enrollctl: " << e.what() << "\n";

@@ -222,6 +222,10 @@ std::optional<Config> parse_config(int argc, char** argv) {
         "keep a finished registration whole this long, then purge it to a tombstone (30d, 12h;\n"
         "0: forever)",
         check::duration(true));
+  s.add("audit_checkpoint_interval", c.audit_checkpoint_interval,
+        "how often the audit chain heads changed are signed into a checkpoint on enroll.audit\n"
+        "(10s, 1m; also on stop)",
+        check::duration(false));
 
   if (auto path = config_path(argc, argv)) s.apply_file(*path);
   s.apply_environment();

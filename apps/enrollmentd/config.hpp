@@ -36,6 +36,8 @@ struct Config {
   // Retention: a finished registration becomes a tombstone this long after it ended ("30d");
   // "0": kept whole forever.
   std::string retain_finished = "0";
+  // How often the audit chain heads changed are signed into a checkpoint (enroll.audit).
+  std::string audit_checkpoint_interval = "10s";
 };
 
 // Parses the command line. Returns the config, or nullopt after printing --help (exit 0).

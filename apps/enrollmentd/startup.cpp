@@ -16,6 +16,7 @@
 #include "adapters/codec/definition_schemas.hpp"
 #include "adapters/codec/known_tasks.hpp"
 #include "adapters/kafka/security.hpp"
+#include "adapters/keys/audit_checkpoint_key.hpp"
 #include "adapters/keys/secret_bytes.hpp"
 #include "adapters/redis/connect.hpp"
 #include "adapters/trust/operator_tokens.hpp"
@@ -192,6 +193,12 @@ Startup::Startup(const Config& config) {
     throw StartupError(e.what());
   }
   try {
+    checkpoint_keys_.emplace(load_audit_checkpoint_keys(config.keys));
+  } catch (const KeysError& e) {
+    // A key folder made before audit checkpoints existed.
+    throw StartupError(e.what());
+  }
+  try {
     verifier_.emplace(trust::Verifier::load(config.keys));
     signer_.emplace(trust::Signer::load(config.keys, PrincipalName(trust::kOrchestratorPrincipal)));
     operator_signer_.emplace(
@@ -249,6 +256,10 @@ Startup::Startup(const Config& config) {
   pipeline_.consumer = {{"session.timeout.ms", std::to_string(config.session_timeout_ms)},
                         {"heartbeat.interval.ms", std::to_string(config.session_timeout_ms / 5)}};
   pipeline_.group = config.group;
+  pipeline_.checkpoint_key = CheckpointSigningKey{checkpoint_keys_->current().id,
+                                                  checkpoint_keys_->current().secret.view()};
+  pipeline_.checkpoint_interval = std::chrono::duration_cast<std::chrono::milliseconds>(
+      http::parse_duration(config.audit_checkpoint_interval).value());
   pipeline_.topics.prefix = config.topic_prefix;
   pipeline_.batch_size = static_cast<std::size_t>(config.batch_size);
   pipeline_.passcode_workers = config.passcode_workers >= 0

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "adapters/codec/schema_set.hpp"
+#include "adapters/keys/keyring.hpp"
 #include "adapters/keys/keys.hpp"
 #include "adapters/redis/router.hpp"
 #include "adapters/redis/store.hpp"
@@ -52,6 +53,7 @@ class Startup {
   Keys keys_;
   crypto::Peppers peppers_;  // views of keys_'s pepper keyring, for engine_.passcode_hash
   std::optional<crypto::FieldCipher> field_cipher_;  // of keys_'s field keyring
+  std::optional<Keyring> checkpoint_keys_;  // the audit checkpoint key: signs, never leaves
   std::optional<trust::Verifier> verifier_;
   std::optional<trust::Signer> signer_;
   std::optional<trust::Signer> operator_signer_;

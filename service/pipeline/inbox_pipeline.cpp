@@ -86,6 +86,9 @@ std::vector<std::optional<std::int64_t>> InboxPipeline::on_assigned(
                  claim.next_offset ? std::to_string(*claim.next_offset) : "start", msgs.size());
   }
   publish_owned();
+  // Heads the previous owner committed but did not checkpoint (a crash) are anchored now, not
+  // an interval later.
+  next_checkpoint_ = {};
   return starts;
 }
 
@@ -106,10 +109,17 @@ void InboxPipeline::run() {
       next_timer_check_ = std::chrono::steady_clock::now() + settings_.timer_interval;
       if (monitor_ != nullptr) monitor_->set_lag(consumer_->lag());
     }
+    if (std::chrono::steady_clock::now() >= next_checkpoint_) {
+      anchor_audit();
+      next_checkpoint_ = std::chrono::steady_clock::now() + settings_.checkpoint_interval;
+    }
     relay_.poll();
     relay_.acknowledge();
   }
-  // SIGTERM: the batch in hand is committed; now flush what is being relayed and leave.
+  // SIGTERM: the batch in hand is committed; its heads are checkpointed (what a crash leaves
+  // pending is covered by the next owner's first checkpoint); now flush what is being
+  // relayed and leave.
+  anchor_audit();
   if (!relay_.flush(std::chrono::seconds(10))) {
     spdlog::warn("relay: flush timed out; the outbox keeps the rest");
   }
@@ -165,6 +175,34 @@ void InboxPipeline::fire_timers() {
     if (!entry_ids) continue;
     counters_.timers_fired += outbox.size();
     relay(partition, outbox, *entry_ids);
+  }
+}
+
+void InboxPipeline::anchor_audit() {
+  if (!settings_.checkpoint_key || epochs_.empty()) return;
+  const Timestamp now =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  std::vector<std::int32_t> partitions;
+  for (const auto& [p, epoch] : epochs_) partitions.push_back(p);
+  for (const auto partition : partitions) {
+    const auto pending = retry_("audit pending", [&] { return store_.audit_pending(partition); });
+    for (auto& c :
+         prepare_checkpoints(partition, pending, now, *settings_.checkpoint_key, encoder_)) {
+      if (epochs_.count(partition) == 0) break;
+      std::string entry_id;
+      try {
+        entry_id = retry_("checkpoint", [&] {
+          return store_.commit_checkpoint(partition, epochs_.at(partition), c.last, c.next,
+                                          c.message, c.covered);
+        });
+      } catch (const redis::StaleEpochError& e) {
+        // Another instance owns the partition now (or checkpointed it): it covers these heads.
+        spdlog::warn("audit checkpoint: {}", e.what());
+        break;
+      }
+      ++counters_.checkpoints;
+      relay(partition, {c.message}, {entry_id});
+    }
   }
 }
 

@@ -27,6 +27,7 @@
 #include "adapters/codec/outbound_encoder.hpp"
 #include "adapters/kafka/consumer.hpp"
 #include "adapters/redis/store.hpp"
+#include "service/pipeline/audit_anchor.hpp"
 #include "service/pipeline/message_step.hpp"
 #include "service/pipeline/outbox_relay.hpp"
 #include "service/pipeline/own_tasks.hpp"
@@ -52,6 +53,11 @@ struct PipelineSettings {
   // is dead-lettered, untrusted_timestamp), or also its producer's (enrollmentd's
   // --inbox-time producer: the mock dev broker's tests only).
   bool producer_time = false;
+  // Audit checkpoints (audit_anchor.hpp): signed with `checkpoint_key` (its secret half owned
+  // by the caller, outliving the pipeline; none: no checkpoints) every `checkpoint_interval`
+  // and on stop, for the partitions owned.
+  std::optional<CheckpointSigningKey> checkpoint_key;
+  std::chrono::milliseconds checkpoint_interval{10000};
 };
 
 class InboxPipeline final : public kafka::RebalanceListener {
@@ -89,6 +95,9 @@ class InboxPipeline final : public kafka::RebalanceListener {
   };
   void process(std::vector<kafka::Message> batch);
   void fire_timers();
+  // Signs and commits the audit checkpoints of the owned partitions' pending heads, then
+  // relays them (audit_anchor.hpp, checkpoint.lua).
+  void anchor_audit();
   // The fenced commit step; nullopt (and the partition forgotten) if another instance has
   // claimed the partition since. Returns the outbox entry ids.
   std::optional<std::vector<std::string>> commit_fenced(
@@ -135,6 +144,7 @@ class InboxPipeline final : public kafka::RebalanceListener {
 
   std::map<std::int32_t, std::int64_t> epochs_;  // partitions owned, with their epoch
   std::chrono::steady_clock::time_point next_timer_check_{};
+  std::chrono::steady_clock::time_point next_checkpoint_{};
   PipelineMonitor* monitor_ = nullptr;
 };
 

@@ -69,6 +69,10 @@ void PipelineMonitor::expose(const PipelineCounters& c) {
       "Registration timers fired (deadlines, retries, expiry): written to the inbox as "
       "timer.fire.",
       c.timers_fired);
+  add("enroll_audit_checkpoints_total",
+      "Signed audit checkpoints committed to the outbox (one per partition and interval with "
+      "changed chain heads).",
+      c.checkpoints);
   add("enroll_commits_total", "Commit steps written to Redis.", c.commits);
   add("enroll_stale_commits_total", "Commit steps refused: another instance owns the partition.",
       c.stale_commits);

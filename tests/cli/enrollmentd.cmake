@@ -110,6 +110,7 @@ bad_flag(inbox-time-bad --inbox-time client "'client' is not one of broker, prod
 bad_flag(stuck-after --stuck-after soon "'soon' ${not_duration}")
 bad_flag(stuck-after-zero --stuck-after 0 "must be longer than 0")
 bad_flag(retain-finished-bad --retain-finished 1y "'1y' ${not_duration}")
+bad_flag(audit-checkpoint-interval-zero --audit-checkpoint-interval 0 "must be longer than 0")
 bad_flag(http-bad --http nowhere "http address 'nowhere': expected host:port")
 bad_flag(instance-bad --instance node-%v "'node-%v' has a character outside ${name_chars}")
 bad_flag(topic-prefix-bad --topic-prefix "a b" "'a b' has a character outside ${name_chars}")
@@ -136,6 +137,8 @@ enrollmentd_test(env.leading-zero EXIT 1 MATCH ${missing_keys} ENV ENROLL_BATCH_
   ARGS ${no_keys})
 enrollmentd_test(flag.retain-finished-ok EXIT 1 MATCH ${missing_keys}
   ARGS ${no_keys} --retain-finished 30d)
+enrollmentd_test(flag.audit-checkpoint-interval-ok EXIT 1 MATCH ${missing_keys}
+  ARGS ${no_keys} --audit-checkpoint-interval 1m)
 # Kafka security (SASL/SCRAM, mutual TLS): each value checked alone (exit 2), the combination
 # after the parse (exit 2), the files at start-up before any server (exit 1, one line).
 bad_flag(kafka-protocol --kafka-security-protocol sasl

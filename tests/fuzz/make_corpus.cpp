@@ -27,6 +27,7 @@
 #include "sim/citizen_driver.hpp"
 #include "sim/connector_runner.hpp"
 #include "sim/responder.hpp"
+#include "tests/fuzz/audit_export_key.hpp"
 #include "tests/fuzz/fuzz_world.hpp"
 #include "tests/fuzz/inbound_input.hpp"
 #include "tests/unit/test_trust.hpp"
@@ -416,13 +417,59 @@ void operator_file_corpus(const fs::path& dir) {
   std::cout << "operator_file_fuzz: " << seeds.size() << " operator files\n";
 }
 
+// Audit exports: records of two chains and a signed checkpoint over their heads (with the
+// target's key), and the same cut, rewritten and with a forged checkpoint.
+void audit_export_corpus(const fs::path& dir) {
+  std::vector<nlohmann::json> lines;
+  std::vector<CheckpointLeaf> heads;
+  int n = 0;
+  for (const std::string reg : {"reg-a", "reg-b"}) {
+    std::string prev;
+    for (int seq = 1; seq <= 3; ++seq) {
+      AuditRecord r;
+      r.registration_id = RegistrationId(reg);
+      r.seq = seq;
+      r.outcome = seq == 2 ? "not_authorised: x" : "ok";
+      r.inputs = {{"event", "task.result"}, {"score", 0.91}, {"min_score", 0.8}};
+      r.prev_hash = prev;
+      r.hash = audit_hash(r);
+      prev = r.hash;
+      lines.push_back({{"id", std::to_string(++n)},
+                       {"type", "audit.record"},
+                       {"data", audit_to_json(r, true)}});
+    }
+    heads.push_back({reg, 3, prev});
+  }
+  const auto& key = audit_export_key();
+  const auto checkpoint =
+      sign_checkpoint({0, 1, "", "2026-12-04T10:00:00.000Z", heads}, {key.pub.id, key.secret});
+  lines.push_back({{"id", "checkpoint/p0/1"}, {"type", "audit.checkpoint"}, {"data", checkpoint}});
+  auto text = [](const std::vector<nlohmann::json>& events) {
+    std::string out;
+    for (const auto& e : events) out += e.dump() + "\n";
+    return out;
+  };
+  write_file(dir / "intact.jsonl", text(lines));
+  auto cut = lines;
+  cut.erase(cut.begin() + 2);
+  write_file(dir / "cut.jsonl", text(cut));
+  auto rewritten = lines;
+  rewritten[0]["data"]["outcome"] = "other";
+  write_file(dir / "rewritten.jsonl", text(rewritten));
+  auto forged = lines;
+  forged.back()["data"]["leaves"][0]["seq"] = 2;
+  write_file(dir / "forged.jsonl", text(forged));
+  std::cout << "audit_export_fuzz: 4 exports\n";
+}
+
 }  // namespace
 }  // namespace enroll::fuzz
 
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: fuzz_make_corpus DIR  (writes DIR/inbound_fuzz, DIR/http_fuzz, "
-                 "DIR/engine_fuzz, DIR/trust_file_fuzz, DIR/operator_file_fuzz)\n";
+                 "DIR/engine_fuzz, DIR/trust_file_fuzz, DIR/operator_file_fuzz, "
+                 "DIR/audit_export_fuzz)\n";
     return 2;
   }
   const std::filesystem::path dir = argv[1];
@@ -431,5 +478,6 @@ int main(int argc, char** argv) {
   enroll::fuzz::engine_corpus(dir / "engine_fuzz");
   enroll::fuzz::trust_file_corpus(dir / "trust_file_fuzz");
   enroll::fuzz::operator_file_corpus(dir / "operator_file_fuzz");
+  enroll::fuzz::audit_export_corpus(dir / "audit_export_fuzz");
   return 0;
 }

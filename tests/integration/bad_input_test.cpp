@@ -2,11 +2,11 @@
 // reason and nothing else changes; a command out of order is rejected with the state
 // unchanged; a duplicate is ignored.
 #include "adapters/codec/envelope.hpp"
-#include "adapters/trust/canonical_json.hpp"
 #include "adapters/trust/provisioning.hpp"
 #include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 
 namespace enroll::test {
 using namespace std::chrono_literals;
@@ -132,7 +132,7 @@ TEST_F(BadInputTest, UnprovenSendersAreDeadLetteredWithTheirCode) {
       trust::SigningKey::load(work_ / "keys", *trust.key(trust::KeyId("channel-kiosk-1")));
   auto revoked = codec::envelope({"u3", "/test", "terms.accept", id, now}, terms);
   revoked["keyid"] = "channel-kiosk-1";
-  const std::string mac = kiosk.sign(trust::canonical_json(revoked));
+  const std::string mac = kiosk.sign(crypto::canonical_json(revoked));
   revoked["signature"] = crypto::to_base64url(
       std::span(reinterpret_cast<const unsigned char*>(mac.data()), mac.size()));
   send(id, revoked.dump());

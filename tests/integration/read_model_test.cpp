@@ -233,6 +233,46 @@ TEST_F(ReadModelTest, ListingAndCommitSurviveALostScriptCache) {
   EXPECT_EQ(model_->list({.channel = "kiosk"}, std::nullopt, 10).items.size(), 3u);
 }
 
+// Audit checkpoints (issue 15, item 5): each commit marks the registration's newest head
+// pending; checkpoint.lua puts the checkpoint in the outbox, moves the partition's last
+// checkpoint on and clears the heads it covers, but not one that moved on since it was read,
+// and refuses a stale last checkpoint or epoch.
+TEST_F(ReadModelTest, AuditHeadsStayPendingUntilACheckpointCoversThem) {
+  const std::string id = "reg-anchor";
+  const auto p = kafka::partition_for(id, kPartitions);
+  auto record = [&](int seq) {
+    return codec::OutboxMessage{
+        "t.audit", id, "envelope",
+        R"({"seq":)" + std::to_string(seq) + R"(,"hash":"h)" + std::to_string(seq) + R"("})"};
+  };
+  commit({reg(id, "self-service", RegistrationState::consent, RegistrationState::consent, 1'000)},
+         {record(1), record(2), {"t.events", id, "event", ""}});
+  auto pending = store_->audit_pending(p);
+  EXPECT_EQ(pending.heads, (std::map<std::string, std::string>{{id, "2 h2"}}));
+  EXPECT_EQ(pending.last_checkpoint, "");
+
+  // Read, then the registration moves on before the checkpoint commits: its head stays.
+  const auto read = pending.heads;
+  commit({}, {record(3)});
+  const codec::OutboxMessage checkpoint{"t.audit", "checkpoint-p0", "signed", ""};
+  EXPECT_FALSE(store_->commit_checkpoint(p, epochs_[p], "", "1 r1", checkpoint, read).empty());
+  pending = store_->audit_pending(p);
+  EXPECT_EQ(pending.heads, (std::map<std::string, std::string>{{id, "3 h3"}}));
+  EXPECT_EQ(pending.last_checkpoint, "1 r1");
+  EXPECT_EQ(model_->outbox_backlog({p}), 5) << "three records, an event, the checkpoint";
+
+  // A writer that read an older last checkpoint, or an older epoch, changes nothing.
+  EXPECT_THROW(store_->commit_checkpoint(p, epochs_[p], "", "1 other", checkpoint, pending.heads),
+               redis::StaleEpochError);
+  EXPECT_THROW(
+      store_->commit_checkpoint(p, epochs_[p] - 1, "1 r1", "2 r2", checkpoint, pending.heads),
+      redis::StaleEpochError);
+  EXPECT_EQ(store_->audit_pending(p).heads.size(), 1u);
+  store_->commit_checkpoint(p, epochs_[p], "1 r1", "2 r2", checkpoint, pending.heads);
+  EXPECT_TRUE(store_->audit_pending(p).heads.empty());
+  EXPECT_EQ(store_->audit_pending(p).last_checkpoint, "2 r2");
+}
+
 TEST_F(ReadModelTest, HistoryIsTheAuditRecordsOfTheOutbox) {
   const std::string id = "reg-history";
   std::vector<codec::OutboxMessage> outbox;

@@ -6,6 +6,7 @@
 
 #include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 #include "workflows/crypto/hashing.hpp"
 
 namespace enroll::test {
@@ -143,7 +144,11 @@ TEST_F(SelfServiceTest, OneRegistrationGoesFromStartToIssued) {
     EXPECT_EQ(data.at("prev_hash"), prev);
     const std::string hash = data.at("hash");
     data.erase("hash");
-    EXPECT_EQ(crypto::sha256_hex(prev + data.dump()), hash) << "broken link at seq " << seq;
+    // Format 2 (README, audit trail): SHA-256 of the record's RFC 8785 bytes without "hash".
+    EXPECT_EQ(data.at("v"), 2);
+    EXPECT_EQ(data.at("input_sha256").get<std::string>().size(), 64U);
+    EXPECT_EQ(crypto::sha256_hex(crypto::canonical_json(data)), hash)
+        << "broken link at seq " << seq;
     prev = hash;
   }
   EXPECT_EQ(state->at("audit_head"), prev);

@@ -1,4 +1,4 @@
-#include "adapters/trust/canonical_json.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <limits>
 #include <string>
 
-namespace enroll::trust {
+namespace enroll::crypto {
 namespace {
 
 using json = nlohmann::json;
@@ -142,4 +142,4 @@ TEST(CanonicalJsonTest, NestingAndEmptyContainers) {
 }
 
 }  // namespace
-}  // namespace enroll::trust
+}  // namespace enroll::crypto

@@ -247,6 +247,42 @@ TEST_F(EngineTest, SelfiesExhaustedLockThenCoolDownUnlocks) {
   EXPECT_EQ(awaiting(out)->data().at("reason").at("code"), "cool_down_over");
 }
 
+// Issue 15, item 5: each audit record names the inbound event's digest (given by the shell)
+// and what decided the move: here a liveness score and its threshold, then a blurry card
+// photo's sharpness and its minimum; never the citizen's ID.
+TEST_F(EngineTest, AuditRecordsCarryTheDecisiveInputsAndTheInputDigest) {
+  walk_to("selfie");
+  feed(CommandType::selfie_capture, ImageCapture{ImageRef("img://selfie")});
+  Inbound in;
+  in.id = EventId("liveness-result");
+  in.source = "/test";
+  in.subject = RegistrationId(reg_id_);
+  in.type = CommandType::task_result;
+  TaskResult r;
+  r.request_id = *state_->pending_request;
+  r.task = testing::awaited_task(*state_, catalog_);
+  r.outputs = {{"liveness", 0.1}};
+  in.payload = r;
+  in.input_sha256 = std::string(64, 'c');
+  const auto out = feed(in);
+  const AuditRecord* record = nullptr;
+  for (const auto& e : out.effects) {
+    if (const auto* a = std::get_if<AuditRecord>(&e)) record = a;
+  }
+  ASSERT_NE(record, nullptr);
+  EXPECT_EQ(record->input_sha256, std::string(64, 'c'));
+  EXPECT_EQ(record->inputs.at("event"), "task.result");
+  EXPECT_EQ(record->inputs.at("task"), "face.liveness");
+  EXPECT_EQ(record->inputs.at("status"), "ok");
+  EXPECT_EQ(record->inputs.at("liveness"), 0.1);
+  EXPECT_TRUE(record->inputs.at("min_score").is_number());
+  EXPECT_GT(record->inputs.at("min_score").get<double>(), 0.1);
+  const auto j = audit_to_json(*record, true);
+  EXPECT_EQ(j.at("v"), 2);
+  EXPECT_EQ(audit_hash(*record), record->hash) << "the inputs are part of what the hash covers";
+  EXPECT_EQ(j.dump().find("1101700203450"), std::string::npos) << "no citizen ID on the record";
+}
+
 TEST_F(EngineTest, LateResultIsIgnoredButAudited) {
   walk_to("verify-card");
   const auto stale = *state_->pending_request;

@@ -13,12 +13,12 @@
 #include "adapters/codec/envelope.hpp"
 #include "adapters/codec/limits.hpp"
 #include "adapters/codec/outbound_encoder.hpp"
-#include "adapters/trust/canonical_json.hpp"
 #include "sim/citizen_driver.hpp"
 #include "sim/connector_runner.hpp"
 #include "sim/responder.hpp"
 #include "tests/unit/test_trust.hpp"
 #include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 
 namespace enroll::codec {
 namespace {
@@ -426,7 +426,7 @@ TEST_F(InboundDecoderTest, RevokedAndExpiredKeysAreDeadLetters) {
     e["keyid"] = fresh.trust.keys[key].id.str();
     const trust::SigningKey signing(fresh.trust.keys[key],
                                     SecretString(std::string(fresh.secrets[key].view())));
-    const std::string sig = signing.sign(trust::canonical_json(e, trust::kSignatureAttribute));
+    const std::string sig = signing.sign(crypto::canonical_json(e, trust::kSignatureAttribute));
     e["signature"] = crypto::to_base64url(
         std::span(reinterpret_cast<const unsigned char*>(sig.data()), sig.size()));
     return e;

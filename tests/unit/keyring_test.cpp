@@ -84,7 +84,8 @@ TEST_F(KeyringTest, APublicHalfIsWrittenBesideAndIgnoredOnLoad) {
 }
 
 TEST_F(KeyringTest, RefusesWithAOneLineReason) {
-  EXPECT_NE(load_error().find("missing key folder"), std::string::npos) << load_error();
+  EXPECT_NE(load_error().find("missing keyring"), std::string::npos) << load_error();
+  EXPECT_NE(load_error().find("--rotate-key field)"), std::string::npos) << load_error();
   fs::create_directories(root_ / "field");
   fs::permissions(root_ / "field", fs::perms::owner_all);
   EXPECT_NE(load_error().find("holds no version of field"), std::string::npos) << load_error();

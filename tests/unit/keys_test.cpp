@@ -9,6 +9,8 @@
 #include <random>
 #include <string>
 
+#include "adapters/keys/audit_checkpoint_key.hpp"
+#include "workflows/audit_checkpoint.hpp"
 #include "workflows/crypto/base64.hpp"
 
 namespace enroll {
@@ -141,8 +143,8 @@ TEST_F(KeysTest, MissingFileIsNamed) {
 TEST_F(KeysTest, ThePepperKeyringIsRequiredAndRotates) {
   generate_keys(dir_);
   fs::remove_all(dir_ / "passcode_pepper");
-  EXPECT_NE(load_error().find("missing key folder"), std::string::npos) << load_error();
-  EXPECT_NE(load_error().find("passcode_pepper"), std::string::npos) << load_error();
+  EXPECT_NE(load_error().find("missing keyring"), std::string::npos) << load_error();
+  EXPECT_NE(load_error().find("--rotate-key passcode_pepper)"), std::string::npos) << load_error();
   EXPECT_EQ(find_keyring_kind(kPasscodePepper)->add_version(dir_), "passcode_pepper-1");
   EXPECT_EQ(find_keyring_kind(kPasscodePepper)->add_version(dir_), "passcode_pepper-2");
   EXPECT_EQ(load_keys(dir_).passcode_pepper->current().id, "passcode_pepper-2");
@@ -192,6 +194,46 @@ TEST_F(KeysTest, MismatchedSealKeyPairIsRefused) {
   const std::string other_pub = crypto::to_base64(crypto::generate_seal_keypair().pub.bytes) + "\n";
   write("passcode_seal.pub", other_pub);
   EXPECT_NE(load_error().find("does not match"), std::string::npos) << load_error();
+}
+
+}  // namespace
+}  // namespace enroll
+
+namespace enroll {
+namespace {
+
+// The audit checkpoint key (issue 15, item 5): enroll-keygen makes version 1 with its public
+// half; a new version becomes the current one and the older still verifies; what is signed
+// with the secret verifies under the .pub an auditor is given.
+TEST(AuditCheckpointKeyTest, GeneratedRotatedAndItsPublicHalfVerifies) {
+  const auto dir = fs::temp_directory_path() / ("ckpt-keys-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  generate_keys(dir);
+  const auto folder = dir / "audit_checkpoint";
+  EXPECT_EQ(fs::status(folder / "audit_checkpoint-1.key").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status(folder / "audit_checkpoint-1.pub").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                fs::perms::others_read);
+  EXPECT_EQ(load_audit_checkpoint_keys(dir).current().id, "audit_checkpoint-1");
+
+  EXPECT_EQ(add_audit_checkpoint_key(dir), "audit_checkpoint-2");
+  const auto ring = load_audit_checkpoint_keys(dir);
+  EXPECT_EQ(ring.current().id, "audit_checkpoint-2");
+  ASSERT_NE(ring.find("audit_checkpoint-1"), nullptr);
+
+  for (const auto& version : ring.versions()) {
+    std::ifstream in(folder / (version.id + ".pub"));
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto pub = parse_checkpoint_public_key(text);
+    ASSERT_TRUE(pub.has_value()) << version.id;
+    const auto signed_data = sign_checkpoint({0, 1, "", "2026-12-04T10:00:00.000Z", {}},
+                                             {version.id, version.secret.view()});
+    const std::vector<CheckpointPublicKey> keys{{version.id, *pub}};
+    EXPECT_TRUE(std::holds_alternative<CheckedCheckpoint>(check_checkpoint(signed_data, keys)))
+        << version.id;
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace

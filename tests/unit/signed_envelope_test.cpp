@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "adapters/codec/envelope.hpp"
-#include "adapters/trust/canonical_json.hpp"
 #include "adapters/trust/verifier.hpp"
 #include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 
 namespace enroll::codec {
 namespace {
@@ -58,7 +58,7 @@ json vector_event(trust::SigningKey k, const char* principal) {
 
 TEST(SignedEnvelopeTest, HmacTestVector) {
   const json e = vector_event(hmac_key(), "channel-app");
-  EXPECT_EQ(trust::canonical_json(e, "signature"),
+  EXPECT_EQ(crypto::canonical_json(e, "signature"),
             R"({"data":{"terms_version":"2026-11"},"datacontenttype":"application/json",)"
             R"("id":"cmd-0001","keyid":"channel-app-1","source":"channel-app","specversion":"1.0",)"
             R"("subject":"reg-0001","time":"2026-12-03T10:00:00.000Z","type":"terms.accept"})");
@@ -67,7 +67,7 @@ TEST(SignedEnvelopeTest, HmacTestVector) {
 
 TEST(SignedEnvelopeTest, Ed25519TestVector) {
   const json e = vector_event(ed25519_key(), "officer-console");
-  EXPECT_EQ(trust::canonical_json(e, "signature"),
+  EXPECT_EQ(crypto::canonical_json(e, "signature"),
             R"({"data":{"terms_version":"2026-11"},"datacontenttype":"application/json",)"
             R"("id":"cmd-0001","keyid":"officer-console-1","source":"channel-app",)"
             R"("specversion":"1.0","subject":"reg-0001","time":"2026-12-03T10:00:00.000Z",)"

@@ -8,10 +8,10 @@
 #include <cstdio>
 #include <functional>
 
-#include "adapters/trust/canonical_json.hpp"
 #include "adapters/trust/provisioning.hpp"
 #include "adapters/trust/signer.hpp"
 #include "adapters/trust/verifier.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 
 namespace {
 
@@ -75,9 +75,9 @@ int main() {
   const trust::Verifier verifier(t, std::move(macs));
   const json plain = typical_event(now);
   std::printf("event: %zu bytes of JSON, %zu canonical\n", plain.dump().size(),
-              trust::canonical_json(plain).size());
+              crypto::canonical_json(plain).size());
   std::printf("canonical form (RFC 8785)   %8.2f us\n",
-              micros_per(200000, [&] { (void)trust::canonical_json(plain); }));
+              micros_per(200000, [&] { (void)crypto::canonical_json(plain); }));
   for (auto& [alg, first_key] : keys) {
     std::vector<trust::SigningKey> mine;
     mine.push_back(std::move(first_key));
@@ -92,7 +92,7 @@ int main() {
     const double verify = micros_per(
         n, [&] { ok += std::holds_alternative<Principal>(verifier.verify(e, now)) ? 1 : 0; });
     // The primitive alone, over the same canonical bytes (what the rest costs is the JSON).
-    const std::string bytes = trust::canonical_json(e, trust::kSignatureAttribute);
+    const std::string bytes = crypto::canonical_json(e, trust::kSignatureAttribute);
     const trust::SigningKey& key = signer.current_key(now);
     const double primitive = micros_per(n, [&] { (void)key.sign(bytes); });
     std::printf(

@@ -11,11 +11,11 @@
 
 #include "adapters/codec/known_tasks.hpp"
 #include "adapters/keys/keys.hpp"
-#include "adapters/trust/canonical_json.hpp"
 #include "adapters/trust/provisioning.hpp"
 #include "adapters/trust/signer.hpp"
 #include "adapters/trust/verifier.hpp"
 #include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 
 namespace enroll::trust {
 namespace {
@@ -223,7 +223,7 @@ TEST_F(TrustTest, StaleAndFutureTimesAreRefused) {
   untimed.erase("time");
   untimed["keyid"] = "channel-app-1";
   const Signer app = signer("channel-app", kT0);
-  const std::string mac = app.current_key(kT0).sign(canonical_json(untimed));
+  const std::string mac = app.current_key(kT0).sign(crypto::canonical_json(untimed));
   untimed["signature"] = crypto::to_base64url(
       std::span(reinterpret_cast<const unsigned char*>(mac.data()), mac.size()));
   EXPECT_EQ(refusal(v.verify(untimed, kT0)), Errc::stale_message);
@@ -264,7 +264,7 @@ TEST_F(TrustTest, RotationKeepsTheOldKeyUntilItExpires) {
   json old_late = command(later);
   const std::vector<SigningKey> app_keys = keys_of("channel-app");
   old_late["keyid"] = "channel-app-1";
-  const std::string mac = app_keys.front().sign(canonical_json(old_late));
+  const std::string mac = app_keys.front().sign(crypto::canonical_json(old_late));
   old_late["signature"] = crypto::to_base64url(
       std::span(reinterpret_cast<const unsigned char*>(mac.data()), mac.size()));
   EXPECT_EQ(refusal(v.verify(old_late, later)), Errc::key_not_valid);

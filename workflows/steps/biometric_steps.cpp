@@ -28,6 +28,7 @@ class SelfieLiveness final : public StepKind {
       return Verdict::ask_again({ReasonCode::connector_error, error_code(r)});
     const double score = r.outputs.value("liveness", 0.0);
     ctx.state.captured.selfie.liveness = score;
+    ctx.evidence = {{"liveness", score}, {"min_score", config_of<Threshold>(ctx.step).value}};
     if (score < config_of<Threshold>(ctx.step).value)
       return Verdict::ask_again(ReasonCode::liveness_too_low);
     return Verdict::advance();
@@ -51,6 +52,7 @@ class FaceMatch final : public StepKind {
       return Verdict::reject({ReasonCode::face_match_failed, error_code(r)});
     const double score = r.outputs.value("score", 0.0);
     ctx.state.captured.face.score = score;
+    ctx.evidence = {{"score", score}, {"min_score", config_of<Threshold>(ctx.step).value}};
     if (score >= config_of<Threshold>(ctx.step).value) return Verdict::advance();
     // Another selfie, counted against the selfie step's tries.
     const auto back = first_step_of(ctx.definition, ctx.step.phase, true);
@@ -98,6 +100,8 @@ class FingerprintMatch final : public StepKind {
       return Verdict::ask_again({ReasonCode::connector_error, error_code(r)});
     const double score = r.outputs.value("score", 0.0);
     ctx.state.captured.fingerprint.score = score;
+    ctx.evidence = {{"score", score},
+                    {"min_score", config_of<FingerprintSettings>(ctx.step).min_score}};
     if (score < config_of<FingerprintSettings>(ctx.step).min_score) {
       return Verdict::ask_again(ReasonCode::fingerprint_mismatch);
     }

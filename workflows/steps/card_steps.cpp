@@ -18,8 +18,11 @@ std::shared_ptr<const StepConfig> min_sharpness(const nlohmann::json& config) {
   return threshold(config, "min_sharpness");
 }
 
-bool sharp_enough(const StepContext& ctx, const nlohmann::json& out) {
-  return out.value("sharpness", 1.0) >= config_of<Threshold>(ctx.step).value;
+bool sharp_enough(StepContext& ctx, const nlohmann::json& out) {
+  const double sharpness = out.value("sharpness", 1.0);
+  const double least = config_of<Threshold>(ctx.step).value;
+  ctx.evidence = {{"sharpness", sharpness}, {"min_sharpness", least}};
+  return sharpness >= least;
 }
 
 // Takes the citizen ID and the printed fields from a card reading; a reason if unusable.
@@ -156,6 +159,7 @@ class VerifyCard final : public StepKind {
       return Verdict::reject({ReasonCode::card_check_failed, error_code(r)});
     const int code = r.outputs.value("code", -1);
     const auto status = r.outputs.value("card_status", std::string("valid"));
+    ctx.evidence = {{"registry_code", code}, {"card_status", status}};
     if (status == "revoked") return Verdict::reject(ReasonCode::card_revoked);
     if (status == "expired") return Verdict::reject(ReasonCode::card_expired);
     switch (code) {

@@ -86,6 +86,7 @@ class ClaimCitizen final : public StepKind {
     return {{"citizen_hash", citizen_hash(ctx.config, ctx.state.citizen_id.value_or(""))}};
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
+    ctx.evidence = {{"claimed", r.outputs.value("claimed", false)}};
     if (r.status == TaskStatus::ok && r.outputs.value("claimed", false)) {
       ctx.state.citizen_claimed = true;
       return Verdict::advance();

@@ -36,9 +36,10 @@ class CheckEnrolled final : public StepKind {
   nlohmann::json task_inputs(const StepContext& ctx) const override {
     return {{"citizen_id", ctx.state.citizen_id.value_or("")}};
   }
-  Verdict on_result(StepContext& /*ctx*/, const TaskResult& r) const override {
+  Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
     if (r.status != TaskStatus::ok)
       return Verdict::reject({ReasonCode::connector_error, error_code(r)});
+    ctx.evidence = {{"enrolled", r.outputs.value("enrolled", false)}};
     if (!r.outputs.value("enrolled", false)) return Verdict::reject(ReasonCode::not_enrolled);
     return Verdict::advance();
   }

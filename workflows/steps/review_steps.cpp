@@ -1,5 +1,6 @@
 // The officer's review: a human task with its own deadline (the step's timeout; a timeout
 // asks again per the retry policy). The officer sees the masked citizen ID and the card.
+#include "workflows/authorise.hpp"
 #include "workflows/domain/citizen_id.hpp"
 #include "workflows/steps/kinds.hpp"
 
@@ -27,9 +28,14 @@ class OfficerReview final : public StepKind {
               {"laser_code", s.captured.card_back.laser_code}}},
             {"officer", officer}};
   }
-  Verdict on_result(StepContext&, const TaskResult& r) const override {
+  Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
     if (r.status != TaskStatus::ok)
       return Verdict::reject({ReasonCode::review_failed, error_code(r)});
+    // The deciding officer as the console's verified message names them (authorise.hpp took
+    // the result only from the registration's officer).
+    ctx.evidence = {{"decision", r.outputs.value("decision", "")},
+                    {"officer", named_officer(ctx.event)},
+                    {"principal", ctx.event.principal.name.str()}};
     if (r.outputs.value("decision", "") == "approve") return Verdict::advance();
     return Verdict::reject(
         {ReasonCode::officer_rejected, r.outputs.value("reason", std::string("-"))});

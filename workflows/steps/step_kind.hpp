@@ -56,6 +56,9 @@ struct StepContext {
   const Inbound& event;
   Timestamp now;
   const EngineConfig& config;
+  // What decided the verdict, for the audit record's "inputs" (a score and its threshold, an
+  // officer's decision, a registry's answer): numbers and codes only, never personal data.
+  nlohmann::json evidence = nlohmann::json::object();
 };
 
 class StepKind {

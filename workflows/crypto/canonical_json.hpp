@@ -10,7 +10,7 @@
 
 #include "errors/errc.hpp"
 
-namespace enroll::trust {
+namespace enroll::crypto {
 
 // A value JCS cannot represent: NaN or an infinity, an integer beyond 2^53 in magnitude (a
 // double would not hold it exactly, so two different values could share one form: RFC 8785
@@ -29,4 +29,4 @@ class CanonicalJsonError : public Error {
 void append_canonical_json(std::string& out, const nlohmann::json& value,
                            std::string_view omit = {});
 
-}  // namespace enroll::trust
+}  // namespace enroll::crypto

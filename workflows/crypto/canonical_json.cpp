@@ -1,4 +1,4 @@
-#include "adapters/trust/canonical_json.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace enroll::trust {
+namespace enroll::crypto {
 namespace {
 
 using json = nlohmann::json;
@@ -276,4 +276,4 @@ std::string canonical_json(const json& value, std::string_view omit) {
   return out;
 }
 
-}  // namespace enroll::trust
+}  // namespace enroll::crypto
