@@ -16,6 +16,7 @@
 #include "adapters/codec/definition_schemas.hpp"
 #include "adapters/codec/known_tasks.hpp"
 #include "adapters/kafka/security.hpp"
+#include "adapters/keys/redis_password.hpp"
 #include "adapters/keys/secret_bytes.hpp"
 #include "adapters/redis/connect.hpp"
 #include "adapters/trust/operator_tokens.hpp"
@@ -188,6 +189,7 @@ Startup::Startup(const Config& config) {
   try {
     no_core_dumps();  // before a key is read: a crash must not write one to disk
     keys_ = load_keys(config.keys);
+    redis_password_ = read_redis_password(config.keys);
   } catch (const std::exception& e) {
     throw StartupError(e.what());
   }
@@ -231,7 +233,7 @@ Startup::Startup(const Config& config) {
   }
 
   try {
-    redis_ = redis::connect(config.redis);
+    redis_ = redis::connect(config.redis, redis_password_);
     redis_->on_every_node({"PING"});
     store_ = std::make_unique<redis::Store>(*redis_, config.redis_namespace);
   } catch (const redis::RedisError& e) {
@@ -268,7 +270,11 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
                                                 metrics::Registry& registry) {
   http::ApiServerSettings settings;
   settings.listen = http::parse_listen_address(config.http);  // checked by parse_config
-  settings.redis_url = config.redis;                          // checked by parse_config
+  if (!config.http_allowed_hosts.empty()) {
+    settings.allowed_hosts = http::parse_host_list(config.http_allowed_hosts);  // checked too
+  }
+  settings.redis_url = config.redis;  // checked by parse_config
+  settings.redis_password = startup.redis_password();
   settings.redis_namespace = config.redis_namespace;
   settings.partitions = startup.inbox_partitions();
   settings.operators = trust::OperatorTokens(startup.operators());

@@ -28,6 +28,8 @@ class Startup {
  public:
   explicit Startup(const Config& config);  // throws StartupError
   [[nodiscard]] const Keys& keys() const { return keys_; }
+  // The key folder's redis.password (empty if none): for a `redis` URL naming its user alone.
+  [[nodiscard]] const std::string& redis_password() const { return redis_password_; }
   // Who may write to the inbox (the key folder's trust.json), and enrollmentd's own signer
   // (its timers and own-task results).
   [[nodiscard]] const trust::Verifier& verifier() const { return *verifier_; }
@@ -50,6 +52,7 @@ class Startup {
 
  private:
   Keys keys_;
+  std::string redis_password_;
   std::optional<trust::Verifier> verifier_;
   std::optional<trust::Signer> signer_;
   std::optional<trust::Signer> operator_signer_;
