@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "adapters/keys/key_file.hpp"
+#include "adapters/keys/seal_publisher.hpp"
 #include "workflows/crypto/base64.hpp"
 #include "workflows/crypto/sodium_init.hpp"
 #include "workflows/secret.hpp"
@@ -135,6 +136,8 @@ void generate_keys(const fs::path& dir, bool overwrite) {
   for (const char* name : {kQrMac, kRequestId, kCitizenHash, kPasscodeSalt}) {
     write_key_file(dir / name, random_base64(kSymmetricKeyBytes, kPadded), kSecret, overwrite);
   }
+  // Signs the published passcode sealing key (transport): a keyring of its own.
+  add_seal_publisher_version(dir);
 }
 
 }  // namespace enroll

@@ -10,8 +10,8 @@ namespace enroll {
 inline constexpr const char* kRedisPasswordFile = "redis.password";
 
 // The password in <dir>/redis.password, or empty if there is no such file. Throws KeysError
-// (one line naming the file, never its content) if it is readable by group or others, not a
-// regular file, empty, or holds a line break.
+// (one line naming the file, never its content) if it is a symbolic link, not a regular file,
+// not the owner's or readable by others (read_key_file's checks), empty, or holds a line break.
 std::string read_redis_password(const std::filesystem::path& dir);
 
 }  // namespace enroll

@@ -49,3 +49,8 @@ keygen_test(add-operator-and-force EXIT 2 MATCH "excludes" ARGS ${keygen_keys} -
 # Each changes operators.json: one after the other.
 set_tests_properties(cli.keygen.revoke-operator PROPERTIES DEPENDS cli.keygen.add-operator)
 set_tests_properties(cli.keygen.add-operator-revoked PROPERTIES DEPENDS cli.keygen.revoke-operator)
+# The key that signs the published passcode sealing key: a new version, its id on stdout.
+keygen_test(add-seal-publisher EXIT 0 MATCH "^seal_publisher-[0-9]+\n$"
+  ARGS ${keygen_keys} --add-seal-publisher)
+keygen_test(http-certificate-bad-name EXIT 1 MATCH "'a b' is no host name or address"
+  ARGS ${keygen_keys}-tls --http-certificate "a b")

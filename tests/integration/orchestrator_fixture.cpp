@@ -46,6 +46,7 @@ void OrchestratorTest::SetUp() {
   trust::OperatorFile operators = trust::load_operator_file(work_ / "keys");
   adjust_operators(operators);
   trust::write_operator_file(work_ / "keys", operators);
+  adjust_keys(work_ / "keys");
   keys_ = load_keys(work_ / "keys");
   operator_token_ = trust::load_demo_operator_token(work_ / "keys");
   signers_.emplace(trust::Signers::load(work_ / "keys"));

@@ -22,9 +22,9 @@ TEST(HostOf, TakesTheHostWithoutPortLowercased) {
 }
 
 TEST(HostOf, RefusesWhatIsNoHost) {
-  for (const std::string bad :
-       {"", ":80", "a b", "a:", "a:x", "a:123456", "[::1", "[::1]x", "[]:80", "[g::1]", "a/b",
-        "a@b", std::string(300, 'a'), "a\r\nX: y", "."}) {
+  for (const std::string& bad : std::vector<std::string>{
+           "", ":80", "a b", "a:", "a:x", "a:123456", "[::1", "[::1]x", "[]:80", "[g::1]", "a/b",
+           "a@b", std::string(300, 'a'), "a\r\nX: y", "."}) {
     EXPECT_FALSE(host_of(bad)) << bad;
   }
 }
