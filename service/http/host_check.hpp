@@ -21,7 +21,8 @@ class AllowedHosts {
   // `names`: hosts as host_of() gives them (a name or an address). Empty: any host (the
   // router's unit tests, the fuzz target); a server always gives a list (default_hosts()).
   explicit AllowedHosts(std::vector<std::string> names = {});
-  // Whether a request with this Host header (empty: none) may be served.
+  // Whether a request with this Host header may be served (the router lets a request without
+  // one through: HTTP/1.0; browsers always send one).
   [[nodiscard]] bool allows(std::string_view header) const;
   [[nodiscard]] const std::vector<std::string>& names() const { return names_; }
 

@@ -72,7 +72,8 @@ std::optional<trust::OperatorId> Router::authenticate(const Request& request) co
 }
 
 void Router::dispatch(Request request, const Respond& respond) const {
-  if (!hosts_.allows(request.host)) {
+  // No Host at all (HTTP/1.0) passes: a browser always names one, so a rebound page does.
+  if (!request.host.empty() && !hosts_.allows(request.host)) {
     // Not echoed: the header is the client's.
     respond(
         error_response(Errc::bad_request,

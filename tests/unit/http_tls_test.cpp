@@ -20,6 +20,7 @@
 #include "errors/errc.hpp"
 #include "service/http/router.hpp"
 #include "service/http/server.hpp"
+#include "tests/unit/temp_key_folder.hpp"
 
 namespace enroll::http {
 namespace {
@@ -32,17 +33,10 @@ using tcp = net::ip::tcp;
 class HttpTls : public ::testing::Test {
  protected:
   void SetUp() override {
-    keys_ = std::filesystem::temp_directory_path() /
-            ("http-tls-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(keys_);
-    std::filesystem::create_directories(keys_);
-    std::filesystem::permissions(keys_, std::filesystem::perms::owner_all);
     router_.add(Method::get, "/healthz", [](Request&, const Respond& respond) {
       respond(json_response(200, nlohmann::json{{"ok", 1}}));
     });
   }
-  void TearDown() override { std::filesystem::remove_all(keys_); }
 
   ServerOptions tls_options() {
     auto files = load_http_tls(keys_);
@@ -84,7 +78,8 @@ class HttpTls : public ::testing::Test {
     return std::to_string(res.result_int());
   }
 
-  std::filesystem::path keys_;
+  testing::TempKeyFolder folder_{"http-tls"};
+  const std::filesystem::path& keys_ = folder_.path();
   Router router_;
 };
 

@@ -12,6 +12,7 @@
 #include "adapters/keys/keys.hpp"
 #include "adapters/keys/seal_publisher.hpp"
 #include "errors/errc.hpp"
+#include "tests/unit/temp_key_folder.hpp"
 #include "workflows/crypto/base64.hpp"
 
 namespace enroll {
@@ -20,14 +21,9 @@ namespace {
 class PublishedSealKey : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("seal-publisher-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
     generate_keys(dir_);  // a fresh folder has seal_publisher-1
     keys_ = load_keys(dir_);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   nlohmann::json published() const {
     const Keyring publisher = load_seal_publisher(dir_);
@@ -47,7 +43,8 @@ class PublishedSealKey : public ::testing::Test {
     }
   }
 
-  std::filesystem::path dir_;
+  testing::TempKeyFolder folder_{"seal-publisher"};
+  const std::filesystem::path& dir_ = folder_.path();
   Keys keys_;
 };
 

@@ -11,6 +11,7 @@
 #include "adapters/keys/redis_password.hpp"
 #include "adapters/redis/connect.hpp"
 #include "errors/errc.hpp"
+#include "tests/unit/temp_key_folder.hpp"
 
 namespace enroll::redis {
 namespace {
@@ -75,19 +76,13 @@ TEST(RedisUrlLogin, AUserWithoutAnyPasswordIsRefusedBeforeConnecting) {
 
 class RedisPasswordFile : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("redis-password-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   void write(const std::string& text, mode_t mode) {
     const auto path = dir_ / kRedisPasswordFile;
     std::ofstream(path) << text;
     ::chmod(path.c_str(), mode);
   }
-  std::filesystem::path dir_;
+  testing::TempKeyFolder folder_{"redis-password"};
+  const std::filesystem::path& dir_ = folder_.path();
 };
 
 TEST_F(RedisPasswordFile, NoneIsEmptyAndOneLineIsRead) {
