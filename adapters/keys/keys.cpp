@@ -10,6 +10,7 @@
 
 #include "adapters/keys/audit_checkpoint_key.hpp"
 #include "adapters/keys/key_file.hpp"
+#include "adapters/keys/seal_publisher.hpp"
 #include "workflows/crypto/base64.hpp"
 #include "workflows/crypto/sodium_init.hpp"
 #include "workflows/secret.hpp"
@@ -105,6 +106,11 @@ const std::vector<KeyringKind>& keyring_kinds() {
        "new checkpoints are signed with the new version (its .pub beside it: hand it to the "
        "auditors); keep the older versions' .pub files for verifying older checkpoints",
        &add_audit_checkpoint_key},
+      {kSealPublisher, crypto_sign_SECRETKEYBYTES, crypto_sign_SECRETKEYBYTES,
+       "the published passcode sealing key is signed with the new version from enrollmentd's "
+       "next start: give its .pub to the channel back-ends before, and keep the older .pub "
+       "trusted there until every enrollmentd has restarted",
+       &add_seal_publisher_version},
   };
   return kinds;
 }

@@ -1,5 +1,7 @@
 #include "adapters/redis/client.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace enroll::redis {
@@ -17,6 +19,34 @@ RedisError error_reply(std::string_view text) {
   return RedisError(code, std::string(text));
 }
 
+const char* const kSlashInPassword =
+    "redis url: a '@' after the first '/' (a password with a '/' goes in the key folder's "
+    "redis.password, not in the URL)";
+
+std::string take_credentials(const std::string& authority, Credentials& credentials) {
+  // The last '@': a password may hold one, a host never does.
+  const auto at = authority.rfind('@');
+  if (at == std::string::npos) return authority;
+  const std::string userinfo = authority.substr(0, at);
+  const auto colon = userinfo.find(':');
+  credentials.user = userinfo.substr(0, colon);
+  credentials.password = colon == std::string::npos ? "" : userinfo.substr(colon + 1);
+  constexpr std::size_t kMaxUser = 64;
+  const bool user_ok =
+      credentials.user.size() <= kMaxUser &&
+      std::all_of(credentials.user.begin(), credentials.user.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-';
+      });
+  if (!user_ok) {
+    throw Error(Errc::bad_url,
+                "redis url: the user name must be 1 to 64 letters, digits, '.', '_' or '-'");
+  }
+  if (credentials.user.empty() && credentials.password.empty()) {
+    throw Error(Errc::bad_url, "redis url: an empty user before '@'");
+  }
+  return authority.substr(at + 1);
+}
+
 Endpoint parse_redis_url(const std::string& url) {
   const std::string scheme = "redis://";
   if (url.rfind(scheme, 0) != 0)
@@ -24,7 +54,10 @@ Endpoint parse_redis_url(const std::string& url) {
                 "redis url must start with redis:// (one server) or redis+cluster:// (a cluster)");
   std::string rest = url.substr(scheme.size());
   Endpoint e;
+  // The password may not hold a '/': the first one ends the authority. A message must not
+  // quote a piece of a password cut there.
   if (auto slash = rest.find('/'); slash != std::string::npos) {
+    if (rest.find('@', slash) != std::string::npos) throw Error(Errc::bad_url, kSlashInPassword);
     const std::string db = rest.substr(slash + 1);
     rest = rest.substr(0, slash);
     if (!db.empty()) {
@@ -34,6 +67,7 @@ Endpoint parse_redis_url(const std::string& url) {
       }
     }
   }
+  rest = take_credentials(rest, e.credentials);
   if (auto colon = rest.rfind(':'); colon != std::string::npos) {
     const std::string port = rest.substr(colon + 1);
     auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), e.port);
@@ -65,7 +99,29 @@ void Client::reconnect() {
                      "redis " + endpoint_.host + ":" + std::to_string(endpoint_.port) + ": " + why);
   }
   redisSetTimeout(ctx_, timeout);
+  authenticate();
   if (endpoint_.db != 0) command({"SELECT", std::to_string(endpoint_.db)});
+}
+
+void Client::authenticate() {
+  const Credentials& who = endpoint_.credentials;
+  if (who.empty()) return;
+  std::vector<std::string> argv{"AUTH"};
+  if (!who.user.empty()) argv.push_back(who.user);
+  argv.push_back(who.password);
+  try {
+    command(argv);
+  } catch (const RedisError& e) {
+    if (e.retryable()) throw;
+    // Not logged in: the connection must not serve the next command.
+    redisFree(ctx_);
+    ctx_ = nullptr;
+    // Redis's own text (WRONGPASS ...) names neither; the password never goes in a message.
+    throw RedisError(Errc::redis_refused, "redis " + endpoint_.host + ":" +
+                                              std::to_string(endpoint_.port) + ": login as user '" +
+                                              (who.user.empty() ? "default" : who.user) +
+                                              "' refused (" + e.what() + ")");
+  }
 }
 
 Reply Client::check(redisReply* r) {

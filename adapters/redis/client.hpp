@@ -32,13 +32,30 @@ struct ReplyDeleter {
 };
 using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
 
+// Who a connection logs in as (Redis 6 ACL): AUTH user password on every connection, before
+// anything else. An empty user with a password is the old form (AUTH password: the
+// `default` user); both empty: no AUTH. The password is never logged nor put in a message.
+struct Credentials {
+  std::string user;
+  std::string password;
+  [[nodiscard]] bool empty() const { return user.empty() && password.empty(); }
+};
+
 struct Endpoint {
   std::string host = "127.0.0.1";
   int port = 6379;
   int db = 0;
+  Credentials credentials;
 };
-// Parses redis://host:port/db; throws Error(bad_url) with a one-line reason.
+// Parses redis://[user[:password]@]host:port/db; throws Error(bad_url) with a one-line reason
+// (which never holds the password). The user is letters, digits and ._- ; the password
+// anything but '/' (a password that has one goes in the key folder, see connect.hpp).
 Endpoint parse_redis_url(const std::string& url);
+// Splits "[user[:password]@]rest" of a URL's authority: returns rest, fills `credentials`.
+// Throws Error(bad_url).
+std::string take_credentials(const std::string& authority, Credentials& credentials);
+// The refusal of a URL whose password holds a '/' (its pieces would land in other parts).
+extern const char* const kSlashInPassword;
 
 class Client {
  public:
@@ -59,6 +76,9 @@ class Client {
 
  private:
   Reply check(redisReply* r);
+  // AUTH on a fresh connection; throws RedisError(redis_refused) naming the user (never the
+  // password) if Redis refuses.
+  void authenticate();
   Endpoint endpoint_;
   redisContext* ctx_ = nullptr;
 };

@@ -13,7 +13,7 @@ std::string_view error_text(const redisReply& reply) { return {reply.str, reply.
 }  // namespace
 
 ClusterRouter::ClusterRouter(std::vector<NodeAddress> seeds, ClusterOptions options)
-    : seeds_(std::move(seeds)), options_(options) {
+    : seeds_(std::move(seeds)), options_(std::move(options)) {
   if (seeds_.empty()) throw RedisError(Errc::redis_refused, "redis cluster: no seed nodes");
   refresh();
   if (auto gap = map_.first_gap()) {
@@ -76,7 +76,9 @@ void ClusterRouter::refresh_if_stale() {
 
 Client& ClusterRouter::connection(const NodeAddress& node) {
   auto& c = connections_[node.str()];
-  if (!c) c = std::make_unique<Client>(Endpoint{node.host, node.port, 0});  // throws retryable
+  if (!c) {  // throws retryable (or refused: a wrong password)
+    c = std::make_unique<Client>(Endpoint{node.host, node.port, 0, options_.credentials});
+  }
   return *c;
 }
 

@@ -3,7 +3,8 @@
 // packages no cluster-aware C or C++ client).
 //
 // It learns the slot map from CLUSTER SLOTS (asking the known masters, then the seeds),
-// keeps one connection per node (opened on first use), sends each command to the master of
+// keeps one connection per node (opened on first use, logged in with the options'
+// credentials: a node learnt from a redirection too), sends each command to the master of
 // its routing key's slot, follows MOVED (the map is refreshed) and ASK (ASKING, then the
 // command, on the target) up to `max_redirects` times, and reports a lost connection,
 // TRYAGAIN (a multi-key command during a slot migration) and CLUSTERDOWN as retryable
@@ -25,7 +26,8 @@
 namespace enroll::redis {
 
 struct ClusterOptions {
-  int max_redirects = 5;  // MOVED/ASK hops per command before giving up (retryable)
+  int max_redirects = 5;    // MOVED/ASK hops per command before giving up (retryable)
+  Credentials credentials;  // every node's connection logs in with these (AUTH)
 };
 
 // What the router has done, for logs and tests.

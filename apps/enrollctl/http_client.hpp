@@ -1,6 +1,7 @@
 #pragma once
 // enrollctl's HTTP client for a running enrollmentd (Boost.Beast): one request per
-// connection, plain HTTP/1.1, a deadline over connect, write and read.
+// connection, HTTP/1.1 plain or over TLS (https://: TLS 1.2+, the server's certificate checked
+// against a CA file or the system's CAs, and its name), a deadline over every step.
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -11,11 +12,12 @@
 
 namespace enroll::ctl {
 
-// http://host[:port][/prefix]; throws Error(bad_url) (a usage error) otherwise.
+// http[s]://host[:port][/prefix]; throws Error(bad_url) (a usage error) otherwise.
 struct ServiceUrl {
+  bool tls = false;  // https://
   std::string host;
-  std::string port = "80";
-  std::string prefix;  // without the trailing '/'
+  std::string port = "80";  // 443 for https://
+  std::string prefix;       // without the trailing '/'
 };
 ServiceUrl parse_service_url(const std::string& text);
 
@@ -40,7 +42,8 @@ struct ServiceResponse {
 
 class ServiceClient {
  public:
-  ServiceClient(ServiceUrl url, std::string token,
+  // `ca_file`: PEM CAs to check an https:// server's certificate with (empty: the system's).
+  ServiceClient(ServiceUrl url, std::string token, std::string ca_file = {},
                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
   // `target`: path and query, percent-encoded. Throws ServiceUnreachable.
   ServiceResponse get(const std::string& target) const;
@@ -53,6 +56,7 @@ class ServiceClient {
                           const std::string& idempotency_key) const;
   ServiceUrl url_;
   std::string token_;
+  std::string ca_file_;
   std::chrono::milliseconds timeout_;
 };
 

@@ -28,9 +28,14 @@ int main(int argc, char** argv) {
 
   // A running enrollmentd (status, history, list, count, retry, rewind, cancel).
   ServiceOptions service;
-  app.add_option("--url", service.url, "enrollmentd's HTTP API")
+  app.add_option("--url", service.url,
+                 "enrollmentd's HTTP API (http:// on loopback, else https://)")
       ->envname("ENROLL_URL")
       ->capture_default_str();
+  app.add_option("--ca-file", service.ca_file,
+                 "PEM file of the CAs that sign an https:// server's certificate (default: the "
+                 "system's; for enroll-keygen's self-signed one, its http/tls.crt)")
+      ->envname("ENROLL_CA_FILE");
   app.add_option("--token", service.token,
                  "your operator token (from enroll-keygen --add-operator): it says who acts")
       ->envname("ENROLL_OPERATOR_TOKEN");

@@ -61,7 +61,7 @@ void print_status(const json& v) {
 
 ServiceClient client_of(const ServiceOptions& service, std::string token) {
   try {
-    return ServiceClient(parse_service_url(service.url), std::move(token));
+    return ServiceClient(parse_service_url(service.url), std::move(token), service.ca_file);
   } catch (const Error& e) {  // bad_url
     throw ServiceUsageError(e.what());
   }

@@ -14,6 +14,7 @@ namespace enroll::ctl {
 
 struct ServiceOptions {
   std::string url = "http://127.0.0.1:8080";  // --url / ENROLL_URL
+  std::string ca_file;                        // --ca-file / ENROLL_CA_FILE (https://)
   std::string token;                          // --token / ENROLL_OPERATOR_TOKEN
   std::string keys;  // --keys / ENROLL_KEYS: the demo operator's token (operator-1.token)
   std::string idempotency_key;  // --idempotency-key; default: a fresh one per call

@@ -182,8 +182,10 @@ std::optional<Config> parse_config(int argc, char** argv) {
         "PEM private key of the client certificate (unencrypted, not world-readable)",
         check::path());
   s.add("redis", c.redis,
-        "Redis URL: redis://host:port/db (one server) or\n"
-        "redis+cluster://host:port,host:port,... (a Redis Cluster, from seed nodes)",
+        "Redis URL: redis://[user@]host:port/db (one server) or\n"
+        "redis+cluster://[user@]host:port,host:port,... (a Redis Cluster, from seed nodes);\n"
+        "user: a Redis ACL user, its password in the key folder's redis.password (0600)\n"
+        "(user:password@ works too but puts the password in the config)",
         check::redis_url());
   s.add("group", c.group, "Kafka consumer group (a name, 1..255)", check::name(1, 255));
   s.add("topic_prefix", c.topic_prefix, "prefix of every topic name (a name, 0..200)",
@@ -214,6 +216,10 @@ std::optional<Config> parse_config(int argc, char** argv) {
         check::listen_address());
   s.add("http_port_file", c.http_port_file, "write the HTTP API's bound port to this file",
         check::path());
+  s.add("http_allowed_hosts", c.http_allowed_hosts,
+        "host names the HTTP API answers (its Host header; comma-separated, no port; others\n"
+        "get 400, against DNS rebinding); empty: the bound address, localhost, 127.0.0.1, ::1",
+        check::host_list());
   s.add("stuck_after", c.stuck_after,
         "/metrics counts active registrations without a change this long as stuck (90s, 15m,\n"
         "2h; more than 0)",

@@ -32,7 +32,10 @@ struct Config {
   std::string log_level = "info";
   std::string http = "127.0.0.1:8080";  // host:port of the HTTP API; port 0: any free port
   std::string http_port_file;           // if set, the bound port is written there
-  std::string stuck_after = "15m";      // /metrics: active without a change this long
+  // Hosts a request's Host header may name (comma-separated); empty: the bound address,
+  // localhost, 127.0.0.1 and ::1.
+  std::string http_allowed_hosts;
+  std::string stuck_after = "15m";  // /metrics: active without a change this long
   // Retention: a finished registration becomes a tombstone this long after it ended ("30d");
   // "0": kept whole forever.
   std::string retain_finished = "0";

@@ -10,6 +10,7 @@
 #include "adapters/redis/connect.hpp"
 #include "errors/errc.hpp"
 #include "service/http/duration.hpp"
+#include "service/http/host_check.hpp"
 #include "service/http/server.hpp"
 
 namespace enroll::daemon {
@@ -36,6 +37,16 @@ Refusal printable_ascii(std::string_view text, std::size_t max) {
     return in_quotes(text) + " has a byte that is not printable ASCII";
   }
   return std::nullopt;
+}
+
+// A URL without what is between "://" and its last '@' (a user and password).
+std::string without_login(std::string_view url) {
+  const auto scheme = url.find("://");
+  const auto at = url.rfind('@');
+  if (scheme == std::string_view::npos || at == std::string_view::npos || at < scheme) {
+    return std::string(url);
+  }
+  return std::string(url.substr(0, scheme + 3)) + "...@" + std::string(url.substr(at + 1));
 }
 
 // Runs a parser that throws Error (bad_address, bad_url) with a one-line reason.
@@ -117,10 +128,24 @@ SettingCheck listen_address() {
 
 SettingCheck redis_url() {
   return {false, "", [](std::string& text) -> Refusal {
+            // The URL may hold a password: a refusal quotes it without its login part.
+            const std::string safe = without_login(text);
+            if (text.size() > kMaxListBytes) {
+              return in_quotes(safe) + " is longer than " + std::to_string(kMaxListBytes) +
+                     " bytes";
+            }
+            if (auto r = printable_ascii(safe, kMaxListBytes)) return r;
             if (auto why = parsed(text, kMaxListBytes, redis::check_redis_url)) {
-              return in_quotes(text) + ": " + *why;
+              return in_quotes(safe) + ": " + *why;
             }
             return std::nullopt;
+          }};
+}
+
+SettingCheck host_list() {
+  return {false, "", [](std::string& text) -> Refusal {
+            if (text.empty()) return std::nullopt;
+            return parsed(text, kMaxListBytes, http::parse_host_list);
           }};
 }
 

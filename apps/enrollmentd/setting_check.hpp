@@ -31,8 +31,11 @@ SettingCheck one_of(std::vector<std::string> names);
 SettingCheck duration(bool zero_allowed);
 // host:port, as the HTTP server reads it.
 SettingCheck listen_address();
-// redis://host:port/db or redis+cluster://host:port,...
+// redis://[user[:password]@]host:port/db or redis+cluster://...; a refusal never quotes the
+// login part.
 SettingCheck redis_url();
+// Host names or addresses separated by commas (http::parse_host_list); may be empty.
+SettingCheck host_list();
 // Kafka's bootstrap list: host:port entries separated by commas, no blanks.
 SettingCheck broker_list();
 // min..max characters of A-Z a-z 0-9 . _ - and the `extra` ones (names that end up in topic

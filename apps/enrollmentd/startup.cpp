@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
 #include <thread>
@@ -17,6 +18,9 @@
 #include "adapters/codec/known_tasks.hpp"
 #include "adapters/kafka/security.hpp"
 #include "adapters/keys/audit_checkpoint_key.hpp"
+#include "adapters/keys/http_tls.hpp"
+#include "adapters/keys/redis_password.hpp"
+#include "adapters/keys/seal_publisher.hpp"
 #include "adapters/keys/secret_bytes.hpp"
 #include "adapters/redis/connect.hpp"
 #include "adapters/trust/operator_tokens.hpp"
@@ -24,6 +28,7 @@
 #include "apps/common/atomic_file.hpp"
 #include "errors/errc.hpp"
 #include "service/http/duration.hpp"
+#include "workflows/crypto/published_seal_key.hpp"
 #include "workflows/definition_loader.hpp"
 
 namespace enroll::daemon {
@@ -189,6 +194,19 @@ Startup::Startup(const Config& config) {
   try {
     no_core_dumps();  // before a key is read: a crash must not write one to disk
     keys_ = load_keys(config.keys);
+    redis_password_ = read_redis_password(config.keys);
+    // Signed once here; the signing key is wiped when `publisher` goes.
+    const Keyring publisher = load_seal_publisher(config.keys);
+    published_seal_key_ =
+        crypto::publish_seal_key(crypto::seal_key_fingerprint(keys_.passcode_seal.pub),
+                                 keys_.passcode_seal.pub, publisher.current().id,
+                                 publisher.current().secret.view())
+            .dump();
+    if (auto tls = load_http_tls(config.keys)) {
+      http_tls_ =
+          http::TlsSettings{std::move(tls->certificate_chain_pem),
+                            std::make_shared<const SecretString>(std::move(tls->private_key_pem))};
+    }
   } catch (const std::exception& e) {
     throw StartupError(e.what());
   }
@@ -242,7 +260,7 @@ Startup::Startup(const Config& config) {
   }
 
   try {
-    redis_ = redis::connect(config.redis);
+    redis_ = redis::connect(config.redis, redis_password_);
     redis_->on_every_node({"PING"});
     store_ = std::make_unique<redis::Store>(*redis_, config.redis_namespace, &*field_cipher_);
   } catch (const redis::RedisError& e) {
@@ -283,7 +301,12 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
                                                 metrics::Registry& registry) {
   http::ApiServerSettings settings;
   settings.listen = http::parse_listen_address(config.http);  // checked by parse_config
-  settings.redis_url = config.redis;                          // checked by parse_config
+  settings.listen.tls = startup.http_tls();
+  if (!config.http_allowed_hosts.empty()) {
+    settings.allowed_hosts = http::parse_host_list(config.http_allowed_hosts);  // checked too
+  }
+  settings.redis_url = config.redis;  // checked by parse_config
+  settings.redis_password = startup.redis_password();
   settings.redis_namespace = config.redis_namespace;
   settings.partitions = startup.inbox_partitions();
   settings.field_cipher = startup.engine_config().field_cipher;
@@ -295,8 +318,10 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
   settings.operator_signer = &startup.operator_signer();
   settings.read.channels = startup.channels();
   settings.read.passcode_key = startup.keys().passcode_seal.pub;
+  settings.read.published_passcode_key = startup.published_seal_key();
   settings.read.stuck_after = http::parse_duration(config.stuck_after).value();
   const std::string host = settings.listen.host;
+  const char* scheme = settings.listen.tls ? "https" : "http";
   std::unique_ptr<http::ApiServer> api;
   try {
     api = std::make_unique<http::ApiServer>(std::move(settings), monitor, registry);
@@ -313,9 +338,9 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
   api->start();
   const auto operators = trust::OperatorTokens(startup.operators()).active_at(trust::system_now());
   spdlog::info(
-      "http: serving on {}:{}; operator actions take the bearer tokens of {} operator(s) "
+      "http: serving {} on {}:{}; operator actions take the bearer tokens of {} operator(s) "
       "(operators.json, read at start-up)",
-      host, api->port(), operators);
+      scheme, host, api->port(), operators);
   if (operators == 0) spdlog::warn("http: no operator may act (operators.json has none unrevoked)");
   if (const char* shared = std::getenv("ENROLL_OPERATOR_TOKEN"); shared && *shared) {
     // The shared token of earlier versions: enrollctl's variable now, never the server's.

@@ -29,6 +29,12 @@ class Startup {
  public:
   explicit Startup(const Config& config);  // throws StartupError
   [[nodiscard]] const Keys& keys() const { return keys_; }
+  // The key folder's redis.password (empty if none): for a `redis` URL naming its user alone.
+  [[nodiscard]] const std::string& redis_password() const { return redis_password_; }
+  // GET /v1/keys/passcode's body: the sealing key signed by the seal_publisher key.
+  [[nodiscard]] const std::string& published_seal_key() const { return published_seal_key_; }
+  // The key folder's http/tls.crt and http/tls.key, if there: the API serves HTTPS.
+  [[nodiscard]] const std::optional<http::TlsSettings>& http_tls() const { return http_tls_; }
   // Who may write to the inbox (the key folder's trust.json), and enrollmentd's own signer
   // (its timers and own-task results).
   [[nodiscard]] const trust::Verifier& verifier() const { return *verifier_; }
@@ -54,6 +60,9 @@ class Startup {
   crypto::Peppers peppers_;  // views of keys_'s pepper keyring, for engine_.passcode_hash
   std::optional<crypto::FieldCipher> field_cipher_;  // of keys_'s field keyring
   std::optional<Keyring> checkpoint_keys_;  // the audit checkpoint key: signs, never leaves
+  std::string redis_password_;
+  std::string published_seal_key_;
+  std::optional<http::TlsSettings> http_tls_;
   std::optional<trust::Verifier> verifier_;
   std::optional<trust::Signer> signer_;
   std::optional<trust::Signer> operator_signer_;

@@ -1,16 +1,22 @@
 // enroll-keygen DIR [--force] [--high-volume-alg ALG]: writes a fresh key folder (the
 // ENROLL_KEYS of enrollmentd), with the inbox's trust file and its principals' signing keys, and
 // the operator file with one demo operator; --rotate and --revoke change the trust file of an
-// existing folder, --add-operator and --revoke-operator its operator file.
+// existing folder, --add-operator and --revoke-operator its operator file, --rotate-key a new
+// version of a keyring (keys.hpp's keyring_kinds) and --retire-key-before its older ones,
+// --http-certificate
+// a self-signed HTTPS certificate and key for the HTTP API (demo and tests).
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "adapters/codec/known_tasks.hpp"
+#include "adapters/keys/http_tls.hpp"
 #include "adapters/keys/key_file.hpp"
 #include "adapters/keys/keys.hpp"
+#include "adapters/keys/seal_publisher.hpp"
 #include "adapters/trust/operator_tokens.hpp"
 #include "adapters/trust/provisioning.hpp"
 #include "adapters/trust/signer.hpp"
@@ -157,12 +163,22 @@ int run(int argc, char** argv) {
                      "delete the versions of a keyring older than ID (e.g. passcode_pepper-3); "
                      "never the current one")
           ->option_text("ID");
+  std::vector<std::string> tls_names;
+  auto* tls_opt =
+      app.add_option("--http-certificate", tls_names,
+                     "write a self-signed certificate for these host names or addresses "
+                     "(http/tls.crt, http/tls.key 0600: enrollmentd then serves HTTPS; clients "
+                     "trust http/tls.crt, e.g. enrollctl --ca-file). For a demo or a test: a "
+                     "deployment's certificate comes from its CA")
+          ->option_text("HOST,...")
+          ->delimiter(',');
   // One change at a time.
-  for (auto* o : {add_op, revoke_op, rotate_key_opt, retire_opt})
+  for (auto* o : {add_op, revoke_op, rotate_key_opt, retire_opt, tls_opt})
     o->excludes(rotate_opt)->excludes(force_flag)->excludes(revoke_opt);
   add_op->excludes(revoke_op);
   for (auto* o : {add_op, revoke_op}) o->excludes(rotate_key_opt)->excludes(retire_opt);
   rotate_key_opt->excludes(retire_opt);
+  tls_opt->excludes(add_op)->excludes(revoke_op)->excludes(rotate_key_opt)->excludes(retire_opt);
   app.add_option("--high-volume-alg", high_volume_alg,
                  "algorithm of the channel back-ends', connectors' and enrollmentd's first keys "
                  "(officer consoles and the operator side always sign with ed25519)")
@@ -203,6 +219,11 @@ int run(int argc, char** argv) {
     }
     if (revoke_op->count() > 0) {
       revoke_operator(dir, revoke_operator_id);
+      return 0;
+    }
+    if (!tls_names.empty()) {
+      make_self_signed_http_tls(dir, tls_names);
+      std::cout << http_tls_certificate(dir).string() << '\n';
       return 0;
     }
     generate(dir, force, *trust::alg_from_name(high_volume_alg));

@@ -26,8 +26,8 @@ void add_api_routes(Router& router, ReadApi& read_api, JourneyApi& journey_api,
 ApiServer::ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
                      metrics::Registry& registry)
     : router_(std::move(settings.operators)),
-      worker_(settings.redis_url, settings.redis_namespace, settings.partitions,
-              settings.field_cipher),
+      worker_(settings.redis_url, settings.redis_password, settings.redis_namespace,
+              settings.partitions, settings.field_cipher),
       writer_(settings.kafka, settings.inbox_topic),
       read_api_(with_steps(std::move(settings.read), *settings.catalog), worker_, monitor,
                 registry),
@@ -37,6 +37,9 @@ ApiServer::ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
       server_(settings.listen, router_) {
   // Before start(): the router is read-only once serving. The bulk routes first: the first
   // route that matches serves, and /v1/registrations/{id}/retry would take "bulk" for an id.
+  router_.allow_hosts(AllowedHosts(settings.allowed_hosts.empty()
+                                       ? default_hosts(settings.listen.host)
+                                       : std::move(settings.allowed_hosts)));
   bulk_api_.add_routes(router_);
   add_api_routes(router_, read_api_, journey_api_, operator_api_);
 }

@@ -26,7 +26,10 @@ namespace enroll::http {
 
 struct ApiServerSettings {
   ServerOptions listen;
-  std::string redis_url;  // redis:// or redis+cluster://, as enrollmentd's setting
+  // The hosts a request's Host header may name; empty: default_hosts(listen.host).
+  std::vector<std::string> allowed_hosts;
+  std::string redis_url;       // redis:// or redis+cluster://, as enrollmentd's setting
+  std::string redis_password;  // the key folder's redis.password (or empty)
   std::string redis_namespace;
   std::int32_t partitions = 0;  // the inbox's partition count
   // Opens the personal fields of stored states (issue 15); enrollmentd's, outliving the server.

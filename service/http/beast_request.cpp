@@ -65,6 +65,7 @@ Request to_request(BeastRequest& message) {
   const auto q = target.find('?');
   request.path = std::string(target.substr(0, q));
   request.authorization = std::string(message[bhttp::field::authorization]);
+  request.host = std::string(message[bhttp::field::host]);
   request.idempotency_key = std::string(message["Idempotency-Key"]);
   request.body = std::move(message.body());
   if (q != std::string_view::npos) request.query = parse_query(target.substr(q + 1));

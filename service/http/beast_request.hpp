@@ -26,7 +26,7 @@ void reset_parser(std::optional<BeastRequestParser>& parser, const ServerOptions
 std::optional<Response> refusal_for(const boost::beast::error_code& ec);
 
 // The router's view of a parsed request: the method, the raw path, the query decoded, the
-// Authorization and Idempotency-Key headers, the body (moved out of `message`). Throws
+// Authorization, Host and Idempotency-Key headers, the body (moved out of `message`). Throws
 // RequestError (400) for a query string that does not decode.
 Request to_request(BeastRequest& message);
 

@@ -23,6 +23,7 @@ struct Request {
   std::map<std::string, std::string> query;   // percent-decoded; each name once
   std::map<std::string, std::string> params;  // the route's {name} segments
   std::string authorization;                  // the Authorization header, as sent
+  std::string host;                           // the Host header, as sent (empty: none)
   trust::OperatorId operator_id;              // Access::operator_token routes: whose token it is
   std::string idempotency_key;                // the Idempotency-Key header, as sent
   std::string body;

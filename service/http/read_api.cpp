@@ -9,6 +9,7 @@
 #include "service/http/registration_filter.hpp"
 #include "service/http/registration_view.hpp"
 #include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/published_seal_key.hpp"
 
 namespace enroll::http {
 namespace {
@@ -85,7 +86,11 @@ void ReadApi::add_routes(Router& router) {
   router.add(Method::get, "/v1/stats/funnel",
              [this](Request&, Respond respond) { funnel(std::move(respond)); });
   router.add(Method::get, "/v1/keys/passcode", [this](Request&, const Respond& respond) {
-    respond(json_response(200, {{"algorithm", "crypto_box_seal (X25519, XSalsa20-Poly1305)"},
+    if (!settings_.published_passcode_key.empty()) {
+      respond(Response{200, "application/json", settings_.published_passcode_key, {}});
+      return;
+    }
+    respond(json_response(200, {{"algorithm", crypto::kSealKeyAlgorithm},
                                 {"public_key", crypto::to_base64(settings_.passcode_key.bytes)}}));
   });
 }

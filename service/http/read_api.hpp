@@ -34,6 +34,10 @@ struct ReadApiSettings {
   // Known steps (of every definition loaded): a step filter must name one. ApiServer fills
   // it from the catalog.
   std::vector<std::string> steps{};
+  // GET /v1/keys/passcode's body: passcode_key signed by the seal_publisher key
+  // (crypto::publish_seal_key; enrollmentd always sets it). Empty: the key unsigned, which
+  // channel back-ends refuse (only tests of the read side leave it so).
+  std::string published_passcode_key{};
 };
 
 class ReadApi {

@@ -6,9 +6,11 @@
 
 namespace enroll::http {
 
-RedisWorker::RedisWorker(std::string redis_url, std::string ns, std::int32_t partitions,
-                         const crypto::FieldCipher* field_cipher, std::size_t max_queue)
+RedisWorker::RedisWorker(std::string redis_url, std::string redis_password, std::string ns,
+                         std::int32_t partitions, const crypto::FieldCipher* field_cipher,
+                         std::size_t max_queue)
     : redis_url_(std::move(redis_url)),
+      redis_password_(std::move(redis_password)),
       ns_(std::move(ns)),
       partitions_(partitions),
       field_cipher_(field_cipher),
@@ -56,7 +58,7 @@ void RedisWorker::run() {
 
 redis::ReadModel& RedisWorker::model() {
   if (!model_) {
-    if (!redis_) redis_ = redis::connect(redis_url_);
+    if (!redis_) redis_ = redis::connect(redis_url_, redis_password_);
     model_ = std::make_unique<redis::ReadModel>(*redis_, ns_, partitions_, field_cipher_);
   }
   return *model_;

@@ -45,10 +45,12 @@ class ReadJobs {
 class RedisWorker final : public ReadJobs {
  public:
   // `redis_url`: as enrollmentd's `redis` setting (redis:// or redis+cluster://);
-  // `partitions`: the inbox's partition count; `max_queue`: jobs waiting at most (more are
-  // answered 503 busy at once).
-  RedisWorker(std::string redis_url, std::string ns, std::int32_t partitions,
-              const crypto::FieldCipher* field_cipher, std::size_t max_queue = 256);
+  // `redis_password`: for a URL that names its user alone (redis::connect); `partitions`: the
+  // inbox's partition count; `field_cipher`: opens the personal fields of stored states;
+  // `max_queue`: jobs waiting at most (more are answered 503 busy at once).
+  RedisWorker(std::string redis_url, std::string redis_password, std::string ns,
+              std::int32_t partitions, const crypto::FieldCipher* field_cipher,
+              std::size_t max_queue = 256);
   ~RedisWorker() override;
   RedisWorker(const RedisWorker&) = delete;
   RedisWorker& operator=(const RedisWorker&) = delete;
@@ -62,6 +64,7 @@ class RedisWorker final : public ReadJobs {
   redis::ReadModel& model();  // connects if needed; throws RedisError
 
   std::string redis_url_;
+  std::string redis_password_;
   std::string ns_;
   std::int32_t partitions_;
   const crypto::FieldCipher* field_cipher_;

@@ -72,6 +72,14 @@ std::optional<trust::OperatorId> Router::authenticate(const Request& request) co
 }
 
 void Router::dispatch(Request request, const Respond& respond) const {
+  // No Host at all (HTTP/1.0) passes: a browser always names one, so a rebound page does.
+  if (!request.host.empty() && !hosts_.allows(request.host)) {
+    // Not echoed: the header is the client's.
+    respond(
+        error_response(Errc::bad_request,
+                       "the Host header names no host of this server (see http_allowed_hosts)"));
+    return;
+  }
   // Decode each segment on its own: "%2F" inside an id must not split it.
   auto path = split_path(request.path);
   for (auto& segment : path) {

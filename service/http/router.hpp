@@ -3,7 +3,8 @@
 // Errors the router answers itself, as the contract's JSON: 404 (no route has this path),
 // 405 (a route has the path, not the method; with Allow), 401 (a route that needs an
 // operator's bearer token, without a token of an operator who may act now), 400 (a path that
-// does not percent-decode).
+// does not percent-decode), 400 before anything else for a Host header that names none of the
+// server's hosts (DNS rebinding: host_check.hpp).
 //
 // Thread-safety: routes are added before the server starts; dispatch() is const and may run
 // on several threads.
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "adapters/trust/operator_tokens.hpp"
+#include "service/http/host_check.hpp"
 #include "service/http/message.hpp"
 
 namespace enroll::http {
@@ -34,6 +36,8 @@ class Router {
   // `operators`: whose tokens Access::operator_token routes take (the key folder's
   // operators.json); with none, such routes always answer 401.
   explicit Router(trust::OperatorTokens operators = {});
+  // The hosts requests must name (default: any). Before the server starts.
+  void allow_hosts(AllowedHosts hosts) { hosts_ = std::move(hosts); }
 
   // `pattern`: '/'-separated segments, each literal or {name} (one whole segment, handed to
   // the handler percent-decoded in Request::params). Throws std::logic_error for a route
@@ -57,6 +61,7 @@ class Router {
   // The operator of the request's bearer token, if one may act now.
   [[nodiscard]] std::optional<trust::OperatorId> authenticate(const Request& request) const;
   trust::OperatorTokens operators_;
+  AllowedHosts hosts_;
   std::vector<Route> routes_;
 };
 

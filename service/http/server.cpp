@@ -9,6 +9,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <charconv>
 #include <optional>
 #include <thread>
@@ -25,13 +26,25 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
 // One connection: read a request, dispatch it, write the answer, read the next (keep-alive).
 // Every operation runs on the connection's strand; the worker's answer is posted to it.
-class Session : public std::enable_shared_from_this<Session> {
+// Stream: beast::tcp_stream (plain HTTP) or TlsStream (HTTPS: the TLS handshake first).
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
  public:
   Session(tcp::socket socket, const Router& router, const ServerOptions& options,
-          std::atomic<std::size_t>& open)
+          std::atomic<std::size_t>& open) requires std::is_same_v<Stream, beast::tcp_stream>
       : stream_(std::move(socket)), router_(router), options_(options), open_(open) {
+    ++open_;
+  }
+  Session(tcp::socket socket, net::ssl::context& tls, const Router& router,
+          const ServerOptions& options,
+          std::atomic<std::size_t>& open) requires std::is_same_v<Stream, TlsStream>
+      : stream_(std::move(socket), tls), router_(router), options_(options), open_(open) {
     ++open_;
   }
   ~Session() { --open_; }
@@ -40,13 +53,32 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void start() {
     net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&Session::read, shared_from_this()));
+                  beast::bind_front_handler(&Session::handshake, shared_from_this()));
   }
 
  private:
+  // TLS: the handshake (within the timeout) before the first request; a client that fails it
+  // (plain HTTP, an old protocol) is closed without an answer.
+  void handshake() {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      beast::get_lowest_layer(stream_).expires_after(options_.timeout);
+      stream_.async_handshake(net::ssl::stream_base::server,
+                              [self = shared_from_this()](beast::error_code ec) {
+                                if (ec) {
+                                  spdlog::debug("http: TLS handshake: {}", ec.message());
+                                  self->close();
+                                  return;
+                                }
+                                self->read();
+                              });
+    } else {
+      read();
+    }
+  }
+
   void read() {
     reset_parser(parser_, options_);
-    stream_.expires_after(options_.timeout);
+    beast::get_lowest_layer(stream_).expires_after(options_.timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
@@ -107,7 +139,8 @@ class Session : public std::enable_shared_from_this<Session> {
       res->body() = std::move(r.body);
       res->prepare_payload();
     }
-    stream_.expires_after(options_.timeout);  // the read's timer may have run while the worker did
+    // The read's timer may have run while the worker did.
+    beast::get_lowest_layer(stream_).expires_after(options_.timeout);
     bhttp::async_write(stream_, *res,
                        [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
                          self->on_write(ec);
@@ -124,11 +157,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
+    // No TLS close_notify: every answer has its length, so a cut is seen anyway.
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    socket.close(ignored);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<BeastRequestParser> parser_;
   const Router& router_;
@@ -175,8 +210,29 @@ ServerOptions parse_listen_address(const std::string& text) {
   return o;
 }
 
+// TLS 1.2 and later, the key folder's certificate chain and key (PEM, in memory).
+std::unique_ptr<net::ssl::context> tls_context(const TlsSettings& tls) {
+  auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                   net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                   net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+  beast::error_code ec;
+  ctx->use_certificate_chain(net::buffer(tls.certificate_chain_pem), ec);
+  if (ec) throw Error(Errc::bad_setting, "http TLS certificate: " + ec.message());
+  if (!tls.private_key_pem) throw Error(Errc::bad_setting, "http TLS: no key");
+  const std::string_view key = tls.private_key_pem->view();
+  ctx->use_private_key(net::buffer(key.data(), key.size()), net::ssl::context::pem, ec);
+  if (ec) throw Error(Errc::bad_setting, "http TLS key: " + ec.message());
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+    throw Error(Errc::bad_setting, "http TLS key: it does not match the certificate");
+  }
+  return ctx;
+}
+
 struct Server::Impl {
-  Impl(ServerOptions o, const Router& r) : options(std::move(o)), router(r), acceptor(ioc) {}
+  Impl(ServerOptions o, const Router& r) : options(std::move(o)), router(r), acceptor(ioc) {
+    if (options.tls) tls = tls_context(*options.tls);
+  }
 
   void accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
@@ -187,13 +243,19 @@ struct Server::Impl {
         beast::error_code ignored;
         s.close(ignored);  // full: the client sees the connection closed and may retry
       } else {
-        std::make_shared<Session>(std::move(s), router, options, open)->start();
+        if (tls) {
+          std::make_shared<Session<TlsStream>>(std::move(s), *tls, router, options, open)->start();
+        } else {
+          std::make_shared<Session<beast::tcp_stream>>(std::move(s), router, options, open)
+              ->start();
+        }
       }
       accept();
     });
   }
 
   ServerOptions options;
+  std::unique_ptr<net::ssl::context> tls;  // HTTPS if set
   const Router& router;
   std::atomic<std::size_t> open{0};  // connections; sessions (which ioc may own) count themselves
   net::io_context ioc;
@@ -207,6 +269,14 @@ Server::Server(ServerOptions options, const Router& router)
     : impl_(std::make_unique<Impl>(std::move(options), router)) {
   const auto where = impl_->options.host + ":" + std::to_string(impl_->options.port);
   const auto endpoint = resolve(impl_->options);
+  // Plain HTTP carries bearer tokens and personal data in clear: only where no network sees
+  // it.
+  if (!impl_->options.tls && !endpoint.address().is_loopback()) {
+    throw Error(Errc::bad_setting,
+                "http " + where +
+                    ": plain HTTP only on a loopback address; for another one put http/tls.crt "
+                    "and http/tls.key in the key folder (HTTPS)");
+  }
   beast::error_code ec;
   auto& a = impl_->acceptor;
   a.open(endpoint.protocol(), ec);

@@ -183,10 +183,19 @@ enrollmentd_test(help-http EXIT 0 MATCH "--http TEXT=127.0.0.1:8080 \\(Env:ENROL
 enrollmentd_test(help-bounds EXIT 0
   MATCH "same checks whichever source.*--batch-size INT:1\\.\\.10000=500 \\(Env:ENROLL_BATCH_SIZE\\).*--passcode-workers INT:-1\\.\\.64=-1.*--log-level TEXT:trace\\|debug\\|info\\|warn\\|error\\|critical=info"
   ARGS --help)
-enrollmentd_test(help EXIT 0 MATCH "redis\\+cluster://host:port,host:port" ARGS --help)
+enrollmentd_test(help EXIT 0 MATCH "redis\\+cluster://\\[user@\\]host:port,host:port" ARGS --help)
 set(cli_keys ${CMAKE_CURRENT_BINARY_DIR}/keys)
 add_test(NAME cli.enrollmentd.keygen COMMAND enroll-keygen ${cli_keys} --force)
 set_tests_properties(cli.enrollmentd.keygen PROPERTIES LABELS cli FIXTURES_SETUP cli_keys)
+# A refused Redis URL is quoted without its login: the password never reaches a message.
+enrollmentd_test(redis-password-not-shown EXIT 2
+  MATCH "^enrollmentd: --redis: 'redis://\\.\\.\\.@h:1/0': redis url: a '@' after the first '/'[^\n]*\n$"
+  ARGS --brokers b:9092 --keys ${cli_keys} --redis redis://enroll:Sekret9/x@h:1/0)
+enrollmentd_test(redis-bad-user EXIT 2
+  MATCH "^enrollmentd: --redis: 'redis://\\.\\.\\.@h:1/0': redis url: the user name must be[^\n]*\n$"
+  ARGS --brokers b:9092 --keys ${cli_keys} --redis "redis://en roll:Sekret9@h:1/0")
+bad_flag(http-allowed-hosts-port --http-allowed-hosts "api.example.org:8080"
+  "'api.example.org:8080' is not a host name or address \\(an IPv6 address in brackets, no port\\)")
 
 enrollmentd_test(bad-cluster-db EXIT 2
   MATCH "^enrollmentd: --redis: 'redis\\+cluster://a:1/3': [^\n]*only database 0, not '3'\n$"

@@ -62,3 +62,8 @@ keygen_test(retire-key-bad EXIT 1 MATCH "wants a keyring version such as passcod
 keygen_test(rotate-key-and-force EXIT 2 MATCH "excludes"
   ARGS ${keygen_keys} --rotate-key passcode_pepper --force)
 set_tests_properties(cli.keygen.retire-key PROPERTIES DEPENDS cli.keygen.rotate-key)
+# The key that signs the published passcode sealing key: a keyring kind like the others.
+keygen_test(rotate-seal-publisher EXIT 0 MATCH "keyring seal_publisher: seal_publisher-[0-9]+ is current"
+  ARGS ${keygen_keys} --rotate-key seal_publisher)
+keygen_test(http-certificate-bad-name EXIT 1 MATCH "'a b' is no host name or address"
+  ARGS ${keygen_keys}-tls --http-certificate "a b")

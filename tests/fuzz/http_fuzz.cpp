@@ -1,14 +1,14 @@
 // Fuzz target http_fuzz: the bytes a client sends on one connection -> Beast's request parser
 // with the server's limits -> the router holding every route of the API (the read side, the
-// operator actions, the dashboard), read exactly as the server reads them (beast_request.hpp),
-// several requests per connection (keep-alive) until the bytes run out or one cannot be read.
-// The handlers' Redis reads and the operator actions' inbox writes are answered here without
-// servers: what a handler checks before it hands work on (ids, query, cursors, durations,
-// the operator's body and Idempotency-Key) is the code under test, and an operator action
-// that gets through is encoded and must be one the inbox decoder accepts.
-// Fails on: an exception out of the router, a request answered other than exactly once, a
-// 5xx, a JSON answer that is not JSON, an operator action the inbox refuses or that names
-// another operator than the bearer token's.
+// operator actions, the dashboard; the Host check), read exactly as the server reads them
+// (beast_request.hpp), several requests per connection (keep-alive) until the bytes run out or one
+// cannot be read. The handlers' Redis reads and the operator actions' inbox writes are answered
+// here without servers: what a handler checks before it hands work on (ids, query, cursors,
+// durations, the operator's body and Idempotency-Key) is the code under test, and an operator
+// action that gets through is encoded and must be one the inbox decoder accepts. Fails on: an
+// exception out of the router, a request answered other than exactly once, a 5xx, a JSON answer
+// that is not JSON, an operator action the inbox refuses or that names another operator than the
+// bearer token's.
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <cstddef>
@@ -109,6 +109,8 @@ struct Api {
         operator_api(world().catalog, jobs, inbox, operator_signer()),
         router(operators()) {
     http::add_api_routes(router, read_api, journey_api, operator_api);
+    // The corpus's hosts, and the Host header's parser on every request (others get 400).
+    router.allow_hosts(http::AllowedHosts({"localhost", "x", "::1", "api.example"}));
   }
   codec::InboundDecoder decoder;
   AnsweredJobs jobs;

@@ -86,7 +86,7 @@ TEST_F(ClusterSelfServiceTest, RegistrationsAreIssuedAndPartitionsSpreadOverTheM
   std::map<int, std::set<std::string>> holders;
   std::set<std::string> masters_used;
   for (const auto& address : cluster_.nodes()) {
-    redis::Client node(redis::parse_redis_url("redis://" + address));
+    redis::Client node(redis::parse_redis_url("redis://" + cluster_.login() + address));
     const auto keys = node.command({"KEYS", ns_ + ":*"});
     for (std::size_t i = 0; i < keys->elements; ++i) {
       const std::string key(keys->element[i]->str, keys->element[i]->len);
@@ -97,7 +97,9 @@ TEST_F(ClusterSelfServiceTest, RegistrationsAreIssuedAndPartitionsSpreadOverTheM
     }
   }
   // Every partition was claimed (its epoch key), each on one master, the one of its slot.
-  redis::ClusterRouter router(redis::parse_cluster_url(cluster_.url()));
+  redis::ClusterOptions login;
+  login.credentials = redis::url_credentials(cluster_.url());
+  redis::ClusterRouter router(redis::parse_cluster_url(cluster_.url()), login);
   EXPECT_EQ(holders.size(), 12u);
   for (const auto& [partition, nodes] : holders) {
     ASSERT_EQ(nodes.size(), 1u) << "partition " << partition << " split over masters";
@@ -117,7 +119,7 @@ TEST_F(ClusterSelfServiceTest, PartitionsMigratedToAnotherMasterMidRunLoseNothin
   // While the registrations run, the slots of every partition on one master move to
   // another (keys and all), one after the other, and back at the end. enrollmentd meets
   // MOVED, ASK and TRYAGAIN on its commits, loads and timer reads.
-  SlotMigration admin(cluster_.nodes());
+  SlotMigration admin(cluster_.nodes(), cluster_.login());
   auto& from = admin.serving(epoch_key(0));
   auto& to = admin.other_than(from);
   std::vector<Slot> moved;

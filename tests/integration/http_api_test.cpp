@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "adapters/keys/seal_publisher.hpp"
 #include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "workflows/audit_chain.hpp"
@@ -14,6 +15,7 @@
 #include "workflows/crypto/base64.hpp"
 #include "workflows/crypto/canonical_json.hpp"
 #include "workflows/crypto/hashing.hpp"
+#include "workflows/crypto/published_seal_key.hpp"
 #include "workflows/domain/citizen_id.hpp"
 #include "workflows/time.hpp"
 
@@ -329,10 +331,36 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
     EXPECT_EQ(funnel.at(other).at("registrations"), 0) << other;
   }
 
-  // The passcode sealing key.
+  // The passcode sealing key, signed: a channel back-end holding only the seal_publisher's
+  // .pub (given out of band) verifies it before sealing; the same body with a key swapped on
+  // the path is refused.
   r = http_get(port, "/v1/keys/passcode");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.json().at("public_key"), crypto::to_base64(keys_.passcode_seal.pub.bytes));
+  const auto back_end = work_ / "back-end-keys";
+  std::filesystem::create_directories(back_end / kSealPublisher);
+  std::filesystem::permissions(back_end, std::filesystem::perms::owner_all);
+  std::filesystem::permissions(back_end / kSealPublisher, std::filesystem::perms::owner_all);
+  std::filesystem::copy_file(work_ / "keys" / kSealPublisher / "seal_publisher-1.pub",
+                             back_end / kSealPublisher / "seal_publisher-1.pub");
+  const auto trusted = load_seal_publisher_public_keys(back_end);
+  EXPECT_EQ(crypto::verify_published_seal_key(r.json(), trusted).bytes,
+            keys_.passcode_seal.pub.bytes);
+  auto swapped = r.json();
+  swapped["public_key"] = crypto::to_base64(crypto::generate_seal_keypair().pub.bytes);
+  EXPECT_THROW(crypto::verify_published_seal_key(swapped, trusted), Error);
+}
+
+TEST_F(HttpApiTest, AnswersOnlyItsOwnHostNames) {
+  // DNS rebinding: a page of another site whose name resolves to this server.
+  HttpConnection c(http_port());
+  for (const char* own : {"127.0.0.1", "localhost:8080", "[::1]:80"}) {
+    EXPECT_EQ(c.request("GET", "/healthz", {{"Host", own}}).status, 200) << own;
+  }
+  const auto r = c.request("GET", "/v1/stats/funnel", {{"Host", "rebound.evil.example:8080"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.error_code(), "bad_request");
+  EXPECT_NE(r.body.find("Host"), std::string::npos) << r.body;
 }
 
 TEST_F(HttpApiTest, SpeaksHttpProperly) {

@@ -12,6 +12,7 @@
 #include <thread>
 #include <tuple>
 
+#include "adapters/keys/http_tls.hpp"
 #include "adapters/trust/provisioning.hpp"
 #include "adapters/trust/signer.hpp"
 #include "sim/citizen_driver.hpp"
@@ -513,7 +514,7 @@ TEST_F(EnrollctlServiceTest, StatusHistoryListAndTheActions) {
   run = ctl({"--url", "http://127.0.0.1:1", "status", id});
   EXPECT_EQ(run.exit, 1);
   EXPECT_NE(run.out.find("cannot connect"), std::string::npos) << run.out;
-  run = ctl({"--url", "https://example.org", "status", id});
+  run = ctl({"--url", "ftp://example.org", "status", id});
   EXPECT_EQ(run.exit, 2) << run.out;
   run = ctl({"--url", url, "status"});
   EXPECT_EQ(run.exit, 2) << run.out;
@@ -860,6 +861,41 @@ TEST_F(BulkActionsTest, AServerSideBulkRetryIsAJobThatActsOnceOnEachMatchingOne)
   std::vector<std::string> all = locked_ids_;
   all.push_back(idle);
   expect_exactly_once(all);
+}
+
+// enrollctl against an enrollmentd that serves HTTPS (http/tls.* in its key folder, made by
+// enroll-keygen --http-certificate's code): with the certificate as CA file it reads and
+// acts; without it, or over plain HTTP, it gets nothing.
+class EnrollctlHttpsTest : public EnrollctlServiceTest {
+ protected:
+  void adjust_keys(const std::filesystem::path& keys) override {
+    make_self_signed_http_tls(keys, {"127.0.0.1", "localhost"});
+  }
+};
+
+TEST_F(EnrollctlHttpsTest, SpeaksTlsWithTheCaFileAndGetsNothingWithout) {
+  const std::string port = std::to_string(http_port());
+  const std::string ca = (work_ / "keys" / "http" / "tls.crt").string();
+  const std::string token = fay_;
+  for (const std::string host : {"127.0.0.1", "localhost"}) {  // an IP and a DNS name SAN
+    auto run = ctl({"--url", "https://" + host + ":" + port, "--ca-file", ca, "--json", "status",
+                    "reg-never-started"});
+    EXPECT_EQ(run.exit, 1) << run.out;
+    EXPECT_EQ(run.as_json().value("status", 0), 404) << run.out;  // an answer, over TLS
+  }
+  // An action over TLS, with the operator's token.
+  auto run = ctl({"--url", "https://127.0.0.1:" + port, "--ca-file", ca, "--json", "cancel",
+                  "no-such-registration", "--reason", "test"},
+                 {{"ENROLL_OPERATOR_TOKEN", token}});
+  EXPECT_NE(run.out.find("not_found"), std::string::npos) << run.out;
+  // The system's CAs do not know the self-signed certificate.
+  run = ctl({"--url", "https://127.0.0.1:" + port, "status", "reg-never-started"});
+  EXPECT_EQ(run.exit, 1) << run.out;
+  EXPECT_NE(run.out.find("TLS handshake"), std::string::npos) << run.out;
+  // Plain HTTP to the HTTPS port: no answer.
+  run = ctl({"--url", "http://127.0.0.1:" + port, "status", "reg-never-started"});
+  EXPECT_EQ(run.exit, 1) << run.out;
+  EXPECT_NE(run.out.find("cannot read the answer"), std::string::npos) << run.out;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "adapters/codec/known_tasks.hpp"
 #include "adapters/codec/outbound_check.hpp"
+#include "adapters/keys/redis_password.hpp"
 #include "adapters/redis/connect.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/metrics_text.hpp"
@@ -16,6 +17,21 @@
 #include "workflows/state.hpp"
 
 namespace enroll::test {
+namespace {
+
+// The URL without its password, which goes to <keys>/redis.password (mode 0600).
+std::string login_in_key_folder(const std::string& url, const std::filesystem::path& keys) {
+  const redis::Credentials login = redis::url_credentials(url);
+  if (login.password.empty()) return url;
+  { std::ofstream(keys / kRedisPasswordFile) << login.password << '\n'; }
+  std::filesystem::permissions(keys / kRedisPasswordFile, std::filesystem::perms::owner_read |
+                                                              std::filesystem::perms::owner_write);
+  const auto scheme_end = url.find("://") + 3;
+  const auto at = url.find('@', scheme_end);
+  return url.substr(0, scheme_end) + login.user + url.substr(at);
+}
+
+}  // namespace
 
 void OrchestratorTest::SetUp() {
   const std::string name = unique_name("it");
@@ -31,11 +47,15 @@ void OrchestratorTest::SetUp() {
   trust::OperatorFile operators = trust::load_operator_file(work_ / "keys");
   adjust_operators(operators);
   trust::write_operator_file(work_ / "keys", operators);
+  adjust_keys(work_ / "keys");
   keys_ = load_keys(work_ / "keys");
   field_cipher_.emplace(field_keys(*keys_.field));
   operator_token_ = trust::load_demo_operator_token(work_ / "keys");
   signers_.emplace(trust::Signers::load(work_ / "keys"));
   redis_ = redis::connect(redis_url());
+  // enrollmentd gets the Redis password as a deployment gives it: in the key folder's
+  // redis.password, the URL naming the user alone.
+  const std::string daemon_redis = login_in_key_folder(redis_url(), work_ / "keys");
   // The channel definitions, copied so that a test may adjust them.
   const auto workflows = work_ / "workflows";
   std::filesystem::create_directories(workflows);
@@ -55,7 +75,7 @@ void OrchestratorTest::SetUp() {
                                            "--brokers",
                                            services_.brokers(),
                                            "--redis",
-                                           redis_url(),
+                                           daemon_redis,
                                            "--topic-prefix",
                                            topics_.prefix,
                                            "--group",

@@ -47,6 +47,8 @@ class OrchestratorTest : public ::testing::Test {
   // Hook: change the key folder's operator file before enrollmentd reads it (e.g. add
   // operators: trust::add_operator gives their tokens).
   virtual void adjust_operators(trust::OperatorFile& /*operators*/) {}
+  // Adds to the key folder before enrollmentd starts (e.g. http/tls.* for HTTPS).
+  virtual void adjust_keys(const std::filesystem::path& /*keys*/) {}
   virtual std::vector<std::string> connector_flags() { return {}; }
   // The connector simulators' command line, with `flags` (e.g. --connectors registry), logging
   // to `name`.log, in the consumer group `group` (default: `name`).

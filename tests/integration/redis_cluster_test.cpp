@@ -5,7 +5,9 @@
 // Store's commit (EVALSHA) works on every master, after a migration and after the script
 // caches are flushed; the HTTP API's ReadModel reads what the commits kept (states, history,
 // listings over every partition, funnel) from every master, also after the script caches
-// are flushed. Every test uses keys of its own (unique_name()).
+// are flushed; every connection, to each master, logs in as the fixtures' ACL user, and a
+// wrong password (cluster or one server) is refused with one line naming the user, never
+// the password. Every test uses keys of its own (unique_name()).
 #include "tests/support/redis_cluster.hpp"
 
 #include <gtest/gtest.h>
@@ -34,7 +36,9 @@ class RedisClusterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ns_ = test::unique_name("rc");
-    router_ = std::make_unique<ClusterRouter>(parse_cluster_url(cluster_.url()));
+    ClusterOptions login;
+    login.credentials = url_credentials(cluster_.url());
+    router_ = std::make_unique<ClusterRouter>(parse_cluster_url(cluster_.url()), login);
   }
 
   // The master serving `key`, asked of the masters themselves.
@@ -46,7 +50,7 @@ class RedisClusterTest : public ::testing::Test {
   }
 
   test::TestRedisCluster cluster_;
-  test::SlotMigration admin_{cluster_.nodes()};
+  test::SlotMigration admin_{cluster_.nodes(), cluster_.login()};
   std::string ns_;
   std::unique_ptr<ClusterRouter> router_;
 };
@@ -168,7 +172,9 @@ TEST_F(RedisClusterTest, SeedsThatCannotServeFailWithOneLine) {
   // A Redis without cluster support (the shared single Redis): a configuration error.
   const test::TestServices services;
   try {
-    ClusterRouter bad({NodeAddress{services.redis_host(), services.redis_port()}});
+    ClusterOptions login;
+    login.credentials = url_credentials(services.redis_url());
+    ClusterRouter bad({NodeAddress{services.redis_host(), services.redis_port()}}, login);
     ADD_FAILURE() << "a single Redis taken for a cluster";
   } catch (const RedisError& e) {
     EXPECT_FALSE(e.retryable()) << e.what();
@@ -178,6 +184,45 @@ TEST_F(RedisClusterTest, SeedsThatCannotServeFailWithOneLine) {
 }
 
 // The Store on the cluster, partitions spread over every master.
+TEST_F(RedisClusterTest, EveryNodeIsLoggedInAndAWrongPasswordIsOneLineNamingTheUser) {
+  // The router's connection to every master (one it learnt from CLUSTER SLOTS, not a seed,
+  // too) is the ACL user's.
+  const auto whoami = router_->on_every_node({"ACL", "WHOAMI"});
+  ASSERT_EQ(whoami.size(), cluster_.nodes().size());
+  for (const auto& r : whoami) EXPECT_EQ(text(r), "enroll");
+  // A URL with only the first seed: the others are reached with the same login.
+  const std::string one_seed = "redis+cluster://" + cluster_.login() + cluster_.nodes().front();
+  for (const auto& r : connect(one_seed)->on_every_node({"ACL", "WHOAMI"})) {
+    EXPECT_EQ(text(r), "enroll");
+  }
+
+  const std::string wrong = "Wr0ngPassw0rd";
+  const test::TestServices services;
+  const std::string single = "redis://enroll:" + wrong + "@" + services.redis_host() + ":" +
+                             std::to_string(services.redis_port()) + "/0";
+  const std::string cluster = "redis+cluster://enroll:" + wrong + "@" + cluster_.nodes().front();
+  for (const std::string& url : {single, cluster}) {
+    try {
+      connect(url)->on_every_node({"PING"});
+      ADD_FAILURE() << "a wrong password logged in";
+    } catch (const RedisError& e) {
+      const std::string what = e.what();
+      EXPECT_FALSE(e.retryable()) << what;
+      EXPECT_NE(what.find("user 'enroll' refused"), std::string::npos) << what;
+      EXPECT_EQ(what.find(wrong), std::string::npos) << "the password in the message";
+      EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+    }
+  }
+  // Without a login, no command goes through.
+  try {
+    connect("redis://" + services.redis_host() + ":" + std::to_string(services.redis_port()))
+        ->command({"k"}, {"GET", "k"});
+    ADD_FAILURE() << "a command without login";
+  } catch (const RedisError& e) {
+    EXPECT_NE(std::string(e.what()).find("NOAUTH"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(RedisClusterTest, StoreCommitsOnEveryMasterAndFollowsAMigratedPartition) {
   Store store(*router_, ns_);
   // Partition numbers of their own (the tags {p0}..{p11} are other tests' partitions too).

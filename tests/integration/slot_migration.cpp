@@ -9,9 +9,10 @@ std::string text(const redisReply* r) { return {r->str, r->len}; }
 
 }  // namespace
 
-SlotMigration::SlotMigration(const std::vector<std::string>& nodes) {
+SlotMigration::SlotMigration(const std::vector<std::string>& nodes, const std::string& login) {
   for (const auto& a : nodes) {
-    const redis::Endpoint e = redis::parse_redis_url("redis://" + a);
+    const redis::Endpoint e = redis::parse_redis_url("redis://" + login + a);
+    credentials_ = e.credentials;
     Master m{{e.host, e.port}, {}, std::make_unique<redis::Client>(e)};
     m.id = text(m.client->command({"CLUSTER", "MYID"}).get());
     masters_.push_back(std::move(m));
@@ -41,8 +42,12 @@ void SlotMigration::begin(redis::Slot slot, Master& from, Master& to) {
 }
 
 void SlotMigration::move_keys(Master& from, Master& to, const std::vector<std::string>& keys) {
-  std::vector<std::string> argv{
-      "MIGRATE", to.address.host, std::to_string(to.address.port), "", "0", "5000", "KEYS"};
+  std::vector<std::string> argv{"MIGRATE", to.address.host, std::to_string(to.address.port), "",
+                                "0",       "5000"};
+  if (!credentials_.empty()) {
+    argv.insert(argv.end(), {"AUTH2", credentials_.user, credentials_.password});
+  }
+  argv.emplace_back("KEYS");
   argv.insert(argv.end(), keys.begin(), keys.end());
   from.client->command(argv);
 }

@@ -23,8 +23,9 @@ class SlotMigration {
     std::unique_ptr<redis::Client> client;
   };
 
-  // `nodes`: the masters' "host:port". Connects to each; throws redis::RedisError.
-  explicit SlotMigration(const std::vector<std::string>& nodes);
+  // `nodes`: the masters' "host:port"; `login`: "user:password@" or empty. Connects to each;
+  // throws redis::RedisError.
+  explicit SlotMigration(const std::vector<std::string>& nodes, const std::string& login);
 
   std::vector<Master>& masters() { return masters_; }
   // The master serving `key`, asked of the masters themselves: the only one that answers
@@ -44,6 +45,7 @@ class SlotMigration {
 
  private:
   std::vector<Master> masters_;
+  redis::Credentials credentials_;  // MIGRATE logs in on the target with these (AUTH2)
 };
 
 }  // namespace enroll::test

@@ -27,7 +27,8 @@ class HttpConnection {
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
 
-  // Sends a request (keep-alive) and reads its response.
+  // Sends a request (keep-alive) and reads its response; Host is 127.0.0.1 unless `headers`
+  // name one.
   HttpResponse request(const std::string& method, const std::string& target,
                        const std::map<std::string, std::string>& headers = {},
                        const std::string& body = "");

@@ -39,4 +39,11 @@ TestRedisCluster::TestRedisCluster(const std::filesystem::path& dir)
     : url_(read_lines(dir / "redis-cluster.url").front()),
       nodes_(read_lines(dir / "redis-cluster.nodes")) {}
 
+std::string TestRedisCluster::login() const {
+  const auto at = url_.find('@');
+  if (at == std::string::npos) return {};
+  const std::string scheme = "redis+cluster://";
+  return url_.substr(scheme.size(), at + 1 - scheme.size());
+}
+
 }  // namespace enroll::test

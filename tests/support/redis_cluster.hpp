@@ -16,8 +16,11 @@ class TestRedisCluster {
   TestRedisCluster();
   explicit TestRedisCluster(const std::filesystem::path& dir);
 
-  // "redis+cluster://127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3"
+  // "redis+cluster://enroll:PASSWORD@127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3" (every node has
+  // the ACL user, see ops/redis/cluster-start)
   const std::string& url() const { return url_; }
+  // "enroll:PASSWORD@": put before a node's address for a one-node URL.
+  std::string login() const;
   // The masters' addresses, "127.0.0.1:PORT".
   const std::vector<std::string>& nodes() const { return nodes_; }
 

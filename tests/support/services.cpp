@@ -82,14 +82,15 @@ TestServices::TestServices(const std::filesystem::path& dir)
     control_port_ = static_cast<std::uint16_t>(
         parse_port(read_line(dir / "control"), (dir / "control").string()));
   }
-  // redis://HOST:PORT/DB, as ops/redis/start writes it.
+  // redis://USER:PASSWORD@HOST:PORT/DB, as ops/redis/start writes it.
   constexpr std::string_view kScheme = "redis://";
   const auto bad_url = [&] {
     return std::runtime_error("bad Redis URL '" + redis_url_ + "' in " +
                               (dir / "redis.url").string());
   };
   if (redis_url_.rfind(kScheme, 0) != 0) throw bad_url();
-  const std::string rest = redis_url_.substr(kScheme.size());
+  std::string rest = redis_url_.substr(kScheme.size());
+  if (const auto at = rest.find('@'); at != std::string::npos) rest.erase(0, at + 1);
   const auto colon = rest.find(':');
   if (colon == std::string::npos || colon == 0) throw bad_url();
   const auto slash = rest.find('/', colon);

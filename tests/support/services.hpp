@@ -25,7 +25,8 @@ class TestServices {
 
   // Kafka bootstrap list, e.g. "127.0.0.1:40001,127.0.0.1:40002,127.0.0.1:40003".
   const std::string& brokers() const { return brokers_; }
-  // "redis://127.0.0.1:PORT/0", and its parts.
+  // "redis://enroll:PASSWORD@127.0.0.1:PORT/0" (an ACL user, see ops/redis/start), and the
+  // server's address.
   const std::string& redis_url() const { return redis_url_; }
   const std::string& redis_host() const { return redis_host_; }
   int redis_port() const { return redis_port_; }
