@@ -7,6 +7,7 @@
 
 #include "apps/enrollctl/audit_commands.hpp"
 #include "apps/enrollctl/bulk_commands.hpp"
+#include "apps/enrollctl/rekey_command.hpp"
 #include "apps/enrollctl/service_commands.hpp"
 #include "apps/enrollctl/workflow_commands.hpp"
 
@@ -40,7 +41,8 @@ int main(int argc, char** argv) {
                  "your operator token (from enroll-keygen --add-operator): it says who acts")
       ->envname("ENROLL_OPERATOR_TOKEN");
   app.add_option("--keys", service.keys,
-                 "key folder: the demo operator's token from its operator-1.token")
+                 "key folder: the demo operator's token from its operator-1.token; for rekey,\n"
+                 "the field keyring and redis.password")
       ->envname("ENROLL_KEYS");
 
   std::string id;
@@ -128,6 +130,26 @@ int main(int argc, char** argv) {
                    "signed checkpoints and that they anchor every chain")
       ->check(CLI::ExistingFile);
 
+  RekeyOptions rekey_options;
+  auto* rekey = app.add_subcommand(
+      "rekey",
+      "reseal the personal fields of every stored registration with the current version of\n"
+      "the key folder's field keyring (after enroll-keygen --rotate-key field and a restart of\n"
+      "every enrollmentd), beside the running service; then retire the older versions");
+  rekey->add_option("--redis", rekey_options.redis_url, "enrollmentd's Redis URL (its `redis`)")
+      ->envname("ENROLL_REDIS")
+      ->required();
+  rekey
+      ->add_option("--redis-namespace", rekey_options.redis_namespace,
+                   "enrollmentd's redis_namespace")
+      ->envname("ENROLL_REDIS_NAMESPACE")
+      ->capture_default_str();
+  rekey->add_option("--rate", rekey_options.rate, "registrations per second at most")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  rekey->add_flag("--dry-run", rekey_options.dry_run,
+                  "count what would be resealed; write nothing");
+
   // The subcommands are required by hand, after parsing: CLI11 reports a missing
   // subcommand before an unknown flag, which would hide the real mistake.
   try {
@@ -137,6 +159,8 @@ int main(int argc, char** argv) {
       throw CLI::RequiredError("a workflows subcommand (check or graph)");
     if (audit->parsed() && !verify->parsed())
       throw CLI::RequiredError("an audit subcommand (verify)");
+    if (rekey->parsed() && service.keys.empty())
+      throw CLI::RequiredError("--keys (the key folder with the field keyring)");
     for (auto* action : {retry, cancel}) {
       if (action->parsed() && id.empty() && bulk.query.empty())
         throw CLI::RequiredError("ID or --query");
@@ -162,6 +186,10 @@ int main(int argc, char** argv) {
     if (cancel->parsed()) {
       return bulk.query.empty() ? run_action(options, service, "cancel", id, reason, {})
                                 : run_bulk(options, service, "cancel", bulk);
+    }
+    if (rekey->parsed()) {
+      rekey_options.keys = service.keys;
+      return run_rekey(options, rekey_options);
     }
     if (check->parsed()) return run_check(options, file);
     if (graph->parsed()) return run_graph(options, name, format);

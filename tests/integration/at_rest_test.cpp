@@ -2,9 +2,12 @@
 // (its dump, saved without compression, and its append-only file, which holds every write ever
 // made, outbox entries included) holds no citizen's ID, name, date of birth or laser code in the
 // clear. The test brings its own Redis, so that nothing another test wrote in the clear is there.
+#include <signal.h>
+
 #include <fstream>
 #include <iterator>
 
+#include "adapters/keys/keyring.hpp"
 #include "adapters/redis/client.hpp"
 #include "adapters/redis/connect.hpp"
 #include "sim/population.hpp"
@@ -87,6 +90,55 @@ TEST_F(AtRestTest, ARedisDumpAndAofHoldNoCitizensDataInTheClear) {
     }
   }
   EXPECT_EQ(needles, citizens.size() * 7);
+}
+
+// A rotation of the field key (issue 15): a new version, enrollmentd restarted with it, then
+// `enrollctl rekey` reseals every stored registration beside the running service; the old
+// version is retired and every record still opens; a second run finds nothing to do, and the
+// service goes on with the new version alone.
+TEST_F(AtRestTest, AFieldKeyRotationIsResealedOnlineAndTheOldVersionRetired) {
+  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  const auto ids = start_self_service(driver, 4, 8200, "rekey");
+  drive(driver, ids, 120s);
+  ASSERT_EQ(issued(driver, ids), ids.size()) << unfinished(driver, ids);
+  wait_until_caught_up();
+  for (const auto& id : ids) EXPECT_NE(stored_record(id)->find("enc:field-1:"), std::string::npos);
+
+  const auto keys = work_ / "keys";
+  ASSERT_EQ(find_keyring_kind(kFieldKey)->add_version(keys), "field-2");
+  restart_daemon(SIGTERM);  // every instance holds the new version before anything uses it
+  const std::vector<std::string> rekey{"rekey",       "--redis",           redis_url(), "--keys",
+                                       keys.string(), "--redis-namespace", ns_};
+  std::string out;
+  ASSERT_EQ(enrollctl(rekey, out), 0) << out;
+  EXPECT_NE(out.find("resealed 4 of 4 registrations with field-2 (0 already were"),
+            std::string::npos)
+      << out;
+  for (const auto& id : ids) {
+    const std::string raw = stored_record(id).value();
+    EXPECT_EQ(raw.find("enc:field-1:"), std::string::npos) << raw;
+    EXPECT_NE(raw.find("enc:field-2:"), std::string::npos) << raw;
+  }
+
+  EXPECT_EQ(retire_key_versions(keys, kFieldKey, 2), 1u);
+  field_cipher_.reset();
+  keys_ = load_keys(keys);
+  field_cipher_.emplace(field_keys(*keys_.field));
+  for (const auto& id : ids) {
+    EXPECT_EQ(stored_state(id).value().at("machine"), "issued");
+    EXPECT_EQ(stored_state(id).value().at("citizen_id"),
+              sim::citizen(8200 + (&id - ids.data())).citizen_id);
+  }
+  ASSERT_EQ(enrollctl(rekey, out), 0) << out;
+  EXPECT_NE(out.find("resealed 0 of 4 registrations with field-2 (4 already were"),
+            std::string::npos)
+      << out;
+
+  restart_daemon(SIGTERM);  // field-2 alone now
+  const auto later = start_self_service(driver, 1, 8210, "after-rekey");
+  drive(driver, later, 120s);
+  EXPECT_EQ(issued(driver, later), 1u) << unfinished(driver, later);
+  EXPECT_NE(stored_record(later[0])->find("enc:field-2:"), std::string::npos);
 }
 
 }  // namespace
