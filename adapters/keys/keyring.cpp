@@ -75,8 +75,9 @@ Keyring Keyring::load(const fs::path& keys, std::string_view purpose, std::size_
   std::error_code ec;
   if (fs::symlink_status(dir, ec).type() == fs::file_type::not_found) {
     // A key folder made before this key existed.
-    throw KeysError("missing keyring " + quoted(dir) + " (add its first version with enroll-keygen " +
-                    keys.string() + " --rotate-key " + std::string(purpose) + ")");
+    throw KeysError("missing keyring " + quoted(dir) +
+                    " (add its first version with enroll-keygen " + keys.string() +
+                    " --rotate-key " + std::string(purpose) + ")");
   }
   check_key_folder(dir);
   Keyring ring;

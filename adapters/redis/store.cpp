@@ -234,7 +234,6 @@ std::map<std::int32_t, std::vector<DueTimer>> Store::due_timers(
 
 namespace {
 
-
 // A claim's holder value: "<partition>|<registration id>".
 std::string claim_holder(std::int32_t partition, const RegistrationId& id) {
   return std::to_string(partition) + "|" + id.str();
