@@ -122,14 +122,8 @@ const KeyringKind* find_keyring_kind(std::string_view purpose) {
   return nullptr;
 }
 
-crypto::Peppers pepper_versions(const Keyring& ring) {
-  crypto::Peppers out;
-  for (const KeyVersion& v : ring.versions()) out.push_back({v.id, v.secret.view()});
-  return out;
-}
-
-std::vector<crypto::FieldKey> field_keys(const Keyring& ring) {
-  std::vector<crypto::FieldKey> out;
+std::vector<crypto::KeyView> key_views(const Keyring& ring) {
+  std::vector<crypto::KeyView> out;
   for (const KeyVersion& v : ring.versions()) out.push_back({v.id, v.secret.view()});
   return out;
 }

@@ -41,11 +41,9 @@ inline constexpr std::string_view kFieldKey = "field";
 [[nodiscard]] const std::vector<KeyringKind>& keyring_kinds();
 [[nodiscard]] const KeyringKind* find_keyring_kind(std::string_view purpose);
 
-// The pepper versions for the passcode verifier, viewing the keyring's locked bytes (which must
-// outlive them).
-[[nodiscard]] crypto::Peppers pepper_versions(const Keyring& ring);
-// The field cipher's keys, viewing the keyring's locked bytes (which must outlive them).
-[[nodiscard]] std::vector<crypto::FieldKey> field_keys(const Keyring& ring);
+// Every version of a keyring, viewing its locked bytes (which must outlive the views): the
+// peppers of the passcode verifier, the field cipher's keys.
+[[nodiscard]] std::vector<crypto::KeyView> key_views(const Keyring& ring);
 
 // A missing, unreadable or malformed key file; the message is one line naming the file.
 class KeysError : public std::runtime_error {

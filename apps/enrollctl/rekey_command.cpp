@@ -44,7 +44,7 @@ struct Counts {
 
 int run_rekey(const GlobalOptions& options, const RekeyOptions& rekey) {
   const Keys keys = load_keys(rekey.keys);
-  const crypto::FieldCipher cipher(field_keys(*keys.field));
+  const crypto::FieldCipher cipher(key_views(*keys.field));
   auto redis = redis::connect(rekey.redis_url, read_redis_password(rekey.keys));
   const std::string sha = redis::load_script(*redis, kCompareAndSet);
 

@@ -249,9 +249,9 @@ Startup::Startup(const Config& config) {
   engine_.request_id_key = keys_.request_id_key;
   engine_.passcode_hash.opslimit = config.passcode_opslimit;
   engine_.passcode_hash.memlimit = config.passcode_memlimit_kib * 1024;
-  peppers_ = pepper_versions(*keys_.passcode_pepper);
+  peppers_ = key_views(*keys_.passcode_pepper);
   engine_.passcode_hash.peppers = &peppers_;
-  field_cipher_.emplace(field_keys(*keys_.field));
+  field_cipher_.emplace(key_views(*keys_.field));
   engine_.field_cipher = &*field_cipher_;
   if (const auto keep = http::parse_duration(config.retain_finished).value(); keep.count() > 0) {
     engine_.retain_finished = keep;

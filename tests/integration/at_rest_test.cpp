@@ -123,7 +123,7 @@ TEST_F(AtRestTest, AFieldKeyRotationIsResealedOnlineAndTheOldVersionRetired) {
   EXPECT_EQ(retire_key_versions(keys, kFieldKey, 2), 1u);
   field_cipher_.reset();
   keys_ = load_keys(keys);
-  field_cipher_.emplace(field_keys(*keys_.field));
+  field_cipher_.emplace(key_views(*keys_.field));
   for (const auto& id : ids) {
     EXPECT_EQ(stored_state(id).value().at("machine"), "issued");
     EXPECT_EQ(stored_state(id).value().at("citizen_id"),

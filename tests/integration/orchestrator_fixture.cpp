@@ -49,7 +49,7 @@ void OrchestratorTest::SetUp() {
   trust::write_operator_file(work_ / "keys", operators);
   adjust_keys(work_ / "keys");
   keys_ = load_keys(work_ / "keys");
-  field_cipher_.emplace(field_keys(*keys_.field));
+  field_cipher_.emplace(key_views(*keys_.field));
   operator_token_ = trust::load_demo_operator_token(work_ / "keys");
   signers_.emplace(trust::Signers::load(work_ / "keys"));
   redis_ = redis::connect(redis_url());

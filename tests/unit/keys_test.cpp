@@ -62,7 +62,7 @@ TEST_F(KeysTest, GenerateThenLoadRoundTrips) {
   ASSERT_TRUE(keys.passcode_pepper.has_value());
   EXPECT_EQ(keys.passcode_pepper->current().id, "passcode_pepper-1");
   EXPECT_EQ(keys.passcode_pepper->current().secret.size(), 32u);
-  const crypto::Peppers peppers = pepper_versions(*keys.passcode_pepper);
+  const crypto::Peppers peppers = key_views(*keys.passcode_pepper);
   ASSERT_EQ(peppers.size(), 1u);
   EXPECT_EQ(peppers[0].id, "passcode_pepper-1");
   EXPECT_EQ(peppers[0].key.data(), keys.passcode_pepper->current().secret.view().data());

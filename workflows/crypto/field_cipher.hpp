@@ -17,16 +17,14 @@
 #include <vector>
 
 #include "errors/errc.hpp"
+#include "workflows/crypto/key_view.hpp"
 
 namespace enroll::crypto {
 
 inline constexpr std::size_t kFieldKeyBytes = 32;
 inline constexpr std::string_view kSealedFieldPrefix = "enc:";
 
-struct FieldKey {
-  std::string id;                      // the keyring version's id, e.g. "field-2"
-  std::span<const unsigned char> key;  // 32 bytes, in the key folder's locked memory
-};
+using FieldKey = KeyView;  // e.g. "field-2", 32 bytes
 
 // A sealed value that does not open: an unknown key id (a retired key), a wrong place, changed
 // bytes. Not retryable: the stored record is quarantined, never guessed at.

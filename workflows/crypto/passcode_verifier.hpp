@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "workflows/crypto/key_view.hpp"
 #include "workflows/secret.hpp"
 
 namespace enroll::crypto {
@@ -17,10 +18,7 @@ namespace enroll::crypto {
 // every verifier. Argon2id runs over HMAC-SHA-256(pepper, passcode) instead of the passcode, so
 // the stored verifiers alone (a Redis dump) cannot be searched offline. A verifier names the
 // version it was made with; the last version is current.
-struct PepperVersion {
-  std::string id;
-  std::span<const unsigned char> key;  // into the key folder's locked memory; 32 bytes or more
-};
+using PepperVersion = KeyView;  // 32 bytes or more
 using Peppers = std::vector<PepperVersion>;
 
 // Argon2id cost. These are configuration: state them beside every benchmark figure.
