@@ -534,9 +534,9 @@ class Transition {
     if (!s_.citizen_claimed || !s_.citizen_id) return;
     s_.citizen_claimed = false;
     // The task's name is no step's (a step name has no dot): an id of its own.
-    effects_.emplace_back(RequestTask{
-        "orchestrator", "citizen.release", task_request_id(cfg_, s_.id, "citizen.release", 0, 1), 1,
-        now_, json{{"citizen_hash", citizen_hash(cfg_, *s_.citizen_id)}}});
+    effects_.emplace_back(RequestTask{"orchestrator", "citizen.release",
+                                      task_request_id(cfg_, s_.id, "citizen.release", 0, 1), 1,
+                                      now_, citizen_claim_inputs(cfg_, *s_.citizen_id)});
   }
 
   void bump() {
@@ -652,20 +652,41 @@ Outcome start_registration(const Inbound& ev, Timestamp now, const EngineConfig&
 }  // namespace
 
 std::string citizen_hash(const EngineConfig& config, const std::string& citizen_id) {
-  return crypto::keyed_hash_hex(config.citizen_hash_key, citizen_id);
+  if (config.citizen_hash_keys.empty())
+    throw std::logic_error("the engine has no citizen_hash key");
+  return crypto::keyed_hash_hex(config.citizen_hash_keys.back().key, citizen_id);
+}
+
+std::vector<std::string> older_citizen_hashes(const EngineConfig& config,
+                                              const std::string& citizen_id) {
+  std::vector<std::string> out;
+  const auto& keys = config.citizen_hash_keys;
+  for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
+    out.push_back(crypto::keyed_hash_hex(keys[i].key, citizen_id));
+  }
+  return out;
+}
+
+json citizen_claim_inputs(const EngineConfig& config, const std::string& citizen_id) {
+  json inputs{{"citizen_hash", citizen_hash(config, citizen_id)},
+              {"citizen_hash_key", config.citizen_hash_keys.back().id}};
+  if (auto older = older_citizen_hashes(config, citizen_id); !older.empty()) {
+    inputs["older_citizen_hashes"] = std::move(older);
+  }
+  return inputs;
 }
 
 RequestId task_request_id(const EngineConfig& config, const RegistrationId& id,
                           std::string_view step, int entries, int attempt) {
-  const auto mac = crypto::keyed_hash(config.request_id_key, id.str() + "|" + std::string(step) +
-                                                                 "|" + std::to_string(entries) +
-                                                                 "|" + std::to_string(attempt));
+  const auto mac = crypto::keyed_hash(config.request_id_key.key,
+                                      id.str() + "|" + std::string(step) + "|" +
+                                          std::to_string(entries) + "|" + std::to_string(attempt));
   return RequestId(crypto::to_base64url(std::span(mac).first<16>()));
 }
 
 std::array<unsigned char, 16> passcode_salt(const EngineConfig& config, const RegistrationId& id,
                                             const EventId& event) {
-  return crypto::derive_salt(config.passcode_salt_key, id.str() + "/" + event.str());
+  return crypto::derive_salt(config.passcode_salt_key.key, id.str() + "/" + event.str());
 }
 
 Outcome apply(const std::optional<Registration>& current, const Inbound& event, Timestamp now,

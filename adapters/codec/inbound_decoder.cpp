@@ -44,7 +44,7 @@ struct OpenedBoxes {
 std::variant<OpenedBoxes, DecodeError> open_boxes(const rapidjson::Value& data,
                                                   std::initializer_list<const char*> members,
                                                   const RegistrationId& subject,
-                                                  const crypto::SealKeyPair& keys) {
+                                                  const crypto::SealKeys& keys) {
   OpenedBoxes out;
   bool named = false;
   for (const char* member : members) {
@@ -70,10 +70,10 @@ std::variant<OpenedBoxes, DecodeError> open_boxes(const rapidjson::Value& data,
 
 }  // namespace
 
-InboundDecoder::InboundDecoder(const SchemaSet& schemas, const crypto::SealKeyPair& passcode_keys,
+InboundDecoder::InboundDecoder(const SchemaSet& schemas, crypto::SealKeys passcode_keys,
                                const trust::Verifier& verifier)
     : schemas_(schemas),
-      passcode_keys_(passcode_keys),
+      passcode_keys_(std::move(passcode_keys)),
       verifier_(verifier),
       envelope_(schemas.find("cloudevent.schema.json")) {
   if (envelope_ == nullptr) throw Error(Errc::bad_schema, "the CloudEvents schema is missing");

@@ -18,8 +18,14 @@ namespace enroll::codec {
 
 class InboundDecoder {
  public:
-  InboundDecoder(const SchemaSet& schemas, const crypto::SealKeyPair& passcode_keys,
+  // `passcode_keys`: every version of the sealing key, the current first (views: what they
+  // view must outlive the decoder).
+  InboundDecoder(const SchemaSet& schemas, crypto::SealKeys passcode_keys,
                  const trust::Verifier& verifier);
+  // One key pair (tests and tools), which must outlive the decoder.
+  InboundDecoder(const SchemaSet& schemas, const crypto::SealKeyPair& passcode_keys,
+                 const trust::Verifier& verifier)
+      : InboundDecoder(schemas, crypto::seal_keys_of(passcode_keys), verifier) {}
   // `broker_time`: the record's append time (InboxRecord::now), the clock the signature's
   // key validity and the event's freshness are judged at.
   [[nodiscard]] std::variant<Inbound, DecodeError> decode(std::string_view payload,
@@ -28,7 +34,7 @@ class InboundDecoder {
 
  private:
   const SchemaSet& schemas_;
-  const crypto::SealKeyPair& passcode_keys_;
+  crypto::SealKeys passcode_keys_;
   const trust::Verifier& verifier_;
   const rapidjson::SchemaDocument* envelope_;
 };

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "adapters/keys/keys.hpp"
 #include "workflows/crypto/sodium_init.hpp"
 
 namespace enroll {
@@ -19,8 +20,7 @@ std::string add_audit_checkpoint_key(const std::filesystem::path& keys) {
 }
 
 Keyring load_audit_checkpoint_keys(const std::filesystem::path& keys) {
-  return Keyring::load(keys, kAuditCheckpointPurpose, crypto_sign_SECRETKEYBYTES,
-                       crypto_sign_SECRETKEYBYTES);
+  return load_keyring(keys, kAuditCheckpointPurpose);
 }
 
 }  // namespace enroll

@@ -42,6 +42,35 @@ std::string version_id(std::string_view purpose, unsigned n) {
   return std::string(purpose) + "-" + std::to_string(n);
 }
 
+// The single file a key was before it had versions: version 0.
+fs::path legacy_file(const fs::path& keys, std::string_view purpose, std::string_view suffix) {
+  return keys / (std::string(purpose) + std::string(suffix));
+}
+
+bool present(const fs::path& path) {
+  std::error_code ec;
+  return fs::symlink_status(path, ec).type() != fs::file_type::not_found;
+}
+
+// min..max bytes of base64 from a secret key file, into locked memory.
+SecretBytes read_secret(const fs::path& path, std::size_t min_bytes, std::size_t max_bytes) {
+  std::string text = read_key_file(path);
+  auto bytes = crypto::from_base64(text);
+  secure_wipe(text);
+  if (!bytes) throw KeysError("key file " + quoted(path) + " is not valid base64");
+  const std::size_t got = bytes->size();
+  if (got < min_bytes || got > max_bytes) {
+    sodium_memzero(bytes->data(), bytes->size());
+    throw KeysError(
+        "key file " + quoted(path) + " holds " + std::to_string(got) + " bytes, expected " +
+        (min_bytes == max_bytes ? std::to_string(min_bytes)
+                                : std::to_string(min_bytes) + " to " + std::to_string(max_bytes)));
+  }
+  SecretBytes secret(*bytes);
+  sodium_memzero(bytes->data(), bytes->size());
+  return secret;
+}
+
 // The version numbers present in the folder, ascending; refuses anything that is not a version.
 std::vector<unsigned> scan(const fs::path& dir, std::string_view purpose) {
   std::vector<unsigned> numbers;
@@ -72,34 +101,27 @@ Keyring Keyring::load(const fs::path& keys, std::string_view purpose, std::size_
                       std::size_t max_bytes) {
   crypto::ensure_sodium();
   const fs::path dir = keyring_dir(keys, purpose);
-  std::error_code ec;
-  if (fs::symlink_status(dir, ec).type() == fs::file_type::not_found) {
+  const fs::path legacy = legacy_file(keys, purpose, kSecretSuffix);
+  const bool has_dir = present(dir);
+  if (!has_dir && !present(legacy)) {
     // A key folder made before this key existed.
     throw KeysError("missing keyring " + quoted(dir) +
                     " (add its first version with enroll-keygen " + keys.string() +
                     " --rotate-key " + std::string(purpose) + ")");
   }
-  check_key_folder(dir);
   Keyring ring;
   ring.purpose_ = std::string(purpose);
-  for (const unsigned n : scan(dir, purpose)) {
-    const std::string id = version_id(purpose, n);
-    const fs::path path = dir / (id + std::string(kSecretSuffix));
-    std::string text = read_key_file(path);
-    auto bytes = crypto::from_base64(text);
-    secure_wipe(text);
-    if (!bytes) throw KeysError("key file " + quoted(path) + " is not valid base64");
-    const std::size_t got = bytes->size();
-    if (got < min_bytes || got > max_bytes) {
-      sodium_memzero(bytes->data(), bytes->size());
-      throw KeysError("key file " + quoted(path) + " holds " + std::to_string(got) +
-                      " bytes, expected " +
-                      (min_bytes == max_bytes
-                           ? std::to_string(min_bytes)
-                           : std::to_string(min_bytes) + " to " + std::to_string(max_bytes)));
+  if (present(legacy)) {
+    ring.versions_.push_back(
+        KeyVersion{version_id(purpose, 0), 0, read_secret(legacy, min_bytes, max_bytes)});
+  }
+  if (has_dir) {
+    check_key_folder(dir);
+    for (const unsigned n : scan(dir, purpose)) {
+      const std::string id = version_id(purpose, n);
+      ring.versions_.push_back(KeyVersion{
+          id, n, read_secret(dir / (id + std::string(kSecretSuffix)), min_bytes, max_bytes)});
     }
-    ring.versions_.push_back(KeyVersion{id, n, SecretBytes(*bytes)});
-    sodium_memzero(bytes->data(), bytes->size());
   }
   if (ring.versions_.empty()) {
     throw KeysError("key folder " + quoted(dir) + " holds no version of " + std::string(purpose) +
@@ -113,6 +135,21 @@ const KeyVersion* Keyring::find(std::string_view id) const noexcept {
     if (v.id == id) return &v;
   }
   return nullptr;
+}
+
+fs::path current_public_half(const fs::path& keys, std::string_view purpose) {
+  const fs::path dir = keyring_dir(keys, purpose);
+  if (present(dir)) {
+    check_key_folder(dir);
+    const std::vector<unsigned> numbers = scan(dir, purpose);
+    if (!numbers.empty()) {
+      return dir / (version_id(purpose, numbers.back()) + std::string(kPublicSuffix));
+    }
+  }
+  const fs::path legacy = legacy_file(keys, purpose, kPublicSuffix);
+  if (present(legacy)) return legacy;
+  throw KeysError("no public half of " + std::string(purpose) + " in " + quoted(dir) +
+                  " (copy the current " + std::string(purpose) + "-<n>.pub there)");
 }
 
 std::string add_key_version(const fs::path& keys, std::string_view purpose,
@@ -158,20 +195,32 @@ std::string add_random_key_version(const fs::path& keys, std::string_view purpos
 std::size_t retire_key_versions(const fs::path& keys, std::string_view purpose,
                                 unsigned keep_from) {
   const fs::path dir = keyring_dir(keys, purpose);
-  check_key_folder(dir);
-  const std::vector<unsigned> numbers = scan(dir, purpose);
-  if (numbers.empty()) return 0;
-  keep_from = std::min(keep_from, numbers.back());
+  std::vector<unsigned> numbers;
+  if (present(dir)) {
+    check_key_folder(dir);
+    numbers = scan(dir, purpose);
+  }
   std::size_t removed = 0;
+  const auto remove_version = [&](const fs::path& secret, const fs::path& pub) {
+    std::error_code ec;
+    fs::remove(pub, ec);
+    if (!fs::remove(secret, ec) || ec) {
+      throw KeysError("cannot remove key version " + quoted(secret) + ": " + ec.message());
+    }
+    ++removed;
+  };
+  // Version 0, the single file of before, goes once a numbered version is current.
+  const fs::path legacy = legacy_file(keys, purpose, kSecretSuffix);
+  if (!numbers.empty() && keep_from > 0 && present(legacy)) {
+    remove_version(legacy, legacy_file(keys, purpose, kPublicSuffix));
+  }
+  if (numbers.empty()) return removed;
+  keep_from = std::min(keep_from, numbers.back());
   for (const unsigned n : numbers) {
     if (n >= keep_from) break;
     const std::string id = version_id(purpose, n);
-    std::error_code ec;
-    fs::remove(dir / (id + std::string(kPublicSuffix)), ec);
-    if (!fs::remove(dir / (id + std::string(kSecretSuffix)), ec) || ec) {
-      throw KeysError("cannot remove key version " + quoted(dir / id) + ": " + ec.message());
-    }
-    ++removed;
+    remove_version(dir / (id + std::string(kSecretSuffix)),
+                   dir / (id + std::string(kPublicSuffix)));
   }
   return removed;
 }

@@ -31,10 +31,7 @@ std::string add_seal_publisher_version(const fs::path& keys) {
   return id;
 }
 
-Keyring load_seal_publisher(const fs::path& keys) {
-  return Keyring::load(keys, kSealPublisher, crypto_sign_SECRETKEYBYTES,
-                       crypto_sign_SECRETKEYBYTES);
-}
+Keyring load_seal_publisher(const fs::path& keys) { return load_keyring(keys, kSealPublisher); }
 
 crypto::PublisherKeys load_seal_publisher_public_keys(const fs::path& keys) {
   const fs::path dir = keyring_dir(keys, kSealPublisher);

@@ -4,7 +4,7 @@
 // it). enrollmentd signs the passcode sealing key it publishes with the current version
 // (workflows/crypto/published_seal_key.hpp); a channel back-end is given the .pub files out
 // of band (copied into its own key folder's seal_publisher/) and verifies with them. A new
-// version (enroll-keygen --rotate seal_publisher, or a fresh folder) signs from the next
+// version (enroll-keygen --rotate-key seal_publisher, or a fresh folder) signs from the next
 // start; back-ends keep the older .pub until every server signs with the new one.
 #include <filesystem>
 #include <string>
@@ -20,7 +20,7 @@ inline constexpr const char* kSealPublisher = "seal_publisher";
 std::string add_seal_publisher_version(const std::filesystem::path& keys);
 
 // enrollmentd's signing keys. Throws KeysError (one line), e.g. for a folder made before
-// this key existed ("enroll-keygen DIR --rotate seal_publisher" adds it).
+// this key existed ("enroll-keygen DIR --rotate-key seal_publisher" adds it).
 Keyring load_seal_publisher(const std::filesystem::path& keys);
 
 // Every seal_publisher-<n>.pub in <keys>/seal_publisher/ (public files: no one else may

@@ -241,22 +241,31 @@ std::string claim_holder(std::int32_t partition, const RegistrationId& id) {
 
 }  // namespace
 
-bool Store::claim_citizen(const std::string& citizen_hash, const RegistrationId& id,
+bool Store::claim_citizen(const std::string& citizen_hash,
+                          const std::vector<std::string>& older_hashes, const RegistrationId& id,
                           std::int32_t partition) {
-  const std::string claim_key = ns_ + ":citizen:" + citizen_hash;
   const std::string me = claim_holder(partition, id);
-  const auto run = [&](const char* action, const std::string& stale) {
+  const auto run = [&](const std::string& hash, const char* action, const std::string& stale) {
+    const std::string claim_key = ns_ + ":citizen:" + hash;
     return eval_script(redis_, {claim_key}, citizen_claim_script(),
                        {"EVALSHA", claim_sha_, "1", claim_key, me, action, stale, id.str()});
   };
-  auto r = run("claim", "");
+  for (const std::string& older : older_hashes) {
+    auto r = run(older, "check", "");
+    if (r->type == REDIS_REPLY_INTEGER) continue;
+    if (r->type != REDIS_REPLY_STRING) return false;
+    const std::string holder(r->str, r->len);
+    if (!claim_holder_ended(holder)) return false;
+    run(older, "drop", holder);  // its release was lost: the older claim goes
+  }
+  auto r = run(citizen_hash, "claim", "");
   if (r->type == REDIS_REPLY_INTEGER) return r->integer == 1;
   if (r->type != REDIS_REPLY_STRING) return false;
   const std::string holder(r->str, r->len);
   // Held by another: refused, unless that registration has ended (its release was lost, e.g.
   // with writes a Redis fail-over dropped); then taken over, if still held by it.
   if (!claim_holder_ended(holder)) return false;
-  r = run("take_over", holder);
+  r = run(citizen_hash, "take_over", holder);
   return r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 }
 
@@ -287,12 +296,17 @@ bool Store::claim_holder_ended(const std::string& holder) {
   return machine && is_terminal(*machine);
 }
 
-void Store::release_citizen(const std::string& citizen_hash, const RegistrationId& id,
+void Store::release_citizen(const std::string& citizen_hash,
+                            const std::vector<std::string>& older_hashes, const RegistrationId& id,
                             std::int32_t partition) {
-  const std::string claim_key = ns_ + ":citizen:" + citizen_hash;
-  eval_script(redis_, {claim_key}, citizen_claim_script(),
-              {"EVALSHA", claim_sha_, "1", claim_key, claim_holder(partition, id), "release", "",
-               id.str()});
+  const auto release = [&](const std::string& hash) {
+    const std::string claim_key = ns_ + ":citizen:" + hash;
+    eval_script(redis_, {claim_key}, citizen_claim_script(),
+                {"EVALSHA", claim_sha_, "1", claim_key, claim_holder(partition, id), "release", "",
+                 id.str()});
+  };
+  release(citizen_hash);
+  for (const std::string& older : older_hashes) release(older);
 }
 
 std::vector<OutboxEntry> Store::pending_outbox(std::int32_t partition) {

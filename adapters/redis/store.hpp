@@ -117,10 +117,15 @@ class Store {
   // The one-active-registration claim (citizen_claim.lua): true if `id` (of inbox partition
   // `partition`) holds it. No TTL: it lasts until its registration releases it at its end; a
   // claim whose holder has ended all the same (a release lost with writes Redis dropped) is
-  // taken over.
-  bool claim_citizen(const std::string& citizen_hash, const RegistrationId& id,
-                     std::int32_t partition);
-  void release_citizen(const std::string& citizen_hash, const RegistrationId& id,
+  // taken over. `older_hashes`: the citizen's hashes under older citizen_hash key versions
+  // still kept: a live claim under one refuses too (one of this registration's moves to the
+  // current hash). Not atomic across the keys: two new registrations of one citizen still
+  // meet on the current hash's key.
+  bool claim_citizen(const std::string& citizen_hash, const std::vector<std::string>& older_hashes,
+                     const RegistrationId& id, std::int32_t partition);
+  // Releases the claim under every hash given (only where `id` holds it).
+  void release_citizen(const std::string& citizen_hash,
+                       const std::vector<std::string>& older_hashes, const RegistrationId& id,
                        std::int32_t partition);
   // The partition's pending audit heads and last checkpoint, in one round trip.
   AuditPending audit_pending(std::int32_t partition);

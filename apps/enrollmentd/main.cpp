@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
     PipelineMonitor monitor(registry);
     monitor.set_failure_labels(failure_labels(startup.catalog()));
     InboxPipeline pipeline(startup.pipeline_settings(), startup.store(), startup.schemas(),
-                           startup.keys().passcode_seal, startup.engine_config(),
-                           startup.verifier(), startup.signer());
+                           startup.seal_keys(), startup.engine_config(), startup.verifier(),
+                           startup.signer());
     pipeline.set_monitor(&monitor);
     monitor.expose(pipeline.counters());
     const auto api = daemon::start_http_api(*config, startup, monitor, registry);

@@ -198,10 +198,10 @@ Startup::Startup(const Config& config) {
     // Signed once here; the signing key is wiped when `publisher` goes.
     const Keyring publisher = load_seal_publisher(config.keys);
     published_seal_key_ =
-        crypto::publish_seal_key(crypto::seal_key_fingerprint(keys_.passcode_seal.pub),
-                                 keys_.passcode_seal.pub, publisher.current().id,
-                                 publisher.current().secret.view())
+        crypto::publish_seal_key(keys_.passcode_seal->current().id, keys_.seal_public_key(),
+                                 publisher.current().id, publisher.current().secret.view())
             .dump();
+    seal_keys_ = keys_.seal_keys();
     if (auto tls = load_http_tls(config.keys)) {
       http_tls_ =
           http::TlsSettings{std::move(tls->certificate_chain_pem),
@@ -243,10 +243,11 @@ Startup::Startup(const Config& config) {
     throw StartupError(e.what());
   }
   engine_.catalog = &catalog_;
-  engine_.passcode_salt_key = keys_.passcode_salt_key;
-  engine_.citizen_hash_key = keys_.citizen_hash_key;
-  engine_.qr_mac_key = keys_.qr_mac_key;
-  engine_.request_id_key = keys_.request_id_key;
+  // Views of keys_'s keyrings, which live as long as this.
+  engine_.passcode_salt_key = key_views(*keys_.passcode_salt).back();
+  engine_.citizen_hash_keys = key_views(*keys_.citizen_hash);
+  engine_.qr_mac_keys = key_views(*keys_.qr_mac);
+  engine_.request_id_key = key_views(*keys_.request_id).back();
   engine_.passcode_hash.opslimit = config.passcode_opslimit;
   engine_.passcode_hash.memlimit = config.passcode_memlimit_kib * 1024;
   peppers_ = key_views(*keys_.passcode_pepper);
@@ -317,7 +318,7 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
   settings.catalog = &startup.catalog();
   settings.operator_signer = &startup.operator_signer();
   settings.read.channels = startup.channels();
-  settings.read.passcode_key = startup.keys().passcode_seal.pub;
+  settings.read.passcode_key = startup.keys().seal_public_key();
   settings.read.published_passcode_key = startup.published_seal_key();
   settings.read.stuck_after = http::parse_duration(config.stuck_after).value();
   const std::string host = settings.listen.host;

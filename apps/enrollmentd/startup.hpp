@@ -29,6 +29,7 @@ class Startup {
  public:
   explicit Startup(const Config& config);  // throws StartupError
   [[nodiscard]] const Keys& keys() const { return keys_; }
+  [[nodiscard]] const crypto::SealKeys& seal_keys() const { return seal_keys_; }
   // The key folder's redis.password (empty if none): for a `redis` URL naming its user alone.
   [[nodiscard]] const std::string& redis_password() const { return redis_password_; }
   // GET /v1/keys/passcode's body: the sealing key signed by the seal_publisher key.
@@ -57,7 +58,8 @@ class Startup {
 
  private:
   Keys keys_;
-  crypto::Peppers peppers_;  // views of keys_'s pepper keyring, for engine_.passcode_hash
+  crypto::SealKeys seal_keys_;  // views of keys_'s passcode_seal keyring, for the inbox decoder
+  crypto::Peppers peppers_;     // views of keys_'s pepper keyring, for engine_.passcode_hash
   std::optional<crypto::FieldCipher> field_cipher_;  // of keys_'s field keyring
   std::optional<Keyring> checkpoint_keys_;  // the audit checkpoint key: signs, never leaves
   std::string redis_password_;

@@ -35,12 +35,12 @@ std::optional<codec::DecodeError> untrusted_time(const kafka::Message& m, bool p
 }  // namespace
 
 InboxPipeline::InboxPipeline(PipelineSettings settings, redis::Store& store,
-                             const codec::SchemaSet& schemas,
-                             const crypto::SealKeyPair& passcode_keys, EngineConfig engine,
-                             const trust::Verifier& verifier, const trust::Signer& signer)
+                             const codec::SchemaSet& schemas, crypto::SealKeys passcode_keys,
+                             EngineConfig engine, const trust::Verifier& verifier,
+                             const trust::Signer& signer)
     : settings_(std::move(settings)),
       store_(store),
-      decoder_(schemas, passcode_keys, verifier),
+      decoder_(schemas, std::move(passcode_keys), verifier),
       encoder_(settings_.topics, settings_.source, signer),
       step_(decoder_, encoder_),
       engine_(std::move(engine)),

@@ -63,7 +63,7 @@ struct PipelineSettings {
 class InboxPipeline final : public kafka::RebalanceListener {
  public:
   InboxPipeline(PipelineSettings settings, redis::Store& store, const codec::SchemaSet& schemas,
-                const crypto::SealKeyPair& passcode_keys, EngineConfig engine,
+                crypto::SealKeys passcode_keys, EngineConfig engine,
                 const trust::Verifier& verifier, const trust::Signer& signer);
   ~InboxPipeline() override;
 

@@ -44,9 +44,17 @@ void OwnTasks::run(std::int32_t partition, const codec::OutboxMessage& msg,
       inputs.is_object() && inputs.contains("citizen_hash") && inputs.at("citizen_hash").is_string()
           ? inputs.at("citizen_hash").get<std::string>()
           : std::string();
+  // Under the citizen_hash versions before a rotation (requests made before it have none).
+  std::vector<std::string> older;
+  if (inputs.is_object() && inputs.contains("older_citizen_hashes") &&
+      inputs.at("older_citizen_hashes").is_array()) {
+    for (const auto& h : inputs.at("older_citizen_hashes")) {
+      if (h.is_string()) older.push_back(h.get<std::string>());
+    }
+  }
   if (task == "citizen.release") {
     retry_("release", [&] {
-      store_.release_citizen(hash, id, partition);
+      store_.release_citizen(hash, older, id, partition);
       return 0;
     });
     relay_.done(partition, entry_id);  // nothing to answer
@@ -54,7 +62,8 @@ void OwnTasks::run(std::int32_t partition, const codec::OutboxMessage& msg,
   }
   nlohmann::json result{{"request_id", request_id}, {"task", task}};
   if (task == "citizen.claim") {
-    const bool held = retry_("claim", [&] { return store_.claim_citizen(hash, id, partition); });
+    const bool held =
+        retry_("claim", [&] { return store_.claim_citizen(hash, older, id, partition); });
     result["status"] = held ? "ok" : "failed";
     result["outputs"] = {{"claimed", held}};
     if (!held) {

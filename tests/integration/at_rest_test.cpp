@@ -61,7 +61,7 @@ TEST_F(AtRestTest, ARedisDumpAndAofHoldNoCitizensDataInTheClear) {
   std::vector<std::string> all_ids;
   std::uint64_t n = 8100;
   for (const auto& channel : channels) {
-    sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", channel);
+    sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", channel);
     std::vector<std::string> ids;
     for (int i = 0; i < 3; ++i, ++n) {
       ids.push_back(unique_name("at-rest"));
@@ -97,7 +97,7 @@ TEST_F(AtRestTest, ARedisDumpAndAofHoldNoCitizensDataInTheClear) {
 // version is retired and every record still opens; a second run finds nothing to do, and the
 // service goes on with the new version alone.
 TEST_F(AtRestTest, AFieldKeyRotationIsResealedOnlineAndTheOldVersionRetired) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(driver, 4, 8200, "rekey");
   drive(driver, ids, 120s);
   ASSERT_EQ(issued(driver, ids), ids.size()) << unfinished(driver, ids);

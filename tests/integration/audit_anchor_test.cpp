@@ -56,7 +56,7 @@ class AuditAnchorTest : public OrchestratorTest {
 };
 
 TEST_F(AuditAnchorTest, AnExportAloneNamesRewrittenDroppedAndCutChains) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(driver, 3, 5300, "anchor");
   drive(driver, ids, 120s);
   ASSERT_EQ(issued(driver, ids), ids.size());
@@ -165,7 +165,7 @@ class AuditAnchorCrashTest : public AuditAnchorTest {
 };
 
 TEST_F(AuditAnchorCrashTest, HeadsCommittedBeforeACrashAreCheckpointedAfterIt) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(driver, 2, 5400, "anchor-crash");
   drive(driver, ids, 120s);
   ASSERT_EQ(issued(driver, ids), ids.size());

@@ -13,7 +13,7 @@ using namespace std::chrono_literals;
 class AuditVerifyTest : public OrchestratorTest {};
 
 TEST_F(AuditVerifyTest, AnIntactTrailVerifiesAndAnAlteredRecordIsNamed) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(driver, 3, 5100, "audit");
   drive(driver, ids, 120s);
   ASSERT_EQ(issued(driver, ids), ids.size());
@@ -59,7 +59,7 @@ TEST_F(AuditVerifyTest, AnIntactTrailVerifiesAndAnAlteredRecordIsNamed) {
 // The same from the histories in Redis (through the API): intact; one record altered in place
 // is named; a history cut short links but does not reach the state's audit head.
 TEST_F(AuditVerifyTest, TheHistoriesInRedisVerifyAndTamperingIsNamed) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(driver, 3, 5200, "audit-redis");
   drive(driver, ids, 120s);
   ASSERT_EQ(issued(driver, ids), ids.size());

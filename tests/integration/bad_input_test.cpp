@@ -65,7 +65,7 @@ TEST_F(BadInputTest, MalformedMessagesAreDeadLetteredAndTheServiceGoesOn) {
   EXPECT_FALSE(stored_state(id).has_value()) << "bad input must not create state";
 
   // The service is still serving: a good registration starts after the bad ones.
-  sim::CitizenDriver citizen(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver citizen(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto start = citizen.start(id, 7);
   send(start.key, start.value);
   TopicReader events(services_.brokers(), topics_.events());
@@ -74,7 +74,7 @@ TEST_F(BadInputTest, MalformedMessagesAreDeadLetteredAndTheServiceGoesOn) {
 
 TEST_F(BadInputTest, OutOfOrderCommandIsRejectedAndDuplicateIgnored) {
   const std::string id = unique_name("order");
-  sim::CitizenDriver citizen(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver citizen(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto start = citizen.start(id, 9);
   send(start.key, start.value);
   send(start.key, start.value);  // the same id again: a duplicate

@@ -32,7 +32,7 @@ class BrokerFaultsTest : public OrchestratorTest {
 };
 
 TEST_F(BrokerFaultsTest, RegistrationsSurviveBrokerFaults) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(driver, 80, 3000, "bf");
   // The schedule: each step once its time has come.
   struct Step {

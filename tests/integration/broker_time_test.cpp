@@ -103,7 +103,7 @@ std::vector<nlohmann::json> dead_letters_of(const std::vector<KafkaMessage>& dlq
 class BrokerTimeTest : public OrchestratorTest {};
 
 TEST_F(BrokerTimeTest, ARecordWithoutALogAppendTimeStampIsDeadLettered) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   // Stamped by the broker: applied.
   const auto before = start_self_service(driver, 1, 7100, "bt");
   wait_until_caught_up();
@@ -156,7 +156,7 @@ class CreateTimeOverrideTest : public CreateTimeInboxTest {
 };
 
 TEST_F(CreateTimeOverrideTest, EnrollmentdRunsOnTheProducersStamps) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(driver, 1, 7200, "bt");
   wait_until_caught_up();
   EXPECT_TRUE(stored_state(ids.at(0)).has_value());

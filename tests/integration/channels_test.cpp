@@ -12,7 +12,7 @@ class ChannelsTest : public OrchestratorTest {
   // Runs one registration through `channel`; returns its events.
   std::vector<nlohmann::json> run(const std::string& channel, std::uint64_t n) {
     const std::string id = unique_name(channel);
-    sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", channel);
+    sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", channel);
     const auto start = driver.start(id, n, channel, sim::Persona::none);
     send(start.key, start.value);
     const auto all = drive(driver, {id}, 90s);

@@ -74,7 +74,7 @@ class ClusterSelfServiceTest : public OrchestratorTest {
 };
 
 TEST_F(ClusterSelfServiceTest, RegistrationsAreIssuedAndPartitionsSpreadOverTheMasters) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(driver, 4, 7100, "cl");
   drive(driver, ids, 120s);
   expect_issued(driver, ids);
@@ -111,7 +111,7 @@ TEST_F(ClusterSelfServiceTest, RegistrationsAreIssuedAndPartitionsSpreadOverTheM
 }
 
 TEST_F(ClusterSelfServiceTest, PartitionsMigratedToAnotherMasterMidRunLoseNothing) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   // The API's connection learns the slot map now; its reads after the migration meet MOVED.
   EXPECT_EQ(http_get(http_port(), "/healthz").status, 200);
   EXPECT_EQ(http_get(http_port(), "/v1/stats/funnel").status, 200);

@@ -34,7 +34,7 @@ TEST_F(CrashTest, KilledFiveTimesAtRandomLosesNothingAndMatchesTheReference) {
   std::mt19937_64 random(s);
   std::uniform_int_distribution<int> pause_ms(500, 6000);
 
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(driver, kRegistrations, 7000, "crash");
   std::atomic<bool> driving{true};
   int crashes_in_flight = 0;

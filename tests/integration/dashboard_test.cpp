@@ -220,8 +220,8 @@ TEST_F(DashboardTest, JourneyAndActivityOfAQuietServerAndWhatTheyRefuse) {
 
 TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
   const auto port = http_port();
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
-  sim::CitizenDriver idler(signers(), keys_.passcode_seal.pub, "/test/idle", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
+  sim::CitizenDriver idler(signers(), keys_.seal_public_key(), "/test/idle", "self-service");
   const auto driven = start_self_service(driver, 5, kFirstCitizen, "dash");
   const auto idle_ids = start_self_service(idler, 2, kFirstCitizen + 5, "dash-idle");
   const std::set<std::string> idle(idle_ids.begin(), idle_ids.end());
@@ -455,7 +455,7 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
 // outcome.
 TEST_F(DashboardTest, ShowsARegistrationsTimelineFromItsHistory) {
   const auto port = http_port();
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(driver, 1, kFirstCitizen, "dash-timeline");
   drive(driver, ids, 150s);
   ASSERT_EQ(driver.outcome_of(ids[0]), sim::Outcome::issued);
@@ -499,7 +499,7 @@ namespace {
 // completes, audited under the token's operator.
 TEST_F(DashboardTest, AnOperatorRetriesAnIncidentFromThePage) {
   const auto port = http_port();
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(driver, 1, kFirstCitizen + 4, "dash-retry");  // busy x5
   drive(driver, ids, 120s, true);
   ASSERT_EQ(driver.outcome_of(ids[0]), sim::Outcome::incident) << ids[0];

@@ -13,7 +13,7 @@ using namespace std::chrono_literals;
 class DuplicatesTest : public OrchestratorTest {};
 
 TEST_F(DuplicatesTest, TwiceDeliveredCommandsAndLateResultsChangeNothing) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   duplicate_sends_ = true;
   const auto ids = start_self_service(driver, 40, 4000, "dup");
   const auto events = drive(driver, ids, 180s);

@@ -27,7 +27,7 @@ class ScriptedTest : public OrchestratorTest {
 
   std::vector<json> run(const std::string& channel, std::chrono::seconds timeout = 90s,
                         bool locked_is_final = false) {
-    sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", channel);
+    sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", channel);
     const auto start = driver.start(id_, kCitizen, channel, sim::Persona::none);
     send(start.key, start.value);
     const auto all = drive(driver, {id_}, timeout, locked_is_final);
@@ -164,7 +164,7 @@ class ExpiryTest : public ScriptedTest {
 };
 TEST_F(ExpiryTest, ARegistrationWithoutProgressExpires) {
   id_ = unique_name("idle");
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto start = driver.start(id_, kCitizen, "self-service", sim::Persona::none);
   send(start.key, start.value);  // and then nothing: the citizen walks away
   TopicReader events(services_.brokers(), topics_.events());
@@ -177,7 +177,7 @@ class OneActiveRegistrationTest : public ScriptedTest {
   json script() override { return json::object(); }
 };
 TEST_F(OneActiveRegistrationTest, ASecondRegistrationOfTheSameCitizenIsRefused) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen",
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen",
                             "officer-assisted");
   const std::string first = unique_name("first"), second = unique_name("second");
   auto cmd = driver.start(first, kCitizen, "officer-assisted", sim::Persona::none);
@@ -201,7 +201,7 @@ class CitizenMistakesTest : public ScriptedTest {
 
  protected:
   std::vector<json> run_with(sim::Persona persona) {
-    sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+    sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
     const auto start = driver.start(id_, kCitizen, "self-service", persona);
     send(start.key, start.value);
     const auto all = drive(driver, {id_}, 90s);

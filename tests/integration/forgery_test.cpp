@@ -143,7 +143,7 @@ class FaceMatchWaitsTest : public ForgeryTest {
 };
 TEST_F(FaceMatchWaitsTest, TheFaceMatchOfAPasscodeResetCannotBeForged) {
   const std::string id = a_;
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "passcode-reset");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "passcode-reset");
   const auto start = driver.start(id, kCitizen, "passcode-reset", sim::Persona::none);
   send(start.key, start.value);
   bool forged = false;
@@ -192,7 +192,7 @@ class ReviewWaitsTest : public ForgeryTest {
 };
 TEST_F(ReviewWaitsTest, TheOfficerReviewCannotBeSelfApproved) {
   const std::string id = a_;
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen",
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen",
                             "officer-assisted");
   const auto start = driver.start(id, kCitizen, "officer-assisted", sim::Persona::none);
   send(start.key, start.value);
@@ -233,7 +233,7 @@ class SelfiesFailTest : public ForgeryTest {
 };
 TEST_F(SelfiesFailTest, ALockHoldsAgainstForgedTimersAndOperatorActions) {
   const std::string id = a_;
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto start = driver.start(id, kCitizen, "self-service", sim::Persona::none);
   send(start.key, start.value);
   drive(driver, {id}, 90s, /*locked_is_final=*/true);
@@ -263,7 +263,7 @@ TEST_F(SelfiesFailTest, ALockHoldsAgainstForgedTimersAndOperatorActions) {
 // bad_input_test shows is dead-lettered stale_message.
 TEST_F(ForgeryTest, AReplayedSignedMessageChangesNothing) {
   const std::string id = a_;
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto start = driver.start(id, kCitizen, "self-service", sim::Persona::none);
   send(start.key, start.value);
   drive(driver, {id}, 90s);
@@ -299,7 +299,7 @@ TEST_F(ForgeryTest, AReplayedSignedMessageChangesNothing) {
 // may write citizens' commands, into another registration: the box names the registration it
 // was sealed for, so the message is dead-lettered before the engine and B's state is unchanged.
 TEST_F(ForgeryTest, ASealedPasscodeReplayedIntoAnotherRegistrationIsADeadLetter) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto start_a = driver.start(a_, kCitizen, "self-service", sim::Persona::none);
   send(start_a.key, start_a.value);
   drive(driver, {a_}, 90s);
@@ -339,7 +339,7 @@ TEST_F(ForgeryTest, ASealedPasscodeReplayedIntoAnotherRegistrationIsADeadLetter)
 TEST_F(FaceMatchWaitsTest, AResultForAnotherRegistrationsRequestChangesNothing) {
   const std::string& a = a_;
   const std::string& b = b_;
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "passcode-reset");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "passcode-reset");
   for (const auto& [id, n] : {std::pair{a, kCitizen}, std::pair{b, kCitizen + 1}}) {
     const auto start = driver.start(id, n, "passcode-reset", sim::Persona::none);
     send(start.key, start.value);

@@ -96,8 +96,8 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
   // The run.
   const std::vector<std::string> driven{clean_a_, blurry_, busy_, clean_b_};
   const std::vector<std::string> idle{idle_a_, idle_b_};
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
-  sim::CitizenDriver idler(signers(), keys_.passcode_seal.pub, "/test/idle", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
+  sim::CitizenDriver idler(signers(), keys_.seal_public_key(), "/test/idle", "self-service");
   std::map<std::string, std::uint64_t> citizen_of;
   std::uint64_t n = 7100;
   for (const auto& id : driven) {
@@ -336,7 +336,7 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
   // the path is refused.
   r = http_get(port, "/v1/keys/passcode");
   ASSERT_EQ(r.status, 200);
-  EXPECT_EQ(r.json().at("public_key"), crypto::to_base64(keys_.passcode_seal.pub.bytes));
+  EXPECT_EQ(r.json().at("public_key"), crypto::to_base64(keys_.seal_public_key().bytes));
   const auto back_end = work_ / "back-end-keys";
   std::filesystem::create_directories(back_end / kSealPublisher);
   std::filesystem::permissions(back_end, std::filesystem::perms::owner_all);
@@ -345,7 +345,7 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
                              back_end / kSealPublisher / "seal_publisher-1.pub");
   const auto trusted = load_seal_publisher_public_keys(back_end);
   EXPECT_EQ(crypto::verify_published_seal_key(r.json(), trusted).bytes,
-            keys_.passcode_seal.pub.bytes);
+            keys_.seal_public_key().bytes);
   auto swapped = r.json();
   swapped["public_key"] = crypto::to_base64(crypto::generate_seal_keypair().pub.bytes);
   EXPECT_THROW(crypto::verify_published_seal_key(swapped, trusted), Error);

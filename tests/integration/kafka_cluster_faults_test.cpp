@@ -77,7 +77,7 @@ class KafkaClusterFaultsTest : public OrchestratorTest {
     std::function<void()> act;
   };
   void run_with(const std::vector<Step>& schedule, std::uint64_t first_citizen) {
-    sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+    sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
     const auto ids = start_self_service(driver, 80, first_citizen, "kf");
     std::size_t next = 0;
     DriveOptions options;

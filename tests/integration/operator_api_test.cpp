@@ -79,7 +79,7 @@ class OperatorApiTest : public OrchestratorTest {
   // A self-service registration started and left at its first step (accept-terms).
   std::string start_idle(std::uint64_t citizen) {
     const auto id = unique_name("idle");
-    sim::CitizenDriver idler(signers(), keys_.passcode_seal.pub, "/test/idle", "self-service");
+    sim::CitizenDriver idler(signers(), keys_.seal_public_key(), "/test/idle", "self-service");
     const auto start = idler.start(id, citizen, "self-service", sim::Persona::none);
     send(start.key, start.value);
     wait_for(id, [](const json& v) { return v.at("step") == "accept-terms"; });
@@ -108,7 +108,7 @@ class OperatorApiTest : public OrchestratorTest {
 };
 
 TEST_F(OperatorApiTest, RetryUnlocksALockedSelfieAndTheCitizenCompletes) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto start = driver.start(locked_, 8101, "self-service", sim::Persona::none);
   send(start.key, start.value);
   drive(driver, {locked_}, 120s, true);
@@ -151,7 +151,7 @@ TEST_F(OperatorApiTest, RetryUnlocksALockedSelfieAndTheCitizenCompletes) {
 // A registry outage longer than the step's retries (issue 14): an incident, not a rejection;
 // shown by the API and /metrics; the operator's retry resumes it and the citizen completes.
 TEST_F(OperatorApiTest, AnIncidentWaitsForTheOperatorsRetryThenCompletes) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto start = driver.start(incident_, 8103, "self-service", sim::Persona::none);
   send(start.key, start.value);
   drive(driver, {incident_}, 120s, true);
@@ -185,7 +185,7 @@ TEST_F(OperatorApiTest, AnIncidentWaitsForTheOperatorsRetryThenCompletes) {
 
 TEST_F(OperatorApiTest, RewindToTheSelfieForgetsWhatCameAfterAndTheCitizenCompletes) {
   const auto id = unique_name("reg-rewind");
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto start = driver.start(id, 8102, "self-service", sim::Persona::none);
   send(start.key, start.value);
   // The citizen stops after the passcode: never told that the consent confirmation is due.
@@ -654,7 +654,7 @@ class BulkActionsTest : public EnrollctlServiceTest {
 };
 
 TEST_F(BulkActionsTest, CountAndCancelByQueryActOnTheMatchingOnesExactlyOnce) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   for (std::size_t i = 0; i < locked_ids_.size(); ++i) {
     const auto start = driver.start(locked_ids_[i], 8201 + i, "self-service", sim::Persona::none);
     send(start.key, start.value);
@@ -798,7 +798,7 @@ TEST_F(BulkActionsTest, CountAndCancelByQueryActOnTheMatchingOnesExactlyOnce) {
 // The server-side form: POST /v1/registrations/bulk/retry confirms the count, runs a job that
 // sends one action per registration, and GET /v1/bulk/{job} follows it.
 TEST_F(BulkActionsTest, AServerSideBulkRetryIsAJobThatActsOnceOnEachMatchingOne) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   for (std::size_t i = 0; i < locked_ids_.size(); ++i) {
     const auto start = driver.start(locked_ids_[i], 8301 + i, "self-service", sim::Persona::none);
     send(start.key, start.value);

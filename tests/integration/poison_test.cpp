@@ -101,7 +101,7 @@ TEST_F(PoisonTest, EachKindIsDeadLetteredWithItsReasonAndTheServiceGoesOn) {
   expected[""] = "missing_key";
 
   // A good registration after them all, driven to its end.
-  sim::CitizenDriver citizen(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver citizen(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(citizen, 3, 500, "good");
   drive(citizen, ids, 180s);
   EXPECT_EQ(issued(citizen, ids), ids.size());
@@ -136,7 +136,7 @@ TEST_F(PoisonTest, EachKindIsDeadLetteredWithItsReasonAndTheServiceGoesOn) {
 
 TEST_F(PoisonTest, TenThousandMalformedAmongTwoHundredGoodRegistrations) {
   const pid_t pid = daemon_pid();
-  sim::CitizenDriver citizen(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver citizen(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(citizen, 200, 1000, "burst");
   // 10,000 bad messages, keyed by the good registrations (the same partitions, in between
   // their commands), sent a few at a time while the registrations are driven.
@@ -183,12 +183,12 @@ TEST_F(PoisonTest, WorkPerRegistrationAndSenderIsBounded) {
   for (int k = 0; k < 300; ++k) {
     const std::string id = unique_name("ghost");
     const std::string sealed =
-        crypto::seal_passcode(id, "set-passcode", "135790", keys_.passcode_seal.pub);
+        crypto::seal_passcode(id, "set-passcode", "135790", keys_.seal_public_key());
     send(id, event(signers(), "p" + std::to_string(k), id, "passcode.set",
                    nlohmann::json{{"sealed", sealed}, {"sealed_repeat", sealed}}.dump()));
   }
   // One registration, started, then flooded with commands it does not await.
-  sim::CitizenDriver citizen(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver citizen(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(citizen, 1, 700, "flooded");
   const std::string& id = ids[0];
   const std::size_t flood = 1'100;

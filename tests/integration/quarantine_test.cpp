@@ -44,7 +44,7 @@ std::string terms_accept(const trust::Signers& signers, const std::string& event
 }
 
 TEST_F(QuarantineTest, AStateThatNoLongerDecodesIsSetAsideAndTheServiceGoesOn) {
-  sim::CitizenDriver citizen(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver citizen(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   TopicReader events(services_.brokers(), topics_.events());
   const std::string id = unique_name("quar");
   start(citizen, id, 11, events);

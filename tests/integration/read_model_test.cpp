@@ -481,28 +481,72 @@ TEST_F(ReadModelTest, ACitizenClaimLastsExactlyAsLongAsItsRegistration) {
   const RegistrationId a("claim-a"), b("claim-b"), c("claim-c");
   commit({reg(a.str(), "self-service", RS::card, RS::card, 1000),
           reg(b.str(), "self-service", RS::card, RS::card, 1000)});
-  ASSERT_TRUE(store_->claim_citizen(hash, a, partition(a)));
-  EXPECT_TRUE(store_->claim_citizen(hash, a, partition(a))) << "held already";
+  ASSERT_TRUE(store_->claim_citizen(hash, {}, a, partition(a)));
+  EXPECT_TRUE(store_->claim_citizen(hash, {}, a, partition(a))) << "held already";
   EXPECT_EQ(redis_->command({claim_key}, {"TTL", claim_key})->integer, -1) << "no TTL";
-  EXPECT_FALSE(store_->claim_citizen(hash, b, partition(b))) << "a is still running";
+  EXPECT_FALSE(store_->claim_citizen(hash, {}, b, partition(b))) << "a is still running";
 
   // a ends, but its release never comes: b finds a ended and takes the claim over.
   commit({reg(a.str(), "self-service", RS::card, RS::cancelled, 2000)});
-  EXPECT_TRUE(store_->claim_citizen(hash, b, partition(b)));
-  store_->release_citizen(hash, a, partition(a));  // a's release, late: b keeps it
-  EXPECT_FALSE(store_->claim_citizen(hash, c, partition(c))) << "b is running";
-  store_->release_citizen(hash, b, partition(b));
+  EXPECT_TRUE(store_->claim_citizen(hash, {}, b, partition(b)));
+  store_->release_citizen(hash, {}, a, partition(a));  // a's release, late: b keeps it
+  EXPECT_FALSE(store_->claim_citizen(hash, {}, c, partition(c))) << "b is running";
+  store_->release_citizen(hash, {}, b, partition(b));
   EXPECT_EQ(redis_->command({claim_key}, {"EXISTS", claim_key})->integer, 0);
 
   // A holder no partition knows (its state gone): taken over.
   redis_->command({claim_key}, {"SET", claim_key, "3|claim-ghost"});
-  EXPECT_TRUE(store_->claim_citizen(hash, c, partition(c)));
+  EXPECT_TRUE(store_->claim_citizen(hash, {}, c, partition(c)));
   // A claim of the old form (a bare id, with its TTL): left to its TTL, refused meanwhile; its
   // holder's own claim still recognises it, and renews it in the new form without the TTL.
   redis_->command({claim_key}, {"SET", claim_key, b.str(), "EX", "600"});
-  EXPECT_FALSE(store_->claim_citizen(hash, c, partition(c)));
-  EXPECT_TRUE(store_->claim_citizen(hash, b, partition(b)));
+  EXPECT_FALSE(store_->claim_citizen(hash, {}, c, partition(c)));
+  EXPECT_TRUE(store_->claim_citizen(hash, {}, b, partition(b)));
   EXPECT_EQ(redis_->command({claim_key}, {"TTL", claim_key})->integer, -1);
+}
+
+// A rotation of the citizen_hash key (issue 15): a claim made under the older version still
+// refuses a second registration of that citizen, its holder's release clears it, and its
+// holder's next claim moves it to the current version's key.
+TEST_F(ReadModelTest, AClaimMadeBeforeACitizenHashRotationStillCounts) {
+  using RS = RegistrationState;
+  const std::string old_hash = unique_name("citizen-v1");
+  const std::string new_hash = unique_name("citizen-v2");
+  const std::string old_key = ns_ + ":citizen:" + old_hash;
+  const std::string new_key = ns_ + ":citizen:" + new_hash;
+  const auto partition = [](const RegistrationId& id) {
+    return kafka::partition_for(id.str(), kPartitions);
+  };
+  const RegistrationId a("rot-a"), b("rot-b"), c("rot-c");
+  commit({reg(a.str(), "self-service", RS::card, RS::card, 1000),
+          reg(b.str(), "self-service", RS::card, RS::card, 1000)});
+  ASSERT_TRUE(store_->claim_citizen(old_hash, {}, a, partition(a))) << "before the rotation";
+
+  EXPECT_FALSE(store_->claim_citizen(new_hash, {old_hash}, b, partition(b)))
+      << "a, running, holds the claim under the older version";
+  EXPECT_EQ(redis_->command({new_key}, {"EXISTS", new_key})->integer, 0) << "b took nothing";
+
+  // a claims again after the rotation (a retried step): its claim moves to the current key.
+  EXPECT_TRUE(store_->claim_citizen(new_hash, {old_hash}, a, partition(a)));
+  EXPECT_EQ(redis_->command({old_key}, {"EXISTS", old_key})->integer, 0);
+  EXPECT_FALSE(store_->claim_citizen(new_hash, {old_hash}, b, partition(b)));
+
+  // Released under every version: then b may.
+  store_->release_citizen(new_hash, {old_hash}, a, partition(a));
+  EXPECT_TRUE(store_->claim_citizen(new_hash, {old_hash}, b, partition(b)));
+  store_->release_citizen(new_hash, {old_hash}, b, partition(b));
+
+  // An older claim whose holder has ended (its release lost) is dropped, not obeyed.
+  ASSERT_TRUE(store_->claim_citizen(old_hash, {}, a, partition(a)));
+  commit({reg(a.str(), "self-service", RS::card, RS::cancelled, 2000)});
+  EXPECT_TRUE(store_->claim_citizen(new_hash, {old_hash}, c, partition(c)));
+  EXPECT_EQ(redis_->command({old_key}, {"EXISTS", old_key})->integer, 0);
+  // A release that names only the older hash (a request made before the rotation) still
+  // releases a claim made under it.
+  store_->release_citizen(new_hash, {}, c, partition(c));
+  ASSERT_TRUE(store_->claim_citizen(old_hash, {}, b, partition(b)));
+  store_->release_citizen(old_hash, {}, b, partition(b));
+  EXPECT_EQ(redis_->command({old_key}, {"EXISTS", old_key})->integer, 0);
 }
 
 TEST_F(ReadModelTest, AStateThatCannotBeDecodedIsQuarantinedByTheLoad) {

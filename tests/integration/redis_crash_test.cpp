@@ -31,7 +31,7 @@ class RedisCrashTest : public OrchestratorTest {
 };
 
 TEST_F(RedisCrashTest, KilledAndRestartedFromItsAofLosesNothing) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(driver, 80, 6000, "aof");
   bool met_dead_redis = false;
   std::thread crasher([this, &met_dead_redis] {

@@ -51,7 +51,7 @@ class RegistryOutageTest : public OrchestratorTest {
 };
 
 TEST_F(RegistryOutageTest, NoneRejectedTheStalledBecomeIncidentsOneBulkRetryIssuesThemAll) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(driver, kRegistrations, 9001, "outage");
   // The outage starts once the run is under way and lasts two minutes.
   bool down = false;

@@ -50,7 +50,7 @@ class RetentionTest : public OrchestratorTest {
 };
 
 TEST_F(RetentionTest, FinishedRegistrationsArePurgedToTombstones) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(driver, 3, 6100, "retain");
   drive(driver, ids, 120s);
   ASSERT_EQ(issued(driver, ids), ids.size());

@@ -48,7 +48,7 @@ class ScaleOutTest : public OrchestratorTest {
 };
 
 TEST_F(ScaleOutTest, TheOthersTakeOverTheKilledInstancesPartitions) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(driver, 150, 8000, "scale");
   std::thread killer([this] {
     std::this_thread::sleep_for(5s);
@@ -65,7 +65,7 @@ TEST_F(ScaleOutTest, TheOthersTakeOverTheKilledInstancesPartitions) {
 }
 
 TEST_F(ScaleOutTest, APausedInstanceCannotOverwriteNewerState) {
-  sim::CitizenDriver driver(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const auto ids = start_self_service(driver, 150, 9000, "scale");
   std::thread pauser([this] {
     std::this_thread::sleep_for(4s);

@@ -22,7 +22,7 @@ class SelfServiceTest : public OrchestratorTest {};
 
 TEST_F(SelfServiceTest, OneRegistrationGoesFromStartToIssued) {
   const std::string id = unique_name("reg");
-  sim::CitizenDriver citizen(signers(), keys_.passcode_seal.pub, "/test/citizen", "self-service");
+  sim::CitizenDriver citizen(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   const std::uint64_t n = 4242;
   const auto start = citizen.start(id, n);
   send(start.key, start.value);

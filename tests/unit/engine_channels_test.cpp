@@ -250,6 +250,51 @@ TEST_F(ChannelEngineTest, QrTokenCannotBeScannedTwice) {
   EXPECT_EQ(scan("reg-1", token), "qr_reused");
 }
 
+// A rotation of the QR key (issue 15): a token shown before it still scans while its version is
+// kept; once that version is retired it is refused like a forged one.
+TEST_F(ChannelEngineTest, AQrTokenMadeBeforeARotationScansWhileItsKeyIsKept) {
+  const auto v1 = testing::test_key("qr_mac-1", 71), v2 = testing::test_key("qr_mac-2", 72);
+  config_.qr_mac_keys = {v1};
+  officer_to_qr("reg-a", "c-1");
+  officer_to_qr("reg-b", "c-2");
+  config_.qr_mac_keys = {v1, v2};  // rotated: v2 current
+  EXPECT_EQ(scan("reg-a", state("reg-a").captured.qr.token), "");
+  EXPECT_EQ(state("reg-a").step, "set-passcode");
+  config_.qr_mac_keys = {v2};  // v1 retired
+  EXPECT_EQ(scan("reg-b", state("reg-b").captured.qr.token), "qr_invalid");
+  // The retake's token is made with v2, and scans.
+  EXPECT_EQ(scan("reg-b", state("reg-b").captured.qr.token), "");
+}
+
+// A rotation of the citizen hash key (issue 15): the claim and its release carry the hash under
+// the current version, its id, and the hashes under the older versions kept, so that a claim
+// made before the rotation still counts (Store::claim_citizen) and is released.
+TEST_F(ChannelEngineTest, TheClaimCarriesTheCitizenHashUnderEveryKeptVersion) {
+  feed("reg-1", CommandType::registration_start,
+       RegistrationStart{
+           "officer-assisted", {"console-9", "counter"}, kCitizen, Officer{"officer-1", "c-7"}});
+  result(counter_card(), TaskStatus::ok, "", "reg-1");
+  const auto out = result({{"code", 0}, {"card_status", "valid"}}, TaskStatus::ok, "", "reg-1");
+  const auto* claim = request(out);
+  ASSERT_NE(claim, nullptr);
+  ASSERT_EQ(claim->task, "citizen.claim");
+  ASSERT_EQ(config_.citizen_hash_keys.size(), 2u);
+  EXPECT_EQ(claim->inputs.at("citizen_hash"), citizen_hash(config_, kCitizen));
+  EXPECT_EQ(claim->inputs.at("citizen_hash_key"), config_.citizen_hash_keys.back().id);
+  EXPECT_EQ(claim->inputs.at("older_citizen_hashes"),
+            json::array({older_citizen_hashes(config_, kCitizen).at(0)}));
+  EXPECT_NE(claim->inputs.at("citizen_hash"), claim->inputs.at("older_citizen_hashes").at(0));
+  result({{"claimed", true}}, TaskStatus::ok, "", "reg-1");
+  const auto cancelled = feed("reg-1", CommandType::registration_cancel, RegistrationCancel{"x"});
+  const auto* release = request(cancelled);
+  ASSERT_NE(release, nullptr);
+  EXPECT_EQ(release->task, "citizen.release");
+  EXPECT_EQ(release->inputs, claim->inputs);
+  // With one version kept there are no older hashes.
+  config_.citizen_hash_keys = {config_.citizen_hash_keys.back()};
+  EXPECT_FALSE(citizen_claim_inputs(config_, kCitizen).contains("older_citizen_hashes"));
+}
+
 TEST_F(ChannelEngineTest, SecondActiveRegistrationOfACitizenIsRejected) {
   start_officer("reg-2");
   const auto* req =

@@ -4,7 +4,10 @@
 // engine configuration with fixed keys and the cheapest Argon2id (these tests are about
 // states, not about hashing cost).
 #include <filesystem>
+#include <map>
 #include <stdexcept>
+#include <string>
+#include <utility>
 
 #include "adapters/codec/definition_schemas.hpp"
 #include "adapters/codec/known_tasks.hpp"
@@ -36,13 +39,28 @@ inline const crypto::Peppers& test_peppers() {
   return peppers;
 }
 
+// A key version of 32 bytes `fill`, viewing storage that lives as long as the test program.
+inline crypto::KeyView test_key(const std::string& id, unsigned char fill) {
+  static std::map<std::pair<std::string, unsigned char>, std::array<unsigned char, 32>> keys;
+  auto& bytes = keys[{id, fill}];
+  bytes.fill(fill);
+  return {id, bytes};
+}
+
+// The engine's keys, 32 bytes each from `base`; the QR and citizen hash keys have two versions,
+// as after a rotation (the second current).
+inline void set_test_keys(EngineConfig& config, unsigned char base) {
+  config.passcode_salt_key = test_key("passcode_salt-1", base);
+  config.citizen_hash_keys = {test_key("citizen_hash-1", base + 10),
+                              test_key("citizen_hash-2", base + 1)};
+  config.qr_mac_keys = {test_key("qr_mac-1", base + 12), test_key("qr_mac-2", base + 2)};
+  config.request_id_key = test_key("request_id-1", base + 3);
+}
+
 inline EngineConfig test_engine_config(const DefinitionCatalog& catalog) {
   EngineConfig config;
   config.catalog = &catalog;
-  config.passcode_salt_key.assign(32, 1);
-  config.citizen_hash_key.assign(32, 2);
-  config.qr_mac_key.assign(32, 3);
-  config.request_id_key.assign(32, 4);
+  set_test_keys(config, 1);
   config.passcode_hash.opslimit = 1;
   config.passcode_hash.memlimit = 8192;  // libsodium's minimum
   config.passcode_hash.peppers = &test_peppers();

@@ -139,7 +139,7 @@ TEST_F(EngineTest, RequestIdsAreUnguessableCapabilities) {
   EXPECT_NE(id, task_request_id(config_, reg, "card-front", entries + 1, 1));
   EXPECT_NE(id, task_request_id(config_, reg, "card-front", entries, 2));
   auto other = config_;
-  other.request_id_key.assign(32, 6);
+  other.request_id_key = testing::test_key("request_id-2", 6);
   EXPECT_NE(id, task_request_id(other, reg, "card-front", entries, 1));
 
   TaskResult guessed;

@@ -25,9 +25,7 @@ class EngineWalk : public ::testing::Test {
   void SetUp() override {
     catalog_ = load_channels({channels_folder() / definition_file()});
     config_.catalog = &catalog_;
-    config_.passcode_salt_key.assign(32, 7);
-    config_.citizen_hash_key.assign(32, 9);
-    config_.request_id_key.assign(32, 5);
+    set_test_keys(config_, 40);
     config_.passcode_hash.memlimit = 8 * 1024 * 1024;
     config_.passcode_hash.opslimit = 1;
     config_.passcode_hash.peppers = &test_peppers();

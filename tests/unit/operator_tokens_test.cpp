@@ -256,7 +256,7 @@ TEST_F(OperatorFolderTest, ABadFileOrTokenFileIsATypedError) {
   fs::create_directories(dir_);
   std::ofstream(dir_ / "operator-1.token") << "kept\n";
   EXPECT_THROW(provision_key_folder(dir_, codec::known_tasks(), kT0), KeysError);
-  EXPECT_FALSE(fs::exists(dir_ / "passcode_seal.pub")) << "nothing written before refusing";
+  EXPECT_FALSE(fs::exists(dir_ / "passcode_seal")) << "nothing written before refusing";
   EXPECT_EQ(slurp(dir_ / "operator-1.token"), "kept\n");
 }
 

@@ -27,9 +27,8 @@ class PublishedSealKey : public ::testing::Test {
 
   nlohmann::json published() const {
     const Keyring publisher = load_seal_publisher(dir_);
-    return crypto::publish_seal_key(crypto::seal_key_fingerprint(keys_.passcode_seal.pub),
-                                    keys_.passcode_seal.pub, publisher.current().id,
-                                    publisher.current().secret.view());
+    return crypto::publish_seal_key(keys_.passcode_seal->current().id, keys_.seal_public_key(),
+                                    publisher.current().id, publisher.current().secret.view());
   }
   static void expect_refused(const nlohmann::json& body, const crypto::PublisherKeys& trusted,
                              const std::string& why) {
@@ -51,11 +50,11 @@ class PublishedSealKey : public ::testing::Test {
 TEST_F(PublishedSealKey, VerifiesAgainstThePublicHalfGivenOutOfBand) {
   const auto body = published();
   EXPECT_EQ(body["signed_by"], "seal_publisher-1");
-  EXPECT_EQ(body["key_id"], crypto::seal_key_fingerprint(keys_.passcode_seal.pub));
+  EXPECT_EQ(body["key_id"], "passcode_seal-1");
   const auto trusted = load_seal_publisher_public_keys(dir_);
   ASSERT_EQ(trusted.size(), 1u);
   const auto key = crypto::verify_published_seal_key(body, trusted);
-  EXPECT_EQ(key.bytes, keys_.passcode_seal.pub.bytes);
+  EXPECT_EQ(key.bytes, keys_.seal_public_key().bytes);
 }
 
 TEST_F(PublishedSealKey, AKeySwappedOnThePathIsRefused) {
@@ -67,7 +66,7 @@ TEST_F(PublishedSealKey, AKeySwappedOnThePathIsRefused) {
   expect_refused(body, trusted, "does not verify");
   // ... or the key id.
   body = published();
-  body["key_id"] = "passcode_seal:0000000000000000";
+  body["key_id"] = "passcode_seal-9";
   expect_refused(body, trusted, "does not verify");
   // ... or drops the signature: the old, unsigned form.
   body = published();
@@ -78,8 +77,8 @@ TEST_F(PublishedSealKey, AKeySwappedOnThePathIsRefused) {
   std::filesystem::remove_all(other);
   add_seal_publisher_version(other);
   const Keyring mitm = load_seal_publisher(other);
-  const auto forged = crypto::publish_seal_key("passcode_seal:0000000000000000", own.pub,
-                                               "seal_publisher-1", mitm.current().secret.view());
+  const auto forged = crypto::publish_seal_key("passcode_seal-9", own.pub, "seal_publisher-1",
+                                               mitm.current().secret.view());
   expect_refused(forged, trusted, "does not verify");
   std::filesystem::remove_all(other);
   // Malformed bodies.

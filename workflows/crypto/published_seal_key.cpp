@@ -4,7 +4,6 @@
 
 #include "errors/errc.hpp"
 #include "workflows/crypto/base64.hpp"
-#include "workflows/crypto/hashing.hpp"
 #include "workflows/crypto/sodium_init.hpp"
 
 namespace enroll::crypto {
@@ -38,11 +37,6 @@ std::array<unsigned char, N> decoded(const nlohmann::json& body, const char* nam
 }
 
 }  // namespace
-
-std::string seal_key_fingerprint(const SealPublicKey& key) {
-  const std::string_view bytes(reinterpret_cast<const char*>(key.bytes.data()), key.bytes.size());
-  return "passcode_seal:" + sha256_hex(bytes).substr(0, 16);
-}
 
 std::vector<unsigned char> seal_key_statement(std::string_view key_id, const SealPublicKey& key) {
   std::vector<unsigned char> out(kContext.begin(), kContext.end());

@@ -29,10 +29,6 @@ using PublisherKeys = std::map<std::string, PublisherKey, std::less<>>;
 
 inline constexpr std::string_view kSealKeyAlgorithm = "crypto_box_seal (X25519, XSalsa20-Poly1305)";
 
-// The sealing key's id while it has no version of its own: "passcode_seal:" and the first 16
-// hex digits of SHA-256 of the key's bytes.
-std::string seal_key_fingerprint(const SealPublicKey& key);
-
 // The bytes signed for this key (see above).
 std::vector<unsigned char> seal_key_statement(std::string_view key_id, const SealPublicKey& key);
 

@@ -29,18 +29,30 @@ std::string seal(std::string_view plaintext, const SealPublicKey& key) {
   return to_base64(box);
 }
 
-std::optional<SecretString> open_sealed(std::string_view base64, const SealKeyPair& keys) {
+SealKeys seal_keys_of(const SealKeyPair& keys) {
+  return {SealKeyView{"passcode_seal", keys.pub, keys.secret}};
+}
+
+std::optional<SecretString> open_sealed(std::string_view base64,
+                                        std::span<const SealKeyView> keys) {
   ensure_sodium();
   const auto box = from_base64(base64);
   if (!box || box->size() < crypto_box_SEALBYTES) return std::nullopt;
   std::string plain(box->size() - crypto_box_SEALBYTES, '\0');
-  if (crypto_box_seal_open(reinterpret_cast<unsigned char*>(plain.data()), box->data(), box->size(),
-                           keys.pub.bytes.data(), keys.secret.data()) != 0) {
-    return std::nullopt;
+  for (const SealKeyView& key : keys) {
+    if (key.secret.size() != crypto_box_SECRETKEYBYTES) continue;
+    if (crypto_box_seal_open(reinterpret_cast<unsigned char*>(plain.data()), box->data(),
+                             box->size(), key.pub.bytes.data(), key.secret.data()) == 0) {
+      SecretString secret(std::move(plain));
+      secure_wipe(plain);  // a short string leaves its bytes behind in the moved-from buffer
+      return secret;
+    }
   }
-  SecretString secret(std::move(plain));
-  secure_wipe(plain);  // a short string leaves its bytes behind in the moved-from buffer
-  return secret;
+  return std::nullopt;
+}
+
+std::optional<SecretString> open_sealed(std::string_view base64, const SealKeyPair& keys) {
+  return open_sealed(base64, seal_keys_of(keys));
 }
 
 namespace {
@@ -72,6 +84,11 @@ std::string seal_passcode(std::string_view registration, std::string_view step,
 
 std::optional<BoundPasscode> open_sealed_passcode(std::string_view base64,
                                                   const SealKeyPair& keys) {
+  return open_sealed_passcode(base64, seal_keys_of(keys));
+}
+
+std::optional<BoundPasscode> open_sealed_passcode(std::string_view base64,
+                                                  std::span<const SealKeyView> keys) {
   const auto opened = open_sealed(base64, keys);
   if (!opened) return std::nullopt;
   std::string_view rest = opened->view();

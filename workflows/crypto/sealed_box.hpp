@@ -5,8 +5,10 @@
 
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "workflows/secret.hpp"
 
@@ -21,12 +23,27 @@ struct SealKeyPair {
   std::array<unsigned char, crypto_box_SECRETKEYBYTES> secret;
 };
 
+// One version of the orchestrator's sealing key: its id ("passcode_seal-<n>", published with
+// the public half), the public half, and the secret viewed in the key folder's locked memory
+// (which outlives the view).
+struct SealKeyView {
+  std::string id;
+  SealPublicKey pub;
+  std::span<const unsigned char> secret;  // crypto_box_SECRETKEYBYTES
+};
+// Every version kept, the current one first: a box is opened with each in turn (a sealed box
+// names no key; a back-end may still seal to the version before a rotation).
+using SealKeys = std::vector<SealKeyView>;
+
 SealKeyPair generate_seal_keypair();
+// A pair as the one version of SealKeys (tests, tools); views `keys`, which must outlive it.
+SealKeys seal_keys_of(const SealKeyPair& keys);
 
 // Base64 of crypto_box_seal(plaintext); what a channel back-end (or a simulator) sends.
 std::string seal(std::string_view plaintext, const SealPublicKey& key);
 
-// nullopt if the text is not base64 or the box does not open with this key pair.
+// nullopt if the text is not base64 or the box opens with none of the versions.
+std::optional<SecretString> open_sealed(std::string_view base64, std::span<const SealKeyView> keys);
 std::optional<SecretString> open_sealed(std::string_view base64, const SealKeyPair& keys);
 
 // A passcode bound to the registration and step it was typed for. A channel back-end seals
@@ -47,6 +64,8 @@ std::string seal_passcode(std::string_view registration, std::string_view step,
 
 // nullopt if the box does not open (open_sealed) or its plaintext is not a bound passcode
 // (another header, a missing or empty field, a field over 128 bytes).
+std::optional<BoundPasscode> open_sealed_passcode(std::string_view base64,
+                                                  std::span<const SealKeyView> keys);
 std::optional<BoundPasscode> open_sealed_passcode(std::string_view base64, const SealKeyPair& keys);
 
 }  // namespace enroll::crypto

@@ -83,7 +83,7 @@ class ClaimCitizen final : public StepKind {
   std::string_view name() const override { return "claim_citizen"; }
   bool needs_task() const override { return true; }
   nlohmann::json task_inputs(const StepContext& ctx) const override {
-    return {{"citizen_hash", citizen_hash(ctx.config, ctx.state.citizen_id.value_or(""))}};
+    return citizen_claim_inputs(ctx.config, ctx.state.citizen_id.value_or(""));
   }
   Verdict on_result(StepContext& ctx, const TaskResult& r) const override {
     ctx.evidence = {{"claimed", r.outputs.value("claimed", false)}};

@@ -3,17 +3,32 @@
 // "<expiry ms>.<nonce>.<mac>", mac = HMAC-SHA256(qr key,
 // registration|officer|counter|expiry|nonce): bound to the registration, the officer and the
 // counter, expiring, and single use.
+#include <span>
+#include <stdexcept>
+#include <string_view>
+
 #include "workflows/crypto/hashing.hpp"
 #include "workflows/steps/kinds.hpp"
 
 namespace enroll::steps {
 namespace {
 
-std::string mac(const StepContext& ctx, const std::string& expiry, const std::string& nonce) {
+std::string mac(const StepContext& ctx, std::span<const unsigned char> key,
+                const std::string& expiry, const std::string& nonce) {
   const auto& o = ctx.state.officer;
-  return crypto::keyed_hash_hex(ctx.config.qr_mac_key, ctx.state.id.str() + "|" + (o ? o->id : "") +
-                                                           "|" + (o ? o->counter : "") + "|" +
-                                                           expiry + "|" + nonce);
+  return crypto::keyed_hash_hex(key, ctx.state.id.str() + "|" + (o ? o->id : "") + "|" +
+                                         (o ? o->counter : "") + "|" + expiry + "|" + nonce);
+}
+
+// New tokens are MACed with the current version of the key; a token made before a rotation
+// still scans while its version is kept (every version is tried, each in constant time).
+bool mac_matches(const StepContext& ctx, std::string_view mac_hex, const std::string& expiry,
+                 const std::string& nonce) {
+  bool match = false;
+  for (const crypto::KeyView& k : ctx.config.qr_mac_keys) {
+    match = crypto::constant_time_equal(mac_hex, mac(ctx, k.key, expiry, nonce)) || match;
+  }
+  return match;
 }
 
 // How long a token is valid, and whether the scan binds the device ("config": {"ttl_s":
@@ -48,7 +63,9 @@ class QrBind final : public StepKind {
     const std::string nonce =
         crypto::sha256_hex(ctx.event.id.str() + "|" + s.step + std::to_string(s.state_version))
             .substr(0, 16);
-    s.captured.qr.token = expiry + "." + nonce + "." + mac(ctx, expiry, nonce);
+    if (ctx.config.qr_mac_keys.empty()) throw std::logic_error("the engine has no qr_mac key");
+    s.captured.qr.token =
+        expiry + "." + nonce + "." + mac(ctx, ctx.config.qr_mac_keys.back().key, expiry, nonce);
     s.captured.qr.expires_at = expires;
     return {{"token", s.captured.qr.token},
             {"expires_at", to_rfc3339(expires)},
@@ -73,7 +90,7 @@ class QrBind final : public StepKind {
     }
     const std::string expiry = token.substr(0, first);
     const std::string nonce = token.substr(first + 1, second - first - 1);
-    if (!crypto::constant_time_equal(token.substr(second + 1), mac(ctx, expiry, nonce))) {
+    if (!mac_matches(ctx, std::string_view(token).substr(second + 1), expiry, nonce)) {
       return Verdict::ask_again(
           ReasonCode::qr_invalid);  // another registration, officer or counter
     }
