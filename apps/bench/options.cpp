@@ -35,6 +35,7 @@ ProcessRef process_ref(const std::string& item) {
 void add_options(CLI::App& app, Options& o) {
   app::add_citizen_side_options(app, o.brokers, o.topics, o.keys);
   app::add_kafka_security_options(app, o.kafka_security);
+  app::add_seal_key_source_options(app, o.api, o.ca_file);
   app.add_option("--redis", o.redis, "Redis URL, for INFO memory")
       ->required()
       ->envname("ENROLL_REDIS");
