@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "adapters/service_client/service_client.hpp"
 #include "errors/errc.hpp"
 #include "sim/channel_mix.hpp"
 #include "sim/citizen_side_options.hpp"
@@ -112,6 +113,11 @@ std::optional<Options> parse_options(int argc, char** argv) {
     throw UsageError(e.what());
   } catch (const Error& e) {  // bad_setting
     throw UsageError(std::string("--channels: ") + e.what());
+  }
+  try {
+    client::parse_service_url(o.api);
+  } catch (const Error& e) {  // bad_url
+    throw UsageError(std::string("--api: ") + e.what());
   }
   if (o.run_id.empty()) {
     o.run_id = "b" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(

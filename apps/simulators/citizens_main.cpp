@@ -142,7 +142,11 @@ int main(int argc, char** argv) {
         } catch (const Error& e) {
           throw Error(e.code(), std::string("--") + e.what());
         }
-        client::parse_service_url(o.api);  // a bad --api is a usage error (its message says so)
+        try {
+          client::parse_service_url(o.api);  // a bad --api is a usage error
+        } catch (const Error& e) {
+          throw Error(e.code(), std::string("--api: ") + e.what());
+        }
       })) {
     return *exit;
   }
