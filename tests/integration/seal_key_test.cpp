@@ -4,7 +4,8 @@
 // opens what it sealed); against a server of the test's that answers a key signed by a
 // publisher it was not given, a key swapped after signing, an unsigned key, a body that is not
 // JSON or is too large, an HTTP error, or nothing at all, it stops before it sends anything,
-// exit 1, with one line naming the reason.
+// exit 1, with one line naming the reason. Over HTTPS it needs the CA file of the API's
+// certificate.
 #include <sodium.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "adapters/keys/http_tls.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "workflows/crypto/base64.hpp"
@@ -220,6 +222,32 @@ TEST_F(SealKeyTest, AKeyThatDoesNotVerifyStopsTheSimulatorBeforeItSendsAnything)
   for (const auto& m : inbox.messages()) {
     for (const auto& id : run_ids) EXPECT_NE(m.key.rfind(id, 0), 0u) << m.key;
   }
+}
+
+// Over HTTPS (http/tls.* in enrollmentd's key folder, self-signed): with the certificate as
+// --ca-file the key is fetched and a registration issued; without it, the system's CAs do not
+// know the certificate and nothing is sent.
+class SealKeyHttpsTest : public SealKeyTest {
+ protected:
+  void adjust_keys(const std::filesystem::path& keys) override {
+    make_self_signed_http_tls(keys, {"127.0.0.1", "localhost"});
+  }
+};
+
+TEST_F(SealKeyHttpsTest, FetchesOverTlsWithTheCaFileOnly) {
+  const std::string api = "https://localhost:" + std::to_string(http_port());
+  const std::string ca = (work_ / "keys" / "http" / "tls.crt").string();
+  std::string out;
+  std::string err;
+  ASSERT_EQ(citizens(api, "tls", 1, {"--ca-file", ca}, out, err), 0) << out << err;
+  EXPECT_EQ(json::parse(out).at("outcomes").value("issued", 0), 1) << out;
+
+  EXPECT_EQ(citizens(api, "tls-no-ca", 1, {}, out, err), 1) << out << err;
+  EXPECT_EQ(err.rfind(kRefusal, 0), 0u) << err;
+  EXPECT_NE(err.find("TLS handshake"), std::string::npos) << err;
+  TopicReader inbox(services_.brokers(), topics_.inbox());
+  inbox.read_to_end();
+  for (const auto& m : inbox.messages()) EXPECT_NE(m.key.rfind("tls-no-ca", 0), 0u) << m.key;
 }
 
 }  // namespace
