@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "adapters/keys/http_tls.hpp"
+#include "adapters/keys/seal_publisher.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "workflows/crypto/base64.hpp"
@@ -32,7 +33,7 @@ namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 
 // A stand-in for enrollmentd's API on 127.0.0.1 (a man in the middle, or a broken server):
-// answers every request with the status and body it was last given.
+// answers the requests with the answers it was given, in turn, the last one over and over.
 class FakeApi {
  public:
   FakeApi() : acceptor_(ioc_, {net::ip::make_address("127.0.0.1"), 0}) {
@@ -48,10 +49,15 @@ class FakeApi {
   FakeApi(const FakeApi&) = delete;
   FakeApi& operator=(const FakeApi&) = delete;
 
-  void answer(int status, std::string body) {
+  struct Answer {
+    int status;
+    std::string body;
+  };
+  void answer(int status, std::string body) { answers({{status, std::move(body)}}); }
+  void answers(std::vector<Answer> in_turn) {
     const std::lock_guard lock(mutex_);
-    status_ = status;
-    body_ = std::move(body);
+    answers_ = std::move(in_turn);
+    next_ = 0;
   }
   [[nodiscard]] std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
   [[nodiscard]] int requests() const { return requests_; }
@@ -71,8 +77,9 @@ class FakeApi {
       bhttp::response<bhttp::string_body> res;
       {
         const std::lock_guard lock(mutex_);
-        res.result(static_cast<unsigned>(status_));
-        res.body() = body_;
+        const auto& a = answers_.at(std::min(next_++, answers_.size() - 1));
+        res.result(static_cast<unsigned>(a.status));
+        res.body() = a.body;
       }
       res.set(bhttp::field::content_type, "application/json");
       res.keep_alive(false);
@@ -88,8 +95,8 @@ class FakeApi {
   std::atomic<bool> stopping_{false};
   std::atomic<int> requests_{0};
   std::mutex mutex_;
-  int status_ = 200;
-  std::string body_;
+  std::vector<Answer> answers_{{503, "{}"}};
+  std::size_t next_ = 0;
 };
 
 // How every refusal of the fetched key begins (then the reason).
@@ -113,10 +120,11 @@ class SealKeyTest : public OrchestratorTest {
                                   run_id,
                                   "--count",
                                   std::to_string(count),
-                                  "--timeout-s",
-                                  "120",
                                   "--json"};
     argv.insert(argv.end(), extra.begin(), extra.end());
+    if (std::find(extra.begin(), extra.end(), "--timeout-s") == extra.end()) {
+      for (const char* arg : {"--timeout-s", "120"}) argv.emplace_back(arg);
+    }
     const auto out_file = work_ / (run_id + ".out");
     const auto err_file = work_ / (run_id + ".err");
     ChildProcess sim(ChildProcess::Options{argv, out_file, {}, false, err_file});
@@ -221,6 +229,62 @@ TEST_F(SealKeyTest, AKeyThatDoesNotVerifyStopsTheSimulatorBeforeItSendsAnything)
   inbox.read_to_end();
   for (const auto& m : inbox.messages()) {
     for (const auto& id : run_ids) EXPECT_NE(m.key.rfind(id, 0), 0u) << m.key;
+  }
+}
+
+// Fetched again every --key-refresh-s (one registration at a time: the runs outlast a
+// refresh; the fake API counts the fetches): a key that then fails to verify is not taken (the last
+// verified one stays, the run goes on and is issued); a new key that verifies is sealed to
+// from then on (a rotation).
+TEST_F(SealKeyTest, FetchesAgainKeepsTheLastVerifiedKeyAndTakesARotatedOne) {
+  const auto genuine = http_get(http_port(), "/v1/keys/passcode");
+  ASSERT_EQ(genuine.status, 200) << genuine.body;
+  ASSERT_GE(sodium_init(), 0);
+  crypto::PublisherKey foreign_pub{};
+  std::array<unsigned char, crypto_sign_SECRETKEYBYTES> foreign_secret{};
+  crypto_sign_keypair(foreign_pub.data(), foreign_secret.data());
+  crypto::SealPublicKey other{};
+  randombytes_buf(other.bytes.data(), other.bytes.size());
+  FakeApi fake;
+  const std::string api = "http://127.0.0.1:" + std::to_string(fake.port());
+  std::string out;
+  std::string err;
+  {
+    SCOPED_TRACE("a forged key at the re-fetch");
+    fake.answers({{200, genuine.body},
+                  {200, crypto::publish_seal_key("passcode_seal-2", other, "seal_publisher-1",
+                                                 foreign_secret)
+                            .dump()}});
+    ASSERT_EQ(citizens(api, "refetch-forged", 8, {"--key-refresh-s", "1", "--concurrency", "1"},
+                       out, err),
+              0)
+        << out << err;
+    EXPECT_EQ(json::parse(out).at("outcomes").value("issued", 0), 8) << out;
+    EXPECT_GE(fake.requests(), 2);
+    EXPECT_NE(err.find("kept " + genuine.json().at("key_id").get<std::string>() +
+                       ": the published passcode sealing key: the signature of "
+                       "'seal_publisher-1' does not verify"),
+              std::string::npos)
+        << err;
+    EXPECT_EQ(err.find("the sealing key changed"), std::string::npos) << err;
+  }
+  {
+    SCOPED_TRACE("a rotated key, signed by the publisher");
+    const Keyring publisher = load_seal_publisher(work_ / "keys");
+    fake.answers({{200, genuine.body},
+                  {200, crypto::publish_seal_key("passcode_seal-2", other, publisher.current().id,
+                                                 publisher.current().secret.view())
+                            .dump()}});
+    // One at a time, so that the run outlasts a refresh. enrollmentd does not hold that key: the
+    // journeys after the switch cannot finish; the switch is the point.
+    citizens(
+        api, "refetch-rotated", 20,
+        {"--key-refresh-s", "1", "--concurrency", "1", "--timeout-s", "4", "--min-issued", "0"},
+        out, err);
+    EXPECT_NE(err.find("the sealing key changed: " +
+                       genuine.json().at("key_id").get<std::string>() + " -> passcode_seal-2"),
+              std::string::npos)
+        << err;
   }
 }
 
