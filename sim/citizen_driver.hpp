@@ -68,6 +68,9 @@ class CitizenDriver {
   // Reacts to one task.request from <prefix>requests.officer: remembers the latest
   // qr.display token of each registration, and answers a qr.scan that was waiting for it.
   std::vector<Command> on_request(const nlohmann::json& request);
+  // Seals the passcodes of the commands from now on to `passcode_key` (the published key was
+  // fetched again and has changed: a rotation).
+  void set_passcode_key(const crypto::SealPublicKey& passcode_key) { key_ = passcode_key; }
 
   [[nodiscard]] std::map<Outcome, std::size_t> outcome_counts() const;
   [[nodiscard]] std::map<std::string, ChannelStats> channel_stats() const;

@@ -9,7 +9,8 @@
 #include <iostream>
 #include <memory>
 
-#include "adapters/keys/keys.hpp"
+#include "adapters/keys/seal_publisher.hpp"
+#include "adapters/service_client/published_seal_key_fetch.hpp"
 #include "apps/bench/load.hpp"
 #include "apps/bench/options.hpp"
 #include "apps/bench/process_cpu.hpp"
@@ -62,8 +63,12 @@ int run(const Options& o, const std::atomic<bool>& stop) {
   auto mix = sim::ChannelMix::parse(o.mix_spec);
   // The channel back-ends' signing keys (and the officer console's) from the key folder.
   const trust::Signers signers = trust::Signers::load(o.keys);
-  sim::CitizenDriver driver(signers, load_seal_public_key(o.keys), "/bench/" + o.run_id,
-                            "self-service");
+  // The passcode sealing key as a channel back-end gets it: published by enrollmentd, checked
+  // against the seal_publisher .pub files of the key folder. Fetched once: a run is minutes,
+  // not the weeks between rotations (enroll-sim-citizens fetches it again, --key-refresh-s).
+  const auto sealing =
+      client::fetch_seal_key(o.api, o.ca_file, load_seal_publisher_public_keys(o.keys));
+  sim::CitizenDriver driver(signers, sealing.key, "/bench/" + o.run_id, "self-service");
   const kafka::Settings k = kafka::client_settings(o.brokers, o.kafka_security);
   // All positioned at their end before the first command.
   kafka::TailReader events(k, o.topics.events());

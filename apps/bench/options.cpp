@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "adapters/service_client/service_client.hpp"
 #include "errors/errc.hpp"
 #include "sim/channel_mix.hpp"
 #include "sim/citizen_side_options.hpp"
@@ -35,6 +36,7 @@ ProcessRef process_ref(const std::string& item) {
 void add_options(CLI::App& app, Options& o) {
   app::add_citizen_side_options(app, o.brokers, o.topics, o.keys);
   app::add_kafka_security_options(app, o.kafka_security);
+  app::add_seal_key_source_options(app, o.api, o.ca_file);
   app.add_option("--redis", o.redis, "Redis URL, for INFO memory")
       ->required()
       ->envname("ENROLL_REDIS");
@@ -111,6 +113,11 @@ std::optional<Options> parse_options(int argc, char** argv) {
     throw UsageError(e.what());
   } catch (const Error& e) {  // bad_setting
     throw UsageError(std::string("--channels: ") + e.what());
+  }
+  try {
+    client::parse_service_url(o.api);
+  } catch (const Error& e) {  // bad_url
+    throw UsageError(std::string("--api: ") + e.what());
   }
   if (o.run_id.empty()) {
     o.run_id = "b" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(

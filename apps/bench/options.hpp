@@ -27,6 +27,8 @@ struct Options {
   kafka::Security kafka_security;
   Topics topics;
   std::string keys;
+  std::string api;  // enrollmentd's HTTP API: the signed passcode sealing key
+  std::string ca_file;
   std::string redis;
   int count = 10'000;
   int concurrency = 200;

@@ -7,10 +7,17 @@
 #include <optional>
 #include <string>
 
-#include "apps/enrollctl/http_client.hpp"
+#include "adapters/service_client/service_client.hpp"
 #include "apps/enrollctl/workflow_commands.hpp"
 
 namespace enroll::ctl {
+
+// The API's client (shared with the channel back-ends: adapters/service_client/).
+using client::parse_service_url;
+using client::ServiceClient;
+using client::ServiceResponse;
+using client::ServiceUnreachable;
+using client::url_encode;
 
 struct ServiceOptions {
   std::string url = "http://127.0.0.1:8080";  // --url / ENROLL_URL

@@ -1,6 +1,9 @@
 // enroll-sim-citizens: simulated citizens registering through one channel or a mix. Starts
 // N registrations (at most C at once), answers every registration.awaiting (QR tokens come
 // from <prefix>requests.officer), shows progress and prints the outcome counts per channel.
+// Like a real channel back-end it seals passcodes only to the key enrollmentd publishes
+// (GET /v1/keys/passcode at --api) signed by a seal_publisher key of its --keys folder:
+// fetched and checked before the first command, fetched again every --key-refresh-s.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -12,7 +15,9 @@
 #include "adapters/codec/topics.hpp"
 #include "adapters/kafka/producer.hpp"
 #include "adapters/kafka/tail_reader.hpp"
-#include "adapters/keys/keys.hpp"
+#include "adapters/keys/seal_publisher.hpp"
+#include "adapters/service_client/published_seal_key_fetch.hpp"
+#include "adapters/trust/signers.hpp"
 #include "apps/common/command_line.hpp"
 #include "apps/common/stop_signals.hpp"
 #include "apps/simulators/citizens_report.hpp"
@@ -32,6 +37,9 @@ struct Options {
   kafka::Security kafka_security;
   Topics topics;
   std::string keys;
+  std::string api;
+  std::string ca_file;
+  int key_refresh_s = 300;
   std::string channel = "self-service";
   std::string mix;
   int count = 100;
@@ -61,6 +69,12 @@ std::vector<sim::Persona> parse_personas(const std::string& list) {
 void add_options(CLI::App& app, Options& o) {
   app::add_citizen_side_options(app, o.brokers, o.topics, o.keys);
   app::add_kafka_security_options(app, o.kafka_security);
+  app::add_seal_key_source_options(app, o.api, o.ca_file);
+  app.add_option("--key-refresh-s", o.key_refresh_s,
+                 "fetch and check the published sealing key again this often (it may rotate; "
+                 "a failed fetch keeps the last verified key)")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
   auto* channel =
       app.add_option("--channel", o.channel, "channel to register through")->capture_default_str();
   app.add_option("--mix", o.mix,
@@ -128,6 +142,11 @@ int main(int argc, char** argv) {
         } catch (const Error& e) {
           throw Error(e.code(), std::string("--") + e.what());
         }
+        try {
+          client::parse_service_url(o.api);  // a bad --api is a usage error
+        } catch (const Error& e) {
+          throw Error(e.code(), std::string("--api: ") + e.what());
+        }
       })) {
     return *exit;
   }
@@ -143,9 +162,32 @@ int main(int argc, char** argv) {
   std::atomic<bool> stop{false};
   enroll::app::StopOnSignal watcher([&stop] { stop = true; });
   try {
-    const auto pub = load_seal_public_key(o.keys);
+    // The out-of-band trust: the seal_publisher .pub files of our own key folder. Nothing is
+    // sent before the published key has verified against them.
+    const auto publishers = load_seal_publisher_public_keys(o.keys);
+    auto sealing = client::fetch_seal_key(o.api, o.ca_file, publishers);
+    std::cerr << "enroll-sim-citizens: sealing passcodes to " << sealing.key_id << " (signed by "
+              << sealing.signed_by << ")\n";
     const trust::Signers signers = trust::Signers::load(o.keys);  // the channel back-ends'
-    sim::CitizenDriver driver(signers, pub, "/sim/citizens/" + o.run_id, o.channel, personas);
+    sim::CitizenDriver driver(signers, sealing.key, "/sim/citizens/" + o.run_id, o.channel,
+                              personas);
+    auto last_fetch = Clock::now();
+    // Fetched again while the run lasts: after a rotation the new key is used; a fetch that
+    // fails (unreachable, or a key that does not verify) keeps the last verified one.
+    const auto refresh_key = [&] {
+      last_fetch = Clock::now();
+      try {
+        auto fetched = client::fetch_seal_key(o.api, o.ca_file, publishers);
+        if (fetched.key.bytes != sealing.key.bytes) {
+          std::cerr << "enroll-sim-citizens: the sealing key changed: " << sealing.key_id << " -> "
+                    << fetched.key_id << "\n";
+          driver.set_passcode_key(fetched.key);
+        }
+        sealing = std::move(fetched);
+      } catch (const std::exception& e) {
+        std::cerr << "enroll-sim-citizens: kept " << sealing.key_id << ": " << e.what() << "\n";
+      }
+    };
     const kafka::Settings k = kafka::client_settings(o.brokers, o.kafka_security);
     // Both positioned at their end before the first command.
     kafka::TailReader events(k, o.topics.events());
@@ -186,6 +228,7 @@ int main(int argc, char** argv) {
       }
       producer.poll(0);
       const auto now = Clock::now();
+      if (now - last_fetch > std::chrono::seconds(o.key_refresh_s)) refresh_key();
       if (now - last_progress > std::chrono::seconds(tty ? 1 : 5)) {
         sim::print_progress(driver, o.count, elapsed(), tty);
         last_progress = now;

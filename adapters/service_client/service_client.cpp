@@ -1,4 +1,4 @@
-#include "apps/enrollctl/http_client.hpp"
+#include "adapters/service_client/service_client.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,7 +12,7 @@
 
 #include "errors/errc.hpp"
 
-namespace enroll::ctl {
+namespace enroll::client {
 namespace {
 
 namespace net = boost::asio;
@@ -88,11 +88,12 @@ Error ServiceResponse::error() const {
 }
 
 ServiceClient::ServiceClient(ServiceUrl url, std::string token, std::string ca_file,
-                             std::chrono::milliseconds timeout)
+                             std::chrono::milliseconds timeout, std::size_t body_limit)
     : url_(std::move(url)),
       token_(std::move(token)),
       ca_file_(std::move(ca_file)),
-      timeout_(timeout) {}
+      timeout_(timeout),
+      body_limit_(body_limit) {}
 
 ServiceResponse ServiceClient::get(const std::string& target) const {
   return request(false, target, {}, {});
@@ -111,7 +112,7 @@ namespace {
 template <class Stream>
 void exchange(net::io_context& ioc, Stream& stream, const ServiceUrl& url,
               std::chrono::milliseconds timeout, bhttp::request<bhttp::string_body>& req,
-              bhttp::response<bhttp::string_body>& res, beast::error_code& failure,
+              bhttp::response_parser<bhttp::string_body>& res, beast::error_code& failure,
               std::string& step) {
   tcp::resolver resolver(ioc);
   beast::flat_buffer buffer;
@@ -126,6 +127,7 @@ void exchange(net::io_context& ioc, Stream& stream, const ServiceUrl& url,
       if (ec3) return fail(ec3, "send");
       tcp_layer.expires_after(timeout);
       bhttp::async_read(stream, buffer, res, [&](beast::error_code ec4, std::size_t) {
+        if (ec4 == bhttp::error::body_limit) return fail(ec4, "read the answer (too large)");
         if (ec4) return fail(ec4, "read the answer");
       });
     });
@@ -159,7 +161,7 @@ ServiceResponse ServiceClient::request(bool post, const std::string& target,
   bhttp::request<bhttp::string_body> req{post ? bhttp::verb::post : bhttp::verb::get,
                                          url_.prefix + target, 11};
   req.set(bhttp::field::host, where);
-  req.set(bhttp::field::user_agent, "enrollctl");
+  req.set(bhttp::field::user_agent, "enroll-service-client");
   req.set(bhttp::field::accept, "application/json");
   if (!token_.empty()) req.set(bhttp::field::authorization, "Bearer " + token_);
   if (!idempotency_key.empty()) req.set("Idempotency-Key", idempotency_key);
@@ -169,7 +171,8 @@ ServiceResponse ServiceClient::request(bool post, const std::string& target,
   }
   req.keep_alive(false);
   req.prepare_payload();
-  bhttp::response<bhttp::string_body> res;
+  bhttp::response_parser<bhttp::string_body> res;
+  res.body_limit(body_limit_);
   beast::error_code failure;
   std::string step = "resolve";
   net::io_context ioc;
@@ -209,7 +212,8 @@ ServiceResponse ServiceClient::request(bool post, const std::string& target,
     throw ServiceUnreachable("enrollmentd at " + std::string(url_.tls ? "https" : "http") + "://" +
                              where + ": cannot " + step + ": " + failure.message());
   }
-  return ServiceResponse{static_cast<int>(res.result_int()), std::move(res.body())};
+  auto answer = res.release();
+  return ServiceResponse{static_cast<int>(answer.result_int()), std::move(answer.body())};
 }
 
 std::string url_encode(const std::string& text) {
@@ -227,4 +231,4 @@ std::string url_encode(const std::string& text) {
   return out;
 }
 
-}  // namespace enroll::ctl
+}  // namespace enroll::client
