@@ -8,7 +8,7 @@
 
 namespace enroll {
 
-std::string read_redis_password(const std::filesystem::path& dir) {
+SecretString read_redis_password(const std::filesystem::path& dir) {
   const auto path = dir / kRedisPasswordFile;
   std::error_code ec;
   if (std::filesystem::symlink_status(path, ec).type() == std::filesystem::file_type::not_found) {
@@ -20,7 +20,7 @@ std::string read_redis_password(const std::filesystem::path& dir) {
     secure_wipe(password);
     throw KeysError("key file " + quoted(path) + " must hold the password on one line");
   }
-  return password;
+  return SecretString(std::move(password));  // copied, then the parameter wiped
 }
 
 }  // namespace enroll

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "errors/errc.hpp"
+#include "workflows/secret.hpp"
 
 namespace enroll::redis {
 
@@ -35,9 +36,16 @@ using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
 // Who a connection logs in as (Redis 6 ACL): AUTH user password on every connection, before
 // anything else. An empty user with a password is the old form (AUTH password: the
 // `default` user); both empty: no AUTH. The password is never logged nor put in a message.
+// Every copy wipes its password when it goes (hiredis's own AUTH buffer is freed by hiredis).
 struct Credentials {
   std::string user;
   std::string password;
+  Credentials() = default;
+  Credentials(const Credentials&) = default;
+  Credentials(Credentials&&) = default;  // the source wipes what its buffer kept when it goes
+  Credentials& operator=(const Credentials&) = default;
+  Credentials& operator=(Credentials&&) = default;
+  ~Credentials() { secure_wipe(password); }
   [[nodiscard]] bool empty() const { return user.empty() && password.empty(); }
 };
 

@@ -67,7 +67,7 @@ namespace {
 
 // The URL's own password, else the one given; a user without any is refused here (Redis
 // would answer only "WRONGPASS").
-Credentials with_password(Credentials credentials, const std::string& password) {
+Credentials with_password(Credentials credentials, std::string_view password) {
   if (!credentials.user.empty() && credentials.password.empty()) {
     if (password.empty()) {
       throw Error(Errc::bad_url, "redis url names user '" + credentials.user +
@@ -80,7 +80,7 @@ Credentials with_password(Credentials credentials, const std::string& password) 
 
 }  // namespace
 
-std::unique_ptr<Router> connect(const std::string& url, const std::string& password) {
+std::unique_ptr<Router> connect(const std::string& url, std::string_view password) {
   Credentials credentials = with_password(url_credentials(url), password);
   if (is_cluster_url(url)) {
     ClusterOptions options;

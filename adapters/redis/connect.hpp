@@ -12,6 +12,7 @@
 // ops/deploy/README.md for the tunnel a deployment puts in front of Redis.
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/redis/router.hpp"
@@ -32,6 +33,6 @@ void check_redis_url(const std::string& url);
 // URL that names a user without a password (ignored otherwise). Throws Error(bad_url) for a
 // bad URL or a user without any password, RedisError if Redis cannot be reached or refuses
 // the login (naming the user, never the password).
-std::unique_ptr<Router> connect(const std::string& url, const std::string& password = {});
+std::unique_ptr<Router> connect(const std::string& url, std::string_view password = {});
 
 }  // namespace enroll::redis

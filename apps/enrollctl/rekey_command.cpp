@@ -45,7 +45,8 @@ struct Counts {
 int run_rekey(const GlobalOptions& options, const RekeyOptions& rekey) {
   const Keys keys = load_keys(rekey.keys);
   const crypto::FieldCipher cipher(key_views(*keys.field));
-  auto redis = redis::connect(rekey.redis_url, read_redis_password(rekey.keys));
+  const SecretString password = read_redis_password(rekey.keys);
+  auto redis = redis::connect(rekey.redis_url, password.view());
   const std::string sha = redis::load_script(*redis, kCompareAndSet);
 
   Counts counts;

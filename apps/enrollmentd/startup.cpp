@@ -194,7 +194,7 @@ Startup::Startup(const Config& config) {
   try {
     no_core_dumps();  // before a key is read: a crash must not write one to disk
     keys_ = load_keys(config.keys);
-    redis_password_ = read_redis_password(config.keys);
+    redis_password_ = std::make_shared<const SecretString>(read_redis_password(config.keys));
     // Signed once here; the signing key is wiped when `publisher` goes.
     const Keyring publisher = load_seal_publisher(config.keys);
     published_seal_key_ =
@@ -261,7 +261,7 @@ Startup::Startup(const Config& config) {
   }
 
   try {
-    redis_ = redis::connect(config.redis, redis_password_);
+    redis_ = redis::connect(config.redis, redis_password_->view());
     redis_->on_every_node({"PING"});
     store_ = std::make_unique<redis::Store>(*redis_, config.redis_namespace, &*field_cipher_);
   } catch (const redis::RedisError& e) {

@@ -31,7 +31,10 @@ class Startup {
   [[nodiscard]] const Keys& keys() const { return keys_; }
   [[nodiscard]] const crypto::SealKeys& seal_keys() const { return seal_keys_; }
   // The key folder's redis.password (empty if none): for a `redis` URL naming its user alone.
-  [[nodiscard]] const std::string& redis_password() const { return redis_password_; }
+  // Shared with the HTTP side's Redis worker, which reconnects with it.
+  [[nodiscard]] std::shared_ptr<const SecretString> redis_password() const {
+    return redis_password_;
+  }
   // GET /v1/keys/passcode's body: the sealing key signed by the seal_publisher key.
   [[nodiscard]] const std::string& published_seal_key() const { return published_seal_key_; }
   // The key folder's http/tls.crt and http/tls.key, if there: the API serves HTTPS.
@@ -62,7 +65,7 @@ class Startup {
   crypto::Peppers peppers_;     // views of keys_'s pepper keyring, for engine_.passcode_hash
   std::optional<crypto::FieldCipher> field_cipher_;  // of keys_'s field keyring
   std::optional<Keyring> checkpoint_keys_;  // the audit checkpoint key: signs, never leaves
-  std::string redis_password_;
+  std::shared_ptr<const SecretString> redis_password_;  // the key folder's redis.password
   std::string published_seal_key_;
   std::optional<http::TlsSettings> http_tls_;
   std::optional<trust::Verifier> verifier_;

@@ -10,6 +10,7 @@
 // (which waits a little for the actions in flight), so that no answer is posted to a dead
 // io_context. The monitor, the registry and the catalog must outlive it.
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "service/http/bulk_api.hpp"
@@ -28,8 +29,8 @@ struct ApiServerSettings {
   ServerOptions listen;
   // The hosts a request's Host header may name; empty: default_hosts(listen.host).
   std::vector<std::string> allowed_hosts;
-  std::string redis_url;       // redis:// or redis+cluster://, as enrollmentd's setting
-  std::string redis_password;  // the key folder's redis.password (or empty)
+  std::string redis_url;  // redis:// or redis+cluster://, as enrollmentd's setting
+  std::shared_ptr<const SecretString> redis_password;  // the key folder's redis.password
   std::string redis_namespace;
   std::int32_t partitions = 0;  // the inbox's partition count
   // Opens the personal fields of stored states (issue 15); enrollmentd's, outliving the server.

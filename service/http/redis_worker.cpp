@@ -6,9 +6,9 @@
 
 namespace enroll::http {
 
-RedisWorker::RedisWorker(std::string redis_url, std::string redis_password, std::string ns,
-                         std::int32_t partitions, const crypto::FieldCipher* field_cipher,
-                         std::size_t max_queue)
+RedisWorker::RedisWorker(std::string redis_url, std::shared_ptr<const SecretString> redis_password,
+                         std::string ns, std::int32_t partitions,
+                         const crypto::FieldCipher* field_cipher, std::size_t max_queue)
     : redis_url_(std::move(redis_url)),
       redis_password_(std::move(redis_password)),
       ns_(std::move(ns)),
@@ -58,7 +58,10 @@ void RedisWorker::run() {
 
 redis::ReadModel& RedisWorker::model() {
   if (!model_) {
-    if (!redis_) redis_ = redis::connect(redis_url_, redis_password_);
+    if (!redis_) {
+      redis_ = redis::connect(redis_url_,
+                              redis_password_ ? redis_password_->view() : std::string_view());
+    }
     model_ = std::make_unique<redis::ReadModel>(*redis_, ns_, partitions_, field_cipher_);
   }
   return *model_;

@@ -26,6 +26,7 @@
 #include "adapters/redis/router.hpp"
 #include "service/http/router.hpp"
 #include "workflows/crypto/field_cipher.hpp"
+#include "workflows/secret.hpp"
 
 namespace enroll::http {
 
@@ -48,8 +49,8 @@ class RedisWorker final : public ReadJobs {
   // `redis_password`: for a URL that names its user alone (redis::connect); `partitions`: the
   // inbox's partition count; `field_cipher`: opens the personal fields of stored states;
   // `max_queue`: jobs waiting at most (more are answered 503 busy at once).
-  RedisWorker(std::string redis_url, std::string redis_password, std::string ns,
-              std::int32_t partitions, const crypto::FieldCipher* field_cipher,
+  RedisWorker(std::string redis_url, std::shared_ptr<const SecretString> redis_password,
+              std::string ns, std::int32_t partitions, const crypto::FieldCipher* field_cipher,
               std::size_t max_queue = 256);
   ~RedisWorker() override;
   RedisWorker(const RedisWorker&) = delete;
@@ -64,7 +65,7 @@ class RedisWorker final : public ReadJobs {
   redis::ReadModel& model();  // connects if needed; throws RedisError
 
   std::string redis_url_;
-  std::string redis_password_;
+  std::shared_ptr<const SecretString> redis_password_;  // none: no password
   std::string ns_;
   std::int32_t partitions_;
   const crypto::FieldCipher* field_cipher_;

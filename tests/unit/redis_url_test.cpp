@@ -86,9 +86,9 @@ class RedisPasswordFile : public ::testing::Test {
 };
 
 TEST_F(RedisPasswordFile, NoneIsEmptyAndOneLineIsRead) {
-  EXPECT_EQ(read_redis_password(dir_), "");
+  EXPECT_EQ(read_redis_password(dir_).view(), "");
   write("pa ss/word\n", 0600);
-  EXPECT_EQ(read_redis_password(dir_), "pa ss/word");
+  EXPECT_EQ(read_redis_password(dir_).view(), "pa ss/word");
 }
 
 TEST_F(RedisPasswordFile, ReadableByOthersOrSeveralLinesIsRefusedWithoutTheContent) {
