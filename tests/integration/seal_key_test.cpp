@@ -15,6 +15,7 @@
 #include <boost/beast/http.hpp>
 #include <fstream>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "adapters/keys/http_tls.hpp"
@@ -104,6 +105,19 @@ constexpr std::string_view kRefusal = "enroll-sim-citizens: the published passco
 
 class SealKeyTest : public OrchestratorTest {
  protected:
+  // A publisher key the simulators' folder does not trust, and a sealing key of no server.
+  struct Stranger {
+    std::array<unsigned char, crypto_sign_SECRETKEYBYTES> publisher_secret{};
+    crypto::SealPublicKey seal_key{};
+  };
+  static Stranger make_stranger() {
+    if (sodium_init() < 0) throw std::runtime_error("sodium_init failed");
+    Stranger s;
+    crypto::PublisherKey pub{};
+    crypto_sign_keypair(pub.data(), s.publisher_secret.data());
+    randombytes_buf(s.seal_key.bytes.data(), s.seal_key.bytes.size());
+    return s;
+  }
   // enroll-sim-citizens against `api`; its exit status, stdout in `out`, stderr in `err`.
   int citizens(const std::string& api, const std::string& run_id, int count,
                const std::vector<std::string>& extra, std::string& out, std::string& err) {
@@ -156,12 +170,9 @@ TEST_F(SealKeyTest, AKeyThatDoesNotVerifyStopsTheSimulatorBeforeItSendsAnything)
   // The genuine body, for the swap.
   const auto genuine = http_get(http_port(), "/v1/keys/passcode");
   ASSERT_EQ(genuine.status, 200) << genuine.body;
-  ASSERT_GE(sodium_init(), 0);
-  crypto::PublisherKey foreign_pub{};
-  std::array<unsigned char, crypto_sign_SECRETKEYBYTES> foreign_secret{};
-  crypto_sign_keypair(foreign_pub.data(), foreign_secret.data());
-  crypto::SealPublicKey mallory{};
-  randombytes_buf(mallory.bytes.data(), mallory.bytes.size());
+  const Stranger stranger = make_stranger();
+  const auto& foreign_secret = stranger.publisher_secret;
+  const crypto::SealPublicKey& mallory = stranger.seal_key;
 
   auto swapped = genuine.json();
   swapped["public_key"] = crypto::to_base64(mallory.bytes);
@@ -239,12 +250,9 @@ TEST_F(SealKeyTest, AKeyThatDoesNotVerifyStopsTheSimulatorBeforeItSendsAnything)
 TEST_F(SealKeyTest, FetchesAgainKeepsTheLastVerifiedKeyAndTakesARotatedOne) {
   const auto genuine = http_get(http_port(), "/v1/keys/passcode");
   ASSERT_EQ(genuine.status, 200) << genuine.body;
-  ASSERT_GE(sodium_init(), 0);
-  crypto::PublisherKey foreign_pub{};
-  std::array<unsigned char, crypto_sign_SECRETKEYBYTES> foreign_secret{};
-  crypto_sign_keypair(foreign_pub.data(), foreign_secret.data());
-  crypto::SealPublicKey other{};
-  randombytes_buf(other.bytes.data(), other.bytes.size());
+  const Stranger stranger = make_stranger();
+  const auto& foreign_secret = stranger.publisher_secret;
+  const crypto::SealPublicKey& other = stranger.seal_key;
   FakeApi fake;
   const std::string api = "http://127.0.0.1:" + std::to_string(fake.port());
   std::string out;
