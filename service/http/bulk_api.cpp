@@ -126,7 +126,7 @@ void BulkApi::add_routes(Router& router) {
         Access::operator_token);
   }
   router.add(Method::get, "/v1/bulk/{job}",
-             [this](Request& r, const Respond& respond) { status(r, respond); });
+             [this](Request& r, const Respond& respond) { status(r, respond); }, Access::reader);
 }
 
 void BulkApi::post(CommandType action, const Request& request, Respond respond) {
@@ -293,6 +293,7 @@ void BulkApi::execute(const std::shared_ptr<Job>& self) {
     request.params["id"] = ids[i];
     request.body = body;
     request.operator_id = job.who;
+    request.role = trust::TokenRole::operator_;  // the router let only an operator start it
     request.idempotency_key = job.key;
     try {
       // The answer may come after a stop: it holds the job.
