@@ -24,8 +24,8 @@ OperatorEntry read_operator(const FileReader& r, const json& v, const std::strin
   e.id = OperatorId(r.name(r.member(v, field, "id"), field + ".id"));
   if (v.contains("role")) {  // missing: an operator (a file from before roles)
     const json& role = v.at("role");
-    const auto known =
-        role.is_string() ? token_role_from_string(role.get_ref<const std::string&>()) : std::nullopt;
+    const auto known = role.is_string() ? token_role_from_string(role.get_ref<const std::string&>())
+                                        : std::nullopt;
     if (!known) r.fail(field + ".role", "must be \"operator\" or \"reader\"");
     e.role = *known;
   }

@@ -57,8 +57,7 @@ NewOperator make_operator(OperatorId id, Timestamp now, TokenRole role) {
   return NewOperator{std::move(entry), SecretString(std::move(token))};
 }
 
-NewOperator add_operator(OperatorFile& file, const OperatorId& id, Timestamp now,
-                         TokenRole role) {
+NewOperator add_operator(OperatorFile& file, const OperatorId& id, Timestamp now, TokenRole role) {
   if (!valid_name(id.str())) {
     throw Error(Errc::bad_setting, "an operator id is 1 to 64 of A-Z a-z 0-9 . _ - (not . or ..)");
   }
@@ -93,8 +92,7 @@ void write_operator_file(const fs::path& key_dir, const OperatorFile& file) {
   replace_key_file(path, text.substr(0, text.size() - 1), 0600);  // it adds the newline
 }
 
-std::optional<Caller> OperatorTokens::authenticate(std::string_view token,
-                                                       Timestamp now) const {
+std::optional<Caller> OperatorTokens::authenticate(std::string_view token, Timestamp now) const {
   if (token.empty() || token.size() > kMaxBearerBytes) return std::nullopt;
   const std::string presented = token_hash(token);
   const OperatorEntry* found = nullptr;

@@ -1,8 +1,9 @@
 // enroll-keygen DIR [--force] [--high-volume-alg ALG]: writes a fresh key folder (the
 // ENROLL_KEYS of enrollmentd), with the inbox's trust file and its principals' signing keys, and
 // the operator file with one demo operator; --rotate and --revoke change the trust file of an
-// existing folder, --add-operator, --add-reader and --revoke-operator its operator file, --rotate-key a new
-// version of a keyring (keys.hpp's keyring_kinds) and --retire-key-before its older ones,
+// existing folder, --add-operator, --add-reader and --revoke-operator its operator file,
+// --rotate-key a new version of a keyring (keys.hpp's keyring_kinds) and --retire-key-before its
+// older ones,
 // --http-certificate
 // a self-signed HTTPS certificate and key for the HTTP API (demo and tests).
 #include <CLI/CLI.hpp>

@@ -125,8 +125,9 @@ void BulkApi::add_routes(Router& router) {
         [this, action](Request& r, Respond respond) { post(action, r, std::move(respond)); },
         Access::operator_token);
   }
-  router.add(Method::get, "/v1/bulk/{job}",
-             [this](Request& r, const Respond& respond) { status(r, respond); }, Access::reader);
+  router.add(
+      Method::get, "/v1/bulk/{job}",
+      [this](Request& r, const Respond& respond) { status(r, respond); }, Access::reader);
 }
 
 void BulkApi::post(CommandType action, const Request& request, Respond respond) {

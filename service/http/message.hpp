@@ -26,7 +26,7 @@ struct Request {
   std::string host;                           // the Host header, as sent (empty: none)
   trust::OperatorId operator_id;  // routes that need a token: whose it is (set by the router)
   trust::TokenRole role = trust::TokenRole::reader;  // and their role (set by the router)
-  std::string idempotency_key;                // the Idempotency-Key header, as sent
+  std::string idempotency_key;                       // the Idempotency-Key header, as sent
   std::string body;
 };
 

@@ -105,11 +105,12 @@ void Router::dispatch(Request request, const Respond& respond) const {
       // An unknown, a revoked and a missing token get the same answer.
       auto who = authenticate(request);
       if (!who) {
-        auto r = error_response(Errc::unauthorized,
-                                route.access == Access::operator_token
-                                    ? "this action needs the bearer token of an operator who may act"
-                                    : "this read needs the bearer token of a reader or an "
-                                      "operator (enroll-keygen --add-reader)");
+        auto r =
+            error_response(Errc::unauthorized,
+                           route.access == Access::operator_token
+                               ? "this action needs the bearer token of an operator who may act"
+                               : "this read needs the bearer token of a reader or an "
+                                 "operator (enroll-keygen --add-reader)");
         r.headers.emplace_back("WWW-Authenticate", "Bearer");
         respond(std::move(r));
         return;

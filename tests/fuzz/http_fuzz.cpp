@@ -91,8 +91,11 @@ trust::OperatorTokens operators() {
   const auto now = trust::system_now();
   using trust::TokenRole;
   trust::OperatorFile file;
-  file.operators.push_back({trust::OperatorId(std::string(operator_id)), TokenRole::operator_,
-                            trust::token_hash(operator_token), now, {}});
+  file.operators.push_back({trust::OperatorId(std::string(operator_id)),
+                            TokenRole::operator_,
+                            trust::token_hash(operator_token),
+                            now,
+                            {}});
   file.operators.push_back({trust::OperatorId("op-gone"), TokenRole::operator_,
                             trust::token_hash(revoked_operator_token), now, now});
   file.operators.push_back(

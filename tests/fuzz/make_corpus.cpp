@@ -423,8 +423,9 @@ void operator_file_corpus(const fs::path& dir) {
 })json"},
       {"no-role", R"json({"version":1,"operators":[{"id":"a","token_sha256":")json" + ann +
                       R"json(","created_at":"2026-12-01T00:00:00Z"}]})json"},
-      {"unknown-role", R"json({"version":1,"operators":[{"id":"a","role":"admin","token_sha256":")json" +
-                           ann + R"json(","created_at":"2026-12-01T00:00:00Z"}]})json"},
+      {"unknown-role",
+       R"json({"version":1,"operators":[{"id":"a","role":"admin","token_sha256":")json" + ann +
+           R"json(","created_at":"2026-12-01T00:00:00Z"}]})json"},
       {"empty", R"json({"version":1,"operators":[]})json"},
       {"unknown-field", R"json({"version":1,"operators":[{"id":"a","token":"x"}]})json"},
       {"bad-id", R"json({"version":1,"operators":[{"id":"a b","token_sha256":")json" + ann +

@@ -46,7 +46,8 @@ class ClusterSelfServiceTest : public OrchestratorTest {
       const auto status = http_get(port, "/v1/registrations/" + id, reader_token_);
       ASSERT_EQ(status.status, 200) << id << ": " << status.body;
       EXPECT_EQ(status.json().at("status"), "issued") << status.body;
-      const auto history = http_get(port, "/v1/registrations/" + id + "/history?limit=100", reader_token_);
+      const auto history =
+          http_get(port, "/v1/registrations/" + id + "/history?limit=100", reader_token_);
       ASSERT_EQ(history.status, 200) << id << ": " << history.body;
       EXPECT_EQ(history.json().at("total"), stored_state(id)->at("audit_seq")) << id;
     }

@@ -1,12 +1,12 @@
 // The dashboard (GET /) in a real browser: a known run (self-service registrations: issued,
 // one after a blurry photo, one after a busy registry, one rejected for a revoked card; two
 // left idle, hence stuck), then headless Chromium loads each view of the page, signs in with
-// the demo reader's token (the /v1 reads need one), lets its script refresh a few times, and the figures in its DOM are compared with the API: the journey graph
-// with /v1/stats/journey, the charts with /v1/stats/activity, the funnel with
-// /v1/stats/funnel, the tables with /metrics and the stuck and incident listings, a
-// registration's timeline with its history. A screenshot of each view is kept in the build
-// tree's test-output/ folder. Chromium is required (ops/setup installs it): without it the
-// test fails.
+// the demo reader's token (the /v1 reads need one), lets its script refresh a few times, and the
+// figures in its DOM are compared with the API: the journey graph with /v1/stats/journey, the
+// charts with /v1/stats/activity, the funnel with /v1/stats/funnel, the tables with /metrics and
+// the stuck and incident listings, a registration's timeline with its history. A screenshot of each
+// view is kept in the build tree's test-output/ folder. Chromium is required (ops/setup installs
+// it): without it the test fails.
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -101,9 +101,10 @@ std::string text_of(const std::vector<Element>& elements,
 // Chromium's profile and its output go to `scratch`; the profile is removed after.
 // Signs in on the page's form with `token` (a reader's, or an operator's).
 void sign_in(DevToolsPage& page, const std::string& token) {
-  ASSERT_TRUE(page.wait_for("document.body.dataset.signedIn === 'false' && "
-                            "!document.getElementById('sign-in').hidden",
-                            30s))
+  ASSERT_TRUE(
+      page.wait_for("document.body.dataset.signedIn === 'false' && "
+                    "!document.getElementById('sign-in').hidden",
+                    30s))
       << "no sign-in form";
   page.evaluate("document.getElementById('sign-in-token').value = '" + token + "'");
   page.evaluate("document.getElementById('sign-in-form').requestSubmit()");
@@ -239,15 +240,15 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
   });
   ASSERT_EQ(metrics.at("enroll_registrations_stuck"), 2);
   const auto funnel = http_get(port, "/v1/stats/funnel", reader_token_).json().at("channels");
-  const auto stuck = http_get(port, "/v1/registrations?stuck_for=1s&limit=20", reader_token_).json();
+  const auto stuck =
+      http_get(port, "/v1/registrations?stuck_for=1s&limit=20", reader_token_).json();
 
   const fs::path out_dir = ENROLL_TEST_OUTPUT_DIR;
   fs::create_directories(out_dir);
   const auto screenshot = out_dir / "dashboard.png";
   fs::remove(screenshot);
-  const auto dom =
-      load_in_chromium("http://127.0.0.1:" + std::to_string(port) + "/", screenshot, work_,
-                       reader_token_, loaded(2));
+  const auto dom = load_in_chromium("http://127.0.0.1:" + std::to_string(port) + "/", screenshot,
+                                    work_, reader_token_, loaded(2));
   if (fs::exists(screenshot)) std::cout << "dashboard screenshot: " << screenshot.string() << "\n";
   ASSERT_FALSE(dom.empty());
   const auto elements = data_elements(dom);
@@ -343,7 +344,8 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
   // moves of the last hour (every way forward labelled; other edges when taken), as the API
   // counts them.
   EXPECT_EQ(body[0].attrs.at("data-view"), "journey");
-  const auto journey = http_get(port, "/v1/stats/journey?channel=self-service", reader_token_).json();
+  const auto journey =
+      http_get(port, "/v1/stats/journey?channel=self-service", reader_token_).json();
   ASSERT_EQ(matching(elements, {{"data-journey", "self-service"}}).size(), 1u) << dom;
   const auto& nodes = journey.at("nodes");
   std::size_t steps = 0;
@@ -417,7 +419,8 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
   EXPECT_EQ(text_of(elements, {{"data-hour-task", "card.verify"}}), "6");
 
   // Incidents: the one of this run, listed with a retry for the operator.
-  const auto incidents = http_get(port, "/v1/registrations?status=incident&limit=20", reader_token_);
+  const auto incidents =
+      http_get(port, "/v1/registrations?status=incident&limit=20", reader_token_);
   ASSERT_EQ(incidents.status, 200) << incidents.body;
   ASSERT_EQ(incidents.json().at("items").size(), 1u) << incidents.body;
   EXPECT_EQ(incidents.json().at("items").at(0).at("id"), driven[4]);
@@ -460,7 +463,8 @@ TEST_F(DashboardTest, ShowsARegistrationsTimelineFromItsHistory) {
   const auto ids = start_self_service(driver, 1, kFirstCitizen, "dash-timeline");
   drive(driver, ids, 150s);
   ASSERT_EQ(driver.outcome_of(ids[0]), sim::Outcome::issued);
-  const auto history = http_get(port, "/v1/registrations/" + ids[0] + "/history?limit=1000", reader_token_).json();
+  const auto history =
+      http_get(port, "/v1/registrations/" + ids[0] + "/history?limit=1000", reader_token_).json();
   const auto& records = history.at("records");
   ASSERT_GT(records.size(), 5u);
 
@@ -468,11 +472,10 @@ TEST_F(DashboardTest, ShowsARegistrationsTimelineFromItsHistory) {
   fs::create_directories(out_dir);
   const auto shot = out_dir / "dashboard-timeline.png";
   fs::remove(shot);
-  const auto dom =
-      load_in_chromium("http://127.0.0.1:" + std::to_string(port) + "/#timeline/" + ids[0], shot,
-                       work_, reader_token_,
-                       loaded() + " && document.getElementById('timeline').dataset.loaded === 'true'",
-                       "1280,2400");
+  const auto dom = load_in_chromium(
+      "http://127.0.0.1:" + std::to_string(port) + "/#timeline/" + ids[0], shot, work_,
+      reader_token_, loaded() + " && document.getElementById('timeline').dataset.loaded === 'true'",
+      "1280,2400");
   const auto elements = data_elements(dom);
   const auto list = matching(elements, {{"data-registration", ids[0]}, {"data-loaded", ""}});
   ASSERT_EQ(list.size(), 1u) << dom;
@@ -531,7 +534,9 @@ TEST_F(DashboardTest, AnOperatorRetriesAnIncidentFromThePage) {
   drive(driver, ids, 120s);
   EXPECT_EQ(driver.outcome_of(id), sim::Outcome::issued);
   const auto history =
-      http_get(port, "/v1/registrations/" + id + "/history?limit=1000", reader_token_).json().at("records");
+      http_get(port, "/v1/registrations/" + id + "/history?limit=1000", reader_token_)
+          .json()
+          .at("records");
   int retries = 0;
   for (const auto& r : history) {
     if (r.at("outcome").get<std::string>().rfind("operator_retry: from the page", 0) != 0) continue;
@@ -565,9 +570,10 @@ TEST_F(DashboardTest, AsksForAReaderTokenAndForgetsARefusedOne) {
 
   // A token the API refuses: forgotten, asked for again, with the reason.
   sign_in(page, "not-a-token-of-anyone");
-  ASSERT_TRUE(page.wait_for("document.body.dataset.signedIn === 'false' && "
-                            "document.getElementById('sign-in-note').textContent.includes('refused')",
-                            30s))
+  ASSERT_TRUE(
+      page.wait_for("document.body.dataset.signedIn === 'false' && "
+                    "document.getElementById('sign-in-note').textContent.includes('refused')",
+                    30s))
       << page.dom();
   EXPECT_EQ(page.evaluate(key), nullptr);
   EXPECT_EQ(page.evaluate("document.body.dataset.loaded"), "false");

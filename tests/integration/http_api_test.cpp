@@ -61,9 +61,10 @@ class HttpApiTest : public OrchestratorTest {
     std::vector<std::string> out;
     std::string cursor;
     for (int pages = 0; pages < 100; ++pages) {
-      const auto r =
-          http_get(port, "/v1/registrations?" + query + "&limit=" + std::to_string(limit) +
-                             (cursor.empty() ? "" : "&cursor=" + cursor), reader_token_);
+      const auto r = http_get(port,
+                              "/v1/registrations?" + query + "&limit=" + std::to_string(limit) +
+                                  (cursor.empty() ? "" : "&cursor=" + cursor),
+                              reader_token_);
       EXPECT_EQ(r.status, 200) << r.body;
       const auto page = r.json();
       EXPECT_LE(page.at("items").size(), limit);
@@ -221,7 +222,8 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
 
   // GET .../history: the audit chain as enroll.audit carries it, paged.
   {
-    const auto h = http_get(port, "/v1/registrations/" + busy_ + "/history?limit=1000", reader_token_);
+    const auto h =
+        http_get(port, "/v1/registrations/" + busy_ + "/history?limit=1000", reader_token_);
     ASSERT_EQ(h.status, 200) << h.body;
     const auto body = h.json();
     const auto stored = stored_state(busy_).value();
@@ -248,8 +250,10 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
     json paged = json::array();
     std::string cursor;
     for (int pages = 0; pages < 100; ++pages) {
-      const auto p = http_get(port, "/v1/registrations/" + busy_ + "/history?limit=3" +
-                                        (cursor.empty() ? "" : "&cursor=" + cursor), reader_token_)
+      const auto p = http_get(port,
+                              "/v1/registrations/" + busy_ + "/history?limit=3" +
+                                  (cursor.empty() ? "" : "&cursor=" + cursor),
+                              reader_token_)
                          .json();
       EXPECT_LE(p.at("records").size(), 3u);
       for (const auto& rec : p.at("records")) paged.push_back(rec);

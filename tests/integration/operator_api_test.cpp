@@ -55,7 +55,8 @@ class OperatorApiTest : public OrchestratorTest {
   }
   // The audit records of `id` (GET .../history) whose outcome starts with `prefix`.
   std::vector<json> records_of(const std::string& id, const std::string& prefix) {
-    const auto r = http_get(http_port(), "/v1/registrations/" + id + "/history?limit=1000", reader_token_);
+    const auto r =
+        http_get(http_port(), "/v1/registrations/" + id + "/history?limit=1000", reader_token_);
     EXPECT_EQ(r.status, 200) << r.body;
     const auto body = r.json();
     std::vector<json> out;
@@ -162,7 +163,8 @@ TEST_F(OperatorApiTest, AnIncidentWaitsForTheOperatorsRetryThenCompletes) {
   EXPECT_EQ(v.at("incident").at("error"), "unavailable");
   EXPECT_EQ(v.at("incident").at("attempts"), 5);
   EXPECT_EQ(v.at("reason").at("code"), "task_failed");
-  const auto listed = http_get(http_port(), "/v1/registrations?status=incident", reader_token_).json();
+  const auto listed =
+      http_get(http_port(), "/v1/registrations?status=incident", reader_token_).json();
   ASSERT_EQ(listed.at("items").size(), 1u) << listed.dump();
   EXPECT_EQ(listed.at("items")[0].at("id"), incident_);
   const auto metrics = parse_metrics(http_get(http_port(), "/metrics").body);
@@ -753,7 +755,8 @@ TEST_F(BulkActionsTest, CountAndCancelByQueryActOnTheMatchingOnesExactlyOnce) {
   const std::string query = "status=locked&step=selfie&channel=self-service";
 
   // The listing's step filter, and the counts: by one index (exact ZCOUNT) and by a walk.
-  auto r = http_get(http_port(), "/v1/registrations?step=selfie&channel=self-service", reader_token_);
+  auto r =
+      http_get(http_port(), "/v1/registrations?step=selfie&channel=self-service", reader_token_);
   ASSERT_EQ(r.status, 200) << r.body;
   std::set<std::string> listed;
   const auto page = r.json();
@@ -764,7 +767,8 @@ TEST_F(BulkActionsTest, CountAndCancelByQueryActOnTheMatchingOnesExactlyOnce) {
   EXPECT_EQ(listed, (std::set<std::string>(locked_ids_.begin(), locked_ids_.end())));
   r = http_get(http_port(), "/v1/registrations/count?status=locked", reader_token_);
   EXPECT_EQ(r.json(), (json{{"count", 3}, {"exact", true}})) << r.body;
-  r = http_get(http_port(), "/v1/registrations/count?step=accept-terms&channel=self-service", reader_token_);
+  r = http_get(http_port(), "/v1/registrations/count?step=accept-terms&channel=self-service",
+               reader_token_);
   EXPECT_EQ(r.json(), (json{{"count", 2}, {"exact", true}})) << r.body;
   r = http_get(http_port(), "/v1/registrations/count?step=nowhere", reader_token_);
   EXPECT_EQ(r.status, 400);
@@ -905,7 +909,8 @@ TEST_F(BulkActionsTest, AServerSideBulkRetryIsAJobThatActsOnceOnEachMatchingOne)
   r = bulk("retry", {{"query", query}, {"reason", "r"}, {"expect_count", 2}});
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(r.error_code(), "count_changed");
-  EXPECT_EQ(http_get(http_port(), "/v1/bulk/bulk-nope", reader_token_).error_code(), "job_not_found");
+  EXPECT_EQ(http_get(http_port(), "/v1/bulk/bulk-nope", reader_token_).error_code(),
+            "job_not_found");
   EXPECT_TRUE(operator_messages().empty());
 
   r = bulk("retry", ok, "outage-42");
@@ -964,8 +969,8 @@ TEST_F(EnrollctlHttpsTest, SpeaksTlsWithTheCaFileAndGetsNothingWithout) {
   const std::string ca = (work_ / "keys" / "http" / "tls.crt").string();
   const std::string token = fay_;
   for (const std::string host : {"127.0.0.1", "localhost"}) {  // an IP and a DNS name SAN
-    auto run = read_ctl({"--url", "https://" + host + ":" + port, "--ca-file", ca, "--json", "status",
-                    "reg-never-started"});
+    auto run = read_ctl({"--url", "https://" + host + ":" + port, "--ca-file", ca, "--json",
+                         "status", "reg-never-started"});
     EXPECT_EQ(run.exit, 1) << run.out;
     EXPECT_EQ(run.as_json().value("status", 0), 404) << run.out;  // an answer, over TLS
   }

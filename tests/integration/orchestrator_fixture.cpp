@@ -614,8 +614,7 @@ int OrchestratorTest::enrollctl(const std::vector<std::string>& args, std::strin
   const bool own_token = std::any_of(args.begin(), args.end(), [](const std::string& a) {
     return a == "--keys" || a == "--token" || a == "--token-file";
   });
-  std::map<std::string, std::string> env{{"ENROLL_OPERATOR_TOKEN", ""},
-                                         {"ENROLL_TOKEN_FILE", ""}};
+  std::map<std::string, std::string> env{{"ENROLL_OPERATOR_TOKEN", ""}, {"ENROLL_TOKEN_FILE", ""}};
   if (!own_token) env["ENROLL_TOKEN_FILE"] = reader_token_file().string();
   ChildProcess ctl(ChildProcess::Options{argv, work_ / "enrollctl.log", env});
   const auto status = ctl.wait_exit(std::chrono::seconds(30));

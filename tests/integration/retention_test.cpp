@@ -94,7 +94,8 @@ TEST_F(RetentionTest, FinishedRegistrationsArePurgedToTombstones) {
     ASSERT_EQ(list.status, 200) << list.body;
     EXPECT_TRUE(list.json()["items"].empty()) << query << ": " << list.body;
   }
-  const auto funnel = http_get(port, "/v1/stats/funnel", reader_token_).json()["channels"]["self-service"];
+  const auto funnel =
+      http_get(port, "/v1/stats/funnel", reader_token_).json()["channels"]["self-service"];
   EXPECT_EQ(funnel["status"]["issued"], ids.size()) << funnel.dump();
   EXPECT_EQ(funnel["reached"]["issued"], ids.size()) << funnel.dump();
 

@@ -111,8 +111,9 @@ json DevToolsPage::call(const std::string& method, const json& params) {
 }
 
 json DevToolsPage::evaluate(const std::string& expression) {
-  const auto result = call(
-      "Runtime.evaluate", {{"expression", expression}, {"awaitPromise", true}, {"returnByValue", true}});
+  const auto result =
+      call("Runtime.evaluate",
+           {{"expression", expression}, {"awaitPromise", true}, {"returnByValue", true}});
   if (result.contains("exceptionDetails")) {
     throw std::runtime_error("the page's script threw: " + result.at("exceptionDetails").dump());
   }
@@ -124,7 +125,8 @@ void DevToolsPage::screenshot(const std::filesystem::path& png) {
   const auto bytes = crypto::from_base64(result.at("data").get<std::string>());
   if (!bytes) throw std::runtime_error("DevTools: a screenshot that is not base64");
   std::ofstream out(png, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes->data()), static_cast<std::streamsize>(bytes->size()));
+  out.write(reinterpret_cast<const char*>(bytes->data()),
+            static_cast<std::streamsize>(bytes->size()));
 }
 
 std::string DevToolsPage::dom() {

@@ -1,8 +1,8 @@
 #pragma once
 // A page in headless Chromium driven over the DevTools protocol (a WebSocket to
 // --remote-debugging-port), for the browser tests that must click, type and wait: the
-// dashboard's sign-in and operator retry. Blocking, one page, one thread. Throws std::runtime_error when
-// Chromium does not start, the protocol fails, or the page's script throws.
+// dashboard's sign-in and operator retry. Blocking, one page, one thread. Throws std::runtime_error
+// when Chromium does not start, the protocol fails, or the page's script throws.
 #include <chrono>
 #include <filesystem>
 #include <memory>

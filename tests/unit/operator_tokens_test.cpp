@@ -1,7 +1,7 @@
 // Operators' and readers' own tokens (adapters/trust/operator_file.hpp, operator_tokens.hpp):
 // the key folder keeps only their hashes; a token names its operator or reader and role, an
-// unknown or revoked one nobody; operators.json is hostile bytes like every config file, refused with the file and
-// field.
+// unknown or revoked one nobody; operators.json is hostile bytes like every config file, refused
+// with the file and field.
 #include "adapters/trust/operator_tokens.hpp"
 
 #include <gtest/gtest.h>
@@ -103,8 +103,8 @@ TEST(OperatorFileTest, RefusesEachMistakeNamingTheFileAndField) {
       std::string::npos);
   EXPECT_NE(with([&](json& d) { op(d).erase("id"); }).find("operators[0].id: missing"),
             std::string::npos);
-  for (const json& bad : {json("admin"), json("Reader"), json(""), json(nullptr), json(1),
-                          json::array({"reader"})}) {
+  for (const json& bad :
+       {json("admin"), json("Reader"), json(""), json(nullptr), json(1), json::array({"reader"})}) {
     EXPECT_NE(with([&](json& d) {
                 op(d)["role"] = bad;
               }).find("keys/operators.json: operators[0].role: must be \"operator\" or \"reader\""),
