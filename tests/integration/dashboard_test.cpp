@@ -96,13 +96,11 @@ std::string text_of(const std::vector<Element>& elements,
   return {};
 }
 
-// Loads `url` in headless Chromium with virtual time for about three refreshes of the page,
-// saves a screenshot to `screenshot`, and returns the DOM as the page's script left it.
-// Chromium's profile and its output go to `scratch`; the profile is removed after.
 // Signs in on the page's form with `token` (a reader's, or an operator's).
 void sign_in(DevToolsPage& page, const std::string& token) {
   ASSERT_TRUE(
-      page.wait_for("document.body.dataset.signedIn === 'false' && "
+      // The script sets data-signed-in once it has run (the page may still be loading).
+      page.wait_for("document.body !== null && document.body.dataset.signedIn === 'false' && "
                     "!document.getElementById('sign-in').hidden",
                     30s))
       << "no sign-in form";
@@ -110,8 +108,10 @@ void sign_in(DevToolsPage& page, const std::string& token) {
   page.evaluate("document.getElementById('sign-in-form').requestSubmit()");
 }
 
-// Loads `url` in headless Chromium, signs in with `token`, waits until `ready` holds in the page
-// (its script has read the API), keeps a screenshot of the window and returns the DOM.
+// Loads `url` in headless Chromium (over the DevTools protocol: the page must be signed in to),
+// signs in with `token`, waits until `ready` holds in the page (its script has read the API),
+// saves a screenshot of the window to `screenshot` and returns the DOM as the script left it.
+// Chromium's profile and its output go to `scratch`; the profile is removed after.
 std::string load_in_chromium(const std::string& url, const fs::path& screenshot,
                              const fs::path& scratch, const std::string& token,
                              const std::string& ready, const std::string& window = "1280,1600") {
@@ -563,7 +563,8 @@ TEST_F(DashboardTest, AsksForAReaderTokenAndForgetsARefusedOne) {
 
   DevToolsPage page("http://127.0.0.1:" + std::to_string(port) + "/", work_);
   const std::string key = "sessionStorage.getItem('enroll.readerToken')";
-  ASSERT_TRUE(page.wait_for("document.body.dataset.signedIn === 'false'", 30s));
+  ASSERT_TRUE(
+      page.wait_for("document.body !== null && document.body.dataset.signedIn === 'false'", 30s));
   EXPECT_EQ(page.evaluate("document.getElementById('sign-in').hidden"), false);
   EXPECT_EQ(page.evaluate("document.querySelector('main').hidden"), true);
   EXPECT_EQ(page.evaluate("document.body.dataset.loaded"), "false");
