@@ -57,7 +57,8 @@ class CheckedInbox final : public http::InboxSink {
       fail("the inbox refuses an operator action (" + std::string(wire_code(e->code)) + ": " +
            e->message + "): " + value);
     }
-    // Only one operator may act here: whatever the body said, the action is theirs.
+    // Only one operator may act here (the reader rd-1 may not): whatever the body said, the
+    // action is theirs.
     const auto& in = std::get<Inbound>(decoded);
     const auto* action = std::get_if<OperatorAction>(&in.payload);
     if (action == nullptr || action->operator_id != operator_id) {
