@@ -60,7 +60,7 @@ void print_status(const json& v) {
 }  // namespace
 
 ServiceClient client_of(const ServiceOptions& service) {
-  ServiceUrl url;
+  client::ServiceUrl url;
   try {
     url = parse_service_url(service.url);
   } catch (const Error& e) {  // bad_url
