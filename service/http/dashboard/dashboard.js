@@ -59,8 +59,12 @@ async function api(path) {
   const response =
       await fetch(path, {cache: 'no-store', headers: {'Authorization': `Bearer ${token}`}});
   if (response.status === 401) {
-    signOut('The API refused that token (unknown, revoked, or mistyped): sign in again ' +
-            'with a reader\'s or an operator\'s token.');
+    // Only if it is still the token in use: a read sent with a refused token may answer after
+    // the user has signed in again with a good one.
+    if (readerToken() === token) {
+      signOut('The API refused that token (unknown, revoked, or mistyped): sign in again ' +
+              'with a reader\'s or an operator\'s token.');
+    }
     throw new SignedOut();
   }
   return response;
