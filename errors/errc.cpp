@@ -44,6 +44,7 @@ constexpr std::array kTable{
     ErrcInfo{Errc::unknown_step, C::http, "unknown_step", false, 400},
     ErrcInfo{Errc::unauthorized, C::http, "unauthorized", false, 401},
     ErrcInfo{Errc::operator_mismatch, C::http, "operator_mismatch", false, 403},
+    ErrcInfo{Errc::not_an_operator, C::http, "not_an_operator", false, 403},
     ErrcInfo{Errc::not_found, C::http, "not_found", false, 404},
     ErrcInfo{Errc::registration_not_found, C::http, "registration_not_found", false, 404},
     ErrcInfo{Errc::method_not_allowed, C::http, "method_not_allowed", false, 405},

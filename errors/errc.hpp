@@ -53,6 +53,7 @@ enum class Errc {
   unknown_step,
   unauthorized,
   operator_mismatch,  // the body names another operator than the bearer token's (403)
+  not_an_operator,    // an operator action with a reader's token (403)
   not_found,
   registration_not_found,
   method_not_allowed,

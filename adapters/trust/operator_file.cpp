@@ -19,9 +19,16 @@ bool lower_hex(std::string_view s) {
 }
 
 OperatorEntry read_operator(const FileReader& r, const json& v, const std::string& field) {
-  r.object(v, field, {"id", "token_sha256", "created_at", "revoked_at"});
+  r.object(v, field, {"id", "role", "token_sha256", "created_at", "revoked_at"});
   OperatorEntry e;
   e.id = OperatorId(r.name(r.member(v, field, "id"), field + ".id"));
+  if (v.contains("role")) {  // missing: an operator (a file from before roles)
+    const json& role = v.at("role");
+    const auto known = role.is_string() ? token_role_from_string(role.get_ref<const std::string&>())
+                                        : std::nullopt;
+    if (!known) r.fail(field + ".role", "must be \"operator\" or \"reader\"");
+    e.role = *known;
+  }
   const json& hash = r.member(v, field, "token_sha256");
   if (!hash.is_string() || hash.get_ref<const std::string&>().size() != kTokenHashHexChars ||
       !lower_hex(hash.get_ref<const std::string&>())) {
@@ -38,6 +45,16 @@ OperatorEntry read_operator(const FileReader& r, const json& v, const std::strin
 }
 
 }  // namespace
+
+std::string_view to_string(TokenRole role) {
+  return role == TokenRole::reader ? "reader" : "operator";
+}
+
+std::optional<TokenRole> token_role_from_string(std::string_view text) {
+  if (text == "operator") return TokenRole::operator_;
+  if (text == "reader") return TokenRole::reader;
+  return std::nullopt;
+}
 
 const OperatorEntry* OperatorFile::find(const OperatorId& id) const {
   const auto it = std::find_if(operators.begin(), operators.end(),
@@ -79,6 +96,7 @@ std::string operator_file_text(const OperatorFile& file) {
   json list = json::array();
   for (const auto& e : file.operators) {
     json entry{{"id", e.id.str()},
+               {"role", to_string(e.role)},
                {"token_sha256", e.token_sha256},
                {"created_at", to_rfc3339(e.created_at)}};
     if (e.revoked_at) entry["revoked_at"] = to_rfc3339(*e.revoked_at);

@@ -23,12 +23,11 @@ constexpr std::size_t kMaxBearerBytes = 512;  // longer: not a token; not even h
 
 }  // namespace
 
-fs::path demo_token_file(const fs::path& key_dir) {
-  return key_dir / (std::string(kDemoOperator) + ".token");
+fs::path demo_token_file(const fs::path& key_dir, std::string_view who) {
+  return key_dir / (std::string(who) + ".token");
 }
 
-std::string load_demo_operator_token(const fs::path& key_dir) {
-  const fs::path path = demo_token_file(key_dir);
+std::string load_token_file(const fs::path& path) {
   std::string token = read_key_file(path);
   if (!valid_token(token)) {
     secure_wipe(token);
@@ -38,36 +37,40 @@ std::string load_demo_operator_token(const fs::path& key_dir) {
   return token;
 }
 
+std::string load_demo_operator_token(const fs::path& key_dir) {
+  return load_token_file(demo_token_file(key_dir));
+}
+
 bool valid_token(std::string_view token) {
   return token.size() == kTokenChars && crypto::from_base64url(token).has_value();
 }
 
 std::string token_hash(std::string_view token) { return crypto::sha256_hex(token); }
 
-NewOperator make_operator(OperatorId id, Timestamp now) {
+NewOperator make_operator(OperatorId id, Timestamp now, TokenRole role) {
   crypto::ensure_sodium();
   std::array<unsigned char, kTokenBytes> bytes{};
   randombytes_buf(bytes.data(), bytes.size());
   std::string token = crypto::to_base64url(bytes);
   sodium_memzero(bytes.data(), bytes.size());
-  OperatorEntry entry{std::move(id), token_hash(token), now, std::nullopt};
+  OperatorEntry entry{std::move(id), role, token_hash(token), now, std::nullopt};
   return NewOperator{std::move(entry), SecretString(std::move(token))};
 }
 
-NewOperator add_operator(OperatorFile& file, const OperatorId& id, Timestamp now) {
+NewOperator add_operator(OperatorFile& file, const OperatorId& id, Timestamp now, TokenRole role) {
   if (!valid_name(id.str())) {
     throw Error(Errc::bad_setting, "an operator id is 1 to 64 of A-Z a-z 0-9 . _ - (not . or ..)");
   }
   if (const auto* known = file.find(id)) {
     throw Error(Errc::bad_setting,
-                "operator " + id.str() + " exists already" +
+                std::string(to_string(known->role)) + " " + id.str() + " exists already" +
                     (known->revoked_at ? " (revoked: an id is never reused)" : ""));
   }
   if (file.operators.size() >= kMaxOperators) {
     throw Error(Errc::bad_setting,
                 "the operator file has " + std::to_string(kMaxOperators) + " operators already");
   }
-  NewOperator fresh = make_operator(id, now);
+  NewOperator fresh = make_operator(id, now, role);
   file.operators.push_back(fresh.entry);
   return fresh;
 }
@@ -89,8 +92,7 @@ void write_operator_file(const fs::path& key_dir, const OperatorFile& file) {
   replace_key_file(path, text.substr(0, text.size() - 1), 0600);  // it adds the newline
 }
 
-std::optional<OperatorId> OperatorTokens::authenticate(std::string_view token,
-                                                       Timestamp now) const {
+std::optional<Caller> OperatorTokens::authenticate(std::string_view token, Timestamp now) const {
   if (token.empty() || token.size() > kMaxBearerBytes) return std::nullopt;
   const std::string presented = token_hash(token);
   const OperatorEntry* found = nullptr;
@@ -99,7 +101,7 @@ std::optional<OperatorId> OperatorTokens::authenticate(std::string_view token,
     if (crypto::constant_time_equal(presented, e.token_sha256)) found = &e;
   }
   if (found == nullptr || found->revoked_by(now)) return std::nullopt;
-  return found->id;
+  return Caller{found->id, found->role};
 }
 
 std::size_t OperatorTokens::active_at(Timestamp now) const {

@@ -83,10 +83,11 @@ void provision_key_folder(const fs::path& dir,
                           const std::map<std::string, std::string>& task_connectors,
                           Timestamp not_before, bool force, Alg high_volume) {
   const fs::path token_file = demo_token_file(dir);
+  const fs::path reader_file = demo_token_file(dir, kDemoReader);
   if (!force) {
     // Before anything is written: a refusal leaves no half-made folder behind.
     std::error_code ec;
-    for (const fs::path& p : {dir / kOperatorFileName, token_file}) {
+    for (const fs::path& p : {dir / kOperatorFileName, token_file, reader_file}) {
       if (fs::symlink_status(p, ec).type() != fs::file_type::not_found) {
         throw KeysError("refusing to overwrite existing key file " + quoted(p));
       }
@@ -100,8 +101,11 @@ void provision_key_folder(const fs::path& dir,
   write_trust_file(dir, fresh.trust);
   OperatorFile operators;
   const NewOperator demo = add_operator(operators, OperatorId(kDemoOperator), not_before);
+  const NewOperator reader =
+      add_operator(operators, OperatorId(kDemoReader), not_before, TokenRole::reader);
   write_operator_file(dir, operators);
   write_key_file(token_file, std::string(demo.token.view()), 0600, force);
+  write_key_file(reader_file, std::string(reader.token.view()), 0600, force);
 }
 
 NewTrust new_trust(const std::vector<DefaultPrincipal>& principals, Timestamp not_before) {

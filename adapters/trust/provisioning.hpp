@@ -65,7 +65,8 @@ struct NewTrust {
 // A new key folder (enroll-keygen DIR, the integration tests): the engine's keys
 // (keys::generate_keys), then the default principals' signing keys (the high-volume ones of
 // `high_volume`), valid from not_before, and trust.json; then operators.json with the demo
-// operator (kDemoOperator) and its token in demo_token_file(). Throws KeysError (a file exists
+// operator (kDemoOperator) and the demo reader (kDemoReader), their tokens in
+// demo_token_file(dir, who). Throws KeysError (a file exists
 // and not `force`), TrustFileError.
 void provision_key_folder(const std::filesystem::path& dir,
                           const std::map<std::string, std::string>& task_connectors,

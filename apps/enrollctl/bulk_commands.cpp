@@ -135,8 +135,9 @@ void send_all(const ServiceClient& client, const std::string& action,
       }
       const auto outcome = r.status == 0 ? Outcome::failed : outcome_of(r);
       const auto code = r.status == 0 ? std::string("unreachable") : code_text(r);
-      // Every later action would be refused the same way: no token of an operator who may act.
-      if (r.status == 401) stop = true;
+      // Every later action would be refused the same way: no token of an operator who may act
+      // (unknown or revoked: 401; a reader's: 403 not_an_operator).
+      if (r.status == 401 || code == "not_an_operator") stop = true;
       const std::lock_guard lock(tally.mutex);
       ++tally.done;
       if (outcome == Outcome::accepted) {
@@ -272,7 +273,7 @@ int run_bulk(const GlobalOptions& options, const ServiceOptions& service, const 
                    [](char c) { return c > ' ' && c < 0x7f; })) {
     usage("--idempotency-key: at most 128 visible ASCII characters");
   }
-  const auto client = client_of(service, operator_token(service));
+  const auto client = client_of(service);
   ServiceResponse answer;
   const auto count = count_of(client, api_query, answer);
   if (answer.status != 200) return refused(options, answer);

@@ -37,12 +37,20 @@ int main(int argc, char** argv) {
                  "PEM file of the CAs that sign an https:// server's certificate (default: the "
                  "system's; for enroll-keygen's self-signed one, its http/tls.crt)")
       ->envname("ENROLL_CA_FILE");
-  app.add_option("--token", service.token,
-                 "your operator token (from enroll-keygen --add-operator): it says who acts")
-      ->envname("ENROLL_OPERATOR_TOKEN");
+  // Every service command sends a bearer token: a reader's reads, an operator's also acts.
+  auto* token_opt =
+      app.add_option("--token", service.token,
+                     "your operator or reader token (from enroll-keygen --add-operator or\n"
+                     "--add-reader): it says who reads or acts")
+          ->envname("ENROLL_OPERATOR_TOKEN");
+  app.add_option("--token-file", service.token_file,
+                 "a file holding your token (mode 0600, as enroll-keygen's reader-1.token),\n"
+                 "for reads and actions")
+      ->envname("ENROLL_TOKEN_FILE")
+      ->excludes(token_opt);
   app.add_option("--keys", service.keys,
-                 "key folder: the demo operator's token from its operator-1.token; for rekey,\n"
-                 "the field keyring and redis.password")
+                 "key folder: else the demo operator's token from its operator-1.token; for\n"
+                 "rekey, the field keyring and redis.password")
       ->envname("ENROLL_KEYS");
 
   std::string id;

@@ -59,12 +59,14 @@ void print_status(const json& v) {
 
 }  // namespace
 
-ServiceClient client_of(const ServiceOptions& service, std::string token) {
+ServiceClient client_of(const ServiceOptions& service) {
+  client::ServiceUrl url;
   try {
-    return ServiceClient(parse_service_url(service.url), std::move(token), service.ca_file);
+    url = parse_service_url(service.url);
   } catch (const Error& e) {  // bad_url
     throw ServiceUsageError(e.what());
   }
+  return ServiceClient(std::move(url), bearer_token(service), service.ca_file);
 }
 
 int refused(const GlobalOptions& options, const ServiceResponse& r) {
@@ -180,26 +182,23 @@ int run_list(const GlobalOptions& options, const ServiceOptions& service,
   return 0;
 }
 
-std::string operator_token(const ServiceOptions& service) {
-  std::string token = service.token;
-  if (token.empty() && !service.keys.empty()) {
-    try {
-      token = trust::load_demo_operator_token(service.keys);
-    } catch (const KeysError& e) {
-      throw ServiceUsageError(e.what());
-    }
+std::string bearer_token(const ServiceOptions& service) {
+  if (!service.token.empty()) return service.token;
+  try {
+    if (!service.token_file.empty()) return trust::load_token_file(service.token_file);
+    if (!service.keys.empty()) return trust::load_demo_operator_token(service.keys);
+  } catch (const KeysError& e) {
+    throw ServiceUsageError(e.what());
   }
-  if (token.empty()) {
-    throw ServiceUsageError(
-        "the operator's token is needed: --token, ENROLL_OPERATOR_TOKEN, or --keys DIR");
-  }
-  return token;
+  throw ServiceUsageError(
+      "a bearer token is needed (a reader's for reads, an operator's for actions): "
+      "--token-file F, or --keys DIR for its demo operator-1.token (or --token T)");
 }
 
 int run_action(const GlobalOptions& options, const ServiceOptions& service,
                const std::string& action, const std::string& id, const std::string& reason,
                const std::string& to_step) {
-  const auto token = operator_token(service);
+  const auto client = client_of(service);
   // Who acts is the token's operator: enrollmentd takes it from the token, not from the body.
   json body{{"reason", reason}};
   if (action == "rewind") body["to_step"] = to_step;
@@ -211,8 +210,7 @@ int run_action(const GlobalOptions& options, const ServiceOptions& service,
       "to repeat it safely: enrollctl " + action + " " + id + " --idempotency-key " + key + " ...";
   ServiceResponse r;
   try {
-    r = client_of(service, token)
-            .post("/v1/registrations/" + url_encode(id) + "/" + action, body, key);
+    r = client.post("/v1/registrations/" + url_encode(id) + "/" + action, body, key);
   } catch (const ServiceUnreachable& e) {
     throw ServiceUnreachable(std::string(e.what()) + "; " + repeat);
   }

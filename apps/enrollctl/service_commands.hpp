@@ -1,7 +1,7 @@
 #pragma once
 // The commands that talk to a running enrollmentd over its HTTP API: status, history, list
-// (reads) and retry, rewind, cancel (operator actions, with the operator's own bearer token,
-// which names who acts).
+// (reads, with a reader's or an operator's bearer token) and retry, rewind, cancel (operator
+// actions, with the operator's own bearer token, which names who acts).
 // Each returns the exit code: 0 ok, 1 not found / refused / unreachable. Human text by
 // default; with --json, the API's JSON body (or {"status", "error"}) on stdout.
 #include <optional>
@@ -23,6 +23,7 @@ struct ServiceOptions {
   std::string url = "http://127.0.0.1:8080";  // --url / ENROLL_URL
   std::string ca_file;                        // --ca-file / ENROLL_CA_FILE (https://)
   std::string token;                          // --token / ENROLL_OPERATOR_TOKEN
+  std::string token_file;                     // --token-file / ENROLL_TOKEN_FILE
   std::string keys;  // --keys / ENROLL_KEYS: the demo operator's token (operator-1.token)
   std::string idempotency_key;  // --idempotency-key; default: a fresh one per call
 };
@@ -42,11 +43,12 @@ class ServiceUsageError : public std::runtime_error {
 // `records`. Returns the answer that ended the walk: status 200 when complete.
 ServiceResponse fetch_history(const ServiceClient& client, const std::string& id,
                               nlohmann::json& records);
-// The client for --url (a bad URL is a ServiceUsageError).
-ServiceClient client_of(const ServiceOptions& service, std::string token = {});
-// The operator's token: --token, else the demo operator's of --keys; a ServiceUsageError
-// when there is none.
-std::string operator_token(const ServiceOptions& service);
+// The client for --url with the bearer token (a bad URL, then no token: a ServiceUsageError).
+ServiceClient client_of(const ServiceOptions& service);
+// The bearer token every service command sends: --token, else the one in --token-file, else
+// the demo operator's of --keys; a ServiceUsageError when there is none or a file is bad. The
+// service decides what it may do (a reader's reads, an operator's also acts).
+std::string bearer_token(const ServiceOptions& service);
 // An answer other than 2xx: said on stderr (or as JSON on stdout); returns exit code 1.
 int refused(const GlobalOptions& options, const ServiceResponse& r);
 

@@ -339,10 +339,11 @@ std::unique_ptr<http::ApiServer> start_http_api(const Config& config, const Star
   api->start();
   const auto operators = trust::OperatorTokens(startup.operators()).active_at(trust::system_now());
   spdlog::info(
-      "http: serving {} on {}:{}; operator actions take the bearer tokens of {} operator(s) "
-      "(operators.json, read at start-up)",
+      "http: serving {} on {}:{}; /v1 reads and operator actions take the bearer tokens of {} "
+      "operator(s) and reader(s) (operators.json, read at start-up)",
       scheme, host, api->port(), operators);
-  if (operators == 0) spdlog::warn("http: no operator may act (operators.json has none unrevoked)");
+  if (operators == 0)
+    spdlog::warn("http: no one may read /v1 or act (operators.json has none unrevoked)");
   if (const char* shared = std::getenv("ENROLL_OPERATOR_TOKEN"); shared && *shared) {
     // The shared token of earlier versions: enrollctl's variable now, never the server's.
     spdlog::warn(

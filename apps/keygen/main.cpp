@@ -1,8 +1,9 @@
 // enroll-keygen DIR [--force] [--high-volume-alg ALG]: writes a fresh key folder (the
 // ENROLL_KEYS of enrollmentd), with the inbox's trust file and its principals' signing keys, and
 // the operator file with one demo operator; --rotate and --revoke change the trust file of an
-// existing folder, --add-operator and --revoke-operator its operator file, --rotate-key a new
-// version of a keyring (keys.hpp's keyring_kinds) and --retire-key-before its older ones,
+// existing folder, --add-operator, --add-reader and --revoke-operator its operator file,
+// --rotate-key a new version of a keyring (keys.hpp's keyring_kinds) and --retire-key-before its
+// older ones,
 // --http-certificate
 // a self-signed HTTPS certificate and key for the HTTP API (demo and tests).
 #include <CLI/CLI.hpp>
@@ -84,8 +85,8 @@ void revoke(const fs::path& dir, const std::string& key_id) {
   std::cout << "key " << key_id << " revoked from now on (restart enrollmentd to apply)\n";
 }
 
-// A new operator: only the token's hash is written; the token goes to stdout, once.
-void add_operator(const fs::path& dir, const std::string& id) {
+// A new operator or reader: only the token's hash is written; the token goes to stdout, once.
+void add_operator(const fs::path& dir, const std::string& id, trust::TokenRole role) {
   std::error_code ec;
   // A folder made before operators had their own tokens has no operator file yet.
   trust::OperatorFile file;
@@ -95,11 +96,13 @@ void add_operator(const fs::path& dir, const std::string& id) {
     throw KeysError("no key folder " + quoted(dir));
   }
   const trust::NewOperator fresh =
-      trust::add_operator(file, trust::OperatorId(id), trust::system_now());
+      trust::add_operator(file, trust::OperatorId(id), trust::system_now(), role);
   trust::write_operator_file(dir, file);
-  std::cerr << "operator " << id << " added; their token (on stdout) is shown only now: hand it "
-            << "to them (enrollctl --token / ENROLL_OPERATOR_TOKEN); restart enrollmentd to "
-            << "apply\n";
+  std::cerr << trust::to_string(role) << " " << id
+            << " added; their token (on stdout) is shown only now: hand it to them (enrollctl "
+            << "--token-file, or the dashboard's sign-in"
+            << (role == trust::TokenRole::reader ? "; it reads, never acts" : "")
+            << "); restart enrollmentd to apply\n";
   std::cout << fresh.token.view() << '\n';
 }
 
@@ -107,21 +110,24 @@ void revoke_operator(const fs::path& dir, const std::string& id) {
   trust::OperatorFile file = trust::load_operator_file(dir);
   trust::revoke_operator(file, trust::OperatorId(id), trust::system_now());
   trust::write_operator_file(dir, file);
-  std::cout << "operator " << id << " revoked from now on (restart enrollmentd to apply)\n";
+  std::cout << trust::to_string(file.find(trust::OperatorId(id))->role) << " " << id
+            << " revoked from now on (restart enrollmentd to apply)\n";
 }
 
 int run(int argc, char** argv) {
   CLI::App app{
       "Generate the orchestrator's key folder (passcode sealing key pair, MAC and hashing keys, "
       "the inbox's trust.json with a signing key per principal in signing/, and operators.json "
-      "with the demo operator operator-1, whose token is in operator-1.token), or in an existing "
-      "folder rotate or revoke an inbox signing key, add an operator or revoke one. Operator ids: "
-      "1 to 64 of A-Z a-z 0-9 . _ - (not . or ..), never reused."};
+      "with the demo operator operator-1 and the demo reader reader-1, whose tokens are in "
+      "operator-1.token and reader-1.token), or in an existing folder rotate or revoke an inbox "
+      "signing key, add an operator or a reader or revoke one. Operator and reader ids: 1 to 64 "
+      "of A-Z a-z 0-9 . _ - (not . or ..), never reused."};
   std::string dir;
   bool force = false;
   std::string rotate_principal;
   std::string revoke_key;
   std::string add_operator_id;
+  std::string add_reader_id;
   std::string revoke_operator_id;
   int overlap_days = 7;
   std::string rotate_key;
@@ -147,9 +153,14 @@ int run(int argc, char** argv) {
                                 "add operator ID to operators.json (its token's hash only); "
                                 "prints the new token on stdout, once")
                      ->option_text("ID");
-  auto* revoke_op = app.add_option("--revoke-operator", revoke_operator_id,
-                                   "revoke operator ID from now on (revoked_at in operators.json)")
-                        ->option_text("ID");
+  auto* add_reader = app.add_option("--add-reader", add_reader_id,
+                                    "add reader ID to operators.json (role reader: reads /v1, "
+                                    "never acts); prints the new token on stdout, once")
+                         ->option_text("ID");
+  auto* revoke_op =
+      app.add_option("--revoke-operator", revoke_operator_id,
+                     "revoke operator or reader ID from now on (revoked_at in operators.json)")
+          ->option_text("ID");
   std::string kinds;
   for (const KeyringKind& k : keyring_kinds())
     kinds += (kinds.empty() ? "" : ", ") + std::string(k.purpose);
@@ -173,12 +184,14 @@ int run(int argc, char** argv) {
           ->option_text("HOST,...")
           ->delimiter(',');
   // One change at a time.
-  for (auto* o : {add_op, revoke_op, rotate_key_opt, retire_opt, tls_opt})
+  for (auto* o : {add_op, add_reader, revoke_op, rotate_key_opt, retire_opt, tls_opt})
     o->excludes(rotate_opt)->excludes(force_flag)->excludes(revoke_opt);
-  add_op->excludes(revoke_op);
-  for (auto* o : {add_op, revoke_op}) o->excludes(rotate_key_opt)->excludes(retire_opt);
+  add_op->excludes(revoke_op)->excludes(add_reader);
+  add_reader->excludes(revoke_op);
+  for (auto* o : {add_op, add_reader, revoke_op})
+    o->excludes(rotate_key_opt)->excludes(retire_opt)->excludes(tls_opt);
   rotate_key_opt->excludes(retire_opt);
-  tls_opt->excludes(add_op)->excludes(revoke_op)->excludes(rotate_key_opt)->excludes(retire_opt);
+  tls_opt->excludes(rotate_key_opt)->excludes(retire_opt);
   app.add_option("--high-volume-alg", high_volume_alg,
                  "algorithm of the channel back-ends', connectors' and enrollmentd's first keys "
                  "(officer consoles and the operator side always sign with ed25519)")
@@ -187,6 +200,7 @@ int run(int argc, char** argv) {
       ->excludes(rotate_opt)
       ->excludes(revoke_opt)
       ->excludes(add_op)
+      ->excludes(add_reader)
       ->excludes(revoke_op);
   try {
     app.parse(argc, argv);
@@ -206,7 +220,11 @@ int run(int argc, char** argv) {
       return 0;
     }
     if (add_op->count() > 0) {
-      add_operator(dir, add_operator_id);
+      add_operator(dir, add_operator_id, trust::TokenRole::operator_);
+      return 0;
+    }
+    if (add_reader->count() > 0) {
+      add_operator(dir, add_reader_id, trust::TokenRole::reader);
       return 0;
     }
     if (rotate_key_opt->count() > 0) {
@@ -234,7 +252,9 @@ int run(int argc, char** argv) {
   std::cout << "keys written to " << fs::absolute(dir).string() << "; the demo operator "
             << trust::kDemoOperator << "'s token is in "
             << trust::demo_token_file(fs::absolute(dir)).string()
-            << " (for enrollctl --keys; move it off a production host)\n";
+            << " (for enrollctl --keys), the demo reader " << trust::kDemoReader << "'s in "
+            << trust::demo_token_file(fs::absolute(dir), trust::kDemoReader).string()
+            << " (to sign in to the dashboard); move both off a production host\n";
   return 0;
 }
 

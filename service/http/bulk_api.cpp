@@ -125,8 +125,9 @@ void BulkApi::add_routes(Router& router) {
         [this, action](Request& r, Respond respond) { post(action, r, std::move(respond)); },
         Access::operator_token);
   }
-  router.add(Method::get, "/v1/bulk/{job}",
-             [this](Request& r, const Respond& respond) { status(r, respond); });
+  router.add(
+      Method::get, "/v1/bulk/{job}",
+      [this](Request& r, const Respond& respond) { status(r, respond); }, Access::reader);
 }
 
 void BulkApi::post(CommandType action, const Request& request, Respond respond) {
@@ -293,6 +294,7 @@ void BulkApi::execute(const std::shared_ptr<Job>& self) {
     request.params["id"] = ids[i];
     request.body = body;
     request.operator_id = job.who;
+    request.role = trust::TokenRole::operator_;  // the router let only an operator start it
     request.idempotency_key = job.key;
     try {
       // The answer may come after a stop: it holds the job.

@@ -38,10 +38,12 @@ JourneyApi::JourneyApi(const DefinitionCatalog& catalog, ReadJobs& worker) : wor
 }
 
 void JourneyApi::add_routes(Router& router) {
-  router.add(Method::get, "/v1/stats/journey",
-             [this](Request& r, Respond respond) { journey(r, std::move(respond)); });
-  router.add(Method::get, "/v1/stats/activity",
-             [this](Request& r, Respond respond) { activity(r, std::move(respond)); });
+  router.add(
+      Method::get, "/v1/stats/journey",
+      [this](Request& r, Respond respond) { journey(r, std::move(respond)); }, Access::reader);
+  router.add(
+      Method::get, "/v1/stats/activity",
+      [this](Request& r, Respond respond) { activity(r, std::move(respond)); }, Access::reader);
 }
 
 void JourneyApi::journey(const Request& request, Respond respond) {

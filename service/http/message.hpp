@@ -24,8 +24,9 @@ struct Request {
   std::map<std::string, std::string> params;  // the route's {name} segments
   std::string authorization;                  // the Authorization header, as sent
   std::string host;                           // the Host header, as sent (empty: none)
-  trust::OperatorId operator_id;              // Access::operator_token routes: whose token it is
-  std::string idempotency_key;                // the Idempotency-Key header, as sent
+  trust::OperatorId operator_id;  // routes that need a token: whose it is (set by the router)
+  trust::TokenRole role = trust::TokenRole::reader;  // and their role (set by the router)
+  std::string idempotency_key;                       // the Idempotency-Key header, as sent
   std::string body;
 };
 

@@ -74,17 +74,23 @@ void ReadApi::add_routes(Router& router) {
              [this](Request&, Respond respond) { ready(std::move(respond)); });
   router.add(Method::get, "/metrics",
              [this](Request&, Respond respond) { metrics(std::move(respond)); });
-  router.add(Method::get, "/v1/registrations",
-             [this](Request& r, Respond respond) { list(r, std::move(respond)); });
+  router.add(
+      Method::get, "/v1/registrations",
+      [this](Request& r, Respond respond) { list(r, std::move(respond)); }, Access::reader);
   // Before /v1/registrations/{id}: the first route that matches serves.
-  router.add(Method::get, "/v1/registrations/count",
-             [this](Request& r, Respond respond) { count(r, std::move(respond)); });
-  router.add(Method::get, "/v1/registrations/{id}",
-             [this](Request& r, Respond respond) { registration(r, std::move(respond)); });
-  router.add(Method::get, "/v1/registrations/{id}/history",
-             [this](Request& r, Respond respond) { history(r, std::move(respond)); });
-  router.add(Method::get, "/v1/stats/funnel",
-             [this](Request&, Respond respond) { funnel(std::move(respond)); });
+  router.add(
+      Method::get, "/v1/registrations/count",
+      [this](Request& r, Respond respond) { count(r, std::move(respond)); }, Access::reader);
+  router.add(
+      Method::get, "/v1/registrations/{id}",
+      [this](Request& r, Respond respond) { registration(r, std::move(respond)); }, Access::reader);
+  router.add(
+      Method::get, "/v1/registrations/{id}/history",
+      [this](Request& r, Respond respond) { history(r, std::move(respond)); }, Access::reader);
+  router.add(
+      Method::get, "/v1/stats/funnel",
+      [this](Request&, Respond respond) { funnel(std::move(respond)); }, Access::reader);
+  // Open to anyone: the key is public, and signed (seal_publisher), so a client checks it.
   router.add(Method::get, "/v1/keys/passcode", [this](Request&, const Respond& respond) {
     if (!settings_.published_passcode_key.empty()) {
       respond(Response{200, "application/json", settings_.published_passcode_key, {}});

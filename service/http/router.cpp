@@ -64,7 +64,7 @@ bool Router::match(const Route& route, const std::vector<std::string>& path,
   return true;
 }
 
-std::optional<trust::OperatorId> Router::authenticate(const Request& request) const {
+std::optional<trust::Caller> Router::authenticate(const Request& request) const {
   static constexpr std::string_view scheme = "Bearer ";
   if (request.authorization.rfind(scheme, 0) != 0) return std::nullopt;
   return operators_.authenticate(std::string_view(request.authorization).substr(scheme.size()),
@@ -101,17 +101,29 @@ void Router::dispatch(Request request, const Respond& respond) const {
       if (route.method == Method::get) allowed.emplace_back(to_string(Method::head));
       continue;
     }
-    if (route.access == Access::operator_token) {
-      // An unknown and a revoked token get the same answer.
+    if (route.access != Access::anyone) {
+      // An unknown, a revoked and a missing token get the same answer.
       auto who = authenticate(request);
       if (!who) {
-        auto r = error_response(Errc::unauthorized,
-                                "this action needs the bearer token of an operator who may act");
+        auto r =
+            error_response(Errc::unauthorized,
+                           route.access == Access::operator_token
+                               ? "this action needs the bearer token of an operator who may act"
+                               : "this read needs the bearer token of a reader or an "
+                                 "operator (enroll-keygen --add-reader)");
         r.headers.emplace_back("WWW-Authenticate", "Bearer");
         respond(std::move(r));
         return;
       }
-      request.operator_id = std::move(*who);
+      // A known reader: 403, not 401, so that a client does not ask again for the same token.
+      if (route.access == Access::operator_token && !who->may_act()) {
+        respond(error_response(Errc::not_an_operator,
+                               "this token is a reader's: it may read, not act (an operator's "
+                               "token is needed)"));
+        return;
+      }
+      request.operator_id = std::move(who->id);
+      request.role = who->role;
     }
     request.params = std::move(params);
     try {

@@ -1,8 +1,9 @@
 #pragma once
 // Routes of the HTTP API: a method and a path pattern per handler, with the access it needs.
 // Errors the router answers itself, as the contract's JSON: 404 (no route has this path),
-// 405 (a route has the path, not the method; with Allow), 401 (a route that needs an
-// operator's bearer token, without a token of an operator who may act now), 400 (a path that
+// 405 (a route has the path, not the method; with Allow), 401 (a route that needs a bearer
+// token, without the token of an operator or reader who may use it now: unknown, revoked and
+// missing alike), 403 not_an_operator (an action's route with a reader's token), 400 (a path that
 // does not percent-decode), 400 before anything else for a Host header that names none of the
 // server's hosts (DNS rebinding: host_check.hpp).
 //
@@ -25,16 +26,19 @@ using Respond = std::function<void(Response)>;
 // `respond` when done.
 using Handler = std::function<void(Request&, Respond)>;
 
+// Who may use a route. The authenticated id and role go to the handler in Request::operator_id
+// and Request::role.
 enum class Access {
-  anyone,          // reads: status, listings, metrics, probes
-  operator_token,  // operator actions: "Authorization: Bearer <an operator's token>"; the
-                   // handler gets the operator's id in Request::operator_id
+  anyone,          // probes, metrics, the dashboard's page and assets, the signed passcode key
+  reader,          // /v1 reads (registrations, trails, statistics, bulk jobs): "Authorization:
+                   // Bearer <a reader's or an operator's token>"
+  operator_token,  // operator actions: "Authorization: Bearer <an operator's token>"
 };
 
 class Router {
  public:
-  // `operators`: whose tokens Access::operator_token routes take (the key folder's
-  // operators.json); with none, such routes always answer 401.
+  // `operators`: whose tokens Access::reader and Access::operator_token routes take (the key
+  // folder's operators.json); with none, such routes always answer 401.
   explicit Router(trust::OperatorTokens operators = {});
   // The hosts requests must name (default: any). Before the server starts.
   void allow_hosts(AllowedHosts hosts) { hosts_ = std::move(hosts); }
@@ -58,8 +62,8 @@ class Router {
   // The route's parameters if `path` matches its segments.
   static bool match(const Route& route, const std::vector<std::string>& path,
                     std::map<std::string, std::string>& params);
-  // The operator of the request's bearer token, if one may act now.
-  [[nodiscard]] std::optional<trust::OperatorId> authenticate(const Request& request) const;
+  // Whose the request's bearer token is, if theirs and not revoked now.
+  [[nodiscard]] std::optional<trust::Caller> authenticate(const Request& request) const;
   trust::OperatorTokens operators_;
   AllowedHosts hosts_;
   std::vector<Route> routes_;

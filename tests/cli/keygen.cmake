@@ -13,7 +13,7 @@ set(keygen_keys ${CMAKE_CURRENT_BINARY_DIR}/keygen-keys)
 add_test(NAME cli.keygen.new COMMAND enroll-keygen ${keygen_keys} --force)
 set_tests_properties(cli.keygen.new PROPERTIES LABELS cli FIXTURES_SETUP cli_keygen)
 keygen_test(help EXIT 0
-  MATCH "--rotate PRINCIPAL.*--overlap-days.*--revoke KEYID.*--add-operator ID.*--revoke-operator ID.*--rotate-key PURPOSE.*--retire-key-before ID"
+  MATCH "--rotate PRINCIPAL.*--overlap-days.*--revoke KEYID.*--add-operator ID.*--add-reader ID.*--revoke-operator ID.*--rotate-key PURPOSE.*--retire-key-before ID"
   ARGS --help)
 keygen_test(no-overwrite EXIT 1 MATCH "refusing to overwrite existing" ARGS ${keygen_keys})
 keygen_test(rotate EXIT 0
@@ -46,9 +46,24 @@ keygen_test(add-operator-revoked EXIT 1 MATCH "operator op-ann exists already \\
 keygen_test(revoke-operator-unknown EXIT 1 MATCH "no operator nobody"
   ARGS ${keygen_keys} --revoke-operator nobody)
 keygen_test(add-operator-and-force EXIT 2 MATCH "excludes" ARGS ${keygen_keys} --add-operator x --force)
+# Readers (role reader: /v1 reads only); the fresh folder has the demo reader reader-1; an id is
+# one namespace for both roles; --revoke-operator revokes either.
+keygen_test(add-reader EXIT 0
+  MATCH "^${token_re}\nreader rd-ann added; their token \\(on stdout\\) is shown only now[^\n]*it reads, never acts"
+  ARGS ${keygen_keys} --add-reader rd-ann)
+keygen_test(add-reader-exists EXIT 1 MATCH "reader reader-1 exists already"
+  ARGS ${keygen_keys} --add-reader reader-1)
+keygen_test(add-reader-operator-id EXIT 1 MATCH "operator operator-1 exists already"
+  ARGS ${keygen_keys} --add-reader operator-1)
+keygen_test(revoke-reader EXIT 0 MATCH "reader rd-ann revoked from now on"
+  ARGS ${keygen_keys} --revoke-operator rd-ann)
+keygen_test(add-reader-and-operator EXIT 2 MATCH "excludes"
+  ARGS ${keygen_keys} --add-reader x --add-operator y)
 # Each changes operators.json: one after the other.
 set_tests_properties(cli.keygen.revoke-operator PROPERTIES DEPENDS cli.keygen.add-operator)
 set_tests_properties(cli.keygen.add-operator-revoked PROPERTIES DEPENDS cli.keygen.revoke-operator)
+set_tests_properties(cli.keygen.add-reader PROPERTIES DEPENDS cli.keygen.add-operator-revoked)
+set_tests_properties(cli.keygen.revoke-reader PROPERTIES DEPENDS cli.keygen.add-reader)
 # Keyrings (issue 15): a new version of a key becomes current; older ones are retired by id.
 keygen_test(rotate-key EXIT 0
   MATCH "keyring passcode_pepper: passcode_pepper-[0-9]+ is current \\(restart enrollmentd to use it\\); new passcode verifiers"

@@ -17,6 +17,8 @@ namespace enroll::fuzz {
 constexpr std::string_view operator_token = "fuzz-operator-token-0123456789abcdef";
 constexpr std::string_view operator_id = "op-7";
 constexpr std::string_view revoked_operator_token = "fuzz-revoked-token-0123456789abcdef";
+// A reader's token (role reader): the corpus's reads send it; it may not act.
+constexpr std::string_view reader_token = "fuzz-reader-token-0123456789abcdef";
 
 struct World {
   World();

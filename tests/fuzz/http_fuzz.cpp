@@ -57,7 +57,8 @@ class CheckedInbox final : public http::InboxSink {
       fail("the inbox refuses an operator action (" + std::string(wire_code(e->code)) + ": " +
            e->message + "): " + value);
     }
-    // Only one operator may act here: whatever the body said, the action is theirs.
+    // Only one operator may act here (the reader rd-1 may not): whatever the body said, the
+    // action is theirs.
     const auto& in = std::get<Inbound>(decoded);
     const auto* action = std::get_if<OperatorAction>(&in.payload);
     if (action == nullptr || action->operator_id != operator_id) {
@@ -85,14 +86,21 @@ const trust::Signer& operator_signer() {
   return s;
 }
 
-// The router's operators: op-7 with the corpus's token, and one whose token is revoked.
+// The router's operators: op-7 with the corpus's token, one whose token is revoked, and the
+// reader rd-1 with the corpus's reader token.
 trust::OperatorTokens operators() {
   const auto now = trust::system_now();
+  using trust::TokenRole;
   trust::OperatorFile file;
+  file.operators.push_back({trust::OperatorId(std::string(operator_id)),
+                            TokenRole::operator_,
+                            trust::token_hash(operator_token),
+                            now,
+                            {}});
+  file.operators.push_back({trust::OperatorId("op-gone"), TokenRole::operator_,
+                            trust::token_hash(revoked_operator_token), now, now});
   file.operators.push_back(
-      {trust::OperatorId(std::string(operator_id)), trust::token_hash(operator_token), now, {}});
-  file.operators.push_back(
-      {trust::OperatorId("op-gone"), trust::token_hash(revoked_operator_token), now, now});
+      {trust::OperatorId("rd-1"), TokenRole::reader, trust::token_hash(reader_token), now, {}});
   return trust::OperatorTokens(std::move(file));
 }
 

@@ -186,9 +186,12 @@ void inbound_corpus(const fs::path& dir) {
 
 void http_corpus(const fs::path& dir) {
   const std::string token = "Authorization: Bearer " + std::string(operator_token) + "\r\n";
+  const std::string reader = "Authorization: Bearer " + std::string(reader_token) + "\r\n";
   const auto get = [](const std::string& target, const std::string& headers = "") {
     return "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n" + headers + "\r\n";
   };
+  // /v1 reads take a reader's (or an operator's) token.
+  const auto read = [&](const std::string& target) { return get(target, reader); };
   const auto post = [](const std::string& target, const std::string& headers,
                        const std::string& body) {
     return "POST " + target + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
@@ -213,16 +216,23 @@ void http_corpus(const fs::path& dir) {
       {"host-v6", "GET /healthz HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n"},
       {"host-other", "GET /healthz HTTP/1.1\r\nHost: evil.example:8080\r\n\r\n"},
       {"host-missing", "GET /healthz HTTP/1.1\r\n\r\n"},
-      {"registration", get("/v1/registrations/reg-1")},
-      {"registration-escaped", get("/v1/registrations/reg%2F1%41")},
-      {"registration-bad-escape", get("/v1/registrations/reg%G1")},
-      {"history", get("/v1/registrations/reg-1/history?limit=10&cursor=" + history_cursor)},
-      {"history-bad-cursor", get("/v1/registrations/reg-1/history?cursor=" + list_cursor)},
-      {"list", get("/v1/registrations?phase=card&status=active&channel=kiosk&limit=50")},
-      {"list-cursor", get("/v1/registrations?stuck_for=1h30m&cursor=" + list_cursor)},
-      {"list-bad-limit", get("/v1/registrations?limit=0&limit=2")},
-      {"list-unknown", get("/v1/registrations?colour=blue&phase=")},
-      {"funnel", get("/v1/stats/funnel")},
+      {"registration", read("/v1/registrations/reg-1")},
+      {"registration-escaped", read("/v1/registrations/reg%2F1%41")},
+      {"registration-bad-escape", read("/v1/registrations/reg%G1")},
+      {"history", read("/v1/registrations/reg-1/history?limit=10&cursor=" + history_cursor)},
+      {"history-bad-cursor", read("/v1/registrations/reg-1/history?cursor=" + list_cursor)},
+      {"list", read("/v1/registrations?phase=card&status=active&channel=kiosk&limit=50")},
+      {"list-cursor", read("/v1/registrations?stuck_for=1h30m&cursor=" + list_cursor)},
+      {"list-bad-limit", read("/v1/registrations?limit=0&limit=2")},
+      {"list-unknown", read("/v1/registrations?colour=blue&phase=")},
+      {"funnel", read("/v1/stats/funnel")},
+      {"funnel-operator", get("/v1/stats/funnel", token)},
+      {"funnel-no-token", get("/v1/stats/funnel")},
+      {"journey", read("/v1/stats/journey?channel=self-service")},
+      {"activity", read("/v1/stats/activity")},
+      {"count", read("/v1/registrations/count?status=locked&step=selfie")},
+      {"bulk-status", read("/v1/bulk/bulk-1")},
+      {"cancel-reader-token", post("/v1/registrations/reg-1/cancel", reader, retry)},
       {"passcode-key", get("/v1/keys/passcode")},
       {"not-found", get("/v2/nothing")},
       {"method-not-allowed", "DELETE /v1/registrations/reg-1 HTTP/1.1\r\nHost: x\r\n\r\n"},
@@ -244,7 +254,7 @@ void http_corpus(const fs::path& dir) {
       {"retry-chunked", "POST /v1/registrations/reg-1/retry HTTP/1.1\r\nHost: x\r\n" + token +
                             "Transfer-Encoding: chunked\r\n\r\n" + chunk(retry.substr(0, 16)) +
                             chunk(retry.substr(16)) + chunk("")},
-      {"keep-alive-two", get("/healthz") + get("/v1/registrations/reg-2")},
+      {"keep-alive-two", get("/healthz") + read("/v1/registrations/reg-2")},
       {"close", get("/healthz", "Connection: close\r\n") + get("/readyz")},
       {"body-too-large", "POST /v1/registrations/reg-1/retry HTTP/1.1\r\nHost: x\r\n" + token +
                              "Content-Length: 100000\r\n\r\n{"},
@@ -377,11 +387,12 @@ void trust_file_corpus(const fs::path& dir) {
   std::cout << "trust_file_fuzz: " << seeds.size() << " trust files\n";
 }
 
-// Operator files: one as enroll-keygen writes it (an operator added, one revoked) and one of
-// each kind of refusal.
+// Operator files: one as enroll-keygen writes it (an operator revoked, one added, a reader),
+// one from before roles, and one of each kind of refusal.
 void operator_file_corpus(const fs::path& dir) {
   const std::string ann = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
   const std::string bo = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+  const std::string cy = "486ea46224d1bb4fb680f34f7c9ad96a8f24ec88be73ea8e5a6c65260e9cb8a7";
   const std::vector<std::pair<std::string, std::string>> seeds{
       {"good", R"json({
   "version": 1,
@@ -390,17 +401,31 @@ void operator_file_corpus(const fs::path& dir) {
       "created_at": "2026-12-04T09:00:00.000Z",
       "id": "operator-1",
       "revoked_at": "2026-12-04T10:00:00.000Z",
+      "role": "operator",
       "token_sha256": ")json" +
                    ann + R"json("
     },
     {
       "created_at": "2026-12-04T09:30:00.000Z",
       "id": "op.ann_2",
+      "role": "operator",
       "token_sha256": ")json" +
                    bo + R"json("
+    },
+    {
+      "created_at": "2026-12-04T09:00:00.000Z",
+      "id": "reader-1",
+      "role": "reader",
+      "token_sha256": ")json" +
+                   cy + R"json("
     }
   ]
 })json"},
+      {"no-role", R"json({"version":1,"operators":[{"id":"a","token_sha256":")json" + ann +
+                      R"json(","created_at":"2026-12-01T00:00:00Z"}]})json"},
+      {"unknown-role",
+       R"json({"version":1,"operators":[{"id":"a","role":"admin","token_sha256":")json" + ann +
+           R"json(","created_at":"2026-12-01T00:00:00Z"}]})json"},
       {"empty", R"json({"version":1,"operators":[]})json"},
       {"unknown-field", R"json({"version":1,"operators":[{"id":"a","token":"x"}]})json"},
       {"bad-id", R"json({"version":1,"operators":[{"id":"a b","token_sha256":")json" + ann +

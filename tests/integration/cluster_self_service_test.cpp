@@ -43,21 +43,22 @@ class ClusterSelfServiceTest : public OrchestratorTest {
     const auto ready = http_get(port, "/readyz");
     EXPECT_EQ(ready.status, 200) << ready.body;
     for (const auto& id : ids) {
-      const auto status = http_get(port, "/v1/registrations/" + id);
+      const auto status = http_get(port, "/v1/registrations/" + id, reader_token_);
       ASSERT_EQ(status.status, 200) << id << ": " << status.body;
       EXPECT_EQ(status.json().at("status"), "issued") << status.body;
-      const auto history = http_get(port, "/v1/registrations/" + id + "/history?limit=100");
+      const auto history =
+          http_get(port, "/v1/registrations/" + id + "/history?limit=100", reader_token_);
       ASSERT_EQ(history.status, 200) << id << ": " << history.body;
       EXPECT_EQ(history.json().at("total"), stored_state(id)->at("audit_seq")) << id;
     }
-    const auto listing = http_get(port, "/v1/registrations?status=issued&limit=100");
+    const auto listing = http_get(port, "/v1/registrations?status=issued&limit=100", reader_token_);
     ASSERT_EQ(listing.status, 200) << listing.body;
     const auto page = listing.json();  // named: a loop over a temporary's member dangles
     std::set<std::string> listed;
     for (const auto& item : page.at("items")) listed.insert(item.at("id"));
     EXPECT_EQ(listed, std::set<std::string>(ids.begin(), ids.end()));
     EXPECT_TRUE(page.at("next_cursor").is_null());
-    const auto funnel = http_get(port, "/v1/stats/funnel");
+    const auto funnel = http_get(port, "/v1/stats/funnel", reader_token_);
     ASSERT_EQ(funnel.status, 200) << funnel.body;
     const auto self_service = funnel.json().at("channels").at("self-service");
     EXPECT_EQ(self_service.at("status").at("issued"), ids.size()) << funnel.body;
@@ -114,7 +115,7 @@ TEST_F(ClusterSelfServiceTest, PartitionsMigratedToAnotherMasterMidRunLoseNothin
   sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
   // The API's connection learns the slot map now; its reads after the migration meet MOVED.
   EXPECT_EQ(http_get(http_port(), "/healthz").status, 200);
-  EXPECT_EQ(http_get(http_port(), "/v1/stats/funnel").status, 200);
+  EXPECT_EQ(http_get(http_port(), "/v1/stats/funnel", reader_token_).status, 200);
   const auto ids = start_self_service(driver, 12, 7200, "cl");
   // While the registrations run, the slots of every partition on one master move to
   // another (keys and all), one after the other, and back at the end. enrollmentd meets

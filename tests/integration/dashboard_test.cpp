@@ -1,14 +1,15 @@
 // The dashboard (GET /) in a real browser: a known run (self-service registrations: issued,
 // one after a blurry photo, one after a busy registry, one rejected for a revoked card; two
-// left idle, hence stuck), then headless Chromium loads each view of the page, lets its script
-// refresh a few times, and the figures in its DOM are compared with the API: the journey graph
-// with /v1/stats/journey, the charts with /v1/stats/activity, the funnel with
-// /v1/stats/funnel, the tables with /metrics and the stuck and incident listings, a
-// registration's timeline with its history. A screenshot of each view is kept in the build
-// tree's test-output/ folder. Chromium is required (ops/setup installs it): without it the
-// test fails.
+// left idle, hence stuck), then headless Chromium loads each view of the page, signs in with
+// the demo reader's token (the /v1 reads need one), lets its script refresh a few times, and the
+// figures in its DOM are compared with the API: the journey graph with /v1/stats/journey, the
+// charts with /v1/stats/activity, the funnel with /v1/stats/funnel, the tables with /metrics and
+// the stuck and incident listings, a registration's timeline with its history. A screenshot of each
+// view is kept in the build tree's test-output/ folder. Chromium is required (ops/setup installs
+// it): without it the test fails.
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -95,44 +96,44 @@ std::string text_of(const std::vector<Element>& elements,
   return {};
 }
 
-// Loads `url` in headless Chromium with virtual time for about three refreshes of the page,
-// saves a screenshot to `screenshot`, and returns the DOM as the page's script left it.
+// Signs in on the page's form with `token` (a reader's, or an operator's).
+void sign_in(DevToolsPage& page, const std::string& token) {
+  ASSERT_TRUE(
+      // The script sets data-signed-in once it has run (the page may still be loading).
+      page.wait_for("document.body !== null && document.body.dataset.signedIn === 'false' && "
+                    "!document.getElementById('sign-in').hidden",
+                    30s))
+      << "no sign-in form";
+  page.evaluate("document.getElementById('sign-in-token').value = '" + token + "'");
+  page.evaluate("document.getElementById('sign-in-form').requestSubmit()");
+}
+
+// Loads `url` in headless Chromium (over the DevTools protocol: the page must be signed in to),
+// signs in with `token`, waits until `ready` holds in the page (its script has read the API),
+// saves a screenshot of the window to `screenshot` and returns the DOM as the script left it.
 // Chromium's profile and its output go to `scratch`; the profile is removed after.
 std::string load_in_chromium(const std::string& url, const fs::path& screenshot,
-                             const fs::path& scratch, const std::string& window = "1280,1600") {
-  const auto profile = scratch / "chromium-profile";
-  struct RemoveOnExit {
-    fs::path path;
-    ~RemoveOnExit() {
-      std::error_code ec;
-      fs::remove_all(path, ec);
-    }
-  } remove_profile{profile};
-  fs::create_directories(profile);
-  ChildProcess::Options options{
-      {"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-       "--user-data-dir=" + profile.string(), "--window-size=" + window,
-       "--virtual-time-budget=12000", "--screenshot=" + screenshot.string(), "--dump-dom", url},
-      scratch / "dom.html"};
-  options.error_file = scratch / "chromium.log";
-  options.own_process_group = true;  // its helper processes end with it
-  std::unique_ptr<ChildProcess> chromium;
+                             const fs::path& scratch, const std::string& token,
+                             const std::string& ready, const std::string& window = "1280,1600") {
+  std::unique_ptr<DevToolsPage> page;
   try {
-    chromium = std::make_unique<ChildProcess>(options);
+    page = std::make_unique<DevToolsPage>(url, scratch, window);
   } catch (const std::runtime_error& e) {
     ADD_FAILURE() << e.what()
                   << "\nThe dashboard test needs Chromium on PATH: run ops/setup (Debian package "
                      "chromium).";
     return {};
   }
-  const auto status = chromium->wait_exit(90s);
-  if (!status) {
-    chromium->stop();
-    ADD_FAILURE() << "chromium did not finish within 90 s\n" << file_text(options.error_file);
-  } else {
-    EXPECT_EQ(*status, 0) << file_text(options.error_file);
-  }
-  return chromium->log();
+  sign_in(*page, token);
+  EXPECT_TRUE(page->wait_for(ready, 60s)) << "never: " << ready << "\n" << page->dom();
+  page->screenshot(screenshot);
+  return page->dom();
+}
+
+// The page has read the API (`times` refreshes) and rendered it.
+std::string loaded(int times = 1) {
+  return "document.body.dataset.loaded === 'true' && Number(document.body.dataset.refreshed) >= " +
+         std::to_string(times);
 }
 
 // Citizens 8201-8205 are driven: clean, blurry photo once, registry busy once, revoked
@@ -192,7 +193,7 @@ TEST_F(DashboardTest, JourneyAndActivityOfAQuietServerAndWhatTheyRefuse) {
   const auto port = http_port();
   for (const std::string channel :
        {"self-service", "kiosk", "officer-assisted", "passcode-reset"}) {
-    const auto r = http_get(port, "/v1/stats/journey?channel=" + channel);
+    const auto r = http_get(port, "/v1/stats/journey?channel=" + channel, reader_token_);
     ASSERT_EQ(r.status, 200) << r.body;
     const auto j = r.json();
     EXPECT_EQ(j.at("channel"), channel);
@@ -202,7 +203,7 @@ TEST_F(DashboardTest, JourneyAndActivityOfAQuietServerAndWhatTheyRefuse) {
     for (const auto& e : j.at("edges")) EXPECT_EQ(e.at("last_hour"), 0) << e;
     EXPECT_TRUE(j.at("elsewhere").at("moves").empty());
   }
-  const auto activity = http_get(port, "/v1/stats/activity").json();
+  const auto activity = http_get(port, "/v1/stats/activity", reader_token_).json();
   ASSERT_EQ(activity.at("minutes").size(), 60u);
   for (const auto& m : activity.at("minutes")) EXPECT_EQ(m.at("applied"), 0) << m;
   EXPECT_EQ(activity.at("minutes").at(0).at("at"), activity.at("since"));
@@ -212,7 +213,7 @@ TEST_F(DashboardTest, JourneyAndActivityOfAQuietServerAndWhatTheyRefuse) {
            {"/v1/stats/journey?channel=carrier-pigeon", "bad_filter"},
            {"/v1/stats/journey?channel=kiosk&since=1h", "bad_request"},
            {"/v1/stats/activity?minutes=5", "bad_request"}}) {
-    const auto r = http_get(port, target);
+    const auto r = http_get(port, target, reader_token_);
     EXPECT_EQ(r.status, 400) << target;
     EXPECT_EQ(r.error_code(), code) << target << ": " << r.body;
   }
@@ -238,15 +239,16 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
     return m.contains("enroll_registrations_stuck") && m.at("enroll_registrations_stuck") == 2;
   });
   ASSERT_EQ(metrics.at("enroll_registrations_stuck"), 2);
-  const auto funnel = http_get(port, "/v1/stats/funnel").json().at("channels");
-  const auto stuck = http_get(port, "/v1/registrations?stuck_for=1s&limit=20").json();
+  const auto funnel = http_get(port, "/v1/stats/funnel", reader_token_).json().at("channels");
+  const auto stuck =
+      http_get(port, "/v1/registrations?stuck_for=1s&limit=20", reader_token_).json();
 
   const fs::path out_dir = ENROLL_TEST_OUTPUT_DIR;
   fs::create_directories(out_dir);
   const auto screenshot = out_dir / "dashboard.png";
   fs::remove(screenshot);
-  const auto dom =
-      load_in_chromium("http://127.0.0.1:" + std::to_string(port) + "/", screenshot, work_);
+  const auto dom = load_in_chromium("http://127.0.0.1:" + std::to_string(port) + "/", screenshot,
+                                    work_, reader_token_, loaded(2));
   if (fs::exists(screenshot)) std::cout << "dashboard screenshot: " << screenshot.string() << "\n";
   ASSERT_FALSE(dom.empty());
   const auto elements = data_elements(dom);
@@ -342,7 +344,8 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
   // moves of the last hour (every way forward labelled; other edges when taken), as the API
   // counts them.
   EXPECT_EQ(body[0].attrs.at("data-view"), "journey");
-  const auto journey = http_get(port, "/v1/stats/journey?channel=self-service").json();
+  const auto journey =
+      http_get(port, "/v1/stats/journey?channel=self-service", reader_token_).json();
   ASSERT_EQ(matching(elements, {{"data-journey", "self-service"}}).size(), 1u) << dom;
   const auto& nodes = journey.at("nodes");
   std::size_t steps = 0;
@@ -396,7 +399,7 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
 
   // The last hour's charts: a point per minute, the totals of /v1/stats/activity, which
   // counts what /metrics counts (one instance, started for this test).
-  const auto minutes = http_get(port, "/v1/stats/activity").json().at("minutes");
+  const auto minutes = http_get(port, "/v1/stats/activity", reader_token_).json().at("minutes");
   ASSERT_EQ(minutes.size(), 60u);
   std::int64_t applied = 0;
   std::int64_t failed = 0;
@@ -416,7 +419,8 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
   EXPECT_EQ(text_of(elements, {{"data-hour-task", "card.verify"}}), "6");
 
   // Incidents: the one of this run, listed with a retry for the operator.
-  const auto incidents = http_get(port, "/v1/registrations?status=incident&limit=20");
+  const auto incidents =
+      http_get(port, "/v1/registrations?status=incident&limit=20", reader_token_);
   ASSERT_EQ(incidents.status, 200) << incidents.body;
   ASSERT_EQ(incidents.json().at("items").size(), 1u) << incidents.body;
   EXPECT_EQ(incidents.json().at("items").at(0).at("id"), driven[4]);
@@ -438,7 +442,7 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
     const auto shot = out_dir / ("dashboard-" + view + ".png");
     fs::remove(shot);
     const auto view_dom = load_in_chromium("http://127.0.0.1:" + std::to_string(port) + "/#" + view,
-                                           shot, work_, "1280,1000");
+                                           shot, work_, reader_token_, loaded(), "1280,1000");
     const auto view_elements = data_elements(view_dom);
     const auto page_body = matching(view_elements, {{"data-loaded", "true"}});
     ASSERT_EQ(page_body.size(), 1u) << view_dom;
@@ -459,7 +463,8 @@ TEST_F(DashboardTest, ShowsARegistrationsTimelineFromItsHistory) {
   const auto ids = start_self_service(driver, 1, kFirstCitizen, "dash-timeline");
   drive(driver, ids, 150s);
   ASSERT_EQ(driver.outcome_of(ids[0]), sim::Outcome::issued);
-  const auto history = http_get(port, "/v1/registrations/" + ids[0] + "/history?limit=1000").json();
+  const auto history =
+      http_get(port, "/v1/registrations/" + ids[0] + "/history?limit=1000", reader_token_).json();
   const auto& records = history.at("records");
   ASSERT_GT(records.size(), 5u);
 
@@ -467,9 +472,10 @@ TEST_F(DashboardTest, ShowsARegistrationsTimelineFromItsHistory) {
   fs::create_directories(out_dir);
   const auto shot = out_dir / "dashboard-timeline.png";
   fs::remove(shot);
-  const auto dom =
-      load_in_chromium("http://127.0.0.1:" + std::to_string(port) + "/#timeline/" + ids[0], shot,
-                       work_, "1280,2400");
+  const auto dom = load_in_chromium(
+      "http://127.0.0.1:" + std::to_string(port) + "/#timeline/" + ids[0], shot, work_,
+      reader_token_, loaded() + " && document.getElementById('timeline').dataset.loaded === 'true'",
+      "1280,2400");
   const auto elements = data_elements(dom);
   const auto list = matching(elements, {{"data-registration", ids[0]}, {"data-loaded", ""}});
   ASSERT_EQ(list.size(), 1u) << dom;
@@ -506,6 +512,7 @@ TEST_F(DashboardTest, AnOperatorRetriesAnIncidentFromThePage) {
   const std::string id = ids[0];
 
   DevToolsPage page("http://127.0.0.1:" + std::to_string(port) + "/#incidents", work_);
+  sign_in(page, reader_token_);  // to read; the retry asks for an operator's token
   const std::string button = "document.querySelector('[data-retry=\"" + id + "\"]')";
   ASSERT_TRUE(page.wait_for(button + " !== null", 30s)) << "no Retry button for " << id;
   // Retry asks for the token in a dialog.
@@ -527,7 +534,9 @@ TEST_F(DashboardTest, AnOperatorRetriesAnIncidentFromThePage) {
   drive(driver, ids, 120s);
   EXPECT_EQ(driver.outcome_of(id), sim::Outcome::issued);
   const auto history =
-      http_get(port, "/v1/registrations/" + id + "/history?limit=1000").json().at("records");
+      http_get(port, "/v1/registrations/" + id + "/history?limit=1000", reader_token_)
+          .json()
+          .at("records");
   int retries = 0;
   for (const auto& r : history) {
     if (r.at("outcome").get<std::string>().rfind("operator_retry: from the page", 0) != 0) continue;
@@ -535,6 +544,52 @@ TEST_F(DashboardTest, AnOperatorRetriesAnIncidentFromThePage) {
     EXPECT_EQ(r.at("actor").at("operator"), "operator-1");
   }
   EXPECT_EQ(retries, 1);
+}
+
+// The page loads without a token and asks for one; the API answers its reads 401 without one
+// and data with a reader's; a refused token is forgotten and asked for again with a reason; a
+// good one is kept in this tab's sessionStorage (never localStorage) until signing out.
+TEST_F(DashboardTest, AsksForAReaderTokenAndForgetsARefusedOne) {
+  const auto port = http_port();
+  for (const std::string target :
+       {"/v1/stats/funnel", "/v1/stats/activity", "/v1/stats/journey?channel=self-service",
+        "/v1/registrations?stuck_for=1s&limit=20", "/v1/registrations?status=incident"}) {
+    const auto refused = http_get(port, target);
+    EXPECT_EQ(refused.status, 401) << target;
+    EXPECT_EQ(refused.error_code(), "unauthorized") << target;
+    EXPECT_EQ(http_get(port, target, reader_token_).status, 200) << target;
+  }
+  EXPECT_EQ(http_get(port, "/").status, 200);  // the page itself is open
+
+  DevToolsPage page("http://127.0.0.1:" + std::to_string(port) + "/", work_);
+  const std::string key = "sessionStorage.getItem('enroll.readerToken')";
+  ASSERT_TRUE(
+      page.wait_for("document.body !== null && document.body.dataset.signedIn === 'false'", 30s));
+  EXPECT_EQ(page.evaluate("document.getElementById('sign-in').hidden"), false);
+  EXPECT_EQ(page.evaluate("document.querySelector('main').hidden"), true);
+  EXPECT_EQ(page.evaluate("document.body.dataset.loaded"), "false");
+
+  // A token the API refuses: forgotten, asked for again, with the reason.
+  sign_in(page, "not-a-token-of-anyone");
+  ASSERT_TRUE(
+      page.wait_for("document.body.dataset.signedIn === 'false' && "
+                    "document.getElementById('sign-in-note').textContent.includes('refused')",
+                    30s))
+      << page.dom();
+  EXPECT_EQ(page.evaluate(key), nullptr);
+  EXPECT_EQ(page.evaluate("document.body.dataset.loaded"), "false");
+
+  // The reader's: the figures come, the token stays in this tab only.
+  sign_in(page, reader_token_);
+  ASSERT_TRUE(page.wait_for(loaded(), 30s)) << page.dom();
+  EXPECT_EQ(page.evaluate(key), reader_token_);
+  EXPECT_EQ(page.evaluate("localStorage.length"), 0);
+  EXPECT_EQ(page.evaluate("document.getElementById('sign-in').hidden"), true);
+  EXPECT_EQ(page.evaluate("document.getElementById('error').hidden"), true);
+
+  page.evaluate("document.getElementById('sign-out').click()");
+  EXPECT_EQ(page.evaluate(key), nullptr);
+  EXPECT_EQ(page.evaluate("document.body.dataset.signedIn"), "false");
 }
 
 }  // namespace

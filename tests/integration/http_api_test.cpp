@@ -61,9 +61,10 @@ class HttpApiTest : public OrchestratorTest {
     std::vector<std::string> out;
     std::string cursor;
     for (int pages = 0; pages < 100; ++pages) {
-      const auto r =
-          http_get(port, "/v1/registrations?" + query + "&limit=" + std::to_string(limit) +
-                             (cursor.empty() ? "" : "&cursor=" + cursor));
+      const auto r = http_get(port,
+                              "/v1/registrations?" + query + "&limit=" + std::to_string(limit) +
+                                  (cursor.empty() ? "" : "&cursor=" + cursor),
+                              reader_token_);
       EXPECT_EQ(r.status, 200) << r.body;
       const auto page = r.json();
       EXPECT_LE(page.at("items").size(), limit);
@@ -181,7 +182,7 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
 
   // GET /v1/registrations/{id}: where each stands, no secrets, no plaintext citizen ID.
   for (const auto& id : driven) {
-    const auto r = http_get(port, "/v1/registrations/" + id);
+    const auto r = http_get(port, "/v1/registrations/" + id, reader_token_);
     ASSERT_EQ(r.status, 200) << r.body;
     const auto v = r.json();
     const auto stored = stored_state(id).value();
@@ -203,25 +204,26 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
         std::string::npos);
   }
   for (const auto& id : idle) {
-    const auto v = http_get(port, "/v1/registrations/" + id).json();
+    const auto v = http_get(port, "/v1/registrations/" + id, reader_token_).json();
     EXPECT_EQ(v.at("status"), "active");
     EXPECT_EQ(v.at("phase"), "consent");
     EXPECT_EQ(v.at("step"), "accept-terms");
     EXPECT_EQ(v.at("stage"), "awaiting_input");
   }
-  auto r = http_get(port, "/v1/registrations/reg-never-started");
+  auto r = http_get(port, "/v1/registrations/reg-never-started", reader_token_);
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.error_code(), "registration_not_found");
-  r = http_get(port, "/v1/registrations/bad%20id");
+  r = http_get(port, "/v1/registrations/bad%20id", reader_token_);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.error_code(), "bad_id");
-  r = http_get(port, "/v1/registrations/" + busy_ + "?verbose=1");
+  r = http_get(port, "/v1/registrations/" + busy_ + "?verbose=1", reader_token_);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.error_code(), "bad_request");
 
   // GET .../history: the audit chain as enroll.audit carries it, paged.
   {
-    const auto h = http_get(port, "/v1/registrations/" + busy_ + "/history?limit=1000");
+    const auto h =
+        http_get(port, "/v1/registrations/" + busy_ + "/history?limit=1000", reader_token_);
     ASSERT_EQ(h.status, 200) << h.body;
     const auto body = h.json();
     const auto stored = stored_state(busy_).value();
@@ -248,8 +250,10 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
     json paged = json::array();
     std::string cursor;
     for (int pages = 0; pages < 100; ++pages) {
-      const auto p = http_get(port, "/v1/registrations/" + busy_ + "/history?limit=3" +
-                                        (cursor.empty() ? "" : "&cursor=" + cursor))
+      const auto p = http_get(port,
+                              "/v1/registrations/" + busy_ + "/history?limit=3" +
+                                  (cursor.empty() ? "" : "&cursor=" + cursor),
+                              reader_token_)
                          .json();
       EXPECT_LE(p.at("records").size(), 3u);
       for (const auto& rec : p.at("records")) paged.push_back(rec);
@@ -258,20 +262,20 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
     }
     EXPECT_EQ(paged, records);
   }
-  r = http_get(port, "/v1/registrations/reg-never-started/history");
+  r = http_get(port, "/v1/registrations/reg-never-started/history", reader_token_);
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.error_code(), "registration_not_found");
-  r = http_get(port, "/v1/registrations/" + busy_ + "/history?cursor=bm9wZQ");
+  r = http_get(port, "/v1/registrations/" + busy_ + "/history?cursor=bm9wZQ", reader_token_);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.error_code(), "bad_cursor");
-  r = http_get(port, "/v1/registrations/" + busy_ + "/history?limit=0");
+  r = http_get(port, "/v1/registrations/" + busy_ + "/history?limit=0", reader_token_);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.error_code(), "bad_limit");
 
   // Listings: each filter, the cursor, the order.
   const auto issued = set_of(driven);
   const auto idle_set = set_of(idle);
-  auto page = http_get(port, "/v1/registrations?status=issued").json();
+  auto page = http_get(port, "/v1/registrations?status=issued", reader_token_).json();
   EXPECT_EQ(set_of(ids_of(page)), issued);
   EXPECT_TRUE(page.at("next_cursor").is_null());
   std::string last;
@@ -306,14 +310,14 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
            {"limit=ten", "bad_limit"},
            {"sort=desc", "bad_request"},
            {"phase=card&phase=pin", "bad_request"}}) {
-    r = http_get(port, "/v1/registrations?" + query);
+    r = http_get(port, "/v1/registrations?" + query, reader_token_);
     EXPECT_EQ(r.status, 400) << query;
     EXPECT_EQ(r.error_code(), code) << query << ": " << r.body;
     EXPECT_FALSE(r.json().at("error").at("message").get<std::string>().empty());
   }
 
   // The funnel.
-  r = http_get(port, "/v1/stats/funnel");
+  r = http_get(port, "/v1/stats/funnel", reader_token_);
   ASSERT_EQ(r.status, 200);
   const auto funnel = r.json().at("channels");
   const auto& self = funnel.at("self-service");
@@ -388,12 +392,13 @@ TEST_F(HttpApiTest, SpeaksHttpProperly) {
   EXPECT_EQ(r.body, "");
   EXPECT_EQ(r.headers.at("content-length"), std::to_string(full.body.size()));
   EXPECT_EQ(r.headers.at("content-type"), "application/json");
-  r = c.request("HEAD", "/v1/registrations/nobody-here");
+  const std::map<std::string, std::string> reader{{"Authorization", "Bearer " + reader_token_}};
+  r = c.request("HEAD", "/v1/registrations/nobody-here", reader);
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.body, "");
   r = c.request("GET", "/v1/registrations/%zz");
   EXPECT_EQ(r.status, 400);
-  r = c.request("GET", "/v1/registrations/nobody-here");
+  r = c.request("GET", "/v1/registrations/nobody-here", reader);
   EXPECT_EQ(r.status, 404);
   r = c.request("GET", "/healthz");
   EXPECT_EQ(r.status, 200);

@@ -37,7 +37,7 @@ class OperatorApiTest : public OrchestratorTest {
     return c.request("POST", "/v1/registrations/" + id + "/" + action, headers, body.dump());
   }
   json status_of(const std::string& id) {
-    const auto r = http_get(http_port(), "/v1/registrations/" + id);
+    const auto r = http_get(http_port(), "/v1/registrations/" + id, reader_token_);
     return r.status == 200 ? r.json() : json();
   }
   // Polls GET /v1/registrations/{id} until `done` holds for it.
@@ -55,7 +55,8 @@ class OperatorApiTest : public OrchestratorTest {
   }
   // The audit records of `id` (GET .../history) whose outcome starts with `prefix`.
   std::vector<json> records_of(const std::string& id, const std::string& prefix) {
-    const auto r = http_get(http_port(), "/v1/registrations/" + id + "/history?limit=1000");
+    const auto r =
+        http_get(http_port(), "/v1/registrations/" + id + "/history?limit=1000", reader_token_);
     EXPECT_EQ(r.status, 200) << r.body;
     const auto body = r.json();
     std::vector<json> out;
@@ -162,7 +163,8 @@ TEST_F(OperatorApiTest, AnIncidentWaitsForTheOperatorsRetryThenCompletes) {
   EXPECT_EQ(v.at("incident").at("error"), "unavailable");
   EXPECT_EQ(v.at("incident").at("attempts"), 5);
   EXPECT_EQ(v.at("reason").at("code"), "task_failed");
-  const auto listed = http_get(http_port(), "/v1/registrations?status=incident").json();
+  const auto listed =
+      http_get(http_port(), "/v1/registrations?status=incident", reader_token_).json();
   ASSERT_EQ(listed.at("items").size(), 1u) << listed.dump();
   EXPECT_EQ(listed.at("items")[0].at("id"), incident_);
   const auto metrics = parse_metrics(http_get(http_port(), "/metrics").body);
@@ -310,7 +312,7 @@ TEST_F(OperatorApiTest, RefusesWithoutTheTokenABadBodyAnUnknownOrImpossibleActio
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(r.error_code(), "rewind_forward");
   // 405: the action routes take POST only.
-  r = http_get(http_port(), "/v1/registrations/" + id + "/retry");
+  r = http_get(http_port(), "/v1/registrations/" + id + "/retry", reader_token_);
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(r.headers.at("allow"), "POST");
 
@@ -459,6 +461,83 @@ TEST_F(NamedOperatorsTest, EachActionIsAuditedUnderItsOwnOperator) {
 }
 
 // enrollctl against the running enrollmentd.
+// The reader role (issue 15): every /v1 read needs a reader's or an operator's token (none, an
+// unknown one and a revoked reader's: 401); a reader's token reads but never acts (403
+// not_an_operator, nothing on the inbox), through the API and enrollctl; the probes, the
+// metrics, the dashboard's page and the signed passcode key stay open.
+class ReaderRoleTest : public OperatorApiTest {
+ protected:
+  void adjust_operators(trust::OperatorFile& operators) override {
+    const auto now = trust::system_now();
+    gone_ = std::string(
+        trust::add_operator(operators, trust::OperatorId("rd-gone"), now, trust::TokenRole::reader)
+            .token.view());
+    trust::revoke_operator(operators, trust::OperatorId("rd-gone"), now);
+  }
+  std::string gone_;  // a reader revoked before enrollmentd started
+};
+
+TEST_F(ReaderRoleTest, ReadsNeedATokenAndAReadersTokenNeverActs) {
+  const auto id = start_idle(8301);  // read with the demo reader's token
+  const std::vector<std::string> reads{"/v1/registrations?status=active",
+                                       "/v1/registrations/count?status=active",
+                                       "/v1/registrations/" + id,
+                                       "/v1/registrations/" + id + "/history",
+                                       "/v1/stats/funnel",
+                                       "/v1/stats/journey?channel=self-service",
+                                       "/v1/stats/activity",
+                                       "/v1/bulk/bulk-nope"};
+  for (const auto& target : reads) {
+    for (const std::string& token : {std::string(), std::string("not-a-token"), gone_}) {
+      const auto r = http_get(http_port(), target, token);
+      EXPECT_EQ(r.status, 401) << target << " " << token;
+      EXPECT_EQ(r.error_code(), "unauthorized") << target;
+      EXPECT_EQ(r.headers.at("www-authenticate"), "Bearer") << target;
+      EXPECT_EQ(r.body.find(id), std::string::npos) << target << ": " << r.body;
+    }
+    // A reader reads; so does an operator.
+    for (const auto& token : {reader_token_, operator_token_}) {
+      const auto r = http_get(http_port(), target, token);
+      EXPECT_EQ(r.status, target == "/v1/bulk/bulk-nope" ? 404 : 200) << target << " " << r.body;
+    }
+  }
+  EXPECT_EQ(http_get(http_port(), "/v1/registrations/" + id, reader_token_).json().at("id"), id);
+
+  // Open to anyone.
+  for (const char* open : {"/healthz", "/readyz", "/metrics", "/", "/dashboard.js",
+                           "/dashboard.css", "/v1/keys/passcode"}) {
+    EXPECT_EQ(http_get(http_port(), open).status, 200) << open;
+  }
+
+  // A reader's token never acts: the single actions and the bulk ones.
+  for (const char* action : {"retry", "cancel"}) {
+    const auto r = post(id, action, {{"reason", "a reader tries"}}, reader_token_);
+    EXPECT_EQ(r.status, 403) << action << " " << r.body;
+    EXPECT_EQ(r.error_code(), "not_an_operator") << action;
+  }
+  EXPECT_EQ(post(id, "cancel", {{"reason", "gone"}}, gone_).status, 401);
+  for (const char* action : {"retry", "cancel"}) {
+    HttpConnection c(http_port());
+    const auto r = c.request(
+        "POST", std::string("/v1/registrations/bulk/") + action,
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + reader_token_}},
+        json{{"query", "status=active"}, {"reason", "a reader tries"}, {"count", 1}}.dump());
+    EXPECT_EQ(r.status, 403) << action << " " << r.body;
+    EXPECT_EQ(r.error_code(), "not_an_operator") << action;
+  }
+  // enrollctl with the reader's token file: reads, and is refused an action.
+  const auto url = "http://127.0.0.1:" + std::to_string(http_port());
+  const auto file = reader_token_file().string();
+  std::string out;
+  EXPECT_EQ(enrollctl({"--url", url, "--token-file", file, "--json", "status", id}, out), 0) << out;
+  EXPECT_NE(out.find("\"id\":\"" + id + "\""), std::string::npos) << out;
+  EXPECT_EQ(enrollctl({"--url", url, "--token-file", file, "cancel", id, "--reason", "r"}, out), 1)
+      << out;
+  EXPECT_NE(out.find("403 not_an_operator"), std::string::npos) << out;
+  EXPECT_TRUE(operator_messages().empty());
+  EXPECT_EQ(status_of(id).at("status"), "active");
+}
+
 class EnrollctlServiceTest : public OperatorApiTest {
  protected:
   struct Run {
@@ -470,7 +549,8 @@ class EnrollctlServiceTest : public OperatorApiTest {
     std::vector<std::string> argv{ENROLLCTL_BIN};
     argv.insert(argv.end(), args.begin(), args.end());
     // Nothing from the test runner's environment decides for the command.
-    for (const char* name : {"ENROLL_URL", "ENROLL_OPERATOR_TOKEN", "ENROLL_KEYS"}) {
+    for (const char* name :
+         {"ENROLL_URL", "ENROLL_OPERATOR_TOKEN", "ENROLL_TOKEN_FILE", "ENROLL_KEYS"}) {
       env.try_emplace(name, "");
     }
     ChildProcess p(ChildProcess::Options{
@@ -479,6 +559,11 @@ class EnrollctlServiceTest : public OperatorApiTest {
     run.exit = p.wait_exit(60s).value_or(-1);
     run.out = p.log();
     return run;
+  }
+  // A read, with the demo reader's token file (ENROLL_TOKEN_FILE).
+  Run read_ctl(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    env.try_emplace("ENROLL_TOKEN_FILE", reader_token_file().string());
+    return ctl(std::move(args), std::move(env));
   }
   std::string url() { return "http://127.0.0.1:" + std::to_string(http_port()); }
   void adjust_operators(trust::OperatorFile& operators) override {
@@ -497,21 +582,21 @@ TEST_F(EnrollctlServiceTest, StatusHistoryListAndTheActions) {
   const auto keys = (work_ / "keys").string();
 
   // status
-  auto run = ctl({"--url", url, "status", id});
+  auto run = read_ctl({"--url", url, "status", id});
   EXPECT_EQ(run.exit, 0) << run.out;
   EXPECT_NE(run.out.find("registration " + id), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("accept-terms (awaiting_input"), std::string::npos) << run.out;
-  run = ctl({"status", id, "--json"}, {{"ENROLL_URL", url}});
+  run = read_ctl({"status", id, "--json"}, {{"ENROLL_URL", url}});
   EXPECT_EQ(run.exit, 0) << run.out;
   EXPECT_EQ(run.as_json().value("id", ""), id) << run.out;
   EXPECT_EQ(run.as_json().value("status", ""), "active");
-  run = ctl({"--url", url, "status", "reg-never-started"});
+  run = read_ctl({"--url", url, "status", "reg-never-started"});
   EXPECT_EQ(run.exit, 1);
   EXPECT_NE(run.out.find("404 registration_not_found"), std::string::npos) << run.out;
-  run = ctl({"--url", url, "--json", "status", "reg-never-started"});
+  run = read_ctl({"--url", url, "--json", "status", "reg-never-started"});
   EXPECT_EQ(run.exit, 1);
   EXPECT_EQ(run.as_json().value("status", 0), 404) << run.out;
-  run = ctl({"--url", "http://127.0.0.1:1", "status", id});
+  run = read_ctl({"--url", "http://127.0.0.1:1", "status", id});
   EXPECT_EQ(run.exit, 1);
   EXPECT_NE(run.out.find("cannot connect"), std::string::npos) << run.out;
   run = ctl({"--url", "ftp://example.org", "status", id});
@@ -520,21 +605,21 @@ TEST_F(EnrollctlServiceTest, StatusHistoryListAndTheActions) {
   EXPECT_EQ(run.exit, 2) << run.out;
 
   // list
-  run = ctl({"--url", url, "list", "--status", "active", "--json"});
+  run = read_ctl({"--url", url, "list", "--status", "active", "--json"});
   EXPECT_EQ(run.exit, 0) << run.out;
   std::set<std::string> listed;
   const auto active = run.as_json();
   for (const auto& item : active.at("items")) listed.insert(item.at("id"));
   EXPECT_EQ(listed, (std::set<std::string>{id, other}));
-  run = ctl({"--url", url, "list", "--phase", "consent", "--channel", "self-service"});
+  run = read_ctl({"--url", url, "list", "--phase", "consent", "--channel", "self-service"});
   EXPECT_EQ(run.exit, 0) << run.out;
   EXPECT_NE(run.out.find(id), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("2 registration(s)"), std::string::npos) << run.out;
-  run = ctl({"--url", url, "list", "--limit", "1", "--json"});
+  run = read_ctl({"--url", url, "list", "--limit", "1", "--json"});
   EXPECT_EQ(run.exit, 0) << run.out;
   EXPECT_EQ(run.as_json().at("items").size(), 1u);
   EXPECT_TRUE(run.as_json().at("next_cursor").is_string());
-  run = ctl({"--url", url, "list", "--phase", "nowhere"});
+  run = read_ctl({"--url", url, "list", "--phase", "nowhere"});
   EXPECT_EQ(run.exit, 1);
   EXPECT_NE(run.out.find("400 bad_filter"), std::string::npos) << run.out;
 
@@ -544,7 +629,10 @@ TEST_F(EnrollctlServiceTest, StatusHistoryListAndTheActions) {
   EXPECT_NE(run.out.find("--reason is required"), std::string::npos) << run.out;
   run = ctl({"--url", url, "retry", id, "--reason", "r"});
   EXPECT_EQ(run.exit, 2) << run.out;  // no token
-  EXPECT_NE(run.out.find("operator's token is needed"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("a bearer token is needed"), std::string::npos) << run.out;
+  run = ctl({"--url", url, "status", id});  // reads too
+  EXPECT_EQ(run.exit, 2) << run.out;
+  EXPECT_NE(run.out.find("--token-file F, or --keys DIR"), std::string::npos) << run.out;
   run = ctl({"--url", url, "--token", "wrong-token-wrong-token", "retry", id, "--reason", "r"});
   EXPECT_EQ(run.exit, 1) << run.out;
   EXPECT_NE(run.out.find("401 unauthorized"), std::string::npos) << run.out;
@@ -573,20 +661,20 @@ TEST_F(EnrollctlServiceTest, StatusHistoryListAndTheActions) {
 
   // history: the operators on the record.
   expect_audited(id, "rewind", "operator-1", "terms shown again", rewind_id);
-  run = ctl({"--url", url, "history", other, "--json"});
+  run = read_ctl({"--url", url, "history", other, "--json"});
   ASSERT_EQ(run.exit, 0) << run.out;
   const auto h = run.as_json();
   EXPECT_EQ(h.at("total"), stored_state(other).value().at("audit_seq"));
   ASSERT_EQ(h.at("records").size(), 3u);
   EXPECT_EQ(h.at("records")[1].at("actor").at("operator"), "op-fay");
   EXPECT_EQ(h.at("records")[2].at("actor").at("operator"), "operator-1");
-  run = ctl({"--url", url, "history", other});
+  run = read_ctl({"--url", url, "history", other});
   EXPECT_EQ(run.exit, 0) << run.out;
   EXPECT_NE(run.out.find("operator:operator-1"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("operator:op-fay"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("operator_cancel: fraud suspected"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("3 record(s)"), std::string::npos) << run.out;
-  run = ctl({"--url", url, "history", "reg-never-started"});
+  run = read_ctl({"--url", url, "history", "reg-never-started"});
   EXPECT_EQ(run.exit, 1);
   expect_exactly_once({id, other});
 }
@@ -629,7 +717,7 @@ class BulkActionsTest : public EnrollctlServiceTest {
     const auto deadline = std::chrono::steady_clock::now() + 60s;
     json v;
     while (std::chrono::steady_clock::now() < deadline) {
-      const auto r = http_get(http_port(), "/v1/bulk/" + job);
+      const auto r = http_get(http_port(), "/v1/bulk/" + job, reader_token_);
       EXPECT_EQ(r.status, 200) << r.body;
       v = r.json();
       if (v.value("state", "") == "done" || v.value("state", "") == "failed") return v;
@@ -667,7 +755,8 @@ TEST_F(BulkActionsTest, CountAndCancelByQueryActOnTheMatchingOnesExactlyOnce) {
   const std::string query = "status=locked&step=selfie&channel=self-service";
 
   // The listing's step filter, and the counts: by one index (exact ZCOUNT) and by a walk.
-  auto r = http_get(http_port(), "/v1/registrations?step=selfie&channel=self-service");
+  auto r =
+      http_get(http_port(), "/v1/registrations?step=selfie&channel=self-service", reader_token_);
   ASSERT_EQ(r.status, 200) << r.body;
   std::set<std::string> listed;
   const auto page = r.json();
@@ -676,23 +765,24 @@ TEST_F(BulkActionsTest, CountAndCancelByQueryActOnTheMatchingOnesExactlyOnce) {
     listed.insert(item.at("id"));
   }
   EXPECT_EQ(listed, (std::set<std::string>(locked_ids_.begin(), locked_ids_.end())));
-  r = http_get(http_port(), "/v1/registrations/count?status=locked");
+  r = http_get(http_port(), "/v1/registrations/count?status=locked", reader_token_);
   EXPECT_EQ(r.json(), (json{{"count", 3}, {"exact", true}})) << r.body;
-  r = http_get(http_port(), "/v1/registrations/count?step=accept-terms&channel=self-service");
+  r = http_get(http_port(), "/v1/registrations/count?step=accept-terms&channel=self-service",
+               reader_token_);
   EXPECT_EQ(r.json(), (json{{"count", 2}, {"exact", true}})) << r.body;
-  r = http_get(http_port(), "/v1/registrations/count?step=nowhere");
+  r = http_get(http_port(), "/v1/registrations/count?step=nowhere", reader_token_);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.error_code(), "bad_filter");
-  r = http_get(http_port(), "/v1/registrations/count?limit=5");
+  r = http_get(http_port(), "/v1/registrations/count?limit=5", reader_token_);
   EXPECT_EQ(r.status, 400) << r.body;
 
-  auto run = ctl({"--url", url, "count", "--query", query});
+  auto run = read_ctl({"--url", url, "count", "--query", query});
   EXPECT_EQ(run.exit, 0) << run.out;
   EXPECT_NE(run.out.find("3 registration(s) match " + query), std::string::npos) << run.out;
-  run = ctl({"--url", url, "--json", "count", "--query", "step=accept-terms"});
+  run = read_ctl({"--url", url, "--json", "count", "--query", "step=accept-terms"});
   EXPECT_EQ(run.exit, 0) << run.out;
   EXPECT_EQ(run.as_json().value("count", -1), 2) << run.out;
-  run = ctl({"--url", url, "count", "--query", "step=nowhere"});
+  run = read_ctl({"--url", url, "count", "--query", "step=nowhere"});
   EXPECT_EQ(run.exit, 2) << run.out;  // the service's 400: a usage error
   EXPECT_NE(run.out.find("unknown step 'nowhere'"), std::string::npos) << run.out;
 
@@ -819,7 +909,8 @@ TEST_F(BulkActionsTest, AServerSideBulkRetryIsAJobThatActsOnceOnEachMatchingOne)
   r = bulk("retry", {{"query", query}, {"reason", "r"}, {"expect_count", 2}});
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(r.error_code(), "count_changed");
-  EXPECT_EQ(http_get(http_port(), "/v1/bulk/bulk-nope").error_code(), "job_not_found");
+  EXPECT_EQ(http_get(http_port(), "/v1/bulk/bulk-nope", reader_token_).error_code(),
+            "job_not_found");
   EXPECT_TRUE(operator_messages().empty());
 
   r = bulk("retry", ok, "outage-42");
@@ -878,8 +969,8 @@ TEST_F(EnrollctlHttpsTest, SpeaksTlsWithTheCaFileAndGetsNothingWithout) {
   const std::string ca = (work_ / "keys" / "http" / "tls.crt").string();
   const std::string token = fay_;
   for (const std::string host : {"127.0.0.1", "localhost"}) {  // an IP and a DNS name SAN
-    auto run = ctl({"--url", "https://" + host + ":" + port, "--ca-file", ca, "--json", "status",
-                    "reg-never-started"});
+    auto run = read_ctl({"--url", "https://" + host + ":" + port, "--ca-file", ca, "--json",
+                         "status", "reg-never-started"});
     EXPECT_EQ(run.exit, 1) << run.out;
     EXPECT_EQ(run.as_json().value("status", 0), 404) << run.out;  // an answer, over TLS
   }
@@ -889,11 +980,11 @@ TEST_F(EnrollctlHttpsTest, SpeaksTlsWithTheCaFileAndGetsNothingWithout) {
                  {{"ENROLL_OPERATOR_TOKEN", token}});
   EXPECT_NE(run.out.find("not_found"), std::string::npos) << run.out;
   // The system's CAs do not know the self-signed certificate.
-  run = ctl({"--url", "https://127.0.0.1:" + port, "status", "reg-never-started"});
+  run = read_ctl({"--url", "https://127.0.0.1:" + port, "status", "reg-never-started"});
   EXPECT_EQ(run.exit, 1) << run.out;
   EXPECT_NE(run.out.find("TLS handshake"), std::string::npos) << run.out;
   // Plain HTTP to the HTTPS port: no answer.
-  run = ctl({"--url", "http://127.0.0.1:" + port, "status", "reg-never-started"});
+  run = read_ctl({"--url", "http://127.0.0.1:" + port, "status", "reg-never-started"});
   EXPECT_EQ(run.exit, 1) << run.out;
   EXPECT_NE(run.out.find("cannot read the answer"), std::string::npos) << run.out;
 }

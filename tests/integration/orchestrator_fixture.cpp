@@ -51,6 +51,7 @@ void OrchestratorTest::SetUp() {
   keys_ = load_keys(work_ / "keys");
   field_cipher_.emplace(key_views(*keys_.field));
   operator_token_ = trust::load_demo_operator_token(work_ / "keys");
+  reader_token_ = trust::load_token_file(reader_token_file());
   signers_.emplace(trust::Signers::load(work_ / "keys"));
   redis_ = redis::connect(redis_url());
   // enrollmentd gets the Redis password as a deployment gives it: in the key folder's
@@ -608,7 +609,14 @@ std::vector<std::string> OrchestratorTest::redis_keys(const std::string& pattern
 int OrchestratorTest::enrollctl(const std::vector<std::string>& args, std::string& out) {
   std::vector<std::string> argv{ENROLLCTL_BIN};
   argv.insert(argv.end(), args.begin(), args.end());
-  ChildProcess ctl(ChildProcess::Options{argv, work_ / "enrollctl.log"});
+  // Reads with the demo reader's token, as a dashboard user's; a command that names its own
+  // token (--keys for an action, --token, --token-file) uses that.
+  const bool own_token = std::any_of(args.begin(), args.end(), [](const std::string& a) {
+    return a == "--keys" || a == "--token" || a == "--token-file";
+  });
+  std::map<std::string, std::string> env{{"ENROLL_OPERATOR_TOKEN", ""}, {"ENROLL_TOKEN_FILE", ""}};
+  if (!own_token) env["ENROLL_TOKEN_FILE"] = reader_token_file().string();
+  ChildProcess ctl(ChildProcess::Options{argv, work_ / "enrollctl.log", env});
   const auto status = ctl.wait_exit(std::chrono::seconds(30));
   out = ctl.log();
   return status.value_or(-1);

@@ -161,6 +161,11 @@ class OrchestratorTest : public ::testing::Test {
   Keys keys_;
   std::optional<crypto::FieldCipher> field_cipher_;  // of keys_.field, as enrollmentd's
   std::string operator_token_;  // the demo operator's (operator-1), as enrollctl --keys reads it
+  std::string reader_token_;    // the demo reader's (reader-1): what the tests read /v1 with
+  // Its file, for enrollctl --token-file.
+  [[nodiscard]] std::filesystem::path reader_token_file() const {
+    return trust::demo_token_file(work_ / "keys", trust::kDemoReader);
+  }
   std::optional<trust::Signers> signers_;  // every default principal's (the key folder's)
   trust::TrustFile trust_;                 // the key folder's trust file, as SetUp wrote it
   std::unique_ptr<redis::Router> redis_;   // one server or a cluster, as redis_url() says

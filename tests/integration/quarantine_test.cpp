@@ -88,14 +88,14 @@ TEST_F(QuarantineTest, AStateThatNoLongerDecodesIsSetAsideAndTheServiceGoesOn) {
   // The API answers 409 registration_quarantined for it and its history; the listing and
   // enrollctl show it; /metrics counts it.
   const auto port = http_port();
-  auto r = http_get(port, "/v1/registrations/" + id);
+  auto r = http_get(port, "/v1/registrations/" + id, reader_token_);
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(r.error_code(), "registration_quarantined") << r.body;
   EXPECT_NE(r.body.find("unknown name 'teleported'"), std::string::npos) << r.body;
-  r = http_get(port, "/v1/registrations/" + id + "/history");
+  r = http_get(port, "/v1/registrations/" + id + "/history", reader_token_);
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(r.error_code(), "registration_quarantined");
-  r = http_get(port, "/v1/registrations?status=quarantined");
+  r = http_get(port, "/v1/registrations?status=quarantined", reader_token_);
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_EQ(r.json().at("items").size(), 1u) << r.body;
   EXPECT_EQ(r.json().at("items").at(0).at("id"), id);

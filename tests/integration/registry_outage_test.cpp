@@ -43,7 +43,7 @@ class RegistryOutageTest : public OrchestratorTest {
     registry_ = std::make_unique<ChildProcess>(connectors_options(log, flags, "registry"));
   }
   std::size_t count(const std::string& query) {
-    const auto r = http_get(http_port(), "/v1/registrations/count?" + query);
+    const auto r = http_get(http_port(), "/v1/registrations/count?" + query, reader_token_);
     EXPECT_EQ(r.status, 200) << r.body;
     return r.status == 200 ? r.json().at("count").get<std::size_t>() : 0;
   }

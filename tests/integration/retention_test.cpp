@@ -22,7 +22,7 @@ class RetentionTest : public OrchestratorTest {
     const auto until = std::chrono::steady_clock::now() + timeout;
     json view;
     do {
-      const auto r = http_get(port, "/v1/registrations/" + id);
+      const auto r = http_get(port, "/v1/registrations/" + id, reader_token_);
       if (r.status == 200) {
         view = r.json();
         if (view.value("purged_at", json()).is_string()) return view;
@@ -73,7 +73,7 @@ TEST_F(RetentionTest, FinishedRegistrationsArePurgedToTombstones) {
     EXPECT_LT(redis_->command({key[0]}, {"STRLEN", key[0]})->integer, 2000);
     expect_out_of_the_read_side(id);
 
-    const auto history = http_get(port, "/v1/registrations/" + id + "/history");
+    const auto history = http_get(port, "/v1/registrations/" + id + "/history", reader_token_);
     EXPECT_EQ(history.status, 410) << history.body;
     EXPECT_EQ(history.error_code(), "history_purged");
     EXPECT_NE(history.body.find("enroll.audit"), std::string::npos) << history.body;
@@ -90,11 +90,12 @@ TEST_F(RetentionTest, FinishedRegistrationsArePurgedToTombstones) {
 
   // The listing no longer shows them; the funnel still counts them.
   for (const std::string query : {"", "?status=issued", "?channel=self-service"}) {
-    const auto list = http_get(port, "/v1/registrations" + query);
+    const auto list = http_get(port, "/v1/registrations" + query, reader_token_);
     ASSERT_EQ(list.status, 200) << list.body;
     EXPECT_TRUE(list.json()["items"].empty()) << query << ": " << list.body;
   }
-  const auto funnel = http_get(port, "/v1/stats/funnel").json()["channels"]["self-service"];
+  const auto funnel =
+      http_get(port, "/v1/stats/funnel", reader_token_).json()["channels"]["self-service"];
   EXPECT_EQ(funnel["status"]["issued"], ids.size()) << funnel.dump();
   EXPECT_EQ(funnel["reached"]["issued"], ids.size()) << funnel.dump();
 

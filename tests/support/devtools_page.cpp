@@ -12,6 +12,7 @@
 
 #include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
+#include "workflows/crypto/base64.hpp"
 
 namespace enroll::test {
 
@@ -37,13 +38,14 @@ std::string file_text(const std::filesystem::path& path) {
 
 }  // namespace
 
-DevToolsPage::DevToolsPage(const std::string& url, const std::filesystem::path& scratch)
+DevToolsPage::DevToolsPage(const std::string& url, const std::filesystem::path& scratch,
+                           const std::string& window)
     : profile_(scratch / "devtools-profile") {
   std::filesystem::create_directories(profile_);
   ChildProcess::Options options{
       {"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
        "--user-data-dir=" + profile_.string(), "--remote-debugging-port=0",
-       "--remote-allow-origins=*", "--window-size=1280,1000", url},
+       "--remote-allow-origins=*", "--window-size=" + window, url},
       scratch / "devtools.out"};
   options.error_file = scratch / "devtools.log";
   options.own_process_group = true;  // its helper processes end with it
@@ -94,25 +96,41 @@ DevToolsPage::~DevToolsPage() {
   std::filesystem::remove_all(profile_, ec);
 }
 
-json DevToolsPage::evaluate(const std::string& expression) {
+json DevToolsPage::call(const std::string& method, const json& params) {
   const int id = ++next_id_;
-  const json call{
-      {"id", id},
-      {"method", "Runtime.evaluate"},
-      {"params", {{"expression", expression}, {"awaitPromise", true}, {"returnByValue", true}}}};
+  const json call{{"id", id}, {"method", method}, {"params", params}};
   connection_->ws.write(asio::buffer(call.dump()));
   for (;;) {  // events may come before the answer
     beast::flat_buffer buffer;
     connection_->ws.read(buffer);
-    const auto message = json::parse(beast::buffers_to_string(buffer.data()));
+    auto message = json::parse(beast::buffers_to_string(buffer.data()));
     if (message.value("id", 0) != id) continue;
     if (message.contains("error")) throw std::runtime_error("DevTools: " + message.dump());
-    const auto& result = message.at("result");
-    if (result.contains("exceptionDetails")) {
-      throw std::runtime_error("the page's script threw: " + result.at("exceptionDetails").dump());
-    }
-    return result.at("result").value("value", json());
+    return std::move(message.at("result"));
   }
+}
+
+json DevToolsPage::evaluate(const std::string& expression) {
+  const auto result =
+      call("Runtime.evaluate",
+           {{"expression", expression}, {"awaitPromise", true}, {"returnByValue", true}});
+  if (result.contains("exceptionDetails")) {
+    throw std::runtime_error("the page's script threw: " + result.at("exceptionDetails").dump());
+  }
+  return result.at("result").value("value", json());
+}
+
+void DevToolsPage::screenshot(const std::filesystem::path& png) {
+  const auto result = call("Page.captureScreenshot", {{"format", "png"}});
+  const auto bytes = crypto::from_base64(result.at("data").get<std::string>());
+  if (!bytes) throw std::runtime_error("DevTools: a screenshot that is not base64");
+  std::ofstream out(png, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes->data()),
+            static_cast<std::streamsize>(bytes->size()));
+}
+
+std::string DevToolsPage::dom() {
+  return evaluate("document.documentElement.outerHTML").get<std::string>();
 }
 
 bool DevToolsPage::wait_for(const std::string& expression, std::chrono::milliseconds timeout) {

@@ -129,9 +129,10 @@ bool HttpConnection::closed_by_server(std::chrono::milliseconds wait) {
   }
 }
 
-HttpResponse http_get(std::uint16_t port, const std::string& target) {
+HttpResponse http_get(std::uint16_t port, const std::string& target, const std::string& bearer) {
   HttpConnection c(port);
-  return c.request("GET", target);
+  if (bearer.empty()) return c.request("GET", target);
+  return c.request("GET", target, {{"Authorization", "Bearer " + bearer}});
 }
 
 }  // namespace enroll::test

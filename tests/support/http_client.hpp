@@ -46,7 +46,9 @@ class HttpConnection {
   std::string buffer_;
 };
 
-// One GET on a fresh connection.
-HttpResponse http_get(std::uint16_t port, const std::string& target);
+// One GET on a fresh connection; with `bearer`, "Authorization: Bearer <bearer>" (the /v1
+// reads need a reader's or an operator's token).
+HttpResponse http_get(std::uint16_t port, const std::string& target,
+                      const std::string& bearer = "");
 
 }  // namespace enroll::test

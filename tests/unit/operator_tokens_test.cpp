@@ -1,7 +1,7 @@
-// Operators' own tokens (adapters/trust/operator_file.hpp, operator_tokens.hpp): the key
-// folder keeps only their hashes; a token names its operator, an unknown or revoked one
-// nobody; operators.json is hostile bytes like every config file, refused with the file and
-// field.
+// Operators' and readers' own tokens (adapters/trust/operator_file.hpp, operator_tokens.hpp):
+// the key folder keeps only their hashes; a token names its operator or reader and role, an
+// unknown or revoked one nobody; operators.json is hostile bytes like every config file, refused
+// with the file and field.
 #include "adapters/trust/operator_tokens.hpp"
 
 #include <gtest/gtest.h>
@@ -36,8 +36,10 @@ json good() {
     "operators": [
       {"id": "op-ann", "token_sha256": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
        "created_at": "2026-12-01T00:00:00Z"},
-      {"id": "op.bo_2", "token_sha256": "0000000000000000000000000000000000000000000000000000000000000000",
-       "created_at": "2026-12-01T00:00:00Z", "revoked_at": "2026-12-02T00:00:00Z"}
+      {"id": "op.bo_2", "role": "operator", "token_sha256": "0000000000000000000000000000000000000000000000000000000000000000",
+       "created_at": "2026-12-01T00:00:00Z", "revoked_at": "2026-12-02T00:00:00Z"},
+      {"id": "rd-cy", "role": "reader", "token_sha256": "1111111111111111111111111111111111111111111111111111111111111111",
+       "created_at": "2026-12-01T00:00:00Z"}
     ]
   })");
 }
@@ -57,16 +59,24 @@ std::string refusal(const json& doc) { return text_refusal(doc.dump()); }
 
 TEST(OperatorFileTest, ReadsAGoodFileAndWritesItBackTheSame) {
   const OperatorFile f = parse_operator_file(good().dump(), "operators.json");
-  ASSERT_EQ(f.operators.size(), 2U);
+  ASSERT_EQ(f.operators.size(), 3U);
   const OperatorEntry* ann = f.find(OperatorId("op-ann"));
   ASSERT_NE(ann, nullptr);
   EXPECT_EQ(ann->token_sha256, kAbcHash);
+  // No role: an operator (a file written before roles); the others as written.
+  EXPECT_EQ(ann->role, TokenRole::operator_);
+  EXPECT_EQ(f.find(OperatorId("op.bo_2"))->role, TokenRole::operator_);
+  EXPECT_EQ(f.find(OperatorId("rd-cy"))->role, TokenRole::reader);
   EXPECT_EQ(ann->created_at, from_rfc3339("2026-12-01T00:00:00Z"));
   EXPECT_FALSE(ann->revoked_at.has_value());
   EXPECT_EQ(f.find(OperatorId("op.bo_2"))->revoked_at, from_rfc3339("2026-12-02T00:00:00Z"));
   EXPECT_EQ(f.find(OperatorId("op-cy")), nullptr);
   const std::string text = operator_file_text(f);
   EXPECT_EQ(operator_file_text(parse_operator_file(text, "operators.json")), text);
+  // Written with every role named, the old entry's too.
+  const json written = json::parse(text);
+  EXPECT_EQ(written["operators"][0]["role"], "operator");
+  EXPECT_EQ(written["operators"][2]["role"], "reader");
   EXPECT_EQ(text_refusal(R"({"version": 1, "operators": []})"), "");  // nobody may act: allowed
 }
 
@@ -93,6 +103,14 @@ TEST(OperatorFileTest, RefusesEachMistakeNamingTheFileAndField) {
       std::string::npos);
   EXPECT_NE(with([&](json& d) { op(d).erase("id"); }).find("operators[0].id: missing"),
             std::string::npos);
+  for (const json& bad :
+       {json("admin"), json("Reader"), json(""), json(nullptr), json(1), json::array({"reader"})}) {
+    EXPECT_NE(with([&](json& d) {
+                op(d)["role"] = bad;
+              }).find("keys/operators.json: operators[0].role: must be \"operator\" or \"reader\""),
+              std::string::npos)
+        << bad;
+  }
   for (const json& bad : {json("op ann"), json(""), json(".."), json(std::string(65, 'a')),
                           json("op/ann"), json(7)}) {
     EXPECT_NE(with([&](json& d) { op(d)["id"] = bad; }).find("operators[0].id: must be"),
@@ -141,8 +159,8 @@ TEST(OperatorTokensTest, ATokenNamesItsOperatorAndNothingElseDoes) {
   EXPECT_NE(ann.token.view(), bo.token.view());
   EXPECT_EQ(file.operators[0].token_sha256, token_hash(ann.token.view()));
   const OperatorTokens tokens(file);
-  EXPECT_EQ(tokens.authenticate(ann.token.view(), kT0), OperatorId("op-ann"));
-  EXPECT_EQ(tokens.authenticate(bo.token.view(), kT0 + 24h), OperatorId("op-bo"));
+  EXPECT_EQ(tokens.authenticate(ann.token.view(), kT0), (Caller{OperatorId("op-ann")}));
+  EXPECT_EQ(tokens.authenticate(bo.token.view(), kT0 + 24h), (Caller{OperatorId("op-bo")}));
   const std::string a(ann.token.view());
   for (const std::string& bad :
        {std::string(), a.substr(1), a + "x",
@@ -162,11 +180,31 @@ TEST(OperatorTokensTest, ARevokedOperatorIsRefusedFromTheRevocationOn) {
   revoke_operator(file, OperatorId("op-ann"), kT0 + 2h);  // the first revocation stands
   EXPECT_EQ(file.operators[0].revoked_at, kT0 + 1h);
   const OperatorTokens tokens(file);
-  EXPECT_EQ(tokens.authenticate(ann.token.view(), kT0 + 1h - 1ms), OperatorId("op-ann"));
+  EXPECT_EQ(tokens.authenticate(ann.token.view(), kT0 + 1h - 1ms), (Caller{OperatorId("op-ann")}));
   EXPECT_FALSE(tokens.authenticate(ann.token.view(), kT0 + 1h).has_value());
   EXPECT_FALSE(tokens.authenticate(ann.token.view(), kT0 + 48h).has_value());
   EXPECT_EQ(tokens.active_at(kT0 + 1h), 0U);
   EXPECT_THROW(revoke_operator(file, OperatorId("op-nobody"), kT0), Error);
+}
+
+// A reader's token names the reader with its role (the router lets it read, never act); a
+// revoked reader is refused like a revoked operator.
+TEST(OperatorTokensTest, AReadersTokenNamesTheReaderAndItsRole) {
+  OperatorFile file;
+  const NewOperator ann = add_operator(file, OperatorId("op-ann"), kT0);
+  const NewOperator cy = add_operator(file, OperatorId("rd-cy"), kT0, TokenRole::reader);
+  EXPECT_EQ(file.operators[1].role, TokenRole::reader);
+  const OperatorTokens tokens(file);
+  const auto reader = tokens.authenticate(cy.token.view(), kT0);
+  ASSERT_TRUE(reader.has_value());
+  EXPECT_EQ(*reader, (Caller{OperatorId("rd-cy"), TokenRole::reader}));
+  EXPECT_FALSE(reader->may_act());
+  EXPECT_TRUE(tokens.authenticate(ann.token.view(), kT0)->may_act());
+  // One namespace of ids for both roles.
+  EXPECT_THROW((void)add_operator(file, OperatorId("op-ann"), kT0, TokenRole::reader), Error);
+  revoke_operator(file, OperatorId("rd-cy"), kT0 + 1h);
+  EXPECT_FALSE(OperatorTokens(file).authenticate(cy.token.view(), kT0 + 1h).has_value());
+  EXPECT_TRUE(OperatorTokens(file).authenticate(ann.token.view(), kT0 + 1h).has_value());
 }
 
 TEST(OperatorTokensTest, AnIdIsANameAndIsNeverReused) {
@@ -204,25 +242,36 @@ class OperatorFolderTest : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST_F(OperatorFolderTest, HoldsOnlyTheHashOfTheDemoOperatorsToken) {
+TEST_F(OperatorFolderTest, HoldsOnlyTheHashesOfTheDemoOperatorsAndReadersTokens) {
   const std::string token = load_demo_operator_token(dir_);
   EXPECT_TRUE(valid_token(token));
   EXPECT_EQ(demo_token_file(dir_), dir_ / "operator-1.token");
-  for (const auto& f : {dir_ / "operators.json", demo_token_file(dir_)}) {
+  const fs::path reader_file = demo_token_file(dir_, kDemoReader);
+  EXPECT_EQ(reader_file, dir_ / "reader-1.token");
+  const std::string reader_token = load_token_file(reader_file);
+  EXPECT_NE(reader_token, token);
+  for (const auto& f : {dir_ / "operators.json", demo_token_file(dir_), reader_file}) {
     EXPECT_EQ(fs::status(f).permissions() & fs::perms::all,
               fs::perms::owner_read | fs::perms::owner_write)
         << f;
   }
   const OperatorFile file = load_operator_file(dir_);
-  ASSERT_EQ(file.operators.size(), 1U);
+  ASSERT_EQ(file.operators.size(), 2U);
   EXPECT_EQ(file.operators[0].id, OperatorId(kDemoOperator));
   EXPECT_EQ(file.operators[0].token_sha256, token_hash(token));
-  // The token is nowhere in the folder but its own file (what the server reads holds hashes).
+  // The tokens are nowhere in the folder but their own files (the server reads hashes).
   for (const auto& entry : fs::recursive_directory_iterator(dir_)) {
-    if (!entry.is_regular_file() || entry.path() == demo_token_file(dir_)) continue;
-    EXPECT_EQ(slurp(entry.path()).find(token), std::string::npos) << entry.path();
+    if (!entry.is_regular_file()) continue;
+    if (entry.path() != demo_token_file(dir_)) {
+      EXPECT_EQ(slurp(entry.path()).find(token), std::string::npos) << entry.path();
+    }
+    if (entry.path() != reader_file) {
+      EXPECT_EQ(slurp(entry.path()).find(reader_token), std::string::npos) << entry.path();
+    }
   }
-  EXPECT_EQ(OperatorTokens(file).authenticate(token, kT0), OperatorId(kDemoOperator));
+  EXPECT_EQ(OperatorTokens(file).authenticate(token, kT0), (Caller{OperatorId(kDemoOperator)}));
+  EXPECT_EQ(OperatorTokens(file).authenticate(reader_token, kT0),
+            (Caller{OperatorId(kDemoReader), TokenRole::reader}));
 }
 
 TEST_F(OperatorFolderTest, AddAndRevokeRewriteTheFile) {
@@ -234,7 +283,7 @@ TEST_F(OperatorFolderTest, AddAndRevokeRewriteTheFile) {
             fs::perms::owner_read | fs::perms::owner_write);
   EXPECT_FALSE(fs::exists(dir_ / "operators.json.new"));
   const OperatorTokens tokens(load_operator_file(dir_));
-  EXPECT_EQ(tokens.authenticate(ann.token.view(), kT0 + 2h), OperatorId("op-ann"));
+  EXPECT_EQ(tokens.authenticate(ann.token.view(), kT0 + 2h), (Caller{OperatorId("op-ann")}));
   EXPECT_FALSE(tokens.authenticate(load_demo_operator_token(dir_), kT0 + 2h).has_value());
 }
 

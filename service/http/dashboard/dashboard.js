@@ -6,6 +6,9 @@
 // Every figure goes into an element with data-* attributes, so that tests can read them from
 // the DOM. Text is set with textContent only (registration ids and channels come from
 // clients); no inline style (the page's CSP forbids it): classes and SVG attributes only.
+// The /v1 reads need a reader's (or an operator's) bearer token: the page asks for it in its
+// sign-in form, keeps it in sessionStorage (this tab only, gone when it closes; never
+// localStorage), sends it with every API read, and forgets it on a 401, asking again.
 'use strict';
 
 const REFRESH_MS = 5000;
@@ -14,6 +17,58 @@ const INCIDENT_LIMIT = 20;
 const HISTORY_PAGE = 200;
 const HISTORY_PAGES = 5;  // the history list in Redis keeps 1000 records at most
 const SVG = 'http://www.w3.org/2000/svg';
+const TOKEN_KEY = 'enroll.readerToken';
+
+// ---- signing in ----------------------------------------------------------------------------
+
+// Thrown by api() when there is no token, or the API refused it: the sign-in form shows.
+class SignedOut extends Error {
+  constructor() {
+    super('not signed in');
+  }
+}
+
+function readerToken() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+function showSignedIn(signedIn, message = '') {
+  document.body.dataset.signedIn = String(signedIn);
+  document.getElementById('sign-in').hidden = signedIn;
+  document.getElementById('sign-out').hidden = !signedIn;
+  document.querySelector('main').hidden = !signedIn;
+  const note = document.getElementById('sign-in-note');
+  note.textContent = message;
+  note.hidden = message === '';
+  if (!signedIn) document.getElementById('sign-in-token').focus();
+}
+
+// Forgets the token and asks for one again, saying why.
+function signOut(message) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  document.body.dataset.loaded = 'false';
+  document.getElementById('error').hidden = true;  // the form says what is wrong
+  showSignedIn(false, message);
+}
+
+// A GET of the API with the reader's token. Throws SignedOut without a token, and after a 401
+// (an unknown or revoked token), which also signs out.
+async function api(path) {
+  const token = readerToken();
+  if (!token) throw new SignedOut();
+  const response =
+      await fetch(path, {cache: 'no-store', headers: {'Authorization': `Bearer ${token}`}});
+  if (response.status === 401) {
+    // Only if it is still the token in use: a read sent with a refused token may answer after
+    // the user has signed in again with a good one.
+    if (readerToken() === token) {
+      signOut('The API refused that token (unknown, revoked, or mistyped): sign in again ' +
+              'with a reader\'s or an operator\'s token.');
+    }
+    throw new SignedOut();
+  }
+  return response;
+}
 
 // Prometheus text format: [{name, labels: {..}, value}] for every sample line.
 function parseMetrics(text) {
@@ -432,13 +487,12 @@ function renderActivity(activity) {
 // The incidents, oldest first, each with its step and error from its status. A server that
 // knows no status `incident` answers 400: said so, not as an error.
 async function readIncidents() {
-  const response = await fetch(`/v1/registrations?status=incident&limit=${INCIDENT_LIMIT}`,
-                               {cache: 'no-store'});
+  const response = await api(`/v1/registrations?status=incident&limit=${INCIDENT_LIMIT}`);
   if (response.status === 400) return null;
   if (!response.ok) throw new Error(`the incident listing answered ${response.status}`);
   const page = await response.json();
   return Promise.all(page.items.map(async (item) => {
-    const r = await fetch(`/v1/registrations/${encodeURIComponent(item.id)}`, {cache: 'no-store'});
+    const r = await api(`/v1/registrations/${encodeURIComponent(item.id)}`);
     return {item, view: r.ok ? await r.json() : null};
   }));
 }
@@ -475,7 +529,8 @@ function renderIncidents(incidents) {
 }
 
 // Asks for the operator's token and a reason in a dialog, sends the retry with them, and
-// forgets the token: it lives in this function only.
+// forgets the token: it lives in this function only (the reader token signed in with is not
+// used to act, and a refusal here does not sign out).
 function retry(id) {
   const dialog = el('dialog', undefined, {class: 'retry'});
   const form = el('form', undefined, {method: 'dialog'});
@@ -534,8 +589,7 @@ async function showTimeline(id) {
   try {
     for (let i = 0; i < HISTORY_PAGES; ++i) {
       const q = `limit=${HISTORY_PAGE}` + (cursor ? `&cursor=${encodeURIComponent(cursor)}` : '');
-      const r = await fetch(`/v1/registrations/${encodeURIComponent(id)}/history?${q}`,
-                            {cache: 'no-store'});
+      const r = await api(`/v1/registrations/${encodeURIComponent(id)}/history?${q}`);
       page = await r.json().catch(() => ({}));
       if (!r.ok) {
         note.textContent = `${id}: ${page.message || r.status}`;
@@ -546,7 +600,8 @@ async function showTimeline(id) {
       if (!cursor) break;
     }
   } catch (e) {
-    note.textContent = `Cannot read the history of ${id} (${e.message}).`;
+    note.textContent = e instanceof SignedOut ? `Sign in to read the history of ${id}.` :
+                                                `Cannot read the history of ${id} (${e.message}).`;
     return;
   }
   if (list.dataset.registration !== id) return;  // another one was asked for meanwhile
@@ -594,7 +649,7 @@ function showView() {
 }
 
 async function get(path, as) {
-  const response = await fetch(path, {cache: 'no-store'});
+  const response = await api(path);
   if (!response.ok) throw new Error(`${path} answered ${response.status}`);
   return as === 'json' ? response.json() : response.text();
 }
@@ -602,6 +657,7 @@ async function get(path, as) {
 async function refresh() {
   const stuckFor = document.body.dataset.stuckAfter;
   const banner = document.getElementById('error');
+  if (!readerToken()) return;  // the sign-in form is up
   try {
     const [funnel, metrics, stuck, activity, incidents] = await Promise.all([
       get('/v1/stats/funnel', 'json'),
@@ -634,6 +690,7 @@ async function refresh() {
     document.body.dataset.loaded = 'true';
     document.body.dataset.refreshed = String(Number(document.body.dataset.refreshed) + 1);
   } catch (e) {
+    if (e instanceof SignedOut) return;  // the sign-in form says why
     // The figures shown stay, marked stale by the banner and the last-updated time.
     banner.textContent = `Cannot read the enrollmentd API (${e.message}); trying again.`;
     banner.hidden = false;
@@ -660,7 +717,20 @@ document.getElementById('timeline-form').addEventListener('submit', (event) => {
   if (location.hash === hash) showTimeline(id);  // asked again: no hashchange
   else location.hash = hash;
 });
+document.getElementById('sign-in-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = document.getElementById('sign-in-token');
+  const token = input.value.trim();
+  input.value = '';
+  if (!token) return;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  showSignedIn(true);
+  showView();  // e.g. the timeline asked for in the address
+  refresh();
+});
+document.getElementById('sign-out').addEventListener('click', () => signOut(''));
 window.addEventListener('hashchange', showView);
+showSignedIn(readerToken() !== null);
 showView();
 refresh();
 setInterval(refresh, REFRESH_MS);
