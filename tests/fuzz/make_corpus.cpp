@@ -30,7 +30,9 @@
 #include "tests/fuzz/audit_export_key.hpp"
 #include "tests/fuzz/fuzz_world.hpp"
 #include "tests/fuzz/inbound_input.hpp"
+#include "tests/fuzz/seal_key_answer_key.hpp"
 #include "tests/unit/test_trust.hpp"
+#include "workflows/crypto/base64.hpp"
 #include "workflows/engine.hpp"
 
 namespace enroll::fuzz {
@@ -490,6 +492,28 @@ void audit_export_corpus(const fs::path& dir) {
   std::cout << "audit_export_fuzz: 4 exports\n";
 }
 
+// Answers of GET /v1/keys/passcode: one signed by the target's trusted publisher, and the same
+// with the key swapped, the signature dropped, another publisher named; not JSON.
+void seal_key_answer_corpus(const fs::path& dir) {
+  const auto& key = seal_key_answer_key();
+  crypto::SealPublicKey seal{};
+  seal.bytes.fill(3);
+  const auto good =
+      crypto::publish_seal_key("passcode_seal-1", seal, "seal_publisher-1", key.secret);
+  write_file(dir / "signed.json", good.dump());
+  auto swapped = good;
+  swapped["public_key"] = crypto::to_base64(std::vector<unsigned char>(32, 4));
+  write_file(dir / "swapped.json", swapped.dump());
+  auto unsigned_ = good;
+  unsigned_.erase("signature");
+  write_file(dir / "unsigned.json", unsigned_.dump());
+  auto other = good;
+  other["signed_by"] = "seal_publisher-2";
+  write_file(dir / "other-publisher.json", other.dump());
+  write_file(dir / "not-json", "<html>");
+  std::cout << "seal_key_answer_fuzz: 5 answers\n";
+}
+
 }  // namespace
 }  // namespace enroll::fuzz
 
@@ -497,7 +521,7 @@ int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: fuzz_make_corpus DIR  (writes DIR/inbound_fuzz, DIR/http_fuzz, "
                  "DIR/engine_fuzz, DIR/trust_file_fuzz, DIR/operator_file_fuzz, "
-                 "DIR/audit_export_fuzz)\n";
+                 "DIR/audit_export_fuzz, DIR/seal_key_answer_fuzz)\n";
     return 2;
   }
   const std::filesystem::path dir = argv[1];
@@ -507,5 +531,6 @@ int main(int argc, char** argv) {
   enroll::fuzz::trust_file_corpus(dir / "trust_file_fuzz");
   enroll::fuzz::operator_file_corpus(dir / "operator_file_fuzz");
   enroll::fuzz::audit_export_corpus(dir / "audit_export_fuzz");
+  enroll::fuzz::seal_key_answer_corpus(dir / "seal_key_answer_fuzz");
   return 0;
 }
