@@ -104,11 +104,14 @@ void GaugeFamily::render_samples(std::string& out) const {
 }
 
 CallbackFamily::CallbackFamily(std::string name, std::string help, std::string type,
-                               std::function<double()> read)
-    : Family(std::move(name), std::move(help), std::move(type), {}), read_(std::move(read)) {}
+                               std::vector<std::string> labels, Read read)
+    : Family(std::move(name), std::move(help), std::move(type), std::move(labels)),
+      read_(std::move(read)) {}
 
 void CallbackFamily::render_samples(std::string& out) const {
-  out += series("", {}) + " " + number(read_()) + "\n";
+  for (const auto& [labels, value] : read_()) {
+    out += series("", labels) + " " + number(value) + "\n";
+  }
 }
 
 Histogram::Histogram(std::string name, std::string help, std::vector<double> bounds)
@@ -167,9 +170,15 @@ Histogram& Registry::histogram(std::string name, std::string help, std::vector<d
 
 void Registry::callback(std::string name, std::string help, std::string type,
                         std::function<double()> read) {
+  callback(std::move(name), std::move(help), std::move(type), {},
+           [read = std::move(read)] { return std::vector<std::pair<Labels, double>>{{{}, read()}}; });
+}
+
+void Registry::callback(std::string name, std::string help, std::string type,
+                        std::vector<std::string> labels, CallbackFamily::Read read) {
   if (type != "counter" && type != "gauge") throw std::logic_error("metric type " + type);
   add(std::make_unique<CallbackFamily>(std::move(name), std::move(help), std::move(type),
-                                       std::move(read)));
+                                       std::move(labels), std::move(read)));
 }
 
 std::string Registry::render() const {

@@ -68,15 +68,17 @@ class GaugeFamily final : public Family {
   std::map<Labels, double> values_;
 };
 
-// A value owned elsewhere (e.g. an atomic counter), read when rendered. No labels.
+// Values owned elsewhere (e.g. atomic counters), read when rendered: one series per label set
+// that `read` returns (one without labels for a family without label names).
 class CallbackFamily final : public Family {
  public:
+  using Read = std::function<std::vector<std::pair<Labels, double>>()>;
   CallbackFamily(std::string name, std::string help, std::string type,
-                 std::function<double()> read);
+                 std::vector<std::string> labels, Read read);
 
  private:
   void render_samples(std::string& out) const override;
-  std::function<double()> read_;
+  Read read_;
 };
 
 // Observations in seconds, in fixed buckets (upper bounds, ascending).
@@ -102,6 +104,9 @@ class Registry {
   Histogram& histogram(std::string name, std::string help, std::vector<double> bounds);
   // type: "counter" or "gauge".
   void callback(std::string name, std::string help, std::string type, std::function<double()> read);
+  // The same with labels: `read` gives each series' label values and value.
+  void callback(std::string name, std::string help, std::string type,
+                std::vector<std::string> labels, CallbackFamily::Read read);
   // Every family, in the order registered; the body of GET /metrics.
   [[nodiscard]] std::string render() const;
 

@@ -13,6 +13,7 @@
 #include "adapters/service_client/published_seal_key_fetch.hpp"
 #include "apps/bench/load.hpp"
 #include "apps/bench/options.hpp"
+#include "apps/bench/pipeline_stages.hpp"
 #include "apps/bench/process_cpu.hpp"
 #include "apps/bench/redis_memory.hpp"
 #include "apps/bench/report.hpp"
@@ -99,6 +100,7 @@ int run(const Options& o, const std::atomic<bool>& stop) {
   const auto inbox_before = produced_so_far(producer.handle(), o.topics.inbox());
   auto watched = watched_processes(o);
   for (auto& w : watched) w.at_start = cpu_seconds(w.pid).value_or(-1);
+  const auto stages_before = pipeline_stage_cpu(o.api, o.ca_file);
   const auto commands_before = load.commands_sent();
   const auto t0 = Clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
@@ -145,6 +147,13 @@ int run(const Options& o, const std::atomic<bool>& stop) {
       continue;
     }
     f.cpu.push_back({w.name, *now - w.at_start});
+  }
+  if (const auto stages_after = pipeline_stage_cpu(o.api, o.ca_file);
+      stages_before && stages_after) {
+    for (const auto& [stage, s] : *stages_after) {
+      const auto before = stages_before->find(stage);
+      if (before != stages_before->end()) f.stage_cpu[stage] = s - before->second;
+    }
   }
   f.memory = memory.estimate();
   for (int i = 0; i < o.count; ++i) {

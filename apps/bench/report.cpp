@@ -26,6 +26,10 @@ double Figures::events_per_s() const {
   return wall_s > 0 ? static_cast<double>(inbound) / wall_s : 0;
 }
 
+double Figures::us_per_event(double seconds) const {
+  return inbound > 0 ? seconds * 1e6 / static_cast<double>(inbound) : 0;
+}
+
 double Figures::cpu_per_1000_events(const ProcessCpu& p) const {
   return inbound > 0 ? p.seconds * 1000.0 / static_cast<double>(inbound) : 0;
 }
@@ -58,6 +62,15 @@ nlohmann::json to_json(const Figures& f) {
   for (const auto& p : f.cpu) {
     if (p.name == "enrollmentd") {
       j["enrollmentd_cpu_us_per_event"] = f.cpu_per_1000_events(p) * 1000;
+      if (!f.stage_cpu.empty()) {
+        double thread = 0;
+        for (const auto& [stage, sec] : f.stage_cpu) {
+          j["enrollmentd_stage_cpu_us_per_event"][stage] = f.us_per_event(sec);
+          thread += sec;
+        }
+        j["enrollmentd_stage_cpu_us_per_event"]["other_threads"] =
+            f.us_per_event(p.seconds - thread);
+      }
     }
   }
   const auto& m = f.memory;
@@ -92,10 +105,23 @@ void print_human(std::ostream& out, const Figures& f) {
         << " s in all)\n";
   }
   for (const auto& p : f.cpu) {
-    if (p.name == "enrollmentd") {
-      out << "  enrollmentd CPU      " << fixed(f.cpu_per_1000_events(p) * 1000, 0)
-          << " us per inbound event\n";
+    if (p.name != "enrollmentd") continue;
+    out << "  enrollmentd CPU      " << fixed(f.cpu_per_1000_events(p) * 1000, 0)
+        << " us per inbound event\n";
+    if (f.stage_cpu.empty()) continue;
+    // The pipeline thread by stage; the rest of the process is its other threads.
+    double thread = 0;
+    out << "    pipeline thread    ";
+    // In the order a message goes through them (enroll_pipeline_cpu_seconds_total's stages).
+    for (const char* stage : {"consume", "decode", "load", "hash", "apply", "encode", "commit",
+                              "produce", "other"}) {
+      const auto s = f.stage_cpu.find(stage);
+      if (s == f.stage_cpu.end()) continue;
+      out << stage << " " << fixed(f.us_per_event(s->second), 1) << "  ";
+      thread += s->second;
     }
+    out << "\n    (us per event)     pipeline thread " << fixed(f.us_per_event(thread), 1)
+        << ", other threads " << fixed(f.us_per_event(p.seconds - thread), 1) << "\n";
   }
   const auto& m = f.memory;
   out << "  Redis memory         ";

@@ -33,10 +33,14 @@ struct Figures {
   std::map<std::string, LatencySummary> latency_by_command;
   std::vector<ProcessCpu> cpu;  // enrollmentd first when known
   MemoryEstimate memory;
+  // enrollmentd's pipeline thread: CPU seconds by stage during the run (empty if unknown).
+  std::map<std::string, double> stage_cpu;
   std::map<std::string, std::size_t> outcomes;
 
   [[nodiscard]] double events_per_s() const;
   [[nodiscard]] double cpu_per_1000_events(const ProcessCpu& p) const;
+  // µs per inbound event of `seconds` of CPU.
+  [[nodiscard]] double us_per_event(double seconds) const;
 };
 
 nlohmann::json to_json(const Figures& f);

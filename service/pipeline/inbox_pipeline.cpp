@@ -100,9 +100,12 @@ void InboxPipeline::on_revoked(const std::vector<kafka::TopicPartition>& partiti
 }
 
 void InboxPipeline::run() {
+  laps_.restart();
   while (!stopping_) {
     auto batch = consumer_->poll_batch(settings_.batch_size, settings_.poll_timeout);
+    laps_.lap(Stage::consume);
     relay_.poll();
+    laps_.lap(Stage::produce);
     if (!batch.empty()) process(std::move(batch));
     if (std::chrono::steady_clock::now() >= next_timer_check_) {
       fire_timers();
@@ -113,8 +116,10 @@ void InboxPipeline::run() {
       anchor_audit();
       next_checkpoint_ = std::chrono::steady_clock::now() + settings_.checkpoint_interval;
     }
+    laps_.lap(Stage::other);
     relay_.poll();
     relay_.acknowledge();
+    laps_.lap(Stage::produce);
   }
   // SIGTERM: the batch in hand is committed; its heads are checkpointed (what a crash leaves
   // pending is covered by the next owner's first checkpoint); now flush what is being
@@ -149,6 +154,7 @@ void InboxPipeline::process(std::vector<kafka::Message> batch) {
       }
       items.push_back(std::move(item));
     }
+    laps_.lap(Stage::decode);
     apply_and_commit(partition, items, msgs.back().offset + 1);
   }
 }
@@ -218,7 +224,9 @@ InboxPipeline::Batch InboxPipeline::run_engine(std::int32_t partition, std::span
   // load; messages for it are dead-lettered below, never applied.
   auto loaded = retry_("load", [&] { return store_.load(partition, epochs_.at(partition), ids); });
   auto& states = loaded.states;
+  laps_.lap(Stage::load);
   if (ahead && passcode_pool_) hash_ahead(items, states);
+  laps_.lap(Stage::hash);
 
   Batch batch;
   for (auto& item : items) {
@@ -231,7 +239,7 @@ InboxPipeline::Batch InboxPipeline::run_engine(std::int32_t partition, std::span
                                           "the stored state of " + in->subject.str() +
                                               " cannot be decoded and is quarantined"});
     } else {
-      r = step_.apply(item.record, *in, states[in->subject], engine_);
+      r = step_.apply(item.record, *in, states[in->subject], engine_, &laps_);
     }
     if (r.state) {
       auto& current = states[in->subject];
@@ -246,6 +254,7 @@ InboxPipeline::Batch InboxPipeline::run_engine(std::int32_t partition, std::span
     batch.results.push_back(std::move(r));
   }
   if (passcode_pool_) passcode_pool_->clear();  // wipes the batch's passcodes
+  laps_.lap(Stage::apply);
   return batch;
 }
 
@@ -267,6 +276,7 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
     for (auto& item : items) commit_one(partition, item);
     return;
   }
+  laps_.lap(Stage::commit);
   if (!entry_ids) return;
   committed(partition, batch, *entry_ids, items.back().record.at.topic, next_offset);
 }
@@ -330,8 +340,11 @@ void InboxPipeline::committed(std::int32_t partition, Batch& batch,
       monitor_->on_committed(batch.records[i]->now);
     }
   }
+  laps_.lap(Stage::other);
   relay(partition, batch.outbox, entry_ids);
+  laps_.lap(Stage::produce);
   consumer_->commit_async({{kafka::TopicPartition{topic, partition}, next_offset}});
+  laps_.lap(Stage::consume);
 }
 
 void InboxPipeline::hash_ahead(

@@ -132,6 +132,7 @@ class InboxPipeline final : public kafka::RebalanceListener {
   redis::Store& store_;
   std::atomic<bool> stopping_{false};
   PipelineCounters counters_;
+  StageLaps laps_{counters_.stage_cpu};  // restarted by run(), on its thread
   codec::InboundDecoder decoder_;
   codec::OutboundEncoder encoder_;
   MessageStep step_;

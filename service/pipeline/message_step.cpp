@@ -54,7 +54,10 @@ std::variant<Inbound, codec::DecodeError> MessageStep::decode(
 
 StepResult MessageStep::apply(const InboxRecord& record, const Inbound& in,
                               const std::optional<Registration>& current,
-                              const EngineConfig& engine) const noexcept {
+                              const EngineConfig& engine, StageLaps* laps) const noexcept {
+  const auto lap = [laps](Stage stage) {
+    if (laps != nullptr) laps->lap(stage);
+  };
   Outcome outcome;
   try {
     outcome = enroll::apply(current, in, record.now, engine);
@@ -71,6 +74,7 @@ StepResult MessageStep::apply(const InboxRecord& record, const Inbound& in,
                   to_string(in.type), in.id.str());
     return dead_letter(record, {Errc::engine_fault, "unknown exception"}, StepKind::engine_fault);
   }
+  lap(Stage::apply);
   StepResult r;
   if (outcome.duplicate) {
     r.kind = StepKind::duplicate;
@@ -105,6 +109,7 @@ StepResult MessageStep::apply(const InboxRecord& record, const Inbound& in,
                   in.subject.str(), to_string(in.type), in.id.str(), e.what());
     return dead_letter(record, {Errc::engine_fault, e.what()}, StepKind::engine_fault);
   }
+  lap(Stage::encode);
   if (in.type == CommandType::timer) {
     r.kind = StepKind::timer;
     if (!outcome.state && current && current->next_timer() &&

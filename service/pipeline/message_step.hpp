@@ -14,6 +14,7 @@
 
 #include "adapters/codec/inbound_decoder.hpp"
 #include "adapters/codec/outbound_encoder.hpp"
+#include "service/pipeline/stage_cpu.hpp"
 #include "workflows/engine_config.hpp"
 #include "workflows/state.hpp"
 
@@ -55,9 +56,12 @@ class MessageStep {
   [[nodiscard]] std::variant<Inbound, codec::DecodeError> decode(
       const InboxRecord& record) const noexcept;
   // The engine applied to `in` (decoded from `record`) over `current`, and its outputs encoded.
+  // With `laps`, the engine's CPU is charged to Stage::apply and the encoding's to
+  // Stage::encode.
   [[nodiscard]] StepResult apply(const InboxRecord& record, const Inbound& in,
                                  const std::optional<Registration>& current,
-                                 const EngineConfig& engine) const noexcept;
+                                 const EngineConfig& engine,
+                                 StageLaps* laps = nullptr) const noexcept;
   // A dead letter of `record` with `why` (also used by the pipeline when a commit refuses it).
   [[nodiscard]] StepResult dead_letter(const InboxRecord& record, codec::DecodeError why,
                                        StepKind kind = StepKind::dead_lettered) const noexcept;

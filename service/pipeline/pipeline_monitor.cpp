@@ -74,6 +74,18 @@ void PipelineMonitor::expose(const PipelineCounters& c) {
       "changed chain heads).",
       c.checkpoints);
   add("enroll_commits_total", "Commit steps written to Redis.", c.commits);
+  registry_.callback(
+      "enroll_pipeline_cpu_seconds_total",
+      "The pipeline thread's CPU time by stage (consume, decode, load, hash, apply, encode, "
+      "commit, produce, other); the process's other threads are not in it.",
+      "counter", {"stage"}, [&c] {
+        std::vector<std::pair<metrics::Labels, double>> out;
+        for (std::size_t i = 0; i < stage_count; ++i) {
+          out.push_back({{std::string(to_string(static_cast<Stage>(i)))},
+                         static_cast<double>(c.stage_cpu.ns[i].load()) / 1e9});
+        }
+        return out;
+      });
   add("enroll_stale_commits_total", "Commit steps refused: another instance owns the partition.",
       c.stale_commits);
 }

@@ -1,0 +1,47 @@
+#include "apps/bench/pipeline_stages.hpp"
+
+#include <charconv>
+#include <sstream>
+
+#include "adapters/service_client/service_client.hpp"
+
+namespace enroll::bench {
+
+std::map<std::string, double> labelled_series(const std::string& metrics,
+                                              const std::string& family) {
+  std::map<std::string, double> out;
+  std::istringstream lines(metrics);
+  std::string line;
+  const std::string head = family + "{";
+  while (std::getline(lines, line)) {
+    if (line.rfind(head, 0) != 0) continue;
+    // family{label="value"} number
+    const auto open = line.find('"', head.size());
+    const auto close = open == std::string::npos ? open : line.find('"', open + 1);
+    const auto space = close == std::string::npos ? close : line.find(' ', close);
+    if (space == std::string::npos) continue;
+    double value = 0;
+    const char* first = line.data() + space + 1;
+    const char* last = line.data() + line.size();
+    if (std::from_chars(first, last, value).ec != std::errc{}) continue;
+    out[line.substr(open + 1, close - open - 1)] = value;
+  }
+  return out;
+}
+
+std::optional<std::map<std::string, double>> pipeline_stage_cpu(const std::string& api,
+                                                                 const std::string& ca_file) {
+  try {
+    const client::ServiceClient service(client::parse_service_url(api), "", ca_file,
+                                        std::chrono::seconds(5));
+    const auto answer = service.get("/metrics");
+    if (answer.status != 200) return std::nullopt;
+    auto stages = labelled_series(answer.body, "enroll_pipeline_cpu_seconds_total");
+    if (stages.empty()) return std::nullopt;
+    return stages;
+  } catch (const std::exception&) {
+    return std::nullopt;  // the table is left out; the run's other figures stand
+  }
+}
+
+}  // namespace enroll::bench
