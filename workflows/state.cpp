@@ -121,7 +121,7 @@ class Writer {
   }
   void personal(const char* key, const std::string& value) {
     out_[key] = sealing_ != nullptr && sealing_->cipher != nullptr && !value.empty()
-                    ? sealing_->cipher->seal(value, sealing_->place(key))
+                    ? sealing_->cipher->seal_remembered(value, sealing_->place(key))
                     : value;
   }
   void personal(const char* key, const std::optional<std::string>& value) {

@@ -170,8 +170,9 @@ Histogram& Registry::histogram(std::string name, std::string help, std::vector<d
 
 void Registry::callback(std::string name, std::string help, std::string type,
                         std::function<double()> read) {
-  callback(std::move(name), std::move(help), std::move(type), {},
-           [read = std::move(read)] { return std::vector<std::pair<Labels, double>>{{{}, read()}}; });
+  callback(std::move(name), std::move(help), std::move(type), {}, [read = std::move(read)] {
+    return std::vector<std::pair<Labels, double>>{{{}, read()}};
+  });
 }
 
 void Registry::callback(std::string name, std::string help, std::string type,

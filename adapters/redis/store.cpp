@@ -85,9 +85,16 @@ LoadedStates Store::load(std::int32_t partition, std::int64_t epoch,
       } else if (e->type != REDIS_REPLY_STRING) {
         out.states[id] = std::nullopt;
       } else {
-        std::string record(e->str, e->len);
+        const std::string_view bytes(e->str, e->len);
+        if (auto known = decoded_.find(id, bytes)) {
+          out.states[id] = std::move(known);
+          continue;
+        }
+        std::string record(bytes);
         try {
-          out.states[id] = state_from_record(record, field_cipher_);
+          auto state = state_from_record(record, field_cipher_);
+          decoded_.remember(state, record);
+          out.states[id] = std::move(state);
         } catch (const StateDecodeError& bad) {
           if (quarantine(partition, epoch, id, record, bad.what())) {
             out.quarantined.insert(id);
@@ -205,6 +212,7 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   for (std::size_t i = 0; i < r->elements; ++i) {
     ids.emplace_back(r->element[i]->str, r->element[i]->len);
   }
+  for (const auto& stored : states) decoded_.remember(stored.state, stored.json);
   return ids;
 }
 

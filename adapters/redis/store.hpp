@@ -14,6 +14,7 @@
 
 #include "adapters/codec/outbound_encoder.hpp"
 #include "adapters/redis/client.hpp"
+#include "adapters/redis/decoded_states.hpp"
 #include "adapters/redis/router.hpp"
 #include "workflows/state.hpp"
 
@@ -47,6 +48,10 @@ struct StoredState {
 // history): the first ones; past the cap each further record is counted in its meta
 // (history_dropped) instead, and the whole trail stays on enroll.audit.
 inline constexpr std::size_t history_cap = 1000;
+
+// How many decoded states a Store keeps to skip decoding a record it wrote itself
+// (decoded_states.hpp): well above the registrations one instance has in flight.
+inline constexpr std::size_t decoded_states_kept = 16384;
 
 // What a commit did besides its states, counted in the minute's activity bucket for the
 // dashboard's charts (commit.lua).
@@ -156,6 +161,7 @@ class Store {
   Router& redis_;
   std::string ns_;
   const crypto::FieldCipher* field_cipher_;
+  DecodedStates decoded_{decoded_states_kept};
   std::string commit_sha_;
   std::string claim_sha_;
   std::string park_sha_;

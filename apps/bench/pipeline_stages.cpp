@@ -30,7 +30,7 @@ std::map<std::string, double> labelled_series(const std::string& metrics,
 }
 
 std::optional<std::map<std::string, double>> pipeline_stage_cpu(const std::string& api,
-                                                                 const std::string& ca_file) {
+                                                                const std::string& ca_file) {
   try {
     const client::ServiceClient service(client::parse_service_url(api), "", ca_file,
                                         std::chrono::seconds(5));

@@ -10,7 +10,7 @@ namespace enroll::bench {
 // Stage name → seconds so far; nullopt if /metrics cannot be read or holds no such series
 // (an older enrollmentd). `api`: the service's base URL.
 std::optional<std::map<std::string, double>> pipeline_stage_cpu(const std::string& api,
-                                                                 const std::string& ca_file);
+                                                                const std::string& ca_file);
 
 // The series of `metrics` (a /metrics body) named `family`, by their one label's value
 // (e.g. stage), for a family with exactly one label.

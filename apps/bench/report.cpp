@@ -113,8 +113,8 @@ void print_human(std::ostream& out, const Figures& f) {
     double thread = 0;
     out << "    pipeline thread    ";
     // In the order a message goes through them (enroll_pipeline_cpu_seconds_total's stages).
-    for (const char* stage : {"consume", "decode", "load", "hash", "apply", "encode", "commit",
-                              "produce", "other"}) {
+    for (const char* stage :
+         {"consume", "decode", "load", "hash", "apply", "encode", "commit", "produce", "other"}) {
       const auto s = f.stage_cpu.find(stage);
       if (s == f.stage_cpu.end()) continue;
       out << stage << " " << fixed(f.us_per_event(s->second), 1) << "  ";

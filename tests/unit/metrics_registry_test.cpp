@@ -51,6 +51,21 @@ TEST(MetricsRegistryTest, CallbacksAreReadWhenRendered) {
   EXPECT_THROW(r.callback("x", "X.", "summary", [] { return 0.0; }), std::logic_error);
 }
 
+TEST(MetricsRegistryTest, LabelledCallbacksRenderEverySeriesTheyGive) {
+  Registry r;
+  double decode = 0.5;
+  r.callback("cpu_seconds_total", "CPU.", "counter", {"stage"}, [&] {
+    return std::vector<std::pair<Labels, double>>{{{"decode"}, decode}, {{"load"}, 0.25}};
+  });
+  decode = 1.5;
+  EXPECT_EQ(r.render(),
+            "# HELP cpu_seconds_total CPU.\n# TYPE cpu_seconds_total counter\n"
+            "cpu_seconds_total{stage=\"decode\"} 1.5\ncpu_seconds_total{stage=\"load\"} 0.25\n");
+  EXPECT_THROW(r.callback("y", "Y.", "histogram", {"stage"},
+                          [] { return std::vector<std::pair<Labels, double>>{}; }),
+               std::logic_error);
+}
+
 TEST(MetricsRegistryTest, HistogramBucketsAreCumulative) {
   Registry r;
   auto& h = r.histogram("latency_seconds", "Latency.", {0.01, 0.1, 1});

@@ -3,6 +3,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <atomic>
+#include <unordered_map>
 
 #include "workflows/crypto/base64.hpp"
 #include "workflows/crypto/sodium_init.hpp"
@@ -18,9 +20,41 @@ const unsigned char* bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
+std::atomic<std::uint64_t> next_serial{0};
+
+// seal_remembered's memo of one thread: (cipher serial, place) → the plaintext last sealed
+// there and its sealed form. Bounded by clearing it whole when full (the next writes refill
+// it); the plaintexts are wiped when they go.
+class SealMemo {
+ public:
+  static constexpr std::size_t capacity = 65536;
+  struct Entry {
+    std::string plaintext;
+    std::string sealed;
+  };
+  Entry& at(std::uint64_t serial, std::string_view place) {
+    key_.assign(reinterpret_cast<const char*>(&serial), sizeof serial);
+    key_.append(place);
+    if (entries_.size() >= capacity && entries_.find(key_) == entries_.end()) clear();
+    return entries_[key_];
+  }
+  SealMemo() = default;
+  SealMemo(const SealMemo&) = delete;
+  SealMemo& operator=(const SealMemo&) = delete;
+  ~SealMemo() { clear(); }
+
+ private:
+  void clear() {
+    for (auto& [place, e] : entries_) sodium_memzero(e.plaintext.data(), e.plaintext.size());
+    entries_.clear();
+  }
+  std::string key_;  // reused: no allocation per lookup
+  std::unordered_map<std::string, Entry> entries_;
+};
+
 }  // namespace
 
-FieldCipher::FieldCipher(std::vector<FieldKey> keys) {
+FieldCipher::FieldCipher(std::vector<FieldKey> keys) : serial_(next_serial++) {
   ensure_sodium();
   if (keys.empty()) throw Error(Errc::bad_key, "no field key");
   for (const FieldKey& k : keys) {
@@ -63,6 +97,17 @@ std::string FieldCipher::seal(std::string_view plaintext, std::string_view place
                                              out.data(), k.cipher_key.data());
   out.resize(kNonceBytes + static_cast<std::size_t>(written));
   return std::string(kSealedFieldPrefix) + k.id + ":" + to_base64url(out);
+}
+
+std::string FieldCipher::seal_remembered(std::string_view plaintext, std::string_view place) const {
+  thread_local SealMemo memo;
+  SealMemo::Entry& e = memo.at(serial_, place);
+  if (e.sealed.empty() || e.plaintext != plaintext) {
+    sodium_memzero(e.plaintext.data(), e.plaintext.size());
+    e.sealed = seal(plaintext, place);
+    e.plaintext.assign(plaintext);
+  }
+  return e.sealed;
 }
 
 std::string_view FieldCipher::key_id_of(std::string_view sealed) {

@@ -9,6 +9,7 @@
 // derived apart from the cipher's. The same value in the same place seals to the same bytes, so
 // a replay writes the same records, and no nonce is ever reused for two plaintexts.
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -41,6 +42,12 @@ class FieldCipher {
 
   // Sealed with the current key.
   [[nodiscard]] std::string seal(std::string_view plaintext, std::string_view place) const;
+  // seal(), remembered per place on the calling thread (a bounded memo): a state is written
+  // again at each of its events with mostly the same personal fields, and sealing is
+  // deterministic, so an unchanged field's sealed form is the one computed before — the same
+  // bytes without the hash and the cipher.
+  [[nodiscard]] std::string seal_remembered(std::string_view plaintext,
+                                            std::string_view place) const;
   // The plaintext of a sealed value; throws FieldCipherError.
   [[nodiscard]] std::string open(std::string_view sealed, std::string_view place) const;
 
@@ -58,6 +65,7 @@ class FieldCipher {
     std::array<unsigned char, 32> nonce_key;
   };
   std::vector<Derived> keys_;
+  std::uint64_t serial_;  // this cipher among all made in the process (seal_remembered's memo)
 
  public:
   FieldCipher(const FieldCipher&) = delete;
