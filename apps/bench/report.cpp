@@ -150,8 +150,8 @@ void print_human(std::ostream& out, const Figures& f) {
     const auto& h = *f.hash;
     out << "  Argon2id limit       " << fixed(h.limit_registrations_per_s(), 1)
         << " registrations/s = " << h.cores << " cores / (" << kHashesPerRegistration
-        << " hashes x " << fixed(h.median_ms, 2) << " ms; median of " << h.samples << " at "
-        << h.opslimit << " passes, " << h.memlimit_kib << " KiB); this run "
+        << " hashes x " << fixed(h.median_ms, h.median_ms < 1 ? 3 : 1) << " ms; median of "
+        << h.samples << " at " << h.opslimit << " passes, " << h.memlimit_kib << " KiB); this run "
         << fixed(hash_limit_percent(f), 1)
         << " % of it (2 hashes per registration: passcode.set makes the verifier, "
            "consent.confirm checks it)\n";
