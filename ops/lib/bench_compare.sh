@@ -15,10 +15,10 @@ bench_compare() {
     echo "ops/bench: no peers in '$peers' (want xstate-bullmq/run.sh and restate/run.sh; --peers DIR)" >&2
     exit 2
   }
-  command -v node >/dev/null && command -v npm >/dev/null && command -v jq >/dev/null || {
-    echo "ops/bench: the peers need node, npm and jq (apt-get install nodejs npm jq)" >&2
-    exit 1
-  }
+  # The peers' run.sh need node, npm and jq (and install redis-server themselves).
+  # shellcheck source=SCRIPTDIR/packages.sh
+  source ops/lib/packages.sh
+  ensure_commands ops/bench node=nodejs npm=npm jq=jq
   local out
   out=$(mktemp -d "${TMPDIR:-/tmp}/enroll-compare.XXXXXX")
   echo "== side by side, $count registrations per run; results in $out" >&2
