@@ -39,9 +39,13 @@ def project_row(label, j):
     mem = "%.0f (enrollmentd %.0f)" % (sum(rss.values()), rss.get("enrollmentd", 0)) if rss else "–"
     a = j.get("argon2id")
     if a:
-        label += " (%s pass%s / %s KiB; %.0f %% of the hashing limit, %.0f/s)" % (
-            a["opslimit"], "" if a["opslimit"] == 1 else "es", a["memlimit_kib"],
-            a["of_limit_percent"], a["limit_registrations_per_s"])
+        label += " (%s pass%s / %s KiB" % (a["opslimit"], "" if a["opslimit"] == 1 else "es",
+                                           a["memlimit_kib"])
+        # The hashing limit where it is within reach (a cheap cost puts it 100x away).
+        if a["of_limit_percent"] >= 1:
+            label += "; %.0f %% of the hashing limit, %.1f/s" % (a["of_limit_percent"],
+                                                                 a["limit_registrations_per_s"])
+        label += ")"
     lat = j["latency_ms"]
     return [label, str(j["concurrency"]), "%.1f" % j["registrations_per_s"],
             "%.0f" % j["events_per_s"], "%.0f / %.0f" % (lat["p50"], lat["p99"]), cpu, mem]
@@ -72,7 +76,7 @@ def main(argv):
     rows = []
     missing = []
     for c in (50, 200):
-        for name, label in (("project-cheap", "this project, Argon2id cheap"),):
+        for name, label in (("project-cheap", "this project, cheap Argon2id"),):
             j = load_last_json(os.path.join(d, "%s-c%d.json" % (name, c)))
             rows.append(project_row(label, j)) if j else missing.append("%s-c%d" % (name, c))
     for name, label in (("xstate-bullmq", "XState + BullMQ"), ("restate", "Restate, 2 partitions")):
