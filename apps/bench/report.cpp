@@ -136,8 +136,8 @@ void print_human(std::ostream& out, const Figures& f) {
     double thread = 0;
     out << "    pipeline thread    ";
     // In the order a message goes through them (enroll_pipeline_cpu_seconds_total's stages).
-    for (const char* stage : {"consume", "decode", "load", "hash", "apply", "encode", "commit",
-                              "produce", "other"}) {
+    for (const char* stage :
+         {"consume", "decode", "load", "hash", "apply", "encode", "commit", "produce", "other"}) {
       const auto s = f.stage_cpu.find(stage);
       if (s == f.stage_cpu.end()) continue;
       out << stage << " " << fixed(f.us_per_event(s->second), 1) << "  ";
@@ -158,7 +158,8 @@ void print_human(std::ostream& out, const Figures& f) {
   }
   out << "  peak RSS MiB        ";
   for (const auto& p : f.cpu) {
-    if (p.peak_rss_kib) out << " " << p.name << " " << fixed(*p.peak_rss_kib / 1024.0, 0);
+    if (p.peak_rss_kib)
+      out << " " << p.name << " " << fixed(static_cast<double>(*p.peak_rss_kib) / 1024, 0);
   }
   out << "\n";
   const auto& m = f.memory;
