@@ -11,6 +11,7 @@
 
 #include "adapters/keys/seal_publisher.hpp"
 #include "adapters/service_client/published_seal_key_fetch.hpp"
+#include "apps/bench/hash_cost.hpp"
 #include "apps/bench/load.hpp"
 #include "apps/bench/options.hpp"
 #include "apps/bench/pipeline_stages.hpp"
@@ -82,6 +83,13 @@ int run(const Options& o, const std::atomic<bool>& stop) {
   Load load({driver, mix, producer, events, officer, {&capture, &registry}, o.topics, latency});
   const std::uint64_t first_citizen = std::hash<std::string>{}(o.run_id) % 1'000'000'000;
 
+  // Before any load, so that the hashes have the cores to themselves.
+  std::optional<HashCost> hash;
+  if (o.passcode_opslimit > 0) {
+    std::fprintf(stderr, "[bench] timing %d Argon2id hashes (%llu passes, %zu KiB)\n",
+                 o.hash_samples, o.passcode_opslimit, o.passcode_memlimit_kib);
+    hash = measure_hash_cost(o.passcode_opslimit, o.passcode_memlimit_kib, o.hash_samples);
+  }
   memory.take_baseline();  // before any registration of this run
   if (o.warmup > 0) {
     std::fprintf(stderr, "[bench] warm-up: %d registrations\n", o.warmup);
@@ -146,7 +154,7 @@ int run(const Options& o, const std::atomic<bool>& stop) {
                 << ")\n";
       continue;
     }
-    f.cpu.push_back({w.name, *now - w.at_start});
+    f.cpu.push_back({w.name, *now - w.at_start, peak_rss_kib(w.pid)});
   }
   if (const auto stages_after = pipeline_stage_cpu(o.api, o.ca_file);
       stages_before && stages_after) {
@@ -156,6 +164,7 @@ int run(const Options& o, const std::atomic<bool>& stop) {
     }
   }
   f.memory = memory.estimate();
+  f.hash = hash;
   for (int i = 0; i < o.count; ++i) {
     const auto outcome = driver.outcome_of(measured.id_prefix + std::to_string(i));
     ++f.outcomes[std::string(sim::to_string(outcome.value_or(sim::Outcome::pending)))];

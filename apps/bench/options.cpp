@@ -81,6 +81,20 @@ void add_options(CLI::App& app, Options& o) {
       "KEY=VALUE printed beside the figures, e.g. argon2id='2 passes, 19456 KiB' (repeatable)");
   app.add_option("--run-id", o.run_id, "prefix of the registration ids (default: time and pid)");
   app.add_flag("--json", o.json, "print the figures as one JSON object");
+  // Bounds as enrollmentd's (libsodium's Argon2id limits are wider; these are what a run uses).
+  auto* ops = app.add_option("--passcode-opslimit", o.passcode_opslimit,
+                             "the run's Argon2id passes: time one hash at this cost before the "
+                             "load and print the machine's hashing limit (with "
+                             "--passcode-memlimit-kib)")
+                  ->check(CLI::Range(1ULL, 64ULL));
+  auto* mem = app.add_option("--passcode-memlimit-kib", o.passcode_memlimit_kib,
+                             "the run's Argon2id memory in KiB")
+                  ->check(CLI::Range(std::size_t{8}, std::size_t{4} * 1024 * 1024));
+  ops->needs(mem);
+  mem->needs(ops);
+  app.add_option("--hash-samples", o.hash_samples, "hashes timed for the median")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
 }
 
 }  // namespace

@@ -42,6 +42,10 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> labels;  // printed beside the figures
   std::string run_id;
   bool json = false;
+  // The run's Argon2id cost (enrollmentd's --passcode-*): 0 leaves the hashing limit out.
+  unsigned long long passcode_opslimit = 0;
+  std::size_t passcode_memlimit_kib = 0;
+  int hash_samples = 20;
 };
 
 std::optional<Options> parse_options(int argc, char** argv);

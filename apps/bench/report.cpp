@@ -20,7 +20,15 @@ std::string mode_of(const Figures& f) {
                     : "closed loop, " + std::to_string(f.concurrency) + " in flight";
 }
 
+// The run's registrations/s as a share of the machine's hashing limit.
+double hash_limit_percent(const Figures& f) {
+  const double limit = f.hash ? f.hash->limit_registrations_per_s() : 0;
+  return limit > 0 ? 100 * f.registrations_per_s() / limit : 0;
+}
+
 }  // namespace
+
+double Figures::registrations_per_s() const { return wall_s > 0 ? count / wall_s : 0; }
 
 double Figures::events_per_s() const {
   return wall_s > 0 ? static_cast<double>(inbound) / wall_s : 0;
@@ -47,7 +55,7 @@ nlohmann::json to_json(const Figures& f) {
   j["labels"] = nlohmann::json::object();
   for (const auto& [k, v] : f.labels) j["labels"][k] = v;
   j["wall_s"] = f.wall_s;
-  j["registrations_per_s"] = f.wall_s > 0 ? f.count / f.wall_s : 0;
+  j["registrations_per_s"] = f.registrations_per_s();
   j["inbound_events"] = f.inbound;
   j["commands"] = f.commands;
   j["events_per_s"] = f.events_per_s();
@@ -73,6 +81,21 @@ nlohmann::json to_json(const Figures& f) {
       }
     }
   }
+  j["peak_rss_mib"] = nlohmann::json::object();
+  for (const auto& p : f.cpu) {
+    if (p.peak_rss_kib) j["peak_rss_mib"][p.name] = static_cast<double>(*p.peak_rss_kib) / 1024;
+  }
+  if (f.hash) {
+    const auto& h = *f.hash;
+    j["argon2id"] = {{"opslimit", h.opslimit},
+                     {"memlimit_kib", h.memlimit_kib},
+                     {"hash_ms_median", h.median_ms},
+                     {"samples", h.samples},
+                     {"cores", h.cores},
+                     {"hashes_per_registration", kHashesPerRegistration},
+                     {"limit_registrations_per_s", h.limit_registrations_per_s()},
+                     {"of_limit_percent", hash_limit_percent(f)}};
+  }
   const auto& m = f.memory;
   j["redis"] = {{"bytes_per_in_flight_registration",
                  m.bytes_per_in_flight ? nlohmann::json(*m.bytes_per_in_flight) : nullptr},
@@ -90,7 +113,7 @@ void print_human(std::ostream& out, const Figures& f) {
       << "\n";
   for (const auto& [k, v] : f.labels) out << "  " << k << ": " << v << "\n";
   out << "  wall time            " << fixed(f.wall_s, 1) << " s ("
-      << fixed(f.wall_s > 0 ? f.count / f.wall_s : 0, 1) << " registrations/s)\n";
+      << fixed(f.registrations_per_s(), 1) << " registrations/s)\n";
   out << "  inbound events/s     " << fixed(f.events_per_s(), 0) << " (" << f.inbound
       << " events: " << f.commands << " commands, "
       << f.inbound - static_cast<std::int64_t>(f.commands) << " task results)\n";
@@ -123,6 +146,22 @@ void print_human(std::ostream& out, const Figures& f) {
     out << "\n    (us per event)     pipeline thread " << fixed(f.us_per_event(thread), 1)
         << ", other threads " << fixed(f.us_per_event(p.seconds - thread), 1) << "\n";
   }
+  if (f.hash) {
+    const auto& h = *f.hash;
+    out << "  Argon2id limit       " << fixed(h.limit_registrations_per_s(), 1)
+        << " registrations/s = " << h.cores << " cores / (" << kHashesPerRegistration
+        << " hashes x " << fixed(h.median_ms, h.median_ms < 1 ? 3 : 1) << " ms; median of "
+        << h.samples << " at " << h.opslimit << " passes, " << h.memlimit_kib << " KiB); this run "
+        << fixed(hash_limit_percent(f), 1)
+        << " % of it (2 hashes per registration: passcode.set makes the verifier, "
+           "consent.confirm checks it)\n";
+  }
+  out << "  peak RSS MiB        ";
+  for (const auto& p : f.cpu) {
+    if (p.peak_rss_kib)
+      out << " " << p.name << " " << fixed(static_cast<double>(*p.peak_rss_kib) / 1024, 0);
+  }
+  out << "\n";
   const auto& m = f.memory;
   out << "  Redis memory         ";
   if (m.bytes_per_in_flight) {

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "apps/bench/hash_cost.hpp"
 #include "apps/bench/latency.hpp"
 #include "apps/bench/redis_memory.hpp"
 
@@ -16,7 +17,8 @@ namespace enroll::bench {
 
 struct ProcessCpu {
   std::string name;
-  double seconds = 0;  // used during the measured run
+  double seconds = 0;                // used during the measured run
+  std::optional<long> peak_rss_kib;  // VmHWM at the end of the run
 };
 
 struct Figures {
@@ -36,7 +38,9 @@ struct Figures {
   // enrollmentd's pipeline thread: CPU seconds by stage during the run (empty if unknown).
   std::map<std::string, double> stage_cpu;
   std::map<std::string, std::size_t> outcomes;
+  std::optional<HashCost> hash;  // with --passcode-opslimit
 
+  [[nodiscard]] double registrations_per_s() const;
   [[nodiscard]] double events_per_s() const;
   [[nodiscard]] double cpu_per_1000_events(const ProcessCpu& p) const;
   // µs per inbound event of `seconds` of CPU.
