@@ -108,7 +108,7 @@ int run(const Options& o, const std::atomic<bool>& stop) {
   const auto inbox_before = produced_so_far(producer.handle(), o.topics.inbox());
   auto watched = watched_processes(o);
   for (auto& w : watched) w.at_start = cpu_seconds(w.pid).value_or(-1);
-  const auto stages_before = pipeline_stage_cpu(o.api, o.ca_file);
+  const auto pipeline_before = pipeline_figures(o.api, o.ca_file);
   const auto commands_before = load.commands_sent();
   const auto t0 = Clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
@@ -156,12 +156,14 @@ int run(const Options& o, const std::atomic<bool>& stop) {
     }
     f.cpu.push_back({w.name, *now - w.at_start, peak_rss_kib(w.pid)});
   }
-  if (const auto stages_after = pipeline_stage_cpu(o.api, o.ca_file);
-      stages_before && stages_after) {
-    for (const auto& [stage, s] : *stages_after) {
-      const auto before = stages_before->find(stage);
-      if (before != stages_before->end()) f.stage_cpu[stage] = s - before->second;
+  if (const auto after = pipeline_figures(o.api, o.ca_file); pipeline_before && after) {
+    for (const auto& [stage, s] : after->stage_cpu) {
+      const auto before = pipeline_before->stage_cpu.find(stage);
+      if (before != pipeline_before->stage_cpu.end()) f.stage_cpu[stage] = s - before->second;
     }
+    const double commits = after->commits - pipeline_before->commits;
+    if (commits > 0)
+      f.messages_per_commit = (after->consumed - pipeline_before->consumed) / commits;
   }
   f.memory = memory.estimate();
   f.hash = hash;

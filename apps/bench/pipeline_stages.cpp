@@ -29,16 +29,33 @@ std::map<std::string, double> labelled_series(const std::string& metrics,
   return out;
 }
 
-std::optional<std::map<std::string, double>> pipeline_stage_cpu(const std::string& api,
-                                                                const std::string& ca_file) {
+double series_value(const std::string& metrics, const std::string& name) {
+  std::istringstream lines(metrics);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.size() <= name.size() || line.rfind(name, 0) != 0 || line[name.size()] != ' ') {
+      continue;
+    }
+    double value = 0;
+    const char* first = line.data() + name.size() + 1;
+    if (std::from_chars(first, line.data() + line.size(), value).ec == std::errc{}) return value;
+  }
+  return 0;
+}
+
+std::optional<PipelineFigures> pipeline_figures(const std::string& api,
+                                                const std::string& ca_file) {
   try {
     const client::ServiceClient service(client::parse_service_url(api), "", ca_file,
                                         std::chrono::seconds(5));
     const auto answer = service.get("/metrics");
     if (answer.status != 200) return std::nullopt;
-    auto stages = labelled_series(answer.body, "enroll_pipeline_cpu_seconds_total");
-    if (stages.empty()) return std::nullopt;
-    return stages;
+    PipelineFigures f;
+    f.stage_cpu = labelled_series(answer.body, "enroll_pipeline_cpu_seconds_total");
+    if (f.stage_cpu.empty()) return std::nullopt;
+    f.consumed = series_value(answer.body, "enroll_events_consumed_total");
+    f.commits = series_value(answer.body, "enroll_commits_total");
+    return f;
   } catch (const std::exception&) {
     return std::nullopt;  // the table is left out; the run's other figures stand
   }

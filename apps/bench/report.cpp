@@ -79,6 +79,7 @@ nlohmann::json to_json(const Figures& f) {
         j["enrollmentd_stage_cpu_us_per_event"]["other_threads"] =
             f.us_per_event(p.seconds - thread);
       }
+      if (f.messages_per_commit > 0) j["messages_per_commit"] = f.messages_per_commit;
     }
   }
   j["peak_rss_mib"] = nlohmann::json::object();
@@ -145,6 +146,10 @@ void print_human(std::ostream& out, const Figures& f) {
     }
     out << "\n    (us per event)     pipeline thread " << fixed(f.us_per_event(thread), 1)
         << ", other threads " << fixed(f.us_per_event(p.seconds - thread), 1) << "\n";
+    if (f.messages_per_commit > 0) {
+      out << "  commit steps         " << fixed(f.messages_per_commit, 1)
+          << " inbox messages per fenced commit\n";
+    }
   }
   if (f.hash) {
     const auto& h = *f.hash;

@@ -37,6 +37,7 @@ struct Figures {
   MemoryEstimate memory;
   // enrollmentd's pipeline thread: CPU seconds by stage during the run (empty if unknown).
   std::map<std::string, double> stage_cpu;
+  double messages_per_commit = 0;  // inbox messages per fenced commit step (0 if unknown)
   std::map<std::string, std::size_t> outcomes;
   std::optional<HashCost> hash;  // with --passcode-opslimit
 
