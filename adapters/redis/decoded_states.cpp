@@ -13,19 +13,20 @@ std::optional<Registration> DecodedStates::find(const RegistrationId& id, std::s
   return it->second->state;
 }
 
-void DecodedStates::remember(const Registration& state, const std::string& record) {
+void DecodedStates::remember(Registration state, std::string record) {
   if (capacity_ == 0 || !state.active()) {
     forget(state.id);
     return;
   }
   if (const auto it = by_id_.find(state.id.str()); it != by_id_.end()) {
-    it->second->record = record;
-    it->second->state = state;
+    it->second->record = std::move(record);
+    it->second->state = std::move(state);
     entries_.splice(entries_.begin(), entries_, it->second);
     return;
   }
-  entries_.push_front(Entry{state.id, record, state});
-  by_id_.emplace(state.id.str(), entries_.begin());
+  const std::string key = state.id.str();
+  entries_.push_front(Entry{state.id, std::move(record), std::move(state)});
+  by_id_.emplace(key, entries_.begin());
   if (entries_.size() > capacity_) {
     by_id_.erase(entries_.back().id.str());
     entries_.pop_back();

@@ -26,7 +26,8 @@ class DecodedStates {
   // The decoded state of `id` if `record` is byte for byte the one remembered for it.
   [[nodiscard]] std::optional<Registration> find(const RegistrationId& id, std::string_view record);
   // Remembers `state` as the decoding of `record` (a finished one is forgotten instead).
-  void remember(const Registration& state, const std::string& record);
+  // (Both by value: a caller done with them moves them in.)
+  void remember(Registration state, std::string record);
   void forget(const RegistrationId& id);
   [[nodiscard]] std::size_t size() const { return entries_.size(); }
 

@@ -212,8 +212,11 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   for (std::size_t i = 0; i < r->elements; ++i) {
     ids.emplace_back(r->element[i]->str, r->element[i]->len);
   }
-  for (const auto& stored : states) decoded_.remember(stored.state, stored.json);
   return ids;
+}
+
+void Store::remember(std::vector<StoredState>&& committed) {
+  for (auto& s : committed) decoded_.remember(std::move(s.state), std::move(s.json));
 }
 
 std::map<std::int32_t, std::vector<DueTimer>> Store::due_timers(

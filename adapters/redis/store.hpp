@@ -142,6 +142,9 @@ class Store {
                                 const std::string& next, const codec::OutboxMessage& message,
                                 const std::map<std::string, std::string>& covered);
   // Outbox entries not yet acknowledged by Kafka (to re-send after a restart).
+  // After a commit of `committed` succeeded: their decoding is known, so the next load of
+  // these records skips it (decoded_states.hpp). Takes them over.
+  void remember(std::vector<StoredState>&& committed);
   std::vector<OutboxEntry> pending_outbox(std::int32_t partition);
   // Removes delivered entries.
   void ack_outbox(std::int32_t partition, const std::vector<std::string>& entry_ids);

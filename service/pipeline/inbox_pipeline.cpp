@@ -276,8 +276,9 @@ void InboxPipeline::apply_and_commit(std::int32_t partition, std::vector<Item>& 
     for (auto& item : items) commit_one(partition, item);
     return;
   }
-  laps_.lap(Stage::commit);
   if (!entry_ids) return;
+  store_.remember(std::move(to_store));
+  laps_.lap(Stage::commit);
   committed(partition, batch, *entry_ids, items.back().record.at.topic, next_offset);
 }
 
@@ -292,6 +293,7 @@ void InboxPipeline::commit_one(std::int32_t partition, Item& item) {
     entry_ids =
         commit_fenced(partition, next_offset, to_store, batch.outbox, {}, activity_of(batch));
   } catch (const redis::RedisError& e) {
+    to_store.clear();  // not written: only the dead letter is
     batch = Batch{};
     batch.results.push_back(step_.dead_letter(item.record, {Errc::commit_failed, e.what()}));
     batch.outbox = std::move(batch.results.back().outbox);
@@ -301,6 +303,7 @@ void InboxPipeline::commit_one(std::int32_t partition, Item& item) {
     entry_ids = commit_fenced(partition, next_offset, {}, batch.outbox, {});
   }
   if (!entry_ids) return;
+  store_.remember(std::move(to_store));
   committed(partition, batch, *entry_ids, item.record.at.topic, next_offset);
 }
 
