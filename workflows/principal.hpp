@@ -22,7 +22,7 @@ enum class Role {
 };
 
 struct Principal {
-  PrincipalName name;                 // e.g. "channel-kiosk", as the trust file names it
+  PrincipalName name;  // e.g. "channel-kiosk", as the trust file names it
   Role role = Role::none;
   std::vector<std::string> channels;  // channel, officer_console: the channels it acts in
   std::vector<std::string> tasks;     // connector: the tasks whose results it may send

@@ -54,7 +54,7 @@ class SealMemo {
 
 }  // namespace
 
-FieldCipher::FieldCipher(std::vector<FieldKey> keys) : serial_(next_serial++) {
+FieldCipher::FieldCipher(const std::vector<FieldKey>& keys) : serial_(next_serial++) {
   ensure_sodium();
   if (keys.empty()) throw Error(Errc::bad_key, "no field key");
   for (const FieldKey& k : keys) {

@@ -38,7 +38,7 @@ class FieldCipher {
  public:
   // `keys`: every version, the last the current one. Throws Error(bad_key) if there is none or
   // a key is not 32 bytes.
-  explicit FieldCipher(std::vector<FieldKey> keys);
+  explicit FieldCipher(const std::vector<FieldKey>& keys);
 
   // Sealed with the current key.
   [[nodiscard]] std::string seal(std::string_view plaintext, std::string_view place) const;
