@@ -179,10 +179,10 @@ end
 -- The history's form of an audit record (~70 bytes instead of ~600), read back by
 -- adapters/redis/history_record.cpp: tab-separated seq, at (ms since the epoch, or the text if
 -- it is not to_rfc3339's), actor role, actor principal, o:<officer> or p:<operator> (or ''),
--- from ('' when it is `to`), to, phase and step ('' when `to` is '<phase>/<step>'), outcome
--- (last: it is free text). Tabs inside a field become spaces. nil for a record that is no
--- table.
-local function compact_record(r)
+-- cause ('~' for the registration id when it starts with it, '!' before one that starts with
+-- '~' or '!'), from ('' when it is `to`), to, phase and step ('' when `to` is
+-- '<phase>/<step>'), outcome (last: it is free text). Tabs inside a field become spaces.
+local function compact_record(r, id)
   local function text(v)
     if type(v) == 'number' then return string.format('%d', v) end
     if type(v) ~= 'string' then return '' end
@@ -193,11 +193,17 @@ local function compact_record(r)
   if actor['officer'] then who = 'o:' .. text(actor['officer'])
   elseif actor['operator'] then who = 'p:' .. text(actor['operator']) end
   local at = text(r['at'])
+  local cause = text(r['cause'])
+  if string.sub(cause, 1, #id) == id then
+    cause = '~' .. string.sub(cause, #id + 1)
+  elseif string.match(cause, '^[~!]') then
+    cause = '!' .. cause
+  end
   local to, from, phase, step = text(r['to']), text(r['from']), text(r['phase']), text(r['step'])
   if from == to then from = '' end
   if to == phase .. '/' .. step then phase, step = '', '' end
   return table.concat({text(r['seq']), epoch_ms(at) or at, text(actor['role']),
-                       text(actor['principal']), who, from, to, phase, step,
+                       text(actor['principal']), who, cause, from, to, phase, step,
                        text(r['outcome'])}, '\t')
 end
 for i = 1, n do
@@ -246,7 +252,7 @@ while j <= #ARGV do
   if record and not purged[ARGV[j + 1]] then
     local hist = prefix .. 'hist:' .. ARGV[j + 1]
     if not issued[ARGV[j + 1]] and redis.call('LLEN', hist) < history_cap then
-      redis.call('RPUSH', hist, compact_record(record))
+      redis.call('RPUSH', hist, compact_record(record, ARGV[j + 1]))
     else
       redis.call('HINCRBY', prefix .. 'meta:' .. ARGV[j + 1], 'history_dropped', 1)
     end

@@ -10,7 +10,7 @@
 namespace enroll::redis {
 namespace {
 
-constexpr std::size_t field_count = 10;
+constexpr std::size_t field_count = 11;
 
 // The first field_count - 1 tab-separated fields and the rest (the outcome, free text).
 std::vector<std::string_view> fields_of(std::string_view text) {
@@ -34,7 +34,7 @@ std::optional<std::int64_t> number(std::string_view text) {
 
 }  // namespace
 
-std::string history_record_json(std::string_view stored) {
+std::string history_record_json(std::string_view stored, std::string_view id) {
   using nlohmann::json;
   if (!stored.empty() && stored.front() == '{') return std::string(stored);
   const auto f = fields_of(stored);
@@ -44,8 +44,11 @@ std::string history_record_json(std::string_view stored) {
   json actor{{"role", f[2]}, {"principal", f[3]}};
   if (f[4].starts_with("o:")) actor["officer"] = f[4].substr(2);
   if (f[4].starts_with("p:")) actor["operator"] = f[4].substr(2);
-  const std::string_view to = f[6];
-  std::string_view phase = f[7], step = f[8];
+  std::string cause(f[5]);
+  if (cause.starts_with('~')) cause.replace(0, 1, id);
+  if (cause.starts_with('!')) cause.erase(0, 1);
+  const std::string_view to = f[7];
+  std::string_view phase = f[8], step = f[9];
   // Both empty: `to` was '<phase>/<step>' (or all three were empty).
   if (const auto slash = to.find('/');
       phase.empty() && step.empty() && slash != std::string_view::npos) {
@@ -55,11 +58,12 @@ std::string history_record_json(std::string_view stored) {
   return json{{"seq", *seq},
               {"at", at_ms ? to_rfc3339(from_millis(*at_ms)) : std::string(f[1])},
               {"actor", std::move(actor)},
-              {"from", f[5].empty() ? to : f[5]},
+              {"cause", std::move(cause)},
+              {"from", f[6].empty() ? to : f[6]},
               {"to", to},
               {"phase", phase},
               {"step", step},
-              {"outcome", f[9]}}
+              {"outcome", f[10]}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

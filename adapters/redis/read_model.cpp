@@ -213,7 +213,7 @@ std::optional<HistoryPage> ReadModel::history(const RegistrationId& id, std::int
   }
   page.total = total->integer;
   for (std::size_t i = 0; i < range->elements; ++i) {
-    page.records.push_back(history_record_json(str(range->element[i])));
+    page.records.push_back(history_record_json(str(range->element[i]), id.str()));
   }
   return page;
 }

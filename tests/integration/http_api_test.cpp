@@ -219,7 +219,7 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
   EXPECT_EQ(r.error_code(), "bad_request");
 
   // GET .../history: the records of a registration in flight, in their compact form (what
-  // enroll.audit carries less the hashes, inputs and cause), paged; an issued registration's
+  // enroll.audit carries less the hashes and inputs), paged; an issued registration's
   // history is not kept (issue 16): total 0, every record dropped (on enroll.audit only).
   {
     const auto h =
@@ -254,6 +254,7 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
       EXPECT_EQ(records[i], (json{{"seq", whole.at("seq")},
                                   {"at", whole.at("at")},
                                   {"actor", actor},
+                                  {"cause", whole.at("cause")},
                                   {"from", whole.at("from")},
                                   {"to", whole.at("to")},
                                   {"phase", whole.at("phase")},

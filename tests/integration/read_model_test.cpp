@@ -334,6 +334,7 @@ TEST_F(ReadModelTest, HistoryIsCompactAndGoesWhenIssued) {
   b.outcome = "not_authorised: tab\there";
   b.actor.officer.clear();
   b.actor.operator_id = "alice";
+  b.cause = EventId(id + "/c2");
   const auto as_outbox = [&](const AuditRecord& r) {
     return codec::OutboxMessage{"t.audit", id, "envelope", audit_to_json(r, true).dump()};
   };
@@ -348,6 +349,7 @@ TEST_F(ReadModelTest, HistoryIsCompactAndGoesWhenIssued) {
                 {"seq", 1},
                 {"at", "2026-12-05T02:28:03.342Z"},
                 {"actor", {{"role", "officer"}, {"principal", "kiosk-app"}, {"officer", "off-7"}}},
+                {"cause", "c-1"},
                 {"from", "consent/accept-terms"},
                 {"to", "consent/accept-terms"},
                 {"phase", "consent"},
@@ -356,6 +358,7 @@ TEST_F(ReadModelTest, HistoryIsCompactAndGoesWhenIssued) {
   const auto second = nlohmann::json::parse(page->records[1]);
   EXPECT_EQ(second["at"], "2026-12-05T02:28:03.500Z");
   EXPECT_EQ(second["actor"]["operator"], "alice");
+  EXPECT_EQ(second["cause"], id + "/c2");
   EXPECT_EQ(second["from"], "consent/accept-terms");
   EXPECT_EQ(second["to"], "review");
   EXPECT_EQ(second["phase"], "review");
