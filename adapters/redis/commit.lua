@@ -146,7 +146,8 @@ local purged = {}  -- tombstones of this batch: their audit records go to no his
 local issued = {}  -- issued registrations of this batch: their records are counted, not kept
 
 -- An issued registration's history goes: its records are counted in meta's history_dropped
--- (the history endpoint answers total 0 and that count; the trail is on enroll.audit).
+-- (the history endpoint answers total 0 and that count; the trail is on enroll.audit). Its
+-- phases reached go too: an issued registration reaches no other.
 local function drop_history(id)
   issued[id] = true
   local hist = prefix .. 'hist:' .. id
@@ -154,6 +155,7 @@ local function drop_history(id)
   if kept > 0 then
     redis.call('HINCRBY', prefix .. 'meta:' .. id, 'history_dropped', kept)
     redis.call('DEL', hist)
+    redis.call('HDEL', prefix .. 'meta:' .. id, 'r')
   end
 end
 
