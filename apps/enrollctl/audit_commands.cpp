@@ -152,9 +152,10 @@ bool check_registration(const ServiceClient& client, const std::string& id, Trai
   std::vector<json> chain(records.begin(), records.end());
   count_refusals(chain, report);
   // Histories written since issue 16 keep no hashes: their seq run and count are checked
-  // here, the hash chains from an export (--file). Older ones are whole records.
+  // here, the hash chains from an export (--file). Older ones are whole records; one begun
+  // before and continued after holds both: compact.
   const bool compact =
-      std::none_of(chain.begin(), chain.end(), [](const json& r) { return r.contains("hash"); });
+      std::any_of(chain.begin(), chain.end(), [](const json& r) { return !r.contains("hash"); });
   if (auto broken = compact ? verify_seq_run(chain) : verify_chain(chain)) {
     report.broken.emplace(id, *broken);
     return true;
