@@ -279,8 +279,8 @@ TEST_F(HttpApiTest, EveryEndpointAgainstAKnownRun) {
     EXPECT_EQ(paged, records);
   }
   // The busy registration's retry is on its trail (enroll.audit).
-  EXPECT_TRUE(std::any_of(chains[busy_].begin(), chains[busy_].end(), [](const json& r) {
-    return r.at("outcome") == "retry_scheduled:unavailable";
+  EXPECT_TRUE(std::any_of(chains[busy_].begin(), chains[busy_].end(), [](const json& rec) {
+    return rec.at("outcome") == "retry_scheduled:unavailable";
   }));
   r = http_get(port, "/v1/registrations/reg-never-started/history", reader_token_);
   EXPECT_EQ(r.status, 404);
