@@ -86,10 +86,10 @@ TEST_F(AuditVerifyTest, TheHistoriesInRedisVerifyAndTamperingIsNamed) {
     const std::string hist = meta[0].substr(0, meta[0].rfind(":meta:")) + ":hist:" + id;
     for (int seq = 1; seq <= n; ++seq) {
       const int stored = seq == altered ? 9 : seq;
-      redis_->command({hist},
-                      {"RPUSH", hist,
-                       std::to_string(stored) +
-                           "\t1796437683342\tchannel\tchannel-app\t\t\tcard/card-front\t\t\tok"});
+      redis_->command(
+          {hist}, {"RPUSH", hist,
+                   std::to_string(stored) +
+                       "\t1796437683342\tchannel\tchannel-app\t\t~/c\t\tcard/card-front\t\t\tok"});
     }
   };
   const int records1 = stored_state(ids[1]).value()["audit_seq"].get<int>();
