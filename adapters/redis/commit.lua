@@ -120,6 +120,8 @@ local function index(id, channel, phase, step, status, changed)
     end
     -- The phases reached, one field ',consent,card,' (a field per phase cost ~30 bytes
     -- each); another channel starts afresh. A meta written before it has r:<channel>:<phase>.
+    -- All seven phases make 59 bytes: under hash-max-listpack-value (64), so meta stays a
+    -- listpack (a value past it turns the hash into a table of ~4x the size).
     local reached = (oc == channel and redis.call('HGET', meta, 'r')) or ','
     if not string.find(reached, ',' .. phase .. ',', 1, true) then
       redis.call('HSET', meta, 'r', reached .. phase .. ',')
