@@ -16,8 +16,9 @@
 -- that it never lags behind or runs ahead of the states (keyspace.hpp names the keys):
 --   idx:all, idx:phase:<phase>, idx:status:<status>, idx:channel:<channel>: sorted sets of
 --     registration ids scored by their last change;
---   meta:<id>: a small hash (channel, phase, step, status; r:<channel>:<phase> once reached),
---     the previous values an update must take out of the indexes and the counters;
+--   meta:<id>: a small hash (channel, phase, step, status; r: the phases reached in that
+--     channel, ',consent,card,'; history_dropped), the previous values an update must take out
+--     of the indexes and the counters;
 --   funnel: a hash of counters per channel: reached:<channel>:<phase> (registrations that
 --     ever got there), status:<channel>:<status> and active:<channel>:<phase> (now);
 --   steps: a hash of counters <channel>:<step>:<status>, registrations at that step with that
@@ -28,8 +29,12 @@
 --     else the status, as the graph names its outcomes). Retakes and retries stay at their
 --     node: they are not moves;
 --   hist:<id>: the registration's audit records, oldest first, the first ARGV[6] of them (a
---     registration flooded with rejected commands cannot grow it without bound; the whole
---     trail is on enroll.audit);
+--     registration flooded with rejected commands cannot grow it without bound), each in a
+--     compact form (compact_record below: what the history endpoint shows, not the hashes,
+--     inputs and cause: the whole trail is on enroll.audit). Kept while the registration is
+--     in flight and after any other end; once it is issued its history is dropped (its
+--     records counted in meta's history_dropped): an issued registration is the common case
+--     and needs no timeline in Redis (issue 16: ≤ 512 bytes kept per finished one);
 --   audit:pending: a hash of the chain heads not yet in a signed checkpoint, id → '<seq>
 --     <hash>' (the last record of the batch; tombstones' too): what the next checkpoint of
 --     the partition covers (checkpoint.lua), kept here so that a head committed before a crash
@@ -113,8 +118,16 @@ local function index(id, channel, phase, step, status, changed)
     if status == 'active' then
       redis.call('HINCRBY', funnel, 'active:' .. channel .. ':' .. phase, 1)
     end
-    if redis.call('HSETNX', meta, 'r:' .. channel .. ':' .. phase, '1') == 1 then
-      redis.call('HINCRBY', funnel, 'reached:' .. channel .. ':' .. phase, 1)
+    -- The phases reached, one field ',consent,card,' (a field per phase cost ~30 bytes
+    -- each); another channel starts afresh. A meta written before it has r:<channel>:<phase>.
+    -- All seven phases make 59 bytes: under hash-max-listpack-value (64), so meta stays a
+    -- listpack (a value past it turns the hash into a table of ~4x the size).
+    local reached = (oc == channel and redis.call('HGET', meta, 'r')) or ','
+    if not string.find(reached, ',' .. phase .. ',', 1, true) then
+      redis.call('HSET', meta, 'r', reached .. phase .. ',')
+      if redis.call('HEXISTS', meta, 'r:' .. channel .. ':' .. phase) == 0 then
+        redis.call('HINCRBY', funnel, 'reached:' .. channel .. ':' .. phase, 1)
+      end
     end
   end
   if ostep ~= step or oc ~= channel or os ~= status then
@@ -132,6 +145,71 @@ local function index(id, channel, phase, step, status, changed)
 end
 
 local purged = {}  -- tombstones of this batch: their audit records go to no history
+local issued = {}  -- issued registrations of this batch: their records are counted, not kept
+
+-- An issued registration's history goes: its records are counted in meta's history_dropped
+-- (the history endpoint answers total 0 and that count; the trail is on enroll.audit). Its
+-- phases reached go too: an issued registration reaches no other.
+local function drop_history(id)
+  issued[id] = true
+  local hist = prefix .. 'hist:' .. id
+  local kept = redis.call('LLEN', hist)
+  if kept > 0 then
+    redis.call('HINCRBY', prefix .. 'meta:' .. id, 'history_dropped', kept)
+    redis.call('DEL', hist)
+    redis.call('HDEL', prefix .. 'meta:' .. id, 'r')
+  end
+end
+
+-- Milliseconds since the epoch of an RFC 3339 UTC time as to_rfc3339 writes it
+-- (2026-12-05T02:28:31.262Z); nil for any other form.
+local function epoch_ms(text)
+  local y, mo, d, h, mi, sec, ms =
+      string.match(text, '^(%d%d%d%d)-(%d%d)-(%d%d)T(%d%d):(%d%d):(%d%d)%.(%d%d%d)Z$')
+  if not y then return nil end
+  y, mo = tonumber(y), tonumber(mo)
+  -- Days from civil (H. Hinnant's algorithm), exact for the proleptic Gregorian calendar.
+  if mo <= 2 then y = y - 1 end
+  local era = math.floor(y / 400)
+  local yoe = y - era * 400
+  local mp = (mo + 9) % 12
+  local doy = math.floor((153 * mp + 2) / 5) + tonumber(d) - 1
+  local doe = yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy
+  local days = era * 146097 + doe - 719468
+  return string.format('%d', ((days * 24 + tonumber(h)) * 60 + tonumber(mi)) * 60000 +
+                       tonumber(sec) * 1000 + tonumber(ms))
+end
+
+-- The history's form of an audit record (~70 bytes instead of ~600), read back by
+-- adapters/redis/history_record.cpp: tab-separated seq, at (ms since the epoch, or the text if
+-- it is not to_rfc3339's), actor role, actor principal, o:<officer> or p:<operator> (or ''),
+-- cause ('~' for the registration id when it starts with it, '!' before one that starts with
+-- '~' or '!'), from ('' when it is `to`), to, phase and step ('' when `to` is
+-- '<phase>/<step>'), outcome (last: it is free text). Tabs inside a field become spaces.
+local function compact_record(r, id)
+  local function text(v)
+    if type(v) == 'number' then return string.format('%d', v) end
+    if type(v) ~= 'string' then return '' end
+    return (string.gsub(v, '\t', ' '))
+  end
+  local actor = type(r['actor']) == 'table' and r['actor'] or {}
+  local who = ''
+  if actor['officer'] then who = 'o:' .. text(actor['officer'])
+  elseif actor['operator'] then who = 'p:' .. text(actor['operator']) end
+  local at = text(r['at'])
+  local cause = text(r['cause'])
+  if string.sub(cause, 1, #id) == id then
+    cause = '~' .. string.sub(cause, #id + 1)
+  elseif string.match(cause, '^[~!]') then
+    cause = '!' .. cause
+  end
+  local to, from, phase, step = text(r['to']), text(r['from']), text(r['phase']), text(r['step'])
+  if from == to then from = '' end
+  if to == phase .. '/' .. step then phase, step = '', '' end
+  return table.concat({text(r['seq']), epoch_ms(at) or at, text(actor['role']),
+                       text(actor['principal']), who, cause, from, to, phase, step,
+                       text(r['outcome'])}, '\t')
+end
 for i = 1, n do
   local a = first_state + (i - 1) * 9
   local id, due = ARGV[a + 1], ARGV[a + 2]
@@ -148,6 +226,7 @@ for i = 1, n do
     purged[id] = true
   else
     index(id, channel, phase, step, status, changed)
+    if status == 'issued' then drop_history(id) end
   end
 end
 if active then
@@ -164,19 +243,20 @@ end
 local ids = {}
 while j <= #ARGV do
   ids[#ids + 1] = redis.call('XADD', KEYS[3], '*', 't', ARGV[j], 'k', ARGV[j + 1], 'v', ARGV[j + 2])
+  local record = nil
   if ARGV[j + 3] ~= '' then
     -- The head for the next checkpoint (a record without seq and hash has none to give).
-    local ok, record = pcall(cjson.decode, ARGV[j + 3])
-    if ok and type(record) == 'table' and type(record['seq']) == 'number' and
-        type(record['hash']) == 'string' then
+    local ok, decoded = pcall(cjson.decode, ARGV[j + 3])
+    if ok and type(decoded) == 'table' then record = decoded end
+    if record and type(record['seq']) == 'number' and type(record['hash']) == 'string' then
       redis.call('HSET', prefix .. 'audit:pending', ARGV[j + 1],
                  string.format('%d', record['seq']) .. ' ' .. record['hash'])
     end
   end
-  if ARGV[j + 3] ~= '' and not purged[ARGV[j + 1]] then
+  if record and not purged[ARGV[j + 1]] then
     local hist = prefix .. 'hist:' .. ARGV[j + 1]
-    if redis.call('LLEN', hist) < history_cap then
-      redis.call('RPUSH', hist, ARGV[j + 3])
+    if not issued[ARGV[j + 1]] and redis.call('LLEN', hist) < history_cap then
+      redis.call('RPUSH', hist, compact_record(record, ARGV[j + 1]))
     else
       redis.call('HINCRBY', prefix .. 'meta:' .. ARGV[j + 1], 'history_dropped', 1)
     end

@@ -20,8 +20,10 @@ inline std::string partition_key(std::string_view ns, std::int32_t partition,
 
 // Suffixes (after the partition prefix).
 inline constexpr std::string_view state = "reg:";     // + id: the state (JSON)
-inline constexpr std::string_view meta = "meta:";     // + id: channel, phase, status (hash)
-inline constexpr std::string_view history = "hist:";  // + id: audit records (list)
+// + id: channel, phase, step, status, r (phases reached), history_dropped (hash)
+inline constexpr std::string_view meta = "meta:";
+// + id: audit records in compact form (list; commit.lua, history_record.hpp)
+inline constexpr std::string_view history = "hist:";
 inline constexpr std::string_view funnel = "funnel";  // counters per channel (hash)
 // registrations now per <channel>:<step>:<status> (hash)
 inline constexpr std::string_view steps = "steps";

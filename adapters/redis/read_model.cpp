@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "adapters/kafka/partitioner.hpp"
+#include "adapters/redis/history_record.hpp"
 #include "adapters/redis/keyspace.hpp"
 #include "adapters/redis/script.hpp"
 #include "adapters/redis/scripts.hpp"
@@ -193,9 +194,13 @@ std::optional<HistoryPage> ReadModel::history(const RegistrationId& id, std::int
     return page;
   }
   if (exists->integer == 0) return std::nullopt;
-  if (total->integer == 0) {
-    // Every registration's history starts with its first record; none left means purged
-    // (or committed before the history lists existed): only then is the state read.
+  if (dropped->type == REDIS_REPLY_STRING) {
+    page.dropped = std::strtoll(str(dropped.get()).c_str(), nullptr, 10);
+  }
+  if (total->integer == 0 && page.dropped == 0) {
+    // Every registration's history starts with its first record; none left and none dropped
+    // (an issued one's are: commit.lua) means purged (or committed before the history lists
+    // existed): only then is the state read.
     const auto stored = redis_.command({state}, {"GET", state});
     if (stored->type == REDIS_REPLY_STRING) {
       auto found = decoded(str(stored.get()), field_cipher_);
@@ -207,10 +212,9 @@ std::optional<HistoryPage> ReadModel::history(const RegistrationId& id, std::int
     }
   }
   page.total = total->integer;
-  if (dropped->type == REDIS_REPLY_STRING) {
-    page.dropped = std::strtoll(str(dropped.get()).c_str(), nullptr, 10);
+  for (std::size_t i = 0; i < range->elements; ++i) {
+    page.records.push_back(history_record_json(str(range->element[i]), id.str()));
   }
-  for (std::size_t i = 0; i < range->elements; ++i) page.records.push_back(str(range->element[i]));
   return page;
 }
 

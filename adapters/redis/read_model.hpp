@@ -73,10 +73,13 @@ struct StoredRegistration {
 };
 
 struct HistoryPage {
-  std::vector<std::string> records;  // audit records (JSON), oldest first
-  std::int64_t total = 0;            // records in the history
-  // Records past the history's cap (Store's history_cap), not kept in Redis: the list holds
-  // the first `total`; the whole trail is on enroll.audit.
+  // Audit records (JSON), oldest first, in the history's compact form (history_record.hpp:
+  // no hashes, inputs or cause).
+  std::vector<std::string> records;
+  std::int64_t total = 0;  // records in the history
+  // Records not kept in Redis (the whole trail is on enroll.audit): past the history's cap
+  // (Store's history_cap; the list holds the first `total`), and every record of an issued
+  // registration (its history is dropped when it is issued: `total` 0).
   std::int64_t dropped = 0;
   // Set for a tombstone (purged by the retention policy): its history is gone (the trail is on
   // enroll.audit).

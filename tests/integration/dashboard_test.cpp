@@ -13,6 +13,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
@@ -456,13 +457,13 @@ TEST_F(DashboardTest, ShowsTheFiguresOfTheApiInABrowser) {
 }
 
 // A registration's timeline (#timeline/<id>): every record of its history, in order, with its
-// outcome.
+// outcome. One waiting for an operator (an issued one keeps no history in Redis: issue 16).
 TEST_F(DashboardTest, ShowsARegistrationsTimelineFromItsHistory) {
   const auto port = http_port();
   sim::CitizenDriver driver(signers(), keys_.seal_public_key(), "/test/citizen", "self-service");
-  const auto ids = start_self_service(driver, 1, kFirstCitizen, "dash-timeline");
-  drive(driver, ids, 150s);
-  ASSERT_EQ(driver.outcome_of(ids[0]), sim::Outcome::issued);
+  const auto ids = start_self_service(driver, 1, kFirstCitizen + 4, "dash-timeline");  // busy x5
+  drive(driver, ids, 150s, true);
+  ASSERT_EQ(driver.outcome_of(ids[0]), sim::Outcome::incident);
   const auto history =
       http_get(port, "/v1/registrations/" + ids[0] + "/history?limit=1000", reader_token_).json();
   const auto& records = history.at("records");
@@ -530,20 +531,26 @@ TEST_F(DashboardTest, AnOperatorRetriesAnIncidentFromThePage) {
   const std::string said = page.evaluate("document.getElementById('retry-result').textContent");
   EXPECT_NE(said.find("Retry of " + id + " sent (command op/"), std::string::npos) << said;
 
-  // The registration resumes and completes; the audit names the token's operator.
-  drive(driver, ids, 120s);
-  EXPECT_EQ(driver.outcome_of(id), sim::Outcome::issued);
-  const auto history =
-      http_get(port, "/v1/registrations/" + id + "/history?limit=1000", reader_token_)
-          .json()
-          .at("records");
+  // The audit names the token's operator (read before it is issued: an issued registration
+  // keeps no history in Redis, issue 16); then it resumes and completes.
   int retries = 0;
-  for (const auto& r : history) {
-    if (r.at("outcome").get<std::string>().rfind("operator_retry: from the page", 0) != 0) continue;
-    ++retries;
-    EXPECT_EQ(r.at("actor").at("operator"), "operator-1");
+  for (int tries = 0; tries < 300 && retries == 0; ++tries) {
+    if (tries > 0) std::this_thread::sleep_for(100ms);
+    const auto history =
+        http_get(port, "/v1/registrations/" + id + "/history?limit=1000", reader_token_)
+            .json()
+            .at("records");
+    for (const auto& r : history) {
+      if (r.at("outcome").get<std::string>().rfind("operator_retry: from the page", 0) != 0) {
+        continue;
+      }
+      ++retries;
+      EXPECT_EQ(r.at("actor").at("operator"), "operator-1");
+    }
   }
   EXPECT_EQ(retries, 1);
+  drive(driver, ids, 120s);
+  EXPECT_EQ(driver.outcome_of(id), sim::Outcome::issued);
 }
 
 // The page loads without a token and asks for one; the API answers its reads 401 without one

@@ -622,7 +622,11 @@ async function showTimeline(id) {
   }));
   const more = page && page.total > records.length ? ` (the first ${records.length})` : '';
   const dropped = page && page.dropped ? `; ${page.dropped} more are on enroll.audit only` : '';
-  note.textContent = `${page ? page.total : 0} records${more}${dropped}.`;
+  // An issued registration keeps no history in Redis (its records are all dropped).
+  note.textContent = page && page.total === 0 && page.dropped ?
+      `No records kept here (an issued registration's history is not kept); ` +
+          `its ${page.dropped} records are on enroll.audit.` :
+      `${page ? page.total : 0} records${more}${dropped}.`;
   list.dataset.loaded = 'true';
 }
 

@@ -1,0 +1,67 @@
+// The history's compact records (commit.lua writes them, adapters/redis/history_record.cpp
+// reads them back for GET /v1/registrations/{id}/history): every field restored, the elided
+// ones (the registration id in the cause, from == to, phase and step from `to`) filled in,
+// older whole-JSON records passed through, and a value that is no compact record named rather
+// than thrown.
+#include "adapters/redis/history_record.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace enroll::redis {
+namespace {
+using nlohmann::json;
+
+json read(std::string_view stored) { return json::parse(history_record_json(stored, "reg-1")); }
+
+TEST(HistoryRecord, CompactFormWithElidedFieldsIsRestored) {
+  const auto r = read(
+      "2\t1796437683342\tchannel\tchannel-app\t\t~/c1\tconsent/accept-terms\tcard/card-front"
+      "\t\t\tstep_completed");
+  EXPECT_EQ(r["seq"], 2);
+  EXPECT_EQ(r["at"], "2026-12-05T02:28:03.342Z");
+  EXPECT_EQ(r["actor"], (json{{"role", "channel"}, {"principal", "channel-app"}}));
+  EXPECT_EQ(r["cause"], "reg-1/c1");
+  EXPECT_EQ(r["from"], "consent/accept-terms");
+  EXPECT_EQ(r["to"], "card/card-front");
+  EXPECT_EQ(r["phase"], "card");
+  EXPECT_EQ(r["step"], "card-front");
+  EXPECT_EQ(r["outcome"], "step_completed");
+
+  // from elided (the same as to); the officer; a cause of another form; phase and step kept
+  // where `to` is an outcome.
+  const auto o = read("15\t0\tofficer\tkiosk-1\to:off-7\top/9\t\tissued\tissued\tissue\tissued");
+  EXPECT_EQ(o["from"], "issued");
+  EXPECT_EQ(o["cause"], "op/9");
+  EXPECT_EQ(o["at"], "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(o["actor"]["officer"], "off-7");
+  EXPECT_FALSE(o["actor"].contains("operator"));
+  EXPECT_EQ(o["phase"], "issued");
+  EXPECT_EQ(o["step"], "issue");
+  // The operator; a cause that starts with '~' itself, escaped.
+  const auto p = read("1\t0\toperator\tops\tp:alice\t!~x\t\tx\t\t\tok");
+  EXPECT_EQ(p["actor"]["operator"], "alice");
+  EXPECT_EQ(p["cause"], "~x");
+  EXPECT_EQ(p["phase"], "");
+}
+
+TEST(HistoryRecord, OutcomeIsFreeTextAndAnOddTimeIsKept) {
+  const auto r = read("3\tyesterday\tchannel\tapp\t\tc\ta/b\tc/d\t\t\tnot_authorised: a\tb");
+  EXPECT_EQ(r["at"], "yesterday");
+  EXPECT_EQ(r["outcome"], "not_authorised: a\tb");
+  EXPECT_EQ(r["from"], "a/b");
+}
+
+TEST(HistoryRecord, WholeRecordsPassAndOthersAreNamed) {
+  const std::string whole = R"({"seq":1,"hash":"ab","outcome":"started"})";
+  EXPECT_EQ(history_record_json(whole, "reg-1"), whole);
+  for (const std::string_view bad : {"", "x\ty", "one\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11"}) {
+    const auto r = read(bad);
+    EXPECT_EQ(r["malformed"], true) << bad;
+    EXPECT_EQ(r["stored"], bad);
+  }
+}
+
+}  // namespace
+}  // namespace enroll::redis
