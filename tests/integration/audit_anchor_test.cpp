@@ -120,18 +120,21 @@ TEST_F(AuditAnchorTest, AnExportAloneNamesRewrittenDroppedAndCutChains) {
     }
     forged.push_back(std::move(e));
   }
-  // Redis rewritten to match: the state's head and the history's records.
+  // Redis rewritten to match: the state's head and the history's records (an issued
+  // registration keeps no history in Redis: then only its head).
   const auto state_key = redis_keys(ns_ + ":{p*}:reg:" + ids[0]);
   const auto hist_key = redis_keys(ns_ + ":{p*}:hist:" + ids[0]);
   ASSERT_EQ(state_key.size(), 1u);
-  ASSERT_EQ(hist_key.size(), 1u);
+  ASSERT_LE(hist_key.size(), 1u);
   auto state = stored_state(ids[0]).value();
   state["audit_head"] = rewritten_last["hash"];
   redis_->command({state_key[0]}, {"SET", state_key[0], state.dump()});
-  redis_->command({hist_key[0]}, {"DEL", hist_key[0]});
-  for (const auto& e : forged) {
-    if (e["type"] == "audit.record" && e["data"]["registration_id"] == ids[0]) {
-      redis_->command({hist_key[0]}, {"RPUSH", hist_key[0], e["data"].dump()});
+  if (!hist_key.empty()) {
+    redis_->command({hist_key[0]}, {"DEL", hist_key[0]});
+    for (const auto& e : forged) {
+      if (e["type"] == "audit.record" && e["data"]["registration_id"] == ids[0]) {
+        redis_->command({hist_key[0]}, {"RPUSH", hist_key[0], e["data"].dump()});
+      }
     }
   }
   std::string redis_out;
