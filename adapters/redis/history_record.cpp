@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <vector>
 
 #include "workflows/time.hpp"
@@ -32,15 +33,31 @@ std::optional<std::int64_t> number(std::string_view text) {
   return n;
 }
 
+// An RFC 3339 time for ms since the epoch within years 0000..9999 (what to_rfc3339 writes as
+// four digits); nullopt past them (a hostile record: the text is shown as stored).
+std::optional<std::string> rfc3339_of(std::string_view text) {
+  constexpr std::int64_t first_ms = -62167219200000;  // 0000-01-01T00:00:00.000Z
+  constexpr std::int64_t last_ms = 253402300799999;   // 9999-12-31T23:59:59.999Z
+  const auto ms = number(text);
+  if (!ms || *ms < first_ms || *ms > last_ms) return std::nullopt;
+  return to_rfc3339(from_millis(*ms));
+}
+
 }  // namespace
 
 std::string history_record_json(std::string_view stored, std::string_view id) {
   using nlohmann::json;
-  if (!stored.empty() && stored.front() == '{') return std::string(stored);
+  const auto malformed = [&] {
+    return json{{"malformed", true}, {"stored", std::string(stored)}}.dump(
+        -1, ' ', false, json::error_handler_t::replace);
+  };
+  if (!stored.empty() && stored.front() == '{') {
+    return json::accept(stored) ? std::string(stored) : malformed();
+  }
   const auto f = fields_of(stored);
   const auto seq = f.size() == field_count ? number(f[0]) : std::nullopt;
-  if (!seq) return json{{"malformed", true}, {"stored", std::string(stored)}}.dump();
-  const auto at_ms = number(f[1]);
+  if (!seq) return malformed();
+  auto at = rfc3339_of(f[1]);
   json actor{{"role", f[2]}, {"principal", f[3]}};
   if (f[4].starts_with("o:")) actor["officer"] = f[4].substr(2);
   if (f[4].starts_with("p:")) actor["operator"] = f[4].substr(2);
@@ -56,7 +73,7 @@ std::string history_record_json(std::string_view stored, std::string_view id) {
     step = to.substr(slash + 1);
   }
   return json{{"seq", *seq},
-              {"at", at_ms ? to_rfc3339(from_millis(*at_ms)) : std::string(f[1])},
+              {"at", at ? std::move(*at) : std::string(f[1])},
               {"actor", std::move(actor)},
               {"cause", std::move(cause)},
               {"from", f[6].empty() ? to : f[6]},

@@ -19,7 +19,7 @@ inline std::string partition_key(std::string_view ns, std::int32_t partition,
 }
 
 // Suffixes (after the partition prefix).
-inline constexpr std::string_view state = "reg:";     // + id: the state (JSON)
+inline constexpr std::string_view state = "reg:";  // + id: the state (JSON)
 // + id: channel, phase, step, status, r (phases reached), history_dropped (hash)
 inline constexpr std::string_view meta = "meta:";
 // + id: audit records in compact form (list; commit.lua, history_record.hpp)

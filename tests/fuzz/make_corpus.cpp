@@ -514,6 +514,23 @@ void seal_key_answer_corpus(const fs::path& dir) {
   std::cout << "seal_key_answer_fuzz: 5 answers\n";
 }
 
+// History records as Redis keeps them: compact lines (a connector's result, an officer's
+// decision, an operator's action with an escaped cause), a whole record of before, and not one.
+void history_record_corpus(const fs::path& dir) {
+  write_file(dir / "connector.txt",
+             "4\t1733368111262\tconnector\tconnector-registry\t\t~/verify-card/4.1\t"
+             "card/verify-card\treview/officer-review\t\t\tverified");
+  write_file(dir / "officer.txt",
+             "7\t1733368120000\tofficer\tconsole-3\to:officer-17\tc-9\t\treview/decide\t"
+             "\t\tapproved");
+  write_file(dir / "operator.txt",
+             "9\t1733368130000\toperator\tops\tp:alice\t!~x\t\tcancelled\tconsent\t\t"
+             "cancelled by operator");
+  write_file(dir / "whole.json", R"({"seq":1,"hash":"ab","outcome":"started"})");
+  write_file(dir / "short.txt", "1\t2\t3");
+  std::cout << "history_record_fuzz: 5 records\n";
+}
+
 }  // namespace
 }  // namespace enroll::fuzz
 
@@ -521,7 +538,7 @@ int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: fuzz_make_corpus DIR  (writes DIR/inbound_fuzz, DIR/http_fuzz, "
                  "DIR/engine_fuzz, DIR/trust_file_fuzz, DIR/operator_file_fuzz, "
-                 "DIR/audit_export_fuzz, DIR/seal_key_answer_fuzz)\n";
+                 "DIR/audit_export_fuzz, DIR/seal_key_answer_fuzz, DIR/history_record_fuzz)\n";
     return 2;
   }
   const std::filesystem::path dir = argv[1];
@@ -532,5 +549,6 @@ int main(int argc, char** argv) {
   enroll::fuzz::operator_file_corpus(dir / "operator_file_fuzz");
   enroll::fuzz::audit_export_corpus(dir / "audit_export_fuzz");
   enroll::fuzz::seal_key_answer_corpus(dir / "seal_key_answer_fuzz");
+  enroll::fuzz::history_record_corpus(dir / "history_record_fuzz");
   return 0;
 }

@@ -56,11 +56,23 @@ TEST(HistoryRecord, OutcomeIsFreeTextAndAnOddTimeIsKept) {
 TEST(HistoryRecord, WholeRecordsPassAndOthersAreNamed) {
   const std::string whole = R"({"seq":1,"hash":"ab","outcome":"started"})";
   EXPECT_EQ(history_record_json(whole, "reg-1"), whole);
-  for (const std::string_view bad : {"", "x\ty", "one\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11"}) {
+  for (const std::string_view bad :
+       {"", "x\ty", "one\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11", "{not json", "{\"seq\":1"}) {
     const auto r = read(bad);
     EXPECT_EQ(r["malformed"], true) << bad;
     EXPECT_EQ(r["stored"], bad);
   }
+}
+
+TEST(HistoryRecord, ATimeOutsideTheCalendarIsKeptAsText) {
+  // Hostile stored bytes: milliseconds past year 9999 (or before 0) are no RFC 3339 time.
+  for (const std::string_view at :
+       {"9223372036854775807", "-9223372036854775808", "253402300800000"}) {
+    const auto r = read("1\t" + std::string(at) + "\tchannel\tapp\t\tc\t\tx\t\t\tok");
+    EXPECT_EQ(r["at"], at);
+  }
+  EXPECT_EQ(read("1\t253402300799999\tchannel\tapp\t\tc\t\tx\t\t\tok")["at"],
+            "9999-12-31T23:59:59.999Z");
 }
 
 }  // namespace
