@@ -93,7 +93,7 @@ LoadedStates Store::load(std::int32_t partition, std::int64_t epoch,
         std::string record(bytes);
         try {
           auto state = state_from_record(record, field_cipher_);
-          decoded_.remember(state, record);
+          decoded_.remember(state, std::move(record));  // not read again on this path
           out.states[id] = std::move(state);
         } catch (const StateDecodeError& bad) {
           if (quarantine(partition, epoch, id, record, bad.what())) {
