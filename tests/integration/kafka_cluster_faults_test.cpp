@@ -4,7 +4,7 @@
 // rolling restart of all three nodes; a node SIGSTOPped past the brokers' session timeout
 // (broker.session.timeout.ms, 9 s: the controller fences it) and resumed. Every registration
 // still ends issued, exactly once, as in a fault-free reference run on the same inputs.
-// The nodes are driven by ops/kafka/node. RUN_SERIAL: the cluster is shared with its smoke test.
+// The nodes are driven by ops/kafka/node. The cluster's other tests wait (its RESOURCE_LOCK).
 #include <set>
 
 #include "tests/integration/orchestrator_fixture.hpp"

@@ -77,8 +77,8 @@ TEST_F(DevBrokerTest, BadControlRequestsAreErrors) {
   }
 }
 
-// Faults are injected into the shared broker: this test runs alone (RUN_SERIAL) and undoes
-// them before it ends.
+// Faults are injected into the shared broker: no other test of the devbroker fixture runs
+// meanwhile (its RESOURCE_LOCK), and this one undoes them before it ends.
 TEST_F(DevBrokerTest, InjectedFaultsAreAcceptedAndTheIdempotentProducerSurvivesThem) {
   const std::string topic = prefix_ + "events";
   EXPECT_EQ(services_.control("broker down 1"), "ok");
