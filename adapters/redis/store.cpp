@@ -354,11 +354,20 @@ std::vector<OutboxEntry> Store::pending_outbox(std::int32_t partition) {
   return out;
 }
 
-void Store::ack_outbox(std::int32_t partition, const std::vector<std::string>& entry_ids) {
-  if (entry_ids.empty()) return;
-  std::vector<std::string> argv{"XDEL", key(partition, "outbox")};
-  argv.insert(argv.end(), entry_ids.begin(), entry_ids.end());
-  redis_.command({argv[1]}, argv);
+void Store::ack_outbox(const std::map<std::int32_t, std::vector<std::string>>& entry_ids) {
+  std::vector<RoutedCommand> xdels;
+  for (const auto& [partition, ids] : entry_ids) {
+    if (ids.empty()) continue;
+    std::vector<std::string> argv{"XDEL", key(partition, "outbox")};
+    argv.insert(argv.end(), ids.begin(), ids.end());
+    xdels.push_back({{argv[1]}, std::move(argv)});
+  }
+  if (xdels.empty()) return;
+  for (const auto& reply : redis_.pipeline(xdels)) {
+    if (reply->type == REDIS_REPLY_ERROR) {
+      throw RedisError(Errc::redis_refused, "outbox ack: " + std::string(reply->str, reply->len));
+    }
+  }
 }
 
 AuditPending Store::audit_pending(std::int32_t partition) {

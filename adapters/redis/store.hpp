@@ -146,8 +146,9 @@ class Store {
   // these records skips it (decoded_states.hpp). Takes them over.
   void remember(std::vector<StoredState>&& committed);
   std::vector<OutboxEntry> pending_outbox(std::int32_t partition);
-  // Removes delivered entries.
-  void ack_outbox(std::int32_t partition, const std::vector<std::string>& entry_ids);
+  // Removes delivered entries, of every partition given in one pipeline (a round trip per
+  // Redis node rather than per partition).
+  void ack_outbox(const std::map<std::int32_t, std::vector<std::string>>& entry_ids);
   // Sets aside an outbox entry that the broker refuses for good (too large, invalid): moved
   // to the partition's parked stream with the reason (park.lua), never re-sent. False if the
   // entry was not in the outbox (already parked or acknowledged).

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -94,6 +95,7 @@ std::vector<std::optional<std::int64_t>> InboxPipeline::on_assigned(
 
 void InboxPipeline::on_revoked(const std::vector<kafka::TopicPartition>& partitions) {
   relay_.acknowledge();
+  commit_group_offsets(true, &partitions);  // before the next owner starts (best effort)
   for (const auto& tp : partitions) epochs_.erase(tp.partition);
   publish_owned();
   spdlog::info("{} partitions revoked", partitions.size());
@@ -117,6 +119,8 @@ void InboxPipeline::run() {
       next_checkpoint_ = std::chrono::steady_clock::now() + settings_.checkpoint_interval;
     }
     laps_.lap(Stage::other);
+    commit_group_offsets(false);
+    laps_.lap(Stage::consume);
     relay_.poll();
     relay_.acknowledge();
     laps_.lap(Stage::produce);
@@ -346,8 +350,25 @@ void InboxPipeline::committed(std::int32_t partition, Batch& batch,
   laps_.lap(Stage::other);
   relay(partition, batch.outbox, entry_ids);
   laps_.lap(Stage::produce);
-  consumer_->commit_async({{kafka::TopicPartition{topic, partition}, next_offset}});
-  laps_.lap(Stage::consume);
+  group_offsets_[kafka::TopicPartition{topic, partition}] = next_offset;
+}
+
+void InboxPipeline::commit_group_offsets(bool now, const std::vector<kafka::TopicPartition>* only) {
+  // No consumer: the destructor's reset() (its close revokes with consumer_ already null).
+  if (group_offsets_.empty() || consumer_ == nullptr) return;
+  const auto at = std::chrono::steady_clock::now();
+  if (!now && at < next_group_commit_) return;
+  std::vector<std::pair<kafka::TopicPartition, std::int64_t>> offsets;
+  for (auto it = group_offsets_.begin(); it != group_offsets_.end();) {
+    if (only != nullptr && std::find(only->begin(), only->end(), it->first) == only->end()) {
+      ++it;
+      continue;
+    }
+    offsets.push_back(*it);
+    it = group_offsets_.erase(it);
+  }
+  consumer_->commit_async(offsets);
+  if (only == nullptr) next_group_commit_ = at + settings_.group_commit_interval;
 }
 
 void InboxPipeline::hash_ahead(
@@ -377,6 +398,9 @@ std::optional<std::vector<std::string>> InboxPipeline::commit_fenced(
     spdlog::error("{}", e.what());
     ++counters_.stale_commits;
     epochs_.erase(partition);
+    // Its position is the new owner's to commit now, not an older one of ours.
+    std::erase_if(group_offsets_,
+                  [&](const auto& entry) { return entry.first.partition == partition; });
     publish_owned();
     return std::nullopt;
   }

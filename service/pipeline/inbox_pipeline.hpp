@@ -58,6 +58,10 @@ struct PipelineSettings {
   // and on stop, for the partitions owned.
   std::optional<CheckpointSigningKey> checkpoint_key;
   std::chrono::milliseconds checkpoint_interval{10000};
+  // How often the inbox positions are also committed to the Kafka consumer group, for
+  // standard lag tools. The position that counts is in Redis (each commit step writes it);
+  // one OffsetCommit per step cost the broker a request per message at low load.
+  std::chrono::milliseconds group_commit_interval{1000};
 };
 
 class InboxPipeline final : public kafka::RebalanceListener {
@@ -116,7 +120,8 @@ class InboxPipeline final : public kafka::RebalanceListener {
   Batch run_engine(std::int32_t partition, std::span<Item> items, bool ahead);
   // One item in a step of its own; if Redis refuses that too, its dead letter alone.
   void commit_one(std::int32_t partition, Item& item);
-  // After a commit: counters, monitor, relay, the group's offset.
+  // After a commit: counters, monitor, relay, the group's offset (noted for
+  // commit_group_offsets).
   void committed(std::int32_t partition, Batch& batch, const std::vector<std::string>& entry_ids,
                  const std::string& topic, std::int64_t next_offset);
   // The batch's Argon2id work (passcode_prefetch.hpp) on the pool, before the engine runs in
@@ -127,6 +132,9 @@ class InboxPipeline final : public kafka::RebalanceListener {
   void relay(std::int32_t partition, const std::vector<codec::OutboxMessage>& msgs,
              const std::vector<std::string>& entry_ids);
   void publish_owned();  // after epochs_ changed
+  // Commits the inbox positions noted since the last call to the consumer group, if the
+  // interval has passed or `now`; only those of `only` if given (revoked partitions).
+  void commit_group_offsets(bool now, const std::vector<kafka::TopicPartition>* only = nullptr);
 
   PipelineSettings settings_;
   redis::Store& store_;
@@ -146,6 +154,8 @@ class InboxPipeline final : public kafka::RebalanceListener {
   std::map<std::int32_t, std::int64_t> epochs_;  // partitions owned, with their epoch
   std::chrono::steady_clock::time_point next_timer_check_{};
   std::chrono::steady_clock::time_point next_checkpoint_{};
+  std::map<kafka::TopicPartition, std::int64_t> group_offsets_;  // not yet in the group
+  std::chrono::steady_clock::time_point next_group_commit_{};
   PipelineMonitor* monitor_ = nullptr;
 };
 

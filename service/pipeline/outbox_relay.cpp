@@ -78,15 +78,14 @@ void OutboxRelay::park(std::int32_t partition, const std::string& entry_id, cons
 }
 
 void OutboxRelay::acknowledge() {
-  for (auto& [p, pending] : delivered_) {
-    if (pending.empty()) continue;
-    const std::int32_t partition = p;  // a lambda may not capture a structured binding (clang)
-    auto& ids = pending;
+  if (!delivered_.empty()) {
+    // Every partition's delivered entries in one pipeline; XDEL of an id already gone is a
+    // no-op, so a retry of the whole of it is safe.
     retry_("outbox ack", [&] {
-      store_.ack_outbox(partition, ids);
+      store_.ack_outbox(delivered_);
       return 0;
     });
-    ids.clear();
+    delivered_.clear();
   }
   // Refused for good by the broker after it was sent (told by a delivery report).
   auto refused = std::exchange(to_park_, {});

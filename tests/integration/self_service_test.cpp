@@ -3,7 +3,9 @@
 // the citizen (with the citizen simulator's logic) and checks every topic and the final
 // state in Redis.
 #include <algorithm>
+#include <thread>
 
+#include "adapters/redis/keyspace.hpp"
 #include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "workflows/crypto/canonical_json.hpp"
@@ -153,6 +155,26 @@ TEST_F(SelfServiceTest, OneRegistrationGoesFromStartToIssued) {
   }
   EXPECT_EQ(state->at("audit_head"), prev);
   EXPECT_EQ(state->at("audit_seq"), seq);
+
+  // The consumer group holds the inbox positions too (for lag tools), committed once a
+  // second rather than per step (issue 16): within a few seconds they equal Redis's.
+  std::vector<std::int64_t> in_redis, in_group;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  do {
+    in_redis.clear();
+    for (int p = 0; p < partitions(); ++p) {
+      const auto v = redis_->command({redis::keys::partition_key(ns_, p, "offset")},
+                                     {"GET", redis::keys::partition_key(ns_, p, "offset")});
+      in_redis.push_back(v->type == REDIS_REPLY_STRING ? std::stoll(std::string(v->str, v->len))
+                                                       : -1);
+    }
+    in_group =
+        group_committed(services_.brokers(), ns_ + "-orchestrator", topics_.inbox(), partitions());
+    if (in_group == in_redis) break;
+    std::this_thread::sleep_for(200ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(in_group, in_redis);
+  EXPECT_TRUE(std::any_of(in_group.begin(), in_group.end(), [](auto o) { return o > 0; }));
 }
 
 }  // namespace

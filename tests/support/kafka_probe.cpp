@@ -184,6 +184,32 @@ int partition_count(const std::string& brokers, const std::string& topic,
   return wait_partition_count(rk.get(), topic, timeout);
 }
 
+std::vector<std::int64_t> group_committed(const std::string& brokers, const std::string& group,
+                                          const std::string& topic, int partitions,
+                                          std::chrono::milliseconds timeout) {
+  std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)> rk(
+      make_client(RD_KAFKA_CONSUMER,
+                  make_conf(brokers, {{"group.id", group}, {"enable.auto.commit", "false"}})),
+      &rd_kafka_destroy);
+  std::unique_ptr<rd_kafka_topic_partition_list_t, decltype(&rd_kafka_topic_partition_list_destroy)>
+      list(rd_kafka_topic_partition_list_new(partitions), &rd_kafka_topic_partition_list_destroy);
+  for (int p = 0; p < partitions; ++p)
+    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p);
+  const rd_kafka_resp_err_t err =
+      rd_kafka_committed(rk.get(), list.get(), static_cast<int>(timeout.count()));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw std::runtime_error(std::string("committed offsets: ") + rd_kafka_err2name(err));
+  }
+  std::vector<std::int64_t> out(static_cast<std::size_t>(partitions), -1);
+  for (int i = 0; i < list->cnt; ++i) {
+    const auto& tp = list->elems[i];
+    if (tp.err == RD_KAFKA_RESP_ERR_NO_ERROR && tp.offset >= 0) {
+      out.at(static_cast<std::size_t>(tp.partition)) = tp.offset;
+    }
+  }
+  return out;
+}
+
 TopicReader::TopicReader(const std::string& brokers, const std::vector<std::string>& topics,
                          std::chrono::milliseconds metadata_timeout)
     : rk_(make_reader(brokers)), topics_(topics) {

@@ -60,6 +60,12 @@ void produce(const std::string& brokers, const std::string& topic, std::string_v
 int partition_count(const std::string& brokers, const std::string& topic,
                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+// The offsets consumer group `group` has committed for partitions 0..partitions-1 of `topic`
+// (what standard lag tools show); -1 for a partition without one. Does not join the group.
+std::vector<std::int64_t> group_committed(
+    const std::string& brokers, const std::string& group, const std::string& topic, int partitions,
+    std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
 // Reads topics from their beginning, every partition, without a consumer group (manual
 // assignment, no commits), collecting what it reads. Not thread-safe.
 class TopicReader {
