@@ -202,7 +202,8 @@ int run(const Options& o, const std::atomic<bool>& stop) {
   const auto pipeline_after = read_instances(o);
   std::vector<std::optional<PipelineDelta>> deltas;
   for (std::size_t i = 0; i < o.metrics_apis.size(); ++i) {
-    InstanceFigures one{o.metrics_apis[i]};
+    InstanceFigures one;
+    one.api = o.metrics_apis[i];
     if (i < o.enrollmentd_pids.size()) {
       one.pid = o.enrollmentd_pids[i];
       for (const auto& r : readings) {
