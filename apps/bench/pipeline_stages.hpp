@@ -12,7 +12,7 @@
 namespace enroll::bench {
 
 // The largest /metrics body read: enrollmentd's is a few KiB.
-inline constexpr std::size_t kMetricsBodyLimit = 1024 * 1024;
+inline constexpr std::size_t kMetricsBodyLimit = std::size_t{1024} * 1024;
 
 // nullopt if /metrics cannot be read or holds no stage series (an older enrollmentd).
 // `api`: the service's base URL.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 
 #include "apps/bench/figures/metrics_text.hpp"
 #include "apps/bench/figures/process_groups.hpp"
@@ -14,7 +15,7 @@ namespace enroll::bench {
 namespace {
 
 // As enrollmentd renders it (metrics::Registry), abridged.
-const std::string kMetrics =
+constexpr std::string_view kMetrics =
     "# HELP enroll_pipeline_cpu_seconds_total The pipeline thread's CPU time by stage.\n"
     "# TYPE enroll_pipeline_cpu_seconds_total counter\n"
     "enroll_pipeline_cpu_seconds_total{stage=\"consume\"} 1.5\n"
