@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "adapters/keys/seal_publisher.hpp"
 #include "adapters/service_client/published_seal_key_fetch.hpp"
@@ -27,6 +28,7 @@ using namespace enroll::bench;
 namespace {
 
 constexpr auto kWarmupTimeout = std::chrono::seconds(120);
+constexpr auto kSettleTimeout = std::chrono::seconds(60);
 
 struct Watched {
   std::string name;
@@ -36,10 +38,38 @@ struct Watched {
 
 std::vector<Watched> watched_processes(const Options& o) {
   std::vector<Watched> out;
-  if (o.enrollmentd_pid > 0) out.push_back({"enrollmentd", o.enrollmentd_pid});
+  for (const int pid : o.enrollmentd_pids) out.push_back({"enrollmentd", pid});
   for (const auto& p : o.processes) out.push_back({p.name, p.pid});
   out.push_back({"enroll-bench", 0});
   return out;
+}
+
+// Every instance's /metrics, in the order of o.metrics_apis (nullopt where not read).
+std::vector<std::optional<PipelineFigures>> read_instances(const Options& o) {
+  std::vector<std::optional<PipelineFigures>> out;
+  for (const auto& api : o.metrics_apis) out.push_back(pipeline_figures(api, o.ca_file));
+  return out;
+}
+
+// Waits until the instances own every inbox partition between them, each at least one while
+// there are partitions enough (the consumer group has settled: a rebalance inside the
+// measured run would be measured), at most kSettleTimeout; false if it did not, or if
+// /metrics cannot be read.
+bool wait_for_group(const Options& o, int partitions, const std::atomic<bool>& stop) {
+  const auto deadline = Clock::now() + kSettleTimeout;
+  for (;;) {
+    const auto readings = read_instances(o);
+    double owned = 0;
+    bool each = true;
+    for (const auto& r : readings) {
+      if (!r) return false;
+      owned += r->owned;
+      each = each && (r->owned > 0 || static_cast<int>(readings.size()) > partitions);
+    }
+    if (owned == partitions && each) return true;
+    if (stop || Clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
 }
 
 // "[bench] 1234/2000 finished, 200 in flight, 35 s" on stderr: in place on a terminal.
@@ -90,6 +120,15 @@ int run(const Options& o, const std::atomic<bool>& stop) {
                  o.hash_samples, o.passcode_opslimit, o.passcode_memlimit_kib);
     hash = measure_hash_cost(o.passcode_opslimit, o.passcode_memlimit_kib, o.hash_samples);
   }
+  const int partitions = partition_count(producer.handle(), o.topics.inbox());
+  memory.count_partitions(partitions);
+  if (!wait_for_group(o, partitions, stop)) {
+    if (stop) return 130;
+    std::fprintf(stderr,
+                 "[bench] the instances' /metrics do not show the %d inbox partitions owned "
+                 "between them (each at least one) after %lld s: going on\n",
+                 partitions, static_cast<long long>(kSettleTimeout.count()));
+  }
   memory.take_baseline();  // before any registration of this run
   if (o.warmup > 0) {
     std::fprintf(stderr, "[bench] warm-up: %d registrations\n", o.warmup);
@@ -108,7 +147,7 @@ int run(const Options& o, const std::atomic<bool>& stop) {
   const auto inbox_before = produced_so_far(producer.handle(), o.topics.inbox());
   auto watched = watched_processes(o);
   for (auto& w : watched) w.at_start = cpu_seconds(w.pid).value_or(-1);
-  const auto pipeline_before = pipeline_figures(o.api, o.ca_file);
+  const auto pipeline_before = read_instances(o);
   const auto commands_before = load.commands_sent();
   const auto t0 = Clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
@@ -147,24 +186,39 @@ int run(const Options& o, const std::atomic<bool>& stop) {
   f.latency = latency.overall();
   f.unanswered = latency.unanswered();
   f.latency_by_command = latency.by_type();
+  std::vector<ProcessReading> readings;
   for (const auto& w : watched) {
     const auto now = cpu_seconds(w.pid);
-    if (w.at_start < 0 || !now) {
-      std::cerr << "enroll-bench: cannot read the CPU time of " << w.name << " (pid " << w.pid
-                << ")\n";
-      continue;
-    }
-    f.cpu.push_back({w.name, *now - w.at_start, peak_rss_kib(w.pid)});
+    std::optional<double> used;
+    if (w.at_start >= 0 && now) used = *now - w.at_start;
+    readings.push_back({w.name, w.pid, used, peak_rss_kib(w.pid)});
   }
-  if (const auto after = pipeline_figures(o.api, o.ca_file); pipeline_before && after) {
-    for (const auto& [stage, s] : after->stage_cpu) {
-      const auto before = pipeline_before->stage_cpu.find(stage);
-      if (before != pipeline_before->stage_cpu.end()) f.stage_cpu[stage] = s - before->second;
-    }
-    const double commits = after->commits - pipeline_before->commits;
-    if (commits > 0)
-      f.messages_per_commit = (after->consumed - pipeline_before->consumed) / commits;
+  auto grouped = group_readings(readings);
+  for (const auto& name : grouped.unreadable) {
+    std::cerr << "enroll-bench: cannot read the CPU time of every " << name
+              << " process: left out\n";
   }
+  f.cpu = std::move(grouped.groups);
+  const auto pipeline_after = read_instances(o);
+  std::vector<std::optional<PipelineDelta>> deltas;
+  for (std::size_t i = 0; i < o.metrics_apis.size(); ++i) {
+    InstanceFigures one;
+    one.api = o.metrics_apis[i];
+    if (i < o.enrollmentd_pids.size()) {
+      one.pid = o.enrollmentd_pids[i];
+      for (const auto& r : readings) {
+        if (r.name == "enrollmentd" && r.pid == one.pid) one.cpu_s = r.cpu_s;
+      }
+    }
+    if (pipeline_before[i] && pipeline_after[i]) {
+      one.pipeline = pipeline_delta(*pipeline_before[i], *pipeline_after[i]);
+    }
+    deltas.push_back(one.pipeline);
+    f.instances.push_back(std::move(one));
+  }
+  f.pipeline = sum_deltas(deltas);
+  f.inbox_partitions = partitions;
+  f.redis_masters = memory.masters();
   f.memory = memory.estimate();
   f.hash = hash;
   for (int i = 0; i < o.count; ++i) {

@@ -64,15 +64,24 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--timeout-s", o.timeout_s, "give up (exit 1) after this many seconds")
       ->check(CLI::Range(1, 86'400))
       ->capture_default_str();
-  app.add_option("--enrollmentd-pid", o.enrollmentd_pid,
-                 "enrollmentd's pid, for CPU seconds per 1,000 events (omitted without it)")
-      ->check(CLI::PositiveNumber);
+  app.add_option("--enrollmentd-pid", o.enrollmentd_pids,
+                 "enrollmentd's pid, for CPU seconds per 1,000 events (omitted without it); "
+                 "repeatable: several instances, their CPU summed and each shown")
+      ->check(CLI::PositiveNumber)
+      ->take_all();
+  app.add_option("--metrics-api", o.metrics_apis,
+                 "an enrollmentd instance's API whose /metrics gives the pipeline figures "
+                 "(default: --api); repeatable: the instances' figures summed, partitions "
+                 "owned per instance; with several --enrollmentd-pid, one each, in the same "
+                 "order")
+      ->take_all();
   app.add_option_function<std::vector<std::string>>(
       "--process",
       [&o](const std::vector<std::string>& items) {
         for (const auto& item : items) o.processes.push_back(process_ref(item));
       },
-      "NAME=PID of another process whose CPU is reported (repeatable)");
+      "NAME=PID of another process whose CPU is reported (repeatable; processes of one NAME "
+      "are summed, e.g. the masters of a Redis Cluster)");
   app.add_option_function<std::vector<std::string>>(
       "--label",
       [&o](const std::vector<std::string>& items) {
@@ -98,6 +107,17 @@ void add_options(CLI::App& app, Options& o) {
 }
 
 }  // namespace
+
+void check_instances(Options& o) {
+  if (o.metrics_apis.empty()) o.metrics_apis.push_back(o.api);
+  const auto pids = o.enrollmentd_pids.size();
+  const auto apis = o.metrics_apis.size();
+  if (pids > 0 && pids != apis) {
+    throw UsageError(std::to_string(pids) + " --enrollmentd-pid and " + std::to_string(apis) +
+                     " --metrics-api (or --api alone): give one of each per instance, in the "
+                     "same order");
+  }
+}
 
 std::string mix_spec_of(const std::string& channels) {
   if (channels.find('=') != std::string::npos) return channels;
@@ -133,6 +153,14 @@ std::optional<Options> parse_options(int argc, char** argv) {
   } catch (const Error& e) {  // bad_url
     throw UsageError(std::string("--api: ") + e.what());
   }
+  for (const auto& url : o.metrics_apis) {
+    try {
+      client::parse_service_url(url);
+    } catch (const Error& e) {  // bad_url
+      throw UsageError("--metrics-api: " + std::string(e.what()));
+    }
+  }
+  check_instances(o);
   if (o.run_id.empty()) {
     o.run_id = "b" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                         std::chrono::system_clock::now().time_since_epoch())

@@ -37,8 +37,13 @@ struct Options {
   std::string mix_spec;
   int warmup = 20;
   int timeout_s = 900;
-  int enrollmentd_pid = 0;
-  std::vector<ProcessRef> processes;                        // more processes whose CPU is reported
+  // enrollmentd's instances: their pids (CPU, summed) and their APIs' /metrics (the pipeline
+  // figures, summed; partitions owned each). metrics_apis defaults to {api}; when both are
+  // given for several instances they pair up in order.
+  std::vector<int> enrollmentd_pids;
+  std::vector<std::string> metrics_apis;
+  std::vector<ProcessRef>
+      processes;  // more processes whose CPU is reported (a repeated name: summed)
   std::vector<std::pair<std::string, std::string>> labels;  // printed beside the figures
   std::string run_id;
   bool json = false;
@@ -49,6 +54,10 @@ struct Options {
 };
 
 std::optional<Options> parse_options(int argc, char** argv);
+
+// --metrics-api defaults to --api; with --enrollmentd-pid, one of each per instance
+// (UsageError otherwise).
+void check_instances(Options& o);
 
 // "self-service" or "a,b" (weight 1 each) or "a=60,b=40" -> the CHANNEL=WEIGHT form.
 std::string mix_spec_of(const std::string& channels);

@@ -1,28 +1,21 @@
 #pragma once
-// enrollmentd's pipeline-thread CPU by stage (enroll_pipeline_cpu_seconds_total on its
-// /metrics) and its commit steps, read before and after the measured run: where the time goes,
-// per inbound event, and how many messages each fenced commit carries.
-#include <map>
+// enrollmentd's pipeline figures from its /metrics (figures/metrics_text.hpp), read before and
+// after the measured run for each instance: where the time goes per inbound event (the
+// pipeline thread's CPU by stage), how many messages each fenced commit carries, and how the
+// inbox partitions are spread over the instances.
+#include <chrono>
 #include <optional>
 #include <string>
 
+#include "apps/bench/figures/metrics_text.hpp"
+
 namespace enroll::bench {
 
-struct PipelineFigures {
-  std::map<std::string, double> stage_cpu;  // stage name → CPU seconds so far
-  double consumed = 0;                      // enroll_events_consumed_total
-  double commits = 0;                       // enroll_commits_total
-};
+// The largest /metrics body read: enrollmentd's is a few KiB.
+inline constexpr std::size_t kMetricsBodyLimit = std::size_t{1024} * 1024;
 
 // nullopt if /metrics cannot be read or holds no stage series (an older enrollmentd).
 // `api`: the service's base URL.
 std::optional<PipelineFigures> pipeline_figures(const std::string& api, const std::string& ca_file);
-
-// The series of `metrics` (a /metrics body) named `family`, by their one label's value
-// (e.g. stage), for a family with exactly one label.
-std::map<std::string, double> labelled_series(const std::string& metrics,
-                                              const std::string& family);
-// The value of the unlabelled series `name` in `metrics` (0 if absent).
-double series_value(const std::string& metrics, const std::string& name);
 
 }  // namespace enroll::bench

@@ -1,8 +1,30 @@
 #include "apps/bench/redis_memory.hpp"
 
 #include <algorithm>
+#include <numeric>
+
+#include "adapters/redis/cluster_router.hpp"
+#include "adapters/redis/connect.hpp"
+#include "adapters/redis/keyspace.hpp"
+#include "apps/bench/figures/redis_info.hpp"
+#include "errors/errc.hpp"
 
 namespace enroll::bench {
+namespace {
+
+// One INFO section on every master, as text, in the router's master order.
+std::vector<std::string> info_of_every_master(redis::Router& router, const char* section) {
+  std::vector<std::string> out;
+  for (const auto& reply : router.on_every_node({"INFO", section})) {
+    if (reply->type != REDIS_REPLY_STRING) {
+      throw redis::RedisError(Errc::redis_refused, "INFO: not a text reply");
+    }
+    out.emplace_back(reply->str, reply->len);
+  }
+  return out;
+}
+
+}  // namespace
 
 MemoryEstimate estimate_memory(const std::vector<MemorySample>& samples, long long baseline) {
   MemoryEstimate e;
@@ -28,22 +50,63 @@ MemoryEstimate estimate_memory(const std::vector<MemorySample>& samples, long lo
   return e;
 }
 
-RedisMemory::RedisMemory(const std::string& url) : client_(redis::parse_redis_url(url)) {}
-
-long long RedisMemory::used_memory() {
-  const auto reply = client_.command({"INFO", "memory"});
-  const std::string text = "\n" + std::string(reply->str, reply->len);
-  const std::string key = "\nused_memory:";
-  const auto at = text.find(key);
-  if (at == std::string::npos)
-    throw redis::RedisError(Errc::redis_refused, "INFO memory has no used_memory");
-  return std::stoll(text.substr(at + key.size()));
+RedisMemory::RedisMemory(const std::string& url) : router_(redis::connect(url)) {
+  // The masters in the order on_every_node() answers: the slot map's for a cluster.
+  if (const auto* cluster = dynamic_cast<const redis::ClusterRouter*>(router_.get())) {
+    for (const auto& node : cluster->masters()) masters_.push_back({node.str()});
+  } else {
+    const auto e = redis::parse_redis_url(url);
+    masters_.push_back({e.host + ":" + std::to_string(e.port)});
+  }
+  const auto servers = info_of_every_master(*router_, "server");
+  if (servers.size() != masters_.size()) {
+    throw redis::RedisError(Errc::redis_refused, "INFO server: not one answer per master");
+  }
+  for (std::size_t i = 0; i < servers.size(); ++i) {
+    masters_[i].pid = info_integer(servers[i], "process_id").value_or(0);
+  }
 }
 
-void RedisMemory::take_baseline() { baseline_ = used_memory(); }
+RedisMemory::~RedisMemory() = default;
+
+void RedisMemory::count_partitions(int partitions) {
+  const auto* cluster = dynamic_cast<const redis::ClusterRouter*>(router_.get());
+  for (auto& m : masters_) m.partitions = cluster == nullptr ? partitions : 0;
+  if (cluster == nullptr) return;
+  for (int p = 0; p < partitions; ++p) {
+    // The hash tag {p<N>} alone decides the slot, whatever the namespace.
+    const auto node = cluster->node_of({redis::keys::partition_prefix("enroll", p)});
+    if (!node) continue;
+    for (auto& m : masters_) {
+      if (m.address == node->str()) ++m.partitions;
+    }
+  }
+}
+
+std::vector<long long> RedisMemory::used_memory() {
+  const auto infos = info_of_every_master(*router_, "memory");
+  if (infos.size() != masters_.size()) {
+    throw redis::RedisError(Errc::redis_refused, "INFO memory: not one answer per master");
+  }
+  std::vector<long long> out;
+  for (const auto& text : infos) {
+    const auto used = info_integer(text, "used_memory");
+    if (!used) throw redis::RedisError(Errc::redis_refused, "INFO memory has no used_memory");
+    out.push_back(*used);
+  }
+  return out;
+}
+
+void RedisMemory::take_baseline() {
+  const auto used = used_memory();
+  for (std::size_t i = 0; i < used.size(); ++i) masters_[i].baseline = masters_[i].last = used[i];
+  baseline_ = std::accumulate(used.begin(), used.end(), 0LL);
+}
 
 void RedisMemory::sample(std::size_t in_flight, std::size_t finished) {
-  samples_.push_back({used_memory(), in_flight, finished});
+  const auto used = used_memory();
+  for (std::size_t i = 0; i < used.size(); ++i) masters_[i].last = used[i];
+  samples_.push_back({std::accumulate(used.begin(), used.end(), 0LL), in_flight, finished});
 }
 
 }  // namespace enroll::bench

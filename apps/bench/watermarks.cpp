@@ -4,8 +4,7 @@
 
 namespace enroll::bench {
 
-std::int64_t produced_so_far(rd_kafka_t* rk, const std::string& topic,
-                             std::chrono::milliseconds timeout) {
+int partition_count(rd_kafka_t* rk, const std::string& topic, std::chrono::milliseconds timeout) {
   const int ms = static_cast<int>(timeout.count());
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
   const rd_kafka_metadata_t* md = nullptr;
@@ -18,6 +17,13 @@ std::int64_t produced_so_far(rd_kafka_t* rk, const std::string& topic,
   }
   const int partitions = md->topics[0].partition_cnt;
   rd_kafka_metadata_destroy(md);
+  return partitions;
+}
+
+std::int64_t produced_so_far(rd_kafka_t* rk, const std::string& topic,
+                             std::chrono::milliseconds timeout) {
+  const int ms = static_cast<int>(timeout.count());
+  const int partitions = partition_count(rk, topic, timeout);
   std::int64_t total = 0;
   for (int p = 0; p < partitions; ++p) {
     int64_t low = 0, high = 0;

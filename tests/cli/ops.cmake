@@ -22,6 +22,27 @@ ops_test(bench.compare-with-rate SCRIPT bench EXIT 2
   MATCH "--compare runs self-service at C=50 and C=200" ARGS --compare --rate 10)
 ops_test(bench.peers-without-compare SCRIPT bench EXIT 2
   MATCH "--peers goes with --compare" ARGS --peers /tmp)
+# Scale in miniature (ops/bench --instances, --redis-masters, --kafka-brokers): their ranges,
+# and the runs they do not go with.
+ops_test(bench.help SCRIPT bench EXIT 0
+  MATCH "--instances N \\(1 to 8\\).*--redis-masters M.*redis\\+cluster://.*--kafka-brokers K"
+  ARGS --help)
+ops_test(bench.instances-range SCRIPT bench EXIT 2
+  MATCH "--instances takes a whole number from 1 to 8\nusage: ops/bench" ARGS --instances 9)
+ops_test(bench.instances-not-a-number SCRIPT bench EXIT 2
+  MATCH "--instances takes a whole number from 1 to 8" ARGS --instances two)
+ops_test(bench.redis-masters-range SCRIPT bench EXIT 2
+  MATCH "--redis-masters takes 0 \\(one Redis\\) or a whole number from 3 to 9" ARGS --redis-masters 2)
+ops_test(bench.kafka-brokers-range SCRIPT bench EXIT 2
+  MATCH "--kafka-brokers takes a whole number from 1 to 5" ARGS --kafka-brokers 0)
+ops_test(bench.instances-needs-value SCRIPT bench EXIT 2 MATCH "--instances needs a value"
+  ARGS --instances)
+ops_test(bench.compare-with-scale SCRIPT bench EXIT 2
+  MATCH "--compare runs one instance on one Redis and one broker: it does not take --instances --redis-masters"
+  ARGS --compare --instances 2 --redis-masters 3)
+ops_test(bench.devbroker-with-cluster SCRIPT bench EXIT 2
+  MATCH "--redis-masters and --kafka-brokers go with Apache Kafka, not --devbroker"
+  ARGS --devbroker --redis-masters 3)
 # ops/bench --compare's table from one real run's JSON (ops/bench --compare, 2026-12-05):
 # the project's rows with its CPU and memory sums, enrollmentd's share and the hashing limit
 # where it is within reach, the peers' rows from their medians.
