@@ -531,6 +531,22 @@ void history_record_corpus(const fs::path& dir) {
   std::cout << "history_record_fuzz: 5 records\n";
 }
 
+// What enroll-bench reads: an enrollmentd's /metrics (the stage series and counters), a
+// Redis INFO reply, and a family with a label past its bound.
+void bench_figures_corpus(const fs::path& dir) {
+  write_file(dir / "metrics.txt",
+             "# TYPE enroll_pipeline_cpu_seconds_total counter\n"
+             "enroll_pipeline_cpu_seconds_total{stage=\"decode\"} 1.25\n"
+             "enroll_pipeline_cpu_seconds_total{stage=\"apply\"} 0.5\n"
+             "enroll_events_consumed_total 4500\nenroll_commits_total 600\n"
+             "enroll_partitions_owned 12\nenroll_stale_commits_total 0\n"
+             "enroll_events_duplicate_total 3\n");
+  write_file(dir / "info.txt", "# Memory\r\nused_memory:1048576\r\nprocess_id:4242\r\n");
+  write_file(dir / "long-label.txt",
+             "enroll_pipeline_cpu_seconds_total{stage=\"" + std::string(100, 'x') + "\"} 1\n");
+  std::cout << "bench_figures_fuzz: 3 inputs\n";
+}
+
 }  // namespace
 }  // namespace enroll::fuzz
 
@@ -538,7 +554,8 @@ int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: fuzz_make_corpus DIR  (writes DIR/inbound_fuzz, DIR/http_fuzz, "
                  "DIR/engine_fuzz, DIR/trust_file_fuzz, DIR/operator_file_fuzz, "
-                 "DIR/audit_export_fuzz, DIR/seal_key_answer_fuzz, DIR/history_record_fuzz)\n";
+                 "DIR/audit_export_fuzz, DIR/seal_key_answer_fuzz, DIR/history_record_fuzz, "
+                 "DIR/bench_figures_fuzz)\n";
     return 2;
   }
   const std::filesystem::path dir = argv[1];
@@ -550,5 +567,6 @@ int main(int argc, char** argv) {
   enroll::fuzz::audit_export_corpus(dir / "audit_export_fuzz");
   enroll::fuzz::seal_key_answer_corpus(dir / "seal_key_answer_fuzz");
   enroll::fuzz::history_record_corpus(dir / "history_record_fuzz");
+  enroll::fuzz::bench_figures_corpus(dir / "bench_figures_fuzz");
   return 0;
 }
