@@ -3,8 +3,8 @@
 // registration still ends issued, exactly once, as in a fault-free reference run.
 // On the mock dev broker (DEVBROKER), not Apache Kafka: a real broker cannot be made to fail
 // chosen requests with a chosen error code, nor to move one partition's leader on demand.
-// The broker's other tests wait (its RESOURCE_LOCK). The faults are injected from the test's own thread, between
-// polls, so that a failing control call fails the test instead of aborting it.
+// The broker's other tests wait (its RESOURCE_LOCK). The faults are injected from the test's own
+// thread, between polls, so that a failing control call fails the test instead of aborting it.
 #include "tests/integration/orchestrator_fixture.hpp"
 
 namespace enroll::test {
