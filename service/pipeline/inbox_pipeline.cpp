@@ -95,7 +95,7 @@ std::vector<std::optional<std::int64_t>> InboxPipeline::on_assigned(
 
 void InboxPipeline::on_revoked(const std::vector<kafka::TopicPartition>& partitions) {
   relay_.acknowledge();
-  commit_group_offsets(true, &partitions);  // before the next owner starts (best effort)
+  commit_group_offsets(&partitions);  // before the next owner starts (best effort)
   for (const auto& tp : partitions) epochs_.erase(tp.partition);
   publish_owned();
   spdlog::info("{} partitions revoked", partitions.size());
@@ -119,7 +119,7 @@ void InboxPipeline::run() {
       next_checkpoint_ = std::chrono::steady_clock::now() + settings_.checkpoint_interval;
     }
     laps_.lap(Stage::other);
-    commit_group_offsets(false);
+    commit_group_offsets();
     laps_.lap(Stage::consume);
     relay_.poll();
     relay_.acknowledge();
@@ -353,14 +353,15 @@ void InboxPipeline::committed(std::int32_t partition, Batch& batch,
   group_offsets_[kafka::TopicPartition{topic, partition}] = next_offset;
 }
 
-void InboxPipeline::commit_group_offsets(bool now, const std::vector<kafka::TopicPartition>* only) {
+void InboxPipeline::commit_group_offsets(const std::vector<kafka::TopicPartition>* revoked) {
   // No consumer: the destructor's reset() (its close revokes with consumer_ already null).
   if (group_offsets_.empty() || consumer_ == nullptr) return;
   const auto at = std::chrono::steady_clock::now();
-  if (!now && at < next_group_commit_) return;
+  if (revoked == nullptr && at < next_group_commit_) return;
   std::vector<std::pair<kafka::TopicPartition, std::int64_t>> offsets;
   for (auto it = group_offsets_.begin(); it != group_offsets_.end();) {
-    if (only != nullptr && std::find(only->begin(), only->end(), it->first) == only->end()) {
+    if (revoked != nullptr &&
+        std::find(revoked->begin(), revoked->end(), it->first) == revoked->end()) {
       ++it;
       continue;
     }
@@ -368,7 +369,7 @@ void InboxPipeline::commit_group_offsets(bool now, const std::vector<kafka::Topi
     it = group_offsets_.erase(it);
   }
   consumer_->commit_async(offsets);
-  if (only == nullptr) next_group_commit_ = at + settings_.group_commit_interval;
+  if (revoked == nullptr) next_group_commit_ = at + settings_.group_commit_interval;
 }
 
 void InboxPipeline::hash_ahead(

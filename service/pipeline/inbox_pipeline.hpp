@@ -132,9 +132,9 @@ class InboxPipeline final : public kafka::RebalanceListener {
   void relay(std::int32_t partition, const std::vector<codec::OutboxMessage>& msgs,
              const std::vector<std::string>& entry_ids);
   void publish_owned();  // after epochs_ changed
-  // Commits the inbox positions noted since the last call to the consumer group, if the
-  // interval has passed or `now`; only those of `only` if given (revoked partitions).
-  void commit_group_offsets(bool now, const std::vector<kafka::TopicPartition>* only = nullptr);
+  // Commits the inbox positions noted since the last call to the consumer group: all of them
+  // once the interval has passed, or those of `revoked` partitions at once.
+  void commit_group_offsets(const std::vector<kafka::TopicPartition>* revoked = nullptr);
 
   PipelineSettings settings_;
   redis::Store& store_;
