@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "workflows/crypto/field_cipher.hpp"
+#include "workflows/state_fields.hpp"
 #include "workflows/state_reader.hpp"
 #include "workflows/state_upgrade.hpp"
 
@@ -28,76 +29,6 @@ Registration tombstone(const Registration& finished, Timestamp purged_at) {
 namespace {
 
 using nlohmann::json;
-
-// The stored fields, listed once: what every record has and a tombstone keeps...
-template <class V, class S>
-void core_fields(V& v, S& s) {
-  v.field("id", s.id);
-  v.field("channel", s.channel);
-  v.field("definition_version", s.definition_version);
-  v.field("machine", s.position.state, &registration_state_from);
-  v.field("phase", s.phase, &phase_from);
-  v.field("step", s.step);
-  v.field("stage", s.stage, &step_state_from);
-  v.field("reason", s.reason);
-  v.field("expires_at", s.expires_at);
-  v.field("state_version", s.state_version);
-  v.field("audit_seq", s.audit_seq);
-  v.field("audit_head", s.audit_head);
-  v.field("created_at", s.created_at);
-  v.field("updated_at", s.updated_at);
-  v.field("purge_at", s.purge_at);
-  v.field("purged_at", s.purged_at);
-  v.field("consent", s.consent);
-  v.field("applied", s.applied);
-}
-
-// ... and what only a registration that is not purged has.
-template <class V, class S>
-void live_fields(V& v, S& s) {
-  v.field("attempt", s.attempt);
-  v.field("entries", s.entries);
-  v.field("pending_request", s.pending_request);
-  v.personal("pending_inputs", s.pending_inputs);
-  v.field("step_deadline", s.step_deadline);
-  v.field("step_reason", s.step_reason);
-  v.field("tries_used", s.tries_used);
-  v.object("device", s.device);
-  v.field("officer", s.officer);
-  v.personal("citizen_id", s.citizen_id);
-  v.field("citizen_claimed", s.citizen_claimed);
-  v.object("captured", s.captured);
-  v.field("used_qr_tokens", s.used_qr_tokens);
-  v.field("locked_step", s.locked_step);
-  v.field("hand_over_channel", s.hand_over_channel);
-  v.field("incident", s.incident);
-}
-
-template <class V, class S>
-void device_fields(V& v, S& d) {
-  v.field("id", d.id);
-  v.field("platform", d.platform);
-}
-template <class V, class S>
-void officer_fields(V& v, S& o) {
-  v.field("id", o.id);
-  v.field("counter", o.counter);
-}
-template <class V, class S>
-void consent_fields(V& v, S& c) {
-  v.field("terms_version", c.terms_version);
-  v.field("accepted_at", c.accepted_at);
-  v.field("confirmed_at", c.confirmed_at);
-  v.field("confirmed_by", c.confirmed_by);
-  v.field("method", c.method);
-}
-template <class V, class S>
-void incident_fields(V& v, S& i) {
-  v.field("task", i.task);
-  v.field("error", i.error);
-  v.field("since", i.since);
-  v.field("attempts", i.attempts);
-}
 
 // Where personal fields are sealed and opened: the cipher (none: written in the clear, as in
 // tests of the engine alone) and the registration, which with the field's name is the place a
@@ -301,11 +232,15 @@ Registration state_from_json(const json& j, const crypto::FieldCipher* cipher) {
   core_fields(r, s);
   if (s.purged()) return s;  // a tombstone: nothing else was kept
   live_fields(r, s);
+  finish_decoded(s);
+  return s;
+}
+
+void finish_decoded(Registration& s) {
   if (s.held()) s.position.held_in = phase_state(s.phase);
   if ((s.status() == Status::incident) != s.incident.has_value()) {
     throw StateDecodeError("field 'incident': must be set exactly while in status incident");
   }
-  return s;
 }
 
 }  // namespace enroll

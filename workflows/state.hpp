@@ -1,6 +1,6 @@
 #pragma once
-// One registration's state as stored (JSON in Redis). Everything the engine needs to decide
-// the next transition lives here; the passcode only as an Argon2id verifier.
+// One registration's state as stored in Redis (state_binary.cpp). Everything the engine needs to
+// decide the next transition lives here; the passcode only as an Argon2id verifier.
 #include <cstdint>
 #include <map>
 #include <nlohmann/json_fwd.hpp>
@@ -124,14 +124,24 @@ class StateDecodeError : public std::runtime_error {
   explicit StateDecodeError(const std::string& reason) : std::runtime_error(reason) {}
 };
 
-// With a cipher, the personal fields (captured.hpp's `personal`, the citizen ID, the pending
-// task's inputs) are sealed, bound to the registration and the field (issue 15).
+// The stored form: binary (state_binary.cpp), a fraction of the JSON form's size and cost. With
+// a cipher the personal fields are sealed together, bound to the registration.
+std::string state_to_record(const Registration& s, const crypto::FieldCipher* cipher = nullptr);
+
+// The field key id that seals a binary record's personal fields ("" for a JSON record, a
+// record without them or in the clear, or bytes that are not a record): what a re-key or an
+// audit of the key folder looks for.
+std::string state_record_sealing_key(std::string_view record);
+
+// The JSON form (written before issue 16, and for people and tests): with a cipher, the personal
+// fields (captured.hpp's `personal`, the citizen ID, the pending task's inputs) are sealed, bound
+// to the registration and the field (issue 15).
 nlohmann::json state_to_json(const Registration& s, const crypto::FieldCipher* cipher = nullptr);
 // Throws StateDecodeError on a malformed record, or a sealed field that does not open (or
 // no cipher to open it); a personal field in the clear (stored before issue 15) is read as is.
 Registration state_from_json(const nlohmann::json& j, const crypto::FieldCipher* cipher = nullptr);
-// A stored record (its bytes, as read from Redis): bounded parse, then state_from_json.
-// Throws StateDecodeError.
+// A stored record (its bytes, as read from Redis), either form: the binary one, or a bounded
+// parse of the JSON one, then state_from_json. Throws StateDecodeError.
 Registration state_from_record(std::string_view record,
                                const crypto::FieldCipher* cipher = nullptr);
 

@@ -47,6 +47,10 @@ class StateReader {
 
   [[noreturn]] void fail(std::string_view key, const std::string& what) const;
 
+  // "unknown name", with the name when it looks like one of ours (a-z, '_', '-'; short), so
+  // that a downgrade shows which name it did not know without quoting personal data.
+  static std::string unknown_name(const std::string& text);
+
  private:
   [[nodiscard]] const nlohmann::json& at(std::string_view key) const;
   // The value as a signed 64-bit whole number (reasons for anything else).
@@ -56,9 +60,6 @@ class StateReader {
     if (!std::in_range<T>(v)) fail(key, "out of range");
     return static_cast<T>(v);
   }
-  // "unknown name", with the name when it looks like one of ours (a-z, '_', '-'; short), so
-  // that a downgrade shows which name it did not know without quoting personal data.
-  static std::string unknown_name(const std::string& text);
 
   const nlohmann::json& j_;
   std::string path_;

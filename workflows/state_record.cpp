@@ -5,11 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include "workflows/state.hpp"
+#include "workflows/state_fields.hpp"
 
 namespace enroll {
 namespace {
 
-// A real state is ~3 KB (a tombstone ~1 KB); nothing legitimate comes near this.
+// A real state is ~3 KB as JSON (a tombstone ~1 KB), ~1 KB binary; nothing legitimate comes near
+// this.
 constexpr std::size_t max_record_bytes = std::size_t{1} << 20;
 // A state nests 3 levels deep; the parser builds its tree on a stack of its own, but whatever
 // walks the tree afterwards may recurse.
@@ -21,6 +23,9 @@ Registration state_from_record(std::string_view record, const crypto::FieldCiphe
   if (record.size() > max_record_bytes) {
     throw StateDecodeError("record too large (" + std::to_string(record.size()) +
                            " bytes, at most " + std::to_string(max_record_bytes) + ")");
+  }
+  if (!record.empty() && static_cast<std::uint8_t>(record.front()) == binary_state_mark) {
+    return state_from_binary(record, cipher);
   }
   nlohmann::json j;
   try {

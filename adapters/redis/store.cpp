@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
-#include <nlohmann/json.hpp>
 
 #include "adapters/redis/keyspace.hpp"
 #include "adapters/redis/script.hpp"
@@ -178,7 +177,7 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   }
   for (const auto& stored : states) {
     const Registration& s = stored.state;
-    argv.push_back(stored.json);
+    argv.push_back(stored.record);
     argv.push_back(s.id.str());
     const auto due = s.next_timer();
     argv.push_back(due ? std::to_string(to_millis(*due)) : std::string());
@@ -216,7 +215,7 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
 }
 
 void Store::remember(std::vector<StoredState>&& committed) {
-  for (auto& s : committed) decoded_.remember(std::move(s.state), std::move(s.json));
+  for (auto& s : committed) decoded_.remember(std::move(s.state), std::move(s.record));
 }
 
 std::map<std::int32_t, std::vector<DueTimer>> Store::due_timers(
@@ -299,12 +298,12 @@ bool Store::claim_holder_ended(const std::string& holder) {
     auto q = redis_.command({quarantined}, {"EXISTS", quarantined});
     return q->type == REDIS_REPLY_INTEGER && q->integer == 0;
   }
-  const auto record = nlohmann::json::parse(std::string_view(r->str, r->len), nullptr, false);
-  if (!record.is_object() || !record.contains("machine") || !record["machine"].is_string()) {
+  try {
+    return is_terminal(
+        state_from_record(std::string_view(r->str, r->len), field_cipher_).position.state);
+  } catch (const StateDecodeError&) {
     return false;  // undecodable: left to the quarantine, the claim stays
   }
-  const auto machine = registration_state_from(record["machine"].get<std::string>());
-  return machine && is_terminal(*machine);
 }
 
 void Store::release_citizen(const std::string& citizen_hash,

@@ -38,10 +38,11 @@ struct DueTimer {
   Timestamp due;
 };
 
-// A state to store, with its stored form (encoded once, by whoever checked that it can be).
+// A state to store, with its stored form (state_to_record: encoded once, by whoever checked
+// that it can be).
 struct StoredState {
   Registration state;
-  std::string json;
+  std::string record;
 };
 
 // How many audit records a registration's history list in Redis keeps (the HTTP API's

@@ -84,7 +84,7 @@ int run_rekey(const GlobalOptions& options, const RekeyOptions& rekey) {
           const std::string before = str(stored.get());
           std::string after;
           try {
-            after = state_to_json(state_from_record(before, &cipher), &cipher).dump();
+            after = state_to_record(state_from_record(before, &cipher), &cipher);
           } catch (const std::exception& e) {
             counts.failed[id] = e.what();
             break;

@@ -248,7 +248,7 @@ InboxPipeline::Batch InboxPipeline::run_engine(std::int32_t partition, std::span
     if (r.state) {
       auto& current = states[in->subject];
       current = *r.state;
-      batch.dirty[in->subject] = redis::StoredState{std::move(*r.state), std::move(r.state_json)};
+      batch.dirty[in->subject] = redis::StoredState{std::move(*r.state), std::move(r.state_record)};
       r.state.reset();
     }
     std::move(r.outbox.begin(), r.outbox.end(), std::back_inserter(batch.outbox));

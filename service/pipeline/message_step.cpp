@@ -94,11 +94,11 @@ StepResult MessageStep::apply(const InboxRecord& record, const Inbound& in,
       }
     }
     if (outcome.state) {
-      r.state_json = state_to_json(*outcome.state, engine.field_cipher).dump();
-      if (r.state_json.size() > codec::max_state_bytes) {
+      r.state_record = state_to_record(*outcome.state, engine.field_cipher);
+      if (r.state_record.size() > codec::max_state_bytes) {
         return dead_letter(
-            record, {Errc::state_too_large,
-                     "the state would grow to " + std::to_string(r.state_json.size()) + " bytes"});
+            record, {Errc::state_too_large, "the state would grow to " +
+                                                std::to_string(r.state_record.size()) + " bytes"});
       }
     }
   } catch (const nlohmann::json::exception& e) {

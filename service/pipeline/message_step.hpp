@@ -41,7 +41,7 @@ enum class StepKind {
 struct StepResult {
   StepKind kind = StepKind::dead_lettered;
   std::optional<Registration> state;         // the new state, when it changed
-  std::string state_json;                    // its stored form (set with `state`)
+  std::string state_record;                  // its stored form (set with `state`)
   std::vector<codec::OutboxMessage> outbox;  // what to emit, or the one dead letter
   std::optional<codec::DecodeError> reason;  // why it was dead-lettered
   Outcome outcome;  // the engine's outcome as it was (effects, for metrics); empty if none

@@ -65,9 +65,10 @@ void check(const StepResult& r, const codec::OutboundEncoder& encoder, bool fres
     fail("engine_fault on a registration never seen: " + r.reason->message);
   }
   if (!r.state) return;
-  if (r.state_json.size() > codec::max_state_bytes) fail("a stored state over its limit");
-  if (state_to_json(state_from_record(r.state_json)).dump() != r.state_json) {
-    fail("a stored state that does not read back to itself: " + r.state_json);
+  if (r.state_record.size() > codec::max_state_bytes) fail("a stored state over its limit");
+  if (state_to_record(state_from_record(r.state_record)) != r.state_record) {
+    fail("a stored state that does not read back to itself (" +
+         std::to_string(r.state_record.size()) + " bytes)");
   }
 }
 

@@ -8,6 +8,8 @@
 //     kind of message and channel; and a few hostile ones (the bad bytes of issue 10).
 //   http_fuzz: requests to every route, good and bad (queries, cursors, operator bodies,
 //     tokens, Idempotency-Keys, limits, chunked bodies, keep-alive).
+//   state_record_fuzz: the stored states of whole journeys on every channel (one per kind of
+//     message and channel), in the binary form in the clear and as JSON, and a tombstone.
 //   engine_fuzz: pseudo-random byte strings (every byte is a choice of the walk).
 //   trust_file_fuzz, operator_file_fuzz: the key folder's trust.json and operators.json, good
 //     and with each kind of mistake.
@@ -184,6 +186,29 @@ void inbound_corpus(const fs::path& dir) {
   };
   for (const auto& [name, bytes] : hostile) write_file(dir / ("hostile-" + name), bytes);
   std::cout << "inbound_fuzz: " << files << " journey messages, " << hostile.size() << " hostile\n";
+}
+
+void state_record_corpus(const fs::path& dir) {
+  std::set<std::string> seen;
+  std::size_t files = 0;
+  std::optional<Registration> last;
+  for (const auto& channel : world().catalog.channels()) {
+    Journey journey(channel, 1, {}, [&](const std::string& kind, const std::string& bytes) {
+      const std::string_view state = split_inbound(bytes).state;
+      if (state.empty() || !seen.insert(channel + "-" + kind).second) return;
+      last = state_from_record(state);
+      write_file(dir / (channel + "-" + kind + ".bin"), state_to_record(*last));
+      write_file(dir / (channel + "-" + kind + ".json"), std::string(state));
+      files += 2;
+    });
+    journey.run();
+  }
+  if (last) {
+    write_file(dir / "tombstone.bin",
+               state_to_record(tombstone(*last, last->updated_at + std::chrono::hours(1))));
+    ++files;
+  }
+  std::cout << "state_record_fuzz: " << files << " records\n";
 }
 
 void http_corpus(const fs::path& dir) {
@@ -555,11 +580,12 @@ int main(int argc, char** argv) {
     std::cerr << "usage: fuzz_make_corpus DIR  (writes DIR/inbound_fuzz, DIR/http_fuzz, "
                  "DIR/engine_fuzz, DIR/trust_file_fuzz, DIR/operator_file_fuzz, "
                  "DIR/audit_export_fuzz, DIR/seal_key_answer_fuzz, DIR/history_record_fuzz, "
-                 "DIR/bench_figures_fuzz)\n";
+                 "DIR/bench_figures_fuzz, DIR/state_record_fuzz)\n";
     return 2;
   }
   const std::filesystem::path dir = argv[1];
   enroll::fuzz::inbound_corpus(dir / "inbound_fuzz");
+  enroll::fuzz::state_record_corpus(dir / "state_record_fuzz");
   enroll::fuzz::http_corpus(dir / "http_fuzz");
   enroll::fuzz::engine_corpus(dir / "engine_fuzz");
   enroll::fuzz::trust_file_corpus(dir / "trust_file_fuzz");

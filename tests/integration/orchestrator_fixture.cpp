@@ -223,13 +223,17 @@ std::vector<std::int64_t> ends_of(const std::vector<KafkaMessage>& messages, int
   return ends;
 }
 
-std::map<std::string, nlohmann::json> states_in(redis::Router& redis, const std::string& ns) {
+// Every stored state of a namespace, decoded and written as JSON with its personal fields
+// sealed (deterministic, so two runs' records compare field by field, sealed forms included).
+std::map<std::string, nlohmann::json> states_in(redis::Router& redis, const std::string& ns,
+                                                const crypto::FieldCipher& cipher) {
   std::map<std::string, nlohmann::json> out;
   for (const auto& keys : redis.on_every_node({"KEYS", ns + ":{p*}:reg:*"})) {
     for (std::size_t i = 0; i < keys->elements; ++i) {
       const std::string key(keys->element[i]->str, keys->element[i]->len);
       auto v = redis.command({key}, {"GET", key});
-      out[key.substr(key.find(":reg:") + 5)] = nlohmann::json::parse(std::string(v->str, v->len));
+      out[key.substr(key.find(":reg:") + 5)] =
+          state_to_json(state_from_record(std::string_view(v->str, v->len), &cipher), &cipher);
     }
   }
   return out;
@@ -353,8 +357,8 @@ void OrchestratorTest::expect_matches_reference(std::chrono::seconds timeout) {
   }
 
   // 4. The same outcome, registration by registration.
-  const auto states = states_in(*redis_, ns_);
-  const auto ref_states = states_in(*redis_, ref_ns);
+  const auto states = states_in(*redis_, ns_, *field_cipher_);
+  const auto ref_states = states_in(*redis_, ref_ns, *field_cipher_);
   EXPECT_FALSE(ref_states.empty());
   std::cout << "reference run: " << inbox.messages().size() << " inbox messages replayed, "
             << ref_states.size() << " registrations compared\n";

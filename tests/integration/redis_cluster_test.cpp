@@ -240,7 +240,7 @@ TEST_F(RedisClusterTest, StoreCommitsOnEveryMasterAndFollowsAMigratedPartition) 
     s.channel = "self-service";
     s.expires_at = from_millis(1000);  // a timer already due
     s.state_version = offset;
-    return store.commit(p, epoch, offset, {{s, state_to_json(s).dump()}},
+    return store.commit(p, epoch, offset, {{s, state_to_record(s)}},
                         {{"t", s.id.str(), "v" + std::to_string(offset)}});
   };
   std::map<std::int32_t, std::int64_t> epochs;
@@ -307,7 +307,7 @@ TEST_F(RedisClusterTest, ReadModelReadsThePartitionsOfEveryMaster) {
     s.updated_at = from_millis(1000 + i);
     s.expires_at = from_millis(10'000'000);
     const auto p = kafka::partition_for(s.id.str(), kPartitions);
-    store.commit(p, epochs[p], std::nullopt, {{s, state_to_json(s).dump()}},
+    store.commit(p, epochs[p], std::nullopt, {{s, state_to_record(s)}},
                  {{"t.audit", s.id.str(), "e", R"({"seq":1})"},
                   {"t.audit", s.id.str(), "e", R"({"seq":2})"}});
     ids.push_back(s.id.str());

@@ -61,7 +61,7 @@ TEST_F(MessageStepTest, AStartIsAppliedWithItsStateEncodedAndOutputsBounded) {
   const auto r = run(start.key, start.value);
   EXPECT_EQ(r.kind, StepKind::applied);
   ASSERT_TRUE(r.state.has_value());
-  EXPECT_EQ(json::parse(r.state_json).at("id"), "reg-1");
+  EXPECT_EQ(state_from_record(r.state_record).id.str(), "reg-1");
   EXPECT_FALSE(r.reason.has_value());
   ASSERT_FALSE(r.outbox.empty());
   for (const auto& m : r.outbox) EXPECT_LE(m.value.size(), codec::max_output_value_bytes);

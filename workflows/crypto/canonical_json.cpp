@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "workflows/utf8.hpp"
+
 namespace enroll::crypto {
 namespace {
 
@@ -18,37 +20,6 @@ constexpr std::uint64_t kMaxExactInteger = std::uint64_t{1} << 53;
 // Objects and arrays nest at most this deep: the writer recurses, and every caller's input
 // was bounded far below this (the inbox: 32 levels) before it got here.
 constexpr int kMaxDepth = 64;
-
-// The code point starting at s[i] (advancing i), or -1 if the bytes there are not UTF-8
-// (overlong forms, surrogates and values above U+10FFFF are not).
-std::int32_t next_code_point(std::string_view s, std::size_t& i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) {
-    ++i;
-    return b0;
-  }
-  std::size_t len = 0;
-  std::int32_t cp = 0;
-  std::int32_t min = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2, cp = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, cp = b0 & 0x0F, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    return -1;
-  }
-  if (i + len > s.size()) return -1;
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return -1;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-  i += len;
-  return cp;
-}
 
 void append_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";

@@ -79,9 +79,10 @@ FieldCipher::~FieldCipher() {
   }
 }
 
-std::string FieldCipher::seal(std::string_view plaintext, std::string_view place) const {
+std::string FieldCipher::seal_box(std::string_view plaintext, std::string_view place) const {
   const Derived& k = keys_.back();
-  std::vector<unsigned char> out(kNonceBytes + plaintext.size() + kTagBytes);
+  std::string out(kNonceBytes + plaintext.size() + kTagBytes, '\0');
+  auto* const data = reinterpret_cast<unsigned char*>(out.data());
   // nonce = BLAKE2b(nonce key; len(place) ‖ place ‖ plaintext), 24 bytes.
   crypto_generichash_state h;
   crypto_generichash_init(&h, k.nonce_key.data(), k.nonce_key.size(), kNonceBytes);
@@ -90,13 +91,19 @@ std::string FieldCipher::seal(std::string_view plaintext, std::string_view place
                             sizeof place_size);
   crypto_generichash_update(&h, bytes(place), place.size());
   crypto_generichash_update(&h, bytes(plaintext), plaintext.size());
-  crypto_generichash_final(&h, out.data(), kNonceBytes);
+  crypto_generichash_final(&h, data, kNonceBytes);
   unsigned long long written = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(out.data() + kNonceBytes, &written, bytes(plaintext),
+  crypto_aead_xchacha20poly1305_ietf_encrypt(data + kNonceBytes, &written, bytes(plaintext),
                                              plaintext.size(), bytes(place), place.size(), nullptr,
-                                             out.data(), k.cipher_key.data());
+                                             data, k.cipher_key.data());
   out.resize(kNonceBytes + static_cast<std::size_t>(written));
-  return std::string(kSealedFieldPrefix) + k.id + ":" + to_base64url(out);
+  return out;
+}
+
+std::string FieldCipher::seal(std::string_view plaintext, std::string_view place) const {
+  const std::string box = seal_box(plaintext, place);
+  return std::string(kSealedFieldPrefix) + keys_.back().id + ":" +
+         to_base64url(std::span(bytes(box), box.size()));
 }
 
 std::string FieldCipher::seal_remembered(std::string_view plaintext, std::string_view place) const {
@@ -110,6 +117,19 @@ std::string FieldCipher::seal_remembered(std::string_view plaintext, std::string
   return e.sealed;
 }
 
+std::string FieldCipher::seal_box_remembered(std::string_view plaintext,
+                                             std::string_view place) const {
+  // A memo of its own: a place's sealed text and its box are different forms.
+  thread_local SealMemo memo;
+  SealMemo::Entry& e = memo.at(serial_, place);
+  if (e.sealed.empty() || e.plaintext != plaintext) {
+    sodium_memzero(e.plaintext.data(), e.plaintext.size());
+    e.sealed = seal_box(plaintext, place);
+    e.plaintext.assign(plaintext);
+  }
+  return e.sealed;
+}
+
 std::string_view FieldCipher::key_id_of(std::string_view sealed) {
   if (!is_sealed(sealed)) return {};
   sealed.remove_prefix(kSealedFieldPrefix.size());
@@ -117,25 +137,38 @@ std::string_view FieldCipher::key_id_of(std::string_view sealed) {
   return end == std::string_view::npos ? std::string_view{} : sealed.substr(0, end);
 }
 
-std::string FieldCipher::open(std::string_view sealed, std::string_view place) const {
-  const std::string_view id = key_id_of(sealed);
-  if (id.empty()) throw FieldCipherError("a sealed field without a key id");
-  const auto key =
+const FieldCipher::Derived& FieldCipher::key(std::string_view id) const {
+  const auto k =
       std::find_if(keys_.begin(), keys_.end(), [&](const Derived& d) { return d.id == id; });
-  if (key == keys_.end()) {
+  if (k == keys_.end()) {
     throw FieldCipherError("a field sealed with key " + std::string(id) +
                            ", which the key folder no longer holds");
   }
+  return *k;
+}
+
+std::string FieldCipher::open(std::string_view sealed, std::string_view place) const {
+  const std::string_view id = key_id_of(sealed);
+  if (id.empty()) throw FieldCipherError("a sealed field without a key id");
+  (void)key(id);  // an unknown key is named as such, whatever follows it
   const auto box = from_base64url(sealed.substr(kSealedFieldPrefix.size() + id.size() + 1));
-  if (!box || box->size() < kNonceBytes + kTagBytes) {
+  if (!box) throw FieldCipherError("a sealed field that is not base64url or too short");
+  return open_box(id, std::string_view(reinterpret_cast<const char*>(box->data()), box->size()),
+                  place);
+}
+
+std::string FieldCipher::open_box(std::string_view key_id, std::string_view box,
+                                  std::string_view place) const {
+  const Derived& k = key(key_id);
+  if (box.size() < kNonceBytes + kTagBytes) {
     throw FieldCipherError("a sealed field that is not base64url or too short");
   }
-  std::string plain(box->size() - kNonceBytes - kTagBytes, '\0');
+  std::string plain(box.size() - kNonceBytes - kTagBytes, '\0');
   unsigned long long written = 0;
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
           reinterpret_cast<unsigned char*>(plain.data()), &written, nullptr,
-          box->data() + kNonceBytes, box->size() - kNonceBytes, bytes(place), place.size(),
-          box->data(), key->cipher_key.data()) != 0) {
+          bytes(box) + kNonceBytes, box.size() - kNonceBytes, bytes(place), place.size(),
+          bytes(box), k.cipher_key.data()) != 0) {
     throw FieldCipherError("a sealed field that does not open in its place (moved or changed)");
   }
   plain.resize(static_cast<std::size_t>(written));

@@ -51,6 +51,15 @@ class FieldCipher {
   // The plaintext of a sealed value; throws FieldCipherError.
   [[nodiscard]] std::string open(std::string_view sealed, std::string_view place) const;
 
+  // The same sealing as raw bytes (nonce ‖ ciphertext ‖ tag, with the current key: its id is
+  // current_id()), for a binary record that keeps the key id apart; remembered per place like
+  // seal_remembered.
+  [[nodiscard]] std::string seal_box_remembered(std::string_view plaintext,
+                                                std::string_view place) const;
+  // The plaintext of seal_box's bytes sealed with key `key_id`; throws FieldCipherError.
+  [[nodiscard]] std::string open_box(std::string_view key_id, std::string_view box,
+                                     std::string_view place) const;
+
   [[nodiscard]] static bool is_sealed(std::string_view stored) {
     return stored.starts_with(kSealedFieldPrefix);
   }
@@ -64,6 +73,9 @@ class FieldCipher {
     std::array<unsigned char, 32> cipher_key;
     std::array<unsigned char, 32> nonce_key;
   };
+  [[nodiscard]] std::string seal_box(std::string_view plaintext, std::string_view place) const;
+  // The key of that id; throws FieldCipherError if the folder no longer holds it.
+  [[nodiscard]] const Derived& key(std::string_view id) const;
   std::vector<Derived> keys_;
   std::uint64_t serial_;  // this cipher among all made in the process (seal_remembered's memo)
 
