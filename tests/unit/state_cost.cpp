@@ -4,37 +4,18 @@
 // its personal fields sealed as enrollmentd seals them (remembered: an unchanged field is not
 // sealed again). Prints only (CPU µs per operation, bytes): run it on the release build
 // (`build/release/tests/unit/state_cost`); the dev build's sanitizers multiply the figures.
-#include <time.h>
-
 #include <cstdio>
-#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "tests/unit/cpu_cost.hpp"
 #include "tests/unit/sample_state.hpp"
 #include "workflows/crypto/field_cipher.hpp"
 
-namespace {
-
-using namespace enroll;
-
-// CPU time of this thread, not wall time: the figure holds on a machine shared with others.
-double cpu_micros() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_nsec) / 1e3;
-}
-
-double micros_per(int n, const std::function<void()>& f) {
-  const double start = cpu_micros();
-  for (int i = 0; i < n; ++i) f();
-  return (cpu_micros() - start) / n;
-}
-
-}  // namespace
-
 int main() {
+  using namespace enroll;
+  using testing::micros_per;
   const std::vector<unsigned char> key(crypto::kFieldKeyBytes, 7);
   const crypto::FieldCipher cipher({crypto::FieldKey{"field-1", key}});
   Registration s = testing::sample_state();

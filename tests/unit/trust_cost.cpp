@@ -2,20 +2,19 @@
 // key, on a typical inbox event (a task result with its outputs), canonicalisation included.
 // Prints only (CPU µs per operation): run it on the release build
 // (`build/release/tests/unit/trust_cost`); the dev build's sanitizers multiply the figures.
-#include <time.h>
-
 #include <chrono>
 #include <cstdio>
-#include <functional>
 
 #include "adapters/trust/provisioning.hpp"
 #include "adapters/trust/signer.hpp"
 #include "adapters/trust/verifier.hpp"
+#include "tests/unit/cpu_cost.hpp"
 #include "workflows/crypto/canonical_json.hpp"
 
 namespace {
 
 using namespace enroll;
+using testing::micros_per;
 using json = nlohmann::json;
 
 // ~600 bytes, as a connector's task.result on the inbox.
@@ -37,19 +36,6 @@ json typical_event(Timestamp at) {
                   {"model", "facenet-v3.2"},
                   {"reference", "registry://photos/1103700012345/2021"},
                   {"probe", "s3://captures/reg-5f3a9c7e1b2d4c6a/selfie-2.jpg"}}}}}};
-}
-
-// CPU time of this thread, not wall time: the figure holds on a machine shared with others.
-double cpu_micros() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_nsec) / 1e3;
-}
-
-double micros_per(int n, const std::function<void()>& f) {
-  const double start = cpu_micros();
-  for (int i = 0; i < n; ++i) f();
-  return (cpu_micros() - start) / n;
 }
 
 }  // namespace

@@ -22,9 +22,9 @@ const unsigned char* bytes(std::string_view s) {
 
 std::atomic<std::uint64_t> next_serial{0};
 
-// seal_remembered's memo of one thread: (cipher serial, place) → the plaintext last sealed
-// there and its sealed form. Bounded by clearing it whole when full (the next writes refill
-// it); the plaintexts are wiped when they go.
+// The memo of seal_remembered (or seal_box_remembered) on one thread: (cipher serial, place) → the
+// plaintext last sealed there and its sealed form. Bounded by clearing it whole when full (the next
+// writes refill it); the plaintexts are wiped when they go.
 class SealMemo {
  public:
   static constexpr std::size_t capacity = 65536;
@@ -32,11 +32,18 @@ class SealMemo {
     std::string plaintext;
     std::string sealed;
   };
-  Entry& at(std::uint64_t serial, std::string_view place) {
-    key_.assign(reinterpret_cast<const char*>(&serial), sizeof serial);
-    key_.append(place);
-    if (entries_.size() >= capacity && entries_.find(key_) == entries_.end()) clear();
-    return entries_[key_];
+  // The sealed form of `plaintext` at `place`: the one remembered if the place's last
+  // plaintext was this one, else seal()'s, remembered.
+  template <class Seal>
+  std::string remembered(std::uint64_t serial, std::string_view place, std::string_view plaintext,
+                         Seal seal) {
+    Entry& e = at(serial, place);
+    if (e.sealed.empty() || e.plaintext != plaintext) {
+      sodium_memzero(e.plaintext.data(), e.plaintext.size());
+      e.sealed = seal();
+      e.plaintext.assign(plaintext);
+    }
+    return e.sealed;
   }
   SealMemo() = default;
   SealMemo(const SealMemo&) = delete;
@@ -44,6 +51,12 @@ class SealMemo {
   ~SealMemo() { clear(); }
 
  private:
+  Entry& at(std::uint64_t serial, std::string_view place) {
+    key_.assign(reinterpret_cast<const char*>(&serial), sizeof serial);
+    key_.append(place);
+    if (entries_.size() >= capacity && entries_.find(key_) == entries_.end()) clear();
+    return entries_[key_];
+  }
   void clear() {
     for (auto& [place, e] : entries_) sodium_memzero(e.plaintext.data(), e.plaintext.size());
     entries_.clear();
@@ -108,26 +121,14 @@ std::string FieldCipher::seal(std::string_view plaintext, std::string_view place
 
 std::string FieldCipher::seal_remembered(std::string_view plaintext, std::string_view place) const {
   thread_local SealMemo memo;
-  SealMemo::Entry& e = memo.at(serial_, place);
-  if (e.sealed.empty() || e.plaintext != plaintext) {
-    sodium_memzero(e.plaintext.data(), e.plaintext.size());
-    e.sealed = seal(plaintext, place);
-    e.plaintext.assign(plaintext);
-  }
-  return e.sealed;
+  return memo.remembered(serial_, place, plaintext, [&] { return seal(plaintext, place); });
 }
 
 std::string FieldCipher::seal_box_remembered(std::string_view plaintext,
                                              std::string_view place) const {
   // A memo of its own: a place's sealed text and its box are different forms.
   thread_local SealMemo memo;
-  SealMemo::Entry& e = memo.at(serial_, place);
-  if (e.sealed.empty() || e.plaintext != plaintext) {
-    sodium_memzero(e.plaintext.data(), e.plaintext.size());
-    e.sealed = seal_box(plaintext, place);
-    e.plaintext.assign(plaintext);
-  }
-  return e.sealed;
+  return memo.remembered(serial_, place, plaintext, [&] { return seal_box(plaintext, place); });
 }
 
 std::string_view FieldCipher::key_id_of(std::string_view sealed) {
