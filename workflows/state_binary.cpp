@@ -29,6 +29,11 @@ namespace {
 
 enum PersonalSection : std::uint8_t { none = 0, in_clear = 1, sealed = 2 };
 
+// A front-coded list grows as it is read (each text may repeat the whole one before it): its
+// texts together may not exceed what a record may hold, or a small record could ask for
+// gigabytes.
+constexpr std::size_t max_list_bytes = std::size_t{1} << 20;
+
 std::string personal_place(const RegistrationId& id) { return id.str() + "/personal"; }
 
 class BinaryWriter {
@@ -182,11 +187,15 @@ class BinaryReader {
     v.clear();
     v.reserve(n);
     std::string before;
+    std::size_t total = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const std::uint64_t shared = main_.unsigned_number();
       if (shared > before.size()) throw RecordBytesError("a shared prefix past the text before");
+      const std::string_view suffix = main_.text();
+      total += static_cast<std::size_t>(shared) + suffix.size();
+      if (total > max_list_bytes) throw RecordBytesError("a list longer than a record may be");
       std::string s = before.substr(0, static_cast<std::size_t>(shared));
-      s += main_.text();
+      s += suffix;
       if (!is_utf8(s)) throw RecordBytesError("not UTF-8");
       v.push_back(s);
       before = std::move(s);

@@ -208,6 +208,24 @@ TEST(StateBinaryTest, NumbersAreBoundedAndInTheirShortestForm) {
             std::string::npos);
 }
 
+TEST(StateBinaryTest, AFrontCodedListCannotGrowPastARecord) {
+  // used_qr_tokens: a 60 KB token, then 20,000 copies of it (2 bytes each: "share all, add
+  // nothing"): a 100 KB record that would expand to 1.2 GB.
+  Registration s = testing::sample_state();
+  s.used_qr_tokens = {std::string(60'000, 't')};
+  std::string r = state_to_record(s, nullptr);
+  const std::string one = std::string("\x01\x00\xe0\xd4\x03", 5);  // count 1, shared 0, 60,000
+  const std::size_t at = r.find(one);
+  ASSERT_NE(at, std::string::npos);
+  std::string copies;
+  for (int i = 0; i < 20'000; ++i) copies += std::string("\xe0\xd4\x03\x00", 4);
+  r.replace(at, 1, std::string("\xa1\x9c\x01", 3));  // count 20,001
+  r.insert(at + 3 + 4 + 60'000, copies);
+  EXPECT_NE(refusal(r, nullptr).find("field 'used_qr_tokens': a list longer than a record may be"),
+            std::string::npos)
+      << refusal(r, nullptr).substr(0, 200);
+}
+
 TEST(StateBinaryTest, NonFiniteScoresAndUnorderedCountsAreRefused) {
   Registration s = testing::sample_state();
   s.captured.fingerprint.score = 0.5;
