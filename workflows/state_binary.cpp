@@ -13,6 +13,8 @@
 // wire names; lists of texts front-coded (each shares a prefix with the one before: event ids
 // start with their registration's); counts (tries_used) as ascending names with numbers.
 // Nothing is optional in the order: a record either holds every field or is refused.
+#include <sodium.h>
+
 #include <cmath>
 #include <string>
 #include <utility>
@@ -108,8 +110,11 @@ class BinaryWriter {
 class BinaryReader {
  public:
   explicit BinaryReader(RecordReader& main) : main_(main) {}
-  void open_personal(std::string_view bytes) {
-    personal_bytes_ = bytes;
+  BinaryReader(const BinaryReader&) = delete;
+  BinaryReader& operator=(const BinaryReader&) = delete;
+  ~BinaryReader() { sodium_memzero(personal_bytes_.data(), personal_bytes_.size()); }
+  void open_personal(std::string bytes) {
+    personal_bytes_ = std::move(bytes);  // moved, not copied: one buffer to wipe
     personal_.emplace(personal_bytes_);
   }
   [[nodiscard]] bool all_read() const {
@@ -270,6 +275,8 @@ std::string state_to_record(const Registration& s, const crypto::FieldCipher* ci
     record.text(cipher->seal_box_remembered(personal, personal_place(s.id)));
   }
   out += main;
+  // The personal fields in the clear go when their buffer does (as SealMemo wipes its own).
+  sodium_memzero(personal.data(), personal.size());
   return out;
 }
 
@@ -312,7 +319,7 @@ Registration state_from_binary(std::string_view bytes, const crypto::FieldCipher
     core_fields(*reader, s);
     if (!s.purged()) {
       if (section == PersonalSection::in_clear) {
-        reader->open_personal(in_clear);
+        reader->open_personal(std::string(in_clear));
       } else if (section == PersonalSection::sealed) {
         if (cipher == nullptr) {
           throw StateDecodeError("the personal fields are sealed and no field key was given");
