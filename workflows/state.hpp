@@ -124,6 +124,13 @@ class StateDecodeError : public std::runtime_error {
   explicit StateDecodeError(const std::string& reason) : std::runtime_error(reason) {}
 };
 
+// A state that cannot be written so that it reads back: a text that is not UTF-8 (which the
+// reader would refuse, quarantining the registration at its next message). Names the field.
+class StateEncodeError : public std::runtime_error {
+ public:
+  explicit StateEncodeError(const std::string& reason) : std::runtime_error(reason) {}
+};
+
 // The stored form: binary (state_binary.cpp), a fraction of the JSON form's size and cost. With
 // a cipher the personal fields are sealed together, bound to the registration.
 std::string state_to_record(const Registration& s, const crypto::FieldCipher* cipher = nullptr);

@@ -38,22 +38,30 @@ constexpr std::size_t max_list_bytes = std::size_t{1} << 20;
 
 std::string personal_place(const RegistrationId& id) { return id.str() + "/personal"; }
 
+// Writes what BinaryReader reads back: a text that is not UTF-8 is refused here
+// (StateEncodeError naming the field), not stored to be refused at the next load.
 class BinaryWriter {
  public:
   BinaryWriter(RecordWriter& main, RecordWriter& personal) : main_(main), personal_(personal) {}
 
   template <class T>
-  void field(const char* /*key*/, const T& value) {
+  void field(const char* key, const T& value) {
+    key_ = key;
     put(value);
   }
   template <class E, class Parse>
-  void field(const char* /*key*/, const E& value, Parse /*parse*/) {
+  void field(const char* key, const E& value, Parse /*parse*/) {
+    key_ = key;
     main_.text(to_string(value));
   }
-  void personal(const char* /*key*/, const std::string& value) { personal_.text(value); }
-  void personal(const char* /*key*/, const std::optional<std::string>& value) {
+  void personal(const char* key, const std::string& value) {
+    key_ = key;
+    text(personal_, value);
+  }
+  void personal(const char* key, const std::optional<std::string>& value) {
+    key_ = key;
     personal_.flag(value.has_value());
-    if (value) personal_.text(*value);
+    if (value) text(personal_, *value);
   }
   template <class T>
   void object(const char* /*key*/, const T& value) {
@@ -66,9 +74,13 @@ class BinaryWriter {
   }
 
  private:
-  void put(const std::string& v) { main_.text(v); }
-  void put(const RegistrationId& v) { main_.text(v.str()); }
-  void put(const RequestId& v) { main_.text(v.str()); }
+  void text(RecordWriter& out, std::string_view v) const {
+    if (!is_utf8(v)) throw StateEncodeError(std::string("field '") + key_ + "': not UTF-8");
+    out.text(v);
+  }
+  void put(const std::string& v) { text(main_, v); }
+  void put(const RegistrationId& v) { text(main_, v.str()); }
+  void put(const RequestId& v) { text(main_, v.str()); }
   void put(bool v) { main_.flag(v); }
   void put(int v) { main_.number(v); }
   void put(std::int64_t v) { main_.number(v); }
@@ -80,6 +92,7 @@ class BinaryWriter {
     for (const auto& s : v) {
       std::size_t shared = 0;
       while (shared < s.size() && shared < before.size() && s[shared] == before[shared]) ++shared;
+      if (!is_utf8(s)) throw StateEncodeError(std::string("field '") + key_ + "': not UTF-8");
       main_.unsigned_number(shared);
       main_.text(std::string_view(s).substr(shared));
       before = s;
@@ -88,7 +101,7 @@ class BinaryWriter {
   void put(const std::map<std::string, int>& v) {
     main_.unsigned_number(v.size());
     for (const auto& [name, n] : v) {
-      main_.text(name);
+      text(main_, name);
       main_.number(n);
     }
   }
@@ -103,6 +116,7 @@ class BinaryWriter {
 
   RecordWriter& main_;
   RecordWriter& personal_;
+  const char* key_ = "";
 };
 
 // Reads what BinaryWriter wrote, every value checked; a refusal names the field (its path in

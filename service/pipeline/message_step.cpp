@@ -104,6 +104,8 @@ StepResult MessageStep::apply(const InboxRecord& record, const Inbound& in,
   } catch (const nlohmann::json::exception& e) {
     // Text that cannot be written out (e.g. invalid UTF-8 the decoder let through).
     return dead_letter(record, {Errc::unencodable, e.what()});
+  } catch (const StateEncodeError& e) {
+    return dead_letter(record, {Errc::unencodable, e.what()});
   } catch (const std::exception& e) {
     spdlog::error("registration {}: engine fault encoding the outputs of {} {}: {}",
                   in.subject.str(), to_string(in.type), in.id.str(), e.what());

@@ -208,6 +208,18 @@ TEST(StateBinaryTest, NumbersAreBoundedAndInTheirShortestForm) {
             std::string::npos);
 }
 
+TEST(StateBinaryTest, TextThatWouldNotReadBackIsRefusedWhenWritten) {
+  Registration s = testing::sample_state();
+  s.step_reason = "blurred\xff";
+  EXPECT_THROW((void)state_to_record(s, nullptr), StateEncodeError);
+  s = testing::sample_state();
+  s.captured.card_front.first_name = "\xc0\x80";  // an overlong NUL: personal, sealed or not
+  EXPECT_THROW((void)state_to_record(s, &cipher()), StateEncodeError);
+  s = testing::sample_state();
+  s.applied.back() = "id-\xed\xa0\x80";  // a surrogate in a front-coded list
+  EXPECT_THROW((void)state_to_record(s, nullptr), StateEncodeError);
+}
+
 TEST(StateBinaryTest, AFrontCodedListCannotGrowPastARecord) {
   // used_qr_tokens: a 60 KB token, then 20,000 copies of it (2 bytes each: "share all, add
   // nothing"): a 100 KB record that would expand to 1.2 GB.
