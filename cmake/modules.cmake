@@ -5,18 +5,23 @@
 # module's files may include: its own, and those of the modules it links, transitively.
 # A module's `impl/` folder is its own: no other module includes from it.
 
-# embed_text(<target> <fn> <namespace> <header> <file>): compiles the text of <file> into
-# <target> as `std::string_view <namespace>::<fn>()`, declared in <header>, so that the binary
-# needs no files beside it (Lua scripts, the dashboard's page).
+# embed_text(<target> <fn> <namespace> <header> <file>...): compiles the text of the files, one
+# after the other, into <target> as `std::string_view <namespace>::<fn>()`, declared in
+# <header>, so that the binary needs no files beside it (Lua scripts, the dashboard's page).
 function(embed_text target fn ns header file)
-  get_filename_component(name ${file} NAME)
+  set(files ${file} ${ARGN})
+  list(GET files -1 last)
+  get_filename_component(name ${last} NAME)
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${fn}.cpp)
   set(script ${PROJECT_SOURCE_DIR}/cmake/embed_text.cmake)
+  # The list goes to the script with '|' for ';' (a -D value would split at ';').
+  string(JOIN "|" in ${files})
   add_custom_command(OUTPUT ${out}
-    COMMAND ${CMAKE_COMMAND} -DIN=${file} -DOUT=${out} -DFN=${fn} -DNS=${ns} -DHEADER=${header}
+    COMMAND ${CMAKE_COMMAND} "-DIN=${in}" -DOUT=${out} -DFN=${fn} -DNS=${ns} -DHEADER=${header}
             -P ${script}
-    DEPENDS ${file} ${script}
-    COMMENT "Embedding ${name}")
+    DEPENDS ${files} ${script}
+    COMMENT "Embedding ${name}"
+    VERBATIM)
   target_sources(${target} PRIVATE ${out})
 endfunction()
 

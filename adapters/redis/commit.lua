@@ -1,13 +1,13 @@
 -- The commit step: one atomic write of a batch for one partition, fenced by its epoch.
 -- KEYS[1] epoch, KEYS[2] offset, KEYS[3] outbox stream, KEYS[4] timers (sorted set),
--- KEYS[5..4+n] state keys
+-- KEYS[5] the last commit applied (replay.lua), KEYS[6..5+n] state keys
 -- ARGV[1] expected epoch, ARGV[2] next offset ('' for a batch of timers: no offset moves),
 -- ARGV[3] n, ARGV[4] m, ARGV[5] the partition's key prefix '<ns>:{p<N>}:', ARGV[6] the cap of
 -- a history list (records past it are counted in meta's history_dropped), ARGV[7] now in ms
--- (the minute of the activity bucket), ARGV[8] events applied in the batch, ARGV[9] f, then f
--- (task, step failures) pairs; then for each state: value, registration id, next timer in ms
--- ('' for none), channel, phase, step, status, last change in ms, purged ('1' for a
--- tombstone, else ''); then m registration ids whose due timer was fired (its timer.fire is in
+-- (the minute of the activity bucket), ARGV[8] events applied in the batch, ARGV[9] the
+-- commit's number (replay.lua), ARGV[10] f, then f (task, step failures) pairs; then for
+-- each state: value, registration id, next timer in ms ('' for none), channel, phase, step,
+-- status, last change in ms, purged ('1' for a tombstone, else ''); then m registration ids whose due timer was fired (its timer.fire is in
 -- the outbox): each is removed from the timers; then (topic, key, value, history) quadruples
 -- for the outbox: history is the audit record to append to the registration's history list
 -- ('' for none).
@@ -49,6 +49,9 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   -- prefix a reply of one word with ERR.
   return redis.error_reply('STALE_EPOCH another instance has claimed the partition')
 end
+local name = commit_name(ARGV[1], ARGV[9])
+local answered = replayed(KEYS[5], name)
+if answered then return answered end
 if ARGV[2] ~= '' then
   redis.call('SET', KEYS[2], ARGV[2])
 end
@@ -67,11 +70,11 @@ local function count_activity(field, by)
   active = true
 end
 if tonumber(ARGV[8]) > 0 then count_activity('applied', tonumber(ARGV[8])) end
-local f = tonumber(ARGV[9])
+local f = tonumber(ARGV[10])
 for k = 0, f - 1 do
-  count_activity('f:' .. ARGV[10 + 2 * k], tonumber(ARGV[11 + 2 * k]))
+  count_activity('f:' .. ARGV[11 + 2 * k], tonumber(ARGV[12 + 2 * k]))
 end
-local first_state = 10 + 2 * f
+local first_state = 11 + 2 * f
 
 -- A registration's node in the journey graph: its step while active, else its status.
 local function node(step, status)
@@ -215,7 +218,7 @@ for i = 1, n do
   local id, due = ARGV[a + 1], ARGV[a + 2]
   local channel, phase, step = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
   local status, changed = ARGV[a + 6], ARGV[a + 7]
-  redis.call('SET', KEYS[4 + i], ARGV[a])
+  redis.call('SET', KEYS[5 + i], ARGV[a])
   if due == '' then
     redis.call('ZREM', KEYS[4], id)
   else
@@ -263,4 +266,5 @@ while j <= #ARGV do
   end
   j = j + 4
 end
+applied(KEYS[5], name, ids)
 return ids

@@ -19,7 +19,7 @@ inline std::string partition_key(std::string_view ns, std::int32_t partition,
 }
 
 // Suffixes (after the partition prefix).
-inline constexpr std::string_view state = "reg:";  // + id: the state (JSON)
+inline constexpr std::string_view state = "reg:";  // + id: the state (state_binary.cpp)
 // + id: channel, phase, step, status, r (phases reached), history_dropped (hash)
 inline constexpr std::string_view meta = "meta:";
 // + id: audit records in compact form (list; commit.lua, history_record.hpp)
@@ -30,8 +30,10 @@ inline constexpr std::string_view steps = "steps";
 // + minute (ms / 60000): that minute's activity, expiring an hour after it (hash: applied,
 // f:<task>, e:<channel>:<from>:<to>)
 inline constexpr std::string_view activity = "act:";
-inline constexpr std::string_view outbox = "outbox";      // stream
-inline constexpr std::string_view parked = "parked";      // stream: outbox entries refused for good
+inline constexpr std::string_view outbox = "outbox";  // stream
+inline constexpr std::string_view parked = "parked";  // stream: outbox entries refused for good
+// the name of the last commit applied and its outbox entry ids (replay.lua)
+inline constexpr std::string_view last_commit = "last_commit";
 inline constexpr std::string_view index_all = "idx:all";  // ids by last change (sorted set)
 // + "<kind>:<value>", kind phase | status | channel: ids by last change (sorted set)
 inline constexpr std::string_view index = "idx:";

@@ -147,18 +147,19 @@ bool Store::quarantine(std::int32_t partition, std::int64_t epoch, const Registr
 }
 
 std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoch,
-                                       std::optional<std::int64_t> next_offset,
+                                       CommitId commit_id, std::optional<std::int64_t> next_offset,
                                        const std::vector<StoredState>& states,
                                        const std::vector<codec::OutboxMessage>& outbox,
                                        const std::vector<RegistrationId>& fired_timers,
                                        const Activity& activity) {
   std::vector<std::string> argv{"EVALSHA",
                                 commit_sha_,
-                                std::to_string(4 + states.size()),
+                                std::to_string(5 + states.size()),
                                 key(partition, "epoch"),
                                 key(partition, "offset"),
-                                key(partition, "outbox"),
-                                key(partition, "timers")};
+                                key(partition, std::string(keys::outbox)),
+                                key(partition, "timers"),
+                                key(partition, std::string(keys::last_commit))};
   for (const auto& s : states) argv.push_back(state_key(partition, s.state.id));
   argv.push_back(std::to_string(epoch));
   argv.push_back(next_offset ? std::to_string(*next_offset) : std::string());
@@ -170,6 +171,7 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
   argv.push_back(std::to_string(to_millis(
       std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()))));
   argv.push_back(std::to_string(activity.applied));
+  argv.push_back(std::to_string(commit_id.number));
   argv.push_back(std::to_string(activity.failures.size()));
   for (const auto& [task, n] : activity.failures) {
     argv.push_back(task);
@@ -387,23 +389,25 @@ AuditPending Store::audit_pending(std::int32_t partition) {
   return out;
 }
 
-std::string Store::commit_checkpoint(std::int32_t partition, std::int64_t epoch,
+std::string Store::commit_checkpoint(std::int32_t partition, std::int64_t epoch, CommitId commit_id,
                                      const std::string& last, const std::string& next,
                                      const codec::OutboxMessage& message,
                                      const std::map<std::string, std::string>& covered) {
   std::vector<std::string> argv{"EVALSHA",
                                 checkpoint_sha_,
-                                "4",
+                                "5",
                                 key(partition, "epoch"),
                                 key(partition, std::string(keys::outbox)),
                                 key(partition, "audit:pending"),
                                 key(partition, "audit:checkpoint"),
+                                key(partition, std::string(keys::last_commit)),
                                 std::to_string(epoch),
                                 last,
                                 next,
                                 message.topic,
                                 message.key,
-                                message.value};
+                                message.value,
+                                std::to_string(commit_id.number)};
   for (const auto& [id, head] : covered) {
     argv.push_back(id);
     argv.push_back(head);

@@ -61,6 +61,14 @@ struct Activity {
   std::map<std::string, std::int64_t> failures;  // step failures by task (bounded label values)
 };
 
+// Names one commit of a partition by its owner, the same for every retry of it: a retry whose
+// first run Redis applied (its answer lost with the connection: Redis killed after the script
+// ran, a network cut) is answered with that run's outbox entry ids, not applied again
+// (replay.lua). The owner numbers its commits; with the epoch the name is unique.
+struct CommitId {
+  std::uint64_t number = 0;
+};
+
 // What Store::load found for a batch's registrations.
 struct LoadedStates {
   // Each id asked for that is not quarantined: its state, or nullopt for an unknown one.
@@ -108,9 +116,10 @@ class Store {
   // (indexes, funnel, each audit record appended to its registration's history; a tombstone
   // taken out of the indexes, its meta and history deleted; commit.lua), if `epoch` is still
   // current; `activity` and the moves between journey steps are counted in the bucket of the
-  // current minute. Returns the outbox entry ids in the order of `outbox`.
+  // current minute. Returns the outbox entry ids in the order of `outbox`. A retry passes the
+  // same `commit_id`: if the first run was applied, it answers that run's ids and changes nothing.
   // Throws StaleEpochError.
-  std::vector<std::string> commit(std::int32_t partition, std::int64_t epoch,
+  std::vector<std::string> commit(std::int32_t partition, std::int64_t epoch, CommitId commit_id,
                                   std::optional<std::int64_t> next_offset,
                                   const std::vector<StoredState>& states,
                                   const std::vector<codec::OutboxMessage>& outbox,
@@ -138,9 +147,10 @@ class Store {
   // checkpoint.lua: `message` (a signed audit.checkpoint) into the outbox, the last checkpoint
   // moved from `last` to `next`, the `covered` heads (as audit_pending read them) no longer
   // pending, if `epoch` is current and the last checkpoint is still `last`. Returns the outbox
-  // entry id. Throws StaleEpochError.
-  std::string commit_checkpoint(std::int32_t partition, std::int64_t epoch, const std::string& last,
-                                const std::string& next, const codec::OutboxMessage& message,
+  // entry id; a retry with the same `commit_id` as commit()'s. Throws StaleEpochError.
+  std::string commit_checkpoint(std::int32_t partition, std::int64_t epoch, CommitId commit_id,
+                                const std::string& last, const std::string& next,
+                                const codec::OutboxMessage& message,
                                 const std::map<std::string, std::string>& covered);
   // Outbox entries not yet acknowledged by Kafka (to re-send after a restart).
   // After a commit of `committed` succeeded: their decoding is known, so the next load of

@@ -201,8 +201,9 @@ void InboxPipeline::anchor_audit() {
       if (epochs_.count(partition) == 0) break;
       std::string entry_id;
       try {
+        const redis::CommitId id{++commits_begun_};
         entry_id = retry_("checkpoint", [&] {
-          return store_.commit_checkpoint(partition, epochs_.at(partition), c.last, c.next,
+          return store_.commit_checkpoint(partition, epochs_.at(partition), id, c.last, c.next,
                                           c.message, c.covered);
         });
       } catch (const redis::StaleEpochError& e) {
@@ -388,8 +389,9 @@ std::optional<std::vector<std::string>> InboxPipeline::commit_fenced(
     const std::vector<redis::StoredState>& states, const std::vector<codec::OutboxMessage>& outbox,
     const std::vector<RegistrationId>& fired_timers, const redis::Activity& activity) {
   try {
+    const redis::CommitId id{++commits_begun_};
     auto ids = retry_("commit", [&] {
-      return store_.commit(partition, epochs_.at(partition), next_offset, states, outbox,
+      return store_.commit(partition, epochs_.at(partition), id, next_offset, states, outbox,
                            fired_timers, activity);
     });
     ++counters_.commits;

@@ -102,8 +102,10 @@ class InboxPipeline final : public kafka::RebalanceListener {
   // Signs and commits the audit checkpoints of the owned partitions' pending heads, then
   // relays them (audit_anchor.hpp, checkpoint.lua).
   void anchor_audit();
-  // The fenced commit step; nullopt (and the partition forgotten) if another instance has
-  // claimed the partition since. Returns the outbox entry ids.
+  // The fenced commit step, retried while Redis is unreachable (a retry of a commit that was
+  // applied is answered, not applied again: redis::CommitId); nullopt (and the partition
+  // forgotten) if another instance has claimed the partition since. Returns the outbox entry
+  // ids.
   std::optional<std::vector<std::string>> commit_fenced(
       std::int32_t partition, std::optional<std::int64_t> next_offset,
       const std::vector<redis::StoredState>& states,
@@ -152,6 +154,7 @@ class InboxPipeline final : public kafka::RebalanceListener {
   std::unique_ptr<kafka::Consumer> consumer_;  // last: its close calls on_revoked
 
   std::map<std::int32_t, std::int64_t> epochs_;  // partitions owned, with their epoch
+  std::uint64_t commits_begun_ = 0;  // numbers each commit (and its retries): redis::CommitId
   std::chrono::steady_clock::time_point next_timer_check_{};
   std::chrono::steady_clock::time_point next_checkpoint_{};
   std::map<kafka::TopicPartition, std::int64_t> group_offsets_;  // not yet in the group

@@ -80,7 +80,7 @@ class ReadModelTest : public ::testing::Test {
         for (std::size_t k = i; k < std::min(i + batch, all.size()); ++k) {
           part.push_back({all[k], state_to_record(all[k])});
         }
-        store_->commit(p, epochs_[p], std::nullopt, part,
+        store_->commit(p, epochs_[p], next_commit(), std::nullopt, part,
                        i == 0 ? out_by_partition[p] : std::vector<codec::OutboxMessage>{});
       }
     }
@@ -112,6 +112,9 @@ class ReadModelTest : public ::testing::Test {
     return out;
   }
 
+  // A commit's name, new for each (a retry would repeat one: commit_replay_test).
+  redis::CommitId next_commit() { return {++commits_}; }
+
   std::int64_t funnel(const std::string& channel, const std::string& counter) {
     auto f = model_->funnel();
     return f[channel][counter];
@@ -123,6 +126,7 @@ class ReadModelTest : public ::testing::Test {
   std::unique_ptr<redis::Store> store_;
   std::unique_ptr<redis::ReadModel> model_;
   std::map<std::int32_t, std::int64_t> epochs_;
+  std::uint64_t commits_ = 0;
 };
 
 std::vector<std::string> ids_of(const std::vector<redis::ListedRegistration>& items) {
@@ -207,7 +211,7 @@ TEST_F(ReadModelTest, StatesFiredTimersAndOutboxInOneStep) {
   EXPECT_EQ(redis_->command({timers}, {"ZCARD", timers})->integer, 2);
 
   const auto updated = reg(second, "kiosk", RegistrationState::card, RS::card, 21'000);
-  store_->commit(p, epochs_[p], std::nullopt, {{updated, state_to_record(updated)}},
+  store_->commit(p, epochs_[p], next_commit(), std::nullopt, {{updated, state_to_record(updated)}},
                  {{"t.inbox", fired, "timer.fire", ""}, {"t.audit", second, "e", R"({"seq":1})"}},
                  {RegistrationId(fired)});
   // The fired one left the timers; the updated one is there with its new due time.
@@ -263,20 +267,23 @@ TEST_F(ReadModelTest, AuditHeadsStayPendingUntilACheckpointCoversThem) {
   const auto read = pending.heads;
   commit({}, {record(3)});
   const codec::OutboxMessage checkpoint{"t.audit", "checkpoint-p0", "signed", ""};
-  EXPECT_FALSE(store_->commit_checkpoint(p, epochs_[p], "", "1 r1", checkpoint, read).empty());
+  EXPECT_FALSE(store_->commit_checkpoint(p, epochs_[p], next_commit(), "", "1 r1", checkpoint, read)
+                   .empty());
   pending = store_->audit_pending(p);
   EXPECT_EQ(pending.heads, (std::map<std::string, std::string>{{id, "3 h3"}}));
   EXPECT_EQ(pending.last_checkpoint, "1 r1");
   EXPECT_EQ(model_->outbox_backlog({p}), 5) << "three records, an event, the checkpoint";
 
   // A writer that read an older last checkpoint, or an older epoch, changes nothing.
-  EXPECT_THROW(store_->commit_checkpoint(p, epochs_[p], "", "1 other", checkpoint, pending.heads),
+  EXPECT_THROW(store_->commit_checkpoint(p, epochs_[p], next_commit(), "", "1 other", checkpoint,
+                                         pending.heads),
                redis::StaleEpochError);
-  EXPECT_THROW(
-      store_->commit_checkpoint(p, epochs_[p] - 1, "1 r1", "2 r2", checkpoint, pending.heads),
-      redis::StaleEpochError);
+  EXPECT_THROW(store_->commit_checkpoint(p, epochs_[p] - 1, next_commit(), "1 r1", "2 r2",
+                                         checkpoint, pending.heads),
+               redis::StaleEpochError);
   EXPECT_EQ(store_->audit_pending(p).heads.size(), 1u);
-  store_->commit_checkpoint(p, epochs_[p], "1 r1", "2 r2", checkpoint, pending.heads);
+  store_->commit_checkpoint(p, epochs_[p], next_commit(), "1 r1", "2 r2", checkpoint,
+                            pending.heads);
   EXPECT_TRUE(store_->audit_pending(p).heads.empty());
   EXPECT_EQ(store_->audit_pending(p).last_checkpoint, "2 r2");
 }
@@ -875,8 +882,8 @@ TEST_F(ReadModelTest, StepCountersAndTheMinutesActivityFollowEveryMove) {
   // The activity of a batch: events applied and failures by task, in the current minute.
   const auto p = kafka::partition_for(b, kPartitions);
   const auto moved = at(reg(b, "kiosk", RS::card, RS::card, 5'000), "claim-citizen");
-  store_->commit(p, epochs_[p], std::nullopt, {{moved, state_to_record(moved)}}, {}, {},
-                 {3, {{"card.verify", 2}, {"other", 1}}});
+  store_->commit(p, epochs_[p], next_commit(), std::nullopt, {{moved, state_to_record(moved)}}, {},
+                 {}, {3, {{"card.verify", 2}, {"other", 1}}});
   const auto now = std::chrono::duration_cast<std::chrono::minutes>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();

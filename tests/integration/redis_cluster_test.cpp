@@ -226,6 +226,7 @@ TEST_F(RedisClusterTest, EveryNodeIsLoggedInAndAWrongPasswordIsOneLineNamingTheU
 
 TEST_F(RedisClusterTest, StoreCommitsOnEveryMasterAndFollowsAMigratedPartition) {
   Store store(*router_, ns_);
+  std::uint64_t commits = 0;  // each commit's name (CommitId)
   // Partition numbers of their own (the tags {p0}..{p11} are other tests' partitions too).
   std::map<std::string, std::int32_t> partition_on;  // node -> partition
   for (std::int32_t p = 90000; partition_on.size() < 3; ++p) {
@@ -240,7 +241,7 @@ TEST_F(RedisClusterTest, StoreCommitsOnEveryMasterAndFollowsAMigratedPartition) 
     s.channel = "self-service";
     s.expires_at = from_millis(1000);  // a timer already due
     s.state_version = offset;
-    return store.commit(p, epoch, offset, {{s, state_to_record(s)}},
+    return store.commit(p, epoch, CommitId{++commits}, offset, {{s, state_to_record(s)}},
                         {{"t", s.id.str(), "v" + std::to_string(offset)}});
   };
   std::map<std::int32_t, std::int64_t> epochs;
@@ -293,6 +294,7 @@ TEST_F(RedisClusterTest, StoreCommitsOnEveryMasterAndFollowsAMigratedPartition) 
 TEST_F(RedisClusterTest, ReadModelReadsThePartitionsOfEveryMaster) {
   constexpr std::int32_t kPartitions = 12;  // {p0}..{p11}: slots on all three masters
   Store store(*router_, ns_);
+  std::uint64_t commits = 0;  // each commit's name (CommitId)
   ReadModel model(*router_, ns_, kPartitions);
   std::map<std::int32_t, std::int64_t> epochs;
   for (std::int32_t p = 0; p < kPartitions; ++p) epochs[p] = store.claim(p).epoch;
@@ -307,7 +309,7 @@ TEST_F(RedisClusterTest, ReadModelReadsThePartitionsOfEveryMaster) {
     s.updated_at = from_millis(1000 + i);
     s.expires_at = from_millis(10'000'000);
     const auto p = kafka::partition_for(s.id.str(), kPartitions);
-    store.commit(p, epochs[p], std::nullopt, {{s, state_to_record(s)}},
+    store.commit(p, epochs[p], CommitId{++commits}, std::nullopt, {{s, state_to_record(s)}},
                  {{"t.audit", s.id.str(), "e", R"({"seq":1})"},
                   {"t.audit", s.id.str(), "e", R"({"seq":2})"}});
     ids.push_back(s.id.str());
