@@ -22,9 +22,13 @@ namespace {
 
 using rapidjson::SizeType;
 
-// Iterative: the parser keeps its own stack on the heap, whatever the nesting.
-constexpr unsigned kParseFlags =
-    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+// Iterative: the parser keeps its own stack on the heap, whatever the nesting. Full precision:
+// RapidJSON's default reads a number of 16 or 17 digits up to 3 units in the last place off,
+// and the signature covers the shortest form of the sender's double, so an honest message
+// would fail its signature (inbound_decoder_test).
+constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
+                                 rapidjson::kParseValidateEncodingFlag |
+                                 rapidjson::kParseFullPrecisionFlag;
 
 enum class Refusal { none, too_deep, bad_utf8, nul, number, duplicate };
 

@@ -350,6 +350,38 @@ TEST_F(InboundDecoderTest, WhatTheSimulatedConnectorsAnswerDecodes) {
   EXPECT_LT(largest, 2048u);
 }
 
+// A connector's outputs hold numbers as its JSON library writes them: the shortest digits that
+// read back as the double, up to 17 of them. The signature covers that form, so the decoder
+// must read each number back to the same double (a parser that is off by one unit in the last
+// place would refuse an honest message as bad_signature) and keep it in the outputs.
+TEST_F(InboundDecoderTest, NumbersOfSeventeenDigitsKeepTheirValueAndTheirSignature) {
+  // (Magnitudes of 2^63 and more are refused: NumbersThatDoNotFitAreRefused.)
+  const std::vector<double> values{0.1 + 0.2,
+                                   0.9731,
+                                   1.0 / 3.0,
+                                   2.0 / 3.0,
+                                   5e-324,
+                                   4.9406564584124654e-320,
+                                   2.2250738585072014e-308,
+                                   123456789.12345679,
+                                   9007199254740991.0,
+                                   0.6931471805599453,
+                                   1.2345678901234567e18,
+                                   8.98846567431158e-300};
+  for (const double v : values) {
+    // A failed result: its outputs are kept as they are, not held to the task's schema.
+    const json data = failed_result({{"score", v}, {"count", 3}});
+    const auto event = codec::inbox_envelope({"ev-n", "/test", "task.result", "reg-1"}, data,
+                                             testing::test_signer("connector-registry"));
+    const auto out = decoder_.decode(event.dump(), "reg-1", now_);
+    const auto* e = std::get_if<DecodeError>(&out);
+    EXPECT_EQ(e, nullptr) << event.dump() << ": " << wire_code(e->code) << " " << e->message;
+    if (e != nullptr) continue;
+    const auto& result = std::get<TaskResult>(std::get<Inbound>(out).payload);
+    EXPECT_EQ(result.outputs.at("score").get<double>(), v) << event.dump();
+  }
+}
+
 TEST_F(InboundDecoderTest, TimersFromTheOutboxDecode) {
   const OutboundEncoder encoder(Topics{}, "/enrollmentd", testing::test_signer("enrollmentd"));
   const Timestamp due{std::chrono::milliseconds(1'800'000'000'000)};
