@@ -2,8 +2,8 @@
 // Parses untrusted JSON text within the bounds of limits.hpp, without recursion: RapidJSON's
 // iterative parser feeds the document through a handler that counts the nesting, checks
 // every string and member name (valid UTF-8 also after unescaping, no U+0000, no name twice in
-// one object) and every number (below 2^63 in magnitude). Only a document that passed all of them
-// is built.
+// one object) and every number (read from its text, correctly rounded; an integer within 64
+// bits, a double below 2^63 in magnitude). Only a document that passed all of them is built.
 #include <rapidjson/document.h>
 
 #include <optional>

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "adapters/codec/bounded_json.hpp"
+#include "adapters/codec/canonical_event.hpp"
 #include "adapters/codec/limits.hpp"
+#include "adapters/trust/signer.hpp"
 #include "errors/errc.hpp"
 #include "workflows/crypto/canonical_json.hpp"
 #include "workflows/crypto/hashing.hpp"
@@ -18,11 +20,15 @@
 namespace enroll::codec {
 namespace {
 
-std::string str(const rapidjson::Value& obj, const char* name) {
+// A string member's text (nullopt: absent or not a string).
+std::optional<std::string_view> member(const rapidjson::Value& obj, const char* name) {
   auto it = obj.FindMember(name);
-  return it != obj.MemberEnd() && it->value.IsString()
-             ? std::string(it->value.GetString(), it->value.GetStringLength())
-             : std::string();
+  if (it == obj.MemberEnd() || !it->value.IsString()) return std::nullopt;
+  return std::string_view(it->value.GetString(), it->value.GetStringLength());
+}
+
+std::string str(const rapidjson::Value& obj, const char* name) {
+  return std::string(member(obj, name).value_or(std::string_view()));
 }
 
 nlohmann::json to_nlohmann(const rapidjson::Value& v) {
@@ -93,21 +99,29 @@ std::variant<Inbound, DecodeError> InboundDecoder::decode(std::string_view paylo
   if (auto why = validate(*envelope_, doc); !why.empty()) {
     return DecodeError{Errc::not_cloudevent, "envelope " + why};
   }
-  // Who sent it, before anything looks at what it says. The bytes passed parse_bounded, so
-  // nlohmann's recursive parser stays within the depth limit.
-  const auto event = to_nlohmann(doc);
-  auto who = verifier_.verify(event, broker_time);
+  // Who sent it, before anything looks at what it says. One canonical form serves the
+  // signature (without its member) and the input's hash (whole).
+  std::optional<CanonicalEvent> canonical;
+  std::string no_canonical;
+  try {
+    canonical = canonical_event(doc, trust::kSignatureAttribute);
+  } catch (const crypto::CanonicalJsonError& e) {
+    no_canonical = e.what();
+  }
+  trust::SignedEvent signed_event{
+      member(doc, trust::kKeyIdAttribute), member(doc, trust::kSignatureAttribute),
+      member(doc, "time"),
+      canonical ? std::optional<std::string_view>(canonical->unsigned_form) : std::nullopt,
+      no_canonical};
+  auto who = verifier_.verify(signed_event, broker_time);
   if (auto* refused = std::get_if<trust::Refusal>(&who)) {
     return DecodeError{refused->code, std::move(refused->message)};
   }
   Inbound in;
   in.principal = std::move(std::get<Principal>(who));
-  // What the audit records of this event name as their input.
-  try {
-    in.input_sha256 = crypto::sha256_hex(crypto::canonical_json(event));
-  } catch (const crypto::CanonicalJsonError& e) {
-    return DecodeError{Errc::invalid_data, std::string("no canonical form: ") + e.what()};
-  }
+  // What the audit records of this event name as their input (a verified event has its
+  // canonical form).
+  in.input_sha256 = crypto::sha256_hex(canonical->whole);
   const std::string type = str(doc, "type");
   const auto t = command_type_from(type);
   if (!t) return DecodeError{Errc::unknown_type, "unknown type " + type};

@@ -55,13 +55,30 @@ Verifier Verifier::load(const std::filesystem::path& key_dir, std::chrono::milli
 
 std::variant<Principal, Refusal> Verifier::verify(const nlohmann::json& event,
                                                   Timestamp broker_time) const {
-  const std::string* key_id = event.is_object() ? string_member(event, kKeyIdAttribute) : nullptr;
-  const std::string* signature =
-      event.is_object() ? string_member(event, kSignatureAttribute) : nullptr;
-  if (key_id == nullptr || signature == nullptr) {
+  const auto member = [&](const char* name) -> std::optional<std::string_view> {
+    const std::string* s = event.is_object() ? string_member(event, name) : nullptr;
+    return s != nullptr ? std::optional<std::string_view>(*s) : std::nullopt;
+  };
+  SignedEvent e{
+      member(kKeyIdAttribute), member(kSignatureAttribute), member("time"), std::nullopt, {}};
+  std::string canonical;
+  std::string why;
+  try {
+    canonical = crypto::canonical_json(event, kSignatureAttribute);
+    e.canonical_unsigned = canonical;
+  } catch (const crypto::CanonicalJsonError& error) {
+    why = error.what();
+    e.no_canonical = why;
+  }
+  return verify(e, broker_time);
+}
+
+std::variant<Principal, Refusal> Verifier::verify(const SignedEvent& event,
+                                                  Timestamp broker_time) const {
+  if (!event.key_id || !event.signature) {
     return Refusal{Errc::unsigned_message, "no keyid and signature attributes"};
   }
-  const auto found = valid_name(*key_id) ? by_id_.find(*key_id) : by_id_.end();
+  const auto found = valid_name(*event.key_id) ? by_id_.find(*event.key_id) : by_id_.end();
   if (found == by_id_.end()) return Refusal{Errc::unknown_key, "no key with that keyid"};
   const Entry& entry = found->second;
   const TrustedKey& key = trust_.keys[entry.key];
@@ -73,13 +90,12 @@ std::variant<Principal, Refusal> Verifier::verify(const nlohmann::json& event,
     return Refusal{Errc::key_not_valid,
                    "key " + key.id.str() + " is not valid at " + to_rfc3339(broker_time)};
   }
-  const auto sig = signature->size() <= 128 ? crypto::from_base64url(*signature) : std::nullopt;
-  std::string canonical;
-  try {
-    canonical = crypto::canonical_json(event, kSignatureAttribute);
-  } catch (const crypto::CanonicalJsonError& e) {
-    return Refusal{Errc::bad_signature, std::string("no canonical form: ") + e.what()};
+  const auto sig =
+      event.signature->size() <= 128 ? crypto::from_base64url(*event.signature) : std::nullopt;
+  if (!event.canonical_unsigned) {
+    return Refusal{Errc::bad_signature, "no canonical form: " + std::string(event.no_canonical)};
   }
+  const std::string_view canonical = *event.canonical_unsigned;
   bool good = false;
   if (sig && key.alg == Alg::ed25519) {
     good = sig->size() == kEd25519SignatureBytes &&
@@ -99,8 +115,7 @@ std::variant<Principal, Refusal> Verifier::verify(const nlohmann::json& event,
   // the Redis outbox past the window (an outage); a replay of them is harmless (a timer acts
   // only when due and is deduplicated, a result only matches its pending request).
   if (who.role == Role::orchestrator) return who;
-  const std::string* time = string_member(event, "time");
-  const auto sent = time != nullptr ? from_rfc3339(*time) : std::nullopt;
+  const auto sent = event.time ? from_rfc3339(*event.time) : std::nullopt;
   if (!sent) return Refusal{Errc::stale_message, "a signed event without its time"};
   const auto skew = *sent > broker_time ? *sent - broker_time : broker_time - *sent;
   if (skew > window_) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <variant>
 #include <vector>
@@ -33,6 +34,17 @@ struct Refusal {
   std::string message;
 };
 
+// An event as the checks need it, from whatever JSON library read it: its `keyid`,
+// `signature` and `time` attributes (nullopt: absent or not a string) and its canonical form
+// without the signature (nullopt: it has none, `no_canonical` says why).
+struct SignedEvent {
+  std::optional<std::string_view> key_id;
+  std::optional<std::string_view> signature;
+  std::optional<std::string_view> time;
+  std::optional<std::string_view> canonical_unsigned;
+  std::string_view no_canonical;
+};
+
 class Verifier {
  public:
   // `hmac_keys`: the secrets of the trust file's HMAC keys (an HMAC key without its secret
@@ -48,6 +60,9 @@ class Verifier {
 
   // The principal (with the key id that verified) or the refusal. `broker_time`: the
   // record's LogAppendTime, the only clock the sender does not control.
+  [[nodiscard]] std::variant<Principal, Refusal> verify(const SignedEvent& event,
+                                                        Timestamp broker_time) const;
+  // The same for an event held by nlohmann (tests, tools; the inbox decoder reads RapidJSON).
   [[nodiscard]] std::variant<Principal, Refusal> verify(const nlohmann::json& event,
                                                         Timestamp broker_time) const;
 
@@ -61,7 +76,14 @@ class Verifier {
   };
   TrustFile trust_;
   std::vector<SigningKey> macs_;
-  std::unordered_map<std::string, Entry> by_id_;
+  // Looked up by a string_view into the event (no copy of the key id).
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  std::unordered_map<std::string, Entry, NameHash, std::equal_to<>> by_id_;
   std::chrono::milliseconds window_;
 };
 

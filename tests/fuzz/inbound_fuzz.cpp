@@ -7,12 +7,17 @@
 // StateDecodeError, a message over the producer's limits
 // (codec/limits.hpp), a result that is neither a dead letter with its reason nor outputs
 // without one, a stored state over its limit or that does not read back to itself, and an
-// engine_fault on a registration never seen (no stored state can be to blame: a bug).
+// engine_fault on a registration never seen (no stored state can be to blame: a bug), and a
+// canonical form of the bytes written from RapidJSON's document (codec/canonical_event.hpp:
+// what the decoder verifies and hashes) that differs from crypto::canonical_json's over
+// nlohmann's reading of them (what producers sign), or that one refuses and the other not.
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "adapters/codec/bounded_json.hpp"
+#include "adapters/codec/canonical_event.hpp"
 #include "adapters/codec/inbound_decoder.hpp"
 #include "adapters/codec/limits.hpp"
 #include "adapters/codec/outbound_encoder.hpp"
@@ -21,6 +26,7 @@
 #include "tests/fuzz/fuzz_world.hpp"
 #include "tests/fuzz/inbound_input.hpp"
 #include "tests/unit/test_trust.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 
 namespace enroll::fuzz {
 namespace {
@@ -44,6 +50,35 @@ Stored stored_state(std::string_view record) {
     return {false, state_from_record(record)};
   } catch (const StateDecodeError&) {
     return {true, std::nullopt};
+  }
+}
+
+void check_canonical_forms_agree(std::string_view bytes) {
+  rapidjson::Document doc;
+  if (codec::parse_bounded(bytes, doc)) return;  // refused before any canonical form
+  std::optional<codec::CanonicalEvent> ours;
+  try {
+    ours = codec::canonical_event(doc, trust::kSignatureAttribute);
+  } catch (const crypto::CanonicalJsonError&) {
+  }
+  nlohmann::json parsed;
+  try {
+    parsed = nlohmann::json::parse(bytes);
+  } catch (const nlohmann::json::exception& e) {
+    fail(std::string("nlohmann refuses what parse_bounded accepted: ") + e.what());
+  }
+  std::optional<std::string> whole, unsigned_form;
+  try {
+    whole = crypto::canonical_json(parsed);
+    unsigned_form = crypto::canonical_json(parsed, trust::kSignatureAttribute);
+  } catch (const crypto::CanonicalJsonError&) {
+  }
+  if (ours.has_value() != whole.has_value()) {
+    fail("one canonical form refuses what the other writes");
+  }
+  if (ours && (ours->whole != *whole || ours->unsigned_form != *unsigned_form)) {
+    fail("the canonical forms differ: " + ours->whole.substr(0, 200) + " / " +
+         whole->substr(0, 200));
   }
 }
 
@@ -91,6 +126,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (current ? current->updated_at : Timestamp(std::chrono::milliseconds(1'800'000'000'000))) +
       std::chrono::seconds(1);
   // Signed again, so that coverage goes past the verification (its own test is the unit's).
+  fuzz::check_canonical_forms_agree(input.value);
   const std::string value = fuzz::resigned(input.value);
   const InboxRecord record{{Topics{}.inbox(), 0, 42}, input.key, value, now};
 

@@ -21,6 +21,40 @@ constexpr std::uint64_t kMaxExactInteger = std::uint64_t{1} << 53;
 // was bounded far below this (the inbox: 32 levels) before it got here.
 constexpr int kMaxDepth = 64;
 
+template <typename Int>
+void append_digits(std::string& out, Int value) {
+  std::array<char, 24> buf{};
+  const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), value);
+  out.append(buf.data(), r.ptr);
+}
+
+// The name as UTF-16 code units: JCS's sort order (it differs from UTF-8's byte order only
+// for U+E000..U+FFFF against the supplementary planes).
+std::u16string utf16(std::string_view s) {
+  std::u16string units;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::int32_t cp = next_code_point(s, i);
+    if (cp < 0) throw CanonicalJsonError("a member name that is not UTF-8");
+    if (cp < 0x10000) {
+      units.push_back(static_cast<char16_t>(cp));
+    } else {
+      units.push_back(static_cast<char16_t>(0xD800 + ((cp - 0x10000) >> 10)));
+      units.push_back(static_cast<char16_t>(0xDC00 + ((cp - 0x10000) & 0x3FF)));
+    }
+  }
+  return units;
+}
+
+bool from_private_use_on(std::string_view name) {
+  return std::any_of(name.begin(), name.end(),
+                     [](char c) { return static_cast<unsigned char>(c) >= 0xEE; });
+}
+
+}  // namespace
+
+namespace jcs {
+
 void append_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
@@ -74,11 +108,16 @@ void append_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-template <typename Int>
-void append_integer(std::string& out, Int value) {
-  std::array<char, 24> buf{};
-  const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), value);
-  out.append(buf.data(), r.ptr);
+void append_integer(std::string& out, std::int64_t n) {
+  const std::uint64_t magnitude =
+      n < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+  if (magnitude > kMaxExactInteger) throw CanonicalJsonError("an integer beyond 2^53");
+  append_digits(out, n);
+}
+
+void append_integer(std::string& out, std::uint64_t n) {
+  if (n > kMaxExactInteger) throw CanonicalJsonError("an integer beyond 2^53");
+  append_digits(out, n);
 }
 
 // ECMAScript's Number::toString (ES2015 7.1.12.1) from the shortest digits that read back as
@@ -127,27 +166,24 @@ void append_double(std::string& out, double d) {
       out.append(digits, 1);
     }
     out += n - 1 >= 0 ? "e+" : "e-";
-    append_integer(out, std::abs(n - 1));
+    append_digits(out, std::abs(n - 1));
   }
 }
 
-// The name as UTF-16 code units: JCS's sort order (it differs from UTF-8's byte order only
-// for U+E000..U+FFFF against the supplementary planes).
-std::u16string utf16(std::string_view s) {
-  std::u16string units;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const std::int32_t cp = next_code_point(s, i);
-    if (cp < 0) throw CanonicalJsonError("a member name that is not UTF-8");
-    if (cp < 0x10000) {
-      units.push_back(static_cast<char16_t>(cp));
-    } else {
-      units.push_back(static_cast<char16_t>(0xD800 + ((cp - 0x10000) >> 10)));
-      units.push_back(static_cast<char16_t>(0xDC00 + ((cp - 0x10000) & 0x3FF)));
-    }
-  }
-  return units;
+bool name_less(std::string_view a, std::string_view b) {
+  // UTF-8's byte order is the UTF-16 order unless a name holds a character from U+E000 on
+  // (lead bytes 0xEE and above).
+  if (!from_private_use_on(a) && !from_private_use_on(b)) return a < b;
+  return utf16(a) < utf16(b);
 }
+
+}  // namespace jcs
+
+namespace {
+
+using jcs::append_double;
+using jcs::append_integer;
+using jcs::append_string;
 
 void append_value(std::string& out, const json& v, std::string_view omit, int depth);
 
@@ -160,8 +196,7 @@ void append_object(std::string& out, const json& v, std::string_view omit, int d
   for (auto it = v.begin(); it != v.end(); ++it) {
     if (!omit.empty() && it.key() == omit) continue;
     members.emplace_back(&it.key(), &it.value());
-    reorder = reorder || std::any_of(it.key().begin(), it.key().end(),
-                                     [](char c) { return static_cast<unsigned char>(c) >= 0xEE; });
+    reorder = reorder || from_private_use_on(it.key());
   }
   if (reorder) {
     std::vector<std::pair<std::u16string, std::size_t>> keys;
@@ -197,20 +232,12 @@ void append_value(std::string& out, const json& v, std::string_view omit, int de
     case json::value_t::string:
       append_string(out, v.get_ref<const std::string&>());
       break;
-    case json::value_t::number_integer: {
-      const auto n = v.get<std::int64_t>();
-      const std::uint64_t magnitude =
-          n < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
-      if (magnitude > kMaxExactInteger) throw CanonicalJsonError("an integer beyond 2^53");
-      append_integer(out, n);
+    case json::value_t::number_integer:
+      append_integer(out, v.get<std::int64_t>());
       break;
-    }
-    case json::value_t::number_unsigned: {
-      const auto n = v.get<std::uint64_t>();
-      if (n > kMaxExactInteger) throw CanonicalJsonError("an integer beyond 2^53");
-      append_integer(out, n);
+    case json::value_t::number_unsigned:
+      append_integer(out, v.get<std::uint64_t>());
       break;
-    }
     case json::value_t::number_float:
       append_double(out, v.get<double>());
       break;
