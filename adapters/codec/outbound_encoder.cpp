@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/codec/envelope.hpp"
+#include "adapters/codec/history_line.hpp"
 #include "adapters/codec/limits.hpp"
 #include "workflows/crypto/hashing.hpp"
 
@@ -42,11 +43,9 @@ std::vector<OutboxMessage> OutboundEncoder::encode(const RegistrationId& subject
             out.push_back({topics_.requests(e.connector), subject.str(),
                            envelope(head("task.request"), std::move(data)).dump()});
           } else {
-            json record = audit_to_json(e, true);
-            std::string history = record.dump();
             out.push_back({topics_.audit(), subject.str(),
-                           envelope(head("audit.record"), std::move(record)).dump(),
-                           std::move(history)});
+                           envelope(head("audit.record"), audit_to_json(e, true)).dump(),
+                           history_line(e), audit_head(e)});
           }
         },
         effects[i]);

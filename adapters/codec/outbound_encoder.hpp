@@ -19,9 +19,11 @@ struct OutboxMessage {
   std::string topic;
   std::string key;
   std::string value;
-  // For an audit record: the record (the event's data, JSON), which the commit step also
-  // appends to the registration's history in Redis for the HTTP API; empty otherwise.
+  // For an audit record: its compact form (history_line.hpp), which the commit step appends
+  // to the registration's history in Redis for the HTTP API, and its chain head ("<seq>
+  // <hash>", audit_head), pending until an audit checkpoint covers it; empty otherwise.
   std::string history{};
+  std::string audit_head{};
 };
 
 struct InboxPosition {

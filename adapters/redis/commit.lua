@@ -8,9 +8,10 @@
 -- commit's number (replay.lua), ARGV[10] f, then f (task, step failures) pairs; then for
 -- each state: value, registration id, next timer in ms ('' for none), channel, phase, step,
 -- status, last change in ms, purged ('1' for a tombstone, else ''); then m registration ids whose due timer was fired (its timer.fire is in
--- the outbox): each is removed from the timers; then (topic, key, value, history) quadruples
--- for the outbox: history is the audit record to append to the registration's history list
--- ('' for none).
+-- the outbox): each is removed from the timers; then (topic, key, value, history, head)
+-- quintuples for the outbox: history is an audit record's compact form to append to the
+-- registration's history list (adapters/codec/history_line.hpp), head its chain head
+-- '<seq> <hash>' for the next checkpoint ('' for none: not an audit record).
 --
 -- Besides states and outbox, the read side (the HTTP API) is kept here, in the same step, so
 -- that it never lags behind or runs ahead of the states (keyspace.hpp names the keys):
@@ -29,9 +30,9 @@
 --     else the status, as the graph names its outcomes). Retakes and retries stay at their
 --     node: they are not moves;
 --   hist:<id>: the registration's audit records, oldest first, the first ARGV[6] of them (a
---     registration flooded with rejected commands cannot grow it without bound), each in a
---     compact form (compact_record below: what the history endpoint shows, not the hashes,
---     inputs and cause: the whole trail is on enroll.audit). Kept while the registration is
+--     registration flooded with rejected commands cannot grow it without bound), each in the
+--     compact form enrollmentd writes (history_line.hpp: what the history endpoint shows, not
+--     the hashes and inputs: the whole trail is on enroll.audit). Kept while the registration is
 --     in flight and after any other end; once it is issued its history is dropped (its
 --     records counted in meta's history_dropped): an issued registration is the common case
 --     and needs no timeline in Redis (issue 16: ≤ 512 bytes kept per finished one);
@@ -164,55 +165,6 @@ local function drop_history(id)
   end
 end
 
--- Milliseconds since the epoch of an RFC 3339 UTC time as to_rfc3339 writes it
--- (2026-12-05T02:28:31.262Z); nil for any other form.
-local function epoch_ms(text)
-  local y, mo, d, h, mi, sec, ms =
-      string.match(text, '^(%d%d%d%d)-(%d%d)-(%d%d)T(%d%d):(%d%d):(%d%d)%.(%d%d%d)Z$')
-  if not y then return nil end
-  y, mo = tonumber(y), tonumber(mo)
-  -- Days from civil (H. Hinnant's algorithm), exact for the proleptic Gregorian calendar.
-  if mo <= 2 then y = y - 1 end
-  local era = math.floor(y / 400)
-  local yoe = y - era * 400
-  local mp = (mo + 9) % 12
-  local doy = math.floor((153 * mp + 2) / 5) + tonumber(d) - 1
-  local doe = yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy
-  local days = era * 146097 + doe - 719468
-  return string.format('%d', ((days * 24 + tonumber(h)) * 60 + tonumber(mi)) * 60000 +
-                       tonumber(sec) * 1000 + tonumber(ms))
-end
-
--- The history's form of an audit record (~70 bytes instead of ~600), read back by
--- adapters/redis/history_record.cpp: tab-separated seq, at (ms since the epoch, or the text if
--- it is not to_rfc3339's), actor role, actor principal, o:<officer> or p:<operator> (or ''),
--- cause ('~' for the registration id when it starts with it, '!' before one that starts with
--- '~' or '!'), from ('' when it is `to`), to, phase and step ('' when `to` is
--- '<phase>/<step>'), outcome (last: it is free text). Tabs inside a field become spaces.
-local function compact_record(r, id)
-  local function text(v)
-    if type(v) == 'number' then return string.format('%d', v) end
-    if type(v) ~= 'string' then return '' end
-    return (string.gsub(v, '\t', ' '))
-  end
-  local actor = type(r['actor']) == 'table' and r['actor'] or {}
-  local who = ''
-  if actor['officer'] then who = 'o:' .. text(actor['officer'])
-  elseif actor['operator'] then who = 'p:' .. text(actor['operator']) end
-  local at = text(r['at'])
-  local cause = text(r['cause'])
-  if string.sub(cause, 1, #id) == id then
-    cause = '~' .. string.sub(cause, #id + 1)
-  elseif string.match(cause, '^[~!]') then
-    cause = '!' .. cause
-  end
-  local to, from, phase, step = text(r['to']), text(r['from']), text(r['phase']), text(r['step'])
-  if from == to then from = '' end
-  if to == phase .. '/' .. step then phase, step = '', '' end
-  return table.concat({text(r['seq']), epoch_ms(at) or at, text(actor['role']),
-                       text(actor['principal']), who, cause, from, to, phase, step,
-                       text(r['outcome'])}, '\t')
-end
 for i = 1, n do
   local a = first_state + (i - 1) * 9
   local id, due = ARGV[a + 1], ARGV[a + 2]
@@ -245,26 +197,19 @@ end
 
 local ids = {}
 while j <= #ARGV do
-  ids[#ids + 1] = redis.call('XADD', KEYS[3], '*', 't', ARGV[j], 'k', ARGV[j + 1], 'v', ARGV[j + 2])
-  local record = nil
-  if ARGV[j + 3] ~= '' then
-    -- The head for the next checkpoint (a record without seq and hash has none to give).
-    local ok, decoded = pcall(cjson.decode, ARGV[j + 3])
-    if ok and type(decoded) == 'table' then record = decoded end
-    if record and type(record['seq']) == 'number' and type(record['hash']) == 'string' then
-      redis.call('HSET', prefix .. 'audit:pending', ARGV[j + 1],
-                 string.format('%d', record['seq']) .. ' ' .. record['hash'])
-    end
-  end
-  if record and not purged[ARGV[j + 1]] then
-    local hist = prefix .. 'hist:' .. ARGV[j + 1]
-    if not issued[ARGV[j + 1]] and redis.call('LLEN', hist) < history_cap then
-      redis.call('RPUSH', hist, compact_record(record, ARGV[j + 1]))
+  local id, history, head = ARGV[j + 1], ARGV[j + 3], ARGV[j + 4]
+  ids[#ids + 1] = redis.call('XADD', KEYS[3], '*', 't', ARGV[j], 'k', id, 'v', ARGV[j + 2])
+  -- The head for the next checkpoint (a tombstone's too).
+  if head ~= '' then redis.call('HSET', prefix .. 'audit:pending', id, head) end
+  if history ~= '' and not purged[id] then
+    local hist = prefix .. 'hist:' .. id
+    if not issued[id] and redis.call('LLEN', hist) < history_cap then
+      redis.call('RPUSH', hist, history)
     else
-      redis.call('HINCRBY', prefix .. 'meta:' .. ARGV[j + 1], 'history_dropped', 1)
+      redis.call('HINCRBY', prefix .. 'meta:' .. id, 'history_dropped', 1)
     end
   end
-  j = j + 4
+  j = j + 5
 end
 applied(KEYS[5], name, ids)
 return ids

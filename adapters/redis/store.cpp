@@ -200,6 +200,7 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
     argv.push_back(field_cipher_ != nullptr ? field_cipher_->seal(m.value, outbox_place(m))
                                             : m.value);
     argv.push_back(m.history);
+    argv.push_back(m.audit_head);
   }
   Reply r;
   try {

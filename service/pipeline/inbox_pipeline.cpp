@@ -234,6 +234,7 @@ InboxPipeline::Batch InboxPipeline::run_engine(std::int32_t partition, std::span
   laps_.lap(Stage::hash);
 
   Batch batch;
+  std::map<RegistrationId, std::string> records;  // the stored form of each changed state
   for (auto& item : items) {
     const auto* in = std::get_if<Inbound>(&item.decoded);
     StepResult r;
@@ -247,9 +248,9 @@ InboxPipeline::Batch InboxPipeline::run_engine(std::int32_t partition, std::span
       r = step_.apply(item.record, *in, states[in->subject], engine_, &laps_);
     }
     if (r.state) {
-      auto& current = states[in->subject];
-      current = *r.state;
-      batch.dirty[in->subject] = redis::StoredState{std::move(*r.state), std::move(r.state_record)};
+      // The registration's next message in the batch applies to it; it is stored below.
+      states[in->subject] = std::move(*r.state);
+      records[in->subject] = std::move(r.state_record);
       r.state.reset();
     }
     std::move(r.outbox.begin(), r.outbox.end(), std::back_inserter(batch.outbox));
@@ -259,6 +260,10 @@ InboxPipeline::Batch InboxPipeline::run_engine(std::int32_t partition, std::span
     batch.results.push_back(std::move(r));
   }
   if (passcode_pool_) passcode_pool_->clear();  // wipes the batch's passcodes
+  // The last state of each registration changed (moved, not copied: a state is kilobytes).
+  for (auto& [id, record] : records) {
+    batch.dirty.emplace(id, redis::StoredState{std::move(*states[id]), std::move(record)});
+  }
   laps_.lap(Stage::apply);
   return batch;
 }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "adapters/codec/history_line.hpp"
 #include "adapters/kafka/partitioner.hpp"
 #include "adapters/redis/connect.hpp"
 #include "adapters/redis/keyspace.hpp"
@@ -253,9 +254,8 @@ TEST_F(ReadModelTest, AuditHeadsStayPendingUntilACheckpointCoversThem) {
   const std::string id = "reg-anchor";
   const auto p = kafka::partition_for(id, kPartitions);
   auto record = [&](int seq) {
-    return codec::OutboxMessage{
-        "t.audit", id, "envelope",
-        R"({"seq":)" + std::to_string(seq) + R"(,"hash":"h)" + std::to_string(seq) + R"("})"};
+    return codec::OutboxMessage{"t.audit", id, "envelope", R"({"seq":)" + std::to_string(seq) + "}",
+                                std::to_string(seq) + " h" + std::to_string(seq)};
   };
   commit({reg(id, "self-service", RegistrationState::consent, RegistrationState::consent, 1'000)},
          {record(1), record(2), {"t.events", id, "event", ""}});
@@ -311,10 +311,10 @@ TEST_F(ReadModelTest, HistoryIsTheAuditRecordsOfTheOutbox) {
   EXPECT_EQ(model_->outbox_backlog(all_partitions), 10);
 }
 
-// The history keeps a compact form of each audit record (commit.lua's compact_record, read
-// back by history_record.cpp): what the API shows (seq, time, actor, from, to, phase, step,
-// outcome), not the hashes, inputs or cause (those are on enroll.audit); ~70 bytes a record.
-// Once issued, the history goes and its records (and later ones) are counted as dropped.
+// The history keeps a compact form of each audit record (codec::history_line, appended by
+// commit.lua, read back by history_record.cpp): what the API shows (seq, time, actor, from, to,
+// phase, step, outcome), not the hashes, inputs or cause (those are on enroll.audit); ~70 bytes a
+// record. Once issued, the history goes and its records (and later ones) are counted as dropped.
 TEST_F(ReadModelTest, HistoryIsCompactAndGoesWhenIssued) {
   const std::string id = "reg-compact";
   AuditRecord a;
@@ -343,7 +343,8 @@ TEST_F(ReadModelTest, HistoryIsCompactAndGoesWhenIssued) {
   b.actor.operator_id = "alice";
   b.cause = EventId(id + "/c2");
   const auto as_outbox = [&](const AuditRecord& r) {
-    return codec::OutboxMessage{"t.audit", id, "envelope", audit_to_json(r, true).dump()};
+    return codec::OutboxMessage{"t.audit", id, "envelope", codec::history_line(r),
+                                codec::audit_head(r)};
   };
   commit({reg(id, "kiosk", RegistrationState::consent, RegistrationState::consent, 1'000)},
          {as_outbox(a), as_outbox(b)});
