@@ -17,8 +17,8 @@
 #include "apps/common/stop_signals.hpp"
 #include "apps/enrollmentd/config.hpp"
 #include "apps/enrollmentd/startup.hpp"
-#include "service/http/api_server.hpp"
 #include "service/pipeline/inbox_pipeline.hpp"
+#include "service/server/api_server.hpp"
 
 using namespace enroll;
 

@@ -15,8 +15,8 @@
 #include "adapters/trust/signer.hpp"
 #include "adapters/trust/verifier.hpp"
 #include "apps/enrollmentd/config.hpp"
-#include "service/http/api_server.hpp"
 #include "service/pipeline/inbox_pipeline.hpp"
+#include "service/server/api_server.hpp"
 #include "workflows/definition.hpp"
 
 namespace enroll::daemon {

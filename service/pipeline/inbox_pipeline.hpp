@@ -28,13 +28,13 @@
 #include "adapters/kafka/consumer.hpp"
 #include "adapters/redis/store.hpp"
 #include "service/pipeline/audit_anchor.hpp"
-#include "service/pipeline/message_step.hpp"
 #include "service/pipeline/outbox_relay.hpp"
 #include "service/pipeline/own_tasks.hpp"
 #include "service/pipeline/passcode_pool.hpp"
-#include "service/pipeline/pipeline_counters.hpp"
-#include "service/pipeline/pipeline_monitor.hpp"
 #include "service/pipeline/redis_retry.hpp"
+#include "service/pipeline/step/message_step.hpp"
+#include "service/pipeline/step/pipeline_counters.hpp"
+#include "service/pipeline/step/pipeline_monitor.hpp"
 #include "workflows/engine_config.hpp"
 
 namespace enroll {

@@ -19,8 +19,8 @@
 
 #include "adapters/kafka/producer.hpp"
 #include "adapters/redis/store.hpp"
-#include "service/pipeline/pipeline_counters.hpp"
 #include "service/pipeline/redis_retry.hpp"
+#include "service/pipeline/step/pipeline_counters.hpp"
 
 namespace enroll {
 
