@@ -10,7 +10,7 @@
 #include "adapters/keys/keyring.hpp"
 #include "adapters/keys/keys.hpp"
 #include "adapters/redis/router.hpp"
-#include "adapters/redis/store.hpp"
+#include "adapters/redis/store/store.hpp"
 #include "adapters/trust/operator_file.hpp"
 #include "adapters/trust/signer.hpp"
 #include "adapters/trust/verifier.hpp"

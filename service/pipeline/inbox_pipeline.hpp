@@ -26,7 +26,7 @@
 #include "adapters/codec/inbound_decoder.hpp"
 #include "adapters/codec/outbound_encoder.hpp"
 #include "adapters/kafka/consumer.hpp"
-#include "adapters/redis/store.hpp"
+#include "adapters/redis/store/store.hpp"
 #include "service/pipeline/audit_anchor.hpp"
 #include "service/pipeline/outbox_relay.hpp"
 #include "service/pipeline/own_tasks.hpp"

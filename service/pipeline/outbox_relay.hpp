@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "adapters/kafka/producer.hpp"
-#include "adapters/redis/store.hpp"
+#include "adapters/redis/store/store.hpp"
 #include "service/pipeline/redis_retry.hpp"
 #include "service/pipeline/step/pipeline_counters.hpp"
 

@@ -13,7 +13,7 @@
 #include "adapters/kafka/partitioner.hpp"
 #include "adapters/redis/connect.hpp"
 #include "adapters/redis/keyspace.hpp"
-#include "adapters/redis/store.hpp"
+#include "adapters/redis/store/store.hpp"
 #include "tests/support/services.hpp"
 #include "workflows/effects.hpp"
 

@@ -22,7 +22,7 @@
 #include "adapters/redis/cluster_router.hpp"
 #include "adapters/redis/connect.hpp"
 #include "adapters/redis/read_model.hpp"
-#include "adapters/redis/store.hpp"
+#include "adapters/redis/store/store.hpp"
 #include "tests/integration/slot_migration.hpp"
 #include "tests/support/services.hpp"
 
