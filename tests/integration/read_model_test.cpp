@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "adapters/kafka/partitioner.hpp"
+#include "adapters/kafka/partition/partitioner.hpp"
 #include "adapters/redis/connect.hpp"
 #include "adapters/redis/keyspace.hpp"
 #include "adapters/redis/store/store.hpp"

@@ -18,7 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "adapters/kafka/partitioner.hpp"
+#include "adapters/kafka/partition/partitioner.hpp"
 #include "adapters/redis/cluster_router.hpp"
 #include "adapters/redis/connect.hpp"
 #include "adapters/redis/read_model.hpp"
