@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <numeric>
 
-#include "adapters/kafka/partitioner.hpp"
+#include "adapters/kafka/partition/partitioner.hpp"
 #include "adapters/redis/history_record.hpp"
 #include "adapters/redis/keyspace.hpp"
 #include "adapters/redis/script.hpp"

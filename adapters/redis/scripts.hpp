@@ -1,12 +1,7 @@
 #pragma once
-// The Lua scripts of this folder, embedded at build time.
+// The Lua scripts of this folder, embedded at build time (the Store's are store/scripts.hpp).
 #include <string_view>
 
 namespace enroll::redis {
-std::string_view commit_script();         // replay.lua, then commit.lua
-std::string_view citizen_claim_script();  // citizen_claim.lua
-std::string_view list_script();           // list.lua (read-only)
-std::string_view park_script();           // park.lua
-std::string_view quarantine_script();     // quarantine.lua
-std::string_view checkpoint_script();     // replay.lua, then checkpoint.lua
+std::string_view list_script();  // list.lua (read-only)
 }  // namespace enroll::redis

@@ -1,40 +1,6 @@
 #include "adapters/service_client/published_seal_key_fetch.hpp"
 
-#include <nlohmann/json.hpp>
-
-#include "errors/errc.hpp"
-
 namespace enroll::client {
-namespace {
-
-// One line: an error body may hold anything.
-std::string one_line(std::string text) {
-  for (auto& c : text) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-  }
-  return text;
-}
-
-// How every refusal begins (crypto::verify_published_seal_key's too).
-constexpr std::string_view kWhat = "the published passcode sealing key: ";
-
-}  // namespace
-
-FetchedSealKey seal_key_from_answer(const ServiceResponse& answer,
-                                    const crypto::PublisherKeys& trusted) {
-  const std::string what(kWhat);
-  if (answer.status != 200) {
-    throw Error(Errc::bad_signature,
-                what + "enrollmentd answered " + one_line(answer.error_text()));
-  }
-  const auto body = nlohmann::json::parse(answer.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    throw Error(Errc::bad_signature, what + "the answer is not a JSON object");
-  }
-  const auto key = crypto::verify_published_seal_key(body, trusted);
-  // Both strings were checked (present, bounded) by the verification.
-  return {body["key_id"].get<std::string>(), key, body["signed_by"].get<std::string>()};
-}
 
 FetchedSealKey fetch_seal_key(const std::string& api, const std::string& ca_file,
                               const crypto::PublisherKeys& trusted) {
@@ -43,7 +9,7 @@ FetchedSealKey fetch_seal_key(const std::string& api, const std::string& ca_file
   try {
     return seal_key_from_answer(client.get(std::string(kSealKeyPath)), trusted);
   } catch (const ServiceUnreachable& e) {
-    throw ServiceUnreachable(std::string(kWhat) + e.what());
+    throw ServiceUnreachable(std::string(kSealKeyWhat) + e.what());
   }
 }
 

@@ -4,13 +4,14 @@
 // given out of band (load_seal_publisher_public_keys of its own key folder). A key that does
 // not verify is never used. The key can rotate on the server: a back-end fetches it again
 // from time to time (the citizen simulator's --key-refresh-s) and keeps the last verified key
-// while a fetch fails.
+// while a fetch fails. The answer's check is answer/seal_key_answer.hpp's.
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 
+#include "adapters/service_client/answer/seal_key_answer.hpp"
 #include "adapters/service_client/service_client.hpp"
-#include "workflows/crypto/published_seal_key.hpp"
 
 namespace enroll::client {
 
@@ -18,18 +19,6 @@ inline constexpr std::string_view kSealKeyPath = "/v1/keys/passcode";
 // The signed body is a few hundred bytes; more is not an answer of enrollmentd.
 inline constexpr std::size_t kSealKeyBodyLimit = 16 * 1024;
 inline constexpr std::chrono::seconds kSealKeyTimeout{10};
-
-struct FetchedSealKey {
-  std::string key_id;  // as signed, e.g. "passcode_seal-2"
-  crypto::SealPublicKey key;
-  std::string signed_by;  // "seal_publisher-<n>"
-};
-
-// The key of an answer to GET /v1/keys/passcode. Throws Error(bad_signature) with a one-line
-// reason: an answer other than 200 (its status and error code), a body that is not JSON, or
-// one that does not verify against `trusted` (crypto::verify_published_seal_key's reasons).
-FetchedSealKey seal_key_from_answer(const ServiceResponse& answer,
-                                    const crypto::PublisherKeys& trusted);
 
 // GETs the key from `api` (http[s]://host:port, `ca_file` for https with a certificate of
 // one's own CA) within kSealKeyTimeout and at most kSealKeyBodyLimit bytes, and checks it.

@@ -7,10 +7,10 @@
 #include <chrono>
 #include <cstddef>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <stdexcept>
 #include <string>
 
+#include "adapters/service_client/answer/service_response.hpp"
 #include "errors/errc.hpp"
 
 namespace enroll::client {
@@ -29,19 +29,6 @@ ServiceUrl parse_service_url(const std::string& text);
 class ServiceUnreachable : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
-};
-
-struct ServiceResponse {
-  int status = 0;
-  std::string body;
-  // The body as JSON (null if it is not JSON).
-  [[nodiscard]] nlohmann::json json() const;
-  // "409 registration_ended: the registration is issued ..." from the contract's error body.
-  [[nodiscard]] std::string error_text() const;
-  // The contract's error body's code (errors/errc.hpp), if the body is one with a known code.
-  [[nodiscard]] std::optional<Errc> error_code() const;
-  // The answer as an exception: its code (internal if the body names none), error_text().
-  [[nodiscard]] Error error() const;
 };
 
 class ServiceClient {

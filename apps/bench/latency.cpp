@@ -73,7 +73,7 @@ void LatencyRecorder::link(const std::string& result_id, const std::string& comm
 void LatencyRecorder::requested(const nlohmann::json& request) {
   if (!request.is_object() || !request.contains("data") || !request["data"].is_object()) return;
   const auto cause = cause_of(request.value("id", ""), request.value("subject", ""));
-  // The id enroll-sim-connectors gives its task.result (ConnectorRunner::result_event).
+  // The id enroll-sim-connectors gives its task.result (sim::task_result_event).
   const std::string result_id =
       std::string(kResultPrefix) + request["data"].value("request_id", "");
   if (const auto* root = root_of(cause)) {

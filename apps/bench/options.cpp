@@ -9,7 +9,7 @@
 #include "errors/errc.hpp"
 #include "sim/channel_mix.hpp"
 #include "sim/citizen_side_options.hpp"
-#include "sim/kafka_security_options.hpp"
+#include "sim/kafka/kafka_security_options.hpp"
 
 namespace enroll::bench {
 namespace {

@@ -13,12 +13,12 @@
 #include "adapters/codec/schema_set.hpp"
 #include "adapters/keys/keys.hpp"
 #include "adapters/redis/client.hpp"
-#include "adapters/redis/store.hpp"
+#include "adapters/redis/store/store.hpp"
 #include "apps/common/stop_signals.hpp"
 #include "apps/enrollmentd/config.hpp"
 #include "apps/enrollmentd/startup.hpp"
-#include "service/http/api_server.hpp"
 #include "service/pipeline/inbox_pipeline.hpp"
+#include "service/server/api_server.hpp"
 
 using namespace enroll;
 

@@ -11,7 +11,7 @@
 #include "errors/errc.hpp"
 #include "service/http/duration.hpp"
 #include "service/http/host_check.hpp"
-#include "service/http/server.hpp"
+#include "service/server/server.hpp"
 
 namespace enroll::daemon {
 namespace {

@@ -10,13 +10,13 @@
 #include "adapters/keys/keyring.hpp"
 #include "adapters/keys/keys.hpp"
 #include "adapters/redis/router.hpp"
-#include "adapters/redis/store.hpp"
+#include "adapters/redis/store/store.hpp"
 #include "adapters/trust/operator_file.hpp"
 #include "adapters/trust/signer.hpp"
 #include "adapters/trust/verifier.hpp"
 #include "apps/enrollmentd/config.hpp"
-#include "service/http/api_server.hpp"
 #include "service/pipeline/inbox_pipeline.hpp"
+#include "service/server/api_server.hpp"
 #include "workflows/definition.hpp"
 
 namespace enroll::daemon {

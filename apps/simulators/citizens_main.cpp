@@ -25,7 +25,7 @@
 #include "sim/channel_mix.hpp"
 #include "sim/citizen_driver.hpp"
 #include "sim/citizen_side_options.hpp"
-#include "sim/kafka_security_options.hpp"
+#include "sim/kafka/kafka_security_options.hpp"
 
 using namespace enroll;
 using Clock = std::chrono::steady_clock;

@@ -9,8 +9,8 @@
 
 #include "apps/common/command_line.hpp"
 #include "apps/common/stop_signals.hpp"
-#include "sim/connector_runner.hpp"
-#include "sim/kafka_security_options.hpp"
+#include "sim/kafka/connector_runner.hpp"
+#include "sim/kafka/kafka_security_options.hpp"
 
 using namespace enroll;
 

@@ -10,7 +10,7 @@
 #include <optional>
 
 #include "service/http/message.hpp"
-#include "service/http/server.hpp"
+#include "service/http/server_options.hpp"
 
 namespace enroll::http {
 

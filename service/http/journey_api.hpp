@@ -14,7 +14,7 @@
 #include <map>
 #include <string>
 
-#include "service/http/redis_worker.hpp"
+#include "service/http/read_jobs.hpp"
 #include "service/http/router.hpp"
 #include "workflows/definition.hpp"
 #include "workflows/graph.hpp"

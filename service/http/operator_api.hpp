@@ -25,8 +25,8 @@
 #include <string_view>
 
 #include "adapters/trust/signer.hpp"
-#include "service/http/inbox_writer.hpp"
-#include "service/http/redis_worker.hpp"
+#include "service/http/inbox_sink.hpp"
+#include "service/http/read_jobs.hpp"
 #include "service/http/registration_filter.hpp"
 #include "service/http/router.hpp"
 #include "workflows/commands.hpp"

@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "adapters/metrics/registry.hpp"
-#include "service/http/redis_worker.hpp"
+#include "service/http/read_jobs.hpp"
 #include "service/http/router.hpp"
-#include "service/pipeline/pipeline_monitor.hpp"
+#include "service/pipeline/step/pipeline_monitor.hpp"
 #include "workflows/crypto/sealed_box.hpp"
 
 namespace enroll::http {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "adapters/codec/outbound_encoder.hpp"
-#include "adapters/redis/store.hpp"
+#include "adapters/redis/store/store.hpp"
 #include "workflows/audit_checkpoint.hpp"
 
 namespace enroll {

@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "adapters/kafka/producer.hpp"
-#include "adapters/redis/store.hpp"
-#include "service/pipeline/pipeline_counters.hpp"
+#include "adapters/redis/store/store.hpp"
 #include "service/pipeline/redis_retry.hpp"
+#include "service/pipeline/step/pipeline_counters.hpp"
 
 namespace enroll {
 

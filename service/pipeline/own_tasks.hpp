@@ -12,7 +12,7 @@
 #include <string>
 
 #include "adapters/codec/outbound_encoder.hpp"
-#include "adapters/redis/store.hpp"
+#include "adapters/redis/store/store.hpp"
 #include "adapters/trust/signer.hpp"
 #include "service/pipeline/outbox_relay.hpp"
 #include "service/pipeline/redis_retry.hpp"

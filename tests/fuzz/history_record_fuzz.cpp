@@ -1,5 +1,5 @@
-// A history record as Redis stores it (hist:<id>, codec/history_line.hpp's compact line or an older whole
-// record) on hostile bytes, through history_record_json (adapters/redis/history_record.hpp),
+// A history record as Redis stores it (hist:<id>, codec/history_line.hpp's compact line or an older
+// whole record) on hostile bytes, through history_record_json (adapters/redis/history_record.hpp),
 // which the HTTP API parses for GET /v1/registrations/{id}/history: it never throws, and what
 // it returns is always JSON, a record with an integer seq or one marked malformed.
 #include <cstddef>

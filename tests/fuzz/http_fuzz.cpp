@@ -19,7 +19,7 @@
 #include <string_view>
 
 #include "adapters/codec/inbound_decoder.hpp"
-#include "service/http/api_server.hpp"
+#include "service/http/api_routes.hpp"
 #include "service/http/beast_request.hpp"
 #include "service/http/registration_filter.hpp"
 #include "tests/fuzz/fuzz_check.hpp"

@@ -1,5 +1,5 @@
 // Fuzz target inbound_fuzz: one inbox record through the step enrollmentd runs on it
-// (service/pipeline/message_step.hpp): its bytes and key -> decode -> the engine over the
+// (service/pipeline/step/message_step.hpp): its bytes and key -> decode -> the engine over the
 // stored state (its record from the bytes too, see inbound_input.hpp, read as Store::load
 // reads it) -> the outputs encoded, or the dead letter of bad input -> the new state's stored
 // form, read back.
@@ -21,7 +21,7 @@
 #include "adapters/codec/inbound_decoder.hpp"
 #include "adapters/codec/limits.hpp"
 #include "adapters/codec/outbound_encoder.hpp"
-#include "service/pipeline/message_step.hpp"
+#include "service/pipeline/step/message_step.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 #include "tests/fuzz/fuzz_world.hpp"
 #include "tests/fuzz/inbound_input.hpp"

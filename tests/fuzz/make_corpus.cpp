@@ -27,8 +27,8 @@
 #include "adapters/codec/outbound_encoder.hpp"
 #include "service/http/cursor.hpp"
 #include "sim/citizen_driver.hpp"
-#include "sim/connector_runner.hpp"
 #include "sim/responder.hpp"
+#include "sim/task_result.hpp"
 #include "tests/fuzz/audit_export_key.hpp"
 #include "tests/fuzz/fuzz_world.hpp"
 #include "tests/fuzz/inbound_input.hpp"
@@ -129,10 +129,10 @@ class Journey {
     if (reply) {
       inbox_.push_back(
           {request.subject,
-           sim::ConnectorRunner::result_event(
-               request, *reply, "/sim/connectors",
-               connector == "orchestrator" ? testing::test_signer(trust::kOrchestratorPrincipal)
-                                           : testing::test_signers().for_connector(connector))});
+           sim::task_result_event(request, *reply, "/sim/connectors",
+                                  connector == "orchestrator"
+                                      ? testing::test_signer(trust::kOrchestratorPrincipal)
+                                      : testing::test_signers().for_connector(connector))});
     }
   }
 

@@ -1,5 +1,5 @@
-// A channel back-end's check of GET /v1/keys/passcode (adapters/service_client/
-// published_seal_key_fetch.hpp) on hostile bytes as the answer's body: it either refuses with
+// A channel back-end's check of GET /v1/keys/passcode (adapters/service_client/answer/
+// seal_key_answer.hpp) on hostile bytes as the answer's body: it either refuses with
 // Error(bad_signature) or returns a key whose statement the trusted publisher key it names
 // signed (checked here again, independently of the code under test).
 #include <cstddef>
@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "adapters/service_client/published_seal_key_fetch.hpp"
+#include "adapters/service_client/answer/seal_key_answer.hpp"
 #include "errors/errc.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 #include "tests/fuzz/seal_key_answer_key.hpp"

@@ -13,7 +13,7 @@
 
 #include "adapters/redis/connect.hpp"
 #include "adapters/redis/keyspace.hpp"
-#include "adapters/redis/store.hpp"
+#include "adapters/redis/store/store.hpp"
 #include "service/pipeline/redis_retry.hpp"
 #include "tests/integration/reply_cutter.hpp"
 #include "tests/support/services.hpp"

@@ -4,7 +4,7 @@
 // registration_quarantined, and enrollctl lists it. Before issue 10 the load threw and
 // enrollmentd exited, on every restart again.
 #include "adapters/codec/envelope.hpp"
-#include "adapters/kafka/partitioner.hpp"
+#include "adapters/kafka/partition/partitioner.hpp"
 #include "sim/citizen_driver.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "tests/support/http_client.hpp"

@@ -11,10 +11,10 @@
 #include <set>
 
 #include "adapters/codec/history_line.hpp"
-#include "adapters/kafka/partitioner.hpp"
+#include "adapters/kafka/partition/partitioner.hpp"
 #include "adapters/redis/connect.hpp"
 #include "adapters/redis/keyspace.hpp"
-#include "adapters/redis/store.hpp"
+#include "adapters/redis/store/store.hpp"
 #include "tests/support/services.hpp"
 #include "workflows/effects.hpp"
 

@@ -26,7 +26,7 @@
 
 #include "adapters/codec/topics.hpp"
 #include "adapters/kafka/consumer.hpp"
-#include "adapters/kafka/partitioner.hpp"
+#include "adapters/kafka/partition/partitioner.hpp"
 #include "adapters/kafka/producer.hpp"
 #include "adapters/kafka/tail_reader.hpp"
 #include "tests/support/child_process.hpp"

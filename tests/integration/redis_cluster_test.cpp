@@ -18,11 +18,11 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "adapters/kafka/partitioner.hpp"
+#include "adapters/kafka/partition/partitioner.hpp"
 #include "adapters/redis/cluster_router.hpp"
 #include "adapters/redis/connect.hpp"
 #include "adapters/redis/read_model.hpp"
-#include "adapters/redis/store.hpp"
+#include "adapters/redis/store/store.hpp"
 #include "tests/integration/slot_migration.hpp"
 #include "tests/support/services.hpp"
 

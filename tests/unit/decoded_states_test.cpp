@@ -1,7 +1,7 @@
 // Store::load's memo of decoded states: a record is taken from it only when its bytes are the
 // ones remembered; anything else (a hand edit, another writer) is decoded again. Bounded, and a
 // finished registration is not kept.
-#include "adapters/redis/decoded_states.hpp"
+#include "adapters/redis/store/decoded_states.hpp"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 #include "service/http/cursor.hpp"
 #include "service/http/duration.hpp"
 #include "service/http/query.hpp"
-#include "service/http/server.hpp"
+#include "service/server/server.hpp"
 
 namespace enroll::http {
 namespace {

@@ -19,7 +19,7 @@
 #include "adapters/keys/keys.hpp"
 #include "errors/errc.hpp"
 #include "service/http/router.hpp"
-#include "service/http/server.hpp"
+#include "service/server/server.hpp"
 #include "tests/unit/temp_key_folder.hpp"
 
 namespace enroll::http {

@@ -15,8 +15,8 @@
 #include "adapters/codec/limits.hpp"
 #include "adapters/codec/outbound_encoder.hpp"
 #include "sim/citizen_driver.hpp"
-#include "sim/connector_runner.hpp"
 #include "sim/responder.hpp"
+#include "sim/task_result.hpp"
 #include "tests/unit/test_trust.hpp"
 #include "workflows/crypto/base64.hpp"
 #include "workflows/crypto/canonical_json.hpp"
@@ -391,8 +391,8 @@ TEST_F(InboundDecoderTest, WhatTheSimulatedConnectorsAnswerDecodes) {
     const sim::TaskRequestView req{"reg-1", "reg-1/" + task + "/0.1", task, 1, inputs};
     const auto reply = responder.respond(connector, req).reply;
     ASSERT_TRUE(reply.has_value()) << task;
-    const auto event = sim::ConnectorRunner::result_event(
-        req, *reply, "/sim/" + connector, testing::test_signers().for_connector(connector));
+    const auto event = sim::task_result_event(req, *reply, "/sim/" + connector,
+                                              testing::test_signers().for_connector(connector));
     largest = std::max(largest, event.size());
     const auto out = decoder_.decode(event, "reg-1", now_);
     const auto* e = std::get_if<DecodeError>(&out);

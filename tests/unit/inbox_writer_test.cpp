@@ -1,7 +1,7 @@
 // The HTTP API's inbox writer when Kafka is not there (nothing listens on 127.0.0.1:1): each
 // write is answered exactly once, as failed, after the message timeout; write() itself never
 // waits; stop() answers what is still in flight and refuses later writes at once.
-#include "service/http/inbox_writer.hpp"
+#include "service/server/inbox_writer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // One inbox message through MessageStep: whatever it is, the step returns (never throws), and
 // what it emits is bounded; an engine invariant breach is told apart from bad input.
-#include "service/pipeline/message_step.hpp"
+#include "service/pipeline/step/message_step.hpp"
 
 #include <gtest/gtest.h>
 

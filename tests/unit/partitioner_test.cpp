@@ -1,6 +1,6 @@
 // The partition of a key must be the one Java clients (and this project's producers, with
 // partitioner=murmur2_random) choose: Kafka's murmur2 test vectors (UtilsTest.testMurmur2).
-#include "adapters/kafka/partitioner.hpp"
+#include "adapters/kafka/partition/partitioner.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // What the pipeline monitor derives from engine outcomes: transitions by phase (rejected
 // commands and late results left out), step failures by task and code (failed results and
 // deadlines passed), retries by task; and the partitions it owns.
-#include "service/pipeline/pipeline_monitor.hpp"
+#include "service/pipeline/step/pipeline_monitor.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "service/pipeline/message_step.hpp"
+#include "service/pipeline/step/message_step.hpp"
 
 #include <spdlog/spdlog.h>
 

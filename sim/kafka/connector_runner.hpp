@@ -39,10 +39,6 @@ class ConnectorRunner {
   [[nodiscard]] std::uint64_t answered() const { return answered_.load(); }
   [[nodiscard]] std::uint64_t dropped() const { return dropped_.load(); }
 
-  // The task.result CloudEvent answering `request`, signed by `signer` (also used by tests).
-  static std::string result_event(const TaskRequestView& request, const TaskReply& reply,
-                                  const std::string& source, const trust::Signer& signer);
-
  private:
   struct Pending {
     std::string key;

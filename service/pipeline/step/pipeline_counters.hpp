@@ -4,7 +4,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "service/pipeline/stage_cpu.hpp"
+#include "service/pipeline/step/stage_cpu.hpp"
 
 namespace enroll {
 

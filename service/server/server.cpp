@@ -1,4 +1,4 @@
-#include "service/http/server.hpp"
+#include "service/server/server.hpp"
 
 #include <spdlog/spdlog.h>
 

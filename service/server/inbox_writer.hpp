@@ -20,26 +20,13 @@
 #include <thread>
 
 #include "adapters/kafka/config.hpp"
+#include "service/http/inbox_sink.hpp"
 
 namespace enroll::kafka {
 class Producer;
 }
 
 namespace enroll::http {
-
-// Where the operator actions go: the InboxWriter below, or something that takes them without
-// Kafka (the HTTP fuzz target, tests/fuzz/).
-class InboxSink {
- public:
-  // `ok`: Kafka acknowledged the message; else `error` says why not.
-  using Delivered = std::function<void(bool ok, const std::string& error)>;
-  InboxSink() = default;
-  InboxSink(const InboxSink&) = delete;
-  InboxSink& operator=(const InboxSink&) = delete;
-  virtual ~InboxSink() = default;
-  // From any thread; never blocks on Kafka. `done` is called exactly once.
-  virtual void write(std::string key, std::string value, Delivered done) = 0;
-};
 
 class InboxWriter final : public InboxSink {
  public:

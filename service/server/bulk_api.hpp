@@ -28,7 +28,7 @@
 #include <thread>
 
 #include "service/http/operator_api.hpp"
-#include "service/http/redis_worker.hpp"
+#include "service/http/read_jobs.hpp"
 #include "service/http/registration_filter.hpp"
 #include "service/http/router.hpp"
 

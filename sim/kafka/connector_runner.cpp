@@ -1,8 +1,8 @@
-#include "sim/connector_runner.hpp"
+#include "sim/kafka/connector_runner.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include "adapters/codec/envelope.hpp"
+#include "sim/task_result.hpp"
 
 namespace enroll::sim {
 namespace {
@@ -27,21 +27,6 @@ ConnectorRunner::ConnectorRunner(ConnectorRunnerSettings settings)
       responder_(settings_.behaviour, settings_.scenario),
       producer_(settings_.kafka, nullptr),
       consumer_(consumer_settings(settings_), request_topics(settings_), nullptr) {}
-
-std::string ConnectorRunner::result_event(const TaskRequestView& request, const TaskReply& reply,
-                                          const std::string& source, const trust::Signer& signer) {
-  nlohmann::json data{{"request_id", request.request_id},
-                      {"task", request.task},
-                      {"status", reply.status},
-                      {"outputs", reply.outputs}};
-  if (reply.status != "ok") {
-    data["error"] = {{"code", reply.error_code}, {"message", reply.error_message}};
-  }
-  return codec::inbox_envelope(
-             {"result/" + request.request_id, source, "task.result", request.subject},
-             std::move(data), signer)
-      .dump();
-}
 
 void ConnectorRunner::handle(const kafka::Message& m) {
   nlohmann::json ev;
@@ -78,8 +63,8 @@ void ConnectorRunner::handle(const kafka::Message& m) {
   const auto due = std::chrono::steady_clock::now() + response.delay.value_or(settings_.latency);
   try {
     pending_.emplace(
-        due, Pending{req.subject, result_event(req, *response.reply, settings_.source,
-                                               settings_.signers->for_connector(connector))});
+        due, Pending{req.subject, task_result_event(req, *response.reply, settings_.source,
+                                                    settings_.signers->for_connector(connector))});
   } catch (const std::exception& e) {  // no key for the connector, or outputs without a
                                        // canonical form: the engine's timeout acts
     ++dropped_;

@@ -24,24 +24,12 @@
 
 #include "adapters/redis/read_model.hpp"
 #include "adapters/redis/router.hpp"
+#include "service/http/read_jobs.hpp"
 #include "service/http/router.hpp"
 #include "workflows/crypto/field_cipher.hpp"
 #include "workflows/secret.hpp"
 
 namespace enroll::http {
-
-// Where the API's handlers send their Redis reads: the RedisWorker below, or something that
-// answers them without Redis (the HTTP fuzz target, tests/fuzz/).
-class ReadJobs {
- public:
-  using Job = std::function<Response(redis::ReadModel&)>;
-  ReadJobs() = default;
-  ReadJobs(const ReadJobs&) = delete;
-  ReadJobs& operator=(const ReadJobs&) = delete;
-  virtual ~ReadJobs() = default;
-  // From any thread; `respond` gets the job's Response (or the refusal) exactly once.
-  virtual void submit(Job job, Respond respond) = 0;
-};
 
 class RedisWorker final : public ReadJobs {
  public:

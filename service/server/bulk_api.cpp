@@ -1,4 +1,4 @@
-#include "service/http/bulk_api.hpp"
+#include "service/server/bulk_api.hpp"
 
 #include <chrono>
 #include <future>

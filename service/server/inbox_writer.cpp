@@ -1,4 +1,4 @@
-#include "service/http/inbox_writer.hpp"
+#include "service/server/inbox_writer.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -1,4 +1,4 @@
-#include "service/pipeline/stage_cpu.hpp"
+#include "service/pipeline/step/stage_cpu.hpp"
 
 #include <ctime>
 

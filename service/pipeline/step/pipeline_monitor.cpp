@@ -1,9 +1,9 @@
-#include "service/pipeline/pipeline_monitor.hpp"
+#include "service/pipeline/step/pipeline_monitor.hpp"
 
 #include <algorithm>
 
 #include "adapters/codec/known_tasks.hpp"
-#include "service/pipeline/inbox_pipeline.hpp"
+#include "service/pipeline/step/pipeline_counters.hpp"
 #include "workflows/definition.hpp"
 
 namespace enroll {

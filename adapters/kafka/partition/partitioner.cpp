@@ -1,4 +1,4 @@
-#include "adapters/kafka/partitioner.hpp"
+#include "adapters/kafka/partition/partitioner.hpp"
 
 #include <librdkafka/rdkafka.h>
 

@@ -13,14 +13,15 @@
 #include <memory>
 #include <string>
 
-#include "service/http/bulk_api.hpp"
-#include "service/http/inbox_writer.hpp"
+#include "service/http/api_routes.hpp"
 #include "service/http/journey_api.hpp"
 #include "service/http/operator_api.hpp"
 #include "service/http/read_api.hpp"
-#include "service/http/redis_worker.hpp"
 #include "service/http/router.hpp"
-#include "service/http/server.hpp"
+#include "service/server/bulk_api.hpp"
+#include "service/server/inbox_writer.hpp"
+#include "service/server/redis_worker.hpp"
+#include "service/server/server.hpp"
 #include "workflows/crypto/field_cipher.hpp"
 
 namespace enroll::http {
@@ -44,12 +45,6 @@ struct ApiServerSettings {
   const DefinitionCatalog* catalog = nullptr;
   const trust::Signer* operator_signer = nullptr;  // operator-api's: signs operator actions
 };
-
-// Every route of the API on `router`: the read side, the dashboard's pictures, the operator
-// actions and the dashboard (what ApiServer serves; the HTTP fuzz target routes the same).
-// Before serving.
-void add_api_routes(Router& router, ReadApi& read_api, JourneyApi& journey_api,
-                    OperatorApi& operator_api);
 
 class ApiServer {
  public:

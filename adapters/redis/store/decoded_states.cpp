@@ -1,4 +1,4 @@
-#include "adapters/redis/decoded_states.hpp"
+#include "adapters/redis/store/decoded_states.hpp"
 
 namespace enroll::redis {
 

@@ -1,4 +1,4 @@
-#include "service/http/redis_worker.hpp"
+#include "service/server/redis_worker.hpp"
 
 #include <spdlog/spdlog.h>
 

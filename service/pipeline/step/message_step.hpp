@@ -14,7 +14,7 @@
 
 #include "adapters/codec/inbound_decoder.hpp"
 #include "adapters/codec/outbound_encoder.hpp"
-#include "service/pipeline/stage_cpu.hpp"
+#include "service/pipeline/step/stage_cpu.hpp"
 #include "workflows/engine_config.hpp"
 #include "workflows/state.hpp"
 

@@ -1,4 +1,4 @@
-#include "adapters/redis/store.hpp"
+#include "adapters/redis/store/store.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -6,7 +6,7 @@
 
 #include "adapters/redis/keyspace.hpp"
 #include "adapters/redis/script.hpp"
-#include "adapters/redis/scripts.hpp"
+#include "adapters/redis/store/scripts.hpp"
 #include "statemachines/lifecycle.hpp"
 #include "workflows/crypto/field_cipher.hpp"
 

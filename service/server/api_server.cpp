@@ -1,6 +1,5 @@
-#include "service/http/api_server.hpp"
+#include "service/server/api_server.hpp"
 
-#include "service/http/dashboard.hpp"
 #include "service/http/registration_filter.hpp"
 
 namespace enroll::http {
@@ -14,14 +13,6 @@ ReadApiSettings with_steps(ReadApiSettings read, const DefinitionCatalog& catalo
 }
 
 }  // namespace
-
-void add_api_routes(Router& router, ReadApi& read_api, JourneyApi& journey_api,
-                    OperatorApi& operator_api) {
-  read_api.add_routes(router);
-  journey_api.add_routes(router);
-  operator_api.add_routes(router);
-  add_dashboard_routes(router, read_api.stuck_after());
-}
 
 ApiServer::ApiServer(ApiServerSettings settings, const PipelineMonitor& monitor,
                      metrics::Registry& registry)

@@ -14,8 +14,8 @@
 
 #include "adapters/codec/outbound_encoder.hpp"
 #include "adapters/redis/client.hpp"
-#include "adapters/redis/decoded_states.hpp"
 #include "adapters/redis/router.hpp"
+#include "adapters/redis/store/decoded_states.hpp"
 #include "workflows/state.hpp"
 
 namespace enroll::redis {
