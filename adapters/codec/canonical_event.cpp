@@ -1,7 +1,6 @@
 #include "adapters/codec/canonical_event.hpp"
 
 #include <algorithm>
-#include <utility>
 #include <vector>
 
 #include "workflows/crypto/canonical_json.hpp"
@@ -17,10 +16,16 @@ std::string_view name_of(const rapidjson::Value::Member& m) {
   return {m.name.GetString(), m.name.GetStringLength()};
 }
 
-// Writes `v`; at the top level (depth 0), the byte range of the member named `omit`, with the
-// comma that joins it to its neighbours, goes to `omitted`.
+// A range of bytes in the canonical form: [offset, offset + length).
+struct Span {
+  std::size_t offset = 0;
+  std::size_t length = 0;
+};
+
+// Writes `v`; at the top level, the span of the member named `omit` goes to `omitted`, with one
+// comma that joins it to a neighbour (the one before it, or after it when it is first).
 void append_value(std::string& out, const rapidjson::Value& v, int depth, std::string_view omit,
-                  std::pair<std::size_t, std::size_t>* omitted) {
+                  Span* omitted) {
   if (depth > kMaxDepth) throw crypto::CanonicalJsonError("nested deeper than 64 levels");
   switch (v.GetType()) {
     case rapidjson::kNullType:
@@ -64,21 +69,16 @@ void append_value(std::string& out, const rapidjson::Value& v, int depth, std::s
         return jcs::name_less(name_of(*a), name_of(*b));
       });
       out.push_back('{');
-      bool first = true;
-      for (const auto* m : members) {
-        const bool omitted_here = omitted != nullptr && name_of(*m) == omit;
+      for (std::size_t i = 0; i < members.size(); ++i) {
         const std::size_t start = out.size();
-        if (!first) out.push_back(',');
-        jcs::append_string(out, name_of(*m));
+        if (i > 0) out.push_back(',');
+        jcs::append_string(out, name_of(*members[i]));
         out.push_back(':');
-        append_value(out, m->value, depth + 1, {}, nullptr);
-        if (omitted_here) {
-          // The first member takes the comma after it along, any other the one before it.
-          const bool had_comma = !first;
-          *omitted = {start, out.size() - start};
-          if (!had_comma) omitted->second += 1;  // the ',' the next member will write
+        append_value(out, members[i]->value, depth + 1, {}, nullptr);
+        if (omitted != nullptr && name_of(*members[i]) == omit) {
+          const bool comma_after = i == 0 && members.size() > 1;
+          *omitted = {start, out.size() - start + (comma_after ? 1 : 0)};
         }
-        first = false;
       }
       out.push_back('}');
       return;
@@ -91,13 +91,10 @@ void append_value(std::string& out, const rapidjson::Value& v, int depth, std::s
 CanonicalEvent canonical_event(const rapidjson::Value& event, std::string_view omit) {
   CanonicalEvent c;
   c.whole.reserve(1024);  // an inbox event's size: one allocation
-  std::pair<std::size_t, std::size_t> omitted{0, 0};
+  Span omitted;
   append_value(c.whole, event, 0, omit, &omitted);
-  c.unsigned_form.reserve(c.whole.size());
-  c.unsigned_form.append(c.whole, 0, omitted.first);
-  // A first member that is also the last has no ',' after it: the range stops at the '}'.
-  const std::size_t resume = std::min(omitted.first + omitted.second, c.whole.size() - 1);
-  c.unsigned_form.append(c.whole, omitted.second == 0 ? omitted.first : resume);
+  c.unsigned_form = c.whole;
+  c.unsigned_form.erase(omitted.offset, omitted.length);
   return c;
 }
 

@@ -33,6 +33,7 @@ TEST(CanonicalEventTest, TheSameBytesAsCanonicalJson) {
   const std::vector<std::string> texts{
       R"({"b":1,"a":2,"signature":"s","c":[3,2,{"z":null,"y":true,"x":false}]})",
       R"({"signature":"s","a":1})",
+      R"({"z":1,"signature":"s","t":[2]})",  // sorted first, with members after it
       R"({"a":1,"signature":"s"})",
       R"({"signature":"s"})",
       R"({"a":{"signature":"nested, kept"},"b":"x"})",
