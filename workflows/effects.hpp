@@ -61,6 +61,10 @@ struct AuditRecord {
 };
 // The record's JSON; with_hash=false is what is hashed.
 nlohmann::json audit_to_json(const AuditRecord& r, bool with_hash);
+// Format 2's RFC 8785 bytes, written member by member (no JSON tree): what is hashed
+// (with_hash=false), and the record as enroll.audit carries it (with_hash=true). Throws
+// crypto::CanonicalJsonError (text that is not UTF-8), std::logic_error (a format 1 record).
+std::string audit_canonical(const AuditRecord& r, bool with_hash);
 // Lowercase hex. Format 2: SHA-256(RFC 8785 bytes of the record without "hash"); format 1:
 // SHA-256(prev_hash || nlohmann dump without "hash").
 std::string audit_hash(const AuditRecord& r);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "adapters/trust/signer.hpp"
 #include "workflows/time.hpp"
@@ -22,6 +23,11 @@ struct EnvelopeHead {
 
 // specversion 1.0, the head's attributes, datacontenttype application/json and `data`.
 [[nodiscard]] nlohmann::json envelope(EnvelopeHead head, nlohmann::json data);
+
+// The same envelope written as text around `data`, JSON text as is (the outbound path: no
+// tree is built). The same bytes as envelope(head, parse(data)).dump() when `data` is in
+// dump's form. Throws crypto::CanonicalJsonError for an attribute that is not UTF-8.
+[[nodiscard]] std::string envelope_text(const EnvelopeHead& head, std::string_view data);
 
 // The envelope of a message to enroll.inbox, signed by its producer: `time` from the signer's
 // clock when the head has none, then `keyid` and `signature` (base64url) over the RFC 8785

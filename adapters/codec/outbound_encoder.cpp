@@ -5,10 +5,33 @@
 #include "adapters/codec/envelope.hpp"
 #include "adapters/codec/history_line.hpp"
 #include "adapters/codec/limits.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 #include "workflows/crypto/hashing.hpp"
 
 namespace enroll::codec {
 using nlohmann::json;
+
+namespace {
+
+// A task request's `data`, its members in name order as a tree's dump has them.
+std::string request_data(const RequestTask& e, std::int64_t state_version) {
+  std::string out = R"({"attempt":)";
+  out += std::to_string(e.attempt);
+  out += R"(,"deadline":")";
+  out += to_rfc3339(e.deadline);
+  out += R"(","inputs":)";
+  out += e.inputs.dump();
+  out += R"(,"request_id":)";
+  crypto::jcs::append_string(out, e.request_id.str());
+  out += R"(,"state_version":)";
+  out += std::to_string(state_version);
+  out += R"(,"task":)";
+  crypto::jcs::append_string(out, e.task);
+  out += '}';
+  return out;
+}
+
+}  // namespace
 
 OutboundEncoder::OutboundEncoder(Topics topics, std::string source, const trust::Signer& signer)
     : topics_(std::move(topics)), source_(std::move(source)), signer_(&signer) {}
@@ -25,6 +48,8 @@ std::vector<OutboxMessage> OutboundEncoder::encode(const RegistrationId& subject
       return EnvelopeHead{
           id, source_, std::string(type), subject.str(), now, std::string(traceparent)};
     };
+    // Written as text, without a tree per message (issue 16): each `data` is dumped once (an
+    // event's, a request's inputs) or written member by member (an audit record).
     std::visit(
         [&](const auto& e) {
           using T = std::decay_t<decltype(e)>;
@@ -32,20 +57,16 @@ std::vector<OutboxMessage> OutboundEncoder::encode(const RegistrationId& subject
             json data = e.data();
             data["state_version"] = state_version;
             out.push_back({topics_.events(), subject.str(),
-                           envelope(head(to_string(e.type())), std::move(data)).dump()});
+                           envelope_text(head(to_string(e.type())), data.dump())});
           } else if constexpr (std::is_same_v<T, RequestTask>) {
-            json data{{"request_id", e.request_id.str()},
-                      {"task", e.task},
-                      {"attempt", e.attempt},
-                      {"deadline", to_rfc3339(e.deadline)},
-                      {"inputs", e.inputs},
-                      {"state_version", state_version}};
             out.push_back({topics_.requests(e.connector), subject.str(),
-                           envelope(head("task.request"), std::move(data)).dump()});
+                           envelope_text(head("task.request"), request_data(e, state_version))});
           } else {
-            out.push_back({topics_.audit(), subject.str(),
-                           envelope(head("audit.record"), audit_to_json(e, true)).dump(),
-                           history_line(e), audit_head(e)});
+            out.push_back(
+                {topics_.audit(), subject.str(),
+                 envelope_text(head("audit.record"), e.format >= 2 ? audit_canonical(e, true)
+                                                                   : audit_to_json(e, true).dump()),
+                 history_line(e), audit_head(e)});
           }
         },
         effects[i]);

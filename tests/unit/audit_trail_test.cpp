@@ -60,6 +60,54 @@ TEST(AuditRecordFormat, Version2HashesTheRfc8785BytesWithoutHash) {
   }());
 }
 
+// audit_canonical writes the record's bytes member by member: the same bytes canonical_json
+// makes of audit_to_json's tree, with and without its hash, whichever optional members it has.
+TEST(AuditRecordFormat, DirectWriterMatchesTheCanonicalFormOfTheTree) {
+  AuditRecord r;
+  r.registration_id = RegistrationId("reg-\u0e44\u0e17\u0e22");
+  r.seq = 12;
+  r.at = *from_rfc3339("2026-12-04T10:00:00.123Z");
+  r.actor = {"console-office-1", "officer_console", "console-1", "", ""};
+  r.cause = EventId("evt-\"quoted\"\\");
+  r.from = "review/check";
+  r.to = "biometrics/face";
+  r.phase = "biometrics";
+  r.step = "face";
+  r.outcome = "advanced\n\x01";
+  r.input_sha256 = std::string(64, 'b');
+  r.inputs = {{"event", "task.result"},
+              {"score", 0.9731},
+              {"min_score", 0.8},
+              {"n", -3},
+              {"nested", {{"\u00e9", {1, 2.5e21, nullptr, true}}, {"a", "x"}}}};
+  r.prev_hash = std::string(64, 'c');
+  r.hash = std::string(64, 'd');
+  const auto same = [](const AuditRecord& rec) {
+    for (const bool with_hash : {false, true}) {
+      EXPECT_EQ(audit_canonical(rec, with_hash),
+                crypto::canonical_json(audit_to_json(rec, with_hash)))
+          << "with_hash " << with_hash;
+    }
+    EXPECT_EQ(audit_hash(rec), audit_hash_of(audit_to_json(rec, false)));
+  };
+  same(r);
+  r.actor.officer = "officer-7";  // an officer acting through the console
+  same(r);
+  r.actor.officer.clear();
+  r.actor.operator_id = "op-2";  // an operator
+  same(r);
+  r.actor.officer = "officer-7";
+  r.consent = ConsentRecord{"2026-01", *from_rfc3339("2026-12-04T09:00:00.000Z"),
+                            *from_rfc3339("2026-12-04T10:00:00.000Z"), "citizen", "passcode"};
+  same(r);
+  r.consent->accepted_at.reset();  // a channel without terms
+  r.inputs = json::object();
+  r.prev_hash.clear();
+  same(r);
+  r.outcome = "\xff";  // not UTF-8: refused, as canonical_json refuses it
+  EXPECT_THROW((void)audit_canonical(r, true), crypto::CanonicalJsonError);
+}
+
 TEST(AuditRecordFormat, Version1RecordsStillVerifyAndAScoreChangeIsCaught) {
   // Written before format 2: no "v", hashed over prev_hash and nlohmann's dump.
   json old{{"registration_id", "reg-1"},

@@ -104,5 +104,22 @@ TEST(SignedEnvelopeTest, KeepsAGivenTimeAndVerifies) {
   EXPECT_TRUE(std::holds_alternative<Principal>(v.verify(e, kTime)));
 }
 
+// The outbound path writes envelopes as text: the same bytes as the tree's dump, with or
+// without time and traceparent, and text that needs escaping.
+TEST(EnvelopeTextTest, SameBytesAsTheTreesDump) {
+  const json data{{"b", {1, 2.5, "\u0e44\u0e17\u0e22"}}, {"a", "x\"y\\z\n\x1f"}};
+  EnvelopeHead head{"reg-1/evt-1/0", "/enrollmentd", "registration.advanced",
+                    "reg-\x7f"
+                    "1"};
+  EXPECT_EQ(envelope_text(head, data.dump()), envelope(head, data).dump());
+  head.time = kTime;
+  EXPECT_EQ(envelope_text(head, data.dump()), envelope(head, data).dump());
+  head.traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  EXPECT_EQ(envelope_text(head, data.dump()), envelope(head, data).dump());
+  EXPECT_EQ(envelope_text(head, "{}"), envelope(head, json::object()).dump());
+  head.id = "bad-\xc3";  // a cut UTF-8 sequence is refused, as dump() refuses it
+  EXPECT_THROW((void)envelope_text(head, "{}"), crypto::CanonicalJsonError);
+}
+
 }  // namespace
 }  // namespace enroll::codec

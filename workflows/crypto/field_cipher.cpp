@@ -116,7 +116,7 @@ std::string FieldCipher::seal_box(std::string_view plaintext, std::string_view p
 std::string FieldCipher::seal(std::string_view plaintext, std::string_view place) const {
   const std::string box = seal_box(plaintext, place);
   return std::string(kSealedFieldPrefix) + keys_.back().id + ":" +
-         to_base64url(std::span(bytes(box), box.size()));
+         to_base64url_public(std::span(bytes(box), box.size()));
 }
 
 std::string FieldCipher::seal_remembered(std::string_view plaintext, std::string_view place) const {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/codec/limits.hpp"
+#include "workflows/crypto/canonical_json.hpp"
 #include "workflows/engine.hpp"
 
 namespace enroll {
@@ -105,6 +106,9 @@ StepResult MessageStep::apply(const InboxRecord& record, const Inbound& in,
     // Text that cannot be written out (e.g. invalid UTF-8 the decoder let through).
     return dead_letter(record, {Errc::unencodable, e.what()});
   } catch (const StateEncodeError& e) {
+    return dead_letter(record, {Errc::unencodable, e.what()});
+  } catch (const crypto::CanonicalJsonError& e) {
+    // The same from the outputs' writer (codec::envelope_text, audit_canonical).
     return dead_letter(record, {Errc::unencodable, e.what()});
   } catch (const std::exception& e) {
     spdlog::error("registration {}: engine fault encoding the outputs of {} {}: {}",
