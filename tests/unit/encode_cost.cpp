@@ -5,6 +5,7 @@
 // µs per operation): run it on the release or bench build (`build/bench/tests/unit/
 // encode_cost`); the dev build's sanitizers multiply the figures.
 #include <cstdio>
+#include <exception>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -14,7 +15,9 @@
 #include "workflows/crypto/base64.hpp"
 #include "workflows/effects.hpp"
 
-int main() {
+namespace {
+
+int run() {
   using namespace enroll;
   using testing::micros_per;
   // A task result's record late in a journey: an actor, the decisive inputs of a face match.
@@ -57,4 +60,15 @@ int main() {
               micros_per(n, [&] { (void)crypto::to_base64url(box); }),
               micros_per(n, [&] { (void)crypto::to_base64url_public(box); }));
   return 0;
+}
+
+}  // namespace
+
+int main() {
+  try {
+    return run();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "encode_cost: %s\n", e.what());
+    return 1;
+  }
 }
