@@ -62,11 +62,10 @@ std::vector<OutboxMessage> OutboundEncoder::encode(const RegistrationId& subject
             out.push_back({topics_.requests(e.connector), subject.str(),
                            envelope_text(head("task.request"), request_data(e, state_version))});
           } else {
-            out.push_back(
-                {topics_.audit(), subject.str(),
-                 envelope_text(head("audit.record"), e.format >= 2 ? audit_canonical(e, true)
-                                                                   : audit_to_json(e, true).dump()),
-                 history_line(e), audit_head(e)});
+            // The engine writes only the current record format (format 1 is read, never made).
+            out.push_back({topics_.audit(), subject.str(),
+                           envelope_text(head("audit.record"), audit_canonical(e, true)),
+                           history_line(e), audit_head(e)});
           }
         },
         effects[i]);
