@@ -5,7 +5,7 @@
 set(ENROLL_FUZZ_SECONDS 10 CACHE STRING "Seconds each fuzz target runs in ctest")
 foreach(target inbound_fuzz http_fuzz engine_fuzz trust_file_fuzz operator_file_fuzz
         audit_export_fuzz seal_key_answer_fuzz history_record_fuzz bench_figures_fuzz
-        state_record_fuzz)
+        state_record_fuzz sealed_value_fuzz)
   add_test(NAME fuzz_${target}
            COMMAND ${PROJECT_SOURCE_DIR}/ops/fuzz --no-build --seconds ${ENROLL_FUZZ_SECONDS}
                    ${target}

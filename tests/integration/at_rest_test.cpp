@@ -13,6 +13,7 @@
 #include "sim/population.hpp"
 #include "tests/integration/orchestrator_fixture.hpp"
 #include "tests/integration/private_redis.hpp"
+#include "workflows/crypto/field_cipher.hpp"
 #include "workflows/state.hpp"
 
 namespace enroll::test {
@@ -79,7 +80,9 @@ TEST_F(AtRestTest, ARedisDumpAndAofHoldNoCitizensDataInTheClear) {
   // The files are read as they are: what is stored in the clear is found (the registration ids),
   // and the citizens' data is there, sealed.
   for (const auto& id : all_ids) EXPECT_NE(disk.find(id), std::string::npos) << id;
-  EXPECT_NE(disk.find("enc:field-1:"), std::string::npos);
+  // The outbox's entries, sealed as bytes: the marker, the key id's length, the key id.
+  EXPECT_NE(disk.find(std::string(1, crypto::kSealedBinaryMarker) + "\x07" + "field-1"),
+            std::string::npos);
   std::size_t needles = 0;
   for (const auto& c : citizens) {
     std::vector<std::string> personal{c.citizen_id,   c.first_name,    c.last_name, c.first_name_en,

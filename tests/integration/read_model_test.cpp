@@ -16,6 +16,7 @@
 #include "adapters/redis/keyspace.hpp"
 #include "adapters/redis/store/store.hpp"
 #include "tests/support/services.hpp"
+#include "workflows/crypto/field_cipher.hpp"
 #include "workflows/effects.hpp"
 
 namespace enroll::test {
@@ -549,6 +550,42 @@ TEST_F(ReadModelTest, AParkedOutboxEntryLeavesTheOutboxWithItsReason) {
   EXPECT_EQ(fields["v"], "too big");
   EXPECT_EQ(fields["k"], "park-1");
   EXPECT_EQ(fields["reason"], "Broker: Message size too large");
+}
+
+// With a field key the outbox is sealed (issue 15), as bytes since issue 16: Redis holds
+// neither the message nor base64 text, and the relay reads the message back. An entry an
+// earlier version sealed as text is still read; one whose bytes changed is parked.
+TEST_F(ReadModelTest, SealedOutboxEntriesOpenInEitherFormAndAChangedOneIsParked) {
+  const std::vector<unsigned char> key_bytes(crypto::kFieldKeyBytes, 9);
+  const crypto::FieldCipher cipher({crypto::FieldKey{"field-1", key_bytes}});
+  redis::Store sealed(*redis_, ns_, &cipher);
+  const auto s =
+      reg("sealed-1", "self-service", RegistrationState::card, RegistrationState::card, 7000);
+  const std::string message = R"({"data":{"citizen_id":"1101700230708"}})";
+  const std::string place = "outbox/t.tasks/sealed-1";
+  const auto p = kafka::partition_for("sealed-1", kPartitions);
+  sealed.commit(p, epochs_[p], next_commit(), std::nullopt, {{s, state_to_record(s)}},
+                {{"t.tasks", "sealed-1", message, ""}});
+  const std::string outbox = ns_ + ":{p" + std::to_string(p) + "}:outbox";
+  const auto stored = redis_->command({outbox}, {"XRANGE", outbox, "-", "+"});
+  ASSERT_EQ(stored->elements, 1u);
+  const auto* fields = stored->element[0]->element[1];
+  ASSERT_EQ(fields->elements, 6u);
+  const std::string value(fields->element[5]->str, fields->element[5]->len);
+  EXPECT_EQ(value.front(), crypto::kSealedBinaryMarker);
+  EXPECT_EQ(value.find("1101700230708"), std::string::npos);
+  EXPECT_EQ(value.size(), 2 + std::string("field-1").size() + 24 + message.size() + 16);
+
+  redis_->command({outbox}, {"XADD", outbox, "*", "t", "t.tasks", "k", "sealed-1", "v",
+                             cipher.seal(message, place)});
+  std::string changed = cipher.seal_binary(message, place);
+  changed[changed.size() / 2] = static_cast<char>(changed[changed.size() / 2] ^ 1);
+  redis_->command({outbox}, {"XADD", outbox, "*", "t", "t.tasks", "k", "sealed-1", "v", changed});
+  const auto pending = sealed.pending_outbox(p);
+  ASSERT_EQ(pending.size(), 2u);
+  EXPECT_EQ(pending[0].message.value, message);
+  EXPECT_EQ(pending[1].message.value, message);
+  EXPECT_EQ(sealed.parked_count(p), 1u);
 }
 
 // A registration's history list keeps its first history_cap records; the rest are counted.

@@ -54,16 +54,6 @@ TEST(Base64, KnownVectorsRoundTrip) {
   EXPECT_EQ(from_base64(to_base64(all)), all);
 }
 
-// The fast encoder for public bytes writes what the constant-time one writes, for every length
-// up to 100 blocks and every byte value.
-TEST(Base64, PublicEncoderWritesTheSameText) {
-  std::vector<unsigned char> bytes;
-  for (int n = 0; n <= 300; ++n) {
-    EXPECT_EQ(to_base64url_public(bytes), to_base64url(bytes)) << n << " bytes";
-    bytes.push_back(static_cast<unsigned char>((n * 167 + 13) % 256));
-  }
-}
-
 TEST(Base64, RejectsMalformedText) {
   EXPECT_EQ(from_base64("Zm8"), std::nullopt);    // padding required
   EXPECT_EQ(from_base64("Zm8=x"), std::nullopt);  // trailing garbage

@@ -1,7 +1,7 @@
 // What writing an audit record's outputs costs, the tree way (before issue 16's text writers:
 // nlohmann trees, dumped) against the text way (audit_canonical, envelope_text), side by side
-// in one run: its hash, its enroll.audit message; and the base64 of an outbox value's sealing,
-// libsodium's constant-time encoder against OpenSSL's (to_base64url_public). Prints only (CPU
+// in one run: its hash, its enroll.audit message; and an outbox value's sealing, as text
+// (seal: base64url) against bytes (seal_binary, the outbox's form since). Prints only (CPU
 // µs per operation): run it on the release or bench build (`build/bench/tests/unit/
 // encode_cost`); the dev build's sanitizers multiply the figures.
 #include <cstdio>
@@ -12,7 +12,7 @@
 
 #include "adapters/codec/envelope.hpp"
 #include "tests/unit/cpu_cost.hpp"
-#include "workflows/crypto/base64.hpp"
+#include "workflows/crypto/field_cipher.hpp"
 #include "workflows/effects.hpp"
 
 namespace {
@@ -54,11 +54,14 @@ int run() {
   std::printf("%-36s %8.2f %8.2f\n", "its enroll.audit message",
               micros_per(n, [&] { (void)codec::envelope(head, audit_to_json(r, true)).dump(); }),
               micros_per(n, [&] { (void)codec::envelope_text(head, audit_canonical(r, true)); }));
-  const std::vector<unsigned char> box(900, 0xA5);  // a sealed outbox value's size
-  std::printf("%-36s %8s %8s\n", "", "sodium", "openssl");
-  std::printf("%-36s %8.2f %8.2f\n", "base64url of 900 bytes",
-              micros_per(n, [&] { (void)crypto::to_base64url(box); }),
-              micros_per(n, [&] { (void)crypto::to_base64url_public(box); }));
+  const std::vector<unsigned char> key(crypto::kFieldKeyBytes, 0xA5);
+  const crypto::FieldCipher cipher({crypto::FieldKey{"field-1", key}});
+  const std::string message(880, 'm');  // a task request's size
+  std::printf("%-36s %8s %8s\n", "", "text", "bytes");
+  std::printf(
+      "%-36s %8.2f %8.2f\n", "an outbox value sealed (880 bytes)",
+      micros_per(n, [&] { (void)cipher.seal(message, "outbox/enroll.tasks/reg-1"); }),
+      micros_per(n, [&] { (void)cipher.seal_binary(message, "outbox/enroll.tasks/reg-1"); }));
   return 0;
 }
 

@@ -67,5 +67,41 @@ TEST(FieldCipherTest, TheCurrentKeySealsAndEveryKeptKeyOpens) {
             "field-2");
 }
 
+// The outbox's form: the same sealing as bytes, opened by open() beside the text form, and
+// refused whole when cut, moved or under a key the folder does not hold.
+TEST(FieldCipherTest, TheBinaryFormOpensLikeTheTextForm) {
+  const auto k1 = key_bytes(7);
+  const auto k2 = key_bytes(8);
+  const FieldCipher cipher({FieldKey{"field-1", k1}, FieldKey{"field-2", k2}});
+  const std::string message = R"({"type":"task.request","citizen_id":"1101700230708"})";
+  const std::string place = "outbox/enroll.tasks/reg-1";
+  const std::string binary = cipher.seal_binary(message, place);
+  const std::string text = cipher.seal(message, place);
+  EXPECT_TRUE(FieldCipher::is_sealed(binary));
+  EXPECT_EQ(binary.front(), kSealedBinaryMarker);
+  EXPECT_EQ(FieldCipher::key_id_of(binary), "field-2");
+  EXPECT_EQ(binary.find("1101700230708"), std::string::npos);
+  EXPECT_EQ(cipher.open(binary, place), message);
+  EXPECT_EQ(cipher.open(text, place), message);
+  // The same box under both forms; the binary one without base64's third.
+  EXPECT_EQ(binary.size(), 2 + std::string("field-2").size() + 24 + message.size() + 16);
+  EXPECT_LT(binary.size(), text.size());
+  EXPECT_THROW((void)cipher.open(binary, "outbox/enroll.tasks/reg-2"), FieldCipherError);
+  // Cut anywhere, one bit changed, or an id longer than what follows: refused, never read past.
+  for (std::size_t n = 0; n < binary.size(); ++n) {
+    EXPECT_THROW((void)cipher.open(binary.substr(0, n), place), FieldCipherError) << n;
+  }
+  std::string flipped = binary;
+  flipped.back() = static_cast<char>(flipped.back() ^ 1);
+  EXPECT_THROW((void)cipher.open(flipped, place), FieldCipherError);
+  std::string long_id = binary;
+  long_id[1] = static_cast<char>(200);
+  EXPECT_EQ(FieldCipher::key_id_of(long_id), "");
+  EXPECT_THROW((void)cipher.open(long_id, place), FieldCipherError);
+  // Another folder without field-2 names the key.
+  const FieldCipher old_only({FieldKey{"field-1", k1}});
+  EXPECT_THROW((void)old_only.open(binary, place), FieldCipherError);
+}
+
 }  // namespace
 }  // namespace enroll::crypto

@@ -74,8 +74,8 @@ FieldCipher::FieldCipher(const std::vector<FieldKey>& keys) : serial_(next_seria
     if (k.key.size() != kFieldKeyBytes) {
       throw Error(Errc::bad_key, "field key " + k.id + " is not 32 bytes");
     }
-    if (k.id.empty() || k.id.find(':') != std::string::npos) {
-      throw Error(Errc::bad_key, "a field key id is not empty and holds no ':'");
+    if (k.id.empty() || k.id.find(':') != std::string::npos || k.id.size() > 255) {
+      throw Error(Errc::bad_key, "a field key id is not empty, holds no ':' and fits 255 bytes");
     }
     Derived d{k.id, {}, {}};
     // Two subkeys: one for the cipher, one for the synthetic nonce.
@@ -116,7 +116,18 @@ std::string FieldCipher::seal_box(std::string_view plaintext, std::string_view p
 std::string FieldCipher::seal(std::string_view plaintext, std::string_view place) const {
   const std::string box = seal_box(plaintext, place);
   return std::string(kSealedFieldPrefix) + keys_.back().id + ":" +
-         to_base64url_public(std::span(bytes(box), box.size()));
+         to_base64url(std::span(bytes(box), box.size()));
+}
+
+std::string FieldCipher::seal_binary(std::string_view plaintext, std::string_view place) const {
+  const std::string& id = keys_.back().id;  // at most 255 bytes (the constructor)
+  std::string out;
+  out.reserve(2 + id.size() + kNonceBytes + plaintext.size() + kTagBytes);
+  out.push_back(kSealedBinaryMarker);
+  out.push_back(static_cast<char>(id.size()));
+  out += id;
+  out += seal_box(plaintext, place);
+  return out;
 }
 
 std::string FieldCipher::seal_remembered(std::string_view plaintext, std::string_view place) const {
@@ -132,7 +143,12 @@ std::string FieldCipher::seal_box_remembered(std::string_view plaintext,
 }
 
 std::string_view FieldCipher::key_id_of(std::string_view sealed) {
-  if (!is_sealed(sealed)) return {};
+  if (sealed.starts_with(kSealedBinaryMarker)) {
+    if (sealed.size() < 2) return {};
+    const auto size = static_cast<unsigned char>(sealed[1]);
+    return sealed.size() < 2u + size ? std::string_view{} : sealed.substr(2, size);
+  }
+  if (!sealed.starts_with(kSealedFieldPrefix)) return {};
   sealed.remove_prefix(kSealedFieldPrefix.size());
   const auto end = sealed.find(':');
   return end == std::string_view::npos ? std::string_view{} : sealed.substr(0, end);
@@ -152,6 +168,9 @@ std::string FieldCipher::open(std::string_view sealed, std::string_view place) c
   const std::string_view id = key_id_of(sealed);
   if (id.empty()) throw FieldCipherError("a sealed field without a key id");
   (void)key(id);  // an unknown key is named as such, whatever follows it
+  if (sealed.starts_with(kSealedBinaryMarker)) {
+    return open_box(id, sealed.substr(2 + id.size()), place);
+  }
   const auto box = from_base64url(sealed.substr(kSealedFieldPrefix.size() + id.size() + 1));
   if (!box) throw FieldCipherError("a sealed field that is not base64url or too short");
   return open_box(id, std::string_view(reinterpret_cast<const char*>(box->data()), box->size()),
@@ -162,7 +181,7 @@ std::string FieldCipher::open_box(std::string_view key_id, std::string_view box,
                                   std::string_view place) const {
   const Derived& k = key(key_id);
   if (box.size() < kNonceBytes + kTagBytes) {
-    throw FieldCipherError("a sealed field that is not base64url or too short");
+    throw FieldCipherError("a sealed field that is too short");
   }
   std::string plain(box.size() - kNonceBytes - kTagBytes, '\0');
   unsigned long long written = 0;

@@ -196,8 +196,9 @@ std::vector<std::string> Store::commit(std::int32_t partition, std::int64_t epoc
     argv.push_back(m.topic);
     argv.push_back(m.key);
     // Sealed whole (issue 15): a task request carries the citizen ID and the card data, and the
-    // AOF keeps every outbox entry ever written.
-    argv.push_back(field_cipher_ != nullptr ? field_cipher_->seal(m.value, outbox_place(m))
+    // AOF keeps every outbox entry ever written. As bytes, not base64 text (issue 16): a quarter
+    // less in Redis and in the AOF; entries sealed as text before are still read.
+    argv.push_back(field_cipher_ != nullptr ? field_cipher_->seal_binary(m.value, outbox_place(m))
                                             : m.value);
     argv.push_back(m.history);
     argv.push_back(m.audit_head);
