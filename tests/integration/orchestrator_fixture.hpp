@@ -103,7 +103,8 @@ class OrchestratorTest : public ::testing::Test {
                                   std::chrono::seconds timeout, const DriveOptions& options);
   // The invariant of the fault suite: every one of `ids` has exactly one audit chain on
   // enroll.audit (records re-sent with the same id dropped), unbroken, as long as the stored
-  // audit_seq, ending at the stored audit_head: no transition lost or applied twice.
+  // audit_seq, ending at the stored audit_head: no transition lost or applied twice. Waits
+  // until enrollmentd has caught up (every outbox empty) first.
   void expect_exactly_once(const std::vector<std::string>& ids);
   // Every message on enroll.events, the request topics and enroll.audit matches its schemas
   // (codec::check_outbound: the envelope, then schemas/events/<type>, then a task's inputs).

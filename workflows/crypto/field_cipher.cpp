@@ -93,9 +93,17 @@ FieldCipher::~FieldCipher() {
 }
 
 std::string FieldCipher::seal_box(std::string_view plaintext, std::string_view place) const {
+  std::string out;
+  seal_box_onto(out, plaintext, place);
+  return out;
+}
+
+void FieldCipher::seal_box_onto(std::string& out, std::string_view plaintext,
+                                std::string_view place) const {
   const Derived& k = keys_.back();
-  std::string out(kNonceBytes + plaintext.size() + kTagBytes, '\0');
-  auto* const data = reinterpret_cast<unsigned char*>(out.data());
+  const std::size_t at = out.size();
+  out.resize(at + kNonceBytes + plaintext.size() + kTagBytes);
+  auto* const data = reinterpret_cast<unsigned char*>(out.data() + at);
   // nonce = BLAKE2b(nonce key; len(place) ‖ place ‖ plaintext), 24 bytes.
   crypto_generichash_state h;
   crypto_generichash_init(&h, k.nonce_key.data(), k.nonce_key.size(), kNonceBytes);
@@ -109,8 +117,7 @@ std::string FieldCipher::seal_box(std::string_view plaintext, std::string_view p
   crypto_aead_xchacha20poly1305_ietf_encrypt(data + kNonceBytes, &written, bytes(plaintext),
                                              plaintext.size(), bytes(place), place.size(), nullptr,
                                              data, k.cipher_key.data());
-  out.resize(kNonceBytes + static_cast<std::size_t>(written));
-  return out;
+  out.resize(at + kNonceBytes + static_cast<std::size_t>(written));
 }
 
 std::string FieldCipher::seal(std::string_view plaintext, std::string_view place) const {
@@ -126,7 +133,7 @@ std::string FieldCipher::seal_binary(std::string_view plaintext, std::string_vie
   out.push_back(kSealedBinaryMarker);
   out.push_back(static_cast<char>(id.size()));
   out += id;
-  out += seal_box(plaintext, place);
+  seal_box_onto(out, plaintext, place);
   return out;
 }
 

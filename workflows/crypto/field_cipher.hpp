@@ -81,6 +81,8 @@ class FieldCipher {
     std::array<unsigned char, 32> nonce_key;
   };
   [[nodiscard]] std::string seal_box(std::string_view plaintext, std::string_view place) const;
+  // seal_box's bytes appended to `out` (seal_binary writes its header, then the box in place).
+  void seal_box_onto(std::string& out, std::string_view plaintext, std::string_view place) const;
   // The key of that id; throws FieldCipherError if the folder no longer holds it.
   [[nodiscard]] const Derived& key(std::string_view id) const;
   std::vector<Derived> keys_;
